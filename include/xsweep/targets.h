@@ -1,0 +1,94 @@
+/* Targets: IPv4 ranges, ports, endpoint lists, and the index space the scan walks. */
+#ifndef XSWEEP_TARGETS_H
+#define XSWEEP_TARGETS_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* ---- IPv4 ranges (host byte order, inclusive) ---- */
+typedef struct { uint32_t first, last; } xs_range;
+
+typedef struct {
+    xs_range *v;
+    size_t n, cap;
+    uint64_t *prefix;   /* prefix[i] = addresses in v[0..i); built by xs_rangelist_normalize */
+} xs_rangelist;
+
+void     xs_rangelist_free(xs_rangelist *rl);
+/* Adds "a.b.c.d", "a.b.c.d/n" or "a.b.c.d-e.f.g.h". On error returns -1 and writes one line to err. */
+int      xs_rangelist_add_spec(xs_rangelist *rl, const char *spec, char *err, size_t errlen);
+/* Comma- or whitespace-separated specs. */
+int      xs_rangelist_add_list(xs_rangelist *rl, const char *list, char *err, size_t errlen);
+/* One spec per line, '#' starts a comment, blank lines ignored. Errors name file:line. */
+int      xs_rangelist_load_file(xs_rangelist *rl, const char *path, char *err, size_t errlen);
+void     xs_rangelist_add(xs_rangelist *rl, uint32_t first, uint32_t last);
+/* Sorts, merges overlapping/adjacent ranges, builds prefix sums. Call before count/pick/contains. */
+void     xs_rangelist_normalize(xs_rangelist *rl);
+/* rl -= ex (both normalized); rl is normalized afterwards. */
+void     xs_rangelist_subtract(xs_rangelist *rl, const xs_rangelist *ex);
+uint64_t xs_rangelist_count(const xs_rangelist *rl);
+/* index in [0, count) -> address, O(log n). */
+uint32_t xs_rangelist_pick(const xs_rangelist *rl, uint64_t index);
+bool     xs_rangelist_contains(const xs_rangelist *rl, uint32_t ip);
+/* Adds the always-excluded blocks: 0.0.0.0/8, 224.0.0.0/3 (multicast + reserved), 255.255.255.255. */
+void     xs_rangelist_add_reserved(xs_rangelist *rl);
+
+/* ---- ports ---- */
+typedef struct {
+    uint16_t *v;        /* sorted, unique */
+    size_t n, cap;
+} xs_portlist;
+
+void xs_portlist_free(xs_portlist *pl);
+/* "80,443,8000-8100"; the word "supported" adds the seed's supported-ports table. */
+int  xs_portlist_parse(xs_portlist *pl, const char *list, char *err, size_t errlen);
+bool xs_portlist_contains(const xs_portlist *pl, uint16_t port);
+
+/* The seed's supported protocol-specific and HTTP/S ports. */
+typedef struct { uint16_t port; const char *protocol; bool http; } xs_supported_port;
+extern const xs_supported_port xs_supported_ports[];
+extern const size_t xs_supported_ports_count;
+/* Protocol name for a port in the table ("HTTP/S", "SSH", …) or NULL. */
+const char *xs_supported_protocol(uint16_t port);
+bool xs_port_is_http(uint16_t port);
+
+/* ---- endpoint lists: "ip:port [bucket] [path=/x] [host=name]" per line ---- */
+typedef struct {
+    uint32_t ip;
+    uint16_t port;
+    bool     bucket;     /* resource is a directly exposed bucket (severity column) */
+    char    *path;       /* HTTP path to GET, NULL = "/" */
+    char    *host;       /* host name for SNI / Host header, NULL = none */
+} xs_endpoint;
+
+typedef struct {
+    xs_endpoint *v;
+    size_t n, cap;
+} xs_endpointlist;
+
+void xs_endpointlist_free(xs_endpointlist *el);
+int  xs_endpointlist_load_file(xs_endpointlist *el, const char *path, char *err, size_t errlen);
+int  xs_endpointlist_add_line(xs_endpointlist *el, const char *line, char *err, size_t errlen);
+/* Sorts by (ip, port) and drops duplicates (first one wins), so each endpoint is probed once a pass. */
+void xs_endpointlist_normalize(xs_endpointlist *el);
+/* Binary search; NULL when absent. Needs normalize first. */
+const xs_endpoint *xs_endpointlist_find(const xs_endpointlist *el, uint32_t ip, uint16_t port);
+
+/* ---- the index space: ranges x ports, or an endpoint list as given ---- */
+typedef struct {
+    const xs_rangelist    *ranges;     /* ranges mode: targets after excludes */
+    const xs_portlist     *ports;
+    const xs_endpointlist *endpoints;  /* endpoint mode when non-NULL: only the probe-able ones */
+    uint64_t size;
+} xs_targetspace;
+
+void xs_targetspace_init_ranges(xs_targetspace *ts, const xs_rangelist *r, const xs_portlist *p);
+void xs_targetspace_init_endpoints(xs_targetspace *ts, const xs_endpointlist *e);
+/* index in [0, size) -> (ip, port) */
+void xs_targetspace_get(const xs_targetspace *ts, uint64_t index, uint32_t *ip, uint16_t *port);
+
+/* Parses dotted-quad into host order; returns false when malformed. */
+bool xs_parse_ipv4(const char *s, uint32_t *out);
+void xs_format_ipv4(uint32_t ip, char out[16]);
+
+#endif

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs every Debian package xsweep's build, tests, demo and benchmarks need (run as root).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+PKGS=(
+  # build
+  build-essential clang lld pkg-config
+  libpcap-dev libnet1-dev libssl-dev libjemalloc-dev libpcre2-dev libjansson-dev libsqlite3-dev
+  # tests
+  libcmocka-dev iproute2 tcpdump netcat-openbsd python3 procps psmisc jq sqlite3 openssl
+  nginx-light apache2 apache2-utils redis-server openssh-server
+  # benchmarks and comparisons
+  masscan zmap nmap ndiff xsltproc time linux-perf
+  # weekly runs
+  systemd
+  # fingerprint data comes from the npm registry
+  nodejs npm
+)
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null
+# Debian starts some daemons on install; the tests start their own copies inside namespaces.
+for svc in nginx apache2 redis-server ssh; do
+  (service "$svc" stop || true) >/dev/null 2>&1
+done
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -x "$here/fetch-fingerprints.sh" ]; then "$here/fetch-fingerprints.sh"; fi
+echo "install-deps: done"
