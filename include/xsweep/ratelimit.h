@@ -10,10 +10,17 @@ typedef struct {
     uint64_t last_ns;
 } xs_ratelimit;
 
+/* Bucket depth max(pps/1000, 1). */
 void     xs_ratelimit_init(xs_ratelimit *rl, double pps);
-/* Waits (sleeping for long waits, spinning for short ones) until at least one token is there,
- * then takes and returns min(want, tokens). Unlimited: returns want at once. */
+/* Same with an explicit clock (tests). */
+void     xs_ratelimit_init_at(xs_ratelimit *rl, double pps, uint64_t now_ns);
+/* Waits (sleeping for long waits, spinning for short ones) until min(want, burst) tokens are
+ * there, then takes and returns min(want, tokens) (>= 1). Unlimited: returns want at once. */
 unsigned xs_ratelimit_take(xs_ratelimit *rl, unsigned want);
+/* The arithmetic of take() at time now_ns, without waiting: returns 0..want. */
+unsigned xs_ratelimit_take_at(xs_ratelimit *rl, unsigned want, uint64_t now_ns);
+/* Nanoseconds from now_ns until take() would return (min(want, burst) tokens; 0 = now). */
+uint64_t xs_ratelimit_wait_ns(const xs_ratelimit *rl, unsigned want, uint64_t now_ns);
 uint64_t xs_now_ns(void);        /* CLOCK_MONOTONIC */
 uint64_t xs_realtime_ns(void);   /* CLOCK_REALTIME */
 

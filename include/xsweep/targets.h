@@ -87,8 +87,18 @@ void xs_targetspace_init_endpoints(xs_targetspace *ts, const xs_endpointlist *e)
 /* index in [0, size) -> (ip, port) */
 void xs_targetspace_get(const xs_targetspace *ts, uint64_t index, uint32_t *ip, uint16_t *port);
 
-/* Parses dotted-quad into host order; returns false when malformed. */
+/* Parses dotted-quad into host order; returns false when malformed. Plain decimal only:
+ * exactly four parts 0-255, no leading zeros ("01.2.3.4" is ambiguous), nothing after. */
 bool xs_parse_ipv4(const char *s, uint32_t *out);
 void xs_format_ipv4(uint32_t ip, char out[16]);
+/* Reads a dotted quad at the start of s and sets *end past it. Returns NULL on success,
+ * else a short reason ("octet 256 is out of range 0-255", ...) for an error message. */
+const char *xs_scan_ipv4(const char *s, uint32_t *out, const char **end);
+
+/* Calls fn for every line of path (newline stripped) with its 1-based number. fn returns 0 or -1
+ * with a message in err; the message is then prefixed with "FILE:LINE: ". An unreadable file gives
+ * "cannot read FILE: strerror". Returns 0 or -1. */
+typedef int (*xs_line_fn)(void *ctx, const char *line, char *err, size_t errlen);
+int xs_read_lines(const char *path, xs_line_fn fn, void *ctx, char *err, size_t errlen);
 
 #endif

@@ -16,6 +16,7 @@ typedef struct {
 typedef struct {
     xs_checkpoint *cp;   /* ring */
     size_t cap, head, count;
+    uint64_t floor;      /* furthest position whose checkpoint is already old enough */
 } xs_checkpoint_ring;
 
 typedef struct {

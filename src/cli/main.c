@@ -1,2 +1,34 @@
+/* xsweep: parse the command line, build the plan, run the scan. */
 #include <stdio.h>
-int main(void) { puts("xsweep: under construction"); return 0; }
+#include "xsweep/options.h"
+#include "xsweep/plan.h"
+#include "xsweep/run.h"
+
+int main(int argc, char **argv)
+{
+    xs_options opts;
+    char err[512];
+    int rc = xs_options_parse(&opts, argc, argv, err, sizeof err);
+    if (rc != 0) {
+        if (rc < 0)
+            fprintf(stderr, "xsweep: %s\n", err);
+        xs_options_free(&opts);
+        return rc < 0 ? XS_EXIT_USAGE : XS_EXIT_OK;
+    }
+    if (opts.echo) {
+        xs_options_echo(stdout, &opts);
+        xs_options_free(&opts);
+        return XS_EXIT_OK;
+    }
+    xs_plan plan;
+    if (xs_plan_build(&plan, &opts, err, sizeof err) < 0) {
+        fprintf(stderr, "xsweep: %s\n", err);
+        xs_plan_free(&plan);
+        xs_options_free(&opts);
+        return XS_EXIT_USAGE;
+    }
+    rc = xs_run(&opts, &plan);
+    xs_plan_free(&plan);
+    xs_options_free(&opts);
+    return rc;
+}

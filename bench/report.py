@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's results file (tab-separated rows) into the plain-text summary table.
+
+Rows:
+  tx      PORTS TOOL REP PPS WINDOW_S PACKETS EXPECTED
+  recall  RATE TOOL FOUND TRUE_OPEN PROBES_ANSWERED SINK_SYNACK SINK_RST WINDOW_S COOKIES LISTEN_DROPS PLANNED
+  mem     TOOL MAXRSS_KB EXPECTED PACKETS_AT_SINK PPS WINDOW_S
+  skip    TOOL REASON
+"""
+import statistics
+import sys
+from collections import defaultdict
+
+TOOLS = ["masscan", "zmap", "xsweep", "ceiling", "ceiling-txring"]
+
+
+def fmt_pps(v):
+    if v is None:
+        return "n/a"
+    return f"{v / 1e3:,.0f}k" if v < 1e6 else f"{v / 1e6:.2f}M"
+
+
+def main(path):
+    tx = defaultdict(list)          # (ports, tool) -> [pps]
+    tx_short = defaultdict(int)     # (ports, tool) -> runs where fewer packets arrived than sent
+    recall = []
+    mem = []
+    skips = {}
+    with open(path) as f:
+        for line in f:
+            row = line.rstrip("\n").split("\t")
+            kind = row[0]
+            if kind == "tx":
+                ports, tool, _rep, pps, _win, packets, expected = row[1:8]
+                tx[(int(ports), tool)].append(float(pps))
+                if expected != "-" and int(packets) < int(expected):
+                    tx_short[(int(ports), tool)] += 1
+            elif kind == "recall":
+                recall.append(row[1:])
+            elif kind == "mem":
+                mem.append(row[1:])
+            elif kind == "skip":
+                skips[row[1]] = row[2]
+
+    print("== Transmit: probes/s counted at the sink veth (rx_packets over the send window)")
+    print(f"{'probes':<22}{'tool':<16}{'median':>10}{'min':>10}{'max':>10}{'runs':>6}  note")
+    medians = {}
+    for ports in sorted({p for p, _ in tx}):
+        for tool in TOOLS:
+            vals = tx.get((ports, tool))
+            label = f"/16 x {ports} port(s)" if not tool.startswith("ceiling") else f"(ceiling, {ports})"
+            if not vals:
+                if tool in skips:
+                    print(f"{label:<22}{tool:<16}{'n/a':>10}{'':>10}{'':>10}{0:>6}  {skips[tool]}")
+                continue
+            med = statistics.median(vals)
+            medians[(ports, tool)] = med
+            note = ""
+            if tool == "zmap" and ports > 1:
+                note = "zmap 2.1.1 is single-port: -P %d on one port (same probe count)" % ports
+            if tx_short.get((ports, tool)):
+                note += (" " if note else "") + f"{tx_short[(ports, tool)]} run(s) delivered fewer probes than planned"
+            print(f"{label:<22}{tool:<16}{fmt_pps(med):>10}{fmt_pps(min(vals)):>10}{fmt_pps(max(vals)):>10}{len(vals):>6}  {note}")
+    print()
+    print("Ratios of medians (xsweep / other):")
+    for ports in sorted({p for p, _ in tx}):
+        xs = medians.get((ports, "xsweep"))
+        parts = []
+        for other in ("masscan", "zmap", "ceiling"):
+            o = medians.get((ports, other))
+            parts.append(f"xsweep/{other} = {xs / o:.2f}" if xs and o else f"xsweep/{other} = n/a")
+        print(f"  {ports:>3} port(s): " + ", ".join(parts))
+    print()
+
+    if recall:
+        print("== Recall: /16 x the scanned ports against an answering sink (found open / true open)")
+        print("  (sink answered = SYN-ACKs + RSTs its TCP sent = probes it received and handled;")
+        print("   ~pps = answered / time between first and last packet at the sink; zmap: n/a, 4 runs)")
+        print(f"{'rate':<10}{'tool':<10}{'found':>8}{'true':>8}{'recall':>8}{'answered':>10}{'planned':>9}"
+              f"{'SYN-ACK':>9}{'RST':>8}{'~pps':>9}  verdict")
+        for r in recall:
+            rate, tool, found, true_open, probes, synack, rst, window, cookies, ldrops, planned = r[:11]
+            found, true_open, probes, synack, rst = map(int, (found, true_open, probes, synack, rst))
+            window = float(window or 0)
+            pct = 100.0 * found / true_open if true_open else 0.0
+            pps = probes / window if window > 0 and tool != "zmap" else None
+            if probes < int(planned):
+                verdict = f"SINK-LIMITED or lost on the way: {int(planned) - probes} probes never answered"
+                if found < synack:
+                    verdict += f"; tool also missed {synack - found} SYN-ACKs"
+            elif synack < true_open:
+                verdict = f"SINK-LIMITED: sink sent {true_open - synack} fewer SYN-ACKs than open ports"
+            elif found < synack and found < true_open:
+                verdict = f"tool missed {min(synack, true_open) - found} replies the sink sent"
+            else:
+                verdict = "complete"
+            if int(cookies):
+                verdict += f"; {cookies} syncookies"
+            if int(ldrops):
+                verdict += f"; {ldrops} listen drops"
+            print(f"{rate:<10}{tool:<10}{found:>8}{true_open:>8}{pct:>7.1f}%{probes:>10}{int(planned):>9}"
+                  f"{synack:>9}{rst:>8}{fmt_pps(pps):>9}  {verdict}")
+        for tool in ("masscan", "zmap", "xsweep"):
+            if tool in skips and not any(r[1] == tool for r in recall):
+                print(f"{'-':<10}{tool:<10}  n/a: {skips[tool]}")
+        print()
+
+    if mem:
+        print("== Memory: peak RSS for one large scan (sink dropping)")
+        print(f"{'tool':<10}{'peak RSS':>12}{'probes':>12}{'at sink':>12}{'pps':>10}{'window s':>10}")
+        for r in mem:
+            tool, rss, expected, packets, pps, window = r[:6]
+            print(f"{tool:<10}{int(rss) / 1024:>9.1f} MB{int(expected):>12}{int(packets):>12}"
+                  f"{fmt_pps(float(pps)):>10}{float(window):>10.2f}")
+        for tool in ("masscan", "zmap", "xsweep"):
+            if tool in skips and not any(r[0] == tool for r in mem):
+                print(f"{tool:<10}  n/a: {skips[tool]}")
+        print()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# Benchmark xsweep against masscan, zmap and a bare AF_PACKET sender, through a veth between two
+# namespaces this script creates (scripts/testbed.sh), so nothing leaves the machine.
+#
+#   bench/run.sh [--quick] [--prefix P]
+#
+# 1. Transmit: each tool at its maximum rate over 198.19.0.0/16 x 1 port, then x 10 ports, sink
+#    dropping. Rate = packets counted at the sink veth's rx_packets over the window in which they
+#    arrived (bench/sinkmeter.c), not the tool's own claim. Tools alternate, R repeats.
+# 2. Recall: sink answering (SYN-ACK on the listening port, RST elsewhere); each tool scans
+#    198.19.0.0/16 x 4 ports (262144 probes, 65536 open) at several rates; found / true open,
+#    next to the sink's own counters so a sink-side limit shows as such.
+# 3. Memory: peak RSS (/usr/bin/time -v) of each tool for one large real scan, sink dropping.
+# --quick keeps it under 2 minutes; the full run stays under 15. Installs nothing.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root"
+
+quick=0
+prefix=xs
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) quick=1; shift ;;
+        --prefix) prefix=${2:-}; shift 2 || exit 2 ;;
+        --prefix=*) prefix=${1#*=}; shift ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+
+if [ $quick = 1 ]; then
+    REPEATS=1
+    TX_PORT_COUNTS="1 10"
+    CEIL_SECONDS=1
+    RECALL_RATES="300000 max"
+    RECALL_WAIT=1
+    MEM_PORTS=16           # 2^20 probes
+else
+    REPEATS=5
+    TX_PORT_COUNTS="1 10"
+    CEIL_SECONDS=2
+    RECALL_RATES="100000 300000 1000000 max"
+    RECALL_WAIT=2
+    MEM_PORTS=256          # 2^24 probes
+fi
+TX_PORTS_10=80,443,8080,8443,22,25,21,53,110,143
+RECALL_PORTS=${RECALL_PORTS:-80,443,8080,8443}
+RECALL_LISTEN=${RECALL_LISTEN:-80}
+# Extra xsweep flags (e.g. to switch off the HTTP stage during recall runs).
+XSWEEP_EXTRA=${XSWEEP_EXTRA:-}
+TARGET=198.19.0.0/16
+TARGET_SIZE=65536
+NUDGE_IP=198.18.0.9      # not configured anywhere: the scanner's kernel drops it silently
+
+BENCH_BUILD=build/bench
+OUT_DIR=$BENCH_BUILD/out
+RESULTS=$OUT_DIR/results.tsv
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
+die() { echo "run.sh: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "must run as root (namespaces, raw sockets)"
+
+# ---- build the helpers -------------------------------------------------------------------------
+mkdir -p "$BENCH_BUILD" "$OUT_DIR"
+cc -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -o "$BENCH_BUILD/ceiling" bench/ceiling.c || die "cannot build ceiling"
+cc -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -o "$BENCH_BUILD/sinkmeter" bench/sinkmeter.c || die "cannot build sinkmeter"
+: >"$RESULTS"
+
+# ---- which tools are here ------------------------------------------------------------------------
+have_masscan=0; have_zmap=0; have_xsweep=0
+command -v masscan >/dev/null && have_masscan=1 || printf 'skip\tmasscan\tnot installed\n' >>"$RESULTS"
+command -v zmap >/dev/null && have_zmap=1 || printf 'skip\tzmap\tnot installed\n' >>"$RESULTS"
+if [ ! -x ./xsweep ]; then
+    printf 'skip\txsweep\t./xsweep not built\n' >>"$RESULTS"
+elif ./xsweep --help 2>&1 | grep -qi "under construction"; then
+    printf 'skip\txsweep\t./xsweep is still the placeholder\n' >>"$RESULTS"
+else
+    have_xsweep=1
+fi
+[ -x /usr/bin/time ] || die "/usr/bin/time missing (Debian package: time)"
+
+# ---- testbed -------------------------------------------------------------------------------------
+NUDGE_PID=""
+METER_PID=""
+cleanup() {
+    [ -n "$METER_PID" ] && kill "$METER_PID" 2>/dev/null
+    [ -n "$NUDGE_PID" ] && kill "$NUDGE_PID" 2>/dev/null
+    bash scripts/testbed.sh down --prefix "$prefix" >/dev/null 2>&1
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+tb_up() {
+    bash scripts/testbed.sh down --prefix "$prefix" >/dev/null 2>&1
+    local env
+    env=$(bash scripts/testbed.sh up --prefix "$prefix" "$@") || die "testbed up failed"
+    eval "$env"
+    # Lets the sink poke the scanner's interface with frames its kernel drops (see nudge_start).
+    ip -n "$TB_NS_SINK" neigh replace "$NUDGE_IP" lladdr "$TB_SCAN_MAC" dev "$TB_IF_SINK" nud permanent
+}
+
+in_scan() { ip netns exec "$TB_NS_SCAN" "$@"; }
+in_sink() { ip netns exec "$TB_NS_SINK" "$@"; }
+sink_counter() { in_sink cat "/sys/class/net/$TB_IF_SINK/statistics/$1"; }
+
+# masscan 1.3.2's receive thread blocks in libpcap until a frame arrives, so on a silent link it
+# never notices the scan is over and hangs. A UDP datagram every 100 ms from the sink to an
+# address nobody owns wakes it up; the scanner's kernel drops those frames without answering,
+# so they touch no counter the benchmark reads on the sink's receive side.
+nudge_start() {
+    # ip netns exec execs its command, so $! is the process itself (not a subshell).
+    ip netns exec "$TB_NS_SINK" "$PY" -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+end = time.time() + float(sys.argv[2])
+while time.time() < end:
+    s.sendto(b"nudge", (sys.argv[1], 9))
+    time.sleep(0.1)
+' "$NUDGE_IP" "$1" &
+    NUDGE_PID=$!
+}
+nudge_stop() {
+    [ -n "$NUDGE_PID" ] && kill "$NUDGE_PID" 2>/dev/null && wait "$NUDGE_PID" 2>/dev/null
+    NUDGE_PID=""
+}
+
+# sinkmeter polls the sink veth's rx_packets every ms; meter_stop prints
+# "packets=N window_s=W pps=P ...". The meter is up (baseline read) before the sender starts.
+meter_start() {
+    local max=$1 out=$OUT_DIR/meter.out
+    rm -f "$out"
+    ip netns exec "$TB_NS_SINK" "$BENCH_BUILD/sinkmeter" "/sys/class/net/$TB_IF_SINK/statistics/rx_packets" "$max" >"$out" &
+    METER_PID=$!
+    for _ in $(seq 1 500); do grep -q ready "$out" 2>/dev/null && return 0; sleep 0.01; done
+    die "sinkmeter did not start"
+}
+meter_stop() {
+    sleep 0.1
+    kill "$METER_PID" 2>/dev/null
+    wait "$METER_PID" 2>/dev/null
+    METER_PID=""
+    tail -1 "$OUT_DIR/meter.out"
+}
+field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+
+ports_list() {  # N -> comma list of N ports for the transmit figure
+    if [ "$1" = 1 ]; then echo 80; else echo "$TX_PORTS_10" | cut -d, -f1-"$1"; fi
+}
+
+# ---- one run of a tool ---------------------------------------------------------------------------
+# run_tool TOOL PORTS RATE WAIT OUTFILE TIMEOUT [wrapper...]
+# RATE: a number or "max". PORTS: comma list (zmap: a count N means -P N on port 80, see below).
+run_tool() {
+    local tool=$1 ports=$2 rate=$3 wait_s=$4 out=$5 tmo=$6
+    shift 6
+    local -a cmd
+    case "$tool" in
+        masscan)
+            [ "$rate" = max ] && rate=100000000
+            cmd=(masscan --adapter "$TB_IF_SCAN" --adapter-ip "$TB_SCAN_IP" --router-mac "$TB_SINK_MAC"
+                 --rate "$rate" -p "$ports" --wait "$wait_s" --seed 1 "$TARGET")
+            [ "$out" != - ] && cmd+=(-oL "$out")
+            nudge_start $((tmo + 5))
+            ;;
+        zmap)
+            # zmap 2.1.1 scans one port per run; "-r 0" means no rate limit. The stock blacklist
+            # excludes 198.18.0.0/15, hence -b /dev/null.
+            [ "$rate" = max ] && rate=0
+            local probes=1 port=$ports
+            case "$ports" in *,*) echo "run_tool: zmap takes one port" >&2; return 1 ;; esac
+            case "$ports" in x*) probes=${ports#x}; port=80 ;; esac
+            cmd=(zmap -i "$TB_IF_SCAN" -S "$TB_SCAN_IP" -G "$TB_SINK_MAC" -r "$rate" -p "$port"
+                 -P "$probes" -c "$wait_s" -b /dev/null -q -o "${out/#-//dev/null}" "$TARGET")
+            ;;
+        xsweep)
+            cmd=(./xsweep -i "$TB_IF_SCAN" --source-ip "$TB_SCAN_IP" --router-mac "$TB_SINK_MAC"
+                 --rate "$rate" --retries 0 -p "$ports" --wait "$wait_s")
+            [ "$out" != - ] && cmd+=(-oL -o "$out")
+            # shellcheck disable=SC2206
+            cmd+=($XSWEEP_EXTRA "$TARGET")
+            ;;
+        ceiling)        cmd=("$BENCH_BUILD/ceiling" "$TB_IF_SCAN" "$CEIL_SECONDS" "$TB_SINK_MAC" sendmmsg) ;;
+        ceiling-txring) cmd=("$BENCH_BUILD/ceiling" "$TB_IF_SCAN" "$CEIL_SECONDS" "$TB_SINK_MAC" txring) ;;
+        *) return 1 ;;
+    esac
+    echo "$tool: ${cmd[*]}" >>"$OUT_DIR/commands.log"
+    in_scan timeout -k 2 "$tmo" "$@" "${cmd[@]}" >>"$OUT_DIR/$tool.log" 2>&1
+    local rc=$?
+    [ "$tool" = masscan ] && nudge_stop
+    [ $rc = 124 ] && log "$tool timed out after ${tmo}s"
+    return $rc
+}
+
+tool_enabled() {
+    case "$1" in
+        masscan) [ $have_masscan = 1 ] ;;
+        zmap) [ $have_zmap = 1 ] ;;
+        xsweep) [ $have_xsweep = 1 ] ;;
+        *) return 0 ;;
+    esac
+}
+
+# ---- 1. transmit ---------------------------------------------------------------------------------
+transmit_figure() {
+    log "transmit: sink dropping, $REPEATS repeat(s), ports: $TX_PORT_COUNTS"
+    tb_up
+    local rep n tool ports expected res tmo
+    for rep in $(seq 1 "$REPEATS"); do
+        for n in $TX_PORT_COUNTS; do
+            for tool in masscan zmap xsweep ceiling ceiling-txring; do
+                tool_enabled "$tool" || continue
+                [ "$tool" = ceiling-txring ] && [ "$n" != 1 ] && continue
+                ports=$(ports_list "$n")
+                [ "$tool" = zmap ] && { [ "$n" = 1 ] && ports=80 || ports="x$n"; }
+                expected=$((TARGET_SIZE * n))
+                case "$tool" in ceiling*) expected=- ;; esac
+                tmo=$((TARGET_SIZE * n / 20000 + 20))
+                meter_start $((tmo + 5))
+                run_tool "$tool" "$ports" max 0 - "$tmo"
+                res=$(meter_stop)
+                printf 'tx\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$rep" "$(field pps "$res")" \
+                    "$(field window_s "$res")" "$(field packets "$res")" "$expected" >>"$RESULTS"
+                log "  rep $rep, $n port(s), $tool: $res"
+            done
+        done
+    done
+}
+
+# ---- 2. recall -----------------------------------------------------------------------------------
+sink_tcp_stats() {  # prints "synack rst cookies listen_drops rx tx" from the sink's own counters
+    in_sink sh -c "cat /proc/net/snmp /proc/net/netstat; echo DEV \$(cat /sys/class/net/$TB_IF_SINK/statistics/rx_packets /sys/class/net/$TB_IF_SINK/statistics/tx_packets)" |
+        awk '
+        /^Tcp:/ { if (!th) { for (i = 2; i <= NF; i++) tn[i] = $i; th = 1 } else { for (i = 2; i <= NF; i++) tv[tn[i]] = $i } }
+        /^TcpExt:/ { if (!eh) { for (i = 2; i <= NF; i++) en[i] = $i; eh = 1 } else { for (i = 2; i <= NF; i++) ev[en[i]] = $i } }
+        /^DEV/ { rx = $2; tx = $3 }
+        END { print tv["OutSegs"] - tv["OutRsts"], tv["OutRsts"], ev["SyncookiesSent"] + 0, ev["ListenDrops"] + 0, rx, tx }'
+}
+
+count_found() {  # count_found TOOL FILE... -> unique open (ip, port) pairs
+    local tool=$1
+    shift
+    case "$tool" in
+        zmap) # one file per port, one address per line
+            for f in "$@"; do sed "s|\$| ${f##*.}|" "$f"; done | grep -E '^198\.19\.' | sort -u | wc -l ;;
+        *)    # masscan -oL and xsweep -oL: "open tcp PORT IP TIMESTAMP"
+            cat "$@" 2>/dev/null | awk '$1 == "open" && $2 == "tcp" { print $3, $4 }' | sort -u | wc -l ;;
+    esac
+}
+
+recall_figure() {
+    log "recall: sink answering, listening on $RECALL_LISTEN, scanning $RECALL_PORTS at: $RECALL_RATES"
+    tb_up --answer --listen "$RECALL_LISTEN"
+    local nports nlisten true_open rate tool before after found tmo res p
+    nports=$(echo "$RECALL_PORTS" | tr ',' '\n' | wc -l)
+    nlisten=0
+    for p in $(echo "$RECALL_LISTEN" | tr ',' ' '); do
+        echo ",$RECALL_PORTS," | grep -q ",$p," && nlisten=$((nlisten + 1))
+    done
+    true_open=$((TARGET_SIZE * nlisten))
+    for rate in $RECALL_RATES; do
+        for tool in masscan zmap xsweep; do
+            tool_enabled "$tool" || continue
+            local out=$OUT_DIR/recall-$tool-$rate
+            rm -f "$out" "$out".*
+            if [ "$rate" = max ]; then tmo=$((TARGET_SIZE * nports / 20000 + 30)); else tmo=$((TARGET_SIZE * nports / rate + 30)); fi
+            before=$(sink_tcp_stats)
+            meter_start $((tmo * nports + 10))
+            if [ "$tool" = zmap ]; then
+                for p in $(echo "$RECALL_PORTS" | tr ',' ' '); do
+                    run_tool zmap "$p" "$rate" "$RECALL_WAIT" "$out.$p" "$tmo"
+                done
+                found=$(count_found zmap "$out".*)
+            else
+                run_tool "$tool" "$RECALL_PORTS" "$rate" "$RECALL_WAIT" "$out" "$tmo"
+                found=$(count_found "$tool" "$out")
+            fi
+            res=$(meter_stop)
+            after=$(sink_tcp_stats)
+            # deltas: synack rst cookies listen_drops rx tx
+            read -r s0 r0 c0 l0 x0 t0 <<<"$before"
+            read -r s1 r1 c1 l1 x1 t1 <<<"$after"
+            # Every probe the sink's TCP saw got a SYN-ACK (open) or a RST (closed); the sink's
+            # rx_packets cannot count probes here because it also holds the RSTs that the
+            # scanner's kernel (and masscan itself) send back for each SYN-ACK.
+            local synack=$((s1 - s0)) rst=$((r1 - r0))
+            local probes=$((synack + rst))
+            printf 'recall\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rate" "$tool" "$found" "$true_open" \
+                "$probes" "$synack" "$rst" "$(field window_s "$res")" "$((c1 - c0))" "$((l1 - l0))" \
+                "$((TARGET_SIZE * nports))" >>"$RESULTS"
+            log "  $rate pps, $tool: found $found/$true_open; sink answered $probes: ${synack} SYN-ACK, ${rst} RST"
+        done
+    done
+}
+
+# ---- 3. memory -----------------------------------------------------------------------------------
+memory_figure() {
+    local probes=$((TARGET_SIZE * MEM_PORTS))
+    log "memory: $probes probes per tool (/16 x $MEM_PORTS ports), sink dropping"
+    tb_up
+    local tool ports rss res tmo
+    for tool in masscan zmap xsweep; do
+        tool_enabled "$tool" || continue
+        ports=1-$MEM_PORTS
+        [ "$tool" = zmap ] && ports="x$MEM_PORTS"
+        tmo=$((probes / 50000 + 60))
+        meter_start $((tmo + 5))
+        run_tool "$tool" "$ports" max 0 - "$tmo" /usr/bin/time -v -o "$OUT_DIR/time-$tool.txt"
+        res=$(meter_stop)
+        rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT_DIR/time-$tool.txt")
+        printf 'mem\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "${rss:-0}" "$probes" "$(field packets "$res")" \
+            "$(field pps "$res")" "$(field window_s "$res")" >>"$RESULTS"
+        log "  $tool: max RSS ${rss:-?} kB; $res"
+    done
+}
+
+start=$(date +%s)
+transmit_figure
+recall_figure
+memory_figure
+bash scripts/testbed.sh down --prefix "$prefix" >/dev/null 2>&1
+
+echo
+echo "xsweep benchmark ($([ $quick = 1 ] && echo quick || echo full), $(( $(date +%s) - start )) s)"
+echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"
+echo "tools: $(masscan --version 2>/dev/null | sed -n 's/^Masscan version \([^ ]*\).*/masscan \1/p'), $(zmap --version 2>/dev/null | head -1), xsweep $([ $have_xsweep = 1 ] && echo present || echo absent)"
+echo "path: AF_PACKET -> veth $TB_IF_SCAN -> $TB_IF_SINK (namespaces $TB_NS_SCAN/$TB_NS_SINK); timings are noisy on a shared machine"
+echo
+"$PY" bench/report.py "$RESULTS"
+echo "raw rows: $RESULTS; tool logs and commands: $OUT_DIR/"

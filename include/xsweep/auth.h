@@ -1,0 +1,69 @@
+/* Authentication detection on an HTTP result: the seed's methods (basic, digest, NTLM, SSO) plus
+ * Negotiate, and the SSO provider (Google Workspace, Microsoft Entra ID, Okta, Ping, Duo).
+ *
+ * Evidence, strongest first:
+ *   1. WWW-Authenticate / Proxy-Authenticate challenges on a 401/407 (every scheme listed is
+ *      reported in `methods`; `method` is the strongest: negotiate > ntlm > digest > basic);
+ *      a Bearer challenge pointing at an IdP (authorization_uri=...) counts as SSO.
+ *   2. A redirect's Location host (or path) belonging to an IdP.
+ *   3. Login-page markers in the body (IdP hosts in forms and scripts, sign-in widgets,
+ *      SAMLRequest forms). The marker table lives in src/auth/sso_markers.c. */
+#ifndef XSWEEP_AUTH_H
+#define XSWEEP_AUTH_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "xsweep/http.h"
+
+typedef enum {
+    XS_AUTH_NONE = 0,
+    XS_AUTH_BASIC,
+    XS_AUTH_DIGEST,
+    XS_AUTH_NTLM,
+    XS_AUTH_NEGOTIATE,
+    XS_AUTH_SSO,
+} xs_auth_method;
+
+typedef enum {
+    XS_SSO_NONE = 0,  /* not SSO, or SSO whose provider we do not know (e.g. a bare SAMLRequest) */
+    XS_SSO_GOOGLE,
+    XS_SSO_ENTRA_ID,
+    XS_SSO_OKTA,
+    XS_SSO_PING,
+    XS_SSO_DUO,
+} xs_sso_provider;
+
+typedef enum {
+    XS_AUTH_FROM_NONE = 0,
+    XS_AUTH_FROM_CHALLENGE,   /* WWW-Authenticate / Proxy-Authenticate */
+    XS_AUTH_FROM_LOCATION,    /* redirect target */
+    XS_AUTH_FROM_BODY,        /* login-page marker */
+} xs_auth_evidence;
+
+#define XS_AUTH_BIT(m) (1u << (m))
+
+typedef struct {
+    xs_auth_method   method;    /* the one to report */
+    xs_sso_provider  provider;  /* when method == XS_AUTH_SSO */
+    unsigned         methods;   /* XS_AUTH_BIT() of every method seen */
+    unsigned         providers; /* XS_AUTH_BIT() of every provider seen */
+    xs_auth_evidence evidence;
+    const char      *marker;    /* the marker that decided an SSO verdict (static), or NULL */
+} xs_auth_info;
+
+xs_auth_info xs_auth_detect(const xs_http_result *r);
+
+const char *xs_auth_method_name(xs_auth_method m);     /* "none", "basic", ..., "sso" */
+const char *xs_sso_provider_name(xs_sso_provider p);   /* "none", "google", "entra_id", ... */
+
+/* ---- the pure pieces, for tests and fuzzing ---- */
+/* XS_AUTH_BIT()s of the schemes in one challenge header value (several challenges allowed). */
+unsigned        xs_auth_parse_challenges(const char *value);
+/* Provider whose IdP host (or path) the URL points at; XS_SSO_NONE when none. */
+xs_sso_provider xs_auth_provider_for_url(const char *url, const char **marker);
+/* Provider whose login-page marker occurs in the body; XS_SSO_NONE when none. *saml is set when a
+ * SAMLRequest/SAMLResponse form is present (SSO even without a known provider). */
+xs_sso_provider xs_auth_provider_in_body(const unsigned char *body, size_t len, bool *saml,
+                                         const char **marker);
+
+#endif

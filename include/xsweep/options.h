@@ -1,0 +1,72 @@
+/* Command-line options: what the operator asked for, before any of it is resolved. */
+#ifndef XSWEEP_OPTIONS_H
+#define XSWEEP_OPTIONS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum { XS_FMT_JSON = 0, XS_FMT_CSV, XS_FMT_LIST } xs_format;
+
+typedef struct {
+    /* targets */
+    char   **targets;        /* positional TARGET arguments */
+    size_t   ntargets;
+    char   **input_files;    /* -iL */
+    size_t   ninput_files;
+    char    *endpoints_file; /* --endpoints */
+    char    *ports;          /* -p */
+    char   **excludes;       /* --exclude (each a list) */
+    size_t   nexcludes;
+    char   **exclude_files;  /* --exclude-file */
+    size_t   nexclude_files;
+    /* sending */
+    double   rate;           /* --rate; <= 0 means max */
+    unsigned retries;
+    double   wait_s;
+    double   retry_delay_s;  /* >= 1: the throttle */
+    uint64_t seed;
+    bool     seed_given;
+    char    *shard;
+    char    *interface;
+    char    *source_ip;
+    char    *source_port;
+    char    *router_mac;
+    unsigned batch;
+    char    *sender;         /* auto | txring | sendmmsg */
+    /* output */
+    char    *output_file;
+    xs_format format;
+    bool     show_closed;
+    bool     all_statuses;
+    bool     dry_run;
+    int      progress;       /* -1 auto (tty), 0 off, 1 on */
+    /* HTTP / fingerprint / severity stage */
+    bool     no_http;        /* --no-http: SYN stage only */
+    char    *http_ports;     /* --http-ports LIST (default: the seed's HTTP/S ports) */
+    unsigned http_concurrency;
+    size_t   max_body;
+    double   connect_timeout_s;
+    double   http_timeout_s;
+    char    *policy;         /* permissive | moderate | strict | FILE */
+    bool     resource_bucket;/* --resource-type bucket */
+    char    *fingerprints;   /* --fingerprints PATH */
+    /* configuration */
+    char    *config_file;    /* -c */
+    bool     echo;           /* --echo: print the effective configuration and exit */
+} xs_options;
+
+/* Parses argv. Returns 0 to run, 1 when --help/--version was printed (exit 0), -1 on a usage
+ * error (one line already in err). */
+int  xs_options_parse(xs_options *o, int argc, char **argv, char *err, size_t errlen);
+void xs_options_free(xs_options *o);
+void xs_options_usage(FILE *out);
+/* Writes the effective configuration as "key = value" lines (a valid -c file). */
+void xs_options_echo(FILE *out, const xs_options *o);
+/* Reads a config file into "--key=value" arguments and "target" values. */
+int  xs_config_load(const char *path, char ***args, size_t *nargs, char ***targets, size_t *ntargets,
+                    char *err, size_t errlen);
+
+#define XSWEEP_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,55 @@
+/* The HTTP/fingerprint stage: open HTTP ports stream in while the SYN scan runs; each comes back
+ * enriched with the GET response, TLS certificate, auth method and technologies. */
+#ifndef XSWEEP_STAGE_H
+#define XSWEEP_STAGE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "xsweep/auth.h"
+#include "xsweep/fingerprint.h"
+#include "xsweep/http.h"
+#include "xsweep/record.h"
+#include "xsweep/targets.h"
+
+/* main -> stage, by value over a ring */
+typedef struct {
+    xs_result          r;
+    const xs_endpoint *ep;     /* endpoint-list entry (path, host, bucket), or NULL */
+} xs_http_job;
+
+/* stage -> main, by pointer over a ring; main writes the record and frees it */
+typedef struct {
+    xs_result          r;
+    const xs_endpoint *ep;
+    xs_http_result    *http;   /* NULL when the stage was aborted before this endpoint */
+    xs_auth_info       auth;
+    xs_fp_result       tech;
+} xs_enriched;
+
+void xs_enriched_free(xs_enriched *e);
+
+typedef struct {
+    xs_http_config   http;
+    const xs_fp_db  *fingerprints;  /* NULL: no fingerprinting */
+    uint64_t         min_gap_ns;    /* the throttle: after the SYN probe, wait this long */
+} xs_http_stage_config;
+
+typedef struct xs_http_stage xs_http_stage;
+
+xs_http_stage *xs_http_stage_start(const xs_http_stage_config *cfg, char *err, size_t errlen);
+/* Never loses a job: what the ring cannot take waits in a local queue until the next call. */
+void          xs_http_stage_push(xs_http_stage *s, const xs_http_job *job);
+/* Finished endpoints, or NULL when none is ready. */
+xs_enriched  *xs_http_stage_pop(xs_http_stage *s);
+/* No more jobs will come: the stage finishes what it has (within its timeouts) and stops. */
+void          xs_http_stage_close_input(xs_http_stage *s);
+/* Stop now: jobs not finished come back with http == NULL. */
+void          xs_http_stage_abort(xs_http_stage *s);
+/* True when the input is closed, every job came back and pop returned them all. */
+bool          xs_http_stage_finished(xs_http_stage *s);
+size_t        xs_http_stage_in_flight(const xs_http_stage *s);
+void          xs_http_stage_free(xs_http_stage *s);
+
+/* Auth detection and fingerprinting of one response (used by the stage thread). */
+void xs_enrich(xs_enriched *e, xs_fp_matcher *m);
+
+#endif

@@ -1,0 +1,53 @@
+/* Sweep history: every sweep's endpoint records in one SQLite database (`--db FILE`), so that
+ * `xsweep diff` can say what appeared, disappeared or changed between two sweeps.
+ *
+ * Schema (PRAGMA user_version = 1):
+ *   sweeps(id INTEGER PRIMARY KEY, started TEXT, ended TEXT, options TEXT,
+ *          open INTEGER, closed INTEGER, other INTEGER, pruned INTEGER)
+ *       started/ended are ISO 8601 UTC ("2026-11-23T10:00:00Z"); ended is NULL while a sweep runs
+ *       or when it never finished. pruned = 1 once its endpoint rows were deleted by prune.
+ *   endpoints(sweep, ip INTEGER (host byte order), port, status, severity, http_status_code,
+ *             title, auth_method, tech, record, first_seen, last_seen)
+ *       record is the whole JSON line the output stage wrote; the other columns are extracted from
+ *       it (tech = the technology names, sorted, de-duplicated, joined with ",").
+ *       first_seen/last_seen are sweep ids: the first and the latest sweep (up to this one) in which
+ *       the endpoint was probed with an answer or a timeout, i.e. any status but excluded,
+ *       unsupported or failed. NULL when it never was.
+ *   view endpoints_text: endpoints with ip as a dotted quad, for people typing SQL.
+ *
+ * One writer at a time (the scan); readers (`xsweep diff`, sqlite3) may read while it writes. */
+#ifndef XSWEEP_STORE_H
+#define XSWEEP_STORE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "xsweep/output.h"
+
+typedef struct xs_store xs_store;
+
+/* Opens or creates the database and its schema. NULL with one line in err ("cannot open history
+ * database FILE: reason") when the file cannot be written or is not an xsweep database. */
+xs_store   *xs_store_open(const char *path, char *err, size_t errlen);
+/* Commits what is pending and closes. Returns -1 (one line in err) when that commit failed.
+ * NULL is fine; err may be NULL. */
+int         xs_store_close(xs_store *s, char *err, size_t errlen);
+/* The last error of any call below, one line naming the database. */
+const char *xs_store_error(const xs_store *s);
+
+/* Records a new sweep; returns its id (> 0), or -1. options_text is the effective configuration. */
+int64_t xs_store_begin_sweep(xs_store *s, const char *options_text, uint64_t start_realtime_ns);
+/* Adds one endpoint record. record_json is the JSON line written for it (trailing newline
+ * allowed); NULL or invalid JSON stores a minimal record built from rep. Rows are committed in
+ * batches of XS_STORE_BATCH; a second add of the same endpoint in a sweep replaces the first. */
+int     xs_store_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *record_json);
+/* Commits the sweep's last rows and records its end and its counts. */
+int     xs_store_end_sweep(xs_store *s, int64_t sweep, uint64_t end_realtime_ns,
+                           uint64_t open, uint64_t closed, uint64_t other);
+/* Deletes the endpoint rows of all but the newest keep_last_n sweeps (their sweeps rows stay, with
+ * pruned = 1, so first_seen ids keep a date). keep_last_n = 0 keeps everything. Returns the number
+ * of sweeps pruned, or -1. */
+int     xs_store_prune(xs_store *s, unsigned keep_last_n);
+
+#define XS_STORE_BATCH 10000
+#define XS_STORE_SCHEMA_VERSION 1
+
+#endif

@@ -1,0 +1,167 @@
+/* Config files (-c FILE): "key = value" lines whose keys are the long option names, plus
+ * "target = …" lines. --echo writes the effective configuration back in the same format, so an
+ * echo is always a valid config file (and the resume file reuses it). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "xsweep/options.h"
+#include "option_table.h"
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+static int push_owned(char ***v, size_t *n, char *s)
+{
+    char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv) {
+        free(s);
+        return -1;
+    }
+    *v = nv;
+    nv[(*n)++] = s;
+    return 0;
+}
+
+static const struct option *find_option(const char *name)
+{
+    for (const struct option *o = xs_long_options; o->name; o++)
+        if (!strcmp(o->name, name))
+            return o;
+    return NULL;
+}
+
+static int truthy(const char *v, int *out)
+{
+    if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1") || !strcmp(v, "on"))
+        *out = 1;
+    else if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0") || !strcmp(v, "off"))
+        *out = 0;
+    else
+        return -1;
+    return 0;
+}
+
+int xs_config_load(const char *path, char ***args, size_t *nargs, char ***targets, size_t *ntargets,
+                   char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    unsigned lineno = 0;
+    int rc = 0;
+    while (rc == 0 && getline(&line, &cap, f) != -1) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(line);
+        if (!*s)
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s:%u: expected \"key = value\"", path, lineno);
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(s), *val = trim(eq + 1), *arg = NULL;
+        const struct option *opt = find_option(key);
+        int on;
+        if (!strcmp(key, "target")) {
+            if ((arg = strdup(val)) && push_owned(targets, ntargets, arg) == 0)
+                continue;
+            rc = -1;
+        } else if (!opt || !strcmp(key, "config") || !strcmp(key, "echo") || !strcmp(key, "help") ||
+                   !strcmp(key, "version")) {
+            snprintf(err, errlen, "%s:%u: unknown option \"%s\"", path, lineno, key);
+            rc = -1;
+        } else if (opt->has_arg == no_argument) {
+            if (truthy(val, &on) < 0) {
+                snprintf(err, errlen, "%s:%u: \"%s\" takes true or false", path, lineno, key);
+                rc = -1;
+            } else if (on && asprintf(&arg, "--%s", key) >= 0) {
+                rc = push_owned(args, nargs, arg);
+            }
+        } else if (asprintf(&arg, "--%s=%s", key, val) < 0 || push_owned(args, nargs, arg) < 0) {
+            rc = -1;
+        }
+        if (rc < 0 && !err[0])
+            snprintf(err, errlen, "out of memory");
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+static void kv(FILE *out, const char *key, const char *val)
+{
+    if (val)
+        fprintf(out, "%s = %s\n", key, val);
+}
+
+static void kv_list(FILE *out, const char *key, char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        kv(out, key, v[i]);
+}
+
+static void kv_bool(FILE *out, const char *key, bool v)
+{
+    fprintf(out, "%s = %s\n", key, v ? "true" : "false");
+}
+
+void xs_options_echo(FILE *out, const xs_options *o)
+{
+    static const char *fmt_names[] = {"json", "csv", "list"};
+    fprintf(out, "# xsweep %s effective configuration (usable with -c)\n", XSWEEP_VERSION);
+    kv_list(out, "target", o->targets, o->ntargets);
+    kv_list(out, "input-file", o->input_files, o->ninput_files);
+    kv(out, "endpoints", o->endpoints_file);
+    kv(out, "ports", o->ports ? o->ports : "80");
+    kv_list(out, "exclude", o->excludes, o->nexcludes);
+    kv_list(out, "exclude-file", o->exclude_files, o->nexclude_files);
+    if (o->rate <= 0)
+        kv(out, "rate", "max");
+    else
+        fprintf(out, "rate = %.17g\n", o->rate);
+    fprintf(out, "retries = %u\n", o->retries);
+    fprintf(out, "retry-delay = %.17g\n", o->retry_delay_s);
+    fprintf(out, "wait = %.17g\n", o->wait_s);
+    if (o->seed_given)
+        fprintf(out, "seed = %llu\n", (unsigned long long)o->seed);
+    kv(out, "shard", o->shard);
+    kv(out, "interface", o->interface);
+    kv(out, "source-ip", o->source_ip);
+    kv(out, "source-port", o->source_port);
+    kv(out, "router-mac", o->router_mac);
+    fprintf(out, "batch = %u\n", o->batch);
+    kv(out, "sender", o->sender ? o->sender : "auto");
+    kv(out, "output", o->output_file);
+    kv(out, "output-format", fmt_names[o->format]);
+    if (o->show_closed)
+        kv(out, "show", "closed");
+    kv_bool(out, "all-statuses", o->all_statuses);
+    kv_bool(out, "dry-run", o->dry_run);
+    kv_bool(out, "no-http", o->no_http);
+    kv(out, "http-ports", o->http_ports);
+    fprintf(out, "http-concurrency = %u\n", o->http_concurrency);
+    fprintf(out, "max-body = %zu\n", o->max_body);
+    fprintf(out, "connect-timeout = %.17g\n", o->connect_timeout_s);
+    fprintf(out, "http-timeout = %.17g\n", o->http_timeout_s);
+    kv(out, "policy", o->policy ? o->policy : "moderate");
+    kv(out, "resource-type", o->resource_bucket ? "bucket" : "other");
+    kv(out, "fingerprints", o->fingerprints);
+    if (o->progress >= 0)
+        kv_bool(out, o->progress ? "progress" : "no-progress", true);
+}

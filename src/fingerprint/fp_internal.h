@@ -1,0 +1,95 @@
+/* Private structures of the fingerprint engine, shared by its loader, regex and matcher files. */
+#ifndef XSWEEP_FP_INTERNAL_H
+#define XSWEEP_FP_INTERNAL_H
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "xsweep/fingerprint.h"
+
+/* Order matters: xs_fp_stats.by_kind follows it. */
+enum fp_kind { FP_URL, FP_HTML, FP_SCRIPTSRC, FP_SCRIPTS, FP_HEADERS, FP_COOKIES, FP_META, FP_NKINDS };
+
+#define FP_VERSION_MAX 16    /* Wappalyzer keeps versions of at most 15 characters */
+
+typedef struct {
+    uint32_t    tech;
+    uint8_t     kind;          /* enum fp_kind */
+    uint8_t     confidence;    /* \;confidence:N, default 100 */
+    uint16_t    literal_len;
+    uint16_t    ngroups;       /* capture groups + 1 (the whole match), as JS exec() returns */
+    char       *key;           /* lower-case header/cookie/meta name, NULL for other kinds */
+    pcre2_code *re;            /* NULL: empty pattern, matches anything */
+    char       *version;       /* \;version: template, NULL when none */
+    char       *literal;       /* lower-case text every match contains, NULL when none */
+} fp_pattern;
+
+typedef struct {
+    uint32_t tech;
+    uint8_t  confidence;
+    char    *version;          /* literal version tag of the implies entry, NULL when none */
+} fp_implied;
+
+typedef struct {
+    char        *name;
+    const char **catnames;     /* known category names, into db->catnames */
+    size_t       ncatnames;
+    uint16_t    *cat_ids;      /* every id listed, known or not (requiresCategory) */
+    size_t       ncats;
+    fp_implied  *implies;
+    size_t       nimplies;
+    uint32_t    *excludes;
+    size_t       nexcludes;
+    uint32_t    *requires;
+    size_t       nrequires;
+    uint16_t    *requires_cats;
+    size_t       nrequires_cats;
+    bool         gated;        /* has requires/requiresCategory: reported only when they are met */
+} fp_tech;
+
+struct xs_fp_db {
+    fp_tech    *techs;          /* sorted by name */
+    size_t      ntechs;
+    char      **catnames;       /* indexed by category id, NULL when unknown */
+    size_t      ncatnames;
+    fp_pattern *patterns;       /* grouped by kind, keyed kinds sorted by key */
+    size_t      npatterns;
+    size_t      kind_start[FP_NKINDS + 1];
+    uint32_t    max_captures;
+    xs_fp_stats stats;
+};
+
+/* ---- fp_regex.c ---- */
+/* Splits a Wappalyzer pattern "regex\;version:\1\;confidence:50" and compiles the regex.
+ * Returns 0, or -1 when PCRE2 rejects the regex (p->re stays NULL, counted by the caller). */
+int  fp_pattern_compile(fp_pattern *p, const char *raw, pcre2_compile_context *ctx, bool *jit);
+/* Compile settings that make PCRE2 read JS regexes as JS does. */
+pcre2_compile_context *fp_compile_context_new(void);
+/* Longest literal every match of the JS regex must contain, lower-cased, into out; 0 when none. */
+size_t fp_regex_literal(const char *src, size_t len, char *out, size_t outcap);
+/* JS regex -> PCRE2 source (bounded quantifiers, [^] ...). Caller frees. */
+char *fp_regex_translate(const char *src, size_t len);
+/* Parses "Name\;confidence:50\;version:1.2": name (malloc'd), confidence, version (malloc'd or NULL). */
+char *fp_split_tags(const char *raw, int *confidence, char **version);
+
+/* ---- fp_version.c ---- */
+/* Wappalyzer's resolveVersion: fills `out` from the template and the match of `re` on subject. */
+void fp_version_resolve(const char *tmpl, const char *subject, size_t subject_len,
+                        const PCRE2_SIZE *ovector, int ngroups, char *out, size_t outcap);
+
+/* ---- fp_html.c ---- */
+typedef struct { const char *p; size_t n; } fp_slice;
+typedef struct { fp_slice name, value; } fp_kv;
+
+typedef struct {
+    fp_slice *script_src;  size_t nscript_src, cap_script_src;
+    fp_slice *script_body; size_t nscript_body, cap_script_body;
+    fp_kv    *meta;        size_t nmeta, cap_meta;
+} fp_html_parts;
+
+/* Finds <script src>, inline <script> bodies and <meta name|property content> (bounded counts). */
+int  fp_html_extract(const char *html, size_t len, fp_html_parts *out);
+void fp_html_parts_free(fp_html_parts *p);
+
+#endif

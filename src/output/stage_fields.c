@@ -1,0 +1,128 @@
+/* JSON fields of the HTTP/fingerprint stage: http.*, tls.*, auth.*, tech[]. */
+#include <string.h>
+#include "xsweep/jsonw.h"
+#include "xsweep/output.h"
+#include "xsweep/stage.h"
+
+#define MAX_HEADERS_OUT 50
+
+static void opt_str(xs_jsonw *w, const char *key, const char *v)
+{
+    if (v) {
+        xs_jsonw_key(w, key);
+        xs_jsonw_cstr(w, v);
+    }
+}
+
+static void write_http(xs_jsonw *w, const xs_http_result *h)
+{
+    xs_jsonw_key(w, "http");
+    xs_jsonw_begin_object(w);
+    xs_jsonw_key(w, "status");
+    xs_jsonw_cstr(w, h->status_text ? h->status_text : "");
+    xs_jsonw_key(w, "status_code");
+    xs_jsonw_int(w, h->status_code);
+    xs_jsonw_key(w, "title");
+    xs_jsonw_cstr(w, h->title);
+    xs_jsonw_key(w, "body_preview");
+    if (h->body_preview)
+        xs_jsonw_string(w, h->body_preview, h->body_preview_len);
+    else
+        xs_jsonw_null(w);
+    opt_str(w, "server", h->server);
+    opt_str(w, "location", h->location);
+    opt_str(w, "path", h->path);
+    opt_str(w, "host", h->host);
+    if (h->n_headers) {
+        xs_jsonw_key(w, "headers");
+        xs_jsonw_begin_array(w);
+        for (size_t i = 0; i < h->n_headers && i < MAX_HEADERS_OUT; i++) {
+            xs_jsonw_begin_object(w);
+            xs_jsonw_key(w, "name");
+            xs_jsonw_cstr(w, h->headers[i].name);
+            xs_jsonw_key(w, "value");
+            xs_jsonw_cstr(w, h->headers[i].value);
+            xs_jsonw_end_object(w);
+        }
+        xs_jsonw_end_array(w);
+    }
+    if (h->error != XS_HTTP_ERR_NONE) {
+        xs_jsonw_key(w, "error");
+        xs_jsonw_cstr(w, xs_http_error_name(h->error));
+    }
+    xs_jsonw_end_object(w);
+}
+
+static void write_tls(xs_jsonw *w, const xs_tls_info *t)
+{
+    xs_jsonw_key(w, "tls");
+    xs_jsonw_begin_object(w);
+    xs_jsonw_key(w, "version"); xs_jsonw_cstr(w, t->version);
+    xs_jsonw_key(w, "cipher");  xs_jsonw_cstr(w, t->cipher);
+    if (t->have_cert) {
+        const xs_cert_info *c = &t->cert;
+        xs_jsonw_key(w, "subject");     xs_jsonw_cstr(w, c->subject);
+        xs_jsonw_key(w, "subject_cn");  xs_jsonw_cstr(w, c->subject_cn);
+        xs_jsonw_key(w, "issuer");      xs_jsonw_cstr(w, c->issuer);
+        xs_jsonw_key(w, "not_before");  xs_jsonw_cstr(w, c->not_before);
+        xs_jsonw_key(w, "not_after");   xs_jsonw_cstr(w, c->not_after);
+        xs_jsonw_key(w, "self_signed"); xs_jsonw_bool(w, c->self_signed);
+        xs_jsonw_key(w, "sha256");      xs_jsonw_cstr(w, c->sha256);
+        xs_jsonw_key(w, "sans");
+        xs_jsonw_begin_array(w);
+        for (size_t i = 0; i < c->n_sans; i++)
+            xs_jsonw_cstr(w, c->sans[i]);
+        xs_jsonw_end_array(w);
+    }
+    xs_jsonw_end_object(w);
+}
+
+static void write_auth(xs_jsonw *w, const xs_auth_info *a)
+{
+    xs_jsonw_key(w, "auth");
+    xs_jsonw_begin_object(w);
+    xs_jsonw_key(w, "method");
+    xs_jsonw_cstr(w, xs_auth_method_name(a->method));
+    xs_jsonw_key(w, "provider");
+    xs_jsonw_cstr(w, a->method == XS_AUTH_SSO && a->provider != XS_SSO_NONE
+                         ? xs_sso_provider_name(a->provider) : NULL);
+    xs_jsonw_end_object(w);
+}
+
+static void write_tech(xs_jsonw *w, const xs_fp_result *t)
+{
+    xs_jsonw_key(w, "tech");
+    xs_jsonw_begin_array(w);
+    for (size_t i = 0; i < t->n; i++) {
+        const xs_fp_tech *x = &t->v[i];
+        xs_jsonw_begin_object(w);
+        xs_jsonw_key(w, "name");
+        xs_jsonw_cstr(w, x->name);
+        xs_jsonw_key(w, "version");
+        xs_jsonw_cstr(w, x->version[0] ? x->version : NULL);
+        xs_jsonw_key(w, "categories");
+        xs_jsonw_begin_array(w);
+        for (size_t c = 0; c < x->ncategories; c++)
+            xs_jsonw_cstr(w, x->categories[c]);
+        xs_jsonw_end_array(w);
+        xs_jsonw_key(w, "confidence");
+        xs_jsonw_int(w, x->confidence);
+        xs_jsonw_end_object(w);
+    }
+    xs_jsonw_end_array(w);
+}
+
+void xs_stage_fields_json(const xs_report *rep, void *jsonw)
+{
+    const xs_enriched *e = rep->extra;
+    xs_jsonw *w = jsonw;
+    if (!e || !e->http)
+        return;
+    write_http(w, e->http);
+    if (e->http->tls.used)
+        write_tls(w, &e->http->tls);
+    if (e->http->status_code > 0) {
+        write_auth(w, &e->auth);
+        write_tech(w, &e->tech);
+    }
+}

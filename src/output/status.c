@@ -1,0 +1,14 @@
+/* Names of the port status values, as they appear in every output format. */
+#include "xsweep/record.h"
+
+const char *xs_status_name(xs_status s)
+{
+    switch (s) {
+    case XS_STATUS_OPEN:        return "open";
+    case XS_STATUS_CLOSED:      return "closed";
+    case XS_STATUS_EXCLUDED:    return "excluded";
+    case XS_STATUS_UNSUPPORTED: return "unsupported";
+    case XS_STATUS_FAILED:      return "failed";
+    }
+    return "failed";
+}

@@ -1,0 +1,214 @@
+/* -oX: nmap-compatible XML, written as records arrive (see xsweep/xml.h). */
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include "xsweep/xml.h"
+
+/* Length of the well-formed UTF-8 sequence at s (at most n bytes), 0 when malformed: overlong
+ * forms, surrogates and code points past U+10FFFF are rejected. *cp gets the code point. */
+static size_t utf8_sequence(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char b = s[0];
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) {
+        len = 2;
+        *cp = b & 0x1f;
+    } else if (b >= 0xe0 && b <= 0xef) {
+        len = 3;
+        *cp = b & 0x0f;
+        if (b == 0xe0) lo = 0xa0;
+        if (b == 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+        len = 4;
+        *cp = b & 0x07;
+        if (b == 0xf0) lo = 0x90;
+        if (b == 0xf4) hi = 0x8f;
+    } else {
+        return 0;
+    }
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3f);
+    }
+    return len;
+}
+
+void xs_xml_escape_to(FILE *out, const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            switch (c) {
+            case '&':  fputs("&amp;", out); break;
+            case '<':  fputs("&lt;", out); break;
+            case '>':  fputs("&gt;", out); break;
+            case '"':  fputs("&quot;", out); break;
+            case '\'': fputs("&apos;", out); break;
+            /* As references so attribute-value normalization keeps them. */
+            case '\t': fputs("&#9;", out); break;
+            case '\n': fputs("&#10;", out); break;
+            case '\r': fputs("&#13;", out); break;
+            default:
+                if (c >= 0x20)   /* other C0 controls are not allowed in XML 1.0: dropped */
+                    fputc(c, out);
+            }
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = utf8_sequence(s + i, len - i, &cp);
+        if (!n) {
+            fputs("\xef\xbf\xbd", out);   /* U+FFFD for a malformed byte */
+            i++;
+            continue;
+        }
+        if (cp != 0xfffe && cp != 0xffff)   /* the two non-characters XML 1.0 excludes */
+            fwrite(s + i, 1, n, out);
+        i += n;
+    }
+}
+
+static void put_escaped(FILE *out, const char *s)
+{
+    if (s)
+        xs_xml_escape_to(out, s, strlen(s));
+}
+
+/* The ports list as nmap writes it: "22,80,8000-8100". */
+static void put_services(FILE *out, const xs_portlist *ports)
+{
+    for (size_t i = 0; ports && i < ports->n;) {
+        size_t j = i;
+        while (j + 1 < ports->n && ports->v[j + 1] == ports->v[j] + 1)
+            j++;
+        fprintf(out, i ? ",%u" : "%u", ports->v[i]);
+        if (j > i)
+            fprintf(out, "-%u", ports->v[j]);
+        i = j + 1;
+    }
+}
+
+/* nmap's human-readable time ("Mon Nov 23 10:00:00 2026"), in UTC here; returns the seconds. */
+static long long nmap_time(uint64_t realtime_ns, char out[64])
+{
+    time_t t = (time_t)(realtime_ns / 1000000000ULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 64, "%a %b %e %H:%M:%S %Y UTC", &tm);
+    return (long long)t;
+}
+
+void xs_xml_begin(FILE *out, const char *args, uint64_t start_realtime_ns,
+                  const xs_portlist *ports)
+{
+    char startstr[64];
+    long long start = nmap_time(start_realtime_ns, startstr);
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+          "<!DOCTYPE nmaprun>\n"
+          "<?xml-stylesheet href=\"file:///usr/share/nmap/nmap.xsl\" type=\"text/xsl\"?>\n"
+          "<!-- xsweep " XSWEEP_VERSION " scan -->\n"
+          "<nmaprun scanner=\"xsweep\" args=\"", out);
+    put_escaped(out, args);
+    fprintf(out, "\" start=\"%lld\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"1.05\">\n",
+            start, startstr, XSWEEP_VERSION);
+    fprintf(out, "<scaninfo type=\"syn\" protocol=\"tcp\" numservices=\"%zu\" services=\"",
+            ports ? ports->n : (size_t)0);
+    put_services(out, ports);
+    fputs("\"/>\n<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n", out);
+}
+
+/* nmap-services names for the supported-ports table's protocols, so nmap tools show familiar
+ * names; anything else is lower-cased with spaces as dashes. */
+static void put_service_name(FILE *out, const char *protocol, uint16_t port)
+{
+    static const struct { const char *protocol, *nmap; } NAMES[] = {
+        {"SMB", "microsoft-ds"}, {"MSSQL", "ms-sql-s"}, {"RDP", "ms-wbt-server"},
+        {"IPSec Key Exchange", "isakmp"}, {"SFTP", "ftps"}, {"WINRM HTTP", "wsman"},
+        {"WINRM HTTPS", "wsmans"}, {"MongoDB", "mongod"}, {"Memcached", "memcache"},
+        {"Public managed SQL", "sql"},
+    };
+    if (!strcmp(protocol, "HTTP/S")) {
+        fputs(port % 1000 == 443 || port == 8443 ? "https" : "http", out);
+        return;
+    }
+    for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++) {
+        if (!strcasecmp(protocol, NAMES[i].protocol)) {
+            fputs(NAMES[i].nmap, out);
+            return;
+        }
+    }
+    for (const char *p = protocol; *p; p++) {
+        char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+        if (c == ' ')
+            fputc('-', out);
+        else
+            xs_xml_escape_to(out, &c, 1);
+    }
+}
+
+bool xs_xml_host(FILE *out, const xs_report *rep)
+{
+    const xs_result *r = &rep->r;
+    const char *state, *reason;
+    if (r->status == XS_STATUS_OPEN) {
+        state = "open";
+        reason = "syn-ack";
+    } else if (r->status == XS_STATUS_CLOSED) {
+        state = r->ttl ? "closed" : "filtered";
+        reason = r->ttl ? "reset" : "no-response";
+    } else {
+        return false;
+    }
+    char ip[16];
+    xs_format_ipv4(r->ip, ip);
+    long long ts = (long long)(r->ts_ns / 1000000000ULL);
+    fprintf(out, "<host starttime=\"%lld\" endtime=\"%lld\">"
+            "<status state=\"up\" reason=\"%s\" reason_ttl=\"%u\"/>"
+            "<address addr=\"%s\" addrtype=\"ipv4\"/>"
+            "<ports><port protocol=\"tcp\" portid=\"%u\">"
+            "<state state=\"%s\" reason=\"%s\" reason_ttl=\"%u\"/>",
+            ts, ts, r->ttl ? reason : "user-set", r->ttl, ip, r->port, state, reason, r->ttl);
+    if (rep->protocol || rep->severity) {
+        fputs("<service name=\"", out);
+        if (rep->protocol)
+            put_service_name(out, rep->protocol, r->port);
+        else
+            fputs("unknown", out);
+        /* Severity as the service's extra info: nmap.xsl shows it and ndiff reports a change in
+         * it. (Not a <script>: Debian's ndiff 7.93 crashes on script-only port changes.) */
+        if (rep->severity) {
+            fputs("\" extrainfo=\"severity ", out);
+            put_escaped(out, rep->severity);
+            if (rep->severity_reason && *rep->severity_reason) {
+                fputs(": ", out);
+                put_escaped(out, rep->severity_reason);
+            }
+        }
+        fputs("\" method=\"table\" conf=\"3\"/>", out);
+    }
+    fputs("</port></ports></host>\n", out);
+    return true;
+}
+
+void xs_xml_end(FILE *out, uint64_t start_realtime_ns, uint64_t end_realtime_ns, uint64_t open,
+                uint64_t closed, uint64_t other)
+{
+    (void)other;   /* excluded/unsupported/failed records have no <host> */
+    char timestr[64];
+    long long end = nmap_time(end_realtime_ns, timestr);
+    double elapsed = end_realtime_ns > start_realtime_ns
+                         ? (double)(end_realtime_ns - start_realtime_ns) / 1e9 : 0.0;
+    unsigned long long hosts = (unsigned long long)(open + closed);
+    fprintf(out, "<runstats><finished time=\"%lld\" timestr=\"%s\" elapsed=\"%.2f\""
+            " summary=\"xsweep done at %s; %llu endpoints: %llu open, %llu closed\""
+            " exit=\"success\"/>"
+            "<hosts up=\"%llu\" down=\"0\" total=\"%llu\"/></runstats>\n</nmaprun>\n",
+            end, timestr, elapsed, timestr, hosts, (unsigned long long)open,
+            (unsigned long long)closed, hosts, hosts);
+}

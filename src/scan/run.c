@@ -1,0 +1,421 @@
+/* One scan end to end: the receiver starts capturing, the transmitter walks the permutation,
+ * and this thread is the output stage: it drains the results ring, de-duplicates and writes,
+ * then waits --wait for late replies. Signals only ever shorten the wait; results are flushed. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+#include "xsweep/grade.h"
+#include "xsweep/output.h"
+#include "xsweep/progress.h"
+#include "xsweep/run.h"
+#include "xsweep/scan.h"
+#include "xsweep/signals.h"
+
+#define RESULTS_RING_CAP   (1u << 20)
+#define CHECKPOINT_CAP     (1u << 16)
+#define KEYSET_MAX         (1u << 22)
+#define DEFAULT_SPORT      61000
+#define DEFAULT_SPORT_N    1024
+
+typedef struct {
+    const xs_options *o;
+    xs_plan   *plan;
+    xs_scan   *scan;
+    xs_output *out;
+    xs_seen    seen;
+    uint64_t   found;
+    xs_policy *policy;
+    xs_fp_db  *fingerprints;
+    xs_http_stage *stage;        /* NULL with --no-http */
+    xs_portlist http_ports;      /* --http-ports; empty = the supported HTTP/S ports */
+} xs_runctx;
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static uint64_t random_seed(void)
+{
+    uint64_t s = 0;
+    if (getrandom(&s, sizeof s, 0) != sizeof s)
+        s = xs_realtime_ns() ^ ((uint64_t)getpid() << 32);
+    return s;
+}
+
+static xs_sender_kind sender_kind(const char *s)
+{
+    if (s && !strcmp(s, "txring"))
+        return XS_SENDER_TX_RING;
+    if (s && !strcmp(s, "sendmmsg"))
+        return XS_SENDER_SENDMMSG;
+    return XS_SENDER_AUTO;
+}
+
+static const xs_endpoint *endpoint_of(const xs_runctx *c, uint32_t ip, uint16_t port)
+{
+    return c->plan->endpoint_mode ? xs_endpointlist_find(&c->plan->endpoints, ip, port) : NULL;
+}
+
+/* Every record leaves with its severity; e carries the HTTP stage's findings, if any. */
+static void write_record(xs_runctx *c, const xs_result *r, const xs_enriched *e)
+{
+    const xs_endpoint *ep = e ? e->ep : endpoint_of(c, r->ip, r->port);
+    xs_report rep = {0};
+    rep.r = *r;
+    rep.protocol = xs_supported_protocol(r->port);
+    xs_severity sev = xs_grade(c->policy, r, e, c->o->resource_bucket || (ep && ep->bucket),
+                               &rep.severity_reason);
+    rep.severity = xs_severity_name(sev);
+    if (e) {
+        rep.extra_json = xs_stage_fields_json;
+        rep.extra = e;
+    }
+    xs_output_write(c->out, &rep);
+}
+
+static void write_result(xs_runctx *c, const xs_result *r)
+{
+    write_record(c, r, NULL);
+}
+
+static bool wants_http(const xs_runctx *c, uint16_t port)
+{
+    return c->http_ports.n ? xs_portlist_contains(&c->http_ports, port) : xs_port_is_http(port);
+}
+
+/* One record per endpoint: the first validated reply wins. */
+static void consume(xs_runctx *c, const xs_result *r)
+{
+    if (!xs_seen_add(&c->seen, xs_endpoint_key(r->ip, r->port)))
+        return;
+    if (r->status == XS_STATUS_OPEN) {
+        c->found++;
+        if (c->stage && wants_http(c, r->port)) {
+            xs_http_job job = {*r, endpoint_of(c, r->ip, r->port)};
+            xs_http_stage_push(c->stage, &job);
+            return;
+        }
+    } else if (!(c->o->show_closed || c->o->all_statuses)) {
+        return;
+    }
+    write_result(c, r);
+}
+
+static size_t drain_stage(xs_runctx *c)
+{
+    size_t n = 0;
+    xs_enriched *e;
+    while (c->stage && (e = xs_http_stage_pop(c->stage))) {
+        write_record(c, &e->r, e);
+        xs_enriched_free(e);
+        n++;
+    }
+    return n;
+}
+
+static size_t drain(xs_runctx *c)
+{
+    xs_result r;
+    size_t n = 0;
+    while (xs_ring_pop(&c->scan->results, &r)) {
+        consume(c, &r);
+        n++;
+    }
+    return n;
+}
+
+/* --all-statuses: endpoints that were never probed get their record first. */
+static void write_skipped(xs_runctx *c)
+{
+    const xs_plan *p = c->plan;
+    uint64_t now = xs_realtime_ns();
+    for (size_t i = 0; i < p->skipped.n; i++) {
+        xs_result r = {p->skipped.v[i].ip, p->skipped.v[i].port, p->skipped_status[i], 0, now};
+        write_result(c, &r);
+    }
+}
+
+/* --all-statuses: every probed endpoint that never answered is closed; one this shard never got
+ * to send (interrupted, or the sender failed) is failed. */
+static void write_unanswered(xs_runctx *c, bool complete)
+{
+    xs_scan *s = c->scan;
+    uint64_t done = atomic_load(&s->position), now = xs_realtime_ns();
+    for (uint64_t pos = 0; pos < s->positions; pos++) {
+        uint64_t index = xs_perm_at(&s->perm, s->shard.index + pos * s->shard.count);
+        uint32_t ip;
+        uint16_t port;
+        xs_targetspace_get(s->space, index, &ip, &port);
+        if (xs_seen_contains(&c->seen, xs_endpoint_key(ip, port)))
+            continue;
+        bool probed = complete || (pos >= s->start_position && pos < done);
+        xs_result r = {ip, port, probed ? XS_STATUS_CLOSED : XS_STATUS_FAILED, 0, now};
+        xs_seen_add(&c->seen, xs_endpoint_key(ip, port));
+        write_result(c, &r);
+    }
+}
+
+static int setup_scan(xs_scan *s, const xs_options *o, xs_plan *plan, char *err, size_t errlen)
+{
+    s->space = &plan->space;
+    s->shard = (xs_shard){0, 1};
+    if (o->shard && xs_shard_parse(&s->shard, o->shard, err, errlen) < 0)
+        return -1;
+    uint64_t seed = o->seed_given ? o->seed : random_seed();
+    xs_perm_init(&s->perm, plan->space.size, seed);
+    s->positions = xs_shard_positions(&s->shard, plan->space.size);
+    xs_cookie_key_init(&s->key, seed, o->seed_given);
+    if (xs_netsetup(o, xs_plan_first_ip(plan), &s->net, err, errlen) < 0)
+        return -1;
+    s->sport_first = DEFAULT_SPORT;
+    s->sport_count = DEFAULT_SPORT_N;
+    if (o->source_port &&
+        xs_parse_port_range(o->source_port, &s->sport_first, &s->sport_count, err, errlen) < 0)
+        return -1;
+    s->rate = o->rate;
+    s->retries = o->retries;
+    s->retry_gap_ns = (uint64_t)(o->retry_delay_s * 1e9);
+    s->batch = o->batch;
+    s->sender_kind = sender_kind(o->sender);
+    s->dry_run = o->dry_run;
+    uint64_t keys = plan->space.size < KEYSET_MAX ? plan->space.size : KEYSET_MAX;
+    if (xs_keyset_init(&s->answered, keys) < 0 ||
+        xs_ring_init(&s->results, RESULTS_RING_CAP, sizeof(xs_result)) < 0 ||
+        xs_pass_clock_init(&s->clock, s->retries + 1, s->dry_run ? 0 : s->retry_gap_ns,
+                           CHECKPOINT_CAP) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static void teardown_scan(xs_scan *s)
+{
+    xs_keyset_free(&s->answered);
+    xs_ring_free(&s->results);
+    xs_pass_clock_free(&s->clock);
+}
+
+static int run_dry(xs_scan *s, const xs_options *o, char *err, size_t errlen)
+{
+    FILE *f = stdout;
+    if (o->output_file && strcmp(o->output_file, "-") && !(f = fopen(o->output_file, "w"))) {
+        snprintf(err, errlen, "cannot write %s", o->output_file);
+        return XS_EXIT_RUNTIME;
+    }
+    s->dry_run_out = f;
+    xs_signals_install();
+    xs_transmitter_main(s);
+    int rc = fflush(f) == 0 && !ferror(f) ? XS_EXIT_OK : XS_EXIT_RUNTIME;
+    if (f != stdout)
+        fclose(f);
+    if (s->error[0]) {
+        snprintf(err, errlen, "%s", s->error);
+        return XS_EXIT_RUNTIME;
+    }
+    return rc;
+}
+
+static void *rx_thread(void *arg)
+{
+    xs_signals_block_here();
+    return xs_receiver_main(arg);
+}
+
+static void *tx_thread(void *arg)
+{
+    xs_signals_block_here();
+    return xs_transmitter_main(arg);
+}
+
+static void summary(const xs_runctx *c, uint64_t start_ns)
+{
+    const xs_scan *s = c->scan;
+    double secs = (double)(xs_now_ns() - start_ns) / 1e9;
+    fprintf(stderr,
+            "xsweep: %llu probes sent (%llu refused by the kernel), %llu replies, %llu open, "
+            "%llu closed, %.1f s, %llu dropped by capture\n",
+            (unsigned long long)atomic_load(&s->sent), (unsigned long long)atomic_load(&s->send_failed),
+            (unsigned long long)atomic_load(&s->replies), (unsigned long long)c->found,
+            (unsigned long long)xs_output_count(c->out, XS_STATUS_CLOSED), secs,
+            (unsigned long long)atomic_load(&s->pcap_drops));
+}
+
+/* The output loop: runs until the receiver has been told to stop and the ring is empty. */
+static void output_loop(xs_runctx *c, bool progress)
+{
+    xs_scan *s = c->scan;
+    xs_progress pr;
+    uint64_t deadline = 0;
+    xs_progress_init(&pr, s->positions * (s->retries + 1), xs_now_ns());
+    for (;;) {
+        size_t n = drain(c) + drain_stage(c);
+        uint64_t now = xs_now_ns();
+        int sigs = xs_signals_count();
+        if (sigs >= 1)
+            atomic_store(&s->stop_tx, true);
+        if (sigs >= 2 || s->error[0])
+            break;
+        if (atomic_load(&s->tx_done) && deadline == 0)
+            deadline = now + (uint64_t)(c->o->wait_s * 1e9);
+        if (deadline && now >= deadline)
+            break;
+        if (progress && xs_progress_due(&pr, now))
+            xs_progress_print(&pr, stderr, now, atomic_load(&s->sent), atomic_load(&s->sent),
+                              c->found, c->stage ? xs_http_stage_in_flight(c->stage) : 0);
+        if (n == 0)
+            sleep_ms(1);
+    }
+    if (progress)
+        fputc('\n', stderr);
+}
+
+/* After the scan: the HTTP stage finishes its queue (bounded by its timeouts); a further stop
+ * signal aborts it, and the endpoints it had not finished are still written, without HTTP fields. */
+static void finish_stage(xs_runctx *c)
+{
+    if (!c->stage)
+        return;
+    int sigs_at_start = xs_signals_count();
+    xs_http_stage_close_input(c->stage);
+    while (!xs_http_stage_finished(c->stage)) {
+        if (xs_signals_count() > sigs_at_start || sigs_at_start >= 2)
+            xs_http_stage_abort(c->stage);
+        if (drain_stage(c) == 0)
+            sleep_ms(2);
+    }
+}
+
+static int load_stage_data(xs_runctx *c, char *err, size_t errlen)
+{
+    const xs_options *o = c->o;
+    if (!(c->policy = xs_policy_load(o->policy ? o->policy : "moderate", err, errlen)))
+        return -1;
+    if (o->http_ports && xs_portlist_parse(&c->http_ports, o->http_ports, err, errlen) < 0)
+        return -1;
+    if (o->no_http || o->dry_run)
+        return 0;
+    char path[4096];
+    const char *dir = getenv("XSWEEP_DATADIR");
+    snprintf(path, sizeof path, "%s/fingerprints", dir && *dir ? dir : XS_DATADIR);
+    const char *fp = o->fingerprints ? o->fingerprints : path;
+    char fperr[512] = "";
+    if (!(c->fingerprints = xs_fp_db_load(fp, fperr, sizeof fperr))) {
+        if (o->fingerprints) {
+            snprintf(err, errlen, "%s", fperr);
+            return -1;
+        }
+        fprintf(stderr, "xsweep: warning: %s: technologies will not be detected\n", fperr);
+    }
+    return 0;
+}
+
+static int start_stage(xs_runctx *c, char *err, size_t errlen)
+{
+    const xs_options *o = c->o;
+    if (o->no_http)
+        return 0;
+    xs_http_stage_config cfg = {.fingerprints = c->fingerprints,
+                                .min_gap_ns = (uint64_t)(o->retry_delay_s * 1e9)};
+    xs_http_config_defaults(&cfg.http);
+    cfg.http.concurrency = o->http_concurrency;
+    cfg.http.max_body = o->max_body;
+    cfg.http.connect_timeout_ms = (unsigned)(o->connect_timeout_s * 1000);
+    cfg.http.total_timeout_ms = (unsigned)(o->http_timeout_s * 1000);
+    if (cfg.http.tls_timeout_ms > cfg.http.total_timeout_ms)
+        cfg.http.tls_timeout_ms = cfg.http.total_timeout_ms;
+    c->stage = xs_http_stage_start(&cfg, err, errlen);
+    return c->stage ? 0 : -1;
+}
+
+int xs_run(const xs_options *o, xs_plan *plan)
+{
+    char err[512] = "";
+    int rc = XS_EXIT_RUNTIME;
+    xs_scan *s = calloc(1, sizeof *s);
+    xs_runctx c = {.o = o, .plan = plan, .scan = s};
+    if (!s || xs_seen_init(&c.seen) < 0) {
+        fprintf(stderr, "xsweep: out of memory\n");
+        free(s);
+        return XS_EXIT_RUNTIME;
+    }
+    if (load_stage_data(&c, err, sizeof err) < 0) {
+        rc = XS_EXIT_USAGE;
+        goto out;
+    }
+    if (setup_scan(s, o, plan, err, sizeof err) < 0) {
+        rc = strstr(err, "invalid") ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
+        goto out;
+    }
+    if (o->dry_run) {
+        rc = run_dry(s, o, err, sizeof err);
+        goto out;
+    }
+    if (!(c.out = xs_output_open(o->output_file, o->format, false, err, sizeof err)))
+        goto out;
+    if (xs_receiver_open(s) < 0) {
+        snprintf(err, sizeof err, "%s", s->error);
+        goto out;
+    }
+    xs_signals_install();
+    if (start_stage(&c, err, sizeof err) < 0)
+        goto out;
+    uint64_t start = xs_now_ns();
+    pthread_t rx, tx;
+    if (pthread_create(&rx, NULL, rx_thread, s) != 0) {
+        snprintf(err, sizeof err, "cannot start the receiver thread");
+        goto out;
+    }
+    if (pthread_create(&tx, NULL, tx_thread, s) != 0) {
+        atomic_store(&s->stop_rx, true);
+        pthread_join(rx, NULL);
+        snprintf(err, sizeof err, "cannot start the transmitter thread");
+        goto out;
+    }
+    if (o->all_statuses)
+        write_skipped(&c);
+    bool progress = o->progress == 1 || (o->progress < 0 && isatty(STDERR_FILENO));
+    output_loop(&c, progress);
+    atomic_store(&s->stop_tx, true);
+    atomic_store(&s->stop_rx, true);
+    pthread_join(tx, NULL);
+    /* The receiver may be waiting for ring space: keep draining until it has returned. */
+    while (pthread_tryjoin_np(rx, NULL) != 0)
+        if (drain(&c) + drain_stage(&c) == 0)
+            sleep_ms(1);
+    drain(&c);
+    finish_stage(&c);
+    bool interrupted = xs_signals_count() > 0;
+    if (o->all_statuses)
+        write_unanswered(&c, !interrupted && !s->error[0]);
+    summary(&c, start);
+    if (s->error[0])
+        snprintf(err, sizeof err, "%s", s->error);
+    else if (interrupted)
+        rc = 128 + xs_signals_last();
+    else
+        rc = XS_EXIT_OK;
+out:
+    if (c.out && xs_output_close(c.out) < 0 && rc == XS_EXIT_OK) {
+        snprintf(err, sizeof err, "writing the results failed");
+        rc = XS_EXIT_RUNTIME;
+    }
+    if (err[0])
+        fprintf(stderr, "xsweep: %s\n", err);
+    if (s->rx_handle)
+        xs_receiver_close(s);
+    teardown_scan(s);
+    xs_http_stage_free(c.stage);
+    xs_fp_db_free(c.fingerprints);
+    xs_policy_free(c.policy);
+    xs_portlist_free(&c.http_ports);
+    xs_seen_free(&c.seen);
+    free(s);
+    return rc;
+}

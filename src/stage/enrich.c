@@ -1,0 +1,38 @@
+/* What the stage learns from one response: the auth method and the technologies. */
+#include <stdio.h>
+#include <stdlib.h>
+#include "xsweep/stage.h"
+
+void xs_enriched_free(xs_enriched *e)
+{
+    if (!e)
+        return;
+    if (e->http)
+        xs_http_result_free(e->http);
+    xs_fp_result_free(&e->tech);
+    free(e);
+}
+
+void xs_enrich(xs_enriched *e, xs_fp_matcher *m)
+{
+    xs_http_result *h = e->http;
+    if (!h || h->status_code == 0)
+        return;                               /* nothing HTTP came back */
+    e->auth = xs_auth_detect(h);
+    if (!m)
+        return;
+    /* The fingerprint input points into the response; headers map one to one. */
+    xs_fp_pair *pairs = calloc(h->n_headers ? h->n_headers : 1, sizeof *pairs);
+    if (!pairs)
+        return;
+    for (size_t i = 0; i < h->n_headers; i++)
+        pairs[i] = (xs_fp_pair){h->headers[i].name, h->headers[i].value};
+    char ip[16], url[600];
+    xs_format_ipv4(h->ip, ip);
+    snprintf(url, sizeof url, "%s://%s:%u%s", h->tls.used ? "https" : "http", h->host ? h->host : ip,
+             h->port, h->path ? h->path : "/");
+    xs_fp_input in = {.url = url, .headers = pairs, .nheaders = h->n_headers,
+                      .body = (const char *)h->body, .body_len = h->body_len};
+    xs_fp_match(m, &in, &e->tech);
+    free(pairs);
+}

@@ -1,0 +1,285 @@
+/* The HTTP stage thread. It owns the epoll engine and a fingerprint matcher. Jobs come from the
+ * output thread over one SPSC ring, and enriched endpoints go back over another, so neither the scan
+ * nor the output ever waits on a slow web server. The stage's own throttle is the not_before time:
+ * no GET starts within min_gap of the SYN probe of the same IP:port. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "xsweep/ratelimit.h"
+#include "xsweep/ring.h"
+#include "xsweep/signals.h"
+#include "xsweep/stage.h"
+
+#define JOB_RING_CAP  (1u << 16)
+#define DONE_RING_CAP (1u << 16)
+#define POLL_MS       20
+
+/* Jobs the stage thread has taken and not yet handed back: kept so an abort can return them. */
+typedef struct outstanding {
+    xs_enriched *e;
+    struct outstanding *prev, *next;
+} outstanding;
+
+struct xs_http_stage {
+    xs_http_stage_config cfg;
+    xs_ring jobs;                 /* xs_http_job, main -> stage */
+    xs_ring done;                 /* xs_enriched *, stage -> main */
+    pthread_t thread;
+    _Atomic bool input_closed;    /* main will push nothing more */
+    _Atomic bool abort;
+    _Atomic bool thread_done;
+    /* main thread only */
+    xs_http_job *backlog;
+    size_t backlog_head, backlog_n, backlog_cap;
+    bool closing;
+    size_t in_flight;             /* pushed and not yet popped */
+    /* stage thread only */
+    outstanding *live;
+};
+
+static void nap_us(long us)
+{
+    struct timespec ts = {0, us * 1000L};
+    nanosleep(&ts, NULL);
+}
+
+/* ---------------------------------------------------------------- stage thread */
+
+static void deliver(xs_http_stage *s, xs_enriched *e)
+{
+    while (!xs_ring_push(&s->done, &e))
+        nap_us(200);   /* the output thread drains continuously: this is a short wait */
+}
+
+static void forget(xs_http_stage *s, outstanding *o)
+{
+    if (o->prev)
+        o->prev->next = o->next;
+    else
+        s->live = o->next;
+    if (o->next)
+        o->next->prev = o->prev;
+    free(o);
+}
+
+typedef struct {
+    xs_http_stage *s;
+    xs_fp_matcher *m;
+} done_ctx;
+
+static void on_done(xs_http_result *res, void *arg)
+{
+    done_ctx *c = arg;
+    outstanding *o = res->user;
+    xs_enriched *e = o->e;
+    e->http = res;
+    xs_enrich(e, c->m);
+    forget(c->s, o);
+    deliver(c->s, e);
+}
+
+static uint64_t not_before(const xs_http_stage *s, const xs_result *r)
+{
+    uint64_t real = xs_realtime_ns(), mono = xs_http_now_ns();
+    uint64_t age = real > r->ts_ns ? real - r->ts_ns : 0;
+    return age >= s->cfg.min_gap_ns ? 0 : mono + (s->cfg.min_gap_ns - age);
+}
+
+static void take_jobs(xs_http_stage *s, xs_http_engine *engine)
+{
+    xs_http_job job;
+    while (xs_ring_pop(&s->jobs, &job)) {
+        xs_enriched *e = calloc(1, sizeof *e);
+        outstanding *o = calloc(1, sizeof *o);
+        if (!e || !o) {
+            free(o);
+            if (e) {
+                e->r = job.r;
+                deliver(s, e);
+            }
+            continue;
+        }
+        e->r = job.r;
+        e->ep = job.ep;
+        o->e = e;
+        xs_http_request req = {
+            .ip = job.r.ip, .port = job.r.port,
+            .host = job.ep ? job.ep->host : NULL, .path = job.ep ? job.ep->path : NULL,
+            .tls = XS_TLS_AUTO, .not_before_ns = not_before(s, &job.r), .user = o,
+        };
+        if (xs_http_engine_submit(engine, &req) < 0) {
+            free(o);
+            deliver(s, e);   /* reported as open, without HTTP fields */
+            continue;
+        }
+        o->next = s->live;
+        if (s->live)
+            s->live->prev = o;
+        s->live = o;
+    }
+}
+
+static void *stage_main(void *arg)
+{
+    xs_http_stage *s = arg;
+    xs_signals_block_here();
+    xs_http_engine *engine = xs_http_engine_new(&s->cfg.http);
+    xs_fp_matcher *m = s->cfg.fingerprints ? xs_fp_matcher_new(s->cfg.fingerprints) : NULL;
+    done_ctx ctx = {s, m};
+    while (engine && !atomic_load(&s->abort)) {
+        take_jobs(s, engine);
+        if (xs_http_engine_pending(engine) == 0) {
+            if (atomic_load(&s->input_closed) && xs_ring_count(&s->jobs) == 0)
+                break;
+            nap_us(1000);
+            continue;
+        }
+        xs_http_engine_poll(engine, POLL_MS, on_done, &ctx);
+    }
+    /* Aborted (or no engine): hand back what never finished, so no open port goes unreported. */
+    while (s->live) {
+        xs_enriched *e = s->live->e;
+        forget(s, s->live);
+        deliver(s, e);
+    }
+    xs_http_job job;
+    while (xs_ring_pop(&s->jobs, &job)) {
+        xs_enriched *e = calloc(1, sizeof *e);
+        if (e) {
+            e->r = job.r;
+            e->ep = job.ep;
+            deliver(s, e);
+        }
+    }
+    xs_http_engine_free(engine);
+    xs_fp_matcher_free(m);
+    atomic_store(&s->thread_done, true);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- output thread side */
+
+xs_http_stage *xs_http_stage_start(const xs_http_stage_config *cfg, char *err, size_t errlen)
+{
+    xs_http_stage *s = calloc(1, sizeof *s);
+    if (!s || xs_ring_init(&s->jobs, JOB_RING_CAP, sizeof(xs_http_job)) < 0 ||
+        xs_ring_init(&s->done, DONE_RING_CAP, sizeof(xs_enriched *)) < 0) {
+        snprintf(err, errlen, "out of memory");
+        if (s) {
+            xs_ring_free(&s->jobs);
+            free(s);
+        }
+        return NULL;
+    }
+    s->cfg = *cfg;
+    if (pthread_create(&s->thread, NULL, stage_main, s) != 0) {
+        snprintf(err, errlen, "cannot start the HTTP stage thread");
+        xs_ring_free(&s->jobs);
+        xs_ring_free(&s->done);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void flush_backlog(xs_http_stage *s)
+{
+    while (s->backlog_n > 0 && xs_ring_push(&s->jobs, &s->backlog[s->backlog_head])) {
+        s->backlog_head++;
+        s->backlog_n--;
+    }
+    if (s->backlog_n == 0)
+        s->backlog_head = 0;
+    if (s->closing && s->backlog_n == 0)
+        atomic_store(&s->input_closed, true);
+}
+
+static bool backlog_append(xs_http_stage *s, const xs_http_job *job)
+{
+    if (s->backlog_head + s->backlog_n == s->backlog_cap) {
+        if (s->backlog_head > 0) {
+            memmove(s->backlog, s->backlog + s->backlog_head, s->backlog_n * sizeof *s->backlog);
+            s->backlog_head = 0;
+        } else {
+            size_t cap = s->backlog_cap ? s->backlog_cap * 2 : 4096;
+            xs_http_job *nb = realloc(s->backlog, cap * sizeof *nb);
+            if (!nb)
+                return false;
+            s->backlog = nb;
+            s->backlog_cap = cap;
+        }
+    }
+    s->backlog[s->backlog_head + s->backlog_n++] = *job;
+    return true;
+}
+
+void xs_http_stage_push(xs_http_stage *s, const xs_http_job *job)
+{
+    s->in_flight++;
+    flush_backlog(s);
+    if (s->backlog_n == 0 && xs_ring_push(&s->jobs, job))
+        return;
+    if (backlog_append(s, job))
+        return;
+    while (!xs_ring_push(&s->jobs, job)) {   /* out of memory: wait for the stage, lose nothing */
+        nap_us(1000);
+        flush_backlog(s);
+    }
+}
+
+xs_enriched *xs_http_stage_pop(xs_http_stage *s)
+{
+    flush_backlog(s);
+    xs_enriched *e;
+    if (!xs_ring_pop(&s->done, &e))
+        return NULL;
+    s->in_flight--;
+    return e;
+}
+
+void xs_http_stage_close_input(xs_http_stage *s)
+{
+    s->closing = true;
+    flush_backlog(s);
+}
+
+void xs_http_stage_abort(xs_http_stage *s)
+{
+    xs_http_stage_close_input(s);
+    atomic_store(&s->abort, true);
+}
+
+bool xs_http_stage_finished(xs_http_stage *s)
+{
+    flush_backlog(s);
+    return atomic_load(&s->input_closed) && s->in_flight == 0;
+}
+
+size_t xs_http_stage_in_flight(const xs_http_stage *s)
+{
+    return s->in_flight;
+}
+
+void xs_http_stage_free(xs_http_stage *s)
+{
+    if (!s)
+        return;
+    xs_http_stage_abort(s);
+    /* The thread may be waiting to deliver: keep draining until it is gone. */
+    xs_enriched *e;
+    while (!atomic_load(&s->thread_done)) {
+        while (xs_ring_pop(&s->done, &e))
+            xs_enriched_free(e);
+        nap_us(500);
+    }
+    pthread_join(s->thread, NULL);
+    while (xs_ring_pop(&s->done, &e))
+        xs_enriched_free(e);
+    xs_ring_free(&s->jobs);
+    xs_ring_free(&s->done);
+    free(s->backlog);
+    free(s);
+}

@@ -1,0 +1,244 @@
+/* Opening the history database: schema, WAL mode, the prepared statements, clear errors. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store_internal.h"
+
+static const char SCHEMA[] =
+    "CREATE TABLE IF NOT EXISTS sweeps("
+    "  id INTEGER PRIMARY KEY,"
+    "  started TEXT NOT NULL,"
+    "  ended TEXT,"
+    "  options TEXT,"
+    "  open INTEGER, closed INTEGER, other INTEGER,"
+    "  pruned INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS endpoints("
+    "  sweep INTEGER NOT NULL REFERENCES sweeps(id),"
+    "  ip INTEGER NOT NULL,"
+    "  port INTEGER NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  severity TEXT,"
+    "  http_status_code INTEGER,"
+    "  title TEXT,"
+    "  auth_method TEXT,"
+    "  tech TEXT,"
+    "  record TEXT,"
+    "  first_seen INTEGER,"
+    "  last_seen INTEGER);"
+    /* (sweep, ip, port): one row per endpoint a sweep, and a sweep's rows in endpoint order for
+     * diff. (ip, port, sweep): an endpoint's previous row, for first_seen/last_seen. */
+    "CREATE UNIQUE INDEX IF NOT EXISTS endpoints_by_sweep ON endpoints(sweep, ip, port);"
+    "CREATE INDEX IF NOT EXISTS endpoints_by_endpoint ON endpoints(ip, port, sweep);"
+    "CREATE VIEW IF NOT EXISTS endpoints_text AS SELECT sweep,"
+    "  (ip >> 24) || '.' || ((ip >> 16) & 255) || '.' || ((ip >> 8) & 255) || '.' || (ip & 255) AS ip,"
+    "  port, status, severity, http_status_code, title, auth_method, tech, first_seen, last_seen,"
+    "  record FROM endpoints;";
+
+static const char FIND_PREVIOUS[] =
+    "SELECT first_seen, last_seen FROM endpoints"
+    " WHERE ip = ?1 AND port = ?2 AND sweep < ?3 ORDER BY sweep DESC LIMIT 1";
+
+/* ?1 sweep ?2 ip ?3 port ?4 status ?5 severity ?6 first_seen ?7 last_seen ?8 dotted ip ?9 record.
+ * The record is used only when it is valid JSON, so a bad one cannot fail the row. */
+static const char INSERT_ENDPOINT[] =
+    "INSERT OR REPLACE INTO endpoints(sweep, ip, port, status, severity, http_status_code, title,"
+    "  auth_method, tech, record, first_seen, last_seen)"
+    " SELECT ?1, ?2, ?3, ?4,"
+    "  coalesce(?5, json_extract(r, '$.severity')),"
+    "  json_extract(r, '$.http.status_code'),"
+    "  json_extract(r, '$.http.title'),"
+    "  json_extract(r, '$.auth.method'),"
+    "  (SELECT group_concat(n, ',') FROM"
+    "     (SELECT DISTINCT CASE type WHEN 'object' THEN json_extract(value, '$.name')"
+    "                                WHEN 'text' THEN value END AS n"
+    "        FROM json_each(r, '$.tech') WHERE n IS NOT NULL ORDER BY n)),"
+    "  coalesce(r, json_object('ip', ?8, 'port', ?3, 'proto', 'tcp', 'status', ?4,"
+    "                          'severity', ?5)),"
+    "  ?6, ?7"
+    " FROM (SELECT CASE WHEN json_valid(?9) THEN ?9 END AS r)";
+
+int xs_store_fail(xs_store *s, const char *what)
+{
+    snprintf(s->err, sizeof s->err, "history database %s: %s: %s", s->path, what,
+             s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    return -1;
+}
+
+int xs_store_exec(xs_store *s, const char *sql, const char *what)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return xs_store_fail(s, what);
+    return 0;
+}
+
+int xs_store_begin(xs_store *s)
+{
+    if (s->in_transaction)
+        return 0;
+    if (xs_store_exec(s, "BEGIN IMMEDIATE", "cannot start a transaction") < 0)
+        return -1;
+    s->in_transaction = true;
+    s->pending = 0;
+    return 0;
+}
+
+int xs_store_commit(xs_store *s)
+{
+    if (!s->in_transaction)
+        return 0;
+    if (xs_store_exec(s, "COMMIT", "cannot commit") < 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        s->in_transaction = false;
+        return -1;
+    }
+    s->in_transaction = false;
+    s->pending = 0;
+    return 0;
+}
+
+const char *xs_store_error(const xs_store *s)
+{
+    return s ? s->err : "history database: not open";
+}
+
+/* sqlite's message, with the OS reason when there is one ("unable to open database file
+ * (Permission denied)"), as one line. */
+static void open_error(sqlite3 *db, const char *path, const char *extra, char *err, size_t errlen)
+{
+    const char *msg = db ? sqlite3_errmsg(db) : "out of memory";
+    int sys = db ? sqlite3_system_errno(db) : 0;
+    if (extra)
+        snprintf(err, errlen, "cannot open history database %s: %s", path, extra);
+    else if (sys)
+        snprintf(err, errlen, "cannot open history database %s: %s (%s)", path, msg, strerror(sys));
+    else
+        snprintf(err, errlen, "cannot open history database %s: %s", path, msg);
+}
+
+static int read_user_version(sqlite3 *db, int *version)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* WAL so readers (diff) never block the scan; synchronous=NORMAL is durable enough in WAL and
+ * keeps a commit per batch cheap. */
+static int configure(sqlite3 *db)
+{
+    if (sqlite3_busy_timeout(db, 5000) != SQLITE_OK)
+        return -1;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return -1;
+    return sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* A database without our schema version must be empty: never add tables to someone else's. */
+static int is_empty(sqlite3 *db, bool *empty)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *empty = sqlite3_column_int(st, 0) == 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Returns -1 with sqlite's message in why (a rollback would reset the handle's message). */
+static int create_schema(sqlite3 *db, char *why, size_t whylen)
+{
+    char sql[sizeof SCHEMA + 128];
+    snprintf(sql, sizeof sql, "BEGIN IMMEDIATE;%sPRAGMA user_version=%d;COMMIT;", SCHEMA,
+             XS_STORE_SCHEMA_VERSION);
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+        return 0;
+    int sys = sqlite3_system_errno(db);
+    if (sys)
+        snprintf(why, whylen, "%s (%s)", sqlite3_errmsg(db), strerror(sys));
+    else
+        snprintf(why, whylen, "%s", sqlite3_errmsg(db));
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
+}
+
+xs_store *xs_store_open(const char *path, char *err, size_t errlen)
+{
+    xs_store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        snprintf(err, errlen, "cannot open history database %s: out of memory", path);
+        return NULL;
+    }
+    int version = 0;
+    char why[160];
+    const char *extra = NULL;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK ||
+        read_user_version(s->db, &version) < 0 || configure(s->db) < 0)
+        goto fail;
+    if (version > XS_STORE_SCHEMA_VERSION) {
+        snprintf(why, sizeof why, "written by a newer xsweep (schema %d, this one reads %d)",
+                 version, XS_STORE_SCHEMA_VERSION);
+        extra = why;
+        goto fail;
+    }
+    if (version < XS_STORE_SCHEMA_VERSION) {
+        bool empty = false;
+        if (is_empty(s->db, &empty) < 0)
+            goto fail;
+        if (!empty) {
+            extra = "not an xsweep history database (it holds other tables)";
+            goto fail;
+        }
+        if (create_schema(s->db, why, sizeof why) < 0) {
+            extra = why;
+            goto fail;
+        }
+    }
+    if (sqlite3_prepare_v3(s->db, FIND_PREVIOUS, -1, SQLITE_PREPARE_PERSISTENT,
+                           &s->find_previous, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(s->db, INSERT_ENDPOINT, -1, SQLITE_PREPARE_PERSISTENT,
+                           &s->insert_endpoint, NULL) != SQLITE_OK) {
+        snprintf(why, sizeof why, "not an xsweep history database (%s)", sqlite3_errmsg(s->db));
+        extra = why;
+        goto fail;
+    }
+    return s;
+fail:
+    open_error(s->db, path, extra, err, errlen);
+    sqlite3_finalize(s->find_previous);
+    sqlite3_finalize(s->insert_endpoint);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+    return NULL;
+}
+
+int xs_store_close(xs_store *s, char *err, size_t errlen)
+{
+    if (!s)
+        return 0;
+    int rc = xs_store_commit(s);
+    sqlite3_finalize(s->find_previous);
+    sqlite3_finalize(s->insert_endpoint);
+    if (sqlite3_close(s->db) != SQLITE_OK && rc == 0)
+        rc = xs_store_fail(s, "cannot close");
+    if (rc < 0 && err && errlen)
+        snprintf(err, errlen, "%s", s->err);
+    free(s->path);
+    free(s);
+    return rc;
+}

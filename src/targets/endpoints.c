@@ -1,0 +1,192 @@
+/* Endpoint lists: "ip:port [bucket] [path=/x] [host=name]" lines, sorted and de-duplicated. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "xsweep/targets.h"
+
+void xs_endpointlist_free(xs_endpointlist *el)
+{
+    for (size_t i = 0; i < el->n; i++) {
+        free(el->v[i].path);
+        free(el->v[i].host);
+    }
+    free(el->v);
+    memset(el, 0, sizeof *el);
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+static int fail(char *err, size_t errlen, const char *line, size_t len, const char *why)
+{
+    snprintf(err, errlen, "invalid endpoint \"%.*s\": %s", (int)len, line, why);
+    return -1;
+}
+
+/* "key=value" word: returns a copy of value, or NULL with *why set. */
+static char *word_value(const char *w, size_t wlen, size_t keylen, char *old, const char **why)
+{
+    if (old) {
+        *why = keylen == 5 ? "path= given twice" : "host= given twice";
+        return NULL;
+    }
+    if (wlen == keylen) {
+        *why = keylen == 5 ? "path= needs a value" : "host= needs a value";
+        return NULL;
+    }
+    char *v = strndup(w + keylen, wlen - keylen);
+    if (!v)
+        *why = "out of memory";
+    return v;
+}
+
+/* '#' starts a comment only at the start of a word, so a path may still contain it. */
+int xs_endpointlist_add_line(xs_endpointlist *el, const char *line, char *err, size_t errlen)
+{
+    while (is_blank(*line))
+        line++;
+    size_t len = strlen(line);
+    while (len > 0 && is_blank(line[len - 1]))
+        len--;
+    if (len == 0 || line[0] == '#')
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)line[i];
+        /* Path and host end up in a request line and a Host header: no control bytes. */
+        if ((c < 0x20 && !is_blank((char)c)) || c == 0x7f)
+            return fail(err, errlen, line, len, "contains a control character");
+    }
+
+    xs_endpoint e = { 0 };
+    const char *p;
+    const char *why = xs_scan_ipv4(line, &e.ip, &p);
+    if (why)
+        return fail(err, errlen, line, len, why);
+    if (*p != ':')
+        return fail(err, errlen, line, len, "expected ip:port");
+    p++;
+    unsigned long port = 0;
+    int digits = 0;
+    while (*p >= '0' && *p <= '9') {
+        if (port <= 65535)
+            port = port * 10 + (unsigned long)(*p - '0');
+        p++;
+        digits++;
+    }
+    if (digits == 0 || (*p && !is_blank(*p)))
+        return fail(err, errlen, line, len, "port must be a number 1-65535");
+    if (port == 0 || port > 65535)
+        return fail(err, errlen, line, len, "port must be 1-65535");
+    e.port = (uint16_t)port;
+
+    const char *end = line + len;
+    why = NULL;
+    for (;;) {
+        while (p < end && is_blank(*p))
+            p++;
+        if (p >= end || *p == '#')
+            break;
+        const char *w = p;
+        while (p < end && !is_blank(*p))
+            p++;
+        size_t wlen = (size_t)(p - w);
+        if (wlen == 6 && memcmp(w, "bucket", 6) == 0)
+            e.bucket = true;
+        else if (wlen >= 5 && memcmp(w, "path=", 5) == 0)
+            e.path = word_value(w, wlen, 5, e.path, &why);
+        else if (wlen >= 5 && memcmp(w, "host=", 5) == 0)
+            e.host = word_value(w, wlen, 5, e.host, &why);
+        else
+            why = "unknown word (expected bucket, path=/x or host=name)";
+        if (why) {
+            free(e.path);
+            free(e.host);
+            return fail(err, errlen, line, len, why);
+        }
+    }
+
+    if (el->n == el->cap) {
+        size_t cap = el->cap ? el->cap * 2 : 64;
+        xs_endpoint *v = realloc(el->v, cap * sizeof *v);
+        if (!v) {
+            free(e.path);
+            free(e.host);
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        el->v = v;
+        el->cap = cap;
+    }
+    el->v[el->n++] = e;
+    return 0;
+}
+
+static int add_file_line(void *ctx, const char *line, char *err, size_t errlen)
+{
+    return xs_endpointlist_add_line(ctx, line, err, errlen);
+}
+
+int xs_endpointlist_load_file(xs_endpointlist *el, const char *path, char *err, size_t errlen)
+{
+    return xs_read_lines(path, add_file_line, el, err, errlen);
+}
+
+/* Sort key with the input position as tie-break, so the first of duplicates survives. */
+typedef struct { uint64_t key; size_t pos; } order;
+
+static int cmp_order(const void *a, const void *b)
+{
+    const order *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+void xs_endpointlist_normalize(xs_endpointlist *el)
+{
+    if (el->n < 2)
+        return;
+    order *o = malloc(el->n * sizeof *o);
+    xs_endpoint *sorted = malloc(el->n * sizeof *sorted);
+    if (!o || !sorted) {
+        fprintf(stderr, "xsweep: out of memory\n");
+        abort();
+    }
+    for (size_t i = 0; i < el->n; i++)
+        o[i] = (order){ (uint64_t)el->v[i].ip << 16 | el->v[i].port, i };
+    qsort(o, el->n, sizeof *o, cmp_order);
+    size_t n = 0;
+    for (size_t i = 0; i < el->n; i++) {
+        xs_endpoint *e = &el->v[o[i].pos];
+        if (n > 0 && o[i].key == o[i - 1].key) {
+            free(e->path);
+            free(e->host);
+            continue;
+        }
+        sorted[n++] = *e;
+    }
+    free(o);
+    free(el->v);
+    el->v = sorted;
+    el->cap = el->n;
+    el->n = n;
+}
+
+const xs_endpoint *xs_endpointlist_find(const xs_endpointlist *el, uint32_t ip, uint16_t port)
+{
+    uint64_t key = (uint64_t)ip << 16 | port;
+    size_t lo = 0, hi = el->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint64_t k = (uint64_t)el->v[mid].ip << 16 | el->v[mid].port;
+        if (k < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < el->n && el->v[lo].ip == ip && el->v[lo].port == port)
+        return &el->v[lo];
+    return NULL;
+}

@@ -1,0 +1,69 @@
+/* Internet checksums: the reference full computation, and the per-probe incremental fill. */
+#include <string.h>
+#include "xsweep/packet.h"
+
+enum { IP_OFF = 14, TCP_OFF = 34, TCP_LEN = 24 };
+
+static inline uint16_t fold(uint64_t sum)
+{
+    sum = (sum & 0xffffffffu) + (sum >> 32);
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)sum;
+}
+
+static uint64_t sum_be16(const uint8_t *p, size_t len)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i + 1 < len; i += 2)
+        sum += (uint32_t)p[i] << 8 | p[i + 1];
+    if (len & 1)
+        sum += (uint32_t)p[len - 1] << 8;
+    return sum;
+}
+
+uint16_t xs_inet_checksum(const void *data, size_t len)
+{
+    return (uint16_t)~fold(sum_be16(data, len));
+}
+
+uint16_t xs_tcp_checksum_full(uint32_t src_ip, uint32_t dst_ip, const uint8_t *tcp, size_t tcp_len)
+{
+    uint64_t sum = (src_ip >> 16) + (src_ip & 0xffff) + (dst_ip >> 16) + (dst_ip & 0xffff) +
+                   6 /* IPPROTO_TCP */ + tcp_len + sum_be16(tcp, tcp_len);
+    return (uint16_t)~fold(sum);
+}
+
+static inline void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static inline void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+void xs_syn_template_fill(const xs_syn_template *t, uint8_t *out, uint32_t dst_ip, uint16_t dst_port,
+                          uint16_t src_port, uint16_t ip_id, uint32_t seq)
+{
+    memcpy(out, t->frame, XS_SYN_FRAME_LEN);
+    uint8_t *ip = out + IP_OFF, *tcp = out + TCP_OFF;
+    uint32_t dst_words = (dst_ip >> 16) + (dst_ip & 0xffff);
+
+    put16(ip + 4, ip_id);
+    put32(ip + 16, dst_ip);
+    put16(ip + 10, (uint16_t)~fold((uint64_t)t->ip_sum_base + ip_id + dst_words));
+
+    put16(tcp, src_port);
+    put16(tcp + 2, dst_port);
+    put32(tcp + 4, seq);
+    uint64_t tsum = (uint64_t)t->tcp_sum_base + dst_words + src_port + dst_port + (seq >> 16) +
+                    (seq & 0xffff);
+    put16(tcp + 16, (uint16_t)~fold(tsum));
+}

@@ -1,0 +1,249 @@
+/* Titles, entities, UTF-8 previews, paths, hosts, request formatting, certificate summaries. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "xsweep/http.h"
+
+static char *title_of(const char *html)
+{
+    return xs_html_title((const unsigned char *)html, strlen(html), XS_HTTP_TITLE_MAX_CHARS);
+}
+
+static void test_title_basic_and_entities(void **state)
+{
+    (void)state;
+    char *t = title_of("<html><title>Tom &amp; Jerry &lt;3 &quot;x&quot; &#39;y&#x27; &copy;</title>");
+    assert_string_equal(t, "Tom & Jerry <3 \"x\" 'y' \xC2\xA9");
+    free(t);
+    t = title_of("<title>\n\t  Many    spaces&nbsp;&nbsp;here \r\n</title>");
+    assert_string_equal(t, "Many spaces here");
+    free(t);
+    t = title_of("<title>&unknown; &amp &#0; &#x110000; &#128512;</title>");
+    assert_string_equal(t, "&unknown; &amp \xEF\xBF\xBD \xEF\xBF\xBD \xF0\x9F\x98\x80");
+    free(t);
+}
+
+static void test_title_not_found_or_tricky(void **state)
+{
+    (void)state;
+    assert_null(title_of("<html><body>no title</body></html>"));
+    assert_null(title_of("<title></title>"));
+    assert_null(title_of("<title>   </title>"));
+    assert_null(title_of("<titles>x</titles>"));
+    char *t = title_of("<titles>x</titles><TiTlE data-x=\"1\">Real</TITLE>");
+    assert_string_equal(t, "Real");
+    free(t);
+    t = title_of("<title>unterminated title");          /* to the end of what we have */
+    assert_string_equal(t, "unterminated title");
+    free(t);
+}
+
+static void test_title_nuls_invalid_utf8_and_bound(void **state)
+{
+    (void)state;
+    static const unsigned char body[] = "<title>A\0B \xff\xfe C\x01" "D</title>";
+    char *t = xs_html_title(body, sizeof body - 1, 256);
+    assert_string_equal(t, "AB \xff\xfe C D");        /* NUL dropped, invalid bytes kept */
+    free(t);
+
+    char big[2000];
+    strcpy(big, "<title>");
+    for (int i = 0; i < 300; i++)
+        strcat(big, "\xC3\xA9");                         /* é, 2 bytes each */
+    strcat(big, "</title>");
+    t = title_of(big);
+    assert_int_equal(strlen(t), 512);                    /* 256 characters */
+    free(t);
+}
+
+static void test_utf8_prefix(void **state)
+{
+    (void)state;
+    const unsigned char *s = (const unsigned char *)"a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80z";
+    size_t len = strlen((const char *)s);
+    assert_int_equal(xs_utf8_prefix_bytes(s, len, 1), 1);
+    assert_int_equal(xs_utf8_prefix_bytes(s, len, 2), 3);
+    assert_int_equal(xs_utf8_prefix_bytes(s, len, 3), 6);
+    assert_int_equal(xs_utf8_prefix_bytes(s, len, 4), 10);
+    assert_int_equal(xs_utf8_prefix_bytes(s, len, 99), len);
+    /* invalid bytes, overlong, surrogate and a cut sequence each count as one per byte */
+    const unsigned char bad[] = {0xff, 0xC0, 0xAF, 0xED, 0xA0, 0x80, 0xE2, 0x82};
+    assert_int_equal(xs_utf8_prefix_bytes(bad, sizeof bad, 3), 3);
+    assert_int_equal(xs_utf8_prefix_bytes(bad, sizeof bad, 8), 8);
+    /* NULs are characters too */
+    const unsigned char nuls[] = {0, 0, 'a'};
+    assert_int_equal(xs_utf8_prefix_bytes(nuls, 3, 2), 2);
+}
+
+static void test_preview_1000_chars(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    char *raw = malloc(10000);
+    n += (size_t)sprintf(raw, "HTTP/1.1 200 OK\r\n\r\n");
+    for (int i = 0; i < 1200; i++) {
+        memcpy(raw + n, "\xE2\x82\xAC", 3);             /* € */
+        n += 3;
+    }
+    xs_http_parser *p = xs_http_parser_new(65536);
+    xs_http_parser_feed(p, (unsigned char *)raw, n);
+    xs_http_parser_eof(p);
+    xs_http_result *r = calloc(1, sizeof *r);
+    xs_http_parser_fill_result(p, r);
+    xs_http_parser_free(p);
+    assert_int_equal(r->body_len, 3600);
+    assert_int_equal(r->body_preview_len, 3000);
+    xs_http_result_free(r);
+    free(raw);
+}
+
+static void test_paths_and_hosts(void **state)
+{
+    (void)state;
+    assert_true(xs_http_path_valid("/"));
+    assert_true(xs_http_path_valid("/a/b?c=d&e=%20#frag"));
+    assert_false(xs_http_path_valid(NULL));
+    assert_false(xs_http_path_valid(""));
+    assert_false(xs_http_path_valid("foo"));
+    assert_false(xs_http_path_valid("/*/foo"));
+    assert_false(xs_http_path_valid("/{path}/foo"));
+    assert_false(xs_http_path_valid("/a b"));
+    assert_false(xs_http_path_valid("/a\tb"));
+    assert_false(xs_http_path_valid("/a\r\nX-Injected: 1"));
+    assert_false(xs_http_path_valid("/a\x7f"));
+    char *longp = malloc(XS_HTTP_MAX_PATH_BYTES + 10);
+    memset(longp, 'a', XS_HTTP_MAX_PATH_BYTES + 9);
+    longp[0] = '/';
+    longp[XS_HTTP_MAX_PATH_BYTES + 9] = '\0';
+    assert_false(xs_http_path_valid(longp));
+    free(longp);
+
+    assert_true(xs_http_host_valid("example.com"));
+    assert_true(xs_http_host_valid("example.com:8443"));
+    assert_false(xs_http_host_valid(""));
+    assert_false(xs_http_host_valid("evil\r\nX: y"));
+    assert_false(xs_http_host_valid("a b"));
+
+    assert_true(xs_http_port_prefers_tls(443));
+    assert_true(xs_http_port_prefers_tls(10250));
+    assert_true(xs_http_port_prefers_tls(5986));
+    assert_false(xs_http_port_prefers_tls(80));
+    assert_false(xs_http_port_prefers_tls(8080));
+    assert_false(xs_http_port_prefers_tls(5985));
+}
+
+static void test_format_request(void **state)
+{
+    (void)state;
+    char buf[512];
+    size_t n = xs_http_format_request(buf, sizeof buf, 0x7f000001, 8080, NULL, NULL, false, NULL);
+    assert_int_equal(n, strlen(buf));
+    assert_string_equal(buf, "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: xsweep/0.1\r\n"
+                             "Accept: */*\r\nConnection: close\r\n\r\n");
+    xs_http_format_request(buf, sizeof buf, 0x7f000001, 443, "example.com", "/x", true, "ua/1");
+    assert_non_null(strstr(buf, "GET /x HTTP/1.1\r\nHost: example.com\r\nUser-Agent: ua/1\r\n"));
+    xs_http_format_request(buf, sizeof buf, 0x7f000001, 80, NULL, "/", false, NULL);
+    assert_non_null(strstr(buf, "Host: 127.0.0.1\r\n"));
+    assert_int_equal(xs_http_format_request(buf, 10, 1, 80, NULL, "/", false, NULL), 0);
+}
+
+/* A self-signed certificate made here, and one signed by it. */
+static X509 *make_cert(const char *cn, EVP_PKEY *key, EVP_PKEY *signer, X509 *issuer)
+{
+    X509 *x = X509_new();
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 0x1234);
+    X509_gmtime_adj(X509_getm_notBefore(x), 0);
+    ASN1_TIME_set_string(X509_getm_notAfter(x), "20351231235959Z");
+    X509_NAME *name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"xsweep test", -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+    X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name);
+    X509_set_pubkey(x, key);
+    X509V3_CTX ctx;
+    X509V3_set_ctx(&ctx, issuer ? issuer : x, x, NULL, NULL, 0);
+    X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_alt_name,
+                                              "DNS:a.example,DNS:b.example,IP:10.1.2.3");
+    X509_add_ext(x, ext, -1);
+    X509_EXTENSION_free(ext);
+    X509_sign(x, signer, EVP_sha256());
+    return x;
+}
+
+static void test_cert_summary(void **state)
+{
+    (void)state;
+    EVP_PKEY *ca_key = EVP_EC_gen("P-256");
+    EVP_PKEY *leaf_key = EVP_EC_gen("P-256");
+    X509 *ca = make_cert("Test CA", ca_key, ca_key, NULL);
+    X509 *leaf = make_cert("leaf.example", leaf_key, ca_key, ca);
+
+    unsigned char *der = NULL;
+    int len = i2d_X509(ca, &der);
+    xs_cert_info ci;
+    assert_int_equal(xs_cert_summarize_der(der, (size_t)len, &ci), 0);
+    assert_string_equal(ci.subject_cn, "Test CA");
+    assert_string_equal(ci.issuer_cn, "Test CA");
+    assert_true(ci.self_signed);
+    assert_string_equal(ci.not_after, "2035-12-31T23:59:59Z");
+    assert_string_equal(ci.serial, "1234");
+    assert_int_equal(strlen(ci.sha256), 64);
+    assert_int_equal(ci.n_sans, 3);
+    assert_string_equal(ci.sans[0], "DNS:a.example");
+    assert_string_equal(ci.sans[2], "IP:10.1.2.3");
+    assert_non_null(strstr(ci.subject, "CN=Test CA"));
+    xs_cert_info_clear(&ci);
+    OPENSSL_free(der);
+
+    der = NULL;
+    len = i2d_X509(leaf, &der);
+    assert_int_equal(xs_cert_summarize_der(der, (size_t)len, &ci), 0);
+    assert_string_equal(ci.subject_cn, "leaf.example");
+    assert_string_equal(ci.issuer_cn, "Test CA");
+    assert_false(ci.self_signed);
+    xs_cert_info_clear(&ci);
+    /* garbage and truncation do not parse */
+    assert_int_equal(xs_cert_summarize_der(der, (size_t)len / 2, &ci), -1);
+    assert_int_equal(xs_cert_summarize_der((const unsigned char *)"junk", 4, &ci), -1);
+    OPENSSL_free(der);
+
+    /* Same name on both sides but signed by another key: not self-signed. */
+    X509 *fake = make_cert("Test CA", leaf_key, ca_key, ca);
+    der = NULL;
+    len = i2d_X509(fake, &der);
+    assert_int_equal(xs_cert_summarize_der(der, (size_t)len, &ci), 0);
+    assert_false(ci.self_signed);
+    xs_cert_info_clear(&ci);
+    OPENSSL_free(der);
+
+    X509_free(fake);
+    X509_free(leaf);
+    X509_free(ca);
+    EVP_PKEY_free(ca_key);
+    EVP_PKEY_free(leaf_key);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_title_basic_and_entities),
+        cmocka_unit_test(test_title_not_found_or_tricky),
+        cmocka_unit_test(test_title_nuls_invalid_utf8_and_bound),
+        cmocka_unit_test(test_utf8_prefix),
+        cmocka_unit_test(test_preview_1000_chars),
+        cmocka_unit_test(test_paths_and_hosts),
+        cmocka_unit_test(test_format_request),
+        cmocka_unit_test(test_cert_summary),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
