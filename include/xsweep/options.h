@@ -51,6 +51,12 @@ typedef struct {
     char    *policy;         /* permissive | moderate | strict | FILE */
     bool     resource_bucket;/* --resource-type bucket */
     char    *fingerprints;   /* --fingerprints PATH */
+    /* pause and resume */
+    double   checkpoint_s;   /* --checkpoint: seconds between resume-file writes (0 = only on stop) */
+    char    *resume_file;    /* --resume-file: where checkpoints go */
+    bool     resuming;       /* --resume FILE was given (it is also the config file) */
+    uint64_t *resume_pos;    /* --resume-position: per pass, where to continue */
+    size_t   nresume_pos;
     /* configuration */
     char    *config_file;    /* -c */
     bool     echo;           /* --echo: print the effective configuration and exit */

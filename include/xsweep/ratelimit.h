@@ -6,11 +6,12 @@
 typedef struct {
     double   pps;          /* <= 0: unlimited */
     double   tokens;
-    double   burst;        /* bucket depth */
+    double   burst;        /* what take() waits for at most: ~1 ms of traffic, >= 1 */
+    double   depth;        /* bucket depth: ~50 ms, so late wake-ups are made up, not lost */
     uint64_t last_ns;
 } xs_ratelimit;
 
-/* Bucket depth max(pps/1000, 1). */
+/* burst max(pps/1000, 1), depth max(pps/20, burst). */
 void     xs_ratelimit_init(xs_ratelimit *rl, double pps);
 /* Same with an explicit clock (tests). */
 void     xs_ratelimit_init_at(xs_ratelimit *rl, double pps, uint64_t now_ns);

@@ -14,6 +14,8 @@
 #include "xsweep/targets.h"
 #include "xsweep/throttle.h"
 
+#define XS_MAX_PASSES 64   /* 1 + the largest --retries */
+
 typedef struct xs_scan {
     /* ---- configuration: written before the threads start, read-only after ---- */
     const xs_targetspace *space;
@@ -21,6 +23,7 @@ typedef struct xs_scan {
     xs_shard       shard;
     uint64_t       positions;      /* positions this shard walks (xs_shard_positions) */
     xs_cookie_key  key;
+    uint64_t       seed;           /* of the permutation and the cookie key (resume files keep it) */
     xs_netinfo     net;
     uint16_t       sport_first;    /* source ports [sport_first, sport_first + sport_count) */
     uint16_t       sport_count;
@@ -32,6 +35,7 @@ typedef struct xs_scan {
     bool           dry_run;        /* tx prints probes to dry_run_out instead of sending */
     FILE          *dry_run_out;
     uint64_t       start_position; /* resume: first position of pass 0 to send */
+    uint64_t       pass_start[XS_MAX_PASSES]; /* resume: where each pass continues */
 
     /* ---- shared state ---- */
     xs_keyset      answered;       /* rx adds every endpoint that answered; tx skips them on retries */
@@ -44,6 +48,7 @@ typedef struct xs_scan {
     _Atomic uint64_t sent;         /* probes handed to the kernel */
     _Atomic uint64_t send_failed;  /* probes the kernel refused */
     _Atomic uint64_t position;     /* pass-0 positions done (progress and resume) */
+    _Atomic uint64_t pass_pos[XS_MAX_PASSES]; /* next position of each pass (resume checkpoints) */
     _Atomic uint64_t replies;      /* validated replies seen by rx (before de-duplication) */
     _Atomic uint64_t rx_invalid;   /* captured TCP segments that failed cookie validation */
     _Atomic uint64_t pcap_drops;   /* ps_drop + ps_ifdrop at the end */

@@ -14,12 +14,14 @@
 typedef struct {
     xs_result          r;
     const xs_endpoint *ep;     /* endpoint-list entry (path, host, bucket), or NULL */
+    uint64_t           seq;    /* the output thread's job number (resume bookkeeping) */
 } xs_http_job;
 
 /* stage -> main, by pointer over a ring; main writes the record and frees it */
 typedef struct {
     xs_result          r;
     const xs_endpoint *ep;
+    uint64_t           seq;
     xs_http_result    *http;   /* NULL when the stage was aborted before this endpoint */
     xs_auth_info       auth;
     xs_fp_result       tech;

@@ -98,6 +98,9 @@ const char *xs_scan_ipv4(const char *s, uint32_t *out, const char **end);
 /* Calls fn for every line of path (newline stripped) with its 1-based number. fn returns 0 or -1
  * with a message in err; the message is then prefixed with "FILE:LINE: ". An unreadable file gives
  * "cannot read FILE: strerror". Returns 0 or -1. */
+/* Makes an error message one line: control characters (a quoted input may hold a newline) become '?'. */
+void xs_error_one_line(char *err, size_t errlen);
+
 typedef int (*xs_line_fn)(void *ctx, const char *line, char *err, size_t errlen);
 int xs_read_lines(const char *path, xs_line_fn fn, void *ctx, char *err, size_t errlen);
 

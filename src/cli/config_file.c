@@ -82,7 +82,7 @@ int xs_config_load(const char *path, char ***args, size_t *nargs, char ***target
             if ((arg = strdup(val)) && push_owned(targets, ntargets, arg) == 0)
                 continue;
             rc = -1;
-        } else if (!opt || !strcmp(key, "config") || !strcmp(key, "echo") || !strcmp(key, "help") ||
+        } else if (!opt || !strcmp(key, "config") || !strcmp(key, "resume") || !strcmp(key, "echo") || !strcmp(key, "help") ||
                    !strcmp(key, "version")) {
             snprintf(err, errlen, "%s:%u: unknown option \"%s\"", path, lineno, key);
             rc = -1;
@@ -162,6 +162,8 @@ void xs_options_echo(FILE *out, const xs_options *o)
     kv(out, "policy", o->policy ? o->policy : "moderate");
     kv(out, "resource-type", o->resource_bucket ? "bucket" : "other");
     kv(out, "fingerprints", o->fingerprints);
+    fprintf(out, "checkpoint = %.17g\n", o->checkpoint_s);
+    kv(out, "resume-file", o->resume_file);
     if (o->progress >= 0)
         kv_bool(out, o->progress ? "progress" : "no-progress", true);
 }

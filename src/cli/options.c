@@ -43,6 +43,10 @@ const struct option xs_long_options[] = {
     {"policy",           required_argument, NULL, OPT_POLICY},
     {"resource-type",    required_argument, NULL, OPT_RESOURCE_TYPE},
     {"fingerprints",     required_argument, NULL, OPT_FINGERPRINTS},
+    {"checkpoint",       required_argument, NULL, OPT_CHECKPOINT},
+    {"resume-file",      required_argument, NULL, OPT_RESUME_FILE},
+    {"resume",           required_argument, NULL, OPT_RESUME},
+    {"resume-position",  required_argument, NULL, OPT_RESUME_POSITION},
     {"config",        required_argument, NULL, 'c'},
     {"echo",          no_argument,       NULL, OPT_ECHO},
     {"help",          no_argument,       NULL, 'h'},
@@ -101,6 +105,13 @@ void xs_options_usage(FILE *out)
 "      --resource-type TYPE  'bucket': grade every endpoint as a directly exposed bucket\n"
 "      --fingerprints PATH   Wappalyzer data (a directory or technologies.json) to load instead\n"
 "                            of the installed copy\n"
+"Pause and resume:\n"
+"      --checkpoint SEC      write the resume file every SEC seconds (default 10; 0 = only when\n"
+"                            stopped by a signal); it is removed when the scan completes\n"
+"      --resume-file FILE    where to write it (default OUTPUT.resume, or ./xsweep.resume)\n"
+"      --resume FILE         continue a stopped scan with every option it had; results are\n"
+"                            appended to its output, none lost and none twice\n"
+"      --resume-position P   per-pass positions to continue from (written into resume files)\n"
 "Configuration:\n"
 "  -c, --config FILE         read options from FILE (\"key = value\", long option names, and\n"
 "                            \"target = ...\" lines); the command line overrides it\n"
@@ -200,6 +211,35 @@ static void set_defaults(xs_options *o)
     o->max_body = 65536;
     o->connect_timeout_s = 3;
     o->http_timeout_s = 10;
+    o->checkpoint_s = 10;
+}
+
+static int parse_positions(xs_options *o, const char *arg)
+{
+    free(o->resume_pos);
+    o->resume_pos = NULL;
+    o->nresume_pos = 0;
+    const char *p = arg;
+    while (*p) {
+        char *end;
+        if (*p < '0' || *p > '9')
+            return -1;
+        errno = 0;
+        unsigned long long v = strtoull(p, &end, 10);
+        if (errno)
+            return -1;
+        uint64_t *nv = realloc(o->resume_pos, (o->nresume_pos + 1) * sizeof *nv);
+        if (!nv)
+            return -1;
+        o->resume_pos = nv;
+        nv[o->nresume_pos++] = v;
+        if (*end == ',')
+            end++;
+        else if (*end)
+            return -1;
+        p = end;
+    }
+    return o->nresume_pos ? 0 : -1;
 }
 
 static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen)
@@ -217,8 +257,8 @@ static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen
             return fail(err, errlen, "invalid --rate \"%s\": give packets per second (1 or more) or 'max'", arg);
         return 0;
     case OPT_RETRIES:
-        if (parse_u64(arg, 100, &u))
-            return fail(err, errlen, "invalid --retries \"%s\": give a whole number 0-100", arg);
+        if (parse_u64(arg, 63, &u))
+            return fail(err, errlen, "invalid --retries \"%s\": give a whole number 0-63", arg);
         o->retries = (unsigned)u;
         return 0;
     case OPT_WAIT:
@@ -289,6 +329,18 @@ static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen
         o->resource_bucket = !strcmp(arg, "bucket");
         return 0;
     case OPT_FINGERPRINTS: return set_str(&o->fingerprints, arg);
+    case OPT_CHECKPOINT:
+        if (parse_double(arg, 0, 86400, &o->checkpoint_s))
+            return fail(err, errlen, "invalid --checkpoint \"%s\": give seconds, 0-86400", arg);
+        return 0;
+    case OPT_RESUME_FILE:  return set_str(&o->resume_file, arg);
+    case OPT_RESUME:       /* the file itself was read as the config; checkpoints go back into it */
+        o->resuming = true;
+        return set_str(&o->resume_file, arg);
+    case OPT_RESUME_POSITION:
+        if (parse_positions(o, arg) < 0)
+            return fail(err, errlen, "invalid --resume-position \"%s\": give positions like 1200,800", arg);
+        return 0;
     }
     return fail(err, errlen, "internal: unhandled option %d", c);
 }
@@ -299,9 +351,12 @@ static const char *find_config_arg(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--"))
             break;
-        if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc)
+        if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config") || !strcmp(argv[i], "--resume")) &&
+            i + 1 < argc)
             return argv[i + 1];
         if (!strncmp(argv[i], "--config=", 9))
+            return argv[i] + 9;
+        if (!strncmp(argv[i], "--resume=", 9))
             return argv[i] + 9;
     }
     return NULL;
@@ -396,6 +451,8 @@ void xs_options_free(xs_options *o)
     free(o->sender);
     free(o->output_file);
     free(o->config_file);
+    free(o->resume_file);
+    free(o->resume_pos);
     free(o->http_ports);
     free(o->policy);
     free(o->fingerprints);

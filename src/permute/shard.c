@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "xsweep/permute.h"
+#include "xsweep/targets.h"
 
 static int read_number(const char **p, unsigned long *out)
 {
@@ -25,6 +26,7 @@ int xs_shard_parse(xs_shard *s, const char *spec, char *err, size_t errlen)
     unsigned long i, n;
     if (read_number(&p, &i) < 0 || *p++ != '/' || read_number(&p, &n) < 0 || *p != '\0') {
         snprintf(err, errlen, "invalid shard \"%s\": expected I/N, e.g. 1/4", spec);
+        xs_error_one_line(err, errlen);
         return -1;
     }
     if (n < 1 || n > 65535) {

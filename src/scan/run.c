@@ -8,9 +8,11 @@
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
+#include "xsweep/checkpoint.h"
 #include "xsweep/grade.h"
 #include "xsweep/output.h"
 #include "xsweep/progress.h"
+#include "xsweep/resume.h"
 #include "xsweep/run.h"
 #include "xsweep/scan.h"
 #include "xsweep/signals.h"
@@ -32,6 +34,10 @@ typedef struct {
     xs_fp_db  *fingerprints;
     xs_http_stage *stage;        /* NULL with --no-http */
     xs_portlist http_ports;      /* --http-ports; empty = the supported HTTP/S ports */
+    xs_resume  resume;           /* fd -1 when there is no resume file (dry run, stdout) */
+    xs_ckpt_tracker ckpt;
+    uint64_t   last_sample_ns, last_ckpt_ns;
+    bool       wait_completed;   /* the --wait after the last probe ran its full length */
 } xs_runctx;
 
 static void sleep_ms(unsigned ms)
@@ -97,7 +103,8 @@ static void consume(xs_runctx *c, const xs_result *r)
     if (r->status == XS_STATUS_OPEN) {
         c->found++;
         if (c->stage && wants_http(c, r->port)) {
-            xs_http_job job = {*r, endpoint_of(c, r->ip, r->port)};
+            xs_http_job job = {*r, endpoint_of(c, r->ip, r->port),
+                               xs_ckpt_job_pushed(&c->ckpt, xs_now_ns())};
             xs_http_stage_push(c->stage, &job);
             return;
         }
@@ -113,6 +120,7 @@ static size_t drain_stage(xs_runctx *c)
     xs_enriched *e;
     while (c->stage && (e = xs_http_stage_pop(c->stage))) {
         write_record(c, &e->r, e);
+        xs_ckpt_job_done(&c->ckpt, e->seq);
         xs_enriched_free(e);
         n++;
     }
@@ -168,6 +176,10 @@ static int setup_scan(xs_scan *s, const xs_options *o, xs_plan *plan, char *err,
     if (o->shard && xs_shard_parse(&s->shard, o->shard, err, errlen) < 0)
         return -1;
     uint64_t seed = o->seed_given ? o->seed : random_seed();
+    s->seed = seed;
+    for (size_t k = 0; k < o->nresume_pos && k < XS_MAX_PASSES; k++)
+        s->pass_start[k] = o->nresume_pos ? o->resume_pos[k] : 0;
+    s->start_position = s->pass_start[0];
     xs_perm_init(&s->perm, plan->space.size, seed);
     s->positions = xs_shard_positions(&s->shard, plan->space.size);
     xs_cookie_key_init(&s->key, seed, o->seed_given);
@@ -247,6 +259,37 @@ static void summary(const xs_runctx *c, uint64_t start_ns)
             (unsigned long long)atomic_load(&s->pcap_drops));
 }
 
+static void current_positions(const xs_scan *s, uint64_t *pos)
+{
+    for (unsigned k = 0; k <= s->retries && k < XS_MAX_PASSES; k++)
+        pos[k] = atomic_load_explicit(&s->pass_pos[k], memory_order_relaxed);
+}
+
+/* Records reach the disk before a checkpoint says they exist. */
+static void save_checkpoint(xs_runctx *c, const uint64_t *pos)
+{
+    if (c->resume.fd < 0)
+        return;
+    xs_output_flush(c->out);
+    if (xs_resume_save(&c->resume, c->o, c->scan->seed, pos, c->scan->retries + 1) < 0)
+        fprintf(stderr, "xsweep: warning: cannot write the resume file %s\n", c->resume.path);
+}
+
+static void checkpoint_tick(xs_runctx *c, uint64_t now)
+{
+    uint64_t pos[XS_MAX_PASSES];
+    if (now - c->last_sample_ns >= 100000000ULL) {
+        current_positions(c->scan, pos);
+        xs_ckpt_sample(&c->ckpt, now, pos);
+        c->last_sample_ns = now;
+    }
+    if (c->o->checkpoint_s > 0 && now - c->last_ckpt_ns >= (uint64_t)(c->o->checkpoint_s * 1e9)) {
+        xs_ckpt_safe(&c->ckpt, now, (uint64_t)(c->o->wait_s * 1e9), pos);
+        save_checkpoint(c, pos);
+        c->last_ckpt_ns = now;
+    }
+}
+
 /* The output loop: runs until the receiver has been told to stop and the ring is empty. */
 static void output_loop(xs_runctx *c, bool progress)
 {
@@ -264,8 +307,11 @@ static void output_loop(xs_runctx *c, bool progress)
             break;
         if (atomic_load(&s->tx_done) && deadline == 0)
             deadline = now + (uint64_t)(c->o->wait_s * 1e9);
-        if (deadline && now >= deadline)
+        if (deadline && now >= deadline) {
+            c->wait_completed = true;
             break;
+        }
+        checkpoint_tick(c, now);
         if (progress && xs_progress_due(&pr, now))
             xs_progress_print(&pr, stderr, now, atomic_load(&s->sent), atomic_load(&s->sent),
                               c->found, c->stage ? xs_http_stage_in_flight(c->stage) : 0);
@@ -334,12 +380,72 @@ static int start_stage(xs_runctx *c, char *err, size_t errlen)
     return c->stage ? 0 : -1;
 }
 
+static void replay_add(uint64_t key, void *arg)
+{
+    xs_runctx *c = arg;
+    xs_seen_add(&c->seen, key);
+    xs_keyset_add(&c->scan->answered, key);
+}
+
+/* --resume: check the file, and take over what the first run already wrote. */
+static int prepare_resume(xs_runctx *c, char *err, size_t errlen)
+{
+    const xs_options *o = c->o;
+    const char *path = o->resume_file;
+    if (!path) {
+        bool to_file = o->output_file && strcmp(o->output_file, "-");
+        path = to_file ? NULL : "xsweep.resume";
+        if (to_file) {
+            static char buf[4096];
+            snprintf(buf, sizeof buf, "%s.resume", o->output_file);
+            path = buf;
+        }
+    }
+    if (o->resuming) {
+        if (xs_resume_verify(path, err, errlen) < 0)
+            return -1;
+        if (o->output_file && strcmp(o->output_file, "-")) {
+            long n = xs_output_replay(o->output_file, o->format, replay_add, c, err, errlen);
+            if (n < 0)
+                return -1;
+            fprintf(stderr, "xsweep: resuming: %ld endpoints already in %s\n", n, o->output_file);
+        }
+    }
+    uint64_t start[XS_MAX_PASSES];
+    memcpy(start, c->scan->pass_start, sizeof start);
+    if (xs_ckpt_init(&c->ckpt, c->scan->retries + 1, start) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return xs_resume_open(&c->resume, path, err, errlen);
+}
+
+/* Completed: the resume file goes. Stopped: it records where to continue. */
+static void close_resume(xs_runctx *c, bool complete)
+{
+    if (c->resume.fd < 0)
+        return;
+    if (complete) {
+        xs_resume_finish(&c->resume);
+    } else {
+        uint64_t pos[XS_MAX_PASSES];
+        bool exact = c->wait_completed && !c->scan->error[0];
+        if (exact)
+            current_positions(c->scan, pos);
+        else
+            xs_ckpt_safe(&c->ckpt, xs_now_ns(), (uint64_t)(c->o->wait_s * 1e9), pos);
+        save_checkpoint(c, pos);
+        fprintf(stderr, "xsweep: to continue: xsweep --resume %s\n", c->resume.path);
+    }
+    xs_resume_close(&c->resume);
+}
+
 int xs_run(const xs_options *o, xs_plan *plan)
 {
     char err[512] = "";
     int rc = XS_EXIT_RUNTIME;
     xs_scan *s = calloc(1, sizeof *s);
-    xs_runctx c = {.o = o, .plan = plan, .scan = s};
+    xs_runctx c = {.o = o, .plan = plan, .scan = s, .resume = {.fd = -1}};
     if (!s || xs_seen_init(&c.seen) < 0) {
         fprintf(stderr, "xsweep: out of memory\n");
         free(s);
@@ -357,7 +463,11 @@ int xs_run(const xs_options *o, xs_plan *plan)
         rc = run_dry(s, o, err, sizeof err);
         goto out;
     }
-    if (!(c.out = xs_output_open(o->output_file, o->format, false, err, sizeof err)))
+    if (prepare_resume(&c, err, sizeof err) < 0) {
+        rc = o->resuming ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
+        goto out;
+    }
+    if (!(c.out = xs_output_open(o->output_file, o->format, o->resuming, err, sizeof err)))
         goto out;
     if (xs_receiver_open(s) < 0) {
         snprintf(err, sizeof err, "%s", s->error);
@@ -395,6 +505,7 @@ int xs_run(const xs_options *o, xs_plan *plan)
     if (o->all_statuses)
         write_unanswered(&c, !interrupted && !s->error[0]);
     summary(&c, start);
+    close_resume(&c, !interrupted && !s->error[0]);
     if (s->error[0])
         snprintf(err, sizeof err, "%s", s->error);
     else if (interrupted)
@@ -410,6 +521,8 @@ out:
         fprintf(stderr, "xsweep: %s\n", err);
     if (s->rx_handle)
         xs_receiver_close(s);
+    xs_resume_close(&c.resume);
+    xs_ckpt_free(&c.ckpt);
     teardown_scan(s);
     xs_http_stage_free(c.stage);
     xs_fp_db_free(c.fingerprints);

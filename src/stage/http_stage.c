@@ -98,12 +98,14 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine)
             free(o);
             if (e) {
                 e->r = job.r;
+                e->seq = job.seq;
                 deliver(s, e);
             }
             continue;
         }
         e->r = job.r;
         e->ep = job.ep;
+        e->seq = job.seq;
         o->e = e;
         xs_http_request req = {
             .ip = job.r.ip, .port = job.r.port,
@@ -151,6 +153,7 @@ static void *stage_main(void *arg)
         if (e) {
             e->r = job.r;
             e->ep = job.ep;
+            e->seq = job.seq;
             deliver(s, e);
         }
     }

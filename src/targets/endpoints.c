@@ -22,18 +22,20 @@ static bool is_blank(char c)
 static int fail(char *err, size_t errlen, const char *line, size_t len, const char *why)
 {
     snprintf(err, errlen, "invalid endpoint \"%.*s\": %s", (int)len, line, why);
+    xs_error_one_line(err, errlen);
     return -1;
 }
 
-/* "key=value" word: returns a copy of value, or NULL with *why set. */
-static char *word_value(const char *w, size_t wlen, size_t keylen, char *old, const char **why)
+/* "key=value" word (key is "path" or "host"): returns a copy of value, or NULL with *why set. */
+static char *word_value(const char *w, size_t wlen, bool is_path, char *old, const char **why)
 {
+    const size_t keylen = 5;   /* "path=" or "host=" */
     if (old) {
-        *why = keylen == 5 ? "path= given twice" : "host= given twice";
-        return NULL;
+        *why = is_path ? "path= given twice" : "host= given twice";
+        return old;   /* kept so that it is freed */
     }
     if (wlen == keylen) {
-        *why = keylen == 5 ? "path= needs a value" : "host= needs a value";
+        *why = is_path ? "path= needs a value" : "host= needs a value";
         return NULL;
     }
     char *v = strndup(w + keylen, wlen - keylen);
@@ -95,9 +97,9 @@ int xs_endpointlist_add_line(xs_endpointlist *el, const char *line, char *err, s
         if (wlen == 6 && memcmp(w, "bucket", 6) == 0)
             e.bucket = true;
         else if (wlen >= 5 && memcmp(w, "path=", 5) == 0)
-            e.path = word_value(w, wlen, 5, e.path, &why);
+            e.path = word_value(w, wlen, true, e.path, &why);
         else if (wlen >= 5 && memcmp(w, "host=", 5) == 0)
-            e.host = word_value(w, wlen, 5, e.host, &why);
+            e.host = word_value(w, wlen, false, e.host, &why);
         else
             why = "unknown word (expected bucket, path=/x or host=name)";
         if (why) {

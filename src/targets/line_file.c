@@ -10,6 +10,7 @@ int xs_read_lines(const char *path, xs_line_fn fn, void *ctx, char *err, size_t 
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        xs_error_one_line(err, errlen);
         return -1;
     }
     char *line = NULL;
@@ -42,5 +43,7 @@ int xs_read_lines(const char *path, xs_line_fn fn, void *ctx, char *err, size_t 
     }
     free(line);
     fclose(f);
+    if (rc < 0)
+        xs_error_one_line(err, errlen);
     return rc;
 }

@@ -71,7 +71,7 @@ static int parse_item(uint64_t *bits, const char *list, const char *item, size_t
     return 0;
 }
 
-int xs_portlist_parse(xs_portlist *pl, const char *list, char *err, size_t errlen)
+static int parse_list(xs_portlist *pl, const char *list, char *err, size_t errlen)
 {
     /* Collect into a bitmap first: sorting and de-duplication come free, and pl is left
      * untouched when the list has an error. */
@@ -123,6 +123,14 @@ int xs_portlist_parse(xs_portlist *pl, const char *list, char *err, size_t errle
     pl->v = v;
     pl->n = pl->cap = n;
     return 0;
+}
+
+int xs_portlist_parse(xs_portlist *pl, const char *list, char *err, size_t errlen)
+{
+    int rc = parse_list(pl, list, err, errlen);
+    if (rc < 0)
+        xs_error_one_line(err, errlen);
+    return rc;
 }
 
 bool xs_portlist_contains(const xs_portlist *pl, uint16_t port)

@@ -1,22 +1,23 @@
 /* Target and exclude files (-iL, --exclude-file): one spec per line, '#' comments. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "xsweep/targets.h"
 
 static int add_line(void *ctx, const char *line, char *err, size_t errlen)
 {
-    char buf[4096];
     size_t len = strcspn(line, "#");
-    if (len >= sizeof buf) {
-        snprintf(err, errlen, "line is too long");
+    if (strspn(line, " \t\r\f\v") >= len)
+        return 0;   /* blank or comment only */
+    char *specs = strndup(line, len);
+    if (!specs) {
+        snprintf(err, errlen, "out of memory");
         return -1;
     }
-    memcpy(buf, line, len);
-    buf[len] = '\0';
-    if (strspn(buf, " \t\r\f\v") == len)
-        return 0;   /* blank or comment only */
     /* A line may also hold several specs separated by commas or spaces, as nmap -iL allows. */
-    return xs_rangelist_add_list(ctx, buf, err, errlen);
+    int rc = xs_rangelist_add_list(ctx, specs, err, errlen);
+    free(specs);
+    return rc;
 }
 
 int xs_rangelist_load_file(xs_rangelist *rl, const char *path, char *err, size_t errlen)

@@ -66,17 +66,20 @@ static bool is_space(char c)
 
 int xs_rangelist_add_spec(xs_rangelist *rl, const char *spec, char *err, size_t errlen)
 {
+    int rc;
     size_t len = strlen(spec);
     while (len > 0 && is_space(*spec))
         spec++, len--;
     while (len > 0 && is_space(spec[len - 1]))
         len--;
-    return add_spec_n(rl, spec, len, err, errlen);
+    if ((rc = add_spec_n(rl, spec, len, err, errlen)) < 0)
+        xs_error_one_line(err, errlen);
+    return rc;
 }
 
 /* Comma- or whitespace-separated; whitespace runs are one separator, but two commas in a row
  * (or a leading/trailing comma) are an empty item, most likely a typo. */
-int xs_rangelist_add_list(xs_rangelist *rl, const char *list, char *err, size_t errlen)
+static int add_list(xs_rangelist *rl, const char *list, char *err, size_t errlen)
 {
     const char *p = list;
     bool need_item = true;   /* at start, or just after a comma */
@@ -108,4 +111,12 @@ int xs_rangelist_add_list(xs_rangelist *rl, const char *list, char *err, size_t 
         return -1;
     }
     return 0;
+}
+
+int xs_rangelist_add_list(xs_rangelist *rl, const char *list, char *err, size_t errlen)
+{
+    int rc = add_list(rl, list, err, errlen);
+    if (rc < 0)
+        xs_error_one_line(err, errlen);
+    return rc;
 }

@@ -1,6 +1,8 @@
 /* Token bucket on CLOCK_MONOTONIC. take_at() is the pure arithmetic (testable with a fake clock);
  * take() waits for it: nanosleep for long waits, yield-spin for the last stretch, because sleeps
- * overshoot by ~50-100 us and that would cap high rates. */
+ * overshoot by ~50-100 us and that would cap high rates.
+ * Two sizes: `burst` (~1 ms of traffic) is what a caller waits for, so flushes stay small and
+ * smooth; `depth` (~50 ms) is what may pile up after a late wake-up and is then sent at once. */
 #include <sched.h>
 #include <time.h>
 #include "xsweep/ratelimit.h"
@@ -28,6 +30,9 @@ void xs_ratelimit_init_at(xs_ratelimit *rl, double pps, uint64_t now_ns)
     if (burst < 1.0)
         burst = 1.0;
     rl->burst = burst;
+    /* Tokens keep accruing for up to 50 ms, so time lost to a late wake-up (sleep overshoot,
+     * preemption) is made up right after instead of lowering the average rate. */
+    rl->depth = pps / 20.0 > burst ? pps / 20.0 : burst;
     rl->tokens = pps > 0 ? 1.0 : 0.0;   /* the first probe goes at once, then the rate holds */
     rl->last_ns = now_ns;
 }
@@ -42,8 +47,8 @@ static void refill(xs_ratelimit *rl, uint64_t now_ns)
     if (now_ns <= rl->last_ns)
         return;
     rl->tokens += (double)(now_ns - rl->last_ns) * rl->pps / 1e9;
-    if (rl->tokens > rl->burst)
-        rl->tokens = rl->burst;
+    if (rl->tokens > rl->depth)
+        rl->tokens = rl->depth;
     rl->last_ns = now_ns;
 }
 

@@ -82,6 +82,8 @@ static void publish_counters(tx_state *tx)
     atomic_store_explicit(&s->sent, sent, memory_order_relaxed);
     atomic_store_explicit(&s->send_failed, failed, memory_order_relaxed);
     atomic_store_explicit(&s->position, tx->next_pos[0], memory_order_relaxed);
+    for (unsigned k = 0; k < tx->passes; k++)
+        atomic_store_explicit(&s->pass_pos[k], tx->next_pos[k], memory_order_relaxed);
 }
 
 static void print_probe(FILE *out, uint32_t ip, uint16_t port, uint16_t sport, uint32_t seq,
@@ -188,9 +190,16 @@ static int setup(tx_state *tx, char *err, size_t errlen)
     tx->batch = s->batch ? s->batch : 256;
     if (tx->batch > MAX_BATCH)
         tx->batch = MAX_BATCH;
-    uint64_t start = s->start_position < s->positions ? s->start_position : s->positions;
-    for (unsigned k = 0; k < tx->passes; k++)
-        tx->next_pos[k] = start;   /* resume: every pass continues where pass 0 left off */
+    /* Resume: each pass continues where it stopped. What the previous run sent just before it
+     * stopped may be recent, so the pass clock starts as if it had been sent now. */
+    uint64_t now = xs_now_ns();
+    for (unsigned k = 0; k < tx->passes; k++) {
+        uint64_t start = k == 0 && s->start_position > s->pass_start[0] ? s->start_position
+                                                                        : s->pass_start[k];
+        tx->next_pos[k] = start < s->positions ? start : s->positions;
+        if (tx->next_pos[k])
+            xs_pass_clock_mark(&s->clock, k, tx->next_pos[k], now);
+    }
     xs_ratelimit_init_at(&tx->rl, s->dry_run ? 0 : s->rate, xs_now_ns());
     if (s->dry_run)
         return 0;

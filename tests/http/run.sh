@@ -20,7 +20,7 @@ PIDS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for f in "$WORK"/nginx.pid "$WORK"/apache.pid; do
-        [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+        [ -s "$f" ] && kill "$(cat "$f" 2>/dev/null)" 2>/dev/null || true
     done
     sleep 0.3
     for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
@@ -129,7 +129,7 @@ $L $P_PLAIN path=/nope
 $L $P_PLAIN_TLSFIRST
 $L $P_TLS host=xht.test
 $L $P_TLS_PLAINFIRST
-$L $P_TLS_PLAINFIRST tls=off
+$L $P_TLS_PLAINFIRST tls=off path=/forced-plain
 $L $P_BASIC
 $L $P_DIGEST
 $L $P_RESP path=/ntlm
@@ -197,6 +197,8 @@ check("TLS self-signed cert", P["tls"], "/", code=200, tls=True, attempts=1, cer
       tls_version=lambda v: v.startswith("TLSv1"), cert_not_after=lambda s: len(s) == 20 and s.endswith("Z"))
 check("TLS on plain-first port", P["tls_pf"], "/", code=200, tls=True, attempts=2,
       title="xsweep & nginx")
+check("TLS port, plain forced", P["tls_pf"], "/forced-plain", code=400, tls=False, attempts=1,
+      preview=lambda p: "plain HTTP request was sent to HTTPS port" in p)
 check("nginx basic auth", P["basic"], "/", code=401, auth="basic")
 check("apache digest auth", P["digest"], "/", code=401, auth="digest",
       server=lambda s: s is not None and "Apache" in s)
@@ -217,7 +219,8 @@ check("big body bounded", P["resp"], "/big", code=200, body_len=65536, truncated
 check("throttled request", P["resp"], "/error", code=500, queued_ms=lambda q: q >= 290)
 check("garbage -> Client error", P["garbage"], "/", status="Client error", code=0, error="not_http")
 check("silent -> Client error", P["silent"], "/", status="Client error", code=0, error="timeout")
-check("redis -> Client error", P["redis"], "/", status="Client error", code=0)
+check("redis -> Client error", P["redis"], "/", status="Client error", code=0,
+      error=lambda e: e in ("not_http", "reset"))
 check("closed port", P["closed"], "/", status="", code=0, error="connect_refused")
 for p in ["/*/foo", "/{path}/foo", "/a b"]:
     check("invalid path " + p, P["plain"], p, status="Unsupported HTTP Path", code=0,

@@ -64,13 +64,25 @@ static void test_burst_is_small_at_low_rates(void **state)
     (void)state;
     xs_ratelimit rl;
     xs_ratelimit_init_at(&rl, 100, T0);
-    /* Idle for a minute: the bucket holds one probe, not 6000. */
-    assert_int_equal(xs_ratelimit_take_at(&rl, 1000, T0 + 60 * SEC), 1);
+    /* Idle for a minute: the bucket holds 50 ms of traffic (5 probes), not 6000. */
+    assert_int_equal(xs_ratelimit_take_at(&rl, 1000, T0 + 60 * SEC), 5);
+    assert_int_equal(xs_ratelimit_take_at(&rl, 1000, T0 + 60 * SEC), 0);
+    /* And a caller waits for one probe (the 1 ms burst), not for its whole batch. */
+    uint64_t w = xs_ratelimit_wait_ns(&rl, 1000, T0 + 60 * SEC);
+    assert_true(w >= 9900000 && w <= 10100000);
 
     xs_ratelimit_init_at(&rl, 2000000, T0);
-    /* At 2 Mpps the bucket holds ~1 ms = 2000 probes: whole batches still go. */
-    assert_int_equal(xs_ratelimit_take_at(&rl, 4096, T0 + SEC), 2000);
-    assert_int_equal(xs_ratelimit_take_at(&rl, 256, T0 + SEC + 128000), 256);
+    /* At 2 Mpps whole batches go: the burst alone is ~2000 probes. */
+    assert_int_equal(xs_ratelimit_take_at(&rl, 4096, T0 + SEC), 4096);
+}
+
+static void test_late_wakeups_are_made_up(void **state)
+{
+    (void)state;
+    /* Polled only every 7 ms at 1000 pps (7 tokens per poll, burst 1): the 50 ms depth keeps
+     * the average rate instead of losing the tokens that piled up. */
+    check_rate(1000, 256, 7000000);
+    check_rate(200000, 4096, 3000000);
 }
 
 static void test_wait_covers_batch_up_to_burst(void **state)
@@ -105,6 +117,7 @@ int main(void)
         cmocka_unit_test(test_first_probe_at_once_then_rate),
         cmocka_unit_test(test_rate_held_over_range),
         cmocka_unit_test(test_burst_is_small_at_low_rates),
+        cmocka_unit_test(test_late_wakeups_are_made_up),
         cmocka_unit_test(test_wait_covers_batch_up_to_burst),
         cmocka_unit_test(test_clock_going_backwards_is_harmless),
     };

@@ -169,6 +169,12 @@ static void list_splits_on_commas_and_space(void **state)
         assert_non_null(strstr(err, "invalid target list"));
         xs_rangelist_free(&rl);
     }
+    /* Errors quote the input but stay one line. */
+    assert_int_equal(xs_rangelist_add_list(&rl, "1.1.1.1,\n,2.2.2.2", err, sizeof err), -1);
+    assert_string_equal(err, "invalid target list \"1.1.1.1,?,2.2.2.2\": empty item");
+    xs_rangelist_free(&rl);
+    assert_int_equal(xs_portlist_parse(&(xs_portlist){ 0 }, "80\n", err, sizeof err), -1);
+    assert_null(strchr(err, '\n'));
     assert_int_equal(xs_rangelist_add_list(&rl, "1.1.1.1,1.2.3.4/40", err, sizeof err), -1);
     assert_string_equal(err, "invalid target \"1.2.3.4/40\": prefix length must be 0-32");
     xs_rangelist_free(&rl);

@@ -1,0 +1,33 @@
+/* Pause and resume: a checkpoint file that is a config file (every option, the seed, and where
+ * each pass got to), and reading back what an interrupted run already wrote. */
+#ifndef XSWEEP_RESUME_H
+#define XSWEEP_RESUME_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "xsweep/options.h"
+#include "xsweep/output.h"
+
+typedef struct {
+    int   fd;        /* kept open: checkpoints still work after privileges are dropped */
+    char *path;
+} xs_resume;
+
+/* Creates (or takes over) path, mode 0600. 0 or -1 with err. */
+int  xs_resume_open(xs_resume *r, const char *path, char *err, size_t errlen);
+/* Rewrites the file in place: options (with the seed made explicit), positions per pass, and a
+ * checksum line so that a torn write is detected instead of trusted. 0 or -1. */
+int  xs_resume_save(xs_resume *r, const xs_options *o, uint64_t seed, const uint64_t *pos,
+                    unsigned npasses);
+/* The scan completed: remove the file (or, where the directory forbids it, mark it complete). */
+void xs_resume_finish(xs_resume *r);
+void xs_resume_close(xs_resume *r);
+/* Checks the checksum line of a resume file. 0, or -1 with err (damaged, or already complete). */
+int  xs_resume_verify(const char *path, char *err, size_t errlen);
+
+/* Reads the endpoints an earlier run already wrote to an output file (JSON, CSV or list), cutting
+ * a torn last line off first. Calls add(key) for each. Returns records read, or -1 with err. */
+long xs_output_replay(const char *path, xs_format fmt, void (*add)(uint64_t key, void *arg), void *arg,
+                      char *err, size_t errlen);
+
+#endif
