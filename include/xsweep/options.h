@@ -57,6 +57,10 @@ typedef struct {
     bool     resuming;       /* --resume FILE was given (it is also the config file) */
     uint64_t *resume_pos;    /* --resume-position: per pass, where to continue */
     size_t   nresume_pos;
+    /* privileges */
+    char    *user;           /* --user: who to become after opening the sockets (default nobody) */
+    bool     no_drop;        /* --no-drop: keep root */
+    double   stats_interval_s; /* --stats-interval: 0 = none */
     /* configuration */
     char    *config_file;    /* -c */
     bool     echo;           /* --echo: print the effective configuration and exit */

@@ -54,6 +54,7 @@ typedef struct xs_scan {
     _Atomic uint64_t pcap_drops;   /* ps_drop + ps_ifdrop at the end */
     _Atomic uint64_t ring_stalls;  /* times rx found the results ring full and had to wait */
     void          *rx_handle;      /* receiver private (pcap_t *) */
+    xs_sender     *sender;         /* opened before privileges are dropped; NULL: tx opens its own */
     char           error[256];     /* first fatal error of a thread, "" when none */
 } xs_scan;
 

@@ -164,6 +164,10 @@ void xs_options_echo(FILE *out, const xs_options *o)
     kv(out, "fingerprints", o->fingerprints);
     fprintf(out, "checkpoint = %.17g\n", o->checkpoint_s);
     kv(out, "resume-file", o->resume_file);
+    kv(out, "user", o->user);
+    kv_bool(out, "no-drop", o->no_drop);
+    if (o->stats_interval_s > 0)
+        fprintf(out, "stats-interval = %.17g\n", o->stats_interval_s);
     if (o->progress >= 0)
         kv_bool(out, o->progress ? "progress" : "no-progress", true);
 }

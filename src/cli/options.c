@@ -47,6 +47,9 @@ const struct option xs_long_options[] = {
     {"resume-file",      required_argument, NULL, OPT_RESUME_FILE},
     {"resume",           required_argument, NULL, OPT_RESUME},
     {"resume-position",  required_argument, NULL, OPT_RESUME_POSITION},
+    {"user",             required_argument, NULL, OPT_USER},
+    {"no-drop",          no_argument,       NULL, OPT_NO_DROP},
+    {"stats-interval",   required_argument, NULL, OPT_STATS_INTERVAL},
     {"config",        required_argument, NULL, 'c'},
     {"echo",          no_argument,       NULL, OPT_ECHO},
     {"help",          no_argument,       NULL, 'h'},
@@ -112,6 +115,12 @@ void xs_options_usage(FILE *out)
 "      --resume FILE         continue a stopped scan with every option it had; results are\n"
 "                            appended to its output, none lost and none twice\n"
 "      --resume-position P   per-pass positions to continue from (written into resume files)\n"
+"Privileges and status:\n"
+"      --user NAME           after opening the capture and raw socket, run as NAME (default nobody\n"
+"                            when started as root); capabilities are given up either way\n"
+"      --no-drop             keep root\n"
+"      --stats-interval SEC  a machine-readable status line (key=value) on standard error every\n"
+"                            SEC seconds, for logs\n"
 "Configuration:\n"
 "  -c, --config FILE         read options from FILE (\"key = value\", long option names, and\n"
 "                            \"target = ...\" lines); the command line overrides it\n"
@@ -334,6 +343,12 @@ static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen
             return fail(err, errlen, "invalid --checkpoint \"%s\": give seconds, 0-86400", arg);
         return 0;
     case OPT_RESUME_FILE:  return set_str(&o->resume_file, arg);
+    case OPT_USER:         return set_str(&o->user, arg);
+    case OPT_NO_DROP:      o->no_drop = true; return 0;
+    case OPT_STATS_INTERVAL:
+        if (parse_double(arg, 0.1, 86400, &o->stats_interval_s))
+            return fail(err, errlen, "invalid --stats-interval \"%s\": give seconds, 0.1-86400", arg);
+        return 0;
     case OPT_RESUME:       /* the file itself was read as the config; checkpoints go back into it */
         o->resuming = true;
         return set_str(&o->resume_file, arg);
@@ -451,6 +466,7 @@ void xs_options_free(xs_options *o)
     free(o->sender);
     free(o->output_file);
     free(o->config_file);
+    free(o->user);
     free(o->resume_file);
     free(o->resume_pos);
     free(o->http_ports);

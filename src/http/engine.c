@@ -62,6 +62,8 @@ typedef struct conn {
     bool peeked;                 /* saw the peer's first bytes during the handshake */
     bool peer_not_tls;
     unsigned attempt;
+    xs_http_error first_err;     /* why the first attempt gave up, when it fell back */
+    const char *first_why;       /* static text */
     char *reqbuf;
     size_t reqlen, reqoff;
     uint64_t t_first_start, t_attempt_start, t_connected, t_hs_start, t_sent, t_first_byte;
@@ -477,7 +479,14 @@ static void handshake_failed(xs_http_engine *e, conn *c, xs_http_error err, cons
 {
     /* A plain server answers a ClientHello with HTTP (or with nothing and a close): try plain. */
     if (may_fall_back(c) && (c->peer_not_tls || (!c->peeked && err != XS_HTTP_ERR_TIMEOUT))) {
+        c->first_err = err;
+        c->first_why = "TLS handshake failed";
         retry_other_flavour(e, c);
+        return;
+    }
+    /* A TLS retry the peer never answered says less than the plain attempt did. */
+    if (c->attempt > 1 && !c->peeked && c->first_why) {
+        finish(e, c, c->first_err, c->first_why);
         return;
     }
     finish(e, c, err, why);
@@ -710,6 +719,8 @@ static void do_recv(xs_http_engine *e, conn *c)
             if (!c->t_first_byte) {
                 /* Reset without a byte: on a plain-first port that may be a TLS server. */
                 if (may_fall_back(c) && !c->tls_first) {
+                    c->first_err = XS_HTTP_ERR_RESET;
+                    c->first_why = "connection reset on the plain GET";
                     retry_other_flavour(e, c);
                     return;
                 }
@@ -720,6 +731,8 @@ static void do_recv(xs_http_engine *e, conn *c)
         }
         /* EOF (or reset after some bytes). */
         if (!c->t_first_byte && !c->use_tls && may_fall_back(c)) {
+            c->first_err = XS_HTTP_ERR_RESET;
+            c->first_why = "closed without a response to the plain GET";
             retry_other_flavour(e, c);          /* closed on our plain GET: try TLS */
             return;
         }
@@ -792,6 +805,8 @@ static void start_ready(xs_http_engine *e)
         e->active++;
         c->req = n;
         c->attempt = 1;
+        c->first_err = XS_HTTP_ERR_NONE;
+        c->first_why = NULL;
         c->res = result_for(n);
         c->t_first_start = xs_http_now_ns();
         if (!c->res) {

@@ -11,6 +11,7 @@
 #include "xsweep/checkpoint.h"
 #include "xsweep/grade.h"
 #include "xsweep/output.h"
+#include "xsweep/privileges.h"
 #include "xsweep/progress.h"
 #include "xsweep/resume.h"
 #include "xsweep/run.h"
@@ -259,6 +260,21 @@ static void summary(const xs_runctx *c, uint64_t start_ns)
             (unsigned long long)atomic_load(&s->pcap_drops));
 }
 
+/* --stats-interval: one key=value line for logs. */
+static void stats_line(xs_runctx *c, uint64_t now, uint64_t start)
+{
+    const xs_scan *s = c->scan;
+    fprintf(stderr, "xsweep-stats elapsed=%.1f sent=%llu replies=%llu open=%llu closed=%llu "
+            "send_failed=%llu rx_invalid=%llu http_queue=%zu done=%.4f\n",
+            (double)(now - start) / 1e9, (unsigned long long)atomic_load(&s->sent),
+            (unsigned long long)atomic_load(&s->replies), (unsigned long long)c->found,
+            (unsigned long long)xs_output_count(c->out, XS_STATUS_CLOSED),
+            (unsigned long long)atomic_load(&s->send_failed),
+            (unsigned long long)atomic_load(&s->rx_invalid),
+            c->stage ? xs_http_stage_in_flight(c->stage) : 0,
+            s->positions ? (double)atomic_load(&s->position) / (double)s->positions : 1.0);
+}
+
 static void current_positions(const xs_scan *s, uint64_t *pos)
 {
     for (unsigned k = 0; k <= s->retries && k < XS_MAX_PASSES; k++)
@@ -295,7 +311,7 @@ static void output_loop(xs_runctx *c, bool progress)
 {
     xs_scan *s = c->scan;
     xs_progress pr;
-    uint64_t deadline = 0;
+    uint64_t deadline = 0, start = xs_now_ns(), last_stats = start;
     xs_progress_init(&pr, s->positions * (s->retries + 1), xs_now_ns());
     for (;;) {
         size_t n = drain(c) + drain_stage(c);
@@ -312,6 +328,10 @@ static void output_loop(xs_runctx *c, bool progress)
             break;
         }
         checkpoint_tick(c, now);
+        if (c->o->stats_interval_s > 0 && now - last_stats >= (uint64_t)(c->o->stats_interval_s * 1e9)) {
+            stats_line(c, now, start);
+            last_stats = now;
+        }
         if (progress && xs_progress_due(&pr, now))
             xs_progress_print(&pr, stderr, now, atomic_load(&s->sent), atomic_load(&s->sent),
                               c->found, c->stage ? xs_http_stage_in_flight(c->stage) : 0);
@@ -473,6 +493,10 @@ int xs_run(const xs_options *o, xs_plan *plan)
         snprintf(err, sizeof err, "%s", s->error);
         goto out;
     }
+    if (!(s->sender = xs_sender_open(s->net.ifname, s->sender_kind, s->batch, err, sizeof err)))
+        goto out;
+    if (!o->no_drop && xs_drop_privileges(o->user, err, sizeof err) < 0)
+        goto out;
     xs_signals_install();
     if (start_stage(&c, err, sizeof err) < 0)
         goto out;
@@ -521,6 +545,7 @@ out:
         fprintf(stderr, "xsweep: %s\n", err);
     if (s->rx_handle)
         xs_receiver_close(s);
+    xs_sender_close(s->sender);
     xs_resume_close(&c.resume);
     xs_ckpt_free(&c.ckpt);
     teardown_scan(s);

@@ -206,7 +206,8 @@ static int setup(tx_state *tx, char *err, size_t errlen)
     if (xs_syn_template_init(&tx->tpl, s->net.src_mac, s->net.router_mac, s->net.src_ip, 0, 0, err,
                              errlen) != 0)
         return -1;
-    tx->sender = xs_sender_open(s->net.ifname, s->sender_kind, tx->batch, err, errlen);
+    tx->sender = s->sender ? s->sender
+                           : xs_sender_open(s->net.ifname, s->sender_kind, tx->batch, err, errlen);
     return tx->sender ? 0 : -1;
 }
 
@@ -242,7 +243,8 @@ void *xs_transmitter_main(void *arg)
     if (tx.sender)
         xs_sender_flush(tx.sender);
     publish_counters(&tx);
-    xs_sender_close(tx.sender);
+    if (!s->sender)
+        xs_sender_close(tx.sender);   /* one the run opened is the run's to close */
     if (s->dry_run && s->dry_run_out)
         fflush(s->dry_run_out);
     atomic_store(&s->tx_done, true);
