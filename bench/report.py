@@ -61,6 +61,8 @@ def main(path):
             if tx_short.get((ports, tool)):
                 note += (" " if note else "") + f"{tx_short[(ports, tool)]} run(s) delivered fewer probes than planned"
             print(f"{label:<22}{tool:<16}{fmt_pps(med):>10}{fmt_pps(min(vals)):>10}{fmt_pps(max(vals)):>10}{len(vals):>6}  {note}")
+    print("  ceiling = bench/ceiling.c: pre-built SYNs, AF_PACKET + PACKET_QDISC_BYPASS, sendmmsg batch 256")
+    print("  (ceiling-txring: PACKET_TX_RING), one thread, sending for a fixed time instead of a probe count.")
     print()
     print("Ratios of medians (xsweep / other):")
     for ports in sorted({p for p, _ in tx}):
@@ -107,14 +109,16 @@ def main(path):
 
     if mem:
         print("== Memory: peak RSS for one large scan (sink dropping)")
-        print(f"{'tool':<10}{'peak RSS':>12}{'probes':>12}{'at sink':>12}{'pps':>10}{'window s':>10}")
+        print(f"{'tool':<12}{'peak RSS':>10}{'probes':>12}{'at sink':>12}{'pps':>10}{'window s':>10}")
         for r in mem:
             tool, rss, expected, packets, pps, window = r[:6]
-            print(f"{tool:<10}{int(rss) / 1024:>9.1f} MB{int(expected):>12}{int(packets):>12}"
+            print(f"{tool:<12}{int(rss) / 1024:>7.1f} MB{int(expected):>12}{int(packets):>12}"
                   f"{fmt_pps(float(pps)):>10}{float(window):>10.2f}")
         for tool in ("masscan", "zmap", "xsweep"):
             if tool in skips and not any(r[0] == tool for r in mem):
                 print(f"{tool:<10}  n/a: {skips[tool]}")
+        if any(r[0] == "xsweep+http" for r in mem):
+            print("  xsweep+http: xsweep with its HTTP/fingerprint stage left on (nothing to fetch: the sink drops)")
         print()
 
 

@@ -16,7 +16,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 
 quick=0
 prefix=xs
@@ -48,8 +48,9 @@ fi
 TX_PORTS_10=80,443,8080,8443,22,25,21,53,110,143
 RECALL_PORTS=${RECALL_PORTS:-80,443,8080,8443}
 RECALL_LISTEN=${RECALL_LISTEN:-80}
-# Extra xsweep flags (e.g. to switch off the HTTP stage during recall runs).
-XSWEEP_EXTRA=${XSWEEP_EXTRA:-}
+# Extra xsweep flags. Default: --no-http (when this xsweep has it), so xsweep is measured on the
+# same SYN-only job as masscan and zmap; "xsweep+http" in the memory figure runs without it.
+XSWEEP_EXTRA=${XSWEEP_EXTRA-auto}
 TARGET=198.19.0.0/16
 TARGET_SIZE=65536
 NUDGE_IP=198.18.0.9      # not configured anywhere: the scanner's kernel drops it silently
@@ -81,6 +82,10 @@ elif ./xsweep --help 2>&1 | grep -qi "under construction"; then
     printf 'skip\txsweep\t./xsweep is still the placeholder\n' >>"$RESULTS"
 else
     have_xsweep=1
+    if [ "$XSWEEP_EXTRA" = auto ]; then
+        XSWEEP_EXTRA=""
+        ./xsweep --help 2>&1 | grep -q -- '--no-http' && XSWEEP_EXTRA=--no-http
+    fi
 fi
 [ -x /usr/bin/time ] || die "/usr/bin/time missing (Debian package: time)"
 
@@ -177,12 +182,14 @@ run_tool() {
             cmd=(zmap -i "$TB_IF_SCAN" -S "$TB_SCAN_IP" -G "$TB_SINK_MAC" -r "$rate" -p "$port"
                  -P "$probes" -c "$wait_s" -b /dev/null -q -o "${out/#-//dev/null}" "$TARGET")
             ;;
-        xsweep)
+        xsweep|xsweep+http)
+            # --retries 0: one probe per endpoint, like masscan's default and zmap's -P 1.
             cmd=(./xsweep -i "$TB_IF_SCAN" --source-ip "$TB_SCAN_IP" --router-mac "$TB_SINK_MAC"
-                 --rate "$rate" --retries 0 -p "$ports" --wait "$wait_s")
+                 --rate "$rate" --retries 0 -p "$ports" --wait "$wait_s" --no-progress)
             [ "$out" != - ] && cmd+=(-oL -o "$out")
             # shellcheck disable=SC2206
-            cmd+=($XSWEEP_EXTRA "$TARGET")
+            [ "$tool" = xsweep ] && cmd+=($XSWEEP_EXTRA)
+            cmd+=("$TARGET")
             ;;
         ceiling)        cmd=("$BENCH_BUILD/ceiling" "$TB_IF_SCAN" "$CEIL_SECONDS" "$TB_SINK_MAC" sendmmsg) ;;
         ceiling-txring) cmd=("$BENCH_BUILD/ceiling" "$TB_IF_SCAN" "$CEIL_SECONDS" "$TB_SINK_MAC" txring) ;;
@@ -200,7 +207,7 @@ tool_enabled() {
     case "$1" in
         masscan) [ $have_masscan = 1 ] ;;
         zmap) [ $have_zmap = 1 ] ;;
-        xsweep) [ $have_xsweep = 1 ] ;;
+        xsweep|xsweep+http) [ $have_xsweep = 1 ] ;;
         *) return 0 ;;
     esac
 }
@@ -282,8 +289,8 @@ recall_figure() {
             res=$(meter_stop)
             after=$(sink_tcp_stats)
             # deltas: synack rst cookies listen_drops rx tx
-            read -r s0 r0 c0 l0 x0 t0 <<<"$before"
-            read -r s1 r1 c1 l1 x1 t1 <<<"$after"
+            read -r s0 r0 c0 l0 _ <<<"$before"
+            read -r s1 r1 c1 l1 _ <<<"$after"
             # Every probe the sink's TCP saw got a SYN-ACK (open) or a RST (closed); the sink's
             # rx_packets cannot count probes here because it also holds the RSTs that the
             # scanner's kernel (and masscan itself) send back for each SYN-ACK.
@@ -303,7 +310,7 @@ memory_figure() {
     log "memory: $probes probes per tool (/16 x $MEM_PORTS ports), sink dropping"
     tb_up
     local tool ports rss res tmo
-    for tool in masscan zmap xsweep; do
+    for tool in masscan zmap xsweep xsweep+http; do
         tool_enabled "$tool" || continue
         ports=1-$MEM_PORTS
         [ "$tool" = zmap ] && ports="x$MEM_PORTS"
@@ -327,7 +334,7 @@ bash scripts/testbed.sh down --prefix "$prefix" >/dev/null 2>&1
 echo
 echo "xsweep benchmark ($([ $quick = 1 ] && echo quick || echo full), $(( $(date +%s) - start )) s)"
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"
-echo "tools: $(masscan --version 2>/dev/null | sed -n 's/^Masscan version \([^ ]*\).*/masscan \1/p'), $(zmap --version 2>/dev/null | head -1), xsweep $([ $have_xsweep = 1 ] && echo present || echo absent)"
+echo "tools: $(masscan --version 2>/dev/null | sed -n 's/^Masscan version \([^ ]*\).*/masscan \1/p'), $(zmap --version 2>/dev/null | head -1), xsweep $([ $have_xsweep = 1 ] && echo "present (extra flags: ${XSWEEP_EXTRA:-none})" || echo absent)"
 echo "path: AF_PACKET -> veth $TB_IF_SCAN -> $TB_IF_SINK (namespaces $TB_NS_SCAN/$TB_NS_SINK); timings are noisy on a shared machine"
 echo
 "$PY" bench/report.py "$RESULTS"

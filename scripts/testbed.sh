@@ -105,7 +105,7 @@ kill_listeners() {
     while read -r pid _; do
         [[ "$pid" =~ ^[0-9]+$ ]] || continue
         # Only a process that is still our listener (the PID may have been reused).
-        if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$LISTENER_TAG"; then
+        if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$LISTENER_TAG"; then
             kill "$pid" 2>/dev/null || true
         fi
     done <"$pidfile"
@@ -114,7 +114,7 @@ kill_listeners() {
         local alive=0
         while read -r pid _; do
             [[ "$pid" =~ ^[0-9]+$ ]] || continue
-            if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$LISTENER_TAG"; then
+            if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$LISTENER_TAG"; then
                 alive=1
                 [ "$_" = 10 ] && kill -9 "$pid" 2>/dev/null
             fi
@@ -241,7 +241,7 @@ do_status() {
     fi
     if [ -f "$STATE_DIR/pids" ]; then
         while read -r pid port; do
-            if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$LISTENER_TAG"; then
+            if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$LISTENER_TAG"; then
                 echo "listener port $port pid $pid: running"
             else
                 echo "listener port $port pid $pid: gone"

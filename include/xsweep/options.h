@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-typedef enum { XS_FMT_JSON = 0, XS_FMT_CSV, XS_FMT_LIST } xs_format;
+typedef enum { XS_FMT_JSON = 0, XS_FMT_CSV, XS_FMT_LIST, XS_FMT_XML } xs_format;
 
 typedef struct {
     /* targets */
@@ -57,6 +57,11 @@ typedef struct {
     bool     resuming;       /* --resume FILE was given (it is also the config file) */
     uint64_t *resume_pos;    /* --resume-position: per pass, where to continue */
     size_t   nresume_pos;
+    /* history */
+    char    *db;             /* --db FILE: SQLite sweep history */
+    unsigned keep;           /* --keep N: prune to the newest N finished sweeps (0 = all) */
+    int64_t  db_sweep;       /* --db-sweep: the sweep a resumed scan continues (resume files) */
+    char    *args_text;      /* the command line, for nmap XML's args attribute */
     /* privileges */
     char    *user;           /* --user: who to become after opening the sockets (default nobody) */
     bool     no_drop;        /* --no-drop: keep root */

@@ -21,11 +21,16 @@ typedef struct xs_report {
 } xs_report;
 
 typedef struct xs_output xs_output;
+struct xs_store;
 
 /* path NULL or "-" = stdout; append (resume) keeps what the file holds. NULL with err set. */
 xs_output *xs_output_open(const char *path, xs_format fmt, bool append, char *err, size_t errlen);
 void       xs_output_write(xs_output *o, const xs_report *rep);
 uint64_t   xs_output_count(const xs_output *o, xs_status s);
+/* Every record also goes, as its JSON line, into this sweep of the history database. */
+void       xs_output_attach_store(xs_output *o, struct xs_store *store, int64_t sweep);
+/* nmap XML needs the command line, the start time and the port list for its header. */
+void       xs_output_xml_begin(xs_output *o, const char *args, uint64_t start_ns, const void *ports);
 void       xs_output_flush(xs_output *o);
 /* Flushes and closes; returns -1 when a write error happened at any point (disk full …). */
 int        xs_output_close(xs_output *o);

@@ -17,8 +17,8 @@ typedef struct {
 int  xs_resume_open(xs_resume *r, const char *path, char *err, size_t errlen);
 /* Rewrites the file in place: options (with the seed made explicit), positions per pass, and a
  * checksum line so that a torn write is detected instead of trusted. 0 or -1. */
-int  xs_resume_save(xs_resume *r, const xs_options *o, uint64_t seed, const uint64_t *pos,
-                    unsigned npasses);
+int  xs_resume_save(xs_resume *r, const xs_options *o, uint64_t seed, int64_t db_sweep,
+                    const uint64_t *pos, unsigned npasses);
 /* The scan completed: remove the file (or, where the directory forbids it, mark it complete). */
 void xs_resume_finish(xs_resume *r);
 void xs_resume_close(xs_resume *r);

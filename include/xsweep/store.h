@@ -38,6 +38,8 @@ int64_t xs_store_begin_sweep(xs_store *s, const char *options_text, uint64_t sta
 /* Adds one endpoint record. record_json is the JSON line written for it (trailing newline
  * allowed); NULL or invalid JSON stores a minimal record built from rep. Rows are committed in
  * batches of XS_STORE_BATCH; a second add of the same endpoint in a sweep replaces the first. */
+/* --resume: continue sweep (it must exist and not have ended). Returns it, or -1. */
+int64_t xs_store_resume_sweep(xs_store *s, int64_t sweep);
 int     xs_store_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *record_json);
 /* Commits the sweep's last rows and records its end and its counts. */
 int     xs_store_end_sweep(xs_store *s, int64_t sweep, uint64_t end_realtime_ns,

@@ -123,7 +123,7 @@ static void kv_bool(FILE *out, const char *key, bool v)
 
 void xs_options_echo(FILE *out, const xs_options *o)
 {
-    static const char *fmt_names[] = {"json", "csv", "list"};
+    static const char *fmt_names[] = {"json", "csv", "list", "xml"};
     fprintf(out, "# xsweep %s effective configuration (usable with -c)\n", XSWEEP_VERSION);
     kv_list(out, "target", o->targets, o->ntargets);
     kv_list(out, "input-file", o->input_files, o->ninput_files);
@@ -164,6 +164,11 @@ void xs_options_echo(FILE *out, const xs_options *o)
     kv(out, "fingerprints", o->fingerprints);
     fprintf(out, "checkpoint = %.17g\n", o->checkpoint_s);
     kv(out, "resume-file", o->resume_file);
+    kv(out, "db", o->db);
+    if (o->keep)
+        fprintf(out, "keep = %u\n", o->keep);
+    if (o->db_sweep)
+        fprintf(out, "db-sweep = %lld\n", (long long)o->db_sweep);
     kv(out, "user", o->user);
     kv_bool(out, "no-drop", o->no_drop);
     if (o->stats_interval_s > 0)

@@ -47,6 +47,9 @@ const struct option xs_long_options[] = {
     {"resume-file",      required_argument, NULL, OPT_RESUME_FILE},
     {"resume",           required_argument, NULL, OPT_RESUME},
     {"resume-position",  required_argument, NULL, OPT_RESUME_POSITION},
+    {"db",               required_argument, NULL, OPT_DB},
+    {"keep",             required_argument, NULL, OPT_KEEP},
+    {"db-sweep",         required_argument, NULL, OPT_DB_SWEEP},
     {"user",             required_argument, NULL, OPT_USER},
     {"no-drop",          no_argument,       NULL, OPT_NO_DROP},
     {"stats-interval",   required_argument, NULL, OPT_STATS_INTERVAL},
@@ -89,8 +92,8 @@ void xs_options_usage(FILE *out)
 "      --sender KIND         auto, txring or sendmmsg (default auto)\n"
 "Output:\n"
 "  -o, --output FILE         write records to FILE (default standard output)\n"
-"  -oJ, -oC, -oL             record format: JSON lines (default), CSV, or list\n"
-"      --output-format FMT   the same as a word: json, csv, list\n"
+"  -oJ, -oC, -oL, -oX        record format: JSON lines (default), CSV, list, or nmap XML\n"
+"      --output-format FMT   the same as a word: json, csv, list, xml\n"
 "      --show closed         also report endpoints that answered with a RST\n"
 "      --all-statuses        with --endpoints: exactly one record per input endpoint (open, closed,\n"
 "                            excluded, unsupported or failed)\n"
@@ -115,6 +118,11 @@ void xs_options_usage(FILE *out)
 "      --resume FILE         continue a stopped scan with every option it had; results are\n"
 "                            appended to its output, none lost and none twice\n"
 "      --resume-position P   per-pass positions to continue from (written into resume files)\n"
+"History:\n"
+"      --db FILE             record the sweep in the SQLite history FILE (see xsweep diff)\n"
+"      --keep N              then keep only the newest N finished sweeps' rows (0 = all)\n"
+"      --db-sweep ID         the unfinished sweep a resumed scan continues (resume files)\n"
+"  xsweep diff --db FILE [SWEEP_A SWEEP_B] [-oJ]   what changed between two sweeps\n"
 "Privileges and status:\n"
 "      --user NAME           after opening the capture and raw socket, run as NAME (default nobody\n"
 "                            when started as root); capabilities are given up either way\n"
@@ -191,6 +199,7 @@ static const char *translate_nmap_style(const char *arg)
     static const struct { const char *from, *to; } map[] = {
         {"-iL", "--input-file"}, {"-oJ", "--output-format=json"},
         {"-oC", "--output-format=csv"}, {"-oL", "--output-format=list"},
+        {"-oX", "--output-format=xml"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(arg, map[i].from) == 0)
@@ -203,6 +212,7 @@ static int parse_format(const char *s, xs_format *f)
     if (!strcmp(s, "json")) *f = XS_FMT_JSON;
     else if (!strcmp(s, "csv")) *f = XS_FMT_CSV;
     else if (!strcmp(s, "list")) *f = XS_FMT_LIST;
+    else if (!strcmp(s, "xml")) *f = XS_FMT_XML;
     else return -1;
     return 0;
 }
@@ -300,7 +310,7 @@ static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen
     case 'o':              return set_str(&o->output_file, arg);
     case OPT_FORMAT:
         if (parse_format(arg, &o->format))
-            return fail(err, errlen, "invalid output format \"%s\": give json, csv or list", arg);
+            return fail(err, errlen, "invalid output format \"%s\": give json, csv, list or xml", arg);
         return 0;
     case OPT_SHOW:
         if (strcmp(arg, "closed"))
@@ -343,6 +353,17 @@ static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen
             return fail(err, errlen, "invalid --checkpoint \"%s\": give seconds, 0-86400", arg);
         return 0;
     case OPT_RESUME_FILE:  return set_str(&o->resume_file, arg);
+    case OPT_DB:           return set_str(&o->db, arg);
+    case OPT_KEEP:
+        if (parse_u64(arg, 100000, &u))
+            return fail(err, errlen, "invalid --keep \"%s\": give a number of sweeps (0 = all)", arg);
+        o->keep = (unsigned)u;
+        return 0;
+    case OPT_DB_SWEEP:
+        if (parse_u64(arg, INT64_MAX, &u) || u == 0)
+            return fail(err, errlen, "invalid --db-sweep \"%s\"", arg);
+        o->db_sweep = (int64_t)u;
+        return 0;
     case OPT_USER:         return set_str(&o->user, arg);
     case OPT_NO_DROP:      o->no_drop = true; return 0;
     case OPT_STATS_INTERVAL:
@@ -434,6 +455,19 @@ int xs_options_parse(xs_options *o, int argc, char **argv, char *err, size_t err
         if (push(&o->targets, &o->ntargets, cfg_targets[i]))
             rc = fail(err, errlen, "out of memory");
     free(args);
+    if (rc == 0) {
+        size_t len = 1;
+        for (int i = 0; i < argc; i++)
+            len += strlen(argv[i]) + 1;
+        if ((o->args_text = malloc(len))) {
+            o->args_text[0] = '\0';
+            for (int i = 0; i < argc; i++) {
+                if (i)
+                    strcat(o->args_text, " ");
+                strcat(o->args_text, argv[i]);
+            }
+        }
+    }
     for (size_t i = 0; i < ncfg; i++)
         free(cfg[i]);
     for (size_t i = 0; i < ncfg_targets; i++)
@@ -466,6 +500,8 @@ void xs_options_free(xs_options *o)
     free(o->sender);
     free(o->output_file);
     free(o->config_file);
+    free(o->db);
+    free(o->args_text);
     free(o->user);
     free(o->resume_file);
     free(o->resume_pos);

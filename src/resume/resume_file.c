@@ -46,8 +46,8 @@ static int write_all(int fd, const char *buf, size_t len)
     return ftruncate(fd, (off_t)len) == 0 ? 0 : -1;
 }
 
-int xs_resume_save(xs_resume *r, const xs_options *o, uint64_t seed, const uint64_t *pos,
-                   unsigned npasses)
+int xs_resume_save(xs_resume *r, const xs_options *o, uint64_t seed, int64_t db_sweep,
+                   const uint64_t *pos, unsigned npasses)
 {
     if (r->fd < 0)
         return -1;
@@ -59,6 +59,7 @@ int xs_resume_save(xs_resume *r, const xs_options *o, uint64_t seed, const uint6
     xs_options eff = *o;              /* the seed must be explicit for the order to repeat */
     eff.seed = seed;
     eff.seed_given = true;
+    eff.db_sweep = db_sweep;
     fputs("# xsweep resume file: continue with  xsweep --resume THIS-FILE\n", f);
     xs_options_echo(f, &eff);
     fputs("resume-position = ", f);

@@ -17,6 +17,7 @@
 #include "xsweep/run.h"
 #include "xsweep/scan.h"
 #include "xsweep/signals.h"
+#include "xsweep/store.h"
 
 #define RESULTS_RING_CAP   (1u << 20)
 #define CHECKPOINT_CAP     (1u << 16)
@@ -39,6 +40,8 @@ typedef struct {
     xs_ckpt_tracker ckpt;
     uint64_t   last_sample_ns, last_ckpt_ns;
     bool       wait_completed;   /* the --wait after the last probe ran its full length */
+    xs_store  *store;            /* --db */
+    int64_t    sweep;
 } xs_runctx;
 
 static void sleep_ms(unsigned ms)
@@ -287,7 +290,7 @@ static void save_checkpoint(xs_runctx *c, const uint64_t *pos)
     if (c->resume.fd < 0)
         return;
     xs_output_flush(c->out);
-    if (xs_resume_save(&c->resume, c->o, c->scan->seed, pos, c->scan->retries + 1) < 0)
+    if (xs_resume_save(&c->resume, c->o, c->scan->seed, c->sweep, pos, c->scan->retries + 1) < 0)
         fprintf(stderr, "xsweep: warning: cannot write the resume file %s\n", c->resume.path);
 }
 
@@ -460,6 +463,60 @@ static void close_resume(xs_runctx *c, bool complete)
     xs_resume_close(&c->resume);
 }
 
+/* --db: opened (and the sweep's row written) before privileges are dropped, so the database and
+ * its WAL files exist and are ours. */
+static int open_store(xs_runctx *c, char *err, size_t errlen)
+{
+    const xs_options *o = c->o;
+    if (!o->db)
+        return 0;
+    if (!(c->store = xs_store_open(o->db, err, errlen)))
+        return -1;
+    if (o->resuming && o->db_sweep) {
+        c->sweep = xs_store_resume_sweep(c->store, o->db_sweep);
+    } else {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        if (f) {
+            xs_options eff = *o;
+            eff.seed = c->scan->seed;
+            eff.seed_given = true;
+            xs_options_echo(f, &eff);
+            fclose(f);
+        }
+        c->sweep = xs_store_begin_sweep(c->store, text ? text : "", xs_realtime_ns());
+        free(text);
+    }
+    if (c->sweep < 0) {
+        snprintf(err, errlen, "%s: %s", o->db, xs_store_error(c->store));
+        return -1;
+    }
+    xs_output_attach_store(c->out, c->store, c->sweep);
+    return 0;
+}
+
+/* Completed sweeps get their end time and counts (and --keep prunes); a stopped one stays open
+ * for --resume to continue. */
+static void close_store(xs_runctx *c, bool complete)
+{
+    if (!c->store)
+        return;
+    char err[256] = "";
+    if (complete && c->out) {
+        uint64_t other = xs_output_count(c->out, XS_STATUS_EXCLUDED) +
+                         xs_output_count(c->out, XS_STATUS_UNSUPPORTED) +
+                         xs_output_count(c->out, XS_STATUS_FAILED);
+        if (xs_store_end_sweep(c->store, c->sweep, xs_realtime_ns(), xs_output_count(c->out, XS_STATUS_OPEN),
+                               xs_output_count(c->out, XS_STATUS_CLOSED), other) < 0 ||
+            (c->o->keep && xs_store_prune(c->store, c->o->keep) < 0))
+            fprintf(stderr, "xsweep: %s: %s\n", c->o->db, xs_store_error(c->store));
+    }
+    if (xs_store_close(c->store, err, sizeof err) < 0)
+        fprintf(stderr, "xsweep: %s: %s\n", c->o->db, err);
+    c->store = NULL;
+}
+
 int xs_run(const xs_options *o, xs_plan *plan)
 {
     char err[512] = "";
@@ -488,6 +545,9 @@ int xs_run(const xs_options *o, xs_plan *plan)
         goto out;
     }
     if (!(c.out = xs_output_open(o->output_file, o->format, o->resuming, err, sizeof err)))
+        goto out;
+    xs_output_xml_begin(c.out, o->args_text ? o->args_text : "xsweep", xs_realtime_ns(), &plan->ports);
+    if (open_store(&c, err, sizeof err) < 0)
         goto out;
     if (xs_receiver_open(s) < 0) {
         snprintf(err, sizeof err, "%s", s->error);
@@ -530,6 +590,8 @@ int xs_run(const xs_options *o, xs_plan *plan)
         write_unanswered(&c, !interrupted && !s->error[0]);
     summary(&c, start);
     close_resume(&c, !interrupted && !s->error[0]);
+    xs_output_flush(c.out);
+    close_store(&c, !interrupted && !s->error[0]);
     if (s->error[0])
         snprintf(err, sizeof err, "%s", s->error);
     else if (interrupted)
@@ -537,6 +599,7 @@ int xs_run(const xs_options *o, xs_plan *plan)
     else
         rc = XS_EXIT_OK;
 out:
+    close_store(&c, false);
     if (c.out && xs_output_close(c.out) < 0 && rc == XS_EXIT_OK) {
         snprintf(err, sizeof err, "writing the results failed");
         rc = XS_EXIT_RUNTIME;

@@ -118,3 +118,17 @@ int xs_store_end_sweep(xs_store *s, int64_t sweep, uint64_t end_realtime_ns, uin
     }
     return 0;
 }
+
+int64_t xs_store_resume_sweep(xs_store *s, int64_t sweep)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sweeps WHERE id = ?1 AND ended IS NULL", -1, &st,
+                           NULL) != SQLITE_OK)
+        return xs_store_fail(s, "cannot read the sweeps table");
+    sqlite3_bind_int64(st, 1, sweep);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return xs_store_fail(s, "the sweep to resume is not in the database, or it already ended");
+    return sweep;
+}

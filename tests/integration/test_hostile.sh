@@ -133,5 +133,22 @@ while read -r word rest; do
 done <"$WORK/verdicts"
 check "record checker produced 10 verdicts" [ "$(grep -c '' "$WORK/verdicts")" = 10 ]
 
+echo "-- memory with every connection slot busy: 16 hosts x (1 GB body, 100,000 headers, 10 MB header)"
+# 48 heavy connections, $CONC at a time, 4 MiB bodies: the bound now has to hold with every slot full.
+BIG_BODY=4194304
+HEAVY="$((BASE + 3)),$((BASE + 4)),$((BASE + 5))"
+timeout 120 /usr/bin/time -f "%e %M" -o "$WORK/heavy.time" \
+    ip netns exec "$TB_PREFIX-scan" "$XSWEEP" "${NET[@]}" "${HTTP[@]}" --max-body "$BIG_BODY" -p "$HEAVY" \
+    --http-ports "$HEAVY" -o "$WORK/heavy.json" 198.19.0.10-198.19.0.25 2>"$WORK/heavy.err"
+check "heavy scan exits 0" [ $? = 0 ]
+read -r hwall hrss <"$WORK/heavy.time"
+hlimit=$((base_rss + CONC * (BIG_BODY + HEADER_CAP) / 1024 + RSS_SLACK_KB))
+check "heavy peak RSS ${hrss} KiB <= baseline + ${CONC} x (${BIG_BODY} + ${HEADER_CAP}) B + slack = ${hlimit} KiB (+$((hrss - base_rss)) KiB, ${hwall}s)" \
+    [ "$hrss" -le "$hlimit" ]
+check "48 heavy records, all HTTP 200, valid JSON" python3 -c '
+import json, sys
+rs = [json.loads(l.decode("utf-8")) for l in open(sys.argv[1], "rb")]
+assert len(rs) == 48 and all(r["http"]["status_code"] == 200 for r in rs), len(rs)' "$WORK/heavy.json"
+
 stop_server
 finish
