@@ -80,11 +80,18 @@ fuzz:
 bench: xsweep
 	bash bench/run.sh --quick
 
-install: xsweep
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/xsweep
-	install -m 0755 xsweep $(DESTDIR)$(PREFIX)/bin/xsweep
+# The installed binary looks for its data under $(PREFIX)/share/xsweep: built apart, in build/install.
+install:
+	$(MAKE) MODE=install DATADIR=$(PREFIX)/share/xsweep build/install/xsweep
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/xsweep $(DESTDIR)$(PREFIX)/lib/xsweep
+	install -m 0755 build/install/xsweep $(DESTDIR)$(PREFIX)/bin/xsweep
 	install -m 0644 man/xsweep.1 $(DESTDIR)$(PREFIX)/share/man/man1/xsweep.1
 	cp -r data/. $(DESTDIR)$(PREFIX)/share/xsweep/
+	rm -f $(DESTDIR)$(PREFIX)/share/xsweep/fingerprints/.gitignore
+	install -m 0755 scripts/weekly-sweep.sh $(DESTDIR)$(PREFIX)/lib/xsweep/weekly-sweep.sh
+	install -m 0644 scripts/systemd/xsweep-sweep@.service scripts/systemd/xsweep-sweep@.timer \
+	    scripts/xsweep.cron $(DESTDIR)$(PREFIX)/lib/xsweep/
 
 clean:
 	rm -rf build xsweep

@@ -78,7 +78,7 @@ static void bad_input_is_one_clear_error(void **state)
         {"--seed", "12ab", "invalid --seed \"12ab\""},
         {"--show", "open", "invalid --show \"open\""},
         {"--sender", "magic", "invalid --sender \"magic\""},
-        {"--output-format", "xml", "invalid output format \"xml\""},
+        {"--output-format", "yaml", "invalid output format \"yaml\""},
         {"--bogus", "1", "unknown option \"--bogus\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -1,0 +1,202 @@
+/* The protocol probe stage: for an open non-HTTP port, which protocol answers, which software and
+ * version, and whether it is open without authentication. A single-threaded, epoll-driven engine of
+ * non-blocking kernel TCP sockets, plus the pure parsers it is built from (exposed for unit tests and
+ * fuzzing).
+ *
+ * Harmless by design: per endpoint at most one small protocol request (Redis: PING, then INFO server
+ * only when PING showed no auth; Cassandra: OPTIONS, then STARTUP without credentials; SMTP: QUIT
+ * after the greeting). Never a login, never a guessed credential, never a write.
+ *
+ * Threading: an engine belongs to one thread; every call except xs_probe_engine_wakeup() comes from it.
+ *
+ *     xs_probe_engine *e = xs_probe_engine_new(&cfg);               // NULL cfg = defaults
+ *     xs_probe_engine_submit(e, ip, port, not_before_ns, user);     // cheap, never blocks
+ *     while (xs_probe_engine_pending(e) > 0)
+ *         xs_probe_engine_poll(e, 100, on_done, ctx);               // on_done reads each result
+ *     xs_probe_engine_free(e);
+ *
+ * Memory: `concurrency` connection slots allocated once (each with max_bytes of receive buffer); a
+ * request waiting for its not_before time or for a slot costs one small allocation. No allocation on
+ * the I/O path.
+ */
+#ifndef XSWEEP_PROBE_H
+#define XSWEEP_PROBE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xsweep/jsonw.h"
+
+#define XS_PROBE_MAX_BYTES      4096u  /* bytes read from a peer at most (the buffer size) */
+#define XS_PROBE_BANNER_MAX     256u   /* banner bytes kept (first line, raw) */
+
+/* Which conversation to hold. XS_PROBE_AUTO picks by port (xs_probe_kind_for_port). */
+typedef enum {
+    XS_PROBE_AUTO = 0,
+    XS_PROBE_BANNER,        /* passive: connect, read what the server says first (banner_timeout) */
+    XS_PROBE_SSH,
+    XS_PROBE_FTP,
+    XS_PROBE_SMTP,
+    XS_PROBE_REDIS,
+    XS_PROBE_MEMCACHED,
+    XS_PROBE_MYSQL,
+    XS_PROBE_POSTGRES,
+    XS_PROBE_MONGODB,
+    XS_PROBE_ELASTICSEARCH,
+    XS_PROBE_MSSQL,
+    XS_PROBE_RDP,
+    XS_PROBE_SMB,
+    XS_PROBE_CASSANDRA,
+    XS_PROBE_HTTP_STAGE,    /* not ours: HTTP/TLS ports (kubelet 10250, Grafana 3000, UPnP 5000...) */
+    XS_PROBE_KIND_COUNT
+} xs_probe_kind;
+
+/* Kind for a port: the seed's protocol ports map to their probe; 500 (IPSec, UDP), 3000, 5000,
+ * 5985, 5986, 6443, 10250, 15012, 15021 and the seed's HTTP/S ports map to XS_PROBE_HTTP_STAGE;
+ * anything else to XS_PROBE_BANNER. */
+xs_probe_kind xs_probe_kind_for_port(uint16_t port);
+const char   *xs_probe_kind_name(xs_probe_kind k);       /* "banner", "ssh", ... "http-stage" */
+
+typedef enum {
+    XS_PROBE_AUTH_UNKNOWN = 0,
+    XS_PROBE_AUTH_NONE,       /* the service answered a data/command request without credentials */
+    XS_PROBE_AUTH_REQUIRED,   /* the service said so (NOAUTH, 401, NLA required, host not allowed...) */
+} xs_probe_auth;
+const char *xs_probe_auth_name(xs_probe_auth a);          /* "unknown" | "none" | "required" */
+
+typedef enum {
+    XS_PROBE_TLS_UNKNOWN = 0, /* not asked or not applicable (JSON null) */
+    XS_PROBE_TLS_NO,          /* the service said it does not offer TLS */
+    XS_PROBE_TLS_YES,         /* the service offers (or requires) TLS */
+} xs_probe_tls;
+
+/* What the bytes said. Fixed size, NUL-terminated strings ("" = unknown). */
+typedef struct {
+    char          protocol[24];  /* "ssh", "ftp", "smtp", "redis", "mysql", ... "" = unidentified */
+    char          product[48];   /* "OpenSSH", "vsFTPd", "redis", "MariaDB", ... */
+    char          version[64];   /* "9.2p1", "7.0.15", ... */
+    unsigned char banner[XS_PROBE_BANNER_MAX]; /* first line (or printable summary), raw bytes */
+    size_t        banner_len;
+    xs_probe_auth auth;
+    xs_probe_tls  tls;
+    char          detail[160];   /* protocol specifics: "auth_plugin=...", "dialect=3.0.2", ... */
+} xs_probe_info;
+
+typedef enum {
+    XS_PROBE_ERR_NONE = 0,
+    XS_PROBE_ERR_CONNECT_REFUSED, /* RST to our SYN */
+    XS_PROBE_ERR_CONNECT_TIMEOUT, /* no handshake within connect_timeout */
+    XS_PROBE_ERR_NO_RESPONSE,     /* connected, but nothing came back (timeout or close) */
+    XS_PROBE_ERR_RESET,           /* reset before anything useful arrived */
+    XS_PROBE_ERR_UNRECOGNIZED,    /* bytes came back, but not of any protocol we know */
+    XS_PROBE_ERR_NETWORK,         /* unreachable, out of sockets/fds, other local error */
+} xs_probe_error;
+const char *xs_probe_error_name(xs_probe_error e);        /* "none", "connect_refused", ... */
+
+typedef struct {
+    unsigned concurrency;        /* connections at once; default 256 */
+    unsigned connect_timeout_ms; /* TCP handshake; default 3000 */
+    unsigned total_timeout_ms;   /* established -> done; default 5000 */
+    unsigned banner_timeout_ms;  /* passive banner read on unknown ports; default 2000 */
+    size_t   max_bytes;          /* bytes read at most, <= XS_PROBE_MAX_BYTES; default 4096 */
+} xs_probe_config;
+
+void xs_probe_config_defaults(xs_probe_config *cfg);
+
+typedef struct {
+    uint32_t       ip;            /* host byte order */
+    uint16_t       port;
+    xs_probe_kind  kind;          /* the conversation held (never AUTO) */
+    void          *user;
+    xs_probe_info  info;
+    xs_probe_error error;
+    char           error_text[96];
+    size_t         bytes_received;
+    uint64_t       queued_ns;     /* submit -> connect() */
+    uint64_t       connect_ns;    /* connect() -> established (0 = never) */
+    uint64_t       total_ns;      /* connect() -> done */
+    uint64_t       finished_realtime_ns;
+} xs_probe_result;
+
+/* "probe": {"kind","protocol","product","version","banner","auth","tls","detail","error"}:
+ * writes the object (the caller writes the key). Empty strings become null; tls is true/false/null;
+ * error is null or xs_probe_error_name(), with "error_text" beside it. */
+void xs_probe_result_write_json(const xs_probe_result *r, xs_jsonw *w);
+
+/* ---------------------------------------------------------------- engine */
+typedef struct xs_probe_engine xs_probe_engine;
+/* res is valid only during the call (copy what you keep). done may call xs_probe_engine_submit. */
+typedef void (*xs_probe_done_fn)(const xs_probe_result *res, void *arg);
+
+/* NULL cfg = defaults. Raises RLIMIT_NOFILE's soft limit if concurrency needs it. NULL on error. */
+xs_probe_engine *xs_probe_engine_new(const xs_probe_config *cfg);
+/* Queues one probe, kind chosen by port. not_before_ns: CLOCK_MONOTONIC (xs_probe_now_ns), 0 = now.
+ * 0, or -1 with errno (ENOMEM). A port of kind XS_PROBE_HTTP_STAGE is still probed passively. */
+int    xs_probe_engine_submit(xs_probe_engine *e, uint32_t ip, uint16_t port, uint64_t not_before_ns,
+                              void *user);
+/* Same with an explicit kind (tests, services on unusual ports). AUTO = by port. */
+int    xs_probe_engine_submit_kind(xs_probe_engine *e, uint32_t ip, uint16_t port, xs_probe_kind kind,
+                                   uint64_t not_before_ns, void *user);
+/* Runs I/O for up to timeout_ms (-1 = until something completes or a timer fires; 0 = no wait) and
+ * calls done(res, arg) for each finished probe. Returns results delivered, or -1 (epoll failure). */
+int    xs_probe_engine_poll(xs_probe_engine *e, int timeout_ms, xs_probe_done_fn done, void *arg);
+size_t xs_probe_engine_pending(const xs_probe_engine *e);  /* submitted, not yet delivered */
+size_t xs_probe_engine_active(const xs_probe_engine *e);   /* connections open now */
+void   xs_probe_engine_wakeup(xs_probe_engine *e);         /* thread-safe: ends a poll early */
+/* Closes every connection; probes not yet delivered are dropped without a callback. */
+void   xs_probe_engine_free(xs_probe_engine *e);
+
+uint64_t xs_probe_now_ns(void); /* CLOCK_MONOTONIC */
+
+/* ---------------------------------------------------------------- the conversation (pure) */
+typedef enum {
+    XS_PROBE_STEP_MORE = 0,   /* wants more bytes */
+    XS_PROBE_STEP_SEND,       /* send out[0..*out_len), clear the input, keep reading */
+    XS_PROBE_STEP_SEND_CLOSE, /* send out[0..*out_len) best-effort, then done */
+    XS_PROBE_STEP_DONE,       /* info is final */
+} xs_probe_step;
+
+/* The opening request for kind (0 = the server speaks first). ip/port fill an HTTP Host header. */
+size_t xs_probe_first_request(xs_probe_kind kind, uint32_t ip, uint16_t port,
+                              unsigned char *out, size_t cap);
+/* Feeds everything received since the last SEND (in[0..len)); `final` = no more bytes will come
+ * (peer closed, buffer full or timeout): then the answer is never MORE. *step counts exchanges (starts
+ * at 0). Fills info; when the bytes are not what kind expects, falls back to xs_probe_identify(). */
+xs_probe_step xs_probe_feed(xs_probe_kind kind, unsigned *step, const unsigned char *in, size_t len,
+                            bool final, xs_probe_info *info, unsigned char *out, size_t cap,
+                            size_t *out_len);
+
+/* ---------------------------------------------------------------- parsers (pure, defensive) */
+typedef enum {
+    XS_PROBE_PARSE_MORE = 0,  /* incomplete: more bytes could change the answer (never when final) */
+    XS_PROBE_PARSE_OK,        /* recognised; info filled */
+    XS_PROBE_PARSE_BAD,       /* not this protocol; info untouched except banner */
+} xs_probe_parse;
+
+xs_probe_parse xs_probe_parse_ssh(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_ftp(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_smtp(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+/* Reply to PING: +PONG (auth none), -NOAUTH / -DENIED (auth required), other -ERR (unknown). */
+xs_probe_parse xs_probe_parse_redis_ping(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+/* Reply to INFO server: bulk string with redis_version (and server_name for Valkey). */
+xs_probe_parse xs_probe_parse_redis_info(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_memcached(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_mysql(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_postgres(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_mongodb(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_elasticsearch(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_mssql(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_rdp(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_smb(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+/* Reply to OPTIONS (SUPPORTED: CQL and protocol versions) ... */
+xs_probe_parse xs_probe_parse_cassandra_options(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+/* ... and to STARTUP: READY (auth none) or AUTHENTICATE <authenticator> (auth required). */
+xs_probe_parse xs_probe_parse_cassandra_startup(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+/* Whatever a server said first: SSH, FTP/SMTP (220), MySQL greeting, POP3, IMAP, VNC, HTTP/2
+ * SETTINGS, an HTTP response, a TLS record. Always records the banner; OK when a protocol was named. */
+xs_probe_parse xs_probe_identify(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+
+/* MongoDB maxWireVersion -> first server release with it ("7.0"), or NULL when unknown. */
+const char *xs_probe_mongodb_release(int64_t max_wire_version);
+
+#endif

@@ -1,0 +1,51 @@
+/* Helpers shared by the files of src/probe only. */
+#ifndef XSWEEP_PROBE_INTERNAL_H
+#define XSWEEP_PROBE_INTERNAL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xsweep/probe.h"
+
+#define PROBE_SET(field, s) probe_copy_text((field), sizeof(field), (s), SIZE_MAX)
+
+/* Copies at most len bytes of s (stopping at NUL) into dst[cap], NUL-terminated; bytes outside
+ * printable ASCII become '?' so the fixed fields are always plain text. */
+void probe_copy_text(char *dst, size_t cap, const char *s, size_t len);
+/* Appends ", " (when dst is not empty) and the formatted text, truncating at cap. */
+void probe_detail_add(char *dst, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Keeps the first line of b (without CR/LF), raw, bounded by XS_PROBE_BANNER_MAX. */
+void probe_set_banner(xs_probe_info *out, const unsigned char *b, size_t n);
+/* Keeps a printable summary of binary bytes: printable runs of >= 4 chars joined by ' '. */
+void probe_set_banner_strings(xs_probe_info *out, const unsigned char *b, size_t n);
+/* Offset of the first '\n' at or after from, or SIZE_MAX. */
+size_t probe_find_eol(const unsigned char *b, size_t n, size_t from);
+/* Case-insensitive search of needle in b[0..n); offset or SIZE_MAX. */
+size_t probe_find_ci(const unsigned char *b, size_t n, const char *needle);
+/* Version-like token at b[at..]: skips spaces, '/', 'v', then takes [0-9A-Za-z.+~_-]. */
+size_t probe_version_at(const unsigned char *b, size_t n, size_t at, char *dst, size_t cap);
+
+/* A known product name found in a banner, and the version that follows it. */
+typedef struct {
+    const char *needle;   /* searched case-insensitively */
+    const char *product;  /* what we report */
+    bool        version_follows;
+} probe_product_rule;
+/* First rule whose needle occurs in b[0..n): sets product (and version). true when one matched. */
+bool probe_match_product(const unsigned char *b, size_t n, const probe_product_rule *rules,
+                         xs_probe_info *out);
+
+/* Little/big-endian readers; callers check bounds first. */
+static inline uint16_t rd_le16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint16_t rd_be16(const unsigned char *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint32_t rd_le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint32_t rd_be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+#endif
