@@ -40,7 +40,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 all: xsweep
 
 xsweep: $(BUILD)/xsweep
-	@if [ "$(MODE)" = release ]; then cp $< $@; fi
+	@if [ "$(MODE)" = release ]; then cp --remove-destination $< $@; fi
 
 $(BUILD)/xsweep: $(MAIN_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) $(LDFLAGS_MODE) -o $@ $^ $(LDLIBS)

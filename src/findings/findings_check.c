@@ -178,14 +178,16 @@ static bool check_password(const char *v, size_t n)
     unsigned char c0 = (unsigned char)v[0];
     if (c0 == '$' || c0 == '{' || c0 == '<' || c0 == '%' || c0 == '[' || c0 == '(' || c0 == '@')
         return false;                                        /* $VAR, ${VAR}, {{x}}, <pw>, %(pw)s */
+    /* A password shows a digit or a symbol; identifiers, member chains (e.password), CSS
+     * pseudo-classes (nth-child) and plain words show only letters and _ - . */
     bool all_same = true, digit_or_symbol = false;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)v[i];
         all_same &= c == c0;
-        digit_or_symbol |= !isalpha(c);
+        digit_or_symbol |= !isalpha(c) && c != '_' && c != '-' && c != '.';
     }
     if (all_same) return false;                              /* ****, xxxx, ...... */
-    if (!digit_or_symbol) return false;                      /* plain words: "Enter", "required" */
+    if (!digit_or_symbol) return false;
     for (size_t i = 0; i < sizeof placeholder_words / sizeof placeholder_words[0]; i++)
         if (strlen(placeholder_words[i]) == n && strncasecmp(v, placeholder_words[i], n) == 0)
             return false;

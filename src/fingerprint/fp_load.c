@@ -315,13 +315,15 @@ static xs_fp_db *build_db(json_t *cats, json_t *techs, char *err, size_t errlen)
         if (!db->techs[db->ntechs].name) { set_err(err, errlen, "out of memory"); goto fail; }
         db->ntechs++;
     }
-    qsort(db->techs, db->ntechs, sizeof *db->techs, cmp_tech_name);
+    if (db->ntechs)   /* qsort(NULL, 0, ...) is undefined: found by fuzz_fingerprints */
+        qsort(db->techs, db->ntechs, sizeof *db->techs, cmp_tech_name);
     db->stats.technologies = db->ntechs;
     for (size_t i = 0; i < db->ntechs && !L.oom; i++)
         load_technology(&L, (uint32_t)i, json_object_get(techs, db->techs[i].name));
     if (L.oom) { set_err(err, errlen, "out of memory"); goto fail; }
 
-    qsort(db->patterns, db->npatterns, sizeof *db->patterns, cmp_pattern);
+    if (db->npatterns)
+        qsort(db->patterns, db->npatterns, sizeof *db->patterns, cmp_pattern);
     size_t k = 0;
     for (int kind = 0; kind <= FP_NKINDS; kind++) {
         while (k < db->npatterns && db->patterns[k].kind < kind) k++;

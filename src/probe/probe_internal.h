@@ -36,6 +36,9 @@ typedef struct {
 bool probe_match_product(const unsigned char *b, size_t n, const probe_product_rule *rules,
                          xs_probe_info *out);
 
+/* Which protocol a bare 220 greeting belongs to, from its words: 1 = SMTP, 2 = FTP, 0 = unsure. */
+int probe_guess_220(const unsigned char *b, size_t n);
+
 /* Little/big-endian readers; callers check bounds first. */
 static inline uint16_t rd_le16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static inline uint16_t rd_be16(const unsigned char *p) { return (uint16_t)(p[0] << 8 | p[1]); }

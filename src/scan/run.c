@@ -186,7 +186,9 @@ static int setup_scan(xs_scan *s, const xs_options *o, xs_plan *plan, char *err,
     s->start_position = s->pass_start[0];
     xs_perm_init(&s->perm, plan->space.size, seed);
     s->positions = xs_shard_positions(&s->shard, plan->space.size);
-    xs_cookie_key_init(&s->key, seed, o->seed_given);
+    /* The cookie key is always fresh: --seed (and a resume file) fix the probe order, but a seed
+     * anyone can read must not let them forge valid replies. */
+    xs_cookie_key_init(&s->key, 0, 0);
     if (xs_netsetup(o, xs_plan_first_ip(plan), &s->net, err, errlen) < 0)
         return -1;
     s->sport_first = DEFAULT_SPORT;
@@ -256,10 +258,11 @@ static void summary(const xs_runctx *c, uint64_t start_ns)
     double secs = (double)(xs_now_ns() - start_ns) / 1e9;
     fprintf(stderr,
             "xsweep: %llu probes sent (%llu refused by the kernel), %llu replies, %llu open, "
-            "%llu closed, %.1f s, %llu dropped by capture\n",
+            "%llu closed, %llu invalid replies ignored, %.1f s, %llu dropped by capture\n",
             (unsigned long long)atomic_load(&s->sent), (unsigned long long)atomic_load(&s->send_failed),
             (unsigned long long)atomic_load(&s->replies), (unsigned long long)c->found,
-            (unsigned long long)xs_output_count(c->out, XS_STATUS_CLOSED), secs,
+            (unsigned long long)xs_output_count(c->out, XS_STATUS_CLOSED),
+            (unsigned long long)atomic_load(&s->rx_invalid), secs,
             (unsigned long long)atomic_load(&s->pcap_drops));
 }
 

@@ -8,6 +8,7 @@ usage: responder.py HTTP_PORT GARBAGE_PORT SILENT_PORT
   SILENT_PORT  accepts and says nothing (-> timeout, "Client error").
 Exits by itself after 120 s.
 """
+import os
 import socket
 import socketserver
 import sys
@@ -111,7 +112,8 @@ class Server(socketserver.ThreadingTCPServer):
 
 def main():
     ports = [int(p) for p in sys.argv[1:4]]
-    servers = [Server(("127.0.0.1", p), h)
+    bind = os.environ.get("XHT_BIND", "127.0.0.1")   # the namespace test binds every address
+    servers = [Server((bind, p), h)
                for p, h in zip(ports, (HttpHandler, GarbageHandler, SilentHandler))]
     for s in servers:
         threading.Thread(target=s.serve_forever, daemon=True).start()

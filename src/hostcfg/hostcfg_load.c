@@ -1,0 +1,374 @@
+/* Loads a host configuration rule file (format at the top of data/hostcfg/rules.txt):
+ *
+ *     rule ID SEVERITY TITLE...
+ *       [or] [not] CONDITION
+ *
+ * A rule holds one or more conditions, one a line. A line starting with "or" joins the previous
+ * condition's group; the rule matches when every group has a true condition. Lines whose first
+ * non-blank character is '#' are comments. Regexes are PCRE2 (byte mode), JIT-compiled. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hostcfg_internal.h"
+
+#ifndef XS_DATADIR
+#define XS_DATADIR "data"
+#endif
+
+#define MAX_FILE   (1u << 20)
+#define MAX_RULES  1024u
+#define MAX_CONDS  32u
+#define MAX_LINE   4096u
+#define MAX_LIST   32u
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static char *next_token(char **cursor)
+{
+    char *s = *cursor;
+    while (*s == ' ' || *s == '\t') s++;
+    if (!*s) { *cursor = s; return NULL; }
+    char *start = s;
+    while (*s && *s != ' ' && *s != '\t') s++;
+    if (*s) *s++ = '\0';
+    *cursor = s;
+    return start;
+}
+
+static char *rest_of_line(char *cursor)
+{
+    while (*cursor == ' ' || *cursor == '\t') cursor++;
+    return cursor;
+}
+
+static bool valid_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= XS_HOSTCFG_ID_MAX || !isalnum((unsigned char)s[0])) return false;
+    for (; *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-' || *s == '_' || *s == '.'))
+            return false;
+    return true;
+}
+
+static bool valid_header_name(const char *s)
+{
+    if (!*s) return false;
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || strchr("!#$%&'*+-.^_`|~", *s))) return false;
+    return true;
+}
+
+static void cond_clear(hc_cond *c)
+{
+    free(c->name);
+    pcre2_code_free(c->re);
+    free(c->ranges);
+    for (size_t i = 0; i < c->nnames; i++) free(c->names[i]);
+    free(c->names);
+}
+
+static void rule_clear(hc_rule *r)
+{
+    free(r->id);
+    free(r->title);
+    for (size_t i = 0; i < r->nconds; i++) cond_clear(&r->conds[i]);
+    free(r->conds);
+    memset(r, 0, sizeof *r);
+}
+
+static bool parse_long(const char *s, size_t n, long max, long *out)
+{
+    if (n == 0 || n > 9) return false;
+    long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i])) return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (v > max) return false;
+    *out = v;
+    return true;
+}
+
+/* "200,3xx,500-504" (status, classes allowed) or "2375,8000-8100" (port). */
+static const char *parse_ranges(hc_cond *c, const char *list, bool status)
+{
+    long max = status ? 999 : 65535;
+    if (status && strcmp(list, "any") == 0) list = "1-999";
+    while (*list) {
+        const char *comma = strchr(list, ',');
+        size_t n = comma ? (size_t)(comma - list) : strlen(list);
+        if (c->nranges == MAX_LIST) return "too many list items";
+        hc_range r;
+        const char *dash = memchr(list, '-', n);
+        if (status && n == 3 && isdigit((unsigned char)list[0]) && (list[1] == 'x' || list[1] == 'X') &&
+            (list[2] == 'x' || list[2] == 'X')) {
+            r.lo = (list[0] - '0') * 100;
+            r.hi = r.lo + 99;
+        } else if (dash) {
+            if (!parse_long(list, (size_t)(dash - list), max, &r.lo) ||
+                !parse_long(dash + 1, n - (size_t)(dash - list) - 1, max, &r.hi) || r.lo > r.hi)
+                return status ? "bad status list (200,3xx,500-504,any)" : "bad port list (80,8000-8100)";
+        } else {
+            if (!parse_long(list, n, max, &r.lo))
+                return status ? "bad status list (200,3xx,500-504,any)" : "bad port list (80,8000-8100)";
+            r.hi = r.lo;
+        }
+        hc_range *nr = realloc(c->ranges, (c->nranges + 1) * sizeof *nr);
+        if (!nr) return "out of memory";
+        c->ranges = nr;
+        c->ranges[c->nranges++] = r;
+        list += n + (comma != NULL);
+        if (comma && !*list) return "list ends with ','";
+    }
+    return c->nranges ? NULL : "empty list";
+}
+
+static const char *parse_names(hc_cond *c, const char *list)
+{
+    while (*list) {
+        const char *comma = strchr(list, ',');
+        size_t n = comma ? (size_t)(comma - list) : strlen(list);
+        if (n == 0 || c->nnames == MAX_LIST) return "bad name list";
+        char **nn = realloc(c->names, (c->nnames + 1) * sizeof *nn);
+        if (!nn) return "out of memory";
+        c->names = nn;
+        if (!(c->names[c->nnames] = strndup(list, n))) return "out of memory";
+        c->nnames++;
+        list += n + (comma != NULL);
+        if (comma && !*list) return "list ends with ','";
+    }
+    return c->nnames ? NULL : "empty list";
+}
+
+/* Compiles `pattern` into c->re; on error writes the message to msg and returns it. */
+static const char *compile_regex(hc_cond *c, const char *pattern, char *msg, size_t msglen)
+{
+    if (!*pattern) return "missing regex";
+    int ec;
+    PCRE2_SIZE eo;
+    c->re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+    if (!c->re) {
+        PCRE2_UCHAR m[160];
+        pcre2_get_error_message(ec, m, sizeof m);
+        snprintf(msg, msglen, "regex error at offset %zu: %s", (size_t)eo, (char *)m);
+        return msg;
+    }
+    (void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
+    return NULL;
+}
+
+/* One condition line, "or"/"not" already taken off. Returns NULL or an error message. */
+static const char *parse_condition(hc_cond *c, char *line, char *msg, size_t msglen)
+{
+    char *cur = line;
+    char *what = next_token(&cur);
+    if (!what) return "empty condition";
+    if (strcmp(what, "tls") == 0 || strcmp(what, "cert.self_signed") == 0 || strcmp(what, "cert.expired") == 0) {
+        c->kind = what[0] == 't' ? HC_TLS : what[5] == 's' ? HC_CERT_SELF_SIGNED : HC_CERT_EXPIRED;
+        return *rest_of_line(cur) ? "unexpected text after the condition" : NULL;
+    }
+    if (strcmp(what, "status") == 0 || strcmp(what, "port") == 0) {
+        bool status = what[0] == 's';
+        c->kind = status ? HC_STATUS : HC_PORT;
+        char *list = next_token(&cur);
+        if (!list || *rest_of_line(cur)) return status ? "want: status LIST" : "want: port LIST";
+        return parse_ranges(c, list, status);
+    }
+    if (strcmp(what, "tls.version") == 0) {
+        c->kind = HC_TLS_VERSION;
+        char *list = next_token(&cur);
+        if (!list || *rest_of_line(cur)) return "want: tls.version NAME[,NAME...]";
+        return parse_names(c, list);
+    }
+    if (strcmp(what, "cert.expires_within") == 0) {
+        c->kind = HC_CERT_EXPIRES_WITHIN;
+        char *days = next_token(&cur);
+        if (!days || *rest_of_line(cur) || !parse_long(days, strlen(days), 36500, &c->days))
+            return "want: cert.expires_within DAYS (0-36500)";
+        return NULL;
+    }
+    if (strcmp(what, "header") == 0) {
+        char *name = next_token(&cur), *op = next_token(&cur);
+        if (!name || !op) return "want: header NAME present|absent|matches REGEX";
+        if (!valid_header_name(name)) return "bad header name";
+        if (!(c->name = strdup(name))) return "out of memory";
+        if (strcmp(op, "present") == 0 || strcmp(op, "absent") == 0) {
+            c->kind = HC_HEADER_PRESENT;
+            if (op[0] == 'a') c->negate = !c->negate;
+            return *rest_of_line(cur) ? "unexpected text after the condition" : NULL;
+        }
+        if (strcmp(op, "matches") != 0) return "want: header NAME present|absent|matches REGEX";
+        c->kind = HC_HEADER_MATCHES;
+        return compile_regex(c, rest_of_line(cur), msg, msglen);
+    }
+    static const struct { const char *name; hc_kind kind; } fields[] = {
+        { "server", HC_SERVER_MATCHES }, { "location", HC_LOCATION_MATCHES },
+        { "title", HC_TITLE_MATCHES }, { "body", HC_BODY_MATCHES },
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        if (strcmp(what, fields[i].name) != 0) continue;
+        char *op = next_token(&cur);
+        if (!op || strcmp(op, "matches") != 0) {
+            snprintf(msg, msglen, "want: %s matches REGEX", fields[i].name);
+            return msg;
+        }
+        c->kind = fields[i].kind;
+        return compile_regex(c, rest_of_line(cur), msg, msglen);
+    }
+    snprintf(msg, msglen, "unknown condition \"%.40s\" (status port tls tls.version cert.self_signed "
+             "cert.expired cert.expires_within header server location title body)", what);
+    return msg;
+}
+
+/* "rule ID SEVERITY TITLE..." */
+static const char *parse_rule_head(hc_rule *r, char *cur)
+{
+    char *id = next_token(&cur), *sev = next_token(&cur);
+    char *title = rest_of_line(cur);
+    if (!id || !sev || !*title) return "want: rule ID SEVERITY TITLE";
+    if (!valid_id(id)) return "bad rule id ([a-z0-9._-], at most 47 characters)";
+    int s = xs_severity_parse(sev);
+    if (s < 0) return "unknown severity (critical high medium low info)";
+    r->severity = (xs_severity)s;
+    size_t tn = strlen(title);
+    if (tn >= 2 && title[0] == '"' && title[tn - 1] == '"') { title[tn - 1] = '\0'; title++; }
+    if (!*title) return "empty title";
+    if (!(r->id = strdup(id)) || !(r->title = strdup(title))) return "out of memory";
+    return NULL;
+}
+
+void xs_hostcfg_free(xs_hostcfg_db *db)
+{
+    if (!db) return;
+    for (size_t i = 0; i < db->nrules; i++) rule_clear(&db->rules[i]);
+    free(db->rules);
+    free(db);
+}
+
+size_t xs_hostcfg_rule_count(const xs_hostcfg_db *db)
+{
+    return db ? db->nrules : 0;
+}
+
+/* A finished rule must have conditions; ids are unique. */
+static const char *close_rule(xs_hostcfg_db *db)
+{
+    if (db->nrules == 0) return NULL;
+    hc_rule *r = &db->rules[db->nrules - 1];
+    if (r->nconds == 0) return "rule has no conditions";
+    return NULL;
+}
+
+xs_hostcfg_db *xs_hostcfg_load_buffer(const char *text, size_t len, const char *label,
+                                      char *err, size_t errlen)
+{
+    if (!label) label = "<buffer>";
+    xs_hostcfg_db *db = calloc(1, sizeof *db);
+    char *line = malloc(MAX_LINE + 1);
+    char msg[256];
+    const char *e = NULL;
+    int lineno = 0, rule_line = 0;
+    if (!db || !line) { set_err(err, errlen, "out of memory"); goto fail; }
+    size_t pos = 0;
+    while (pos < len) {
+        const char *start = text + pos;
+        const char *nl = memchr(start, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - start) : len - pos;
+        pos += n + (nl != NULL);
+        lineno++;
+        if (n > MAX_LINE) { e = "line too long"; goto line_error; }
+        if (memchr(start, '\0', n)) { e = "NUL byte in line"; goto line_error; }
+        memcpy(line, start, n);
+        line[n] = '\0';
+        while (n && isspace((unsigned char)line[n - 1])) line[--n] = '\0';
+        char *cur = line;
+        while (*cur == ' ' || *cur == '\t') cur++;
+        if (!*cur || *cur == '#') continue;
+        char *save = cur;
+        char *word = next_token(&cur);
+        if (strcmp(word, "rule") == 0) {
+            if ((e = close_rule(db)) != NULL) { lineno = rule_line; goto line_error; }
+            if (db->nrules == MAX_RULES) { e = "too many rules"; goto line_error; }
+            hc_rule *nr = realloc(db->rules, (db->nrules + 1) * sizeof *nr);
+            if (!nr) { e = "out of memory"; goto line_error; }
+            db->rules = nr;
+            hc_rule *r = &db->rules[db->nrules++];
+            memset(r, 0, sizeof *r);
+            rule_line = lineno;
+            if ((e = parse_rule_head(r, cur)) != NULL) goto line_error;
+            for (size_t i = 0; i + 1 < db->nrules; i++)
+                if (strcmp(db->rules[i].id, r->id) == 0) {
+                    snprintf(msg, sizeof msg, "duplicate rule id \"%s\"", r->id);
+                    e = msg;
+                    goto line_error;
+                }
+            continue;
+        }
+        if (db->nrules == 0) { e = "condition before the first \"rule\" line"; goto line_error; }
+        hc_rule *r = &db->rules[db->nrules - 1];
+        bool join = strcmp(word, "or") == 0;
+        if (!join) cur = save;
+        if (join && r->nconds == 0) { e = "\"or\" needs a condition before it"; goto line_error; }
+        if (r->nconds == MAX_CONDS) { e = "too many conditions in one rule"; goto line_error; }
+        hc_cond *nc = realloc(r->conds, (r->nconds + 1) * sizeof *nc);
+        if (!nc) { e = "out of memory"; goto line_error; }
+        r->conds = nc;
+        hc_cond *c = &r->conds[r->nconds++];
+        memset(c, 0, sizeof *c);
+        while (*cur == ' ' || *cur == '\t') cur++;
+        if (strncmp(cur, "not ", 4) == 0 || strncmp(cur, "not\t", 4) == 0) { c->negate = true; cur += 4; }
+        if (!join) r->ngroups++;
+        c->group = r->ngroups - 1;
+        if ((e = parse_condition(c, cur, msg, sizeof msg)) != NULL) goto line_error;
+    }
+    if ((e = close_rule(db)) != NULL) { lineno = rule_line; goto line_error; }
+    if (db->nrules == 0) { set_err(err, errlen, "%s: no rules", label); goto fail; }
+    free(line);
+    return db;
+line_error:
+    set_err(err, errlen, "%s:%d: %s", label, lineno, e);
+fail:
+    free(line);
+    xs_hostcfg_free(db);
+    return NULL;
+}
+
+xs_hostcfg_db *xs_hostcfg_load(const char *path, char *err, size_t errlen)
+{
+    char def[4096];
+    if (!path) {
+        const char *dir = getenv("XSWEEP_DATADIR");
+        if (!dir || !*dir) dir = XS_DATADIR;
+        if ((size_t)snprintf(def, sizeof def, "%s/hostcfg/rules.txt", dir) >= sizeof def) {
+            set_err(err, errlen, "hostcfg rules path too long");
+            return NULL;
+        }
+        path = def;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) { set_err(err, errlen, "%s: %s", path, strerror(errno)); return NULL; }
+    char *buf = malloc(MAX_FILE);
+    size_t n = buf ? fread(buf, 1, MAX_FILE, f) : 0;
+    bool too_big = buf && n == MAX_FILE && fgetc(f) != EOF;
+    bool read_err = ferror(f);
+    fclose(f);
+    if (!buf || too_big || read_err) {
+        set_err(err, errlen, "%s: %s", path, !buf ? "out of memory" : too_big ? "file larger than 1 MiB" : "read error");
+        free(buf);
+        return NULL;
+    }
+    xs_hostcfg_db *db = xs_hostcfg_load_buffer(buf, n, path, err, errlen);
+    free(buf);
+    return db;
+}

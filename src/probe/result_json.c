@@ -1,0 +1,43 @@
+/* The probe result as the JSON object the output writes under "probe". */
+#include <string.h>
+
+#include "xsweep/probe.h"
+
+static void str_or_null(xs_jsonw *w, const char *key, const char *s)
+{
+    xs_jsonw_key(w, key);
+    if (s && s[0])
+        xs_jsonw_cstr(w, s);
+    else
+        xs_jsonw_null(w);
+}
+
+void xs_probe_result_write_json(const xs_probe_result *r, xs_jsonw *w)
+{
+    const xs_probe_info *i = &r->info;
+    xs_jsonw_begin_object(w);
+    str_or_null(w, "kind", xs_probe_kind_name(r->kind));
+    str_or_null(w, "protocol", i->protocol);
+    str_or_null(w, "product", i->product);
+    str_or_null(w, "version", i->version);
+    xs_jsonw_key(w, "banner");
+    if (i->banner_len)
+        xs_jsonw_string(w, (const char *)i->banner, i->banner_len);   /* raw: the writer escapes */
+    else
+        xs_jsonw_null(w);
+    str_or_null(w, "auth", xs_probe_auth_name(i->auth));
+    xs_jsonw_key(w, "tls");
+    if (i->tls == XS_PROBE_TLS_UNKNOWN)
+        xs_jsonw_null(w);
+    else
+        xs_jsonw_bool(w, i->tls == XS_PROBE_TLS_YES);
+    str_or_null(w, "detail", i->detail);
+    xs_jsonw_key(w, "error");
+    if (r->error == XS_PROBE_ERR_NONE) {
+        xs_jsonw_null(w);
+    } else {
+        xs_jsonw_cstr(w, xs_probe_error_name(r->error));
+        str_or_null(w, "error_text", r->error_text);
+    }
+    xs_jsonw_end_object(w);
+}

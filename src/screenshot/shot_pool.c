@@ -1,0 +1,606 @@
+/* A bounded pool of headless chromium processes, one per shot, driven from one thread by poll(2):
+ * each child's stdout (the DOM), stderr (load errors) and pidfd (its exit) are watched; a child
+ * past its deadline has its whole process group SIGKILLed. Exits are detected with
+ * waitid(WNOWAIT) first, so the group is killed (stragglers) while its leader, a zombie, still
+ * holds the group id: a kill can never reach a process that is not ours. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "xsweep/screenshot.h"
+
+#define EXIT_TICK_MS     50   /* exit check period when pidfd_open is not available */
+#define STDERR_LINE_MAX  512  /* longer chromium log lines are cut (we look for short messages) */
+
+typedef struct shot_job {
+    struct shot_job *next;
+    char   *url, *resolve_to, *png_path;
+    void   *user;
+    /* while running */
+    pid_t   pid;
+    int     pidfd, out_fd, err_fd;
+    char   *profile_dir;
+    char   *dom;
+    size_t  dom_len, dom_cap;
+    char    line[STDERR_LINE_MAX];
+    size_t  line_len;
+    char    load_error[96];    /* "net::ERR_..." from "Page load failed: ..." */
+    bool    load_timed_out;    /* chromium's own --timeout fired */
+    bool    killed;            /* our hard timeout fired */
+    uint64_t start_ns, deadline_ns;
+} shot_job;
+
+struct xs_shot_pool {
+    char    *dir, *tmp_dir, *chromium;
+    unsigned concurrency, timeout_ms, width, height;
+    bool     sandbox;
+    int      deny_fd;          /* bound, never listening: the proxy that refuses everything */
+    unsigned deny_port;
+    shot_job *queue_head, *queue_tail;
+    size_t   queued;
+    shot_job **running;        /* concurrency slots, NULL when free */
+    size_t   n_running;
+    struct pollfd *pfds;
+    shot_job     **pfd_job;
+    char    *text;             /* XS_SHOT_TEXT_MAX + 1, reused for every result */
+    char    *env[5];
+};
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb; (void)flag; (void)ftw;
+    remove(path);
+    return 0;
+}
+
+/* Removes a profile directory we created (never follows links, never leaves the filesystem). */
+static void remove_tree(const char *dir)
+{
+    if (dir)
+        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+static void job_free(shot_job *j)
+{
+    if (!j)
+        return;
+    free(j->url);
+    free(j->resolve_to);
+    free(j->png_path);
+    free(j->profile_dir);
+    free(j->dom);
+    free(j);
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* ------------------------------------------------------------------ setup */
+
+static int open_deny_proxy(unsigned *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t sl = sizeof sa;
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &sl) != 0) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(sa.sin_port);    /* no listen(): connections to it are refused at once */
+    return fd;
+}
+
+static const char *default_chromium(void)
+{
+    if (access("/usr/lib/chromium/chromium", X_OK) == 0)
+        return "/usr/lib/chromium/chromium";
+    return "/usr/bin/chromium";
+}
+
+xs_shot_pool *xs_shot_pool_new(const xs_shot_config *cfg, char *err, size_t errlen)
+{
+    xs_shot_config c = cfg ? *cfg : (xs_shot_config){0};
+    const char *chromium = c.chromium_path ? c.chromium_path : default_chromium();
+    if (access(chromium, X_OK) != 0) {
+        snprintf(err, errlen, "screenshots: %s: %s (apt-get install chromium)", chromium,
+                 strerror(errno));
+        return NULL;
+    }
+    const char *tmp = c.tmp_dir ? c.tmp_dir : getenv("TMPDIR");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    xs_shot_pool *p = calloc(1, sizeof *p);
+    if (!p)
+        goto nomem;
+    p->deny_fd = -1;
+    p->concurrency = c.concurrency ? c.concurrency : XS_SHOT_DEFAULT_CONCURRENCY;
+    p->timeout_ms = c.timeout_ms ? c.timeout_ms : XS_SHOT_DEFAULT_TIMEOUT_MS;
+    p->width = c.width ? c.width : XS_SHOT_DEFAULT_WIDTH;
+    p->height = c.height ? c.height : XS_SHOT_DEFAULT_HEIGHT;
+    p->sandbox = c.sandbox;
+    p->chromium = strdup(chromium);
+    p->tmp_dir = strdup(tmp);
+    p->dir = c.dir ? strdup(c.dir) : NULL;
+    p->running = calloc(p->concurrency, sizeof *p->running);
+    p->pfds = calloc(3 * (size_t)p->concurrency, sizeof *p->pfds);
+    p->pfd_job = calloc(3 * (size_t)p->concurrency, sizeof *p->pfd_job);
+    p->text = malloc(XS_SHOT_TEXT_MAX + 1);
+    /* chromium gets a minimal environment: no proxy variables, no session bus, and a HOME
+     * that is set per shot (its profile directory) so nothing lands in the operator's home */
+    p->env[0] = strdup("PATH=/usr/bin:/bin");
+    p->env[1] = strdup("LANG=C.UTF-8");
+    if (asprintf(&p->env[2], "TMPDIR=%s", tmp) < 0)
+        p->env[2] = NULL;
+    if (!p->chromium || !p->tmp_dir || (c.dir && !p->dir) || !p->running || !p->pfds ||
+        !p->pfd_job || !p->text || !p->env[0] || !p->env[1] || !p->env[2])
+        goto nomem;
+    p->deny_fd = open_deny_proxy(&p->deny_port);
+    if (p->deny_fd < 0) {
+        snprintf(err, errlen, "screenshots: loopback socket: %s", strerror(errno));
+        xs_shot_pool_free(p);
+        return NULL;
+    }
+    return p;
+nomem:
+    snprintf(err, errlen, "screenshots: out of memory");
+    xs_shot_pool_free(p);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ submit */
+
+int xs_shot_pool_submit_pinned(xs_shot_pool *p, const char *url, const char *resolve_to,
+                               const char *out_png_path, void *user)
+{
+    char host[256];
+    unsigned port;
+    if (!url || !out_png_path || !*out_png_path ||
+        xs_shot_url_host_port(url, host, sizeof host, &port) != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    shot_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return -1;
+    j->pidfd = j->out_fd = j->err_fd = -1;
+    j->user = user;
+    j->url = strdup(url);
+    j->resolve_to = resolve_to ? strdup(resolve_to) : NULL;
+    if (out_png_path[0] != '/' && p->dir) {
+        if (asprintf(&j->png_path, "%s/%s", p->dir, out_png_path) < 0)
+            j->png_path = NULL;
+    } else
+        j->png_path = strdup(out_png_path);
+    if (!j->url || !j->png_path || (resolve_to && !j->resolve_to)) {
+        job_free(j);
+        errno = ENOMEM;
+        return -1;
+    }
+    /* the argv builder is the authority on what is acceptable (e.g. resolve_to must be an IP) */
+    xs_shot_argv_spec spec = {.chromium_path = p->chromium, .url = url, .png_path = j->png_path,
+                              .profile_dir = "/", .resolve_to = resolve_to};
+    char **probe = xs_shot_build_argv(&spec);
+    if (!probe) {
+        job_free(j);
+        errno = EINVAL;
+        return -1;
+    }
+    xs_shot_argv_free(probe);
+    if (p->queue_tail)
+        p->queue_tail->next = j;
+    else
+        p->queue_head = j;
+    p->queue_tail = j;
+    p->queued++;
+    return 0;
+}
+
+int xs_shot_pool_submit(xs_shot_pool *p, const char *url, const char *out_png_path, void *user)
+{
+    return xs_shot_pool_submit_pinned(p, url, NULL, out_png_path, user);
+}
+
+size_t xs_shot_pool_pending(const xs_shot_pool *p)
+{
+    return p->queued + p->n_running;
+}
+
+/* ------------------------------------------------------------------ spawn */
+
+/* Starts chromium for j. 0, or an errno value (j is then not running). */
+static int spawn_job(xs_shot_pool *p, shot_job *j)
+{
+    int out[2] = {-1, -1}, errp[2] = {-1, -1}, rc;
+    char *home = NULL;
+    char **argv = NULL;
+    if (asprintf(&j->profile_dir, "%s/xs-shot-XXXXXX", p->tmp_dir) < 0) {
+        j->profile_dir = NULL;
+        return ENOMEM;
+    }
+    if (!mkdtemp(j->profile_dir)) {
+        rc = errno;
+        free(j->profile_dir);
+        j->profile_dir = NULL;
+        return rc;
+    }
+    /* chromium stops loading at half the budget; the rest is for rendering, writing, exiting */
+    unsigned load_ms = p->timeout_ms / 2 > 1000 ? p->timeout_ms / 2 : 1000;
+    xs_shot_argv_spec spec = {
+        .chromium_path = p->chromium, .url = j->url, .png_path = j->png_path,
+        .profile_dir = j->profile_dir, .resolve_to = j->resolve_to, .load_timeout_ms = load_ms,
+        .deny_proxy_port = p->deny_port, .width = p->width, .height = p->height,
+        .sandbox = p->sandbox};
+    argv = xs_shot_build_argv(&spec);
+    if (!argv || asprintf(&home, "HOME=%s", j->profile_dir) < 0) {
+        home = NULL;
+        rc = argv ? ENOMEM : EINVAL;
+        goto fail;
+    }
+    if (pipe2(out, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0) {
+        rc = errno;
+        goto fail;
+    }
+    fcntl(out[0], F_SETFL, O_NONBLOCK);
+    fcntl(errp[0], F_SETFL, O_NONBLOCK);
+
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawnattr_init(&attr);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3); /* sockets etc. without CLOEXEC stay here */
+#endif
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                        POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setpgroup(&attr, 0);   /* its own group: the hard timeout kills all of it */
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    char *envp[] = {p->env[0], p->env[1], p->env[2], home, NULL};
+    rc = posix_spawn(&j->pid, p->chromium, &fa, &attr, argv, envp);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0)
+        goto fail;
+    close(out[1]);
+    close(errp[1]);
+    j->out_fd = out[0];
+    j->err_fd = errp[0];
+    j->pidfd = (int)syscall(SYS_pidfd_open, j->pid, 0);
+    j->start_ns = now_ns();
+    j->deadline_ns = j->start_ns + (uint64_t)p->timeout_ms * 1000000u;
+    xs_shot_argv_free(argv);
+    free(home);
+    return 0;
+fail:
+    for (int k = 0; k < 2; k++) {
+        if (out[k] >= 0)
+            close(out[k]);
+        if (errp[k] >= 0)
+            close(errp[k]);
+    }
+    xs_shot_argv_free(argv);
+    free(home);
+    remove_tree(j->profile_dir);
+    free(j->profile_dir);
+    j->profile_dir = NULL;
+    return rc;
+}
+
+/* ------------------------------------------------------------------ output */
+
+static void read_dom(shot_job *j)
+{
+    char sink[16384];
+    for (;;) {
+        if (j->dom_len == j->dom_cap && j->dom_cap < XS_SHOT_DOM_MAX) {
+            size_t nc = j->dom_cap ? j->dom_cap * 2 : 65536;
+            if (nc > XS_SHOT_DOM_MAX)
+                nc = XS_SHOT_DOM_MAX;
+            char *nd = realloc(j->dom, nc);
+            if (nd) {
+                j->dom = nd;
+                j->dom_cap = nc;
+            }
+        }
+        bool keep = j->dom_len < j->dom_cap;
+        ssize_t n = keep ? read(j->out_fd, j->dom + j->dom_len, j->dom_cap - j->dom_len)
+                         : read(j->out_fd, sink, sizeof sink);  /* past the bound: drain */
+        if (n > 0) {
+            if (keep)
+                j->dom_len += (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0)
+            close_fd(&j->out_fd);
+        return;                                                  /* EAGAIN or EOF */
+    }
+}
+
+static void stderr_line(shot_job *j)
+{
+    j->line[j->line_len] = '\0';
+    const char *m;
+    if ((m = strstr(j->line, "Page load failed: ")) != NULL) {
+        m += strlen("Page load failed: ");
+        snprintf(j->load_error, sizeof j->load_error, "%.*s", (int)strcspn(m, " \r\n"), m);
+    } else if (strstr(j->line, "Page load timed out")) {
+        j->load_timed_out = true;
+    }
+    j->line_len = 0;
+}
+
+static void read_stderr(shot_job *j)
+{
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(j->err_fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0) {
+                if (j->line_len)
+                    stderr_line(j);
+                close_fd(&j->err_fd);
+            }
+            return;
+        }
+        for (ssize_t i = 0; i < n; i++) {
+            if (buf[i] == '\n')
+                stderr_line(j);
+            else if (j->line_len + 1 < sizeof j->line)
+                j->line[j->line_len++] = buf[i];
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ completion */
+
+static bool job_exited(shot_job *j)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    /* WNOWAIT: the zombie keeps the process group id reserved until we reap it */
+    return waitid(P_PID, (id_t)j->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == j->pid;
+}
+
+static void deliver(xs_shot_pool *p, shot_job *j, const char *spawn_error, int status,
+                    xs_shot_done_fn done, void *arg)
+{
+    char error[192];
+    xs_shot_result r = {.url = j->url, .user = j->user, .text = ""};
+    const char *err = NULL;
+    if (spawn_error) {
+        snprintf(error, sizeof error, "spawn: %s", spawn_error);
+        err = error;
+    } else {
+        r.elapsed_ns = now_ns() - j->start_ns;
+        if (j->dom_len) {
+            r.text_len = xs_dom_visible_text(j->dom, j->dom_len, p->text, XS_SHOT_TEXT_MAX + 1,
+                                             &r.text_truncated);
+            r.text = p->text;
+        }
+        uint32_t w = 0, h = 0;
+        size_t bytes = 0;
+        if (j->killed)
+            err = "timeout";
+        else if (WIFSIGNALED(status)) {
+            snprintf(error, sizeof error, "chromium killed by signal %d", WTERMSIG(status));
+            err = error;
+        } else if (WEXITSTATUS(status) != 0) {
+            snprintf(error, sizeof error, "chromium exited with status %d", WEXITSTATUS(status));
+            err = error;
+        } else if (j->load_error[0]) {
+            snprintf(error, sizeof error, "load failed: %s", j->load_error);
+            err = error;
+        } else if (j->load_timed_out && r.text_len == 0)
+            err = "timeout";           /* nothing came back before chromium gave up */
+        else if (xs_png_file_dimensions(j->png_path, &w, &h, &bytes) != 0)
+            err = "no screenshot";
+        if (!err) {
+            r.png_path = j->png_path;
+            r.width = w;
+            r.height = h;
+            r.bytes = bytes;
+            r.partial = j->load_timed_out;
+        }
+    }
+    if (err) {
+        unlink(j->png_path);           /* no half-written or error-page PNG stays behind */
+        r.error = err;
+        r.text = "";
+        r.text_len = 0;
+        r.text_truncated = false;
+    }
+    remove_tree(j->profile_dir);
+    done(&r, arg);
+}
+
+/* Reaps an exited child: kill the stragglers of its group, drain its pipes, collect its status. */
+static int reap(shot_job *j)
+{
+    kill(-j->pid, SIGKILL);
+    if (j->out_fd >= 0)
+        read_dom(j);
+    if (j->err_fd >= 0)
+        read_stderr(j);
+    int status = 0;
+    while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR) /* a zombie: does not block */
+        ;
+    close_fd(&j->out_fd);
+    close_fd(&j->err_fd);
+    close_fd(&j->pidfd);
+    return status;
+}
+
+/* Fills free slots from the queue; spawn failures are delivered at once. */
+static int start_queued(xs_shot_pool *p, xs_shot_done_fn done, void *arg)
+{
+    int delivered = 0;
+    for (size_t s = 0; s < p->concurrency && p->queue_head; s++) {
+        if (p->running[s])
+            continue;
+        shot_job *j = p->queue_head;
+        p->queue_head = j->next;
+        if (!p->queue_head)
+            p->queue_tail = NULL;
+        p->queued--;
+        j->next = NULL;
+        int rc = spawn_job(p, j);
+        if (rc != 0) {
+            deliver(p, j, strerror(rc), 0, done, arg);
+            job_free(j);
+            delivered++;
+            continue;
+        }
+        p->running[s] = j;
+        p->n_running++;
+    }
+    return delivered;
+}
+
+int xs_shot_pool_poll(xs_shot_pool *p, int timeout_ms, xs_shot_done_fn done, void *arg)
+{
+    uint64_t until = timeout_ms >= 0 ? now_ns() + (uint64_t)timeout_ms * 1000000u : UINT64_MAX;
+    int delivered = 0;
+    for (;;) {
+        delivered += start_queued(p, done, arg);
+        if (p->n_running == 0)
+            return delivered;
+        uint64_t now = now_ns(), wake = until;
+        bool tick = false;
+        size_t n = 0;
+        for (size_t s = 0; s < p->concurrency; s++) {
+            shot_job *j = p->running[s];
+            if (!j)
+                continue;
+            if (!j->killed && j->deadline_ns < wake)
+                wake = j->deadline_ns;
+            int fds[3] = {j->out_fd, j->err_fd, j->pidfd};
+            for (int k = 0; k < 3; k++) {
+                if (fds[k] < 0)
+                    continue;
+                p->pfds[n] = (struct pollfd){.fd = fds[k], .events = POLLIN};
+                p->pfd_job[n++] = j;
+            }
+            if (j->pidfd < 0)
+                tick = true;
+        }
+        int wait_ms;
+        if (delivered > 0)
+            wait_ms = 0;
+        else if (wake == UINT64_MAX)
+            wait_ms = -1;
+        else
+            wait_ms = wake > now ? (int)((wake - now + 999999u) / 1000000u) : 0;
+        if (tick && (wait_ms < 0 || wait_ms > EXIT_TICK_MS))
+            wait_ms = EXIT_TICK_MS;
+        int pr = poll(p->pfds, n, wait_ms);
+        if (pr < 0 && errno != EINTR)
+            return -1;
+        for (size_t i = 0; pr > 0 && i < n; i++) {
+            if (!p->pfds[i].revents)
+                continue;
+            shot_job *j = p->pfd_job[i];
+            if (p->pfds[i].fd == j->out_fd)
+                read_dom(j);
+            else if (p->pfds[i].fd == j->err_fd)
+                read_stderr(j);
+        }
+        now = now_ns();
+        for (size_t s = 0; s < p->concurrency; s++) {
+            shot_job *j = p->running[s];
+            if (!j)
+                continue;
+            if (job_exited(j)) {
+                int status = reap(j);
+                p->running[s] = NULL;
+                p->n_running--;
+                deliver(p, j, NULL, status, done, arg);
+                job_free(j);
+                delivered++;
+            } else if (!j->killed && now >= j->deadline_ns) {
+                kill(-j->pid, SIGKILL);    /* the whole group; reaped on a later pass */
+                j->killed = true;
+            }
+        }
+        if (delivered > 0) {
+            delivered += start_queued(p, done, arg); /* keep the slots busy between calls */
+            return delivered;
+        }
+        if (now >= until)
+            return 0;
+    }
+}
+
+void xs_shot_pool_free(xs_shot_pool *p)
+{
+    if (!p)
+        return;
+    for (size_t s = 0; p->running && s < p->concurrency; s++) {
+        shot_job *j = p->running[s];
+        if (!j)
+            continue;
+        kill(-j->pid, SIGKILL);
+        while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        close_fd(&j->out_fd);
+        close_fd(&j->err_fd);
+        close_fd(&j->pidfd);
+        remove_tree(j->profile_dir);
+        unlink(j->png_path);
+        job_free(j);
+    }
+    while (p->queue_head) {
+        shot_job *j = p->queue_head;
+        p->queue_head = j->next;
+        job_free(j);
+    }
+    if (p->deny_fd >= 0)
+        close(p->deny_fd);
+    for (size_t k = 0; k < sizeof p->env / sizeof p->env[0]; k++)
+        free(p->env[k]);
+    free(p->running);
+    free(p->pfds);
+    free(p->pfd_job);
+    free(p->text);
+    free(p->chromium);
+    free(p->tmp_dir);
+    free(p->dir);
+    free(p);
+}
