@@ -68,8 +68,12 @@ integration: xsweep
 test: unit integration
 	@echo "make test: all unit and integration tests passed"
 
+# ASan + UBSan: the unit tests, then the whole integration suite against the sanitized binary.
 asan:
 	$(MAKE) MODE=asan unit
+	$(MAKE) MODE=asan build/asan/xsweep
+	XSWEEP=$(abspath build/asan/xsweep) XSWEEP_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 bash tests/integration/run-all.sh
 
 demo: xsweep
 	bash scripts/demo.sh

@@ -51,6 +51,9 @@ typedef struct {
     char    *policy;         /* permissive | moderate | strict | FILE */
     bool     resource_bucket;/* --resource-type bucket */
     char    *fingerprints;   /* --fingerprints PATH */
+    char    *findings_rules; /* --findings-rules FILE (data and secret scanning) */
+    char    *config_rules;   /* --config-rules FILE (host configuration checks) */
+    bool     no_config_checks;
     /* pause and resume */
     double   checkpoint_s;   /* --checkpoint: seconds between resume-file writes (0 = only on stop) */
     char    *resume_file;    /* --resume-file: where checkpoints go */

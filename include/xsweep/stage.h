@@ -5,7 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "xsweep/auth.h"
+#include "xsweep/findings.h"
 #include "xsweep/fingerprint.h"
+#include "xsweep/hostcfg.h"
 #include "xsweep/http.h"
 #include "xsweep/record.h"
 #include "xsweep/targets.h"
@@ -25,6 +27,8 @@ typedef struct {
     xs_http_result    *http;   /* NULL when the stage was aborted before this endpoint */
     xs_auth_info       auth;
     xs_fp_result       tech;
+    xs_finding_list    findings;   /* secrets and sensitive data: location and fingerprint only */
+    xs_hostcfg_list    config;     /* host configuration issues */
 } xs_enriched;
 
 void xs_enriched_free(xs_enriched *e);
@@ -32,6 +36,8 @@ void xs_enriched_free(xs_enriched *e);
 typedef struct {
     xs_http_config   http;
     const xs_fp_db  *fingerprints;  /* NULL: no fingerprinting */
+    const xs_findings_db *findings; /* NULL: no data and secret scanning */
+    const xs_hostcfg_db  *hostcfg;  /* NULL: no host configuration checks */
     uint64_t         min_gap_ns;    /* the throttle: after the SYN probe, wait this long */
 } xs_http_stage_config;
 
@@ -51,7 +57,14 @@ bool          xs_http_stage_finished(xs_http_stage *s);
 size_t        xs_http_stage_in_flight(const xs_http_stage *s);
 void          xs_http_stage_free(xs_http_stage *s);
 
-/* Auth detection and fingerprinting of one response (used by the stage thread). */
-void xs_enrich(xs_enriched *e, xs_fp_matcher *m);
+/* What the stage thread learns from one response: auth, technologies, findings, configuration
+ * issues; then every secret is redacted, before anything is written. */
+typedef struct {
+    xs_fp_matcher        *matcher;
+    const xs_findings_db *findings;
+    const xs_hostcfg_db  *hostcfg;
+} xs_enrich_ctx;
+
+void xs_enrich(xs_enriched *e, const xs_enrich_ctx *ctx);
 
 #endif

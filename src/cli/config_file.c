@@ -162,6 +162,9 @@ void xs_options_echo(FILE *out, const xs_options *o)
     kv(out, "policy", o->policy ? o->policy : "moderate");
     kv(out, "resource-type", o->resource_bucket ? "bucket" : "other");
     kv(out, "fingerprints", o->fingerprints);
+    kv(out, "findings-rules", o->findings_rules);
+    kv(out, "config-rules", o->config_rules);
+    kv_bool(out, "no-config-checks", o->no_config_checks);
     fprintf(out, "checkpoint = %.17g\n", o->checkpoint_s);
     kv(out, "resume-file", o->resume_file);
     kv(out, "db", o->db);

@@ -43,6 +43,9 @@ const struct option xs_long_options[] = {
     {"policy",           required_argument, NULL, OPT_POLICY},
     {"resource-type",    required_argument, NULL, OPT_RESOURCE_TYPE},
     {"fingerprints",     required_argument, NULL, OPT_FINGERPRINTS},
+    {"findings-rules",   required_argument, NULL, OPT_FINDINGS_RULES},
+    {"config-rules",     required_argument, NULL, OPT_CONFIG_RULES},
+    {"no-config-checks", no_argument,       NULL, OPT_NO_CONFIG_CHECKS},
     {"checkpoint",       required_argument, NULL, OPT_CHECKPOINT},
     {"resume-file",      required_argument, NULL, OPT_RESUME_FILE},
     {"resume",           required_argument, NULL, OPT_RESUME},
@@ -111,6 +114,10 @@ void xs_options_usage(FILE *out)
 "      --resource-type TYPE  'bucket': grade every endpoint as a directly exposed bucket\n"
 "      --fingerprints PATH   Wappalyzer data (a directory or technologies.json) to load instead\n"
 "                            of the installed copy\n"
+"      --findings-rules FILE data and secret rules instead of the installed ones; secrets found\n"
+"                            are reported by rule and fingerprint and redacted from the record\n"
+"      --config-rules FILE   host configuration rules instead of the installed ones\n"
+"      --no-config-checks    no host configuration checks\n"
 "Pause and resume:\n"
 "      --checkpoint SEC      write the resume file every SEC seconds (default 10; 0 = only when\n"
 "                            stopped by a signal); it is removed when the scan completes\n"
@@ -348,6 +355,9 @@ static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen
         o->resource_bucket = !strcmp(arg, "bucket");
         return 0;
     case OPT_FINGERPRINTS: return set_str(&o->fingerprints, arg);
+    case OPT_FINDINGS_RULES: return set_str(&o->findings_rules, arg);
+    case OPT_CONFIG_RULES: return set_str(&o->config_rules, arg);
+    case OPT_NO_CONFIG_CHECKS: o->no_config_checks = true; return 0;
     case OPT_CHECKPOINT:
         if (parse_double(arg, 0, 86400, &o->checkpoint_s))
             return fail(err, errlen, "invalid --checkpoint \"%s\": give seconds, 0-86400", arg);
@@ -508,5 +518,7 @@ void xs_options_free(xs_options *o)
     free(o->http_ports);
     free(o->policy);
     free(o->fingerprints);
+    free(o->findings_rules);
+    free(o->config_rules);
     memset(o, 0, sizeof *o);
 }

@@ -295,9 +295,10 @@ xs_hostcfg_db *xs_hostcfg_load_buffer(const char *text, size_t len, const char *
         char *cur = line;
         while (*cur == ' ' || *cur == '\t') cur++;
         if (!*cur || *cur == '#') continue;
-        char *save = cur;
-        char *word = next_token(&cur);
-        if (strcmp(word, "rule") == 0) {
+        bool is_rule = strncmp(cur, "rule", 4) == 0 && (cur[4] == ' ' || cur[4] == '\t' || !cur[4]);
+        bool join = strncmp(cur, "or", 2) == 0 && (cur[2] == ' ' || cur[2] == '\t' || !cur[2]);
+        if (is_rule) {
+            cur += 4;
             if ((e = close_rule(db)) != NULL) { lineno = rule_line; goto line_error; }
             if (db->nrules == MAX_RULES) { e = "too many rules"; goto line_error; }
             hc_rule *nr = realloc(db->rules, (db->nrules + 1) * sizeof *nr);
@@ -317,8 +318,7 @@ xs_hostcfg_db *xs_hostcfg_load_buffer(const char *text, size_t len, const char *
         }
         if (db->nrules == 0) { e = "condition before the first \"rule\" line"; goto line_error; }
         hc_rule *r = &db->rules[db->nrules - 1];
-        bool join = strcmp(word, "or") == 0;
-        if (!join) cur = save;
+        if (join) cur += 2;
         if (join && r->nconds == 0) { e = "\"or\" needs a condition before it"; goto line_error; }
         if (r->nconds == MAX_CONDS) { e = "too many conditions in one rule"; goto line_error; }
         hc_cond *nc = realloc(r->conds, (r->nconds + 1) * sizeof *nc);

@@ -1,10 +1,31 @@
 /* JSON fields of the HTTP/fingerprint stage: http.*, tls.*, auth.*, tech[]. */
 #include <string.h>
+#include <strings.h>
 #include "xsweep/jsonw.h"
 #include "xsweep/output.h"
 #include "xsweep/stage.h"
 
-#define MAX_HEADERS_OUT 50
+#define MAX_HEADERS_OUT  50
+#define MAX_FINDINGS_OUT 100
+
+/* Cookies and credentials never leave (the internal-scanning seed): names and attributes stay,
+ * values go. */
+static bool is_credential_header(const char *name)
+{
+    return !strcasecmp(name, "Set-Cookie") || !strcasecmp(name, "Cookie") ||
+           !strcasecmp(name, "Authorization") || !strcasecmp(name, "Proxy-Authorization");
+}
+
+static void write_cookie_redacted(xs_jsonw *w, const char *value)
+{
+    char out[512];
+    const char *eq = strchr(value, '=');
+    const char *semi = strchr(value, ';');
+    size_t name_len = eq && (!semi || eq < semi) ? (size_t)(eq - value) : 0;
+    snprintf(out, sizeof out, "%.*s=[redacted]%s", (int)(name_len > 200 ? 200 : name_len), value,
+             semi ? semi : "");
+    xs_jsonw_cstr(w, out);
+}
 
 static void opt_str(xs_jsonw *w, const char *key, const char *v)
 {
@@ -41,7 +62,10 @@ static void write_http(xs_jsonw *w, const xs_http_result *h)
             xs_jsonw_key(w, "name");
             xs_jsonw_cstr(w, h->headers[i].name);
             xs_jsonw_key(w, "value");
-            xs_jsonw_cstr(w, h->headers[i].value);
+            if (is_credential_header(h->headers[i].name))
+                write_cookie_redacted(w, h->headers[i].value);
+            else
+                xs_jsonw_cstr(w, h->headers[i].value);
             xs_jsonw_end_object(w);
         }
         xs_jsonw_end_array(w);
@@ -112,6 +136,42 @@ static void write_tech(xs_jsonw *w, const xs_fp_result *t)
     xs_jsonw_end_array(w);
 }
 
+static void write_findings(xs_jsonw *w, const xs_finding_list *f)
+{
+    xs_jsonw_key(w, "findings");
+    xs_jsonw_begin_array(w);
+    for (size_t i = 0; i < f->n && i < MAX_FINDINGS_OUT; i++) {
+        const xs_finding *x = &f->v[i];
+        xs_jsonw_begin_object(w);
+        xs_jsonw_key(w, "id");          xs_jsonw_cstr(w, x->id);
+        xs_jsonw_key(w, "category");    xs_jsonw_cstr(w, xs_finding_category_name(x->category));
+        xs_jsonw_key(w, "severity");    xs_jsonw_cstr(w, xs_severity_name(x->severity));
+        xs_jsonw_key(w, "where");       xs_jsonw_cstr(w, x->where);
+        xs_jsonw_key(w, "fingerprint"); xs_jsonw_cstr(w, x->fingerprint);
+        xs_jsonw_key(w, "count");       xs_jsonw_uint(w, x->count);
+        xs_jsonw_end_object(w);
+    }
+    xs_jsonw_end_array(w);
+    if (f->n > MAX_FINDINGS_OUT || f->overflow) {
+        xs_jsonw_key(w, "findings_total");
+        xs_jsonw_uint(w, f->n);
+    }
+}
+
+static void write_config(xs_jsonw *w, const xs_hostcfg_list *l)
+{
+    xs_jsonw_key(w, "config_issues");
+    xs_jsonw_begin_array(w);
+    for (size_t i = 0; i < l->n; i++) {
+        xs_jsonw_begin_object(w);
+        xs_jsonw_key(w, "id");       xs_jsonw_cstr(w, l->v[i].id);
+        xs_jsonw_key(w, "title");    xs_jsonw_cstr(w, l->v[i].title);
+        xs_jsonw_key(w, "severity"); xs_jsonw_cstr(w, xs_severity_name(l->v[i].severity));
+        xs_jsonw_end_object(w);
+    }
+    xs_jsonw_end_array(w);
+}
+
 void xs_stage_fields_json(const xs_report *rep, void *jsonw)
 {
     const xs_enriched *e = rep->extra;
@@ -124,5 +184,7 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
     if (e->http->status_code > 0) {
         write_auth(w, &e->auth);
         write_tech(w, &e->tech);
+        write_config(w, &e->config);
     }
+    write_findings(w, &e->findings);
 }

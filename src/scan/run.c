@@ -34,6 +34,8 @@ typedef struct {
     uint64_t   found;
     xs_policy *policy;
     xs_fp_db  *fingerprints;
+    xs_findings_db *findings;
+    xs_hostcfg_db  *hostcfg;
     xs_http_stage *stage;        /* NULL with --no-http */
     xs_portlist http_ports;      /* --http-ports; empty = the supported HTTP/S ports */
     xs_resume  resume;           /* fd -1 when there is no resume file (dry run, stdout) */
@@ -385,6 +387,11 @@ static int load_stage_data(xs_runctx *c, char *err, size_t errlen)
         }
         fprintf(stderr, "xsweep: warning: %s: technologies will not be detected\n", fperr);
     }
+    /* The rules ship with xsweep: a missing or bad rule file is an error, not a silent skip. */
+    if (!(c->findings = xs_findings_load(o->findings_rules, err, errlen)))
+        return -1;
+    if (!o->no_config_checks && !(c->hostcfg = xs_hostcfg_load(o->config_rules, err, errlen)))
+        return -1;
     return 0;
 }
 
@@ -393,7 +400,8 @@ static int start_stage(xs_runctx *c, char *err, size_t errlen)
     const xs_options *o = c->o;
     if (o->no_http)
         return 0;
-    xs_http_stage_config cfg = {.fingerprints = c->fingerprints,
+    xs_http_stage_config cfg = {.fingerprints = c->fingerprints, .findings = c->findings,
+                                .hostcfg = c->hostcfg,
                                 .min_gap_ns = (uint64_t)(o->retry_delay_s * 1e9)};
     xs_http_config_defaults(&cfg.http);
     cfg.http.concurrency = o->http_concurrency;
@@ -617,6 +625,8 @@ out:
     teardown_scan(s);
     xs_http_stage_free(c.stage);
     xs_fp_db_free(c.fingerprints);
+    xs_findings_free(c.findings);
+    xs_hostcfg_free(c.hostcfg);
     xs_policy_free(c.policy);
     xs_portlist_free(&c.http_ports);
     xs_seen_free(&c.seen);

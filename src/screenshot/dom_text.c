@@ -52,6 +52,10 @@ static void sink_text(text_sink *s, const char *t, size_t n, bool preserve)
         unsigned char c = (unsigned char)t[i];
         if (c == '\0' || c == '\r')
             continue;
+        if (c == 0xC2 && i + 1 < n && (unsigned char)t[i + 1] == 0xA0) {
+            i++;                        /* U+00A0: a space to readers and to pattern matchers */
+            c = ' ';
+        }
         if (preserve && (c == '\n' || c == '\t' || c == ' ')) {
             if (c == '\n')
                 s->pending_space = s->pending_newline = false; /* this newline is the separator */

@@ -1,6 +1,7 @@
 /* What the stage learns from one response: the auth method and the technologies. */
 #include <stdio.h>
 #include <stdlib.h>
+#include "xsweep/ratelimit.h"
 #include "xsweep/stage.h"
 
 void xs_enriched_free(xs_enriched *e)
@@ -10,17 +11,14 @@ void xs_enriched_free(xs_enriched *e)
     if (e->http)
         xs_http_result_free(e->http);
     xs_fp_result_free(&e->tech);
+    xs_finding_list_free(&e->findings);
+    xs_hostcfg_list_free(&e->config);
     free(e);
 }
 
-void xs_enrich(xs_enriched *e, xs_fp_matcher *m)
+static void fingerprint(xs_enriched *e, xs_fp_matcher *m)
 {
     xs_http_result *h = e->http;
-    if (!h || h->status_code == 0)
-        return;                               /* nothing HTTP came back */
-    e->auth = xs_auth_detect(h);
-    if (!m)
-        return;
     /* The fingerprint input points into the response; headers map one to one. */
     xs_fp_pair *pairs = calloc(h->n_headers ? h->n_headers : 1, sizeof *pairs);
     if (!pairs)
@@ -35,4 +33,23 @@ void xs_enrich(xs_enriched *e, xs_fp_matcher *m)
                       .body = (const char *)h->body, .body_len = h->body_len};
     xs_fp_match(m, &in, &e->tech);
     free(pairs);
+}
+
+void xs_enrich(xs_enriched *e, const xs_enrich_ctx *ctx)
+{
+    xs_http_result *h = e->http;
+    if (!h)
+        return;
+    if (h->status_code > 0) {
+        e->auth = xs_auth_detect(h);
+        if (ctx->matcher)
+            fingerprint(e, ctx->matcher);
+        if (ctx->hostcfg)
+            xs_hostcfg_eval(ctx->hostcfg, h, e->r.port, xs_realtime_ns(), &e->config);
+    }
+    /* Findings last but one, redaction last: nothing downstream ever sees a secret. */
+    if (ctx->findings) {
+        xs_findings_scan(ctx->findings, h, &e->findings);
+        xs_findings_redact(h, &e->findings);
+    }
 }

@@ -67,7 +67,7 @@ static void forget(xs_http_stage *s, outstanding *o)
 
 typedef struct {
     xs_http_stage *s;
-    xs_fp_matcher *m;
+    xs_enrich_ctx  enrich;
 } done_ctx;
 
 static void on_done(xs_http_result *res, void *arg)
@@ -76,7 +76,7 @@ static void on_done(xs_http_result *res, void *arg)
     outstanding *o = res->user;
     xs_enriched *e = o->e;
     e->http = res;
-    xs_enrich(e, c->m);
+    xs_enrich(e, &c->enrich);
     forget(c->s, o);
     deliver(c->s, e);
 }
@@ -130,7 +130,7 @@ static void *stage_main(void *arg)
     xs_signals_block_here();
     xs_http_engine *engine = xs_http_engine_new(&s->cfg.http);
     xs_fp_matcher *m = s->cfg.fingerprints ? xs_fp_matcher_new(s->cfg.fingerprints) : NULL;
-    done_ctx ctx = {s, m};
+    done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg}};
     while (engine && !atomic_load(&s->abort)) {
         take_jobs(s, engine);
         if (xs_http_engine_pending(engine) == 0) {

@@ -63,8 +63,17 @@ read -r wall rss <"$WORK/hostile.time"
 check "wall time ${wall}s <= ${WALL_MAX}s (baseline ${base_wall}s)" \
     python3 -c "import sys; sys.exit(not float('$wall') <= $WALL_MAX)"
 limit=$((base_rss + CONC * (MAX_BODY + HEADER_CAP) / 1024 + RSS_SLACK_KB))
-check "peak RSS ${rss} KiB <= baseline ${base_rss} + ${CONC} x (${MAX_BODY} + ${HEADER_CAP}) B + ${RSS_SLACK_KB} KiB = ${limit} KiB" \
-    [ "$rss" -le "$limit" ]
+# Under ASan (make asan sets XSWEEP_SANITIZED) freed memory sits in its quarantine and every byte
+# has shadow memory: the bound is about xsweep's own memory, so it is checked on the release binary.
+rss_check() {   # rss_check "description" RSS LIMIT
+    if [ -n "${XSWEEP_SANITIZED:-}" ]; then
+        echo "  --   $1: not measured under ASan"
+    else
+        check "$1" [ "$2" -le "$3" ]
+    fi
+}
+rss_check "peak RSS ${rss} KiB <= baseline ${base_rss} + ${CONC} x (${MAX_BODY} + ${HEADER_CAP}) B + ${RSS_SLACK_KB} KiB = ${limit} KiB" \
+    "$rss" "$limit"
 echo "   (peak RSS over the baseline: $((rss - base_rss)) KiB)"
 
 check "every output line is valid UTF-8 JSON" python3 -c '
@@ -143,8 +152,8 @@ timeout 120 /usr/bin/time -f "%e %M" -o "$WORK/heavy.time" \
 check "heavy scan exits 0" [ $? = 0 ]
 read -r hwall hrss <"$WORK/heavy.time"
 hlimit=$((base_rss + CONC * (BIG_BODY + HEADER_CAP) / 1024 + RSS_SLACK_KB))
-check "heavy peak RSS ${hrss} KiB <= baseline + ${CONC} x (${BIG_BODY} + ${HEADER_CAP}) B + slack = ${hlimit} KiB (+$((hrss - base_rss)) KiB, ${hwall}s)" \
-    [ "$hrss" -le "$hlimit" ]
+rss_check "heavy peak RSS ${hrss} KiB <= baseline + ${CONC} x (${BIG_BODY} + ${HEADER_CAP}) B + slack = ${hlimit} KiB (+$((hrss - base_rss)) KiB, ${hwall}s)" \
+    "$hrss" "$hlimit"
 check "48 heavy records, all HTTP 200, valid JSON" python3 -c '
 import json, sys
 rs = [json.loads(l.decode("utf-8")) for l in open(sys.argv[1], "rb")]

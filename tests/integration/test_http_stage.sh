@@ -90,11 +90,33 @@ def serve(c):
 while True:
     c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
 ' "$ROOT/tests/fingerprint/corpus/wordpress.http" >/dev/null 2>&1 & PIDS+=($!)
+# a page that leaks secrets, on 8001
+"${SINK[@]}" python3 -c '
+import socket, threading
+tok = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+body = ("<html><head><title>debug " + tok + "</title></head><body><pre>\n"
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzz9yX3kq1T\n"
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7v1xQk3yZ8b2Lm4nP0qRsT6uVwXyZaBcDeFgHiJkLmNoPqRsTuVw\n"
+        "XyZ0123456789abcdefghijABCDEFGHIJklmnopqrstuvwxyz0123456789ABCDEFGH\n"
+        "-----END RSA PRIVATE KEY-----\n"
+        "</pre></body></html>\n").encode()
+msg = (b"HTTP/1.1 200 OK\r\nServer: leaky/1.0\r\nX-Debug-Token: " + tok.encode() +
+       b"\r\nContent-Type: text/html\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 8001)); s.listen(16); s.settimeout(120)
+def serve(c):
+    c.settimeout(5)
+    try: c.recv(65536); c.sendall(msg)
+    except OSError: pass
+    c.close()
+while True:
+    c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
+' >/dev/null 2>&1 & PIDS+=($!)
 for port in 9090 6379; do
     "${SINK[@]}" redis-server --port $port --bind 0.0.0.0 --save '' --appendonly no \
         --protected-mode no --daemonize no >"$WORK/redis-$port.log" 2>&1 & PIDS+=($!)
 done
-for port in 80 443 8080 8000 8081 8082 8088 8888 9090 6379; do
+for port in 80 443 8080 8000 8001 8081 8082 8088 8888 9090 6379; do
     for _ in $(seq 50); do
         "${SINK[@]}" ss -ltnH "sport = :$port" | grep -q LISTEN && break
         sleep 0.1
@@ -127,6 +149,7 @@ cat >"$WORK/endpoints.txt" <<'EOT'
 198.19.1.20:8082
 198.19.1.21:12345
 198.19.1.22:80
+198.19.1.23:8001
 EOT
 
 echo "-- one run: --endpoints ... -p supported --all-statuses --exclude 198.19.1.22"
@@ -152,7 +175,7 @@ def check(what, cond):
 def get(n, port): return recs.get((str(n), port), {})
 def http(n, port): return get(n, port).get("http", {})
 
-check("22 records, one per input endpoint", len(recs) == 22)
+check("23 records, one per input endpoint", len(recs) == 23)
 r = get(1, 80)
 check("nginx: status line, code, title", http(1, 80).get("status") == "HTTP/1.1 200 OK"
       and http(1, 80).get("status_code") == 200 and http(1, 80).get("title") == "xsweep & nginx")
@@ -203,6 +226,21 @@ check("port outside the supported list -> unsupported, critical (not scanned)",
       get(21, 12345).get("status") == "unsupported" and get(21, 12345).get("severity") == "critical")
 check("excluded endpoint -> excluded, critical", get(22, 80).get("status") == "excluded"
       and get(22, 80).get("severity") == "critical")
+leak = get(23, 8001)
+ids = {f["id"] for f in leak.get("findings", [])}
+check("secrets found: github token, AWS secret, private key (%s)" % sorted(ids),
+      {"github-token", "aws-secret-access-key", "private-key"} <= ids)
+check("findings carry location and fingerprint, never the value",
+      all(len(f["fingerprint"]) == 16 and f["where"] for f in leak["findings"] if f["id"] != "email-address"))
+raw = open(sys.argv[1]).read()
+check("no secret byte sequence anywhere in the output",
+      "A1b2C3d4E5f6G7h8I9j0" not in raw and "wJalrXUtnFEMI/K7MDENG" not in raw and "MIIEowIBAAKCAQEA7v1x" not in raw)
+cookies = [h["value"] for h in http(14, 8888).get("headers", []) if h["name"].lower() == "set-cookie"]
+check("cookie values never leave (%s)" % cookies,
+      cookies and all("[redacted]" in c for c in cookies) and "abc123def" not in raw)
+check("host configuration issue: nginx discloses its version (%s)" %
+      [c["id"] for c in get(1, 80).get("config_issues", [])],
+      any("version" in c["id"] for c in get(1, 80).get("config_issues", [])))
 check("every record has severity and severity_reason",
       all(r.get("severity") and r.get("severity_reason") for r in recs.values()))
 print("PYRESULT %d %d" % (ok, fail))
