@@ -23,6 +23,7 @@ def fmt_pps(v):
 def main(path):
     tx = defaultdict(list)          # (ports, tool) -> [pps]
     tx_short = defaultdict(int)     # (ports, tool) -> runs where fewer packets arrived than sent
+    tx_failed = defaultdict(int)    # (ports, tool) -> runs without a reading
     recall = []
     mem = []
     skips = {}
@@ -32,6 +33,9 @@ def main(path):
             kind = row[0]
             if kind == "tx":
                 ports, tool, _rep, pps, _win, packets, expected = row[1:8]
+                if not pps:          # the meter gave no reading for this run
+                    tx_failed[(int(ports), tool)] += 1
+                    continue
                 tx[(int(ports), tool)].append(float(pps))
                 if expected != "-" and int(packets) < int(expected):
                     tx_short[(int(ports), tool)] += 1
@@ -45,12 +49,14 @@ def main(path):
     print("== Transmit: probes/s counted at the sink veth (rx_packets over the send window)")
     print(f"{'probes':<22}{'tool':<16}{'median':>10}{'min':>10}{'max':>10}{'runs':>6}  note")
     medians = {}
-    for ports in sorted({p for p, _ in tx}):
+    for ports in sorted({p for p, _ in list(tx) + list(tx_failed)}):
         for tool in TOOLS:
             vals = tx.get((ports, tool))
             label = f"/16 x {ports} port(s)" if not tool.startswith("ceiling") else f"(ceiling, {ports})"
             if not vals:
-                if tool in skips:
+                if tx_failed.get((ports, tool)):
+                    print(f"{label:<22}{tool:<16}{'n/a':>10}{'':>10}{'':>10}{0:>6}  no reading")
+                elif tool in skips:
                     print(f"{label:<22}{tool:<16}{'n/a':>10}{'':>10}{'':>10}{0:>6}  {skips[tool]}")
                 continue
             med = statistics.median(vals)
@@ -58,6 +64,8 @@ def main(path):
             note = ""
             if tool == "zmap" and ports > 1:
                 note = "zmap 2.1.1 is single-port: -P %d on one port (same probe count)" % ports
+            if tx_failed.get((ports, tool)):
+                note += (" " if note else "") + f"{tx_failed[(ports, tool)]} run(s) without a reading"
             if tx_short.get((ports, tool)):
                 note += (" " if note else "") + f"{tx_short[(ports, tool)]} run(s) delivered fewer probes than planned"
             print(f"{label:<22}{tool:<16}{fmt_pps(med):>10}{fmt_pps(min(vals)):>10}{fmt_pps(max(vals)):>10}{len(vals):>6}  {note}")
@@ -86,6 +94,10 @@ def main(path):
             window = float(window or 0)
             pct = 100.0 * found / true_open if true_open else 0.0
             pps = probes / window if window > 0 and tool != "zmap" else None
+            if synack > true_open * 1.5:
+                # Far more segments than SYN-ACKs: the tool completed connections (e.g. xsweep's
+                # HTTP stage), so the sink's numbers are not one answer per probe any more.
+                probes = int(planned)
             if probes < int(planned):
                 verdict = f"SINK-LIMITED or lost on the way: {int(planned) - probes} probes never answered"
                 if found < synack:

@@ -227,9 +227,14 @@ transmit_figure() {
                 expected=$((TARGET_SIZE * n))
                 case "$tool" in ceiling*) expected=- ;; esac
                 tmo=$((TARGET_SIZE * n / 20000 + 20))
-                meter_start $((tmo + 5))
-                run_tool "$tool" "$ports" max 0 - "$tmo"
-                res=$(meter_stop)
+                # One retry when the meter gave no reading (seen once, cause not found).
+                for _attempt in 1 2; do
+                    meter_start $((tmo + 5))
+                    run_tool "$tool" "$ports" max 0 - "$tmo"
+                    res=$(meter_stop)
+                    [ -n "$(field pps "$res")" ] && break
+                    log "  no meter reading for $tool, $n port(s); retrying once"
+                done
                 printf 'tx\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$rep" "$(field pps "$res")" \
                     "$(field window_s "$res")" "$(field packets "$res")" "$expected" >>"$RESULTS"
                 log "  rep $rep, $n port(s), $tool: $res"

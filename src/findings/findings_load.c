@@ -12,27 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include "findings_internal.h"
+#include "xsweep/datafile.h"
 
 #ifndef XS_DATADIR
 #define XS_DATADIR "data"
 #endif
 
-#define MAX_FILE  (1u << 20)
 #define MAX_RULES 1024u
 #define MAX_LINE  4096u
 
 const char *xs_finding_category_name(xs_finding_category c)
 {
     return c == XS_FINDING_DATA ? "data" : "secret";
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
 }
 
 static char *next_token(char **cursor)
@@ -116,26 +107,26 @@ static int parse_line(fr_rule *r, char *line, const char *label, int lineno, cha
     while (*cur == ' ' || *cur == '\t') cur++;
     char *pattern = cur;
     if (!id || !cat || !sev || !opts || !*pattern) {
-        set_err(err, errlen, "%s:%d: want ID CATEGORY SEVERITY OPTIONS PATTERN", label, lineno);
+        xs_set_error(err, errlen, "%s:%d: want ID CATEGORY SEVERITY OPTIONS PATTERN", label, lineno);
         return -1;
     }
     if (!valid_id(id)) {
-        set_err(err, errlen, "%s:%d: bad rule id \"%s\" ([a-z0-9._-], at most %u characters)",
+        xs_set_error(err, errlen, "%s:%d: bad rule id \"%s\" ([a-z0-9._-], at most %u characters)",
                 label, lineno, id, XS_FINDING_ID_MAX - 1);
         return -1;
     }
     if (strcmp(cat, "secret") == 0) r->category = XS_FINDING_SECRET;
     else if (strcmp(cat, "data") == 0) r->category = XS_FINDING_DATA;
-    else { set_err(err, errlen, "%s:%d: category must be secret or data, not \"%s\"", label, lineno, cat); return -1; }
+    else { xs_set_error(err, errlen, "%s:%d: category must be secret or data, not \"%s\"", label, lineno, cat); return -1; }
     int s = xs_severity_parse(sev);
-    if (s < 0) { set_err(err, errlen, "%s:%d: unknown severity \"%s\"", label, lineno, sev); return -1; }
+    if (s < 0) { xs_set_error(err, errlen, "%s:%d: unknown severity \"%s\"", label, lineno, sev); return -1; }
     r->severity = (xs_severity)s;
-    if (!(r->id = strdup(id))) { set_err(err, errlen, "out of memory"); return -1; }
+    if (!(r->id = strdup(id))) { xs_set_error(err, errlen, "out of memory"); return -1; }
     const char *msg = parse_options(r, opts);
-    if (msg) { set_err(err, errlen, "%s:%d: %s", label, lineno, msg); return -1; }
+    if (msg) { xs_set_error(err, errlen, "%s:%d: %s", label, lineno, msg); return -1; }
     if (r->category == XS_FINDING_SECRET) r->redact = true;      /* secrets never leave */
     if (r->count_only && r->redact) {
-        set_err(err, errlen, "%s:%d: count and redact exclude each other (secrets are never count-only)", label, lineno);
+        xs_set_error(err, errlen, "%s:%d: count and redact exclude each other (secrets are never count-only)", label, lineno);
         return -1;
     }
     if (r->icase)
@@ -149,13 +140,13 @@ static int parse_line(fr_rule *r, char *line, const char *label, int lineno, cha
     if (!r->re) {
         PCRE2_UCHAR m[160];
         pcre2_get_error_message(ec, m, sizeof m);
-        set_err(err, errlen, "%s:%d: pattern error at offset %zu: %s", label, lineno, (size_t)eo, (char *)m);
+        xs_set_error(err, errlen, "%s:%d: pattern error at offset %zu: %s", label, lineno, (size_t)eo, (char *)m);
         return -1;
     }
     uint32_t ncap = 0;
     pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &ncap);
     if (r->group > ncap) {
-        set_err(err, errlen, "%s:%d: group=%u but the pattern has %u capture group(s)", label, lineno, r->group, ncap);
+        xs_set_error(err, errlen, "%s:%d: group=%u but the pattern has %u capture group(s)", label, lineno, r->group, ncap);
         return -1;
     }
     (void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);        /* the interpreter is the fallback */
@@ -181,7 +172,7 @@ xs_findings_db *xs_findings_load_buffer(const char *text, size_t len, const char
     if (!label) label = "<buffer>";
     xs_findings_db *db = calloc(1, sizeof *db);
     char *line = malloc(MAX_LINE + 1);
-    if (!db || !line) { set_err(err, errlen, "out of memory"); free(line); free(db); return NULL; }
+    if (!db || !line) { xs_set_error(err, errlen, "out of memory"); free(line); free(db); return NULL; }
     int lineno = 0;
     size_t pos = 0;
     while (pos < len) {
@@ -190,18 +181,18 @@ xs_findings_db *xs_findings_load_buffer(const char *text, size_t len, const char
         size_t n = nl ? (size_t)(nl - start) : len - pos;
         pos += n + (nl != NULL);
         lineno++;
-        if (n > MAX_LINE) { set_err(err, errlen, "%s:%d: line longer than %u bytes", label, lineno, MAX_LINE); goto fail; }
-        if (memchr(start, '\0', n)) { set_err(err, errlen, "%s:%d: NUL byte in line", label, lineno); goto fail; }
+        if (n > MAX_LINE) { xs_set_error(err, errlen, "%s:%d: line longer than %u bytes", label, lineno, MAX_LINE); goto fail; }
+        if (memchr(start, '\0', n)) { xs_set_error(err, errlen, "%s:%d: NUL byte in line", label, lineno); goto fail; }
         memcpy(line, start, n);
         line[n] = '\0';
         while (n && isspace((unsigned char)line[n - 1])) line[--n] = '\0';
         char *s = line;
         while (*s == ' ' || *s == '\t') s++;
         if (!*s || *s == '#') continue;
-        if (db->nrules == MAX_RULES) { set_err(err, errlen, "%s:%d: more than %u rules", label, lineno, MAX_RULES); goto fail; }
+        if (db->nrules == MAX_RULES) { xs_set_error(err, errlen, "%s:%d: more than %u rules", label, lineno, MAX_RULES); goto fail; }
         if (db->nrules % 32 == 0) {
             fr_rule *nr = realloc(db->rules, (db->nrules + 32) * sizeof *nr);
-            if (!nr) { set_err(err, errlen, "out of memory"); goto fail; }
+            if (!nr) { xs_set_error(err, errlen, "out of memory"); goto fail; }
             db->rules = nr;
         }
         fr_rule *r = &db->rules[db->nrules];
@@ -209,14 +200,14 @@ xs_findings_db *xs_findings_load_buffer(const char *text, size_t len, const char
         if (parse_line(r, s, label, lineno, err, errlen) < 0) { rule_clear(r); goto fail; }
         for (size_t i = 0; i < db->nrules; i++)
             if (strcmp(db->rules[i].id, r->id) == 0) {
-                set_err(err, errlen, "%s:%d: duplicate rule id \"%s\"", label, lineno, r->id);
+                xs_set_error(err, errlen, "%s:%d: duplicate rule id \"%s\"", label, lineno, r->id);
                 rule_clear(r);
                 goto fail;
             }
         db->any_icase_literal |= r->icase && r->nliterals > 0;
         db->nrules++;
     }
-    if (db->nrules == 0) { set_err(err, errlen, "%s: no rules", label); goto fail; }
+    if (db->nrules == 0) { xs_set_error(err, errlen, "%s: no rules", label); goto fail; }
     free(line);
     return db;
 fail:
@@ -229,26 +220,14 @@ xs_findings_db *xs_findings_load(const char *path, char *err, size_t errlen)
 {
     char def[4096];
     if (!path) {
-        const char *dir = getenv("XSWEEP_DATADIR");
-        if (!dir || !*dir) dir = XS_DATADIR;
-        if ((size_t)snprintf(def, sizeof def, "%s/findings/rules.txt", dir) >= sizeof def) {
-            set_err(err, errlen, "findings rules path too long");
+        if (xs_data_path(def, sizeof def, "findings/rules.txt", err, errlen) < 0)
             return NULL;
-        }
         path = def;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) { set_err(err, errlen, "%s: %s", path, strerror(errno)); return NULL; }
-    char *buf = malloc(MAX_FILE);
-    size_t n = buf ? fread(buf, 1, MAX_FILE, f) : 0;
-    bool too_big = buf && n == MAX_FILE && fgetc(f) != EOF;
-    bool read_err = ferror(f);
-    fclose(f);
-    if (!buf || too_big || read_err) {
-        set_err(err, errlen, "%s: %s", path, !buf ? "out of memory" : too_big ? "file larger than 1 MiB" : "read error");
-        free(buf);
+    size_t n;
+    char *buf = xs_read_whole_file(path, XS_DATAFILE_MAX, &n, err, errlen);
+    if (!buf)
         return NULL;
-    }
     xs_findings_db *db = xs_findings_load_buffer(buf, n, path, err, errlen);
     free(buf);
     return db;

@@ -9,17 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "fp_internal.h"
+#include "xsweep/datafile.h"
 
 #define MAX_CATEGORY_ID 65535
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 typedef struct {
     xs_fp_db              *db;
@@ -270,7 +262,7 @@ static int load_categories(loader *L, json_t *cats, char *err, size_t errlen)
 {
     xs_fp_db *db = L->db;
     if (!cats) return 0;
-    if (!json_is_object(cats)) { set_err(err, errlen, "categories: not a JSON object"); return -1; }
+    if (!json_is_object(cats)) { xs_set_error(err, errlen, "categories: not a JSON object"); return -1; }
     const char *key;
     json_t *val;
     long max = -1;
@@ -282,7 +274,7 @@ static int load_categories(loader *L, json_t *cats, char *err, size_t errlen)
     }
     db->ncatnames = (size_t)(max + 1);
     db->catnames = calloc(db->ncatnames ? db->ncatnames : 1, sizeof *db->catnames);
-    if (!db->catnames) { set_err(err, errlen, "out of memory"); return -1; }
+    if (!db->catnames) { xs_set_error(err, errlen, "out of memory"); return -1; }
     json_object_foreach(cats, key, val) {
         char *end;
         long id = strtol(key, &end, 10);
@@ -291,7 +283,7 @@ static int load_categories(loader *L, json_t *cats, char *err, size_t errlen)
         if (!json_is_string(name)) { db->stats.malformed++; continue; }
         free(db->catnames[id]);
         db->catnames[id] = strdup(json_string_value(name));
-        if (!db->catnames[id]) { set_err(err, errlen, "out of memory"); return -1; }
+        if (!db->catnames[id]) { xs_set_error(err, errlen, "out of memory"); return -1; }
         db->stats.categories++;
     }
     return 0;
@@ -299,20 +291,20 @@ static int load_categories(loader *L, json_t *cats, char *err, size_t errlen)
 
 static xs_fp_db *build_db(json_t *cats, json_t *techs, char *err, size_t errlen)
 {
-    if (!json_is_object(techs)) { set_err(err, errlen, "technologies: not a JSON object"); return NULL; }
+    if (!json_is_object(techs)) { xs_set_error(err, errlen, "technologies: not a JSON object"); return NULL; }
     xs_fp_db *db = calloc(1, sizeof *db);
     loader L = { .db = db, .cctx = fp_compile_context_new() };
-    if (!db || !L.cctx) { set_err(err, errlen, "out of memory"); goto fail; }
+    if (!db || !L.cctx) { xs_set_error(err, errlen, "out of memory"); goto fail; }
     if (load_categories(&L, cats, err, errlen) < 0) goto fail;
 
     size_t n = json_object_size(techs);
     db->techs = calloc(n ? n : 1, sizeof *db->techs);
-    if (!db->techs) { set_err(err, errlen, "out of memory"); goto fail; }
+    if (!db->techs) { xs_set_error(err, errlen, "out of memory"); goto fail; }
     const char *name;
     json_t *def;
     json_object_foreach(techs, name, def) {
         db->techs[db->ntechs].name = strdup(name);
-        if (!db->techs[db->ntechs].name) { set_err(err, errlen, "out of memory"); goto fail; }
+        if (!db->techs[db->ntechs].name) { xs_set_error(err, errlen, "out of memory"); goto fail; }
         db->ntechs++;
     }
     if (db->ntechs)   /* qsort(NULL, 0, ...) is undefined: found by fuzz_fingerprints */
@@ -320,7 +312,7 @@ static xs_fp_db *build_db(json_t *cats, json_t *techs, char *err, size_t errlen)
     db->stats.technologies = db->ntechs;
     for (size_t i = 0; i < db->ntechs && !L.oom; i++)
         load_technology(&L, (uint32_t)i, json_object_get(techs, db->techs[i].name));
-    if (L.oom) { set_err(err, errlen, "out of memory"); goto fail; }
+    if (L.oom) { xs_set_error(err, errlen, "out of memory"); goto fail; }
 
     if (db->npatterns)
         qsort(db->patterns, db->npatterns, sizeof *db->patterns, cmp_pattern);
@@ -380,11 +372,11 @@ xs_fp_db *xs_fp_db_load_buffers(const char *categories, size_t categories_len,
     json_t *cats = NULL;
     if (categories) {
         cats = json_loadb(categories, categories_len, 0, &jerr);
-        if (!cats) { set_err(err, errlen, "categories:%d: %s", jerr.line, jerr.text); return NULL; }
+        if (!cats) { xs_set_error(err, errlen, "categories:%d: %s", jerr.line, jerr.text); return NULL; }
     }
     json_t *techs = json_loadb(technologies, technologies_len, 0, &jerr);
     if (!techs) {
-        set_err(err, errlen, "technologies:%d: %s", jerr.line, jerr.text);
+        xs_set_error(err, errlen, "technologies:%d: %s", jerr.line, jerr.text);
         json_decref(cats);
         return NULL;
     }
@@ -406,7 +398,7 @@ static json_t *load_json(const char *path, char *err, size_t errlen)
 {
     json_error_t jerr;
     json_t *j = json_load_file(path, 0, &jerr);
-    if (!j) set_err(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
+    if (!j) xs_set_error(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
     return j;
 }
 
@@ -416,7 +408,7 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 static json_t *load_tech_dir(const char *dir, char *err, size_t errlen)
 {
     DIR *d = opendir(dir);
-    if (!d) { set_err(err, errlen, "%s: cannot open", dir); return NULL; }
+    if (!d) { xs_set_error(err, errlen, "%s: cannot open", dir); return NULL; }
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *e;
@@ -440,7 +432,7 @@ static json_t *load_tech_dir(const char *dir, char *err, size_t errlen)
         if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= sizeof path) continue;
         json_t *part = load_json(path, err, errlen);
         if (!part || json_object_update(all, part) < 0) {
-            if (part) set_err(err, errlen, "%s: not a JSON object", path);
+            if (part) xs_set_error(err, errlen, "%s: not a JSON object", path);
             json_decref(part);
             json_decref(all);
             all = NULL;
@@ -451,7 +443,7 @@ static json_t *load_tech_dir(const char *dir, char *err, size_t errlen)
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
     if (all && json_object_size(all) == 0) {
-        set_err(err, errlen, "%s: no technologies/<letter>.json", dir);
+        xs_set_error(err, errlen, "%s: no technologies/<letter>.json", dir);
         json_decref(all);
         return NULL;
     }
@@ -461,7 +453,7 @@ static json_t *load_tech_dir(const char *dir, char *err, size_t errlen)
 xs_fp_db *xs_fp_db_load(const char *path, char *err, size_t errlen)
 {
     struct stat st;
-    if (!path || stat(path, &st) != 0) { set_err(err, errlen, "%s: not found", path ? path : "(null)"); return NULL; }
+    if (!path || stat(path, &st) != 0) { xs_set_error(err, errlen, "%s: not found", path ? path : "(null)"); return NULL; }
     char cpath[4096], tpath[4096];
     json_t *techs = NULL, *cats = NULL;
     if (S_ISDIR(st.st_mode)) {

@@ -13,25 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hostcfg_internal.h"
+#include "xsweep/datafile.h"
 
 #ifndef XS_DATADIR
 #define XS_DATADIR "data"
 #endif
 
-#define MAX_FILE   (1u << 20)
 #define MAX_RULES  1024u
 #define MAX_CONDS  32u
 #define MAX_LINE   4096u
 #define MAX_LIST   32u
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static char *next_token(char **cursor)
 {
@@ -279,7 +270,7 @@ xs_hostcfg_db *xs_hostcfg_load_buffer(const char *text, size_t len, const char *
     char msg[256];
     const char *e = NULL;
     int lineno = 0, rule_line = 0;
-    if (!db || !line) { set_err(err, errlen, "out of memory"); goto fail; }
+    if (!db || !line) { xs_set_error(err, errlen, "out of memory"); goto fail; }
     size_t pos = 0;
     while (pos < len) {
         const char *start = text + pos;
@@ -333,11 +324,11 @@ xs_hostcfg_db *xs_hostcfg_load_buffer(const char *text, size_t len, const char *
         if ((e = parse_condition(c, cur, msg, sizeof msg)) != NULL) goto line_error;
     }
     if ((e = close_rule(db)) != NULL) { lineno = rule_line; goto line_error; }
-    if (db->nrules == 0) { set_err(err, errlen, "%s: no rules", label); goto fail; }
+    if (db->nrules == 0) { xs_set_error(err, errlen, "%s: no rules", label); goto fail; }
     free(line);
     return db;
 line_error:
-    set_err(err, errlen, "%s:%d: %s", label, lineno, e);
+    xs_set_error(err, errlen, "%s:%d: %s", label, lineno, e);
 fail:
     free(line);
     xs_hostcfg_free(db);
@@ -348,26 +339,14 @@ xs_hostcfg_db *xs_hostcfg_load(const char *path, char *err, size_t errlen)
 {
     char def[4096];
     if (!path) {
-        const char *dir = getenv("XSWEEP_DATADIR");
-        if (!dir || !*dir) dir = XS_DATADIR;
-        if ((size_t)snprintf(def, sizeof def, "%s/hostcfg/rules.txt", dir) >= sizeof def) {
-            set_err(err, errlen, "hostcfg rules path too long");
+        if (xs_data_path(def, sizeof def, "hostcfg/rules.txt", err, errlen) < 0)
             return NULL;
-        }
         path = def;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) { set_err(err, errlen, "%s: %s", path, strerror(errno)); return NULL; }
-    char *buf = malloc(MAX_FILE);
-    size_t n = buf ? fread(buf, 1, MAX_FILE, f) : 0;
-    bool too_big = buf && n == MAX_FILE && fgetc(f) != EOF;
-    bool read_err = ferror(f);
-    fclose(f);
-    if (!buf || too_big || read_err) {
-        set_err(err, errlen, "%s: %s", path, !buf ? "out of memory" : too_big ? "file larger than 1 MiB" : "read error");
-        free(buf);
+    size_t n;
+    char *buf = xs_read_whole_file(path, XS_DATAFILE_MAX, &n, err, errlen);
+    if (!buf)
         return NULL;
-    }
     xs_hostcfg_db *db = xs_hostcfg_load_buffer(buf, n, path, err, errlen);
     free(buf);
     return db;

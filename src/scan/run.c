@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "xsweep/checkpoint.h"
+#include "xsweep/datafile.h"
 #include "xsweep/grade.h"
 #include "xsweep/output.h"
 #include "xsweep/privileges.h"
@@ -376,8 +377,8 @@ static int load_stage_data(xs_runctx *c, char *err, size_t errlen)
     if (o->no_http || o->dry_run)
         return 0;
     char path[4096];
-    const char *dir = getenv("XSWEEP_DATADIR");
-    snprintf(path, sizeof path, "%s/fingerprints", dir && *dir ? dir : XS_DATADIR);
+    if (xs_data_path(path, sizeof path, "fingerprints", err, errlen) < 0)
+        return -1;
     const char *fp = o->fingerprints ? o->fingerprints : path;
     char fperr[512] = "";
     if (!(c->fingerprints = xs_fp_db_load(fp, fperr, sizeof fperr))) {

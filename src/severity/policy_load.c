@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "policy_internal.h"
+#include "xsweep/datafile.h"
 
 #ifndef XS_DATADIR
 #define XS_DATADIR "data"
@@ -14,7 +15,6 @@
 
 #define MAX_LINE  1024
 #define MAX_RULES 4096
-#define MAX_FILE  (1u << 20)
 
 enum { ST_ANY = 0, ST_CLASS = 1, ST_EXACT = 2 };   /* status specificity, higher wins */
 
@@ -25,15 +25,6 @@ typedef struct {
     int auth;           /* xs_auth_class, or -1 = any */
     int line;
 } parsed_rule;
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Splits off the next whitespace-separated token; NULL at end of line. */
 static char *next_token(char **cursor)
@@ -138,55 +129,55 @@ static int parse_line(xs_policy *p, parsed_rule *pr, char *line, const char *lab
     char *kind = next_token(&cur), *status = next_token(&cur), *auth = next_token(&cur);
     char *bucket = next_token(&cur), *other = next_token(&cur);
     if (!other) {
-        set_err(err, errlen, "%s:%d: expected 'kind status auth bucket other [reason]'", label, lineno);
+        xs_set_error(err, errlen, "%s:%d: expected 'kind status auth bucket other [reason]'", label, lineno);
         return -1;
     }
     parsed_rule r = { .line = lineno };
     if (strcmp(kind, "http") == 0) {
         r.kind_http = 1;
         if (parse_status(status, &r) < 0) {
-            set_err(err, errlen, "%s:%d: bad status '%s' (want 401, 4xx or -)", label, lineno, status);
+            xs_set_error(err, errlen, "%s:%d: bad status '%s' (want 401, 4xx or -)", label, lineno, status);
             return -1;
         }
         r.auth = parse_auth(auth);
         if (r.auth == -2) {
-            set_err(err, errlen, "%s:%d: bad auth '%s' (want none, weak, sso or -)", label, lineno, auth);
+            xs_set_error(err, errlen, "%s:%d: bad auth '%s' (want none, weak, sso or -)", label, lineno, auth);
             return -1;
         }
     } else if (strcmp(kind, "nonhttp") == 0) {
         if (strcmp(status, "success") == 0) r.st_value = 1;
         else if (strcmp(status, "fail") == 0) r.st_value = 0;
         else {
-            set_err(err, errlen, "%s:%d: bad nonhttp status '%s' (want success or fail)", label, lineno, status);
+            xs_set_error(err, errlen, "%s:%d: bad nonhttp status '%s' (want success or fail)", label, lineno, status);
             return -1;
         }
         if (strcmp(auth, "-") != 0) {
-            set_err(err, errlen, "%s:%d: nonhttp rules take auth '-'", label, lineno);
+            xs_set_error(err, errlen, "%s:%d: nonhttp rules take auth '-'", label, lineno);
             return -1;
         }
         r.auth = -1;
     } else {
-        set_err(err, errlen, "%s:%d: bad kind '%s' (want http or nonhttp)", label, lineno, kind);
+        xs_set_error(err, errlen, "%s:%d: bad kind '%s' (want http or nonhttp)", label, lineno, kind);
         return -1;
     }
     int sb = xs_severity_parse(bucket), so = xs_severity_parse(other);
     if (sb < 0 || so < 0) {
-        set_err(err, errlen, "%s:%d: bad severity '%s' (want critical, high, medium, low or info)",
+        xs_set_error(err, errlen, "%s:%d: bad severity '%s' (want critical, high, medium, low or info)",
                 label, lineno, sb < 0 ? bucket : other);
         return -1;
     }
     for (size_t i = 0; i < p->nrules; i++) {
         if (same_key(&pr[i], &r)) {
-            set_err(err, errlen, "%s:%d: duplicate of the rule on line %d", label, lineno, pr[i].line);
+            xs_set_error(err, errlen, "%s:%d: duplicate of the rule on line %d", label, lineno, pr[i].line);
             return -1;
         }
     }
     if (p->nrules >= MAX_RULES) {
-        set_err(err, errlen, "%s:%d: more than %d rules", label, lineno, MAX_RULES);
+        xs_set_error(err, errlen, "%s:%d: more than %d rules", label, lineno, MAX_RULES);
         return -1;
     }
     char *reason = parse_reason(cur);
-    if (!reason) { set_err(err, errlen, "%s:%d: out of memory", label, lineno); return -1; }
+    if (!reason) { xs_set_error(err, errlen, "%s:%d: out of memory", label, lineno); return -1; }
     pr[p->nrules] = r;
     p->rules[p->nrules] = (xs_policy_rule){ (xs_severity)sb, (xs_severity)so, reason };
     if (!r.kind_http) {
@@ -219,7 +210,7 @@ xs_policy *xs_policy_load_buffer(const char *text, size_t len, const char *label
     parsed_rule *pr = calloc(cap, sizeof *pr);
     if (p) p->rules = calloc(cap, sizeof *p->rules);
     if (!p || !pr || !p->rules) {
-        set_err(err, errlen, "%s: out of memory", label);
+        xs_set_error(err, errlen, "%s: out of memory", label);
         free(pr);
         xs_policy_free(p);
         return NULL;
@@ -235,11 +226,11 @@ xs_policy *xs_policy_load_buffer(const char *text, size_t len, const char *label
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
         if (n >= sizeof line) {
-            set_err(err, errlen, "%s:%d: line longer than %d bytes", label, lineno, MAX_LINE - 1);
+            xs_set_error(err, errlen, "%s:%d: line longer than %d bytes", label, lineno, MAX_LINE - 1);
             goto fail;
         }
         if (memchr(text + pos, '\0', n)) {
-            set_err(err, errlen, "%s:%d: NUL byte in line", label, lineno);
+            xs_set_error(err, errlen, "%s:%d: NUL byte in line", label, lineno);
             goto fail;
         }
         memcpy(line, text + pos, n);
@@ -252,7 +243,7 @@ xs_policy *xs_policy_load_buffer(const char *text, size_t len, const char *label
         if (parse_line(p, pr, s, label, lineno, err, errlen) < 0) goto fail;
     }
     if (p->nonhttp_success < 0 || p->nonhttp_fail < 0) {
-        set_err(err, errlen, "%s: missing the 'nonhttp %s' rule", label,
+        xs_set_error(err, errlen, "%s: missing the 'nonhttp %s' rule", label,
                 p->nonhttp_success < 0 ? "success" : "fail");
         goto fail;
     }
@@ -277,30 +268,21 @@ static bool is_bare_name(const char *s)
 xs_policy *xs_policy_load(const char *name_or_path, char *err, size_t errlen)
 {
     char path[4096];
-    if (!name_or_path) name_or_path = "";
+    if (!name_or_path)
+        name_or_path = "";
     if (is_bare_name(name_or_path)) {
-        const char *dir = getenv("XSWEEP_DATADIR");
-        if (!dir || !*dir) dir = XS_DATADIR;
-        if ((size_t)snprintf(path, sizeof path, "%s/policies/%s.policy", dir, name_or_path) >= sizeof path) {
-            set_err(err, errlen, "policy path too long");
+        char rel[300];
+        snprintf(rel, sizeof rel, "policies/%.200s.policy", name_or_path);
+        if (xs_data_path(path, sizeof path, rel, err, errlen) < 0)
             return NULL;
-        }
-    } else {
-        if (strlen(name_or_path) >= sizeof path) { set_err(err, errlen, "policy path too long"); return NULL; }
-        strcpy(path, name_or_path);
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) { set_err(err, errlen, "%s: %s", path, strerror(errno)); return NULL; }
-    char *buf = malloc(MAX_FILE);
-    size_t n = buf ? fread(buf, 1, MAX_FILE, f) : 0;
-    bool too_big = buf && n == MAX_FILE && fgetc(f) != EOF;
-    bool read_err = ferror(f);
-    fclose(f);
-    if (!buf || too_big || read_err) {
-        set_err(err, errlen, "%s: %s", path, !buf ? "out of memory" : too_big ? "file larger than 1 MiB" : "read error");
-        free(buf);
+    } else if ((size_t)snprintf(path, sizeof path, "%s", name_or_path) >= sizeof path) {
+        xs_set_error(err, errlen, "policy path too long");
         return NULL;
     }
+    size_t n;
+    char *buf = xs_read_whole_file(path, XS_DATAFILE_MAX, &n, err, errlen);
+    if (!buf)
+        return NULL;
     xs_policy *p = xs_policy_load_buffer(buf, n, path, err, errlen);
     free(buf);
     return p;

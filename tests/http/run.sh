@@ -28,7 +28,9 @@ cleanup() {
 }
 trap cleanup EXIT
 # Hard bound on the whole run, whatever hangs.
-( sleep 240; echo "run.sh: time limit reached" >&2; kill -TERM $$ ) & PIDS+=($!)
+# (its sleep is killed with it, so nothing outlives the run holding our output open)
+( trap 'kill $sl 2>/dev/null; exit 0' TERM; sleep 240 & sl=$!; wait $sl
+  echo "run.sh: time limit reached" >&2; kill -TERM $$ ) >/dev/null & PIDS+=($!)
 
 # Ports: a base in the high range; 7443 and 5443 are on the seed's TLS-first list.
 B=${XHT_PORT_BASE:-38400}

@@ -1,0 +1,16 @@
+/* xsweep's data files (policies, rules, fingerprints): where they live, and reading one whole. */
+#ifndef XSWEEP_DATAFILE_H
+#define XSWEEP_DATAFILE_H
+#include <stddef.h>
+
+#define XS_DATAFILE_MAX (1u << 20)   /* rule and policy files are small; a bigger one is a mistake */
+
+/* $XSWEEP_DATADIR/relative, or the compiled-in data directory's. 0, or -1 with err. */
+int   xs_data_path(char *out, size_t cap, const char *relative, char *err, size_t errlen);
+/* The whole file, NUL-terminated, at most max bytes. NULL with "PATH: reason" in err. */
+char *xs_read_whole_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
+/* printf into err when there is room for it (err may be NULL). */
+void  xs_set_error(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif
