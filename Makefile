@@ -79,7 +79,9 @@ demo: xsweep
 	bash scripts/demo.sh
 
 fuzz:
-	$(MAKE) -f tests/fuzz/Makefile FUZZ_S=$(or $(FUZZ_S),10)
+	$(MAKE) -f tests/fuzz/Makefile FUZZ_S=$(or $(FUZZ_S),10) build
+	$(MAKE) -f tests/fuzz/Makefile FUZZ_S=$(or $(FUZZ_S),10) regress
+	$(MAKE) -j2 -k -f tests/fuzz/Makefile FUZZ_S=$(or $(FUZZ_S),10) run
 
 bench: xsweep
 	bash bench/run.sh --quick

@@ -13,11 +13,11 @@ PKGS=(
   masscan zmap nmap ndiff xsltproc time linux-perf
   # weekly runs
   systemd
-  # fingerprint data comes from the npm registry
-  nodejs npm
 )
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null
+# The fingerprint data comes from the npm registry: use the machine's npm, or Debian's.
+command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 # Debian starts some daemons on install; the tests start their own copies inside namespaces.
 for svc in nginx apache2 redis-server ssh; do
   (service "$svc" stop || true) >/dev/null 2>&1

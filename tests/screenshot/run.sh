@@ -21,7 +21,7 @@ WORK=$(mktemp -d /tmp/xsc-shot.XXXXXX)
 PIDS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
+    [ -n "${XSC_KEEP_WORK:-}" ] && return; rm -rf "$WORK"
 }
 trap cleanup EXIT
 ( sleep 400; echo "run.sh: time limit reached" >&2; kill -TERM $$ ) & PIDS+=($!)

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Probe engine against real servers on 127.0.0.1: redis-server (open, requirepass), sshd (own host
+# key, high port), memcached, PostgreSQL (ssl off and on), MariaDB, plus tests/probe/stub_server.py
+# (FTP, SMTP, Elasticsearch 200/401, HTTP/2, a silent port) and a closed port. Every server is
+# started here, stopped by PID, and the whole run is time-bounded.
+# Needs (Debian): redis-server openssh-server memcached postgresql mariadb-server openssl python3.
+# Servers that are not installed are skipped (and said so); the rest must pass.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+
+WORK=$(mktemp -d /tmp/xpb-run.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+PG_DIRS=()
+cleanup() {
+    for d in "${PG_DIRS[@]}"; do
+        [ -f "$d/postmaster.pid" ] && kill "$(head -1 "$d/postmaster.pid")" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    sleep 0.5
+    for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+( sleep 180; echo "run.sh: time limit reached" >&2; kill -TERM $$ ) & PIDS+=($!)
+
+B=${XPB_PORT_BASE:-38600}
+P_REDIS=$B; P_REDIS_AUTH=$((B+1)); P_SSH=$((B+2)); P_MEMC=$((B+3)); P_PG=$((B+4)); P_PG_SSL=$((B+5))
+P_MY=$((B+6)); P_FTP=$((B+7)); P_SMTP=$((B+8)); P_ES=$((B+9)); P_ES401=$((B+10)); P_H2=$((B+11))
+P_SILENT=$((B+12)); P_CLOSED=$((B+13))
+
+echo "== building the driver"
+make -s build/release/libxsweep.a
+cc -std=c17 -D_GNU_SOURCE -Iinclude -O2 -g -Wall -Wextra -Werror -o "$WORK/xpb_probe" \
+   tests/probe/xpb_probe.c build/release/libxsweep.a \
+   -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -ljemalloc -lpthread -lm
+
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; }
+wait_port() {  # port, seconds
+    for _ in $(seq 1 $(( $2 * 10 ))); do
+        (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "run.sh: nothing listens on $1" >&2; return 1
+}
+TARGETS=()
+EXPECT="$WORK/expect.txt"; : > "$EXPECT"
+expect() { echo "$*" >> "$EXPECT"; }   # port key=value ...
+
+echo "== starting servers"
+if have redis-server; then
+    redis-server --port $P_REDIS --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
+        --daemonize no >/dev/null 2>&1 & PIDS+=($!)
+    redis-server --port $P_REDIS_AUTH --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
+        --requirepass 'xpb-secret' --daemonize no >/dev/null 2>&1 & PIDS+=($!)
+    TARGETS+=(redis:127.0.0.1:$P_REDIS redis:127.0.0.1:$P_REDIS_AUTH)
+    expect $P_REDIS protocol=redis auth=none version~.
+    expect $P_REDIS_AUTH protocol=redis auth=required version=
+else echo "skip: redis-server"; fi
+
+if have /usr/sbin/sshd; then
+    ssh-keygen -q -t ed25519 -N '' -f "$WORK/ssh_host_ed25519_key"
+    mkdir -p /run/sshd
+    cat > "$WORK/sshd_config" <<CFG
+Port $P_SSH
+ListenAddress 127.0.0.1
+HostKey $WORK/ssh_host_ed25519_key
+PidFile $WORK/sshd.pid
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+StrictModes no
+CFG
+    /usr/sbin/sshd -D -e -f "$WORK/sshd_config" 2>"$WORK/sshd.log" & PIDS+=($!)
+    TARGETS+=(ssh:127.0.0.1:$P_SSH)
+    expect $P_SSH protocol=ssh product=OpenSSH version~p banner~^SSH-2.0-OpenSSH_
+else echo "skip: sshd"; fi
+
+if have memcached; then
+    memcached -u memcache -l 127.0.0.1 -p $P_MEMC -U 0 -m 16 & PIDS+=($!)
+    TARGETS+=(memcached:127.0.0.1:$P_MEMC)
+    expect $P_MEMC protocol=memcached product=memcached auth=none version~^1\\.
+else echo "skip: memcached"; fi
+
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+if [ -n "$PGBIN" ] && id postgres >/dev/null 2>&1; then
+    su postgres -s /bin/sh -c "$PGBIN/initdb -A trust -U postgres -D $WORK/pg >/dev/null"
+    cp -a "$WORK/pg" "$WORK/pgssl"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=xpb -keyout "$WORK/pgssl/server.key" \
+        -out "$WORK/pgssl/server.crt" 2>/dev/null
+    chown postgres "$WORK/pgssl/server.key" "$WORK/pgssl/server.crt"; chmod 600 "$WORK/pgssl/server.key"
+    for spec in "pg $P_PG off" "pgssl $P_PG_SSL on"; do
+        set -- $spec
+        PG_DIRS+=("$WORK/$1")
+        su postgres -s /bin/sh -c "$PGBIN/postgres -D $WORK/$1 -p $2 -k $WORK/$1 \
+            -c listen_addresses=127.0.0.1 -c ssl=$3 -c logging_collector=off" >"$WORK/$1.log" 2>&1 &
+        PIDS+=($!)
+    done
+    TARGETS+=(postgresql:127.0.0.1:$P_PG postgresql:127.0.0.1:$P_PG_SSL)
+    expect $P_PG protocol=postgresql tls=False
+    expect $P_PG_SSL protocol=postgresql tls=True
+else echo "skip: postgresql"; fi
+
+if have mariadbd && have mariadb-install-db; then
+    mariadb-install-db --no-defaults --datadir="$WORK/my" --user=mysql --skip-test-db \
+        --auth-root-authentication-method=normal >"$WORK/my-install.log" 2>&1
+    mariadbd --no-defaults --datadir="$WORK/my" --user=mysql --port=$P_MY --bind-address=127.0.0.1 \
+        --socket="$WORK/my.sock" --pid-file="$WORK/my.pid" --skip-log-bin --innodb-buffer-pool-size=16M \
+        >"$WORK/my.log" 2>&1 & PIDS+=($!)
+    TARGETS+=(mysql:127.0.0.1:$P_MY)
+    expect $P_MY protocol=mysql product=MariaDB version~^1[0-9]\\. detail~auth_plugin= tls=False
+else echo "skip: mariadb"; fi
+
+python3 tests/probe/stub_server.py ftp $P_FTP & PIDS+=($!)
+python3 tests/probe/stub_server.py smtp $P_SMTP "$WORK/smtp.log" & PIDS+=($!)
+python3 tests/probe/stub_server.py es200 $P_ES & PIDS+=($!)
+python3 tests/probe/stub_server.py es401 $P_ES401 & PIDS+=($!)
+python3 tests/probe/stub_server.py http2 $P_H2 & PIDS+=($!)
+python3 tests/probe/stub_server.py silent $P_SILENT & PIDS+=($!)
+TARGETS+=(ftp:127.0.0.1:$P_FTP banner:127.0.0.1:$P_SMTP elasticsearch:127.0.0.1:$P_ES
+          elasticsearch:127.0.0.1:$P_ES401 127.0.0.1:$P_H2 127.0.0.1:$P_SILENT 127.0.0.1:$P_CLOSED
+          ssh:127.0.0.1:$P_FTP)
+expect $P_FTP protocol=ftp product=vsFTPd version=3.0.3 banner~^220-Welcome
+expect $P_SMTP protocol=smtp product=Postfix
+expect $P_ES protocol=elasticsearch product=Elasticsearch version=8.13.4 auth=none detail~xpb-cluster
+expect $P_ES401 protocol=elasticsearch auth=required
+expect $P_H2 protocol=http2
+expect $P_SILENT error=no_response
+expect $P_CLOSED error=connect_refused
+
+for t in "${TARGETS[@]}"; do
+    p=${t##*:}
+    [ "$p" = $P_CLOSED ] && continue
+    wait_port "$p" 30
+done
+
+echo "== probing ${#TARGETS[@]} endpoints"
+XPB_BANNER_MS=1500 "$WORK/xpb_probe" "${TARGETS[@]}" > "$WORK/out.jsonl"
+cat "$WORK/out.jsonl"
+
+echo "== checking"
+python3 - "$WORK/out.jsonl" "$EXPECT" "$WORK/smtp.log" $P_FTP <<'PY'
+import json, re, sys
+out, expect, smtp_log, p_ftp = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+recs = {}
+for line in open(out):
+    r = json.loads(line)
+    recs.setdefault(r["port"], []).append(r["probe"])
+passed = failed = 0
+def check(name, ok, why=""):
+    global passed, failed
+    if ok: passed += 1
+    else:
+        failed += 1
+        print("FAIL", name, why)
+for line in open(expect):
+    port, *conds = line.split()
+    port = int(port)
+    for probe in recs.get(port, [None])[:1] if port != p_ftp else [p for p in recs.get(port, []) if p["kind"] == "ftp"][:1]:
+        for c in conds:
+            if "~" in c:
+                k, v = c.split("~", 1)
+                got = probe and probe.get(k)
+                check(f"{port} {c}", got is not None and re.search(v, str(got)), f"got {got!r}")
+            else:
+                k, v = c.split("=", 1)
+                got = probe and probe.get(k)
+                check(f"{port} {c}", str(got) == v or (v == "" and got is None), f"got {got!r}")
+# An FTP greeting to an SSH probe: the fallback still names it.
+ssh_on_ftp = [p for p in recs.get(p_ftp, []) if p["kind"] == "ssh"]
+check("fallback ssh->ftp", ssh_on_ftp and ssh_on_ftp[0]["protocol"] == "ftp", f"got {ssh_on_ftp}")
+# The SMTP probe says QUIT and nothing else.
+try: log = open(smtp_log, "rb").read()
+except OSError: log = b""
+check("smtp QUIT only", log == b"QUIT\r\n", f"got {log!r}")
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
+PY
