@@ -4,6 +4,7 @@
 #include "xsweep/diff.h"
 #include "xsweep/options.h"
 #include "xsweep/plan.h"
+#include "xsweep/resume.h"
 #include "xsweep/run.h"
 
 int main(int argc, char **argv)
@@ -18,6 +19,12 @@ int main(int argc, char **argv)
             fprintf(stderr, "xsweep: %s\n", err);
         xs_options_free(&opts);
         return rc < 0 ? XS_EXIT_USAGE : XS_EXIT_OK;
+    }
+    /* A damaged or completed resume file is refused before its contents are believed. */
+    if (opts.resuming && xs_resume_verify(opts.resume_file, err, sizeof err) < 0) {
+        fprintf(stderr, "xsweep: %s\n", err);
+        xs_options_free(&opts);
+        return XS_EXIT_USAGE;
     }
     if (opts.echo) {
         xs_options_echo(stdout, &opts);

@@ -15,15 +15,21 @@ PIDS=()
 PG_DIRS=()
 cleanup() {
     for d in "${PG_DIRS[@]}"; do
-        [ -f "$d/postmaster.pid" ] && kill "$(head -1 "$d/postmaster.pid")" 2>/dev/null || true
+        [ -f "$d/postmaster.pid" ] && kill -INT "$(head -1 "$d/postmaster.pid")" 2>/dev/null || true
+    done
+    for _ in $(seq 1 50); do
+        alive=0; for d in "${PG_DIRS[@]}"; do [ -f "$d/postmaster.pid" ] && alive=1; done
+        [ $alive = 0 ] && break; sleep 0.1
     done
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     sleep 0.5
     for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
+    if [ -n "${XPB_KEEP:-}" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-( sleep 180; echo "run.sh: time limit reached" >&2; kill -TERM $$ ) & PIDS+=($!)
+# Hard bound on the whole run; the watchdog takes its sleep down with it when stopped.
+( trap 'kill $s 2>/dev/null; exit 0' TERM; sleep 180 >/dev/null 2>&1 & s=$!; wait $s
+  echo "run.sh: time limit reached" >&2; kill -TERM $$ ) & PIDS+=($!)
 
 B=${XPB_PORT_BASE:-38600}
 P_REDIS=$B; P_REDIS_AUTH=$((B+1)); P_SSH=$((B+2)); P_MEMC=$((B+3)); P_PG=$((B+4)); P_PG_SSL=$((B+5))
@@ -78,13 +84,14 @@ CFG
 else echo "skip: sshd"; fi
 
 if have memcached; then
-    memcached -u memcache -l 127.0.0.1 -p $P_MEMC -U 0 -m 16 & PIDS+=($!)
+    memcached -u memcache -l 127.0.0.1 -p $P_MEMC -U 0 -m 16 >/dev/null 2>&1 & PIDS+=($!)
     TARGETS+=(memcached:127.0.0.1:$P_MEMC)
     expect $P_MEMC protocol=memcached product=memcached auth=none version~^1\\.
 else echo "skip: memcached"; fi
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 if [ -n "$PGBIN" ] && id postgres >/dev/null 2>&1; then
+    mkdir -p "$WORK/pg"; chown postgres "$WORK/pg"; chmod 700 "$WORK/pg"
     su postgres -s /bin/sh -c "$PGBIN/initdb -A trust -U postgres -D $WORK/pg >/dev/null"
     cp -a "$WORK/pg" "$WORK/pgssl"
     openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=xpb -keyout "$WORK/pgssl/server.key" \
@@ -105,24 +112,25 @@ else echo "skip: postgresql"; fi
 if have mariadbd && have mariadb-install-db; then
     mariadb-install-db --no-defaults --datadir="$WORK/my" --user=mysql --skip-test-db \
         --auth-root-authentication-method=normal >"$WORK/my-install.log" 2>&1
+    mkdir -p "$WORK/myrun"; chown mysql "$WORK/myrun"     # socket and pid: written as mysql
     mariadbd --no-defaults --datadir="$WORK/my" --user=mysql --port=$P_MY --bind-address=127.0.0.1 \
-        --socket="$WORK/my.sock" --pid-file="$WORK/my.pid" --skip-log-bin --innodb-buffer-pool-size=16M \
+        --socket="$WORK/myrun/my.sock" --pid-file="$WORK/myrun/my.pid" --skip-log-bin --innodb-buffer-pool-size=16M \
         >"$WORK/my.log" 2>&1 & PIDS+=($!)
     TARGETS+=(mysql:127.0.0.1:$P_MY)
     expect $P_MY protocol=mysql product=MariaDB version~^1[0-9]\\. detail~auth_plugin= tls=False
 else echo "skip: mariadb"; fi
 
-python3 tests/probe/stub_server.py ftp $P_FTP & PIDS+=($!)
-python3 tests/probe/stub_server.py smtp $P_SMTP "$WORK/smtp.log" & PIDS+=($!)
-python3 tests/probe/stub_server.py es200 $P_ES & PIDS+=($!)
-python3 tests/probe/stub_server.py es401 $P_ES401 & PIDS+=($!)
-python3 tests/probe/stub_server.py http2 $P_H2 & PIDS+=($!)
-python3 tests/probe/stub_server.py silent $P_SILENT & PIDS+=($!)
-TARGETS+=(ftp:127.0.0.1:$P_FTP banner:127.0.0.1:$P_SMTP elasticsearch:127.0.0.1:$P_ES
+python3 tests/probe/stub_server.py ftp $P_FTP >/dev/null 2>&1 & PIDS+=($!)
+python3 tests/probe/stub_server.py smtp $P_SMTP "$WORK/smtp.log" >/dev/null 2>&1 & PIDS+=($!)
+python3 tests/probe/stub_server.py es200 $P_ES >/dev/null 2>&1 & PIDS+=($!)
+python3 tests/probe/stub_server.py es401 $P_ES401 >/dev/null 2>&1 & PIDS+=($!)
+python3 tests/probe/stub_server.py http2 $P_H2 >/dev/null 2>&1 & PIDS+=($!)
+python3 tests/probe/stub_server.py silent $P_SILENT >/dev/null 2>&1 & PIDS+=($!)
+TARGETS+=(ftp:127.0.0.1:$P_FTP smtp:127.0.0.1:$P_SMTP banner:127.0.0.1:$P_SMTP elasticsearch:127.0.0.1:$P_ES
           elasticsearch:127.0.0.1:$P_ES401 127.0.0.1:$P_H2 127.0.0.1:$P_SILENT 127.0.0.1:$P_CLOSED
           ssh:127.0.0.1:$P_FTP)
 expect $P_FTP protocol=ftp product=vsFTPd version=3.0.3 banner~^220-Welcome
-expect $P_SMTP protocol=smtp product=Postfix
+expect $P_SMTP protocol=smtp product=Postfix   # both the smtp and the passive banner probe
 expect $P_ES protocol=elasticsearch product=Elasticsearch version=8.13.4 auth=none detail~xpb-cluster
 expect $P_ES401 protocol=elasticsearch auth=required
 expect $P_H2 protocol=http2
@@ -157,7 +165,7 @@ def check(name, ok, why=""):
 for line in open(expect):
     port, *conds = line.split()
     port = int(port)
-    for probe in recs.get(port, [None])[:1] if port != p_ftp else [p for p in recs.get(port, []) if p["kind"] == "ftp"][:1]:
+    for probe in [p for p in recs.get(port, []) if port != p_ftp or p["kind"] == "ftp"] or [None]:
         for c in conds:
             if "~" in c:
                 k, v = c.split("~", 1)

@@ -1,0 +1,196 @@
+/* The output stage of a run: drains the results ring and the HTTP stage, de-duplicates, grades
+ * and writes one record per endpoint, and shows progress. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "xsweep/grade.h"
+#include "xsweep/progress.h"
+#include "xsweep/signals.h"
+#include "run_internal.h"
+
+static const xs_endpoint *endpoint_of(const xs_runctx *c, uint32_t ip, uint16_t port)
+{
+    return c->plan->endpoint_mode ? xs_endpointlist_find(&c->plan->endpoints, ip, port) : NULL;
+}
+
+/* Every record leaves with its severity; e carries the HTTP stage's findings, if any. */
+static void write_record(xs_runctx *c, const xs_result *r, const xs_enriched *e)
+{
+    const xs_endpoint *ep = e ? e->ep : endpoint_of(c, r->ip, r->port);
+    xs_report rep = {0};
+    rep.r = *r;
+    rep.protocol = xs_supported_protocol(r->port);
+    xs_severity sev = xs_grade(c->policy, r, e, c->o->resource_bucket || (ep && ep->bucket),
+                               &rep.severity_reason);
+    rep.severity = xs_severity_name(sev);
+    if (e) {
+        rep.extra_json = xs_stage_fields_json;
+        rep.extra = e;
+    }
+    xs_output_write(c->out, &rep);
+}
+
+static void write_result(xs_runctx *c, const xs_result *r)
+{
+    write_record(c, r, NULL);
+}
+
+static bool wants_http(const xs_runctx *c, uint16_t port)
+{
+    return c->http_ports.n ? xs_portlist_contains(&c->http_ports, port) : xs_port_is_http(port);
+}
+
+/* One record per endpoint: the first validated reply wins. */
+static void consume(xs_runctx *c, const xs_result *r)
+{
+    if (!xs_seen_add(&c->seen, xs_endpoint_key(r->ip, r->port)))
+        return;
+    if (r->status == XS_STATUS_OPEN) {
+        c->found++;
+        if (c->stage && wants_http(c, r->port)) {
+            xs_http_job job = {*r, endpoint_of(c, r->ip, r->port),
+                               xs_ckpt_job_pushed(&c->ckpt, xs_now_ns())};
+            xs_http_stage_push(c->stage, &job);
+            return;
+        }
+    } else if (!(c->o->show_closed || c->o->all_statuses)) {
+        return;
+    }
+    write_result(c, r);
+}
+
+size_t xs_run_drain_stage(xs_runctx *c)
+{
+    size_t n = 0;
+    xs_enriched *e;
+    while (c->stage && (e = xs_http_stage_pop(c->stage))) {
+        write_record(c, &e->r, e);
+        xs_ckpt_job_done(&c->ckpt, e->seq);
+        xs_enriched_free(e);
+        n++;
+    }
+    return n;
+}
+
+size_t xs_run_drain(xs_runctx *c)
+{
+    xs_result r;
+    size_t n = 0;
+    while (xs_ring_pop(&c->scan->results, &r)) {
+        consume(c, &r);
+        n++;
+    }
+    return n;
+}
+
+/* --all-statuses: endpoints that were never probed get their record first. */
+void xs_run_write_skipped(xs_runctx *c)
+{
+    const xs_plan *p = c->plan;
+    uint64_t now = xs_realtime_ns();
+    for (size_t i = 0; i < p->skipped.n; i++) {
+        xs_result r = {p->skipped.v[i].ip, p->skipped.v[i].port, p->skipped_status[i], 0, now};
+        write_result(c, &r);
+    }
+}
+
+/* --all-statuses: every probed endpoint that never answered is closed; one this shard never got
+ * to send (interrupted, or the sender failed) is failed. */
+void xs_run_write_unanswered(xs_runctx *c, bool complete)
+{
+    xs_scan *s = c->scan;
+    uint64_t done = atomic_load(&s->position), now = xs_realtime_ns();
+    for (uint64_t pos = 0; pos < s->positions; pos++) {
+        uint64_t index = xs_perm_at(&s->perm, s->shard.index + pos * s->shard.count);
+        uint32_t ip;
+        uint16_t port;
+        xs_targetspace_get(s->space, index, &ip, &port);
+        if (xs_seen_contains(&c->seen, xs_endpoint_key(ip, port)))
+            continue;
+        bool probed = complete || (pos >= s->start_position && pos < done);
+        xs_result r = {ip, port, probed ? XS_STATUS_CLOSED : XS_STATUS_FAILED, 0, now};
+        xs_seen_add(&c->seen, xs_endpoint_key(ip, port));
+        write_result(c, &r);
+    }
+}
+
+void xs_run_summary(const xs_runctx *c, uint64_t start_ns)
+{
+    const xs_scan *s = c->scan;
+    double secs = (double)(xs_now_ns() - start_ns) / 1e9;
+    fprintf(stderr,
+            "xsweep: %llu probes sent (%llu refused by the kernel), %llu replies, %llu open, "
+            "%llu closed, %llu invalid replies ignored, %.1f s, %llu dropped by capture\n",
+            (unsigned long long)atomic_load(&s->sent), (unsigned long long)atomic_load(&s->send_failed),
+            (unsigned long long)atomic_load(&s->replies), (unsigned long long)c->found,
+            (unsigned long long)xs_output_count(c->out, XS_STATUS_CLOSED),
+            (unsigned long long)atomic_load(&s->rx_invalid), secs,
+            (unsigned long long)atomic_load(&s->pcap_drops));
+}
+
+/* --stats-interval: one key=value line for logs. */
+static void stats_line(xs_runctx *c, uint64_t now, uint64_t start)
+{
+    const xs_scan *s = c->scan;
+    fprintf(stderr, "xsweep-stats elapsed=%.1f sent=%llu replies=%llu open=%llu closed=%llu "
+            "send_failed=%llu rx_invalid=%llu http_queue=%zu done=%.4f\n",
+            (double)(now - start) / 1e9, (unsigned long long)atomic_load(&s->sent),
+            (unsigned long long)atomic_load(&s->replies), (unsigned long long)c->found,
+            (unsigned long long)xs_output_count(c->out, XS_STATUS_CLOSED),
+            (unsigned long long)atomic_load(&s->send_failed),
+            (unsigned long long)atomic_load(&s->rx_invalid),
+            c->stage ? xs_http_stage_in_flight(c->stage) : 0,
+            s->positions ? (double)atomic_load(&s->position) / (double)s->positions : 1.0);
+}
+
+/* The output loop: runs until the receiver has been told to stop and the ring is empty. */
+void xs_run_output_loop(xs_runctx *c, bool progress)
+{
+    xs_scan *s = c->scan;
+    xs_progress pr;
+    uint64_t deadline = 0, start = xs_now_ns(), last_stats = start;
+    xs_progress_init(&pr, s->positions * (s->retries + 1), xs_now_ns());
+    for (;;) {
+        size_t n = xs_run_drain(c) + xs_run_drain_stage(c);
+        uint64_t now = xs_now_ns();
+        int sigs = xs_signals_count();
+        if (sigs >= 1)
+            atomic_store(&s->stop_tx, true);
+        if (sigs >= 2 || s->error[0])
+            break;
+        if (atomic_load(&s->tx_done) && deadline == 0)
+            deadline = now + (uint64_t)(c->o->wait_s * 1e9);
+        if (deadline && now >= deadline) {
+            c->wait_completed = true;
+            break;
+        }
+        xs_run_checkpoint_tick(c, now);
+        if (c->o->stats_interval_s > 0 && now - last_stats >= (uint64_t)(c->o->stats_interval_s * 1e9)) {
+            stats_line(c, now, start);
+            last_stats = now;
+        }
+        if (progress && xs_progress_due(&pr, now))
+            xs_progress_print(&pr, stderr, now, atomic_load(&s->sent), atomic_load(&s->sent),
+                              c->found, c->stage ? xs_http_stage_in_flight(c->stage) : 0);
+        if (n == 0)
+            xs_sleep_ms(1);
+    }
+    if (progress)
+        fputc('\n', stderr);
+}
+
+/* After the scan: the HTTP stage finishes its queue (bounded by its timeouts); a further stop
+ * signal aborts it, and the endpoints it had not finished are still written, without HTTP fields. */
+void xs_run_finish_stage(xs_runctx *c)
+{
+    if (!c->stage)
+        return;
+    int sigs_at_start = xs_signals_count();
+    xs_http_stage_close_input(c->stage);
+    while (!xs_http_stage_finished(c->stage)) {
+        if (xs_signals_count() > sigs_at_start || sigs_at_start >= 2)
+            xs_http_stage_abort(c->stage);
+        if (xs_run_drain_stage(c) == 0)
+            xs_sleep_ms(2);
+    }
+}

@@ -1,0 +1,148 @@
+/* What outlives a run: resume checkpoints, and the sweep's rows in the history database. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "run_internal.h"
+
+static void current_positions(const xs_scan *s, uint64_t *pos)
+{
+    for (unsigned k = 0; k <= s->retries && k < XS_MAX_PASSES; k++)
+        pos[k] = atomic_load_explicit(&s->pass_pos[k], memory_order_relaxed);
+}
+
+/* Records reach the disk before a checkpoint says they exist. */
+static void save_checkpoint(xs_runctx *c, const uint64_t *pos)
+{
+    if (c->resume.fd < 0)
+        return;
+    xs_output_flush(c->out);
+    if (xs_resume_save(&c->resume, c->o, c->scan->seed, c->sweep, pos, c->scan->retries + 1) < 0)
+        fprintf(stderr, "xsweep: warning: cannot write the resume file %s\n", c->resume.path);
+}
+
+void xs_run_checkpoint_tick(xs_runctx *c, uint64_t now)
+{
+    uint64_t pos[XS_MAX_PASSES];
+    if (now - c->last_sample_ns >= 100000000ULL) {
+        current_positions(c->scan, pos);
+        xs_ckpt_sample(&c->ckpt, now, pos);
+        c->last_sample_ns = now;
+    }
+    if (c->o->checkpoint_s > 0 && now - c->last_ckpt_ns >= (uint64_t)(c->o->checkpoint_s * 1e9)) {
+        xs_ckpt_safe(&c->ckpt, now, (uint64_t)(c->o->wait_s * 1e9), pos);
+        save_checkpoint(c, pos);
+        c->last_ckpt_ns = now;
+    }
+}
+
+static void replay_add(uint64_t key, void *arg)
+{
+    xs_runctx *c = arg;
+    xs_seen_add(&c->seen, key);
+    xs_keyset_add(&c->scan->answered, key);
+}
+
+/* --resume: check the file, and take over what the first run already wrote. */
+int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
+{
+    const xs_options *o = c->o;
+    const char *path = o->resume_file;
+    if (!path) {
+        bool to_file = o->output_file && strcmp(o->output_file, "-");
+        path = to_file ? NULL : "xsweep.resume";
+        if (to_file) {
+            static char buf[4096];
+            snprintf(buf, sizeof buf, "%s.resume", o->output_file);
+            path = buf;
+        }
+    }
+    if (o->resuming) {   /* main() already verified the file */
+        if (o->output_file && strcmp(o->output_file, "-")) {
+            long n = xs_output_replay(o->output_file, o->format, replay_add, c, err, errlen);
+            if (n < 0)
+                return -1;
+            fprintf(stderr, "xsweep: resuming: %ld endpoints already in %s\n", n, o->output_file);
+        }
+    }
+    uint64_t start[XS_MAX_PASSES];
+    memcpy(start, c->scan->pass_start, sizeof start);
+    if (xs_ckpt_init(&c->ckpt, c->scan->retries + 1, start) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return xs_resume_open(&c->resume, path, err, errlen);
+}
+
+/* Completed: the resume file goes. Stopped: it records where to continue. */
+void xs_run_close_resume(xs_runctx *c, bool complete)
+{
+    if (c->resume.fd < 0)
+        return;
+    if (complete) {
+        xs_resume_finish(&c->resume);
+    } else {
+        uint64_t pos[XS_MAX_PASSES];
+        bool exact = c->wait_completed && !c->scan->error[0];
+        if (exact)
+            current_positions(c->scan, pos);
+        else
+            xs_ckpt_safe(&c->ckpt, xs_now_ns(), (uint64_t)(c->o->wait_s * 1e9), pos);
+        save_checkpoint(c, pos);
+        fprintf(stderr, "xsweep: to continue: xsweep --resume %s\n", c->resume.path);
+    }
+    xs_resume_close(&c->resume);
+}
+
+/* --db: opened (and the sweep's row written) before privileges are dropped, so the database and
+ * its WAL files exist and are ours. */
+int xs_run_open_store(xs_runctx *c, char *err, size_t errlen)
+{
+    const xs_options *o = c->o;
+    if (!o->db)
+        return 0;
+    if (!(c->store = xs_store_open(o->db, err, errlen)))
+        return -1;
+    if (o->resuming && o->db_sweep) {
+        c->sweep = xs_store_resume_sweep(c->store, o->db_sweep);
+    } else {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        if (f) {
+            xs_options eff = *o;
+            eff.seed = c->scan->seed;
+            eff.seed_given = true;
+            xs_options_echo(f, &eff);
+            fclose(f);
+        }
+        c->sweep = xs_store_begin_sweep(c->store, text ? text : "", xs_realtime_ns());
+        free(text);
+    }
+    if (c->sweep < 0) {
+        snprintf(err, errlen, "%s: %s", o->db, xs_store_error(c->store));
+        return -1;
+    }
+    xs_output_attach_store(c->out, c->store, c->sweep);
+    return 0;
+}
+
+/* Completed sweeps get their end time and counts (and --keep prunes); a stopped one stays open
+ * for --resume to continue. */
+void xs_run_close_store(xs_runctx *c, bool complete)
+{
+    if (!c->store)
+        return;
+    char err[256] = "";
+    if (complete && c->out) {
+        uint64_t other = xs_output_count(c->out, XS_STATUS_EXCLUDED) +
+                         xs_output_count(c->out, XS_STATUS_UNSUPPORTED) +
+                         xs_output_count(c->out, XS_STATUS_FAILED);
+        if (xs_store_end_sweep(c->store, c->sweep, xs_realtime_ns(), xs_output_count(c->out, XS_STATUS_OPEN),
+                               xs_output_count(c->out, XS_STATUS_CLOSED), other) < 0 ||
+            (c->o->keep && xs_store_prune(c->store, c->o->keep) < 0))
+            fprintf(stderr, "xsweep: %s: %s\n", c->o->db, xs_store_error(c->store));
+    }
+    if (xs_store_close(c->store, err, sizeof err) < 0)
+        fprintf(stderr, "xsweep: %s: %s\n", c->o->db, err);
+    c->store = NULL;
+}
