@@ -11,10 +11,12 @@ eval "$(bash scripts/testbed.sh up --prefix $prefix --answer --listen 80,8080,84
 out=$(mktemp /tmp/xsweep-demo.XXXXXX.json)
 echo "demo: scanning 198.19.0.0/24 x the supported ports inside namespace $prefix-scan"
 ip netns exec $prefix-scan ./xsweep -p supported --rate 20000 --wait 2 -o "$out" 198.19.0.0/24
-echo "demo: $(wc -l <"$out") records in $out; the first three:"
-head -n 3 "$out"
-echo "demo: open endpoints by port:"
+echo "demo: $(wc -l <"$out") records in $out; one of them:"
+head -n 1 "$out" | python3 -m json.tool
 python3 -c '
 import json, sys, collections
-c = collections.Counter(r["port"] for r in map(json.loads, open(sys.argv[1])) if r["status"] == "open")
-for port, n in sorted(c.items()): print(f"  {port:5d}  {n} open")' "$out"
+recs = [json.loads(l) for l in open(sys.argv[1])]
+ports = collections.Counter(r["port"] for r in recs if r["status"] == "open")
+sev = collections.Counter(r["severity"] for r in recs)
+print("demo: open endpoints by port:", ", ".join("%d: %d" % kv for kv in sorted(ports.items())))
+print("demo: records by severity:", ", ".join("%s: %d" % kv for kv in sorted(sev.items())))' "$out"
