@@ -43,6 +43,7 @@ typedef struct {
     int      progress;       /* -1 auto (tty), 0 off, 1 on */
     /* HTTP / fingerprint / severity stage */
     bool     no_http;        /* --no-http: SYN stage only */
+    bool     no_probes;      /* --no-probes: no protocol probes on non-HTTP ports */
     char    *http_ports;     /* --http-ports LIST (default: the seed's HTTP/S ports) */
     unsigned http_concurrency;
     size_t   max_body;

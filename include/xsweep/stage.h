@@ -9,6 +9,7 @@
 #include "xsweep/fingerprint.h"
 #include "xsweep/hostcfg.h"
 #include "xsweep/http.h"
+#include "xsweep/probe.h"
 #include "xsweep/record.h"
 #include "xsweep/targets.h"
 
@@ -17,6 +18,7 @@ typedef struct {
     xs_result          r;
     const xs_endpoint *ep;     /* endpoint-list entry (path, host, bucket), or NULL */
     uint64_t           seq;    /* the output thread's job number (resume bookkeeping) */
+    bool               probe;  /* a protocol probe (non-HTTP port) rather than an HTTP GET */
 } xs_http_job;
 
 /* stage -> main, by pointer over a ring; main writes the record and frees it */
@@ -25,6 +27,7 @@ typedef struct {
     const xs_endpoint *ep;
     uint64_t           seq;
     xs_http_result    *http;   /* NULL when the stage was aborted before this endpoint */
+    xs_probe_result   *probe;  /* protocol probe of a non-HTTP port, or NULL */
     xs_auth_info       auth;
     xs_fp_result       tech;
     xs_finding_list    findings;   /* secrets and sensitive data: location and fingerprint only */
@@ -35,6 +38,7 @@ void xs_enriched_free(xs_enriched *e);
 
 typedef struct {
     xs_http_config   http;
+    xs_probe_config  probe;
     const xs_fp_db  *fingerprints;  /* NULL: no fingerprinting */
     const xs_findings_db *findings; /* NULL: no data and secret scanning */
     const xs_hostcfg_db  *hostcfg;  /* NULL: no host configuration checks */

@@ -154,6 +154,7 @@ void xs_options_echo(FILE *out, const xs_options *o)
     kv_bool(out, "all-statuses", o->all_statuses);
     kv_bool(out, "dry-run", o->dry_run);
     kv_bool(out, "no-http", o->no_http);
+    kv_bool(out, "no-probes", o->no_probes);
     kv(out, "http-ports", o->http_ports);
     fprintf(out, "http-concurrency = %u\n", o->http_concurrency);
     fprintf(out, "max-body = %zu\n", o->max_body);

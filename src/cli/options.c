@@ -35,6 +35,7 @@ const struct option xs_long_options[] = {
     {"progress",      no_argument,       NULL, OPT_PROGRESS},
     {"no-progress",   no_argument,       NULL, OPT_NO_PROGRESS},
     {"no-http",          no_argument,       NULL, OPT_NO_HTTP},
+    {"no-probes",        no_argument,       NULL, OPT_NO_PROBES},
     {"http-ports",       required_argument, NULL, OPT_HTTP_PORTS},
     {"http-concurrency", required_argument, NULL, OPT_HTTP_CONCURRENCY},
     {"max-body",         required_argument, NULL, OPT_MAX_BODY},
@@ -104,7 +105,8 @@ void xs_options_usage(FILE *out)
 "      --progress            status line on standard error (default when it is a terminal)\n"
 "      --no-progress         no status line\n"
 "HTTP, fingerprints and severity:\n"
-"      --no-http             SYN stage only: no GET, no fingerprints (severity from the handshake)\n"
+"      --no-http             SYN stage only: no GET, no fingerprints, no protocol probes\n"
+"      --no-probes           no protocol probes (banner, version, auth) on open non-HTTP ports\n"
 "      --http-ports LIST     ports that get the HTTP GET (default: the supported HTTP/S ports)\n"
 "      --http-concurrency N  connections at once in the HTTP stage (default 500)\n"
 "      --max-body BYTES      response body bytes read at most (default 65536)\n"
@@ -329,6 +331,7 @@ static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen
     case OPT_PROGRESS:     o->progress = 1; return 0;
     case OPT_NO_PROGRESS:  o->progress = 0; return 0;
     case OPT_NO_HTTP:      o->no_http = true; return 0;
+    case OPT_NO_PROBES:    o->no_probes = true; return 0;
     case OPT_HTTP_PORTS:   return set_str(&o->http_ports, arg);
     case OPT_HTTP_CONCURRENCY:
         if (parse_u64(arg, 100000, &u) || u == 0)

@@ -176,6 +176,10 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
 {
     const xs_enriched *e = rep->extra;
     xs_jsonw *w = jsonw;
+    if (e && e->probe) {
+        xs_jsonw_key(w, "probe");
+        xs_probe_result_write_json(e->probe, w);
+    }
     if (!e || !e->http)
         return;
     write_http(w, e->http);

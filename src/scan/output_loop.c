@@ -35,9 +35,13 @@ static void write_result(xs_runctx *c, const xs_result *r)
     write_record(c, r, NULL);
 }
 
+/* The seed's HTTP/S ports, and the other supported ports that speak HTTP(S) (Grafana, UPnP,
+ * WinRM, the kubelet, Istio), unless --http-ports names the set. */
 static bool wants_http(const xs_runctx *c, uint16_t port)
 {
-    return c->http_ports.n ? xs_portlist_contains(&c->http_ports, port) : xs_port_is_http(port);
+    if (c->http_ports.n)
+        return xs_portlist_contains(&c->http_ports, port);
+    return xs_port_is_http(port) || xs_probe_kind_for_port(port) == XS_PROBE_HTTP_STAGE;
 }
 
 /* One record per endpoint: the first validated reply wins. */
@@ -47,9 +51,10 @@ static void consume(xs_runctx *c, const xs_result *r)
         return;
     if (r->status == XS_STATUS_OPEN) {
         c->found++;
-        if (c->stage && wants_http(c, r->port)) {
+        bool http = wants_http(c, r->port);
+        if (c->stage && (http || !c->o->no_probes)) {
             xs_http_job job = {*r, endpoint_of(c, r->ip, r->port),
-                               xs_ckpt_job_pushed(&c->ckpt, xs_now_ns())};
+                               xs_ckpt_job_pushed(&c->ckpt, xs_now_ns()), !http};
             xs_http_stage_push(c->stage, &job);
             return;
         }

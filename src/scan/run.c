@@ -156,6 +156,8 @@ static int start_stage(xs_runctx *c, char *err, size_t errlen)
                                 .hostcfg = c->hostcfg,
                                 .min_gap_ns = (uint64_t)(o->retry_delay_s * 1e9)};
     xs_http_config_defaults(&cfg.http);
+    xs_probe_config_defaults(&cfg.probe);
+    cfg.probe.connect_timeout_ms = (unsigned)(o->connect_timeout_s * 1000);
     cfg.http.concurrency = o->http_concurrency;
     cfg.http.max_body = o->max_body;
     cfg.http.connect_timeout_ms = (unsigned)(o->connect_timeout_s * 1000);

@@ -57,7 +57,9 @@ struct xs_shot_pool {
     struct pollfd *pfds;
     shot_job     **pfd_job;
     char    *text;             /* XS_SHOT_TEXT_MAX + 1, reused for every result */
-    char    *env[5];
+    char    *env[4];
+    char   **graves;           /* profile dirs a dying process wrote into while we removed them */
+    size_t   n_graves;
 };
 
 static uint64_t now_ns(void)
@@ -74,11 +76,43 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
     return 0;
 }
 
-/* Removes a profile directory we created (never follows links, never leaves the filesystem). */
-static void remove_tree(const char *dir)
+/* Removes a profile directory we created (never follows links, never leaves the filesystem).
+ * true when it is gone. */
+static bool remove_tree(const char *dir)
 {
-    if (dir)
-        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    if (!dir)
+        return true;
+    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    return access(dir, F_OK) != 0;
+}
+
+/* A killed group dies asynchronously: what its last writes left is removed on later polls. */
+static void bury(xs_shot_pool *p, const char *dir)
+{
+    if (remove_tree(dir))
+        return;
+    char **ng = realloc(p->graves, (p->n_graves + 1) * sizeof *ng);
+    char *copy = strdup(dir);
+    if (!ng || !copy) {
+        free(copy);
+        if (ng)
+            p->graves = ng;
+        return;
+    }
+    p->graves = ng;
+    p->graves[p->n_graves++] = copy;
+}
+
+static void sweep_graves(xs_shot_pool *p)
+{
+    size_t keep = 0;
+    for (size_t i = 0; i < p->n_graves; i++) {
+        if (remove_tree(p->graves[i]))
+            free(p->graves[i]);
+        else
+            p->graves[keep++] = p->graves[i];
+    }
+    p->n_graves = keep;
 }
 
 static void job_free(shot_job *j)
@@ -153,14 +187,12 @@ xs_shot_pool *xs_shot_pool_new(const xs_shot_config *cfg, char *err, size_t errl
     p->pfds = calloc(3 * (size_t)p->concurrency, sizeof *p->pfds);
     p->pfd_job = calloc(3 * (size_t)p->concurrency, sizeof *p->pfd_job);
     p->text = malloc(XS_SHOT_TEXT_MAX + 1);
-    /* chromium gets a minimal environment: no proxy variables, no session bus, and a HOME
-     * that is set per shot (its profile directory) so nothing lands in the operator's home */
+    /* chromium gets a minimal environment: no proxy variables, no session bus, and HOME and
+     * TMPDIR set per shot to its profile directory, so everything it writes goes away with it */
     p->env[0] = strdup("PATH=/usr/bin:/bin");
     p->env[1] = strdup("LANG=C.UTF-8");
-    if (asprintf(&p->env[2], "TMPDIR=%s", tmp) < 0)
-        p->env[2] = NULL;
     if (!p->chromium || !p->tmp_dir || (c.dir && !p->dir) || !p->running || !p->pfds ||
-        !p->pfd_job || !p->text || !p->env[0] || !p->env[1] || !p->env[2])
+        !p->pfd_job || !p->text || !p->env[0] || !p->env[1])
         goto nomem;
     p->deny_fd = open_deny_proxy(&p->deny_port);
     if (p->deny_fd < 0) {
@@ -239,7 +271,7 @@ size_t xs_shot_pool_pending(const xs_shot_pool *p)
 static int spawn_job(xs_shot_pool *p, shot_job *j)
 {
     int out[2] = {-1, -1}, errp[2] = {-1, -1}, rc;
-    char *home = NULL;
+    char *home = NULL, *tmpdir = NULL;
     char **argv = NULL;
     if (asprintf(&j->profile_dir, "%s/xs-shot-XXXXXX", p->tmp_dir) < 0) {
         j->profile_dir = NULL;
@@ -259,9 +291,16 @@ static int spawn_job(xs_shot_pool *p, shot_job *j)
         .deny_proxy_port = p->deny_port, .width = p->width, .height = p->height,
         .sandbox = p->sandbox};
     argv = xs_shot_build_argv(&spec);
-    if (!argv || asprintf(&home, "HOME=%s", j->profile_dir) < 0) {
+    if (!argv) {
+        rc = EINVAL;
+        goto fail;
+    }
+    if (asprintf(&home, "HOME=%s", j->profile_dir) < 0)
         home = NULL;
-        rc = argv ? ENOMEM : EINVAL;
+    if (asprintf(&tmpdir, "TMPDIR=%s", j->profile_dir) < 0)
+        tmpdir = NULL;
+    if (!home || !tmpdir) {
+        rc = ENOMEM;
         goto fail;
     }
     if (pipe2(out, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0) {
@@ -289,7 +328,7 @@ static int spawn_job(xs_shot_pool *p, shot_job *j)
     posix_spawnattr_setpgroup(&attr, 0);   /* its own group: the hard timeout kills all of it */
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setsigdefault(&attr, &all);
-    char *envp[] = {p->env[0], p->env[1], p->env[2], home, NULL};
+    char *envp[] = {p->env[0], p->env[1], home, tmpdir, NULL};
     rc = posix_spawn(&j->pid, p->chromium, &fa, &attr, argv, envp);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
@@ -304,6 +343,7 @@ static int spawn_job(xs_shot_pool *p, shot_job *j)
     j->deadline_ns = j->start_ns + (uint64_t)p->timeout_ms * 1000000u;
     xs_shot_argv_free(argv);
     free(home);
+    free(tmpdir);
     return 0;
 fail:
     for (int k = 0; k < 2; k++) {
@@ -314,6 +354,7 @@ fail:
     }
     xs_shot_argv_free(argv);
     free(home);
+    free(tmpdir);
     remove_tree(j->profile_dir);
     free(j->profile_dir);
     j->profile_dir = NULL;
@@ -447,7 +488,7 @@ static void deliver(xs_shot_pool *p, shot_job *j, const char *spawn_error, int s
         r.text_len = 0;
         r.text_truncated = false;
     }
-    remove_tree(j->profile_dir);
+    bury(p, j->profile_dir);
     done(&r, arg);
 }
 
@@ -498,6 +539,8 @@ int xs_shot_pool_poll(xs_shot_pool *p, int timeout_ms, xs_shot_done_fn done, voi
 {
     uint64_t until = timeout_ms >= 0 ? now_ns() + (uint64_t)timeout_ms * 1000000u : UINT64_MAX;
     int delivered = 0;
+    if (p->n_graves)
+        sweep_graves(p);
     for (;;) {
         delivered += start_queued(p, done, arg);
         if (p->n_running == 0)
@@ -582,7 +625,7 @@ void xs_shot_pool_free(xs_shot_pool *p)
         close_fd(&j->out_fd);
         close_fd(&j->err_fd);
         close_fd(&j->pidfd);
-        remove_tree(j->profile_dir);
+        bury(p, j->profile_dir);
         unlink(j->png_path);
         job_free(j);
     }
@@ -591,6 +634,16 @@ void xs_shot_pool_free(xs_shot_pool *p)
         p->queue_head = j->next;
         job_free(j);
     }
+    for (int tries = 0; tries < 50 && p->n_graves; tries++) { /* the last deaths take ms */
+        sweep_graves(p);
+        if (p->n_graves) {
+            struct timespec ts = {0, 10 * 1000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    for (size_t i = 0; i < p->n_graves; i++)
+        free(p->graves[i]);
+    free(p->graves);
     if (p->deny_fd >= 0)
         close(p->deny_fd);
     for (size_t k = 0; k < sizeof p->env / sizeof p->env[0]; k++)

@@ -10,6 +10,7 @@ void xs_enriched_free(xs_enriched *e)
         return;
     if (e->http)
         xs_http_result_free(e->http);
+    free(e->probe);
     xs_fp_result_free(&e->tech);
     xs_finding_list_free(&e->findings);
     xs_hostcfg_list_free(&e->config);

@@ -1,4 +1,4 @@
-/* The HTTP stage thread. It owns the epoll engine and a fingerprint matcher. Jobs come from the
+/* The stage thread. It owns the HTTP engine, the protocol probe engine and a fingerprint matcher. Jobs come from the
  * output thread over one SPSC ring, and enriched endpoints go back over another, so neither the scan
  * nor the output ever waits on a slow web server. The stage's own throttle is the not_before time:
  * no GET starts within min_gap of the SYN probe of the same IP:port. */
@@ -81,6 +81,18 @@ static void on_done(xs_http_result *res, void *arg)
     deliver(c->s, e);
 }
 
+static void on_probe_done(const xs_probe_result *res, void *arg)
+{
+    done_ctx *c = arg;
+    outstanding *o = res->user;
+    xs_enriched *e = o->e;
+    e->probe = malloc(sizeof *e->probe);
+    if (e->probe)
+        *e->probe = *res;   /* res lives only during the call */
+    forget(c->s, o);
+    deliver(c->s, e);
+}
+
 static uint64_t not_before(const xs_http_stage *s, const xs_result *r)
 {
     uint64_t real = xs_realtime_ns(), mono = xs_http_now_ns();
@@ -88,7 +100,7 @@ static uint64_t not_before(const xs_http_stage *s, const xs_result *r)
     return age >= s->cfg.min_gap_ns ? 0 : mono + (s->cfg.min_gap_ns - age);
 }
 
-static void take_jobs(xs_http_stage *s, xs_http_engine *engine)
+static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine *probes)
 {
     xs_http_job job;
     while (xs_ring_pop(&s->jobs, &job)) {
@@ -112,7 +124,9 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine)
             .host = job.ep ? job.ep->host : NULL, .path = job.ep ? job.ep->path : NULL,
             .tls = XS_TLS_AUTO, .not_before_ns = not_before(s, &job.r), .user = o,
         };
-        if (xs_http_engine_submit(engine, &req) < 0) {
+        int rc = job.probe ? xs_probe_engine_submit(probes, job.r.ip, job.r.port, req.not_before_ns, o)
+                           : xs_http_engine_submit(engine, &req);
+        if (rc < 0) {
             free(o);
             deliver(s, e);   /* reported as open, without HTTP fields */
             continue;
@@ -129,17 +143,24 @@ static void *stage_main(void *arg)
     xs_http_stage *s = arg;
     xs_signals_block_here();
     xs_http_engine *engine = xs_http_engine_new(&s->cfg.http);
+    xs_probe_engine *probes = xs_probe_engine_new(&s->cfg.probe);
     xs_fp_matcher *m = s->cfg.fingerprints ? xs_fp_matcher_new(s->cfg.fingerprints) : NULL;
     done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg}};
-    while (engine && !atomic_load(&s->abort)) {
-        take_jobs(s, engine);
-        if (xs_http_engine_pending(engine) == 0) {
+    while (engine && probes && !atomic_load(&s->abort)) {
+        take_jobs(s, engine, probes);
+        size_t http_n = xs_http_engine_pending(engine), probe_n = xs_probe_engine_pending(probes);
+        if (http_n == 0 && probe_n == 0) {
             if (atomic_load(&s->input_closed) && xs_ring_count(&s->jobs) == 0)
                 break;
             nap_us(1000);
             continue;
         }
-        xs_http_engine_poll(engine, POLL_MS, on_done, &ctx);
+        /* Two engines, one thread: each waits at most half the slice while the other has work. */
+        int slice = http_n && probe_n ? POLL_MS / 2 : POLL_MS;
+        if (http_n)
+            xs_http_engine_poll(engine, slice, on_done, &ctx);
+        if (probe_n)
+            xs_probe_engine_poll(probes, slice, on_probe_done, &ctx);
     }
     /* Aborted (or no engine): hand back what never finished, so no open port goes unreported. */
     while (s->live) {
@@ -158,6 +179,7 @@ static void *stage_main(void *arg)
         }
     }
     xs_http_engine_free(engine);
+    xs_probe_engine_free(probes);
     xs_fp_matcher_free(m);
     atomic_store(&s->thread_done, true);
     return NULL;

@@ -218,6 +218,9 @@ check("redis on an HTTP port graded by the handshake: critical", get(15, 9090).g
 check("redis on 6379: open, protocol Redis, no GET, critical", get(16, 6379).get("status") == "open"
       and get(16, 6379).get("protocol") == "Redis" and "http" not in get(16, 6379)
       and get(16, 6379).get("severity") == "critical")
+pr = get(16, 6379).get("probe", {})
+check("redis on 6379 probed: protocol redis, version, open without auth (%s)" % pr,
+      pr.get("protocol") == "redis" and pr.get("auth") == "none" and pr.get("version"))
 check("invalid path -> Unsupported HTTP Path", http(17, 80).get("status") == "Unsupported HTTP Path")
 check("403 on a bucket: medium; on another resource: high (moderate)",
       get(18, 80).get("severity") == "medium" and get(19, 80).get("severity") == "high")
