@@ -8,7 +8,7 @@ PKGS=(
   libpcap-dev libnet1-dev libssl-dev libjemalloc-dev libpcre2-dev libjansson-dev libsqlite3-dev
   # tests
   libcmocka-dev iproute2 tcpdump netcat-openbsd python3 procps psmisc jq sqlite3 openssl
-  nginx-light apache2 apache2-utils redis-server openssh-server
+  nginx-light apache2 apache2-utils redis-server openssh-server memcached postgresql mariadb-server
   # benchmarks and comparisons
   masscan zmap nmap ndiff xsltproc time linux-perf
   # weekly runs
@@ -19,7 +19,7 @@ apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null
 # The fingerprint data comes from the npm registry: use the machine's npm, or Debian's.
 command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 # Debian starts some daemons on install; the tests start their own copies inside namespaces.
-for svc in nginx apache2 redis-server ssh; do
+for svc in nginx apache2 redis-server ssh memcached postgresql mariadb; do
   (service "$svc" stop || true) >/dev/null 2>&1
 done
 here=$(cd "$(dirname "$0")" && pwd)
