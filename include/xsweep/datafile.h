@@ -9,6 +9,12 @@
 int   xs_data_path(char *out, size_t cap, const char *relative, char *err, size_t errlen);
 /* The whole file, NUL-terminated, at most max bytes. NULL with "PATH: reason" in err. */
 char *xs_read_whole_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
+/* Reads path (or, when path is NULL, default_rel in the data directory) and hands the text to
+ * parse, which names it by its path in error messages. Returns what parse returns, or NULL. */
+typedef void *(*xs_text_parser)(const char *text, size_t len, const char *label, char *err,
+                                size_t errlen);
+void *xs_load_data_file(const char *path, const char *default_rel, xs_text_parser parse, char *err,
+                        size_t errlen);
 /* printf into err when there is room for it (err may be NULL). */
 void  xs_set_error(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

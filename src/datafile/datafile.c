@@ -55,3 +55,21 @@ char *xs_read_whole_file(const char *path, size_t max, size_t *len, char *err, s
     *len = n;
     return buf;
 }
+
+void *xs_load_data_file(const char *path, const char *default_rel, xs_text_parser parse, char *err,
+                        size_t errlen)
+{
+    char def[4096];
+    if (!path) {
+        if (xs_data_path(def, sizeof def, default_rel, err, errlen) < 0)
+            return NULL;
+        path = def;
+    }
+    size_t n;
+    char *buf = xs_read_whole_file(path, XS_DATAFILE_MAX, &n, err, errlen);
+    if (!buf)
+        return NULL;
+    void *obj = parse(buf, n, path, err, errlen);
+    free(buf);
+    return obj;
+}

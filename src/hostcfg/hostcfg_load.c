@@ -335,19 +335,13 @@ fail:
     return NULL;
 }
 
+/* The typed parser, as the generic loader calls it. */
+static void *parse_text(const char *text, size_t len, const char *label, char *err, size_t errlen)
+{
+    return xs_hostcfg_load_buffer(text, len, label, err, errlen);
+}
+
 xs_hostcfg_db *xs_hostcfg_load(const char *path, char *err, size_t errlen)
 {
-    char def[4096];
-    if (!path) {
-        if (xs_data_path(def, sizeof def, "hostcfg/rules.txt", err, errlen) < 0)
-            return NULL;
-        path = def;
-    }
-    size_t n;
-    char *buf = xs_read_whole_file(path, XS_DATAFILE_MAX, &n, err, errlen);
-    if (!buf)
-        return NULL;
-    xs_hostcfg_db *db = xs_hostcfg_load_buffer(buf, n, path, err, errlen);
-    free(buf);
-    return db;
+    return xs_load_data_file(path, "hostcfg/rules.txt", parse_text, err, errlen);
 }

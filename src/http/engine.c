@@ -25,6 +25,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "xsweep/ratelimit.h"
 #include "xsweep/http.h"
 #include "http_internal.h"
 
@@ -91,16 +92,7 @@ struct xs_http_engine {
 
 uint64_t xs_http_now_ns(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t realtime_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+    return xs_now_ns();   /* one monotonic clock for the whole program */
 }
 
 void xs_http_config_defaults(xs_http_config *cfg)
@@ -271,7 +263,7 @@ static void deliver(xs_http_engine *e, xs_http_result *r)
     e->delivered++;
     if (!r)
         return;                    /* out of memory building it: nothing to hand over */
-    r->finished_realtime_ns = realtime_ns();
+    r->finished_realtime_ns = xs_realtime_ns();
     if (e->done)
         e->done(r, e->done_arg);
     else

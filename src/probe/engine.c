@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "probe_internal.h"
+#include "xsweep/ratelimit.h"
 
 #define NS_PER_MS   1000000ULL
 #define EPOLL_BATCH 128
@@ -65,16 +66,7 @@ struct xs_probe_engine {
 
 uint64_t xs_probe_now_ns(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t realtime_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+    return xs_now_ns();   /* one monotonic clock for the whole program */
 }
 
 void xs_probe_config_defaults(xs_probe_config *cfg)
@@ -296,7 +288,7 @@ static void finish(xs_probe_engine *e, conn *c, xs_probe_error err, const char *
     r->queued_ns = c->t_start > c->req->submitted_ns ? c->t_start - c->req->submitted_ns : 0;
     r->connect_ns = c->t_connected ? c->t_connected - c->t_start : 0;
     r->total_ns = now - c->t_start;
-    r->finished_realtime_ns = realtime_ns();
+    r->finished_realtime_ns = xs_realtime_ns();
     if (c->fd >= 0)
         close(c->fd);                    /* also leaves the epoll set */
     c->fd = -1;

@@ -265,27 +265,21 @@ static bool is_bare_name(const char *s)
     return true;
 }
 
+static void *parse_text(const char *text, size_t len, const char *label, char *err, size_t errlen)
+{
+    return xs_policy_load_buffer(text, len, label, err, errlen);
+}
+
+/* A bare name (permissive, moderate, strict) is a file in the data directory's policies/. */
 xs_policy *xs_policy_load(const char *name_or_path, char *err, size_t errlen)
 {
-    char path[4096];
     if (!name_or_path)
         name_or_path = "";
-    if (is_bare_name(name_or_path)) {
-        char rel[300];
-        snprintf(rel, sizeof rel, "policies/%.200s.policy", name_or_path);
-        if (xs_data_path(path, sizeof path, rel, err, errlen) < 0)
-            return NULL;
-    } else if ((size_t)snprintf(path, sizeof path, "%s", name_or_path) >= sizeof path) {
-        xs_set_error(err, errlen, "policy path too long");
-        return NULL;
-    }
-    size_t n;
-    char *buf = xs_read_whole_file(path, XS_DATAFILE_MAX, &n, err, errlen);
-    if (!buf)
-        return NULL;
-    xs_policy *p = xs_policy_load_buffer(buf, n, path, err, errlen);
-    free(buf);
-    return p;
+    if (!is_bare_name(name_or_path))
+        return xs_load_data_file(name_or_path, NULL, parse_text, err, errlen);
+    char rel[300];
+    snprintf(rel, sizeof rel, "policies/%.200s.policy", name_or_path);
+    return xs_load_data_file(NULL, rel, parse_text, err, errlen);
 }
 
 const char *xs_policy_name(const xs_policy *p)
