@@ -12,17 +12,23 @@
 enum fp_kind { FP_URL, FP_HTML, FP_SCRIPTSRC, FP_SCRIPTS, FP_HEADERS, FP_COOKIES, FP_META, FP_NKINDS };
 
 #define FP_VERSION_MAX 16    /* Wappalyzer keeps versions of at most 15 characters */
+#define FP_MAX_LITERALS 8    /* prefilter literals per pattern (one per alternation branch) */
+#define FP_LITERAL_MAX 64
 
 typedef struct {
     uint32_t    tech;
     uint8_t     kind;          /* enum fp_kind */
     uint8_t     confidence;    /* \;confidence:N, default 100 */
-    uint16_t    literal_len;
+    uint8_t     nliterals;     /* 0: no prefilter, the regex always runs */
     uint16_t    ngroups;       /* capture groups + 1 (the whole match), as JS exec() returns */
     char       *key;           /* lower-case header/cookie/meta name, NULL for other kinds */
     pcre2_code *re;            /* NULL: empty pattern, matches anything */
     char       *version;       /* \;version: template, NULL when none */
-    char       *literal;       /* lower-case text every match contains, NULL when none */
+    /* Lower-case texts of which every match contains one; each also numbered in the db's literal
+     * table (lit_ids) so the matcher searches each distinct literal once per subject. */
+    char       *literals[FP_MAX_LITERALS];
+    uint16_t    literal_lens[FP_MAX_LITERALS];
+    uint32_t    lit_ids[FP_MAX_LITERALS];
 } fp_pattern;
 
 typedef struct {
@@ -48,6 +54,8 @@ typedef struct {
     bool         gated;        /* has requires/requiresCategory: reported only when they are met */
 } fp_tech;
 
+typedef struct fp_litscan fp_litscan;
+
 struct xs_fp_db {
     fp_tech    *techs;          /* sorted by name */
     size_t      ntechs;
@@ -57,6 +65,8 @@ struct xs_fp_db {
     size_t      npatterns;
     size_t      kind_start[FP_NKINDS + 1];
     uint32_t    max_captures;
+    size_t      nlits;          /* distinct prefilter literals (ids 0 .. nlits-1) */
+    fp_litscan *body_scan;      /* the literals of html and scripts patterns, found in one pass */
     xs_fp_stats stats;
 };
 
@@ -66,12 +76,24 @@ struct xs_fp_db {
 int  fp_pattern_compile(fp_pattern *p, const char *raw, pcre2_compile_context *ctx, bool *jit);
 /* Compile settings that make PCRE2 read JS regexes as JS does. */
 pcre2_compile_context *fp_compile_context_new(void);
-/* Longest literal every match of the JS regex must contain, lower-cased, into out; 0 when none. */
+/* Literals (lower-cased, at most FP_MAX_LITERALS) of which every match of the JS regex contains one:
+ * per alternation branch the rarest-looking required run (or required group); 0 when none is known. */
+size_t fp_regex_literals(const char *src, size_t len, char lits[][FP_LITERAL_MAX], size_t *lens);
+/* The same when it is a single literal (into out, at most outcap bytes); else 0. */
 size_t fp_regex_literal(const char *src, size_t len, char *out, size_t outcap);
+void   fp_pattern_free_literals(fp_pattern *p);
 /* JS regex -> PCRE2 source (bounded quantifiers, [^] ...). Caller frees. */
 char *fp_regex_translate(const char *src, size_t len);
 /* Parses "Name\;confidence:50\;version:1.2": name (malloc'd), confidence, version (malloc'd or NULL). */
 char *fp_split_tags(const char *raw, int *confidence, char **version);
+
+/* ---- fp_scan.c ---- */
+/* Index of the literals of the patterns of the given kinds (db literals numbered). NULL when out of memory. */
+fp_litscan *fp_litscan_build(const xs_fp_db *db, const uint8_t *kinds, size_t nkinds);
+void        fp_litscan_free(fp_litscan *sc);
+/* Sets present[lit] = 1 for each indexed literal found in hay (present[] is indexed by db literal id;
+ * entries already set are skipped). Literals shorter than 3 bytes are never indexed. */
+void        fp_litscan_run(const fp_litscan *sc, const char *hay, size_t n, uint8_t *present);
 
 /* ---- fp_version.c ---- */
 /* Wappalyzer's resolveVersion: fills `out` from the template and the match of `re` on subject. */

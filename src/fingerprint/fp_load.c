@@ -20,6 +20,40 @@ typedef struct {
     bool                   oom;
 } loader;
 
+/* ---- literal numbering: equal literals share an id, so each is searched once per subject ---- */
+
+typedef struct { const char *s; uint16_t len; uint32_t id; } lit_slot;
+
+static uint64_t lit_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static int number_literals(xs_fp_db *db)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < db->npatterns; i++) total += db->patterns[i].nliterals;
+    size_t cap = 16;
+    while (cap < total * 2) cap *= 2;
+    lit_slot *t = calloc(cap, sizeof *t);
+    if (!t) return -1;
+    db->nlits = 0;
+    for (size_t i = 0; i < db->npatterns; i++) {
+        fp_pattern *p = &db->patterns[i];
+        for (size_t k = 0; k < p->nliterals; k++) {
+            size_t h = (size_t)lit_hash(p->literals[k], p->literal_lens[k]) & (cap - 1);
+            while (t[h].s && !(t[h].len == p->literal_lens[k] && memcmp(t[h].s, p->literals[k], t[h].len) == 0))
+                h = (h + 1) & (cap - 1);
+            if (!t[h].s) t[h] = (lit_slot){ p->literals[k], p->literal_lens[k], (uint32_t)db->nlits++ };
+            p->lit_ids[k] = t[h].id;
+        }
+    }
+    free(t);
+    return 0;
+}
+
 /* ---- small helpers ---- */
 
 static void *xrealloc_array(loader *L, void *p, size_t n, size_t size)
@@ -109,7 +143,7 @@ static void add_pattern(loader *L, uint32_t tech, void *vctx, const char *raw)
     if (fp_pattern_compile(p, raw, L->cctx, &jit) < 0) { db->stats.regex_rejected++; return; }
     if (ctx->key) {
         p->key = lower_dup(ctx->key);
-        if (!p->key) { L->oom = true; pcre2_code_free(p->re); free(p->literal); free(p->version); return; }
+        if (!p->key) { L->oom = true; pcre2_code_free(p->re); fp_pattern_free_literals(p); free(p->version); return; }
     }
     if (p->re) {
         uint32_t caps = 0;
@@ -118,7 +152,7 @@ static void add_pattern(loader *L, uint32_t tech, void *vctx, const char *raw)
         p->ngroups = (uint16_t)(caps + 1 > UINT16_MAX ? UINT16_MAX : caps + 1);
     }
     db->stats.jit += jit;
-    db->stats.prefiltered += p->literal != NULL;
+    db->stats.prefiltered += p->nliterals != 0;
     db->stats.by_kind[p->kind]++;
     db->stats.patterns++;
     db->npatterns++;
@@ -322,6 +356,10 @@ static xs_fp_db *build_db(json_t *cats, json_t *techs, char *err, size_t errlen)
         db->kind_start[kind] = k;
     }
     db->kind_start[FP_NKINDS] = db->npatterns;
+    if (number_literals(db) < 0) { xs_set_error(err, errlen, "out of memory"); goto fail; }
+    static const uint8_t body_kinds[] = { FP_HTML, FP_SCRIPTS };
+    db->body_scan = fp_litscan_build(db, body_kinds, sizeof body_kinds);
+    if (!db->body_scan) { xs_set_error(err, errlen, "out of memory"); goto fail; }
     pcre2_compile_context_free(L.cctx);
     return db;
 fail:
@@ -338,9 +376,10 @@ void xs_fp_db_free(xs_fp_db *db)
         pcre2_code_free(p->re);
         free(p->key);
         free(p->version);
-        free(p->literal);
+        fp_pattern_free_literals(p);
     }
     free(db->patterns);
+    fp_litscan_free(db->body_scan);
     for (size_t i = 0; i < db->ntechs; i++) {
         fp_tech *t = &db->techs[i];
         free(t->name);

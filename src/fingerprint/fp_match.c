@@ -4,9 +4,14 @@
  * implying technology and the implies tag). Technologies with requires / requiresCategory count only
  * once a required technology (or one of the required category) is in the resolved set.
  *
- * Speed: a pattern with a literal runs its regex only when the lower-cased haystack contains the
- * literal: first every 2-byte pair of the literal is checked in a 64 Kibit bitmap of the haystack's
- * pairs (a few ns), then memmem. Keyed patterns (headers, cookies, meta) are looked up by name. */
+ * Speed: a pattern with literals runs its regex only when the lower-cased haystack contains one of
+ * them (one per alternation branch): first every 2-byte pair of a literal is checked in a 64 Kibit
+ * bitmap of the haystack's pairs (a few ns), then memmem; the answer is kept per distinct literal and
+ * haystack for the rest of the response, as many patterns share a literal. Keyed patterns (headers,
+ * cookies, meta) are looked up by name.
+ *
+ * Like Wappalyzer's driver (htmlMaxCols 2000 x htmlMaxRows 3000), html patterns see at most the first
+ * and last 1500 rows of 2000 characters of a larger body, joined by newlines. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +30,19 @@ typedef struct {
     const char *version;     /* into m->version[tech] or an implies tag */
 } resolved_entry;
 
-/* A lower-cased haystack and the set of its byte pairs. */
+#define HTML_MAX_COLS 2000
+#define HTML_MAX_ROWS 3000
+
+/* A lower-cased haystack, the set of its byte pairs, and what is known of each literal in it. */
 typedef struct {
     const char *p;
     size_t      n;
+    uint8_t    *lit_state;       /* per db literal id: LIT_UNKNOWN, LIT_PRESENT, LIT_ABSENT */
+    bool        scanned;         /* every literal was searched at once: LIT_UNKNOWN means absent */
     uint64_t    pairs[65536 / 64];
 } haystack;
+
+enum { LIT_UNKNOWN = 0, LIT_PRESENT, LIT_ABSENT };
 
 enum { HAY_BODY, HAY_URL, HAY_SRC, HAY_N };
 
@@ -52,6 +64,9 @@ struct xs_fp_matcher {
     resolved_entry      *res;
     size_t               nres;
     uint64_t             errors;
+    char                *capped;       /* the html patterns' view of a body above the driver's cap */
+    size_t               capped_cap;
+    uint8_t             *lit_state;    /* HAY_N x db->nlits */
     haystack             hay[HAY_N];
 };
 
@@ -70,7 +85,10 @@ xs_fp_matcher *xs_fp_matcher_new(const xs_fp_db *db)
     m->version = calloc(n, sizeof *m->version);
     m->touched = calloc(n, sizeof *m->touched);
     m->res = calloc(n, sizeof *m->res);
-    if (!m->md || !m->mctx || !m->jstack || !m->state || !m->conf || !m->version || !m->touched || !m->res) {
+    m->lit_state = calloc(HAY_N * (db->nlits ? db->nlits : 1), 1);
+    for (int h = 0; h < HAY_N && m->lit_state; h++) m->hay[h].lit_state = m->lit_state + (size_t)h * db->nlits;
+    if (!m->lit_state ||
+        !m->md || !m->mctx || !m->jstack || !m->state || !m->conf || !m->version || !m->touched || !m->res) {
         xs_fp_matcher_free(m);
         return NULL;
     }
@@ -95,6 +113,8 @@ void xs_fp_matcher_free(xs_fp_matcher *m)
     free(m->version);
     free(m->touched);
     free(m->res);
+    free(m->lit_state);
+    free(m->capped);
     free(m);
 }
 
@@ -147,10 +167,22 @@ static void run(xs_fp_matcher *m, const fp_pattern *p, const char *s, size_t n)
     record(m, p, s, n, pcre2_get_ovector_pointer(m->md), ngroups);
 }
 
+/* The body (large, many literals) is scanned once for all; the small haystacks get a pair bitmap and
+ * lazy memmem per literal. */
+static void haystack_scan(haystack *h, const char *p, size_t n, const fp_litscan *sc, size_t nlits)
+{
+    h->p = p;
+    h->n = n;
+    h->scanned = true;
+    memset(h->lit_state, LIT_UNKNOWN, nlits);
+    fp_litscan_run(sc, p, n, h->lit_state);   /* sets 1 == LIT_PRESENT */
+}
+
 static void haystack_set(haystack *h, const char *p, size_t n)
 {
     h->p = p;
     h->n = n;
+    h->scanned = false;
     memset(h->pairs, 0, sizeof h->pairs);
     for (size_t i = 0; i + 1 < n; i++) {
         unsigned pair = (unsigned char)p[i] << 8 | (unsigned char)p[i + 1];
@@ -158,15 +190,56 @@ static void haystack_set(haystack *h, const char *p, size_t n)
     }
 }
 
-static bool literal_in(const fp_pattern *p, const haystack *h)
+static bool one_literal_in(const char *lit, size_t n, const haystack *h)
 {
-    if (!p->literal) return true;
-    const unsigned char *l = (const unsigned char *)p->literal;
-    for (size_t i = 0; i + 1 < p->literal_len; i++) {
+    const unsigned char *l = (const unsigned char *)lit;
+    for (size_t i = 0; i + 1 < n; i++) {
         unsigned pair = l[i] << 8 | l[i + 1];
         if (!(h->pairs[pair >> 6] & (1ull << (pair & 63)))) return false;
     }
-    return memmem(h->p, h->n, p->literal, p->literal_len) != NULL;
+    return memmem(h->p, h->n, lit, n) != NULL;
+}
+
+/* Does the haystack hold one of the pattern's literals (true when it has none)? */
+static bool literal_in(const fp_pattern *p, haystack *h)
+{
+    if (!p->nliterals) return true;
+    for (size_t k = 0; k < p->nliterals; k++) {
+        uint8_t *st = &h->lit_state[p->lit_ids[k]];
+        if (*st == LIT_UNKNOWN && h->scanned) continue;
+        if (*st == LIT_UNKNOWN)
+            *st = one_literal_in(p->literals[k], p->literal_lens[k], h) ? LIT_PRESENT : LIT_ABSENT;
+        if (*st == LIT_PRESENT) return true;
+    }
+    return false;
+}
+
+/* Wappalyzer's driver keeps rows i < rows/2 and i > total - rows/2 of html split in rows of
+ * HTML_MAX_COLS, joined by '\n'; bodies up to the cap are used as they are. NULL when out of memory. */
+static const char *html_capped(xs_fp_matcher *m, const char *body, size_t *len)
+{
+    size_t n = *len;
+    if (n <= (size_t)HTML_MAX_COLS * HTML_MAX_ROWS) return body;
+    /* the view, then its lower-cased copy */
+    size_t need = 2 * ((size_t)HTML_MAX_COLS * (HTML_MAX_ROWS + 1) + HTML_MAX_ROWS + 2);
+    if (need > m->capped_cap) {
+        char *c = realloc(m->capped, need);
+        if (!c) return NULL;
+        m->capped = c;
+        m->capped_cap = need;
+    }
+    double rows = (double)n / HTML_MAX_COLS;
+    size_t o = 0;
+    for (size_t i = 0; (double)i < rows; i++) {
+        if (!((double)i < HTML_MAX_ROWS / 2 || (double)i > rows - HTML_MAX_ROWS / 2)) continue;
+        size_t from = i * HTML_MAX_COLS, k = n - from < HTML_MAX_COLS ? n - from : HTML_MAX_COLS;
+        if (o) m->capped[o++] = '\n';
+        memcpy(m->capped + o, body + from, k);
+        o += k;
+    }
+    for (size_t i = 0; i < o; i++) m->capped[o + i] = (char)tolower((unsigned char)m->capped[i]);
+    *len = o;
+    return m->capped;
 }
 
 /* Lower-cases src into the scratch buffer at *off; returns the start. */
@@ -349,14 +422,20 @@ static int match_all(xs_fp_matcher *m, const xs_fp_input *in)
     for (size_t i = 0; i < m->html.nscript_src; i++)
         lower_into(m, &off, m->html.script_src[i].p, m->html.script_src[i].n, '\n');
     size_t src_len = (size_t)(m->low + off - src_low);
-    haystack_set(&m->hay[HAY_BODY], body_low, blen);
+    memset(m->lit_state, 0, HAY_N * db->nlits);
+    size_t hlen = blen;
+    const char *html = html_capped(m, body, &hlen);
+    if (!html) return -1;
+    haystack_scan(&m->hay[HAY_BODY], html == body ? body_low : html + hlen, hlen, db->body_scan, db->nlits);
     haystack_set(&m->hay[HAY_URL], url_low, ulen);
     haystack_set(&m->hay[HAY_SRC], src_low, src_len);
 
     for (size_t i = db->kind_start[FP_URL]; i < db->kind_start[FP_URL + 1]; i++)
         if (in->url && literal_in(&P[i], &m->hay[HAY_URL])) run(m, &P[i], url, ulen);
     for (size_t i = db->kind_start[FP_HTML]; i < db->kind_start[FP_HTML + 1]; i++)
-        if (blen && literal_in(&P[i], &m->hay[HAY_BODY])) run(m, &P[i], body, blen);
+        if (hlen && literal_in(&P[i], &m->hay[HAY_BODY])) run(m, &P[i], html, hlen);
+    if (html != body)   /* inline scripts are prefiltered on the whole body */
+        haystack_scan(&m->hay[HAY_BODY], body_low, blen, db->body_scan, db->nlits);
     if (m->html.nscript_src) {
         for (size_t i = db->kind_start[FP_SCRIPTSRC]; i < db->kind_start[FP_SCRIPTSRC + 1]; i++) {
             if (!literal_in(&P[i], &m->hay[HAY_SRC])) continue;

