@@ -84,7 +84,8 @@ else
     have_xsweep=1
     if [ "$XSWEEP_EXTRA" = auto ]; then
         XSWEEP_EXTRA=""
-        ./xsweep --help 2>&1 | grep -q -- '--no-http' && XSWEEP_EXTRA=--no-http
+        help_text=$(./xsweep --help 2>&1 || true)   # no pipe: grep -q closing it early is no answer
+        case "$help_text" in *--no-http*) XSWEEP_EXTRA=--no-http ;; esac
     fi
 fi
 [ -x /usr/bin/time ] || die "/usr/bin/time missing (Debian package: time)"
