@@ -9,6 +9,8 @@ PKGS=(
   # tests
   libcmocka-dev iproute2 tcpdump netcat-openbsd python3 procps psmisc jq sqlite3 openssl
   nginx-light apache2 apache2-utils redis-server openssh-server memcached postgresql mariadb-server
+  # validation screenshots (--screenshots)
+  chromium
   # benchmarks and comparisons
   masscan zmap nmap ndiff xsltproc time linux-perf
   # weekly runs

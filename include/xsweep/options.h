@@ -55,6 +55,7 @@ typedef struct {
     char    *findings_rules; /* --findings-rules FILE (data and secret scanning) */
     char    *config_rules;   /* --config-rules FILE (host configuration checks) */
     bool     no_config_checks;
+    char    *screenshots;    /* --screenshots DIR */
     /* pause and resume */
     double   checkpoint_s;   /* --checkpoint: seconds between resume-file writes (0 = only on stop) */
     char    *resume_file;    /* --resume-file: where checkpoints go */

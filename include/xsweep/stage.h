@@ -10,6 +10,7 @@
 #include "xsweep/hostcfg.h"
 #include "xsweep/http.h"
 #include "xsweep/probe.h"
+#include "xsweep/screenshot.h"
 #include "xsweep/record.h"
 #include "xsweep/targets.h"
 
@@ -28,11 +29,21 @@ typedef struct {
     uint64_t           seq;
     xs_http_result    *http;   /* NULL when the stage was aborted before this endpoint */
     xs_probe_result   *probe;  /* protocol probe of a non-HTTP port, or NULL */
+    struct xs_shot_info *shot; /* --screenshots: the validation screenshot, or NULL */
     xs_auth_info       auth;
     xs_fp_result       tech;
     xs_finding_list    findings;   /* secrets and sensitive data: location and fingerprint only */
     xs_hostcfg_list    config;     /* host configuration issues */
 } xs_enriched;
+
+/* What the record says of its screenshot. */
+typedef struct xs_shot_info {
+    char     path[512];       /* "" when removed or failed */
+    unsigned width, height;
+    size_t   text_chars;      /* bytes of visible text extracted from the page */
+    bool     removed;         /* secrets were found in the page text: the PNG was deleted */
+    char     error[96];       /* why there is no screenshot, "" otherwise */
+} xs_shot_info;
 
 void xs_enriched_free(xs_enriched *e);
 
@@ -43,6 +54,7 @@ typedef struct {
     const xs_findings_db *findings; /* NULL: no data and secret scanning */
     const xs_hostcfg_db  *hostcfg;  /* NULL: no host configuration checks */
     uint64_t         min_gap_ns;    /* the throttle: after the SYN probe, wait this long */
+    const char      *screenshot_dir;/* --screenshots DIR, or NULL */
 } xs_http_stage_config;
 
 typedef struct xs_http_stage xs_http_stage;

@@ -166,6 +166,7 @@ void xs_options_echo(FILE *out, const xs_options *o)
     kv(out, "findings-rules", o->findings_rules);
     kv(out, "config-rules", o->config_rules);
     kv_bool(out, "no-config-checks", o->no_config_checks);
+    kv(out, "screenshots", o->screenshots);
     fprintf(out, "checkpoint = %.17g\n", o->checkpoint_s);
     kv(out, "resume-file", o->resume_file);
     kv(out, "db", o->db);

@@ -47,6 +47,7 @@ const struct option xs_long_options[] = {
     {"findings-rules",   required_argument, NULL, OPT_FINDINGS_RULES},
     {"config-rules",     required_argument, NULL, OPT_CONFIG_RULES},
     {"no-config-checks", no_argument,       NULL, OPT_NO_CONFIG_CHECKS},
+    {"screenshots",      required_argument, NULL, OPT_SCREENSHOTS},
     {"checkpoint",       required_argument, NULL, OPT_CHECKPOINT},
     {"resume-file",      required_argument, NULL, OPT_RESUME_FILE},
     {"resume",           required_argument, NULL, OPT_RESUME},
@@ -120,6 +121,8 @@ void xs_options_usage(FILE *out)
 "                            are reported by rule and fingerprint and redacted from the record\n"
 "      --config-rules FILE   host configuration rules instead of the installed ones\n"
 "      --no-config-checks    no host configuration checks\n"
+"      --screenshots DIR     a headless-Chromium screenshot of every successful GET into DIR\n"
+"                            (deleted again when the page text holds a secret)\n"
 "Pause and resume:\n"
 "      --checkpoint SEC      write the resume file every SEC seconds (default 10; 0 = only when\n"
 "                            stopped by a signal); it is removed when the scan completes\n"
@@ -361,6 +364,7 @@ static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen
     case OPT_FINDINGS_RULES: return set_str(&o->findings_rules, arg);
     case OPT_CONFIG_RULES: return set_str(&o->config_rules, arg);
     case OPT_NO_CONFIG_CHECKS: o->no_config_checks = true; return 0;
+    case OPT_SCREENSHOTS:  return set_str(&o->screenshots, arg);
     case OPT_CHECKPOINT:
         if (parse_double(arg, 0, 86400, &o->checkpoint_s))
             return fail(err, errlen, "invalid --checkpoint \"%s\": give seconds, 0-86400", arg);
@@ -523,5 +527,6 @@ void xs_options_free(xs_options *o)
     free(o->fingerprints);
     free(o->findings_rules);
     free(o->config_rules);
+    free(o->screenshots);
     memset(o, 0, sizeof *o);
 }

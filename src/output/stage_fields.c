@@ -172,6 +172,26 @@ static void write_config(xs_jsonw *w, const xs_hostcfg_list *l)
     xs_jsonw_end_array(w);
 }
 
+static void write_shot(xs_jsonw *w, const xs_shot_info *s)
+{
+    xs_jsonw_key(w, "screenshot");
+    xs_jsonw_begin_object(w);
+    if (s->removed) {
+        xs_jsonw_key(w, "removed");
+        xs_jsonw_cstr(w, "secrets detected");
+    } else if (s->error[0]) {
+        xs_jsonw_key(w, "error");
+        xs_jsonw_cstr(w, s->error);
+    } else {
+        xs_jsonw_key(w, "path");   xs_jsonw_cstr(w, s->path);
+        xs_jsonw_key(w, "width");  xs_jsonw_uint(w, s->width);
+        xs_jsonw_key(w, "height"); xs_jsonw_uint(w, s->height);
+    }
+    xs_jsonw_key(w, "text_chars");
+    xs_jsonw_uint(w, s->text_chars);
+    xs_jsonw_end_object(w);
+}
+
 void xs_stage_fields_json(const xs_report *rep, void *jsonw)
 {
     const xs_enriched *e = rep->extra;
@@ -191,4 +211,6 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
         write_config(w, &e->config);
     }
     write_findings(w, &e->findings);
+    if (e->shot)
+        write_shot(w, e->shot);
 }

@@ -153,7 +153,7 @@ static int start_stage(xs_runctx *c, char *err, size_t errlen)
     if (o->no_http)
         return 0;
     xs_http_stage_config cfg = {.fingerprints = c->fingerprints, .findings = c->findings,
-                                .hostcfg = c->hostcfg,
+                                .hostcfg = c->hostcfg, .screenshot_dir = o->screenshots,
                                 .min_gap_ns = (uint64_t)(o->retry_delay_s * 1e9)};
     xs_http_config_defaults(&cfg.http);
     xs_probe_config_defaults(&cfg.probe);
@@ -205,6 +205,9 @@ int xs_run(const xs_options *o, xs_plan *plan)
         goto out;
     }
     if (!(s->sender = xs_sender_open(s->net.ifname, s->sender_kind, s->batch, err, sizeof err)))
+        goto out;
+    if (o->screenshots && !o->no_http &&
+        xs_prepare_dir_for_user(o->screenshots, o->user, !o->no_drop, err, sizeof err) < 0)
         goto out;
     if (!o->no_drop && xs_drop_privileges(o->user, err, sizeof err) < 0)
         goto out;

@@ -11,6 +11,7 @@ void xs_enriched_free(xs_enriched *e)
     if (e->http)
         xs_http_result_free(e->http);
     free(e->probe);
+    free(e->shot);
     xs_fp_result_free(&e->tech);
     xs_finding_list_free(&e->findings);
     xs_hostcfg_list_free(&e->config);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "xsweep/ratelimit.h"
 #include "xsweep/ring.h"
 #include "xsweep/signals.h"
@@ -68,7 +69,26 @@ static void forget(xs_http_stage *s, outstanding *o)
 typedef struct {
     xs_http_stage *s;
     xs_enrich_ctx  enrich;
+    xs_shot_pool  *shots;   /* NULL without --screenshots */
 } done_ctx;
+
+/* The seed: a screenshot for every successful GET (2XX, or a 3XX the browser follows). */
+static bool wants_shot(const done_ctx *c, const xs_enriched *e)
+{
+    return c->shots && e->http && e->http->status_code >= 200 && e->http->status_code < 400;
+}
+
+static bool submit_shot(done_ctx *c, outstanding *o)
+{
+    xs_enriched *e = o->e;
+    const xs_http_result *h = e->http;
+    char ip[16], url[600], png[64];
+    xs_format_ipv4(h->ip, ip);
+    snprintf(url, sizeof url, "%s://%s:%u%s", h->tls.used ? "https" : "http", ip, h->port,
+             h->path ? h->path : "/");
+    snprintf(png, sizeof png, "%s_%u.png", ip, h->port);
+    return xs_shot_pool_submit(c->shots, url, png, o) == 0;
+}
 
 static void on_done(xs_http_result *res, void *arg)
 {
@@ -77,6 +97,50 @@ static void on_done(xs_http_result *res, void *arg)
     xs_enriched *e = o->e;
     e->http = res;
     xs_enrich(e, &c->enrich);
+    if (wants_shot(c, e) && submit_shot(c, o))
+        return;   /* delivered when the screenshot is done */
+    forget(c->s, o);
+    deliver(c->s, e);
+}
+
+/* The page text decides whether the PNG may stay: any secret or sensitive value, and it goes. */
+static bool text_has_secrets(const done_ctx *c, const char *text, size_t len)
+{
+    if (!c->enrich.findings || len == 0)
+        return false;
+    xs_http_result page = {0};
+    page.body = (unsigned char *)text;
+    page.body_len = len;
+    xs_finding_list f = {0};
+    xs_findings_scan(c->enrich.findings, &page, &f);
+    bool found = false;
+    for (size_t i = 0; i < f.n; i++)
+        found |= f.v[i].redact;
+    found |= f.overflow;
+    xs_finding_list_free(&f);
+    return found;
+}
+
+static void on_shot_done(const xs_shot_result *r, void *arg)
+{
+    done_ctx *c = arg;
+    outstanding *o = r->user;
+    xs_enriched *e = o->e;
+    xs_shot_info *shot = calloc(1, sizeof *shot);
+    if (shot) {
+        if (r->error || !r->png_path) {
+            snprintf(shot->error, sizeof shot->error, "%s", r->error ? r->error : "no screenshot");
+        } else if (text_has_secrets(c, r->text, r->text_len)) {
+            unlink(r->png_path);
+            shot->removed = true;
+        } else {
+            snprintf(shot->path, sizeof shot->path, "%s", r->png_path);
+            shot->width = r->width;
+            shot->height = r->height;
+        }
+        shot->text_chars = r->text_len;
+    }
+    e->shot = shot;
     forget(c->s, o);
     deliver(c->s, e);
 }
@@ -145,11 +209,22 @@ static void *stage_main(void *arg)
     xs_http_engine *engine = xs_http_engine_new(&s->cfg.http);
     xs_probe_engine *probes = xs_probe_engine_new(&s->cfg.probe);
     xs_fp_matcher *m = s->cfg.fingerprints ? xs_fp_matcher_new(s->cfg.fingerprints) : NULL;
-    done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg}};
+    done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg}, NULL};
+    if (s->cfg.screenshot_dir) {
+        xs_shot_config shot_cfg = {.dir = s->cfg.screenshot_dir};
+        char err[256];
+        if (!(ctx.shots = xs_shot_pool_new(&shot_cfg, err, sizeof err)))
+            fprintf(stderr, "xsweep: warning: no screenshots: %s\n", err);
+    }
     while (engine && probes && !atomic_load(&s->abort)) {
         take_jobs(s, engine, probes);
         size_t http_n = xs_http_engine_pending(engine), probe_n = xs_probe_engine_pending(probes);
+        size_t shot_n = ctx.shots ? xs_shot_pool_pending(ctx.shots) : 0;
+        if (shot_n)
+            xs_shot_pool_poll(ctx.shots, http_n || probe_n ? 0 : POLL_MS, on_shot_done, &ctx);
         if (http_n == 0 && probe_n == 0) {
+            if (shot_n)
+                continue;
             if (atomic_load(&s->input_closed) && xs_ring_count(&s->jobs) == 0)
                 break;
             nap_us(1000);
@@ -178,6 +253,7 @@ static void *stage_main(void *arg)
             deliver(s, e);
         }
     }
+    xs_shot_pool_free(ctx.shots);   /* before the hand-back: its pending shots' endpoints follow */
     xs_http_engine_free(engine);
     xs_probe_engine_free(probes);
     xs_fp_matcher_free(m);

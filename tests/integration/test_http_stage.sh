@@ -252,6 +252,38 @@ grep -v PYRESULT "$WORK/py.out"
 read -r _ p f < <(grep PYRESULT "$WORK/py.out" 2>/dev/null || echo "PYRESULT 0 1")
 PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
 
+echo "-- validation screenshots (headless Chromium, as the dropped user)"
+printf '198.19.3.1:80\n198.19.3.2:8001\n198.19.3.3:8080\n' >"$WORK/shots.txt"
+in_scan "$XSWEEP" "${NET[@]}" --endpoints "$WORK/shots.txt" --screenshots "$WORK/shots" --rate 100 \
+    --wait 1 -o "$WORK/shots.json" 2>"$WORK/shots.err"
+check "screenshot scan exits 0" [ $? = 0 ]
+python3 - "$WORK/shots.json" "$WORK/shots" >"$WORK/shots.out" 2>&1 <<'PY'
+import json, os, struct, sys
+recs = {json.loads(l)["ip"]: json.loads(l) for l in open(sys.argv[1])}
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", head[16:24])
+ok = fail = 0
+def check(what, cond):
+    global ok, fail
+    print(("  ok   " if cond else "  FAIL ") + what)
+    ok, fail = ok + bool(cond), fail + (not cond)
+s1 = recs["198.19.3.1"].get("screenshot", {})
+check("nginx page: a 1280x800 PNG with the page's text (%s)" % s1,
+      s1.get("path") and os.path.exists(s1["path"]) and png_size(s1["path"]) == (1280, 800)
+      and s1.get("text_chars", 0) > 0)
+s2 = recs["198.19.3.2"].get("screenshot", {})
+check("page with secrets: screenshot removed (%s)" % s2,
+      s2.get("removed") == "secrets detected" and not os.path.exists(os.path.join(sys.argv[2], "198.19.3.2_8001.png")))
+check("401 page: no screenshot (not a successful GET)", "screenshot" not in recs["198.19.3.3"])
+print("PYRESULT %d %d" % (ok, fail))
+PY
+grep -v PYRESULT "$WORK/shots.out"
+read -r _ p f < <(grep PYRESULT "$WORK/shots.out" 2>/dev/null || echo "PYRESULT 0 1")
+PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+
 echo "-- the seed's example: basic auth under each policy"
 echo "198.19.2.1:8080" >"$WORK/basic.txt"
 for pol in permissive:medium moderate:high strict:critical; do

@@ -92,11 +92,10 @@ if [ "$BENCH" -gt 0 ]; then
         while kill -0 $cli 2>/dev/null; do
             # proportional set size of every chromium the driver started (shared pages split)
             sum=0
-            for pid in $(pgrep -P $cli 2>/dev/null); do
-                for q in $(ps -o pid= -g "$pid" 2>/dev/null); do
-                    v=$(awk '/^Pss:/{print $2}' /proc/$q/smaps_rollup 2>/dev/null || echo 0)
-                    sum=$((sum + ${v:-0}))
-                done
+            groups=" $(pgrep -d ' ' -P $cli 2>/dev/null) "
+            for q in $(ps -e -o pid=,pgid= | awk -v g="$groups" 'index(g, " " $2 " ") {print $1}'); do
+                v=$(awk '/^Pss:/{print $2}' /proc/$q/smaps_rollup 2>/dev/null || echo 0)
+                sum=$((sum + ${v:-0}))
             done
             [ $sum -gt $peak ] && peak=$sum
             sleep 0.1
