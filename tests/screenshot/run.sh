@@ -24,7 +24,10 @@ cleanup() {
     [ -n "${XSC_KEEP_WORK:-}" ] && return; rm -rf "$WORK"
 }
 trap cleanup EXIT
-( sleep 400; echo "run.sh: time limit reached" >&2; kill -TERM $$ ) & PIDS+=($!)
+# The watchdog's sleep must not hold the caller's pipe, and ends with the watchdog.
+( sleep 400 </dev/null >/dev/null 2>&1 & s=$!
+  trap 'kill $s 2>/dev/null; exit 0' TERM
+  wait $s; echo "run.sh: time limit reached" >&2; kill -TERM $$ ) & PIDS+=($!)
 
 B=${XSC_PORT_BASE:-38600}
 P_HTTP=$B; P_TLS=$((B+1)); P_SILENT=$((B+2)); P_CANARY=$((B+3))
