@@ -129,6 +129,9 @@ def main(path):
         for tool in ("masscan", "zmap", "xsweep"):
             if tool in skips and not any(r[0] == tool for r in mem):
                 print(f"{tool:<10}  n/a: {skips[tool]}")
+        sizes = [int(r[2]) for r in mem if r[0] == "xsweep"]
+        if len(sizes) > 1:
+            print(f"  xsweep twice: {max(sizes)} and {min(sizes)} probes; its SYN stage keeps no per-target state")
         if any(r[0] == "xsweep+http" for r in mem):
             print("  xsweep+http: xsweep with its HTTP/fingerprint stage left on (nothing to fetch: the sink drops)")
         print()

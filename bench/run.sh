@@ -329,6 +329,16 @@ memory_figure() {
             "$(field pps "$res")" "$(field window_s "$res")" >>"$RESULTS"
         log "  $tool: max RSS ${rss:-?} kB; $res"
     done
+    # The same scanner over 256x fewer probes: the SYN stage is stateless, so its RSS should not move.
+    if tool_enabled xsweep; then
+        meter_start 65
+        run_tool xsweep 1 max 0 - 60 /usr/bin/time -v -o "$OUT_DIR/time-xsweep-small.txt"
+        res=$(meter_stop)
+        rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT_DIR/time-xsweep-small.txt")
+        printf 'mem\t%s\t%s\t%s\t%s\t%s\t%s\n' "xsweep" "${rss:-0}" "$TARGET_SIZE" "$(field packets "$res")" \
+            "$(field pps "$res")" "$(field window_s "$res")" >>"$RESULTS"
+        log "  xsweep, $TARGET_SIZE probes: max RSS ${rss:-?} kB; $res"
+    fi
 }
 
 start=$(date +%s)

@@ -98,7 +98,9 @@ int xs_receiver_open(xs_scan *s)
     pcap_set_immediate_mode(p, 1);
     pcap_set_buffer_size(p, RX_BUFFER_BYTES);
     pcap_set_timeout(p, RX_TIMEOUT_MS);
-    pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+    /* Microseconds, the default: asking for nanoseconds makes libpcap set SO_TIMESTAMPNS, which
+     * turns on the kernel's global receive timestamping and costs every sent frame a clock read on
+     * veth (perf: 2.6 % of the transmit path). Records carry whole seconds anyway. */
 
     int rc = pcap_activate(p);
     if (rc < 0) {
@@ -181,13 +183,12 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
      * expensive step here, so skip it when there will be no retry. */
     if (s->retries)
         xs_keyset_add(&s->answered, xs_endpoint_key(rep.src_ip, rep.src_port));
-    /* With nanosecond precision requested, pcap puts nanoseconds in tv_usec. */
     xs_result r = {
         .ip = rep.src_ip,
         .port = rep.src_port,
         .status = (uint8_t)status,
         .ttl = rep.ttl,
-        .ts_ns = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec,
+        .ts_ns = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec * 1000ull,
     };
     push_result(st, &r);
 }
