@@ -1,6 +1,7 @@
 /* xsweep's data files (policies, rules, fingerprints): where they live, and reading one whole. */
 #ifndef XSWEEP_DATAFILE_H
 #define XSWEEP_DATAFILE_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #define XS_DATAFILE_MAX (1u << 20)   /* rule and policy files are small; a bigger one is a mistake */
@@ -15,6 +16,10 @@ typedef void *(*xs_text_parser)(const char *text, size_t len, const char *label,
                                 size_t errlen);
 void *xs_load_data_file(const char *path, const char *default_rel, xs_text_parser parse, char *err,
                         size_t errlen);
+/* Splits off the next blank-separated token of a rule line in place; NULL at the end. */
+char *xs_next_token(char **cursor);
+/* A rule id: [a-z0-9._-], starting with a letter or digit, shorter than max. */
+bool  xs_valid_rule_id(const char *s, size_t max);
 /* printf into err when there is room for it (err may be NULL). */
 void  xs_set_error(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

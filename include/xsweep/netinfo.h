@@ -2,6 +2,7 @@
 #ifndef XSWEEP_NETINFO_H
 #define XSWEEP_NETINFO_H
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct {
@@ -42,5 +43,8 @@ int xs_parse_mac(const char *s, uint8_t mac[6]);
 
 /* Reads a small text file (/proc) whole, NUL-terminated; NULL on error (errno set). Caller frees. */
 char *xs_read_text_file(const char *path);
+/* Copies the next line of a /proc table into buf (cut to cap - 1 bytes) and advances the cursor;
+ * false when the text is used up. */
+bool xs_next_text_line(const char **cursor, char *buf, size_t cap);
 
 #endif

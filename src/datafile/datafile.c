@@ -1,4 +1,5 @@
 /* One place for the data directory and whole-file reads, shared by every loader. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -19,6 +20,28 @@ void xs_set_error(char *err, size_t errlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
+}
+
+char *xs_next_token(char **cursor)
+{
+    char *s = *cursor;
+    while (*s == ' ' || *s == '\t') s++;
+    if (!*s) { *cursor = s; return NULL; }
+    char *start = s;
+    while (*s && *s != ' ' && *s != '\t') s++;
+    if (*s) *s++ = '\0';
+    *cursor = s;
+    return start;
+}
+
+bool xs_valid_rule_id(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= max || !isalnum((unsigned char)s[0])) return false;
+    for (; *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-' || *s == '_' || *s == '.'))
+            return false;
+    return true;
 }
 
 int xs_data_path(char *out, size_t cap, const char *relative, char *err, size_t errlen)

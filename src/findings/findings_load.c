@@ -26,28 +26,6 @@ const char *xs_finding_category_name(xs_finding_category c)
     return c == XS_FINDING_DATA ? "data" : "secret";
 }
 
-static char *next_token(char **cursor)
-{
-    char *s = *cursor;
-    while (*s == ' ' || *s == '\t') s++;
-    if (!*s) { *cursor = s; return NULL; }
-    char *start = s;
-    while (*s && *s != ' ' && *s != '\t') s++;
-    if (*s) *s++ = '\0';
-    *cursor = s;
-    return start;
-}
-
-static bool valid_id(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n >= XS_FINDING_ID_MAX || !isalnum((unsigned char)s[0])) return false;
-    for (; *s; s++)
-        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-' || *s == '_' || *s == '.'))
-            return false;
-    return true;
-}
-
 static void rule_clear(fr_rule *r)
 {
     free(r->id);
@@ -103,14 +81,14 @@ static const char *parse_options(fr_rule *r, char *opts)
 static int parse_line(fr_rule *r, char *line, const char *label, int lineno, char *err, size_t errlen)
 {
     char *cur = line;
-    char *id = next_token(&cur), *cat = next_token(&cur), *sev = next_token(&cur), *opts = next_token(&cur);
+    char *id = xs_next_token(&cur), *cat = xs_next_token(&cur), *sev = xs_next_token(&cur), *opts = xs_next_token(&cur);
     while (*cur == ' ' || *cur == '\t') cur++;
     char *pattern = cur;
     if (!id || !cat || !sev || !opts || !*pattern) {
         xs_set_error(err, errlen, "%s:%d: want ID CATEGORY SEVERITY OPTIONS PATTERN", label, lineno);
         return -1;
     }
-    if (!valid_id(id)) {
+    if (!xs_valid_rule_id(id, XS_FINDING_ID_MAX)) {
         xs_set_error(err, errlen, "%s:%d: bad rule id \"%s\" ([a-z0-9._-], at most %u characters)",
                 label, lineno, id, XS_FINDING_ID_MAX - 1);
         return -1;

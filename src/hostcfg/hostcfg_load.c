@@ -24,32 +24,10 @@
 #define MAX_LINE   4096u
 #define MAX_LIST   32u
 
-static char *next_token(char **cursor)
-{
-    char *s = *cursor;
-    while (*s == ' ' || *s == '\t') s++;
-    if (!*s) { *cursor = s; return NULL; }
-    char *start = s;
-    while (*s && *s != ' ' && *s != '\t') s++;
-    if (*s) *s++ = '\0';
-    *cursor = s;
-    return start;
-}
-
 static char *rest_of_line(char *cursor)
 {
     while (*cursor == ' ' || *cursor == '\t') cursor++;
     return cursor;
-}
-
-static bool valid_id(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n >= XS_HOSTCFG_ID_MAX || !isalnum((unsigned char)s[0])) return false;
-    for (; *s; s++)
-        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-' || *s == '_' || *s == '.'))
-            return false;
-    return true;
 }
 
 static bool valid_header_name(const char *s)
@@ -163,7 +141,7 @@ static const char *compile_regex(hc_cond *c, const char *pattern, char *msg, siz
 static const char *parse_condition(hc_cond *c, char *line, char *msg, size_t msglen)
 {
     char *cur = line;
-    char *what = next_token(&cur);
+    char *what = xs_next_token(&cur);
     if (!what) return "empty condition";
     if (strcmp(what, "tls") == 0 || strcmp(what, "cert.self_signed") == 0 || strcmp(what, "cert.expired") == 0) {
         c->kind = what[0] == 't' ? HC_TLS : what[5] == 's' ? HC_CERT_SELF_SIGNED : HC_CERT_EXPIRED;
@@ -172,25 +150,25 @@ static const char *parse_condition(hc_cond *c, char *line, char *msg, size_t msg
     if (strcmp(what, "status") == 0 || strcmp(what, "port") == 0) {
         bool status = what[0] == 's';
         c->kind = status ? HC_STATUS : HC_PORT;
-        char *list = next_token(&cur);
+        char *list = xs_next_token(&cur);
         if (!list || *rest_of_line(cur)) return status ? "want: status LIST" : "want: port LIST";
         return parse_ranges(c, list, status);
     }
     if (strcmp(what, "tls.version") == 0) {
         c->kind = HC_TLS_VERSION;
-        char *list = next_token(&cur);
+        char *list = xs_next_token(&cur);
         if (!list || *rest_of_line(cur)) return "want: tls.version NAME[,NAME...]";
         return parse_names(c, list);
     }
     if (strcmp(what, "cert.expires_within") == 0) {
         c->kind = HC_CERT_EXPIRES_WITHIN;
-        char *days = next_token(&cur);
+        char *days = xs_next_token(&cur);
         if (!days || *rest_of_line(cur) || !parse_long(days, strlen(days), 36500, &c->days))
             return "want: cert.expires_within DAYS (0-36500)";
         return NULL;
     }
     if (strcmp(what, "header") == 0) {
-        char *name = next_token(&cur), *op = next_token(&cur);
+        char *name = xs_next_token(&cur), *op = xs_next_token(&cur);
         if (!name || !op) return "want: header NAME present|absent|matches REGEX";
         if (!valid_header_name(name)) return "bad header name";
         if (!(c->name = strdup(name))) return "out of memory";
@@ -209,7 +187,7 @@ static const char *parse_condition(hc_cond *c, char *line, char *msg, size_t msg
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         if (strcmp(what, fields[i].name) != 0) continue;
-        char *op = next_token(&cur);
+        char *op = xs_next_token(&cur);
         if (!op || strcmp(op, "matches") != 0) {
             snprintf(msg, msglen, "want: %s matches REGEX", fields[i].name);
             return msg;
@@ -225,10 +203,10 @@ static const char *parse_condition(hc_cond *c, char *line, char *msg, size_t msg
 /* "rule ID SEVERITY TITLE..." */
 static const char *parse_rule_head(hc_rule *r, char *cur)
 {
-    char *id = next_token(&cur), *sev = next_token(&cur);
+    char *id = xs_next_token(&cur), *sev = xs_next_token(&cur);
     char *title = rest_of_line(cur);
     if (!id || !sev || !*title) return "want: rule ID SEVERITY TITLE";
-    if (!valid_id(id)) return "bad rule id ([a-z0-9._-], at most 47 characters)";
+    if (!xs_valid_rule_id(id, XS_HOSTCFG_ID_MAX)) return "bad rule id ([a-z0-9._-], at most 47 characters)";
     int s = xs_severity_parse(sev);
     if (s < 0) return "unknown severity (critical high medium low info)";
     r->severity = (xs_severity)s;

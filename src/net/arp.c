@@ -24,16 +24,9 @@ static void ip_text(uint32_t ip, char out[16])
 
 int xs_arp_table_find(const char *text, const char *ifname_or_null, uint32_t ip, uint8_t mac_out[6])
 {
-    const char *line = text;
-    for (int lineno = 0; line && *line; lineno++) {
-        const char *nl = strchr(line, '\n');
-        size_t n = nl ? (size_t)(nl - line) : strlen(line);
-        char buf[256];
-        if (n >= sizeof buf)
-            n = sizeof buf - 1;
-        memcpy(buf, line, n);
-        buf[n] = '\0';
-        line = nl ? nl + 1 : NULL;
+    const char *cursor = text;
+    char buf[256];
+    for (int lineno = 0; xs_next_text_line(&cursor, buf, sizeof buf); lineno++) {
         if (lineno == 0)
             continue;   /* header */
         char addr[64], hw[64], mask[64], dev[64];

@@ -30,16 +30,9 @@ int xs_route_pick(const char *text, const char *ifname_or_null, uint32_t towards
     unsigned long best_metric = 0;
     char best_if[32] = "";
     uint32_t best_gw = 0;
-    const char *line = text;
-    for (int lineno = 0; line && *line; lineno++) {
-        const char *nl = strchr(line, '\n');
-        size_t n = nl ? (size_t)(nl - line) : strlen(line);
-        char buf[256];
-        if (n >= sizeof buf)
-            n = sizeof buf - 1;
-        memcpy(buf, line, n);
-        buf[n] = '\0';
-        line = nl ? nl + 1 : NULL;
+    const char *cursor = text;
+    char buf[256];
+    for (int lineno = 0; xs_next_text_line(&cursor, buf, sizeof buf); lineno++) {
         if (lineno == 0)
             continue;   /* header */
         char ifn[32];

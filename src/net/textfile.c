@@ -40,3 +40,18 @@ char *xs_read_text_file(const char *path)
     buf[len] = '\0';
     return buf;
 }
+
+bool xs_next_text_line(const char **cursor, char *buf, size_t cap)
+{
+    const char *line = *cursor;
+    if (!line || !*line || cap == 0)
+        return false;
+    const char *nl = strchr(line, '\n');
+    size_t n = nl ? (size_t)(nl - line) : strlen(line);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(buf, line, n);
+    buf[n] = '\0';
+    *cursor = nl ? nl + 1 : NULL;
+    return true;
+}

@@ -26,19 +26,6 @@ typedef struct {
     int line;
 } parsed_rule;
 
-/* Splits off the next whitespace-separated token; NULL at end of line. */
-static char *next_token(char **cursor)
-{
-    char *s = *cursor;
-    while (*s == ' ' || *s == '\t') s++;
-    if (!*s) { *cursor = s; return NULL; }
-    char *start = s;
-    while (*s && *s != ' ' && *s != '\t') s++;
-    if (*s) *s++ = '\0';
-    *cursor = s;
-    return start;
-}
-
 /* Removes a comment that is not inside double quotes, and trailing blanks. */
 static void strip_comment(char *line)
 {
@@ -126,8 +113,8 @@ static int parse_line(xs_policy *p, parsed_rule *pr, char *line, const char *lab
                       char *err, size_t errlen)
 {
     char *cur = line;
-    char *kind = next_token(&cur), *status = next_token(&cur), *auth = next_token(&cur);
-    char *bucket = next_token(&cur), *other = next_token(&cur);
+    char *kind = xs_next_token(&cur), *status = xs_next_token(&cur), *auth = xs_next_token(&cur);
+    char *bucket = xs_next_token(&cur), *other = xs_next_token(&cur);
     if (!other) {
         xs_set_error(err, errlen, "%s:%d: expected 'kind status auth bucket other [reason]'", label, lineno);
         return -1;

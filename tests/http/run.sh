@@ -79,30 +79,8 @@ mkdir -p "$WORK/tmp"
 nginx -c "$WORK/nginx.conf" -p "$WORK" 2>"$WORK/nginx.stderr" & PIDS+=($!)
 
 echo "== apache2 (mod_auth_digest)"
-M=/usr/lib/apache2/modules
-cat > "$WORK/apache.conf" <<APA
-ServerRoot $WORK
-ServerName localhost
-Listen 127.0.0.1:$P_DIGEST
-PidFile $WORK/apache.pid
-ErrorLog $WORK/apache-error.log
-User nobody
-Group nogroup
-LoadModule mpm_event_module $M/mod_mpm_event.so
-LoadModule authn_core_module $M/mod_authn_core.so
-LoadModule authn_file_module $M/mod_authn_file.so
-LoadModule authz_core_module $M/mod_authz_core.so
-LoadModule authz_user_module $M/mod_authz_user.so
-LoadModule auth_digest_module $M/mod_auth_digest.so
-DocumentRoot $WORK/www
-<Location />
-    AuthType Digest
-    AuthName "digest-realm"
-    AuthDigestProvider file
-    AuthUserFile $WORK/htdigest
-    Require valid-user
-</Location>
-APA
+. tests/tools/apache_digest.sh
+write_apache_digest_conf "$WORK" "127.0.0.1:$P_DIGEST"
 chmod 755 "$WORK" "$WORK/www"
 apache2 -f "$WORK/apache.conf" -DFOREGROUND 2>"$WORK/apache.stderr" & PIDS+=($!)
 

@@ -47,30 +47,8 @@ http {
 }
 NGX
 "${SINK[@]}" nginx -c "$WORK/nginx.conf" -p "$WORK" 2>"$WORK/nginx.stderr" & PIDS+=($!)
-M=/usr/lib/apache2/modules
-cat >"$WORK/apache.conf" <<APA
-ServerRoot $WORK
-ServerName localhost
-Listen 8000
-PidFile $WORK/apache.pid
-ErrorLog $WORK/apache-error.log
-User nobody
-Group nogroup
-LoadModule mpm_event_module $M/mod_mpm_event.so
-LoadModule authn_core_module $M/mod_authn_core.so
-LoadModule authn_file_module $M/mod_authn_file.so
-LoadModule authz_core_module $M/mod_authz_core.so
-LoadModule authz_user_module $M/mod_authz_user.so
-LoadModule auth_digest_module $M/mod_auth_digest.so
-DocumentRoot $WORK/www
-<Location />
-    AuthType Digest
-    AuthName "digest-realm"
-    AuthDigestProvider file
-    AuthUserFile $WORK/htdigest
-    Require valid-user
-</Location>
-APA
+. "$ROOT/tests/tools/apache_digest.sh"
+write_apache_digest_conf "$WORK" "8000"
 "${SINK[@]}" apache2 -f "$WORK/apache.conf" -DFOREGROUND 2>"$WORK/apache.stderr" & PIDS+=($!)
 # responder: HTTP on 8081 (NTLM, Negotiate, SSO redirects and pages), garbage on 8082, silence on 8088
 "${SINK[@]}" env XHT_BIND=0.0.0.0 python3 "$ROOT/tests/http/responder.py" 8081 8082 8088 >"$WORK/resp.log" 2>&1 & PIDS+=($!)
