@@ -16,6 +16,19 @@ typedef void *(*xs_text_parser)(const char *text, size_t len, const char *label,
                                 size_t errlen);
 void *xs_load_data_file(const char *path, const char *default_rel, xs_text_parser parse, char *err,
                         size_t errlen);
+/* A rule file's lines, one at a time: the loop every rule loader shares. */
+#define XS_RULE_LINE_MAX 4096u
+typedef struct {
+    const char *text;
+    size_t      len, pos;
+    int         lineno;                    /* of the line last returned, 1-based */
+    char        line[XS_RULE_LINE_MAX + 1];
+} xs_rule_lines;
+void  xs_rule_lines_init(xs_rule_lines *r, const char *text, size_t len);
+/* The next line that is neither blank nor a '#' comment, with outer blanks cut (points into
+ * r->line, which the caller may modify). NULL at the end; NULL with *failed set and
+ * "LABEL:N: reason" in err for a line longer than XS_RULE_LINE_MAX or holding a NUL byte. */
+char *xs_rule_lines_next(xs_rule_lines *r, const char *label, bool *failed, char *err, size_t errlen);
 /* Splits off the next blank-separated token of a rule line in place; NULL at the end. */
 char *xs_next_token(char **cursor);
 /* A rule id: [a-z0-9._-], starting with a letter or digit, shorter than max. */

@@ -19,7 +19,6 @@
 #endif
 
 #define MAX_RULES 1024u
-#define MAX_LINE  4096u
 
 const char *xs_finding_category_name(xs_finding_category c)
 {
@@ -149,24 +148,13 @@ xs_findings_db *xs_findings_load_buffer(const char *text, size_t len, const char
 {
     if (!label) label = "<buffer>";
     xs_findings_db *db = calloc(1, sizeof *db);
-    char *line = malloc(MAX_LINE + 1);
-    if (!db || !line) { xs_set_error(err, errlen, "out of memory"); free(line); free(db); return NULL; }
-    int lineno = 0;
-    size_t pos = 0;
-    while (pos < len) {
-        const char *start = text + pos;
-        const char *nl = memchr(start, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - start) : len - pos;
-        pos += n + (nl != NULL);
-        lineno++;
-        if (n > MAX_LINE) { xs_set_error(err, errlen, "%s:%d: line longer than %u bytes", label, lineno, MAX_LINE); goto fail; }
-        if (memchr(start, '\0', n)) { xs_set_error(err, errlen, "%s:%d: NUL byte in line", label, lineno); goto fail; }
-        memcpy(line, start, n);
-        line[n] = '\0';
-        while (n && isspace((unsigned char)line[n - 1])) line[--n] = '\0';
-        char *s = line;
-        while (*s == ' ' || *s == '\t') s++;
-        if (!*s || *s == '#') continue;
+    xs_rule_lines *lines = malloc(sizeof *lines);
+    if (!db || !lines) { xs_set_error(err, errlen, "out of memory"); free(lines); free(db); return NULL; }
+    xs_rule_lines_init(lines, text, len);
+    char *s;
+    bool bad_line;
+    while ((s = xs_rule_lines_next(lines, label, &bad_line, err, errlen)) != NULL) {
+        int lineno = lines->lineno;
         if (db->nrules == MAX_RULES) { xs_set_error(err, errlen, "%s:%d: more than %u rules", label, lineno, MAX_RULES); goto fail; }
         if (db->nrules % 32 == 0) {
             fr_rule *nr = realloc(db->rules, (db->nrules + 32) * sizeof *nr);
@@ -185,11 +173,12 @@ xs_findings_db *xs_findings_load_buffer(const char *text, size_t len, const char
         db->any_icase_literal |= r->icase && r->nliterals > 0;
         db->nrules++;
     }
+    if (bad_line) goto fail;
     if (db->nrules == 0) { xs_set_error(err, errlen, "%s: no rules", label); goto fail; }
-    free(line);
+    free(lines);
     return db;
 fail:
-    free(line);
+    free(lines);
     xs_findings_free(db);
     return NULL;
 }

@@ -21,7 +21,6 @@
 
 #define MAX_RULES  1024u
 #define MAX_CONDS  32u
-#define MAX_LINE   4096u
 #define MAX_LIST   32u
 
 static char *rest_of_line(char *cursor)
@@ -244,26 +243,16 @@ xs_hostcfg_db *xs_hostcfg_load_buffer(const char *text, size_t len, const char *
 {
     if (!label) label = "<buffer>";
     xs_hostcfg_db *db = calloc(1, sizeof *db);
-    char *line = malloc(MAX_LINE + 1);
+    xs_rule_lines *lines = malloc(sizeof *lines);
     char msg[256];
     const char *e = NULL;
     int lineno = 0, rule_line = 0;
-    if (!db || !line) { xs_set_error(err, errlen, "out of memory"); goto fail; }
-    size_t pos = 0;
-    while (pos < len) {
-        const char *start = text + pos;
-        const char *nl = memchr(start, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - start) : len - pos;
-        pos += n + (nl != NULL);
-        lineno++;
-        if (n > MAX_LINE) { e = "line too long"; goto line_error; }
-        if (memchr(start, '\0', n)) { e = "NUL byte in line"; goto line_error; }
-        memcpy(line, start, n);
-        line[n] = '\0';
-        while (n && isspace((unsigned char)line[n - 1])) line[--n] = '\0';
-        char *cur = line;
-        while (*cur == ' ' || *cur == '\t') cur++;
-        if (!*cur || *cur == '#') continue;
+    bool bad_line = false;
+    if (!db || !lines) { xs_set_error(err, errlen, "out of memory"); goto fail; }
+    xs_rule_lines_init(lines, text, len);
+    char *cur;
+    while ((cur = xs_rule_lines_next(lines, label, &bad_line, err, errlen)) != NULL) {
+        lineno = lines->lineno;
         bool is_rule = strncmp(cur, "rule", 4) == 0 && (cur[4] == ' ' || cur[4] == '\t' || !cur[4]);
         bool join = strncmp(cur, "or", 2) == 0 && (cur[2] == ' ' || cur[2] == '\t' || !cur[2]);
         if (is_rule) {
@@ -301,14 +290,15 @@ xs_hostcfg_db *xs_hostcfg_load_buffer(const char *text, size_t len, const char *
         c->group = r->ngroups - 1;
         if ((e = parse_condition(c, cur, msg, sizeof msg)) != NULL) goto line_error;
     }
+    if (bad_line) goto fail;
     if ((e = close_rule(db)) != NULL) { lineno = rule_line; goto line_error; }
     if (db->nrules == 0) { xs_set_error(err, errlen, "%s: no rules", label); goto fail; }
-    free(line);
+    free(lines);
     return db;
 line_error:
     xs_set_error(err, errlen, "%s:%d: %s", label, lineno, e);
 fail:
-    free(line);
+    free(lines);
     xs_hostcfg_free(db);
     return NULL;
 }

@@ -13,7 +13,6 @@
 #define XS_DATADIR "data"
 #endif
 
-#define MAX_LINE  1024
 #define MAX_RULES 4096
 
 enum { ST_ANY = 0, ST_CLASS = 1, ST_EXACT = 2 };   /* status specificity, higher wins */
@@ -205,30 +204,17 @@ xs_policy *xs_policy_load_buffer(const char *text, size_t len, const char *label
     set_name(p, label);
     p->nonhttp_success = p->nonhttp_fail = -1;
 
-    char line[MAX_LINE];
-    size_t pos = 0;
-    int lineno = 0;
-    while (pos < len) {
-        lineno++;
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-        if (n >= sizeof line) {
-            xs_set_error(err, errlen, "%s:%d: line longer than %d bytes", label, lineno, MAX_LINE - 1);
-            goto fail;
-        }
-        if (memchr(text + pos, '\0', n)) {
-            xs_set_error(err, errlen, "%s:%d: NUL byte in line", label, lineno);
-            goto fail;
-        }
-        memcpy(line, text + pos, n);
-        line[n] = '\0';
-        pos += n + 1;
-        strip_comment(line);
-        char *s = line;
-        while (isspace((unsigned char)*s)) s++;
+    xs_rule_lines lines;
+    xs_rule_lines_init(&lines, text, len);
+    char *s;
+    bool bad_line;
+    while ((s = xs_rule_lines_next(&lines, label, &bad_line, err, errlen)) != NULL) {
+        strip_comment(s);   /* a '#' after a rule, outside quotes */
         if (!*s) continue;
+        int lineno = lines.lineno;
         if (parse_line(p, pr, s, label, lineno, err, errlen) < 0) goto fail;
     }
+    if (bad_line) goto fail;
     if (p->nonhttp_success < 0 || p->nonhttp_fail < 0) {
         xs_set_error(err, errlen, "%s: missing the 'nonhttp %s' rule", label,
                 p->nonhttp_success < 0 ? "success" : "fail");
