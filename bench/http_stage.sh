@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-20000}
 C=${2:-1000}
-PORT=${XSWEEP_BENCH_HTTP_PORT:-38650}
+PORT=${XSWEEP_BENCH_HTTP_PORT:-28650}
 MAX_BODY=65536
 command -v nginx >/dev/null || { echo "bench/http_stage.sh: nginx is not installed" >&2; exit 1; }
 [ -f build/release/libxsweep.a ] || make -s build/release/libxsweep.a

@@ -4,7 +4,8 @@
 cd "$(dirname "$0")/../.."
 log=$(mktemp /tmp/xsweep-probe-loopback.XXXXXX)
 bash tests/probe/run.sh >"$log" 2>&1; rc=$?
-grep -E '^ *(ok|FAIL|SKIP)' "$log" | head -60
+# Checks, plus why a server did not start (run.sh's line and its log's last lines, indented).
+grep -E '^ *(ok|FAIL|SKIP)|^run\.sh:|^    ' "$log" | head -80
 line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 | grep -oE '[0-9]+ passed, [0-9]+ failed')
 [ -n "$line" ] || { tail -20 "$log"; line="0 passed, 1 failed"; }
 # scripts/install-deps.sh installs every server: a skipped one is a failure here, not a pass.

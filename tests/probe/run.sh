@@ -4,8 +4,9 @@
 # (FTP, SMTP, Elasticsearch 200/401, HTTP/2, a silent port) and a closed port. Every server is
 # started here, stopped by PID, and the whole run is time-bounded.
 # Needs (Debian): redis-server openssh-server memcached postgresql mariadb-server openssl python3.
-# Servers that are not installed are skipped (and said so); the rest must pass.
-set -euo pipefail
+# Servers that are not installed are skipped (and said so); the rest must pass. A server that
+# does not start is a failure with its log's last lines, and the other servers are still probed.
+set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 
@@ -31,24 +32,26 @@ trap cleanup EXIT
 ( trap 'kill $s 2>/dev/null; exit 0' TERM; sleep 180 >/dev/null 2>&1 & s=$!; wait $s
   echo "run.sh: time limit reached" >&2; kill -TERM $$ ) & PIDS+=($!)
 
-B=${XPB_PORT_BASE:-38600}
+# Below Linux's ephemeral range (32768+), so no outgoing connection can be holding one of them.
+B=${XPB_PORT_BASE:-28600}
 P_REDIS=$B; P_REDIS_AUTH=$((B+1)); P_SSH=$((B+2)); P_MEMC=$((B+3)); P_PG=$((B+4)); P_PG_SSL=$((B+5))
 P_MY=$((B+6)); P_FTP=$((B+7)); P_SMTP=$((B+8)); P_ES=$((B+9)); P_ES401=$((B+10)); P_H2=$((B+11))
 P_SILENT=$((B+12)); P_CLOSED=$((B+13))
 
 echo "== building the driver"
-make -s build/release/libxsweep.a
+make -s build/release/libxsweep.a || exit 1
 cc -std=c17 -D_GNU_SOURCE -Iinclude -O2 -g -Wall -Wextra -Werror -o "$WORK/xpb_probe" \
    tests/probe/xpb_probe.c build/release/libxsweep.a \
-   -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -ljemalloc -lpthread -lm
+   -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -ljemalloc -lpthread -lm || exit 1
 
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; }
-wait_port() {  # port, seconds
+LOG_OF=()   # port -> the logs of the server behind it, shown if it never listens
+wait_port() {  # port, seconds: true once something accepts there
     for _ in $(seq 1 $(( $2 * 10 ))); do
         (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
         sleep 0.1
     done
-    echo "run.sh: nothing listens on $1" >&2; return 1
+    return 1
 }
 TARGETS=()
 EXPECT="$WORK/expect.txt"; : > "$EXPECT"
@@ -57,9 +60,10 @@ expect() { echo "$*" >> "$EXPECT"; }   # port key=value ...
 echo "== starting servers"
 if have redis-server; then
     redis-server --port $P_REDIS --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
-        --daemonize no >/dev/null 2>&1 & PIDS+=($!)
+        --daemonize no >"$WORK/redis.log" 2>&1 & PIDS+=($!)
     redis-server --port $P_REDIS_AUTH --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
-        --requirepass 'xpb-secret' --daemonize no >/dev/null 2>&1 & PIDS+=($!)
+        --requirepass 'xpb-secret' --daemonize no >"$WORK/redis-auth.log" 2>&1 & PIDS+=($!)
+    LOG_OF[$P_REDIS]=$WORK/redis.log; LOG_OF[$P_REDIS_AUTH]=$WORK/redis-auth.log
     TARGETS+=(redis:127.0.0.1:$P_REDIS redis:127.0.0.1:$P_REDIS_AUTH)
     expect $P_REDIS protocol=redis auth=none version~.
     expect $P_REDIS_AUTH protocol=redis auth=required version=
@@ -79,12 +83,14 @@ KbdInteractiveAuthentication no
 StrictModes no
 CFG
     /usr/sbin/sshd -D -e -f "$WORK/sshd_config" 2>"$WORK/sshd.log" & PIDS+=($!)
+    LOG_OF[$P_SSH]=$WORK/sshd.log
     TARGETS+=(ssh:127.0.0.1:$P_SSH)
     expect $P_SSH protocol=ssh product=OpenSSH version~p banner~^SSH-2.0-OpenSSH_
 else echo "skip: sshd"; fi
 
 if have memcached; then
-    memcached -u memcache -l 127.0.0.1 -p $P_MEMC -U 0 -m 16 >/dev/null 2>&1 & PIDS+=($!)
+    memcached -u memcache -l 127.0.0.1 -p $P_MEMC -U 0 -m 16 >"$WORK/memcached.log" 2>&1 & PIDS+=($!)
+    LOG_OF[$P_MEMC]=$WORK/memcached.log
     TARGETS+=(memcached:127.0.0.1:$P_MEMC)
     expect $P_MEMC protocol=memcached product=memcached auth=none version~^1\\.
 else echo "skip: memcached"; fi
@@ -92,7 +98,7 @@ else echo "skip: memcached"; fi
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 if [ -n "$PGBIN" ] && id postgres >/dev/null 2>&1; then
     mkdir -p "$WORK/pg"; chown postgres "$WORK/pg"; chmod 700 "$WORK/pg"
-    su postgres -s /bin/sh -c "$PGBIN/initdb -A trust -U postgres -D $WORK/pg >/dev/null"
+    su postgres -s /bin/sh -c "$PGBIN/initdb -A trust -U postgres -D $WORK/pg" >"$WORK/initdb.log" 2>&1
     cp -a "$WORK/pg" "$WORK/pgssl"
     openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=xpb -keyout "$WORK/pgssl/server.key" \
         -out "$WORK/pgssl/server.crt" 2>/dev/null
@@ -102,7 +108,7 @@ if [ -n "$PGBIN" ] && id postgres >/dev/null 2>&1; then
         PG_DIRS+=("$WORK/$1")
         su postgres -s /bin/sh -c "$PGBIN/postgres -D $WORK/$1 -p $2 -k $WORK/$1 \
             -c listen_addresses=127.0.0.1 -c ssl=$3 -c logging_collector=off" >"$WORK/$1.log" 2>&1 &
-        PIDS+=($!)
+        PIDS+=($!); LOG_OF[$2]="$WORK/initdb.log $WORK/$1.log"
     done
     TARGETS+=(postgresql:127.0.0.1:$P_PG postgresql:127.0.0.1:$P_PG_SSL)
     expect $P_PG protocol=postgresql tls=False
@@ -110,22 +116,27 @@ if [ -n "$PGBIN" ] && id postgres >/dev/null 2>&1; then
 else echo "skip: postgresql"; fi
 
 if have mariadbd && have mariadb-install-db; then
-    mariadb-install-db --no-defaults --datadir="$WORK/my" --user=mysql --skip-test-db \
-        --auth-root-authentication-method=normal >"$WORK/my-install.log" 2>&1
+    # --force/--skip-name-resolve: no DNS look-up of this host's name (CI may have no resolver).
+    mariadb-install-db --no-defaults --datadir="$WORK/my" --user=mysql --skip-test-db --force \
+        --skip-name-resolve --auth-root-authentication-method=normal --innodb-log-file-size=8M \
+        >"$WORK/my-install.log" 2>&1
     mkdir -p "$WORK/myrun"; chown mysql "$WORK/myrun"     # socket and pid: written as mysql
     mariadbd --no-defaults --datadir="$WORK/my" --user=mysql --port=$P_MY --bind-address=127.0.0.1 \
         --socket="$WORK/myrun/my.sock" --pid-file="$WORK/myrun/my.pid" --skip-log-bin --innodb-buffer-pool-size=16M \
+        --innodb-log-file-size=8M --skip-name-resolve \
         >"$WORK/my.log" 2>&1 & PIDS+=($!)
+    LOG_OF[$P_MY]="$WORK/my-install.log $WORK/my.log"
     TARGETS+=(mysql:127.0.0.1:$P_MY)
     expect $P_MY protocol=mysql product=MariaDB version~^1[0-9]\\. detail~auth_plugin= tls=False
 else echo "skip: mariadb"; fi
 
-python3 tests/probe/stub_server.py ftp $P_FTP >/dev/null 2>&1 & PIDS+=($!)
-python3 tests/probe/stub_server.py smtp $P_SMTP "$WORK/smtp.log" >/dev/null 2>&1 & PIDS+=($!)
-python3 tests/probe/stub_server.py es200 $P_ES >/dev/null 2>&1 & PIDS+=($!)
-python3 tests/probe/stub_server.py es401 $P_ES401 >/dev/null 2>&1 & PIDS+=($!)
-python3 tests/probe/stub_server.py http2 $P_H2 >/dev/null 2>&1 & PIDS+=($!)
-python3 tests/probe/stub_server.py silent $P_SILENT >/dev/null 2>&1 & PIDS+=($!)
+python3 tests/probe/stub_server.py ftp $P_FTP >"$WORK/stub-ftp.log" 2>&1 & PIDS+=($!); LOG_OF[$P_FTP]=$WORK/stub-ftp.log
+python3 tests/probe/stub_server.py smtp $P_SMTP "$WORK/smtp.log" >"$WORK/stub-smtp.log" 2>&1 & PIDS+=($!)
+LOG_OF[$P_SMTP]=$WORK/stub-smtp.log
+python3 tests/probe/stub_server.py es200 $P_ES >"$WORK/stub-es200.log" 2>&1 & PIDS+=($!); LOG_OF[$P_ES]=$WORK/stub-es200.log
+python3 tests/probe/stub_server.py es401 $P_ES401 >"$WORK/stub-es401.log" 2>&1 & PIDS+=($!); LOG_OF[$P_ES401]=$WORK/stub-es401.log
+python3 tests/probe/stub_server.py http2 $P_H2 >"$WORK/stub-http2.log" 2>&1 & PIDS+=($!); LOG_OF[$P_H2]=$WORK/stub-http2.log
+python3 tests/probe/stub_server.py silent $P_SILENT >"$WORK/stub-silent.log" 2>&1 & PIDS+=($!); LOG_OF[$P_SILENT]=$WORK/stub-silent.log
 TARGETS+=(ftp:127.0.0.1:$P_FTP smtp:127.0.0.1:$P_SMTP banner:127.0.0.1:$P_SMTP elasticsearch:127.0.0.1:$P_ES
           elasticsearch:127.0.0.1:$P_ES401 127.0.0.1:$P_H2 127.0.0.1:$P_SILENT 127.0.0.1:$P_CLOSED
           ssh:127.0.0.1:$P_FTP)
@@ -137,24 +148,29 @@ expect $P_H2 protocol=http2
 expect $P_SILENT error=no_response
 expect $P_CLOSED error=connect_refused
 
+# A server that never listens is one failure, shown with its log; the others are still probed.
+DOWN="$WORK/down.txt"; : > "$DOWN"; deadline=$((SECONDS + 60))
 for t in "${TARGETS[@]}"; do
     p=${t##*:}
     [ "$p" = $P_CLOSED ] && continue
-    wait_port "$p" 30
+    grep -qx "$p" "$DOWN" && continue
+    wait_port "$p" $(( deadline > SECONDS ? deadline - SECONDS : 1 )) && continue
+    echo "$p" >> "$DOWN"
+    echo "run.sh: nothing listens on $p (${t%%:*}); its log ends:"
+    for f in ${LOG_OF[$p]:-}; do tail -n 6 "$f"; done | sed 's/^/    /'
 done
 
 echo "== probing ${#TARGETS[@]} endpoints"
 XPB_BANNER_MS=1500 "$WORK/xpb_probe" "${TARGETS[@]}" > "$WORK/out.jsonl"
+rc=$?; [ $rc = 0 ] || { echo "run.sh: xpb_probe exited $rc"; echo bad-exit >> "$WORK/out.jsonl"; }
 cat "$WORK/out.jsonl"
 
 echo "== checking"
-python3 - "$WORK/out.jsonl" "$EXPECT" "$WORK/smtp.log" $P_FTP <<'PY'
+python3 - "$WORK/out.jsonl" "$EXPECT" "$WORK/smtp.log" $P_FTP "$DOWN" <<'PY'
 import json, re, sys
 out, expect, smtp_log, p_ftp = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+down = {int(l) for l in open(sys.argv[5]) if l.strip()}
 recs = {}
-for line in open(out):
-    r = json.loads(line)
-    recs.setdefault(r["port"], []).append(r["probe"])
 passed = failed = 0
 def check(name, ok, why=""):
     global passed, failed
@@ -162,9 +178,19 @@ def check(name, ok, why=""):
     else:
         failed += 1
         print("FAIL", name, why)
+for line in open(out):
+    try:
+        r = json.loads(line)
+        recs.setdefault(r["port"], []).append(r["probe"])
+    except (ValueError, KeyError, TypeError):
+        check("driver output is JSON records", False, f"got {line.strip()!r}")
+for port in sorted(down):
+    check(f"{port} server started", False, "nothing listened (log above)")
 for line in open(expect):
     port, *conds = line.split()
     port = int(port)
+    if port in down:
+        continue
     for probe in [p for p in recs.get(port, []) if port != p_ftp or p["kind"] == "ftp"] or [None]:
         for c in conds:
             if "~" in c:

@@ -29,7 +29,7 @@ trap cleanup EXIT
   trap 'kill $s 2>/dev/null; exit 0' TERM
   wait $s; echo "run.sh: time limit reached" >&2; kill -TERM $$ ) & PIDS+=($!)
 
-B=${XSC_PORT_BASE:-38600}
+B=${XSC_PORT_BASE:-28700}   # below the ephemeral range (32768+): no outgoing connection holds one
 P_HTTP=$B; P_TLS=$((B+1)); P_SILENT=$((B+2)); P_CANARY=$((B+3))
 
 echo "== building shot_cli"
