@@ -137,6 +137,37 @@ setpriv --reuid=65534 --regid=65534 --clear-groups "$XSWEEP" --dry-run -p 80,443
 check "dry run as nobody exits 0" [ $? = 0 ]
 check "dry run prints 256 x 2 x 2 probes" [ "$(count_lines "$WORK/dry.json")" = 1024 ]
 
+echo "-- no -i, --source-ip or --router-mac: route from the kernel, next-hop MAC by ARP who-has"
+# The testbed's static neighbour entry goes, so the MAC can only come from xsweep's own request.
+ip -n "$TB_NS_SCAN" neigh del "$TB_SINK_IP" dev "$TB_IF_SCAN"
+in_sink tcpdump -i "$TB_IF_SINK" -n -U -w "$WORK/arp.pcap" 'arp or tcp[tcpflags] & tcp-syn != 0' \
+    2>/dev/null & dump=$!
+sleep 1
+in_scan "$XSWEEP" -p 80 --rate 10000 --wait 1 -o "$WORK/arp.json" 198.19.2.0/24 2>"$WORK/arp.err"; rc=$?
+sleep 0.5; kill "$dump"; wait "$dump" 2>/dev/null
+n=$(count_lines "$WORK/arp.json")
+check "scan finds all 256 open with the learnt MAC (exit $rc, $n records)" [ $rc = 0 -a "$n" = 256 ]
+tcpdump -r "$WORK/arp.pcap" -n -e 2>/dev/null >"$WORK/arp.txt"
+python3 - "$WORK/arp.txt" "$TB_SINK_IP" "$TB_SCAN_IP" "$TB_SINK_MAC" <<'EOF' \
+    && pass "ARP who-has $TB_SINK_IP from $TB_SCAN_IP, answered, before the first SYN" || fail "ARP on the wire"
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+sink, scan, sink_mac = sys.argv[2:5]
+first_syn = next(i for i, l in enumerate(lines) if "Flags [S]" in l)
+req = next(i for i, l in enumerate(lines) if f"Request who-has {sink} tell {scan}" in l)
+rep = next(i for i, l in enumerate(lines) if f"Reply {sink} is-at {sink_mac}" in l)
+assert req < rep < first_syn, (req, rep, first_syn)
+assert "> ff:ff:ff:ff:ff:ff" in lines[req], lines[req]          # a broadcast request
+assert f"> {sink_mac}" in lines[first_syn], lines[first_syn]    # probes go to the learnt MAC
+EOF
+# A next hop that never answers: one clear line after three tries, exit 1.
+ip -n "$TB_NS_SCAN" route add 198.18.5.0/24 via 198.18.0.77 dev "$TB_IF_SCAN"
+in_scan "$XSWEEP" -p 80 -o "$WORK/noarp.json" 198.18.5.1 2>"$WORK/noarp.err"; rc=$?
+check "silent next hop: exit 1 and one line ($(cat "$WORK/noarp.err"))" \
+    [ $rc = 1 -a "$(wc -l <"$WORK/noarp.err")" = 1 -a -n "$(grep 'no ARP reply from 198.18.0.77' "$WORK/noarp.err")" ]
+ip -n "$TB_NS_SCAN" route del 198.18.5.0/24
+ip -n "$TB_NS_SCAN" neigh replace "$TB_SINK_IP" lladdr "$TB_SINK_MAC" dev "$TB_IF_SCAN" nud permanent
+
 echo "-- SIGINT: stop sending, flush what was found, exit 130"
 ip netns exec "$TB_PREFIX-scan" "$XSWEEP" "${NET[@]}" -p 80 --rate 2000 --wait 1 -o "$WORK/int.json" 198.19.0.0/16 \
     2>"$WORK/int.err" & pid=$!
