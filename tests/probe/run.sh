@@ -130,13 +130,13 @@ if have mariadbd && have mariadb-install-db; then
     expect $P_MY protocol=mysql product=MariaDB version~^1[0-9]\\. detail~auth_plugin= tls=False
 else echo "skip: mariadb"; fi
 
-python3 tests/probe/stub_server.py ftp $P_FTP >"$WORK/stub-ftp.log" 2>&1 & PIDS+=($!); LOG_OF[$P_FTP]=$WORK/stub-ftp.log
-python3 tests/probe/stub_server.py smtp $P_SMTP "$WORK/smtp.log" >"$WORK/stub-smtp.log" 2>&1 & PIDS+=($!)
-LOG_OF[$P_SMTP]=$WORK/stub-smtp.log
-python3 tests/probe/stub_server.py es200 $P_ES >"$WORK/stub-es200.log" 2>&1 & PIDS+=($!); LOG_OF[$P_ES]=$WORK/stub-es200.log
-python3 tests/probe/stub_server.py es401 $P_ES401 >"$WORK/stub-es401.log" 2>&1 & PIDS+=($!); LOG_OF[$P_ES401]=$WORK/stub-es401.log
-python3 tests/probe/stub_server.py http2 $P_H2 >"$WORK/stub-http2.log" 2>&1 & PIDS+=($!); LOG_OF[$P_H2]=$WORK/stub-http2.log
-python3 tests/probe/stub_server.py silent $P_SILENT >"$WORK/stub-silent.log" 2>&1 & PIDS+=($!); LOG_OF[$P_SILENT]=$WORK/stub-silent.log
+stub() {   # kind port [args]: one stub server, its output kept as its log
+    local kind=$1 port=$2; shift 2
+    python3 tests/probe/stub_server.py "$kind" "$port" "$@" >"$WORK/stub-$kind.log" 2>&1 & PIDS+=($!)
+    LOG_OF[$port]=$WORK/stub-$kind.log
+}
+stub ftp $P_FTP; stub smtp $P_SMTP "$WORK/smtp.log"; stub es200 $P_ES; stub es401 $P_ES401
+stub http2 $P_H2; stub silent $P_SILENT
 TARGETS+=(ftp:127.0.0.1:$P_FTP smtp:127.0.0.1:$P_SMTP banner:127.0.0.1:$P_SMTP elasticsearch:127.0.0.1:$P_ES
           elasticsearch:127.0.0.1:$P_ES401 127.0.0.1:$P_H2 127.0.0.1:$P_SILENT 127.0.0.1:$P_CLOSED
           ssh:127.0.0.1:$P_FTP)
