@@ -148,13 +148,13 @@ xs_findings_db *xs_findings_load_buffer(const char *text, size_t len, const char
 {
     if (!label) label = "<buffer>";
     xs_findings_db *db = calloc(1, sizeof *db);
-    xs_rule_lines *lines = malloc(sizeof *lines);
-    if (!db || !lines) { xs_set_error(err, errlen, "out of memory"); free(lines); free(db); return NULL; }
-    xs_rule_lines_init(lines, text, len);
+    if (!db) { xs_set_error(err, errlen, "out of memory"); return NULL; }
+    xs_rule_lines lines;
+    xs_rule_lines_init(&lines, text, len);
     char *s;
     bool bad_line;
-    while ((s = xs_rule_lines_next(lines, label, &bad_line, err, errlen)) != NULL) {
-        int lineno = lines->lineno;
+    while ((s = xs_rule_lines_next(&lines, label, &bad_line, err, errlen)) != NULL) {
+        int lineno = lines.lineno;
         if (db->nrules == MAX_RULES) { xs_set_error(err, errlen, "%s:%d: more than %u rules", label, lineno, MAX_RULES); goto fail; }
         if (db->nrules % 32 == 0) {
             fr_rule *nr = realloc(db->rules, (db->nrules + 32) * sizeof *nr);
@@ -175,10 +175,8 @@ xs_findings_db *xs_findings_load_buffer(const char *text, size_t len, const char
     }
     if (bad_line) goto fail;
     if (db->nrules == 0) { xs_set_error(err, errlen, "%s: no rules", label); goto fail; }
-    free(lines);
     return db;
 fail:
-    free(lines);
     xs_findings_free(db);
     return NULL;
 }

@@ -243,16 +243,16 @@ xs_hostcfg_db *xs_hostcfg_load_buffer(const char *text, size_t len, const char *
 {
     if (!label) label = "<buffer>";
     xs_hostcfg_db *db = calloc(1, sizeof *db);
-    xs_rule_lines *lines = malloc(sizeof *lines);
+    xs_rule_lines lines;
     char msg[256];
     const char *e = NULL;
     int lineno = 0, rule_line = 0;
     bool bad_line = false;
-    if (!db || !lines) { xs_set_error(err, errlen, "out of memory"); goto fail; }
-    xs_rule_lines_init(lines, text, len);
+    if (!db) { xs_set_error(err, errlen, "out of memory"); return NULL; }
+    xs_rule_lines_init(&lines, text, len);
     char *cur;
-    while ((cur = xs_rule_lines_next(lines, label, &bad_line, err, errlen)) != NULL) {
-        lineno = lines->lineno;
+    while ((cur = xs_rule_lines_next(&lines, label, &bad_line, err, errlen)) != NULL) {
+        lineno = lines.lineno;
         bool is_rule = strncmp(cur, "rule", 4) == 0 && (cur[4] == ' ' || cur[4] == '\t' || !cur[4]);
         bool join = strncmp(cur, "or", 2) == 0 && (cur[2] == ' ' || cur[2] == '\t' || !cur[2]);
         if (is_rule) {
@@ -293,12 +293,10 @@ xs_hostcfg_db *xs_hostcfg_load_buffer(const char *text, size_t len, const char *
     if (bad_line) goto fail;
     if ((e = close_rule(db)) != NULL) { lineno = rule_line; goto line_error; }
     if (db->nrules == 0) { xs_set_error(err, errlen, "%s: no rules", label); goto fail; }
-    free(lines);
     return db;
 line_error:
     xs_set_error(err, errlen, "%s:%d: %s", label, lineno, e);
 fail:
-    free(lines);
     xs_hostcfg_free(db);
     return NULL;
 }

@@ -32,8 +32,9 @@ trap cleanup EXIT
 ( trap 'kill $sl 2>/dev/null; exit 0' TERM; sleep 240 & sl=$!; wait $sl
   echo "run.sh: time limit reached" >&2; kill -TERM $$ ) >/dev/null & PIDS+=($!)
 
-# Ports: a base in the high range; 7443 and 5443 are on the seed's TLS-first list.
-B=${XHT_PORT_BASE:-28400}   # below the ephemeral range (32768+): no outgoing connection holds one
+# Ports: a base below the ephemeral range (32768+), so no outgoing connection can hold one;
+# 7443 and 5443 are on the seed's TLS-first list.
+B=${XHT_PORT_BASE:-28400}
 P_PLAIN=$B; P_TLS_PLAINFIRST=$((B+1)); P_BASIC=$((B+2)); P_DIGEST=$((B+3)); P_RESP=$((B+4))
 P_GARBAGE=$((B+5)); P_SILENT=$((B+6)); P_REDIS=$((B+7)); P_CLOSED=$((B+8))
 P_TLS=7443; P_PLAIN_TLSFIRST=5443

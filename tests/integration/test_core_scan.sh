@@ -143,16 +143,21 @@ ip -n "$TB_NS_SCAN" neigh del "$TB_SINK_IP" dev "$TB_IF_SCAN"
 in_sink tcpdump -i "$TB_IF_SINK" -n -U -w "$WORK/arp.pcap" 'arp or tcp[tcpflags] & tcp-syn != 0' \
     2>/dev/null & dump=$!
 sleep 1
+# Just before the scan: the kernel must not have learnt the MAC again (or the request seen below
+# could be its own, and xsweep would have read the table instead).
+ip -n "$TB_NS_SCAN" neigh show "$TB_SINK_IP" dev "$TB_IF_SCAN" >"$WORK/neigh-before.txt"
 in_scan "$XSWEEP" -p 80 --rate 10000 --wait 1 -o "$WORK/arp.json" 198.19.2.0/24 2>"$WORK/arp.err"; rc=$?
 sleep 0.5; kill "$dump"; wait "$dump" 2>/dev/null
 n=$(count_lines "$WORK/arp.json")
 check "scan finds all 256 open with the learnt MAC (exit $rc, $n records)" [ $rc = 0 -a "$n" = 256 ]
 tcpdump -r "$WORK/arp.pcap" -n -e 2>/dev/null >"$WORK/arp.txt"
-python3 - "$WORK/arp.txt" "$TB_SINK_IP" "$TB_SCAN_IP" "$TB_SINK_MAC" <<'EOF' \
+python3 - "$WORK/arp.txt" "$TB_SINK_IP" "$TB_SCAN_IP" "$TB_SINK_MAC" "$WORK/neigh-before.txt" <<'EOF' \
     && pass "ARP who-has $TB_SINK_IP from $TB_SCAN_IP, answered, before the first SYN" || fail "ARP on the wire"
 import sys
 lines = open(sys.argv[1]).read().splitlines()
 sink, scan, sink_mac = sys.argv[2:5]
+neigh_before = open(sys.argv[5]).read()
+assert "lladdr" not in neigh_before, neigh_before              # no MAC known before the scan
 first_syn = next(i for i, l in enumerate(lines) if "Flags [S]" in l)
 req = next(i for i, l in enumerate(lines) if f"Request who-has {sink} tell {scan}" in l)
 rep = next(i for i, l in enumerate(lines) if f"Reply {sink} is-at {sink_mac}" in l)
