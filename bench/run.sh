@@ -19,7 +19,7 @@ root=$(cd "$here/.." && pwd)
 cd "$root" || exit 1
 
 quick=0
-prefix=xs
+prefix=${XS_NS_TAG:-}xs
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1; shift ;;

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (it creates network namespaces)" >&2; exit 1; }
 [ -x ./xsweep ] || make -s
-prefix=xsdemo
+prefix=${XS_NS_TAG:-}xsdemo   # XS_NS_TAG: distinct namespaces for concurrent runs
 trap 'bash scripts/testbed.sh down --prefix $prefix >/dev/null 2>&1' EXIT
 eval "$(bash scripts/testbed.sh up --prefix $prefix --answer --listen 80,8080,8443)"
 out=$(mktemp /tmp/xsweep-demo.XXXXXX.json)

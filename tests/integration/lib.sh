@@ -17,7 +17,8 @@ check() {   # check "description" command...
 }
 
 testbed_up() {   # testbed_up PREFIX [testbed options]
-    TB_PREFIX=$1; shift
+    # XS_NS_TAG (0-3 chars) lets concurrent runs (several worktrees) use distinct namespaces.
+    TB_PREFIX=${XS_NS_TAG:-}$1; shift
     eval "$(bash "$TESTBED" up --prefix "$TB_PREFIX" "$@")" || { echo "testbed failed"; exit 1; }
 }
 
@@ -34,3 +35,4 @@ finish() {
     echo "$(basename "$0"): $PASSED passed, $FAILED failed"
     [ "$FAILED" = 0 ]
 }
+

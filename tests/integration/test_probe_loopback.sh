@@ -3,7 +3,7 @@
 # without a password, OpenSSH, memcached, PostgreSQL with and without TLS, MariaDB, and stubs.
 cd "$(dirname "$0")/../.."
 log=$(mktemp /tmp/xsweep-probe-loopback.XXXXXX)
-bash tests/probe/run.sh >"$log" 2>&1; rc=$?
+bash tests/tools/private-net.sh bash tests/probe/run.sh >"$log" 2>&1; rc=$?
 # Checks, plus why a server did not start (run.sh's line and its log's last lines, indented).
 grep -E '^ *(ok|FAIL|SKIP)|^run\.sh:|^    ' "$log" | head -80
 line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 | grep -oE '[0-9]+ passed, [0-9]+ failed')

@@ -4,7 +4,7 @@
 cd "$(dirname "$0")/../.."
 # Through a file, not $(...): a pipe would also wait for anything run.sh left holding it.
 log=$(mktemp /tmp/xsweep-screenshot.XXXXXX)
-bash tests/screenshot/run.sh >"$log" 2>&1; rc=$?
+bash tests/tools/private-net.sh bash tests/screenshot/run.sh >"$log" 2>&1; rc=$?
 out=$(cat "$log"); rm -f "$log"
 echo "$out" | grep -E '^  (ok|FAIL)' | head -80
 passed=$(echo "$out" | grep -c '^  ok ')
