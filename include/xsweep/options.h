@@ -56,6 +56,10 @@ typedef struct {
     char    *config_rules;   /* --config-rules FILE (host configuration checks) */
     bool     no_config_checks;
     char    *screenshots;    /* --screenshots DIR */
+    char    *checks;         /* --checks LIST (NULL = no active checks) */
+    bool     list_checks;    /* --list-checks: print the checks and exit */
+    unsigned checks_max_requests; /* --checks-max-requests N (0 = the default) */
+    char    *checks_canary;  /* --checks-canary URL */
     /* pause and resume */
     double   checkpoint_s;   /* --checkpoint: seconds between resume-file writes (0 = only on stop) */
     char    *resume_file;    /* --resume-file: where checkpoints go */

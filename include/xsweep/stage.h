@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "xsweep/auth.h"
+#include "xsweep/checks.h"
 #include "xsweep/findings.h"
 #include "xsweep/fingerprint.h"
 #include "xsweep/hostcfg.h"
@@ -34,6 +35,7 @@ typedef struct {
     xs_fp_result       tech;
     xs_finding_list    findings;   /* secrets and sensitive data: location and fingerprint only */
     xs_hostcfg_list    config;     /* host configuration issues */
+    xs_check_report   *checks;     /* --checks: active check findings, or NULL */
 } xs_enriched;
 
 /* What the record says of its screenshot. */
@@ -55,6 +57,7 @@ typedef struct {
     const xs_hostcfg_db  *hostcfg;  /* NULL: no host configuration checks */
     uint64_t         min_gap_ns;    /* the throttle: after the SYN probe, wait this long */
     const char      *screenshot_dir;/* --screenshots DIR, or NULL */
+    xs_checks_config checks;        /* --checks: checks.db NULL = none; the stage sets .clock */
 } xs_http_stage_config;
 
 typedef struct xs_http_stage xs_http_stage;

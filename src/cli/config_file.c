@@ -167,6 +167,10 @@ void xs_options_echo(FILE *out, const xs_options *o)
     kv(out, "config-rules", o->config_rules);
     kv_bool(out, "no-config-checks", o->no_config_checks);
     kv(out, "screenshots", o->screenshots);
+    kv(out, "checks", o->checks);
+    if (o->checks_max_requests)
+        fprintf(out, "checks-max-requests = %u\n", o->checks_max_requests);
+    kv(out, "checks-canary", o->checks_canary);
     fprintf(out, "checkpoint = %.17g\n", o->checkpoint_s);
     kv(out, "resume-file", o->resume_file);
     kv(out, "db", o->db);

@@ -1,6 +1,7 @@
 /* xsweep: parse the command line, build the plan, run the scan. */
 #include <stdio.h>
 #include <string.h>
+#include "xsweep/checks.h"
 #include "xsweep/diff.h"
 #include "xsweep/options.h"
 #include "xsweep/plan.h"
@@ -30,6 +31,13 @@ int main(int argc, char **argv)
         xs_options_echo(stdout, &opts);
         xs_options_free(&opts);
         return XS_EXIT_OK;
+    }
+    if (opts.list_checks) {
+        rc = xs_check_list_print(stdout, NULL, err, sizeof err);
+        if (rc < 0)
+            fprintf(stderr, "xsweep: %s\n", err);
+        xs_options_free(&opts);
+        return rc < 0 ? XS_EXIT_USAGE : XS_EXIT_OK;
     }
     xs_plan plan;
     if (xs_plan_build(&plan, &opts, err, sizeof err) < 0) {

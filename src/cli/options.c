@@ -48,6 +48,10 @@ const struct option xs_long_options[] = {
     {"config-rules",     required_argument, NULL, OPT_CONFIG_RULES},
     {"no-config-checks", no_argument,       NULL, OPT_NO_CONFIG_CHECKS},
     {"screenshots",      required_argument, NULL, OPT_SCREENSHOTS},
+    {"checks",           required_argument, NULL, OPT_CHECKS},
+    {"list-checks",      no_argument,       NULL, OPT_LIST_CHECKS},
+    {"checks-max-requests", required_argument, NULL, OPT_CHECKS_MAX_REQUESTS},
+    {"checks-canary",    required_argument, NULL, OPT_CHECKS_CANARY},
     {"checkpoint",       required_argument, NULL, OPT_CHECKPOINT},
     {"resume-file",      required_argument, NULL, OPT_RESUME_FILE},
     {"resume",           required_argument, NULL, OPT_RESUME},
@@ -123,6 +127,12 @@ void xs_options_usage(FILE *out)
 "      --no-config-checks    no host configuration checks\n"
 "      --screenshots DIR     a headless-Chromium screenshot of every successful GET into DIR\n"
 "                            (deleted again when the page text holds a secret)\n"
+"      --checks LIST         active checks on every HTTP endpoint (default none): safe (read-only\n"
+"                            set and the TLS audit), all (adds payload tests), check ids, or\n"
+"                            template files/directories (nuclei subset, see xsweep(1))\n"
+"      --list-checks         print every shipped check and exit\n"
+"      --checks-max-requests N  connections the checks open per endpoint at most (default 60)\n"
+"      --checks-canary URL   SSRF tests: a URL of yours whose page holds 'xsweep-canary'\n"
 "Pause and resume:\n"
 "      --checkpoint SEC      write the resume file every SEC seconds (default 10; 0 = only when\n"
 "                            stopped by a signal); it is removed when the scan completes\n"
@@ -365,6 +375,17 @@ static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen
     case OPT_CONFIG_RULES: return set_str(&o->config_rules, arg);
     case OPT_NO_CONFIG_CHECKS: o->no_config_checks = true; return 0;
     case OPT_SCREENSHOTS:  return set_str(&o->screenshots, arg);
+    case OPT_CHECKS:       return set_str(&o->checks, arg);
+    case OPT_LIST_CHECKS:  o->list_checks = true; return 0;
+    case OPT_CHECKS_MAX_REQUESTS:
+        if (parse_u64(arg, 100000, &u) || u == 0)
+            return fail(err, errlen, "invalid --checks-max-requests \"%s\": give 1-100000", arg);
+        o->checks_max_requests = (unsigned)u;
+        return 0;
+    case OPT_CHECKS_CANARY:
+        if (strncmp(arg, "http://", 7) || !arg[7])
+            return fail(err, errlen, "invalid --checks-canary \"%s\": give an http:// URL", arg);
+        return set_str(&o->checks_canary, arg);
     case OPT_CHECKPOINT:
         if (parse_double(arg, 0, 86400, &o->checkpoint_s))
             return fail(err, errlen, "invalid --checkpoint \"%s\": give seconds, 0-86400", arg);
@@ -528,5 +549,7 @@ void xs_options_free(xs_options *o)
     free(o->findings_rules);
     free(o->config_rules);
     free(o->screenshots);
+    free(o->checks);
+    free(o->checks_canary);
     memset(o, 0, sizeof *o);
 }

@@ -213,4 +213,6 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
     write_findings(w, &e->findings);
     if (e->shot)
         write_shot(w, e->shot);
+    if (e->checks)
+        xs_check_report_write_json(e->checks, w);
 }

@@ -144,6 +144,8 @@ static int load_stage_data(xs_runctx *c, char *err, size_t errlen)
         return -1;
     if (!o->no_config_checks && !(c->hostcfg = xs_hostcfg_load(o->config_rules, err, errlen)))
         return -1;
+    if (o->checks && !(c->checks = xs_check_db_load(o->checks, NULL, err, errlen)))
+        return -1;
     return 0;
 }
 
@@ -155,6 +157,9 @@ static int start_stage(xs_runctx *c, char *err, size_t errlen)
     xs_http_stage_config cfg = {.fingerprints = c->fingerprints, .findings = c->findings,
                                 .hostcfg = c->hostcfg, .screenshot_dir = o->screenshots,
                                 .min_gap_ns = (uint64_t)(o->retry_delay_s * 1e9)};
+    cfg.checks = (xs_checks_config){.db = c->checks, .max_requests = o->checks_max_requests,
+                                    .timeout_ms = (unsigned)(o->http_timeout_s * 1000),
+                                    .canary_url = o->checks_canary};
     xs_http_config_defaults(&cfg.http);
     xs_probe_config_defaults(&cfg.probe);
     cfg.probe.connect_timeout_ms = (unsigned)(o->connect_timeout_s * 1000);
@@ -270,6 +275,7 @@ out:
     xs_fp_db_free(c.fingerprints);
     xs_findings_free(c.findings);
     xs_hostcfg_free(c.hostcfg);
+    xs_check_db_free(c.checks);
     xs_policy_free(c.policy);
     xs_portlist_free(&c.http_ports);
     xs_seen_free(&c.seen);

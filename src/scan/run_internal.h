@@ -9,6 +9,7 @@
 #include "xsweep/findings.h"
 #include "xsweep/fingerprint.h"
 #include "xsweep/hostcfg.h"
+#include "xsweep/checks.h"
 #include "xsweep/output.h"
 #include "xsweep/plan.h"
 #include "xsweep/resume.h"
@@ -28,6 +29,7 @@ typedef struct {
     xs_fp_db  *fingerprints;
     xs_findings_db *findings;
     xs_hostcfg_db  *hostcfg;
+    xs_check_db    *checks;    /* --checks, or NULL */
     xs_http_stage *stage;        /* NULL with --no-http */
     xs_portlist http_ports;      /* --http-ports; empty = the supported HTTP/S ports */
     xs_resume  resume;           /* fd -1 when there is no resume file (dry run, stdout) */

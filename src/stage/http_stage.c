@@ -70,6 +70,8 @@ typedef struct {
     xs_http_stage *s;
     xs_enrich_ctx  enrich;
     xs_shot_pool  *shots;   /* NULL without --screenshots */
+    xs_checks_pool *checks; /* NULL without --checks */
+    xs_throttle   *clock;   /* the per-endpoint clock every check connection asks */
 } done_ctx;
 
 /* The seed: a screenshot for every successful GET (2XX, or a 3XX the browser follows). */
@@ -90,6 +92,34 @@ static bool submit_shot(done_ctx *c, outstanding *o)
     return xs_shot_pool_submit(c->shots, url, png, o) == 0;
 }
 
+/* --checks: every endpoint that answered HTTP; the GET's contact is on the clock first. */
+static bool submit_checks(done_ctx *c, outstanding *o)
+{
+    const xs_http_result *h = o->e->http;
+    if (!c->checks || h->status_code <= 0)
+        return false;
+    xs_throttle_note(c->clock, xs_endpoint_key(h->ip, h->port), xs_http_now_ns());
+    xs_check_target t = {.ip = h->ip, .port = h->port, .tls = h->tls.used, .host = h->host,
+                         .page = (const char *)h->body, .page_len = h->body_len, .page_path = h->path};
+    return xs_checks_pool_submit(c->checks, &t, o) == 0;
+}
+
+static void after_checks(done_ctx *c, outstanding *o)
+{
+    if (wants_shot(c, o->e) && submit_shot(c, o))
+        return;   /* delivered when the screenshot is done */
+    xs_enriched *e = o->e;
+    forget(c->s, o);
+    deliver(c->s, e);
+}
+
+static void on_checks_done(xs_check_report *rep, void *user, void *arg)
+{
+    outstanding *o = user;
+    o->e->checks = rep;
+    after_checks(arg, o);
+}
+
 static void on_done(xs_http_result *res, void *arg)
 {
     done_ctx *c = arg;
@@ -97,10 +127,9 @@ static void on_done(xs_http_result *res, void *arg)
     xs_enriched *e = o->e;
     e->http = res;
     xs_enrich(e, &c->enrich);
-    if (wants_shot(c, e) && submit_shot(c, o))
-        return;   /* delivered when the screenshot is done */
-    forget(c->s, o);
-    deliver(c->s, e);
+    if (submit_checks(c, o))
+        return;   /* screenshot and delivery follow the checks */
+    after_checks(c, o);
 }
 
 /* The page text decides whether the PNG may stay: any secret or sensitive value, and it goes. */
@@ -209,7 +238,15 @@ static void *stage_main(void *arg)
     xs_http_engine *engine = xs_http_engine_new(&s->cfg.http);
     xs_probe_engine *probes = xs_probe_engine_new(&s->cfg.probe);
     xs_fp_matcher *m = s->cfg.fingerprints ? xs_fp_matcher_new(s->cfg.fingerprints) : NULL;
-    done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg}, NULL};
+    done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg}, NULL, NULL, NULL};
+    if (s->cfg.checks.db) {
+        xs_checks_config ck = s->cfg.checks;
+        char err[256];
+        ctx.clock = xs_throttle_new(s->cfg.min_gap_ns);
+        ck.clock = ctx.clock;
+        if (!ctx.clock || !(ctx.checks = xs_checks_pool_new(&ck, err, sizeof err)))
+            fprintf(stderr, "xsweep: warning: no active checks: %s\n", ctx.clock ? err : "out of memory");
+    }
     if (s->cfg.screenshot_dir) {
         xs_shot_config shot_cfg = {.dir = s->cfg.screenshot_dir};
         char err[256];
@@ -220,10 +257,13 @@ static void *stage_main(void *arg)
         take_jobs(s, engine, probes);
         size_t http_n = xs_http_engine_pending(engine), probe_n = xs_probe_engine_pending(probes);
         size_t shot_n = ctx.shots ? xs_shot_pool_pending(ctx.shots) : 0;
+        size_t check_n = xs_checks_pool_pending(ctx.checks);
+        if (check_n)
+            xs_checks_pool_poll(ctx.checks, http_n || probe_n || shot_n ? 0 : POLL_MS, on_checks_done, &ctx);
         if (shot_n)
             xs_shot_pool_poll(ctx.shots, http_n || probe_n ? 0 : POLL_MS, on_shot_done, &ctx);
         if (http_n == 0 && probe_n == 0) {
-            if (shot_n)
+            if (shot_n || check_n)
                 continue;
             if (atomic_load(&s->input_closed) && xs_ring_count(&s->jobs) == 0)
                 break;
@@ -237,6 +277,8 @@ static void *stage_main(void *arg)
         if (probe_n)
             xs_probe_engine_poll(probes, slice, on_probe_done, &ctx);
     }
+    /* Checks stop first: their endpoints come back with partial reports, before the hand-back. */
+    xs_checks_pool_free(ctx.checks, on_checks_done, &ctx);
     /* Aborted (or no engine): hand back what never finished, so no open port goes unreported. */
     while (s->live) {
         xs_enriched *e = s->live->e;
@@ -254,6 +296,7 @@ static void *stage_main(void *arg)
         }
     }
     xs_shot_pool_free(ctx.shots);   /* before the hand-back: its pending shots' endpoints follow */
+    xs_throttle_free(ctx.clock);
     xs_http_engine_free(engine);
     xs_probe_engine_free(probes);
     xs_fp_matcher_free(m);
