@@ -77,7 +77,7 @@ typedef struct {
     const xs_check_db *db;
     xs_throttle *clock;          /* the stage's per-endpoint clock; required */
     unsigned     max_requests;   /* per endpoint; 0 = XS_CHECKS_DEFAULT_MAX_REQUESTS */
-    unsigned     workers;        /* endpoints checked at once; 0 = 16 */
+    unsigned     workers;        /* endpoints checked at once; 0 = 64 */
     unsigned     timeout_ms;     /* one request, connect to last byte; 0 = 10000 */
     const char  *canary_url;     /* --checks-canary URL for SSRF tests, or NULL (those skipped) */
 } xs_checks_config;

@@ -10,11 +10,13 @@
 #include <time.h>
 #include "xsweep/record.h"
 #include "check_internal.h"
+#include "../tlscheck/tls_internal.h"
 
 struct check_gate {
     struct xs_checks_pool *pool;
     pthread_cond_t cv;
     uint64_t key;
+    uint64_t connected_ns;   /* the worker's last real connection start, not yet on the clock */
     bool waiting, granted;
 };
 
@@ -22,6 +24,7 @@ typedef struct job {
     xs_check_target t;
     char *host, *page, *page_path;
     void *user;
+    uint64_t key, connected_ns;  /* the endpoint's last connection start, for the clock */
     xs_check_report *rep;
     struct job *next;
 } job;
@@ -56,6 +59,8 @@ bool check_gate_wait(check_gate *g)
 {
     struct xs_checks_pool *p = g->pool;
     pthread_mutex_lock(&p->mu);
+    g->connected_ns = check_last_connect_ns;
+    check_last_connect_ns = 0;
     g->waiting = true;
     g->granted = false;
     while (!g->granted && !p->stop)
@@ -84,8 +89,11 @@ static void *worker_main(void *arg)
             p->queue_tail = NULL;
         w->gate.key = xs_endpoint_key(j->t.ip, j->t.port);
         pthread_mutex_unlock(&p->mu);
+        check_last_connect_ns = 0;
         check_run_endpoint(&env, &j->t, j->rep);
         pthread_mutex_lock(&p->mu);
+        j->key = w->gate.key;
+        j->connected_ns = check_last_connect_ns;
         j->next = p->done;
         p->done = j;
     }
@@ -109,7 +117,7 @@ xs_checks_pool *xs_checks_pool_new(const xs_checks_config *cfg, char *err, size_
         p->cfg.max_requests = XS_CHECKS_DEFAULT_MAX_REQUESTS;
     if (!p->cfg.timeout_ms)
         p->cfg.timeout_ms = 10000;
-    p->nw = cfg->workers ? cfg->workers : 16;
+    p->nw = cfg->workers ? cfg->workers : 64;
     unsigned char rnd[4] = {0};
     if (getrandom(rnd, sizeof rnd, 0) != sizeof rnd)
         memcpy(rnd, &(uint64_t){mono_ns()}, sizeof rnd);
@@ -185,6 +193,10 @@ static bool pass(xs_checks_pool *p, job **done)
     pthread_mutex_lock(&p->mu);
     for (unsigned i = 0; i < p->nw; i++) {
         check_gate *g = &p->w[i].gate;
+        if (g->waiting && g->connected_ns) {
+            xs_throttle_note(p->cfg.clock, g->key, g->connected_ns);
+            g->connected_ns = 0;
+        }
         if (g->waiting && !g->granted && xs_throttle_acquire(p->cfg.clock, g->key, now) == 0) {
             g->granted = true;
             pthread_cond_signal(&g->cv);
@@ -193,6 +205,9 @@ static bool pass(xs_checks_pool *p, job **done)
     }
     *done = p->done;
     p->done = NULL;
+    for (job *j = *done; j; j = j->next)
+        if (j->connected_ns)
+            xs_throttle_note(p->cfg.clock, j->key, j->connected_ns);
     pthread_mutex_unlock(&p->mu);
     return moved || *done;
 }

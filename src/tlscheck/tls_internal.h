@@ -13,5 +13,6 @@ size_t tls_build_hello(unsigned char *b, size_t cap, unsigned version, const uin
 int    tls_read_server_hello(int fd, unsigned *version, unsigned *suite);
 
 int check_connect(uint32_t ip, uint16_t port, unsigned timeout_ms);
+extern _Thread_local uint64_t check_last_connect_ns;
 
 #endif

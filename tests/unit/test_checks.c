@@ -1,0 +1,241 @@
+/* Check templates (nuclei subset), matching, the page parser, the hand-built TLS hellos and the
+ * shipped data. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "../../src/checks/check_internal.h"
+#include "../../src/tlscheck/tls_internal.h"
+
+static const char *GOOD =
+    "id: demo-check\n"
+    "info:\n"
+    "  name: Demo\n"
+    "  severity: high\n"
+    "  remediation: fix it\n"
+    "  classification:\n"
+    "    cwe-id: cwe-200\n"
+    "requests:\n"
+    "  - method: GET\n"
+    "    path: [\"{{BaseURL}}/a\", \"{{BaseURL}}/b\"]\n"
+    "    headers:\n"
+    "      X-Test: one\n"
+    "    matchers-condition: and\n"
+    "    matchers:\n"
+    "      - type: status\n"
+    "        status: [200, 206]\n"
+    "      - type: word\n"
+    "        part: header\n"
+    "        words: [\"x-powered-by: php\"]\n"
+    "        case-insensitive: true\n"
+    "      - type: regex\n"
+    "        regex: ['secret=(\\d+)']\n"
+    "      - type: word\n"
+    "        words: [\"<html\"]\n"
+    "        negative: true\n"
+    "    extractors:\n"
+    "      - type: regex\n"
+    "        group: 1\n"
+    "        regex: ['secret=(\\d+)']\n";
+
+static check_response resp(int status, const char *head, const char *body)
+{
+    check_response r = {.status = status};
+    r.head = strdup(head);
+    r.head_len = strlen(head);
+    r.body = strdup(body);
+    r.body_len = strlen(body);
+    return r;
+}
+
+static void test_parse_and_match(void **state)
+{
+    (void)state;
+    check_tmpl t;
+    char err[256];
+    assert_int_equal(check_tmpl_parse(GOOD, strlen(GOOD), &t, err, sizeof err), 0);
+    assert_string_equal(t.id, "demo-check");
+    assert_string_equal(t.cwe, "CWE-200");
+    assert_int_equal(t.severity, XS_SEV_HIGH);
+    assert_int_equal(t.kind, XS_CHECK_KIND_HTTP);
+    assert_int_equal(t.nreq, 1);
+    assert_int_equal(t.req[0].npaths, 2);
+    assert_true(t.req[0].m_and);
+    check_response r = resp(200, "X-Powered-By: PHP/8\r\n", "ok secret=42");
+    assert_true(check_match(&t.req[0], &r, NULL));
+    char out[32];
+    check_extract(&t.req[0], &r, out, sizeof out);
+    assert_string_equal(out, "42");
+    check_response_free(&r);
+    r = resp(200, "X-Powered-By: PHP/8\r\n", "<html> secret=42");   /* negative matcher */
+    assert_false(check_match(&t.req[0], &r, NULL));
+    check_response_free(&r);
+    r = resp(404, "X-Powered-By: PHP/8\r\n", "secret=42");           /* status */
+    assert_false(check_match(&t.req[0], &r, NULL));
+    check_response_free(&r);
+    r = resp(206, "Server: x\r\n", "secret=42");                      /* header part */
+    assert_false(check_match(&t.req[0], &r, NULL));
+    check_response_free(&r);
+    t.req[0].m_and = false;                                           /* or: any one */
+    r = resp(404, "Server: x\r\n", "<html>");
+    assert_false(check_match(&t.req[0], &r, NULL));
+    check_response_free(&r);
+    r = resp(200, "Server: x\r\n", "<html>");
+    assert_true(check_match(&t.req[0], &r, NULL));
+    check_response_free(&r);
+    check_tmpl_free(&t);
+}
+
+static void test_marker_and_duration(void **state)
+{
+    (void)state;
+    const char *y =
+        "id: p\ninfo: {name: p, severity: low}\nhttp:\n  - path: ['{{BaseURL}}']\n"
+        "    fuzzing:\n      - part: query\n        type: postfix\n        fuzz: ['{{v}}']\n"
+        "    payloads:\n      v: [a, b]\n"
+        "    matchers:\n      - type: word\n        words: ['<{{randstr}}>']\n";
+    check_tmpl t;
+    char err[256];
+    assert_int_equal(check_tmpl_parse(y, strlen(y), &t, err, sizeof err), 0);
+    assert_int_equal(t.kind, XS_CHECK_KIND_PAYLOAD);
+    assert_int_equal(t.req[0].nfz, 1);
+    assert_int_equal(t.req[0].fz[0].nvalues, 2);   /* the payload list expanded */
+    assert_int_equal(t.req[0].fz[0].type, FZ_POSTFIX);
+    check_response r = resp(200, "", "x <xsw1234> y");
+    assert_true(check_match(&t.req[0], &r, "xsw1234"));
+    assert_false(check_match(&t.req[0], &r, "xsw9999"));
+    check_response_free(&r);
+    check_tmpl_free(&t);
+    const char *d = "id: d\ninfo: {name: d}\nhttp:\n  - path: ['{{BaseURL}}/']\n"
+                    "    matchers:\n      - type: dsl\n        dsl: ['duration>=4']\n";
+    assert_int_equal(check_tmpl_parse(d, strlen(d), &t, err, sizeof err), 0);
+    assert_true(check_duration_of(&t.req[0]) == 4.0);
+    r = resp(200, "", "");
+    r.seconds = 4.2;
+    assert_true(check_match(&t.req[0], &r, NULL));
+    r.seconds = 0.3;
+    assert_false(check_match(&t.req[0], &r, NULL));
+    check_response_free(&r);
+    check_tmpl_free(&t);
+}
+
+static void rejects(const char *y, const char *why)
+{
+    char err[256] = "";
+    assert_int_equal(xs_check_parse_text(y, strlen(y), err, sizeof err), -1);
+    if (!strstr(err, why))
+        fail_msg("error '%s' does not mention '%s'", err, why);
+}
+
+static void test_rejects_outside_subset(void **state)
+{
+    (void)state;
+    const char *head = "id: x\ninfo: {name: x, severity: low}\nhttp:\n";
+    char y[600];
+    snprintf(y, sizeof y, "%s  - raw: ['GET / HTTP/1.1']\n", head);
+    rejects(y, "raw");
+    snprintf(y, sizeof y, "%s  - method: PUT\n    path: ['{{BaseURL}}/']\n    matchers: [{type: status, status: [200]}]\n", head);
+    rejects(y, "not allowed");
+    snprintf(y, sizeof y, "%s  - path: ['http://elsewhere/']\n    matchers: [{type: status, status: [200]}]\n", head);
+    rejects(y, "must start with");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: dsl, dsl: ['contains(body, 1)']}]\n", head);
+    rejects(y, "dsl");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: binary, binary: ['00']}]\n", head);
+    rejects(y, "binary");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: regex, regex: ['(']}]\n", head);
+    rejects(y, "regex");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n", head);
+    rejects(y, "matchers");
+    rejects("id: 'bad id'\ninfo: {name: x}\nhttp: []\n", "id");
+    rejects("id: x\ninfo: {name: x, severity: urgent}\nhttp: []\n", "severity");
+    rejects("id: x\ninfo: {name: x}\ndns:\n  - name: a\n", "dns");
+    rejects("id: [unclosed\n", "YAML");
+    rejects("- a\n- b\n", "mapping");
+}
+
+static void test_page(void **state)
+{
+    (void)state;
+    const char *html =
+        "<a href=\"/greet?name=friend&x=1\">g</a><a href='sub/page.html'>s</a>"
+        "<a href=\"http://other.example/?q=1\">o</a><a href=\"javascript:alert(1)\">j</a>"
+        "<form action=\"/login\" method=\"POST\"><input name=\"user\" value=\"\">"
+        "<input type=\"submit\" name=\"go\"><textarea name=\"note\"></textarea></form>"
+        "<form><input name=\"q\"></form>";
+    check_page p;
+    check_page_parse(html, strlen(html), "/app/index.html", &p);
+    assert_int_equal(p.n, 3);
+    assert_string_equal(p.v[0].path, "/greet");
+    assert_int_equal(p.v[0].n, 2);
+    assert_string_equal(p.v[0].names[0], "name");
+    assert_string_equal(p.v[0].values[0], "friend");
+    assert_string_equal(p.v[1].path, "/login");
+    assert_true(p.v[1].post);
+    assert_int_equal(p.v[1].n, 2);                   /* submit skipped */
+    assert_string_equal(p.v[2].path, "/app/index.html");
+    assert_int_equal(p.ndirs, 1);
+    assert_string_equal(p.dirs[0], "/app/sub/");
+    check_page_free(&p);
+}
+
+static void test_hello(void **state)
+{
+    (void)state;
+    unsigned char b[1024];
+    uint16_t s[] = {0x000a, 0x0005};
+    size_t n = tls_build_hello(b, sizeof b, 0x0300, s, 2, NULL);
+    assert_true(n > 40);
+    assert_int_equal(b[0], 0x16);
+    assert_int_equal(b[1] << 8 | b[2], 0x0300);
+    assert_int_equal((size_t)(b[3] << 8 | b[4]), n - 5);
+    assert_int_equal(b[5], 0x01);
+    assert_int_equal((size_t)(b[7] << 8 | b[8]), n - 9);
+    assert_int_equal(b[9] << 8 | b[10], 0x0300);
+    assert_int_equal(b[44] << 8 | b[45], 6);          /* two suites + the SCSV */
+    n = tls_build_hello(b, sizeof b, 0x0303, s, 2, "example.test");
+    assert_int_equal(b[1] << 8 | b[2], 0x0301);
+    assert_int_equal((size_t)(b[3] << 8 | b[4]), n - 5);
+    assert_non_null(memmem(b, n, "example.test", 12));
+}
+
+static void test_shipped(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    xs_check_db *db = xs_check_db_load("safe", XS_DATADIR "/checks", err, sizeof err);
+    if (!db)
+        fail_msg("%s", err);
+    assert_true(xs_check_db_wants_tls(db));
+    size_t safe = xs_check_db_count(db);
+    for (size_t i = 0; i < db->n; i++)
+        assert_int_equal(db->t[i].kind, XS_CHECK_KIND_HTTP);
+    xs_check_db_free(db);
+    db = xs_check_db_load("all", XS_DATADIR "/checks", err, sizeof err);
+    assert_non_null(db);
+    assert_true(xs_check_db_count(db) > safe);
+    xs_check_db_free(db);
+    db = xs_check_db_load("git-head-exposed,git-head-exposed", XS_DATADIR "/checks", err, sizeof err);
+    assert_non_null(db);
+    assert_int_equal(xs_check_db_count(db), 1);
+    assert_false(xs_check_db_wants_tls(db));
+    xs_check_db_free(db);
+    assert_null(xs_check_db_load("nope", XS_DATADIR "/checks", err, sizeof err));
+    assert_non_null(strstr(err, "unknown check 'nope'"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_and_match),
+        cmocka_unit_test(test_marker_and_duration),
+        cmocka_unit_test(test_rejects_outside_subset),
+        cmocka_unit_test(test_page),
+        cmocka_unit_test(test_hello),
+        cmocka_unit_test(test_shipped),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
