@@ -71,7 +71,7 @@ size_t tls_build_hello(unsigned char *b, size_t cap, unsigned version, const uin
 
 int tls_read_server_hello(int fd, unsigned *version, unsigned *suite)
 {
-    unsigned char b[64];
+    unsigned char b[512];   /* header, version, random, a session id of up to 32 bytes, suite */
     size_t n = 0;
     while (n < 5 + 4 + 2 + 32 + 1) {
         ssize_t r = recv(fd, b + n, sizeof b - n, 0);
