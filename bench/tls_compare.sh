@@ -96,7 +96,7 @@ def testssl(i):
     for k, tid in (("SSLv3", "SSLv3"), ("TLSv1.0", "TLS1"), ("TLSv1.1", "TLS1_1"), ("TLSv1.2", "TLS1_2"),
                    ("TLSv1.3", "TLS1_3")):
         s = f.get(tid, {}).get("finding", "")
-        d[k] = "no" if "not offered" in s else "yes" if "offered" in s else "?"
+        d[k] = "no" if "not offered" in s or "connection failed" in s else "yes" if "offered" in s else "?"
     weak = [c for c, tid in (("NULL", "cipherlist_NULL"), ("aNULL", "cipherlist_aNULL"), ("EXPORT", "cipherlist_EXPORT"),
                              ("LOW", "cipherlist_LOW"), ("3DES/IDEA", "cipherlist_3DES_IDEA"))
             if f.get(tid, {}).get("finding", "").startswith("offered")]
@@ -107,7 +107,7 @@ def testssl(i):
     exp = f.get("cert_expirationStatus", {}).get("finding", "")
     d["expired"] = "yes" if "expired" in exp.lower() else "no"
     tr = f.get("cert_trust", {}).get("finding", "")
-    d["name mismatch"] = "yes" if "not ok" in tr.lower() or "mismatch" in tr.lower() else "no"
+    d["name mismatch"] = "yes" if "does not match" in tr.lower() or "mismatch" in tr.lower() else "no"
     ks = f.get("cert_keySize", {}).get("finding", "")
     d["key bits"] = ks.split()[1] if len(ks.split()) > 1 else "?"
     return d

@@ -11,6 +11,9 @@ PKGS=(
   nginx-light apache2 apache2-utils redis-server openssh-server memcached postgresql mariadb-server
   # validation screenshots (--screenshots)
   chromium
+  # active checks (--checks): YAML check templates; the TLS audit's comparison (bench/tls_compare.sh)
+  libyaml-dev
+  testssl.sh sslscan
   # benchmarks and comparisons
   masscan zmap nmap ndiff xsltproc time linux-perf
   # weekly runs

@@ -53,7 +53,23 @@ static const char *get_str(walk *w, yaml_node_t *map, const char *key)
 }
 
 /* A scalar or a sequence of scalars, as a string list (nuclei accepts both for most lists). */
+static void free_list(char **v, size_t n);
+
+static int get_list_raw(walk *w, yaml_node_t *map, const char *key, char ***out, size_t *n);
+
+/* On failure nothing is left allocated: *out is NULL and *n 0. */
 static int get_list(walk *w, yaml_node_t *map, const char *key, char ***out, size_t *n)
+{
+    int rc = get_list_raw(w, map, key, out, n);
+    if (rc < 0) {
+        free_list(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+static int get_list_raw(walk *w, yaml_node_t *map, const char *key, char ***out, size_t *n)
 {
     yaml_node_t *v = get(w, map, key);
     *out = NULL;

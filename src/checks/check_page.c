@@ -137,7 +137,7 @@ void check_page_parse(const char *html, size_t len, const char *page_path, check
     if (!html)
         return;
     const char *end = html + len, *base = page_path ? page_path : "/";
-    check_form *form = NULL;
+    long form = -1;   /* index, not a pointer: p->v moves when a link adds a form */
     for (const char *t = html; (t = memchr(t, '<', (size_t)(end - t))); t++) {
         const char *te = memchr(t, '>', (size_t)(end - t));
         if (!te)
@@ -155,18 +155,18 @@ void check_page_parse(const char *html, size_t len, const char *page_path, check
         } else if (!strncasecmp(t, "<form", 5)) {
             char *action = attr(t + 5, te, "action"), *method = attr(t + 5, te, "method");
             char *path = action ? resolve(action, base) : strdup(base);
-            form = path ? new_form(p, path, method && !strcasecmp(method, "post")) : NULL;
+            form = path && new_form(p, path, method && !strcasecmp(method, "post")) ? (long)p->n - 1 : -1;
             free(action);
             free(method);
             free(path);
         } else if (!strncasecmp(t, "</form", 6)) {
-            form = NULL;
-        } else if (form && (!strncasecmp(t, "<input", 6) || !strncasecmp(t, "<textarea", 9) ||
+            form = -1;
+        } else if (form >= 0 && (!strncasecmp(t, "<input", 6) || !strncasecmp(t, "<textarea", 9) ||
                             !strncasecmp(t, "<select", 7))) {
             char *name = attr(t + 4, te, "name"), *value = attr(t + 4, te, "value");
             char *type = attr(t + 4, te, "type");
             if (!type || (strcasecmp(type, "submit") && strcasecmp(type, "file") && strcasecmp(type, "image")))
-                add_param(form, name, value && *value ? value : "1");
+                add_param(&p->v[form], name, value && *value ? value : "1");
             free(name);
             free(value);
             free(type);

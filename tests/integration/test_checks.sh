@@ -112,7 +112,7 @@ tcpdump -r "$WORK/cap.pcap" -n -tt 2>/dev/null >"$WORK/cap.txt"
 n=$(grep -c 'Flags \[S\]' "$WORK/cap.txt")
 [ "$n" = 5 ] || { cat "$WORK/cap.txt"; cp "$WORK/cap.json" "$WORK/cap.pcap" /tmp/; }
 check "cap: 1 probe + 1 GET + 3 check connections on the wire ($n SYNs)" [ "$n" = 5 ]
-check "cap: the record says capped, 3 requests" jq -e '.checks.capped == true and .checks.requests == 3' "$WORK/cap.json"
+check "cap: the record says capped, 3 requests" grep -q '"checks":{"requests":3,"capped":true' "$WORK/cap.json"
 
 echo "-- bad input"
 "$XSWEEP" --checks nosuch 198.19.0.1 2>"$WORK/e1"; rc=$?
