@@ -139,12 +139,6 @@ static int parse_checks_canary(xs_options *o, const char *arg, char *err, size_t
     return replace(&o->checks_canary, arg);
 }
 
-static void echo_checks_canary(FILE *out, const xs_optdef *d, const xs_options *o)
-{
-    if (o->checks_canary)
-        fprintf(out, "%s = %s\n", d->config_key, o->checks_canary);
-}
-
 static int parse_resume(xs_options *o, const char *arg, char *err, size_t errlen)
 {
     o->resuming = true;
@@ -319,7 +313,7 @@ const xs_optdef xs_optdefs[] = {
     {.name = "checks-max-requests", .kind = XS_ARG_UINT, F(checks_max_requests), .def = "60", .min = 1,
      .max = 100000, .metavar = "N", .config_key = "checks-max-requests", .hint = "give 1-100000",
      .help = "connections the checks open per endpoint at most"},
-    {.name = "checks-canary", .kind = XS_ARG_CUSTOM, .parse = parse_checks_canary, .echo = echo_checks_canary,
+    {.name = "checks-canary", .kind = XS_ARG_STRING, F(checks_canary), .parse = parse_checks_canary,
      .metavar = "URL", .config_key = "checks-canary",
      .help = "SSRF tests: a URL of yours whose page holds 'xsweep-canary'"},
     /* pause and resume */

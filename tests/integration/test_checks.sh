@@ -33,6 +33,7 @@ in_scan "$XSWEEP" "${NET[@]}" --endpoints "$WORK/endpoints.txt" --rate 1000 --wa
     --checks all --checks-canary http://127.0.0.1:9300/ -o "$WORK/out.json" 2>"$WORK/out.err"
 rc=$?
 check "scan exits 0 in $(( $(date +%s) - t0 )) s" [ $rc = 0 ]
+[ $rc = 0 ] || grep -v '^xsweep: [0-9]* probes' "$WORK/out.err" | head -40
 sleep 1.5; kill "$dump"; wait "$dump" 2>/dev/null
 tcpdump -r "$WORK/syn.pcap" -n -tt 2>/dev/null >"$WORK/syn.txt"
 
