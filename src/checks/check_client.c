@@ -26,8 +26,8 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* When this thread last started a connection (CLOCK_MONOTONIC): the gate hands it to the clock,
- * because the grant came a little earlier and the next one must count from the real start. */
+/* When this thread last started a connection (CLOCK_MONOTONIC, just after the SYN went out): the
+ * gate hands it to the clock, because the grant came earlier and the next one must count from it. */
 _Thread_local uint64_t check_last_connect_ns;
 
 /* A connected socket within the timeout, or -1. */
@@ -37,10 +37,13 @@ int check_connect(uint32_t ip, uint16_t port, unsigned timeout_ms)
     if (fd < 0)
         return -1;
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip)};
+    int rc = connect(fd, (struct sockaddr *)&sa, sizeof sa), saved = errno;
+    /* Read after connect(): the SYN left inside that call, so the contact is never dated before it
+     * (a thread preempted between a clock read and connect() would otherwise shorten the gap). */
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     check_last_connect_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS) {
+    if (rc < 0 && saved != EINPROGRESS) {
         close(fd);
         return -1;
     }
