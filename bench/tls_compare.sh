@@ -33,7 +33,7 @@ wait "${JOBS[@]}"   # not a bare wait: the servers are children too
 t2=$(date +%s.%N)
 JOBS=()
 for n in $(seq 1 $TLS_SCENARIOS); do
-    ( in_scan timeout 300 testssl --quiet --color 0 --warnings off --nodns none --ip "198.19.5.$n" \
+    ( in_scan timeout 500 testssl --quiet --color 0 --warnings off --nodns none --ip "198.19.5.$n" \
           --add-ca "$WORK/pki/ca.pem" -p -S -s --jsonfile "$WORK/testssl-$n.json" "tls.test:443" \
           >"$WORK/testssl-$n.log" 2>&1 ) & JOBS+=($!)
 done
