@@ -13,6 +13,8 @@ PKGS=(
   chromium
   # benchmarks and comparisons
   masscan zmap nmap ndiff xsltproc time linux-perf
+  # output formats test: xmllint validates -oX (and resumed -oX) documents
+  libxml2-utils
   # weekly runs
   systemd
 )

@@ -36,7 +36,8 @@ static void grepable_header(FILE *f, const xs_output_meta *m)
     char when[64];
     nmap_time(m->start_ns, when);
     fprintf(f, "# xsweep %s scan initiated %s as: ", XSWEEP_VERSION, when);
-    put_field(f, m->args);
+    for (const char *a = m->args; a && *a; a++)   /* one comment line */
+        fputc((unsigned char)*a < 0x20 ? ' ' : *a, f);
     fputc('\n', f);
 }
 
