@@ -258,7 +258,7 @@ int xs_options_parse(xs_options *o, int argc, char **argv, char *err, size_t err
         args[0] = argv[0];
         for (size_t i = 0; i < ncfg; i++)
             args[1 + i] = cfg[i];
-        int at = (int)ncfg + 1;
+        int at = (int)ncfg + 1, files = 0;
         for (int i = 1; i < argc; i++) {
             bool takes_file;
             args[at++] = (char *)translate_nmap_style(argv[i], i + 1 < argc ? argv[i + 1] : NULL,
@@ -266,6 +266,9 @@ int xs_options_parse(xs_options *o, int argc, char **argv, char *err, size_t err
             if (takes_file) {   /* "-oX FILE" is "--output-format=xml -o FILE" */
                 args[at++] = "-o";
                 args[at++] = argv[++i];
+                if (++files == 2)   /* nmap writes both; one -o FILE here: say so, never drop one */
+                    rc = fail(err, errlen, "give one of -oJ/-oC/-oL/-oX/-oG FILE (\"%s\" is the second); "
+                              "-oA BASE writes every format", argv[i]);
             }
         }
         nargs = at;

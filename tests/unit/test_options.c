@@ -94,6 +94,9 @@ static void nmap_output_flags_take_a_file(void **state)
     xs_options_free(&o);
     assert_int_equal(parse(&o, err, sizeof err, 5, "-c", "/nonexistent.conf", "-oX", "a.xml"), -1);
     xs_options_free(&o);
+    assert_int_equal(parse(&o, err, sizeof err, 5, "-oX", "a.xml", "-oG", "a.gnmap"), -1);
+    assert_non_null(strstr(err, "-oA BASE writes every format"));
+    xs_options_free(&o);
 }
 
 static void bad_input_is_one_clear_error(void **state)
