@@ -104,7 +104,9 @@ fuzz:
 bench: xsweep
 	bash bench/run.sh --quick
 
-# The installed binary looks for its data under $(PREFIX)/share/xsweep: built apart, in build/install.
+# The installed binary looks for its data under $(PREFIX)/share/xsweep: built apart, in build/install
+# (the flags stamp rebuilds it for another PREFIX). Units and scripts get the installed paths.
+SUBST_PATHS = sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@LIBDIR@|$(PREFIX)/lib/xsweep|g'
 install:
 	$(MAKE) MODE=install DATADIR=$(PREFIX)/share/xsweep build/install/xsweep
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
@@ -113,9 +115,11 @@ install:
 	install -m 0644 man/xsweep.1 $(DESTDIR)$(PREFIX)/share/man/man1/xsweep.1
 	cp -r data/. $(DESTDIR)$(PREFIX)/share/xsweep/
 	rm -f $(DESTDIR)$(PREFIX)/share/xsweep/fingerprints/.gitignore
-	install -m 0755 scripts/weekly-sweep.sh $(DESTDIR)$(PREFIX)/lib/xsweep/weekly-sweep.sh
-	install -m 0644 scripts/systemd/xsweep-sweep@.service scripts/systemd/xsweep-sweep@.timer \
-	    scripts/xsweep.cron $(DESTDIR)$(PREFIX)/lib/xsweep/
+	$(SUBST_PATHS) scripts/weekly-sweep.sh > $(DESTDIR)$(PREFIX)/lib/xsweep/weekly-sweep.sh
+	chmod 0755 $(DESTDIR)$(PREFIX)/lib/xsweep/weekly-sweep.sh
+	$(SUBST_PATHS) scripts/systemd/xsweep-sweep@.service > $(DESTDIR)$(PREFIX)/lib/xsweep/xsweep-sweep@.service
+	$(SUBST_PATHS) scripts/xsweep.cron > $(DESTDIR)$(PREFIX)/lib/xsweep/xsweep.cron
+	install -m 0644 scripts/systemd/xsweep-sweep@.timer $(DESTDIR)$(PREFIX)/lib/xsweep/
 
 clean:
 	rm -rf build xsweep
