@@ -43,7 +43,7 @@ echo "== building the probe"
 [ -f build/release/libxsweep.a ] || make -s build/release/libxsweep.a
 cc -std=c17 -D_GNU_SOURCE -Iinclude -O2 -g -Wall -Wextra -Werror -o "$WORK/probe" \
    tests/http/xht_probe.c build/release/libxsweep.a -lpcap -lnet -lssl -lcrypto -lpcre2-8 \
-   -ljansson -lsqlite3 -lm -pthread
+   -ljansson -lsqlite3 -lgumbo -lm -pthread
 
 echo "== certificate and password files"
 openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/O=xsweep test/CN=xht.test" \
@@ -125,6 +125,12 @@ $L $P_RESP path=/sso/duo
 $L $P_RESP path=/page/google
 $L $P_RESP path=/page/okta
 $L $P_RESP path=/page/saml-entra
+$L $P_RESP path=/page/saml-google
+$L $P_RESP path=/mention/okta-help
+$L $P_RESP path=/mention/duo-status
+$L $P_RESP path=/mention/samlrequest
+$L $P_RESP path=/mention/cdn
+$L $P_RESP path=/basic200
 $L $P_RESP path=/chunked
 $L $P_RESP path=/title
 $L $P_RESP path=/big
@@ -190,7 +196,11 @@ check("Negotiate", P["resp"], "/negotiate", code=401, auth="negotiate")
 for prov, name in [("google", "google"), ("entra", "entra_id"), ("okta", "okta"), ("ping", "ping"),
                    ("duo", "duo")]:
     check("redirect to " + name, P["resp"], "/sso/" + prov, code=302, auth="sso", provider=name)
-check("Google sign-in page", P["resp"], "/page/google", code=200, auth="sso", provider="google")
+check("Google button (CDN script) on an open page: not SSO", P["resp"], "/page/google", code=200, auth="none")
+check("SAML POST form to Google", P["resp"], "/page/saml-google", code=200, auth="sso", provider="google")
+for m in ("okta-help", "duo-status", "samlrequest", "cdn"):
+    check("mention only (%s): not SSO" % m, P["resp"], "/mention/" + m, code=200, auth="none")
+check("200 with a Basic challenge: basic", P["resp"], "/basic200", code=200, auth="basic")
 check("Okta widget page", P["resp"], "/page/okta", code=200, auth="sso", provider="okta")
 check("SAMLRequest form to Entra", P["resp"], "/page/saml-entra", code=200, auth="sso",
       provider="entra_id")

@@ -128,6 +128,11 @@ cat >"$WORK/endpoints.txt" <<'EOT'
 198.19.1.21:12345
 198.19.1.22:80
 198.19.1.23:8001
+198.19.1.24:8081 path=/mention/okta-help
+198.19.1.25:8081 path=/mention/duo-status
+198.19.1.26:8081 path=/mention/samlrequest
+198.19.1.27:8081 path=/mention/cdn
+198.19.1.28:8081 path=/basic200
 EOT
 
 echo "-- one run: --endpoints ... -p supported --all-statuses --exclude 198.19.1.22"
@@ -153,7 +158,7 @@ def check(what, cond):
 def get(n, port): return recs.get((str(n), port), {})
 def http(n, port): return get(n, port).get("http", {})
 
-check("23 records, one per input endpoint", len(recs) == 23)
+check("28 records, one per input endpoint", len(recs) == 28)
 r = get(1, 80)
 check("nginx: status line, code, title", http(1, 80).get("status") == "HTTP/1.1 200 OK"
       and http(1, 80).get("status_code") == 200 and http(1, 80).get("title") == "xsweep & nginx")
@@ -222,6 +227,14 @@ check("cookie values never leave (%s)" % cookies,
 check("host configuration issue: nginx discloses its version (%s)" %
       [c["id"] for c in get(1, 80).get("config_issues", [])],
       any("version" in c["id"] for c in get(1, 80).get("config_issues", [])))
+for n, what in ((24, "okta help link"), (25, "duo status link"), (26, "quoted SAMLRequest="),
+                (27, "IdP CDN assets")):
+    r = get(n, 8081)
+    check("open page with %s: not SSO, 2XX not detected -> critical (%s)" % (what, r.get("severity_reason")),
+          r.get("auth", {}).get("method") == "none" and r.get("severity") == "critical")
+r = get(28, 8081)
+check("200 with WWW-Authenticate Basic: basic, high (%s)" % r.get("severity_reason"),
+      r.get("auth", {}).get("method") == "basic" and r.get("severity") == "high")
 check("every record has severity and severity_reason",
       all(r.get("severity") and r.get("severity_reason") for r in recs.values()))
 print("PYRESULT %d %d" % (ok, fail))
