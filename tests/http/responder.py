@@ -64,6 +64,12 @@ def answer(path):
     if path == "/basic200":   # a 200 that still carries a challenge: the seed's "2XX with Basic"
         return response("200 OK", [("WWW-Authenticate", 'Basic realm="x"'), ("Content-Type", "text/html")],
                         b"<html><title>ok</title>open</html>")
+    if path == "/canvas-secret":   # a secret drawn by canvas: no DOM text shows it
+        tok = "ghp_" + "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2"
+        body = ('<html><head><title>board</title></head><body><canvas id="c" width="600" height="80">'
+                '</canvas><script>var k="%s";var x=document.getElementById("c").getContext("2d");'
+                'x.font="20px monospace";x.fillText(k,10,40);</script></body></html>' % tok).encode()
+        return response("200 OK", [("Content-Type", "text/html")], body)
     if path in MENTION_PAGES:
         body = ("<html><head><title>Dashboard</title></head><body>%s</body></html>" % MENTION_PAGES[path]).encode()
         return response("200 OK", [("Content-Type", "text/html")], body)

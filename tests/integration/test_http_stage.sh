@@ -244,7 +244,7 @@ read -r _ p f < <(grep PYRESULT "$WORK/py.out" 2>/dev/null || echo "PYRESULT 0 1
 PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
 
 echo "-- validation screenshots (headless Chromium, as the dropped user)"
-printf '198.19.3.1:80\n198.19.3.2:8001\n198.19.3.3:8080\n' >"$WORK/shots.txt"
+printf '198.19.3.1:80\n198.19.3.2:8001\n198.19.3.3:8080\n198.19.3.4:8081 path=/canvas-secret\n' >"$WORK/shots.txt"
 in_scan "$XSWEEP" "${NET[@]}" --endpoints "$WORK/shots.txt" --screenshots "$WORK/shots" --rate 100 \
     --wait 1 -o "$WORK/shots.json" 2>"$WORK/shots.err"
 check "screenshot scan exits 0" [ $? = 0 ]
@@ -269,6 +269,10 @@ s2 = recs["198.19.3.2"].get("screenshot", {})
 check("page with secrets: screenshot removed (%s)" % s2,
       s2.get("removed") == "secrets detected" and not os.path.exists(os.path.join(sys.argv[2], "198.19.3.2_8001.png")))
 check("401 page: no screenshot (not a successful GET)", "screenshot" not in recs["198.19.3.3"])
+s4 = recs["198.19.3.4"].get("screenshot", {})
+check("secret drawn by canvas, flagged by the findings: no PNG kept (%s)" % s4,
+      s4.get("removed") == "secrets detected" and not os.path.exists(os.path.join(sys.argv[2], "198.19.3.4_8081.png"))
+      and any(f["id"] == "github-token" for f in recs["198.19.3.4"].get("findings", [])))
 print("PYRESULT %d %d" % (ok, fail))
 PY
 grep -v PYRESULT "$WORK/shots.out"
