@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xsweep/throttle.h"
+
 #define XS_HTTP_MAX_HEADER_BYTES  (64u * 1024u) /* raw header block kept at most */
 #define XS_HTTP_MAX_HEADERS       100u          /* (name, value) pairs kept at most */
 #define XS_HTTP_TITLE_MAX_CHARS   256u          /* title bound, in characters */
@@ -58,6 +60,9 @@ typedef struct {
     unsigned total_timeout_ms; /* one attempt, connect start to last byte; default 10000 */
     size_t   max_body;         /* body bytes kept (and read) at most; default 64 KiB */
     const char *user_agent;    /* default "xsweep/0.1"; copied */
+    xs_throttle *clock;        /* the per-endpoint clock: every connect (first attempt and the
+                                * TLS/plain fallback) waits until xs_throttle_acquire() gives 0;
+                                * NULL = none. Owned by the caller, used from the engine's thread */
 } xs_http_config;
 
 void xs_http_config_defaults(xs_http_config *cfg);
