@@ -80,6 +80,11 @@ int    xs_shot_pool_submit_pinned(xs_shot_pool *p, const char *url, const char *
 int    xs_shot_pool_submit_document(xs_shot_pool *p, const char *url, const unsigned char *doc,
                                     size_t len, const char *content_type, const char *out_png_path,
                                     void *user);
+/* Prepares --screenshots DIR before privileges are dropped: a missing DIR is created 0700 and, when
+ * root will drop to user (NULL = nobody), handed over by fchown on an O_NOFOLLOW descriptor. An
+ * existing DIR is never chowned; a symlink, a non-directory, a world-writable directory, or one
+ * the user cannot write is refused. 0, or -1 with one line in err. */
+int    xs_shot_dir_prepare(const char *dir, const char *user, bool will_drop, char *err, size_t errlen);
 /* Starts queued shots, reads output, reaps and times out children for up to timeout_ms
  * (-1 = until one completes; 0 = no wait), calling done(r, arg) for each finished shot; r is valid
  * only during the call. done may submit. Returns the number completed, or -1 (poll failure). */
