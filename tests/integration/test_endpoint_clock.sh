@@ -40,7 +40,7 @@ def serve(port, tls):
         try:
             if ctx: c = ctx.wrap_socket(c, server_side=True)
             req = c.recv(65536)
-            line = req.split(b"\r\n")[0].decode("latin-1")
+            line = req.split(b"\r\n")[0].decode("latin-1").replace("\n", " ").replace("\r", " ")
             log.write("%.6f %d %s\n" % (time.time(), port, line))
             c.sendall(reply(page))
         except Exception:
@@ -85,7 +85,8 @@ for line in open(sys.argv[1]):
     if m:
         syn["%s:%s" % (m.group(2), m.group(3))].append(float(m.group(1)))
 recs = {"%s:%d" % (r["ip"], r["port"]): r for r in map(json.loads, open(sys.argv[2]))}
-gets = [l.split(None, 2) for l in open(sys.argv[3])] if True else []
+# the TLS tries on 443 log binary ClientHellos: keep whole "time port request-line" lines only
+gets = [f for f in (l.split(None, 2) for l in open(sys.argv[3], errors="replace")) if len(f) == 3]
 ok = fail = 0
 def check(what, cond):
     global ok, fail
