@@ -105,6 +105,7 @@ void xs_http_config_defaults(xs_http_config *cfg)
     cfg->total_timeout_ms = 10000;
     cfg->max_body = 64 * 1024;
     cfg->user_agent = "xsweep/0.1";
+    cfg->clock = NULL;             /* callers that fill a stack config get no stray pointer */
 }
 
 /* ---------------------------------------------------------------- setup */
