@@ -2,6 +2,7 @@
  * output thread over one SPSC ring, and enriched endpoints go back over another, so neither the scan
  * nor the output ever waits on a slow web server. The stage's own throttle is the not_before time:
  * no GET starts within min_gap of the SYN probe of the same IP:port. */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -120,6 +121,26 @@ static void shot_failed(done_ctx *c, outstanding *o, const char *why)
     deliver(c->s, e);
 }
 
+/* IP_PORT.png for "/", IP_PORT_<path as [A-Za-z0-9-]>_<FNV-1a of the path>.png for other paths, so
+ * several paths of one endpoint never share a file and a name never holds a '/' or "..". */
+static void shot_name(char *out, size_t cap, const char *ip, unsigned port, const char *path)
+{
+    if (!path || strcmp(path, "/") == 0) {
+        snprintf(out, cap, "%s_%u.png", ip, port);
+        return;
+    }
+    uint32_t h = 2166136261u;
+    char slug[33];
+    size_t n = 0;
+    for (const char *p = path; *p; p++) {
+        h = (h ^ (unsigned char)*p) * 16777619u;
+        if (n < sizeof slug - 1 && p != path)
+            slug[n++] = isalnum((unsigned char)*p) || *p == '-' ? *p : '_';
+    }
+    slug[n] = '\0';
+    snprintf(out, cap, "%s_%u_%s_%08x.png", ip, port, slug, h);
+}
+
 /* The document came back: hand it to chromium (never the endpoint's address). */
 static void shot_document_done(done_ctx *c, outstanding *o, xs_http_result *doc)
 {
@@ -133,11 +154,11 @@ static void shot_document_done(done_ctx *c, outstanding *o, xs_http_result *doc)
         shot_failed(c, o, why);
         return;
     }
-    char ip[16], url[600], png[64];
+    char ip[16], url[600], png[96];
     xs_format_ipv4(h->ip, ip);
     snprintf(url, sizeof url, "%s://%s:%u%s", h->tls.used ? "https" : "http", ip, h->port,
              h->path ? h->path : "/");
-    snprintf(png, sizeof png, "%s_%u.png", ip, h->port);
+    shot_name(png, sizeof png, ip, h->port, h->path);
     int rc = xs_shot_pool_submit_document(c->shots, url, doc->body, doc->body_len,
                                           header_value(doc, "Content-Type"), png, o);
     xs_http_result_free(doc);   /* the unredacted copy goes at once */

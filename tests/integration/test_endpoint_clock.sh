@@ -41,7 +41,7 @@ def serve(port, tls):
             if ctx: c = ctx.wrap_socket(c, server_side=True)
             req = c.recv(65536)
             line = req.split(b"\r\n")[0].decode("latin-1").replace("\n", " ").replace("\r", " ")
-            log.write("%.6f %d %s\n" % (time.time(), port, line))
+            log.write("%.6f %s:%d %s\n" % (time.time(), c.getsockname()[0], port, line))
             c.sendall(reply(page))
         except Exception:
             pass
@@ -67,6 +67,10 @@ cat >"$WORK/endpoints.txt" <<'EOT'
 198.19.5.2:80
 198.19.5.3:8080
 198.19.5.4:6379
+198.19.5.5:8080 path=/a
+198.19.5.5:8080 path=/b
+198.19.5.5:8080 path=/a
+198.19.5.5:8080 path=/c?x=1
 EOT
 in_sink tcpdump -i "$TB_IF_SINK" -n -tt -U -w "$WORK/syn.pcap" \
     'tcp[tcpflags] & tcp-syn != 0 and tcp[tcpflags] & tcp-ack == 0' 2>/dev/null & dump=$!
@@ -84,7 +88,8 @@ for line in open(sys.argv[1]):
     m = re.match(r"(\d+\.\d+) IP [\d.]+\.\d+ > ([\d.]+)\.(\d+):", line)
     if m:
         syn["%s:%s" % (m.group(2), m.group(3))].append(float(m.group(1)))
-recs = {"%s:%d" % (r["ip"], r["port"]): r for r in map(json.loads, open(sys.argv[2]))}
+rows = [json.loads(l) for l in open(sys.argv[2])]
+recs = {"%s:%d" % (r["ip"], r["port"]): r for r in rows}
 # the TLS tries on 443 log binary ClientHellos: keep whole "time port request-line" lines only
 gets = [f for f in (l.split(None, 2) for l in open(sys.argv[3], errors="replace")) if len(f) == 3]
 ok = fail = 0
@@ -96,7 +101,7 @@ gaps = {ep: [b - a for a, b in zip(t, t[1:])] for ep, t in syn.items()}
 for ep, g in sorted(gaps.items()):
     check("%s: %d connections (SYNs), gaps %s s, all >= 1 s" % (ep, len(syn[ep]), ["%.4f" % x for x in g]),
           all(x >= 1.0 for x in g))
-check("nothing but the four endpoints was contacted (%s)" % sorted(syn), set(syn) <= set(recs))
+check("nothing but the listed endpoints was contacted (%s)" % sorted(syn), set(syn) <= set(recs))
 # SYN probe, first attempt, fallback attempt, screenshot document GET
 r1 = recs.get("198.19.5.1:443", {})
 check("TLS-first port serving plain: answered in plain after the TLS try; 4 connections (%d)"
@@ -108,13 +113,24 @@ check("plain-first port serving TLS: answered over TLS after the plain try; 4 co
       and len(syn["198.19.5.2:80"]) == 4)
 shot = recs.get("198.19.5.3:8080", {}).get("screenshot", {})
 check("screenshot taken (%s)" % shot, shot.get("path") and shot.get("width") == 1280)
-g8080 = [g for g in gets if g[1] == "8080"]
+g8080 = [g for g in gets if g[1] == "198.19.5.3:8080"]
 check("screenshot endpoint: exactly SYN probe + GET + document GET (%d SYNs), no sub-resource,"
       " no favicon, no preconnect (%s)" % (len(syn["198.19.5.3:8080"]), [g[2].strip() for g in g8080]),
       len(syn["198.19.5.3:8080"]) == 3 and len(g8080) == 2 and all(" / " in g[2] for g in g8080))
 pr = recs.get("198.19.5.4:6379", {}).get("probe", {})
 check("redis probed (%s) >= 1 s after its SYN probe" % pr.get("protocol"),
       pr.get("protocol") == "redis" and len(syn["198.19.5.4:6379"]) == 2)
+# endpoint paths (issue 11.5): the same ip:port with /a, /b, /a again, /c?x=1
+multi = [r for r in rows if r["ip"] == "198.19.5.5"]
+paths = sorted(r.get("http", {}).get("path") for r in multi)
+check("one record per distinct path (%s)" % paths, paths == ["/a", "/b", "/c?x=1"])
+g5 = [g[2].split()[1] for g in gets if g[1] == "198.19.5.5:8080"]
+check("each path fetched (GET and screenshot document GET), duplicates once (%s)" % g5,
+      sorted(g5) == ["/a", "/a", "/b", "/b", "/c?x=1", "/c?x=1"])
+check("one SYN probe for the endpoint, then one connection per GET, all >= 1 s apart (%d SYNs)"
+      % len(syn["198.19.5.5:8080"]), len(syn["198.19.5.5:8080"]) == 7)
+shots = sorted(r.get("screenshot", {}).get("path", "").rsplit("/", 1)[-1] for r in multi)
+check("one PNG per path, names distinct (%s)" % shots, len(set(shots)) == 3 and all(shots))
 print("PYRESULT %d %d" % (ok, fail))
 PY
 grep -v PYRESULT "$WORK/py.out"
