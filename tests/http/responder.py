@@ -64,6 +64,9 @@ def answer(path):
     if path == "/basic200":   # a 200 that still carries a challenge: the seed's "2XX with Basic"
         return response("200 OK", [("WWW-Authenticate", 'Basic realm="x"'), ("Content-Type", "text/html")],
                         b"<html><title>ok</title>open</html>")
+    if path == "/latin1":   # declared ISO-8859-1, with HTML5-only entities
+        body = "<title>Caf\u00e9 &eacute;&uuml;ber &hearts;</title><p>na\u00efve \u00a9</p>".encode("latin-1")
+        return response("200 OK", [("Content-Type", "text/html; charset=ISO-8859-1")], body)
     if path == "/canvas-secret":   # a secret drawn by canvas: no DOM text shows it
         tok = "ghp_" + "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2"
         body = ('<html><head><title>board</title></head><body><canvas id="c" width="600" height="80">'
