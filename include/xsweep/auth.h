@@ -51,6 +51,8 @@ typedef struct {
     unsigned         providers; /* XS_AUTH_BIT() of every provider seen */
     xs_auth_evidence evidence;
     const char      *marker;    /* the marker that decided an SSO verdict (static), or NULL */
+    bool             form_login;/* the page holds a password field (a login form): recorded, not
+                                 * an auth method of the seed, so it changes no grade */
 } xs_auth_info;
 
 xs_auth_info xs_auth_detect(const xs_http_result *r);

@@ -379,7 +379,7 @@ xs_auth_info xs_auth_detect(const xs_http_result *r)
     if (r->body && r->body_len > 0 && r->status_code != 0) {
         bool found = false;
         const char *marker = NULL;
-        xs_sso_provider p = xs_sso_page_evidence(r->body, r->body_len, &found, &marker);
+        xs_sso_provider p = xs_sso_page_evidence(r->body, r->body_len, &found, &marker, &a.form_login);
         if (found)
             saw_sso(&a, p, XS_AUTH_FROM_BODY, marker);
     }

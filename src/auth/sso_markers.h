@@ -26,6 +26,6 @@ extern const size_t xs_sso_path_rules_count;
 
 /* Page evidence (sso_page.c): a hand-off found in the HTML body. */
 xs_sso_provider xs_sso_page_evidence(const unsigned char *body, size_t len, bool *found,
-                                     const char **marker);
+                                     const char **marker, bool *form_login);
 
 #endif

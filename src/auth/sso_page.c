@@ -16,6 +16,7 @@ typedef struct {
     xs_sso_provider provider;
     const char *marker;
     bool okta_container, okta_script;
+    bool password_field;
 } page_scan;
 
 static void take(page_scan *s, xs_sso_provider p, const char *marker)
@@ -136,6 +137,12 @@ static void scan_element(page_scan *s, const GumboNode *node)
     if (id && strcmp(id, "okta-sign-in") == 0)
         s->okta_container = true;
     switch (el->tag) {
+    case GUMBO_TAG_INPUT: {
+        const char *type = attr(el, "type");
+        if (type && strcasecmp(type, "password") == 0)
+            s->password_field = true;
+        break;
+    }
     case GUMBO_TAG_META: {
         const char *equiv = attr(el, "http-equiv"), *content = attr(el, "content");
         if (equiv && content && strcasecmp(equiv, "refresh") == 0) {
@@ -194,7 +201,8 @@ static void scan_element(page_scan *s, const GumboNode *node)
 
 static bool may_hold_evidence(const unsigned char *b, size_t n)
 {
-    static const char *const cues[] = {"refresh", "location", "<form", "okta-sign-in", "duo_iframe"};
+    static const char *const cues[] = {"refresh", "location", "<form", "okta-sign-in", "duo_iframe",
+                                       "password"};
     for (size_t k = 0; k < sizeof cues / sizeof cues[0]; k++) {
         size_t cl = strlen(cues[k]);
         for (size_t i = 0; i + cl <= n; i++)
@@ -205,9 +213,11 @@ static bool may_hold_evidence(const unsigned char *b, size_t n)
 }
 
 xs_sso_provider xs_sso_page_evidence(const unsigned char *body, size_t len, bool *found,
-                                     const char **marker)
+                                     const char **marker, bool *form_login)
 {
     *found = false;
+    if (form_login)
+        *form_login = false;
     if (!body || len == 0 || !may_hold_evidence(body, len))
         return XS_SSO_NONE;
     GumboOptions opt = kGumboDefaultOptions;
@@ -244,6 +254,8 @@ xs_sso_provider xs_sso_page_evidence(const unsigned char *body, size_t len, bool
         take(&s, XS_SSO_OKTA, "okta sign-in widget");
     gumbo_destroy_output(&opt, out);
     *found = s.found;
+    if (form_login)
+        *form_login = s.password_field;
     if (marker)
         *marker = s.marker;
     return s.provider;

@@ -116,6 +116,8 @@ static void write_auth(xs_jsonw *w, const xs_auth_info *a)
     xs_jsonw_key(w, "provider");
     xs_jsonw_cstr(w, a->method == XS_AUTH_SSO && a->provider != XS_SSO_NONE
                          ? xs_sso_provider_name(a->provider) : NULL);
+    xs_jsonw_key(w, "form_login");
+    xs_jsonw_bool(w, a->form_login);
     xs_jsonw_end_object(w);
 }
 

@@ -11,7 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     bool found = false;
     const char *marker = NULL;
-    xs_sso_provider p = xs_sso_page_evidence(data, size, &found, &marker);
+    bool login = false;
+    xs_sso_provider p = xs_sso_page_evidence(data, size, &found, &marker, &login);
     if (!found && p != XS_SSO_NONE)
         abort();
     char *s = malloc(size + 1);

@@ -64,6 +64,9 @@ def answer(path):
     if path == "/basic200":   # a 200 that still carries a challenge: the seed's "2XX with Basic"
         return response("200 OK", [("WWW-Authenticate", 'Basic realm="x"'), ("Content-Type", "text/html")],
                         b"<html><title>ok</title>open</html>")
+    if path == "/login-form":   # a password field: form_login, no auth method
+        body = b'<html><title>Sign in</title><form method="post" action="/session"><input name="user">'                b'<input type="password" name="pass"><button>Sign in</button></form></html>'
+        return response("200 OK", [("Content-Type", "text/html")], body)
     if path == "/latin1":   # declared ISO-8859-1, with HTML5-only entities
         body = "<title>Caf\u00e9 &eacute;&uuml;ber &hearts;</title><p>na\u00efve \u00a9</p>".encode("latin-1")
         return response("200 OK", [("Content-Type", "text/html; charset=ISO-8859-1")], body)

@@ -133,6 +133,7 @@ cat >"$WORK/endpoints.txt" <<'EOT'
 198.19.1.26:8081 path=/mention/samlrequest
 198.19.1.27:8081 path=/mention/cdn
 198.19.1.28:8081 path=/basic200
+198.19.1.29:8081 path=/login-form
 EOT
 
 echo "-- one run: --endpoints ... -p supported --all-statuses --exclude 198.19.1.22"
@@ -158,7 +159,7 @@ def check(what, cond):
 def get(n, port): return recs.get((str(n), port), {})
 def http(n, port): return get(n, port).get("http", {})
 
-check("28 records, one per input endpoint", len(recs) == 28)
+check("29 records, one per input endpoint", len(recs) == 29)
 r = get(1, 80)
 check("nginx: status line, code, title", http(1, 80).get("status") == "HTTP/1.1 200 OK"
       and http(1, 80).get("status_code") == 200 and http(1, 80).get("title") == "xsweep & nginx")
@@ -235,6 +236,11 @@ for n, what in ((24, "okta help link"), (25, "duo status link"), (26, "quoted SA
 r = get(28, 8081)
 check("200 with WWW-Authenticate Basic: basic, high (%s)" % r.get("severity_reason"),
       r.get("auth", {}).get("method") == "basic" and r.get("severity") == "high")
+r = get(29, 8081)
+check("login form page: auth.form_login true, method none, still critical (%s)" % r.get("auth"),
+      r.get("auth", {}).get("form_login") is True and r.get("auth", {}).get("method") == "none"
+      and r.get("severity") == "critical")
+check("other pages: form_login false", get(1, 80).get("auth", {}).get("form_login") is False)
 check("every record has severity and severity_reason",
       all(r.get("severity") and r.get("severity_reason") for r in recs.values()))
 print("PYRESULT %d %d" % (ok, fail))

@@ -284,6 +284,22 @@ static void test_mentions_are_not_sso(void **state)
     assert_int_equal(a.method, XS_AUTH_NONE);
 }
 
+/* A password field is recorded as form_login; it is no auth method, so the grade stays. */
+static void test_form_login(void **state)
+{
+    (void)state;
+    xs_auth_info a = detect_page("HTTP/1.1 200 OK", "<form method=post action=/login><input name=u>"
+                                 "<input type=\"PASSWORD\" name=p><button>Log in</button></form>");
+    assert_true(a.form_login);
+    assert_int_equal(a.method, XS_AUTH_NONE);
+    a = detect_page("HTTP/1.1 200 OK", "<p>Forgot your password? Call us.</p><input type=text>");
+    assert_false(a.form_login);
+    a = detect_raw("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"r\"\r\n\r\n"
+                   "<form><input type=password></form>");
+    assert_int_equal(a.method, XS_AUTH_BASIC);
+    assert_true(a.form_login);
+}
+
 static void test_precedence(void **state)
 {
     (void)state;
@@ -309,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_providers_from_location),
         cmocka_unit_test(test_providers_from_body),
         cmocka_unit_test(test_mentions_are_not_sso),
+        cmocka_unit_test(test_form_login),
         cmocka_unit_test(test_precedence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
