@@ -56,6 +56,12 @@ static void consume(xs_runctx *c, const xs_result *r)
             xs_http_job job = {*r, endpoint_of(c, r->ip, r->port),
                                xs_ckpt_job_pushed(&c->ckpt, xs_now_ns()), !http};
             xs_http_stage_push(c->stage, &job);
+            /* the same endpoint listed with other paths: one GET (the stage's clock spaces them
+             * a second apart) and one record each */
+            for (const xs_endpoint *more = http && job.ep ? job.ep->more : NULL; more; more = more->more) {
+                xs_http_job extra = {*r, more, xs_ckpt_job_pushed(&c->ckpt, xs_now_ns()), false};
+                xs_http_stage_push(c->stage, &extra);
+            }
             return;
         }
     } else {

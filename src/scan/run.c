@@ -210,7 +210,7 @@ int xs_run(const xs_options *o, xs_plan *plan)
     if (!(s->sender = xs_sender_open(s->net.ifname, s->sender_kind, s->batch, err, sizeof err)))
         goto out;
     if (o->screenshots && !o->no_http &&
-        xs_prepare_dir_for_user(o->screenshots, o->user, !o->no_drop, err, sizeof err) < 0)
+        xs_shot_dir_prepare(o->screenshots, o->user, !o->no_drop, err, sizeof err) < 0)
         goto out;
     if (!o->no_drop && xs_drop_privileges(o->user, err, sizeof err) < 0)
         goto out;
