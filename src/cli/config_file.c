@@ -147,6 +147,8 @@ void xs_options_echo(FILE *out, const xs_options *o)
     kv(out, "router-mac", o->router_mac);
     fprintf(out, "batch = %u\n", o->batch);
     kv(out, "sender", o->sender ? o->sender : "auto");
+    if (o->tx_threads)
+        fprintf(out, "tx-threads = %u\n", o->tx_threads);
     kv(out, "output", o->output_file);
     kv(out, "output-format", fmt_names[o->format]);
     if (o->show_closed)

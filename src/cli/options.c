@@ -27,6 +27,7 @@ const struct option xs_long_options[] = {
     {"router-mac",    required_argument, NULL, OPT_ROUTER_MAC},
     {"batch",         required_argument, NULL, OPT_BATCH},
     {"sender",        required_argument, NULL, OPT_SENDER},
+    {"tx-threads",    required_argument, NULL, OPT_TX_THREADS},
     {"output",        required_argument, NULL, 'o'},
     {"output-format", required_argument, NULL, OPT_FORMAT},
     {"show",          required_argument, NULL, OPT_SHOW},
@@ -95,6 +96,7 @@ void xs_options_usage(FILE *out)
 "      --router-mac MAC      next-hop MAC (default: from the neighbour table, or ARP)\n"
 "      --batch N             frames handed to the kernel per system call (default 256)\n"
 "      --sender KIND         auto, txring or sendmmsg (default auto)\n"
+"      --tx-threads N        transmitter threads (default: one per core less one, at least 1)\n"
 "Output:\n"
 "  -o, --output FILE         write records to FILE (default standard output)\n"
 "  -oJ, -oC, -oL, -oX        record format: JSON lines (default), CSV, list, or nmap XML\n"
@@ -319,6 +321,11 @@ static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen
         if (strcmp(arg, "auto") && strcmp(arg, "txring") && strcmp(arg, "sendmmsg"))
             return fail(err, errlen, "invalid --sender \"%s\": give auto, txring or sendmmsg", arg);
         return set_str(&o->sender, arg);
+    case OPT_TX_THREADS:
+        if (parse_u64(arg, XS_MAX_TX_THREADS, &u) || u == 0)
+            return fail(err, errlen, "invalid --tx-threads \"%s\": give 1-%d", arg, XS_MAX_TX_THREADS);
+        o->tx_threads = (unsigned)u;
+        return 0;
     case 'o':              return set_str(&o->output_file, arg);
     case OPT_FORMAT:
         if (parse_format(arg, &o->format))
