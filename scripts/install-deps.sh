@@ -15,6 +15,10 @@ PKGS=(
   masscan zmap nmap ndiff xsltproc time linux-perf
   # weekly runs
   systemd
+  # --sender xdp (AF_XDP transmit, issue 10)
+  libxdp-dev libbpf-dev
+  # bench/run.sh NIC-like sink (nft netdev ingress drop hook, issue 10)
+  nftables
 )
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null

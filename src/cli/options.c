@@ -95,7 +95,7 @@ void xs_options_usage(FILE *out)
 "      --source-port P[-Q]   source port range of the probes (default 61000-62023)\n"
 "      --router-mac MAC      next-hop MAC (default: from the neighbour table, or ARP)\n"
 "      --batch N             frames handed to the kernel per system call (default 256)\n"
-"      --sender KIND         auto, txring or sendmmsg (default auto)\n"
+"      --sender KIND         auto, xdp, txring or sendmmsg (default auto)\n"
 "      --tx-threads N        transmitter threads (default: one per core less one, at least 1)\n"
 "Output:\n"
 "  -o, --output FILE         write records to FILE (default standard output)\n"
@@ -318,8 +318,8 @@ static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen
         o->batch = (unsigned)u;
         return 0;
     case OPT_SENDER:
-        if (strcmp(arg, "auto") && strcmp(arg, "txring") && strcmp(arg, "sendmmsg"))
-            return fail(err, errlen, "invalid --sender \"%s\": give auto, txring or sendmmsg", arg);
+        if (strcmp(arg, "auto") && strcmp(arg, "txring") && strcmp(arg, "sendmmsg") && strcmp(arg, "xdp"))
+            return fail(err, errlen, "invalid --sender \"%s\": give auto, xdp, txring or sendmmsg", arg);
         return set_str(&o->sender, arg);
     case OPT_TX_THREADS:
         if (parse_u64(arg, XS_MAX_TX_THREADS, &u) || u == 0)

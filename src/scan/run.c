@@ -34,6 +34,8 @@ static xs_sender_kind sender_kind(const char *s)
         return XS_SENDER_TX_RING;
     if (s && !strcmp(s, "sendmmsg"))
         return XS_SENDER_SENDMMSG;
+    if (s && !strcmp(s, "xdp"))
+        return XS_SENDER_XDP;
     return XS_SENDER_AUTO;
 }
 

@@ -16,22 +16,26 @@ for l in sys.stdin:
     m = re.match(r"(\d+\.\d+) IP 198\.18\.0\.1\.\d+ > (198\.19\.\d+\.\d+)\.(\d+):", l)
     if m: print(m.group(2), m.group(3), m.group(1))'; }
 
-dump_start() {   # dump_start FILE: SYNs arriving at the sink
-    in_sink tcpdump -i "$TB_PREFIX-k0" -n -U -B 16384 -w "$1" 'tcp[tcpflags] == tcp-syn' 2>/dev/null &
+dump_start() {   # dump_start FILE: SYNs arriving at the sink; returns once tcpdump captures
+    ip netns exec "$TB_PREFIX-sink" tcpdump -i "$TB_PREFIX-k0" -n -U -B 16384 -w "$1" \
+        'tcp[tcpflags] == tcp-syn' 2>"$1.log" &
     DUMP=$!
-    sleep 1
+    # On a loaded machine tcpdump may take more than a second to start: wait for its banner.
+    for _ in $(seq 1 100); do grep -q "listening on" "$1.log" 2>/dev/null && break; sleep 0.1; done
+    sleep 0.2
 }
 dump_stop() { sleep 0.5; kill "$DUMP"; wait "$DUMP" 2>/dev/null; }
 
-echo "-- silent sink: 3 threads, 2 retries; every endpoint exactly 3 times, >= 1 s apart"
 testbed_up xstt
+for sender in xdp sendmmsg; do
+echo "-- silent sink, --sender $sender: 3 threads, 2 retries; every endpoint exactly 3 times, >= 1 s apart"
 dump_start "$WORK/silent.pcap"
 in_scan "$XSWEEP" "${NET[@]}" -p 80,81 --no-http --tx-threads 3 --retries 2 --retry-delay 1 \
-    --rate 20000 --wait 0.5 --seed 11 198.19.0.0/19 -o "$WORK/silent.json" 2>"$WORK/silent.err"
+    --rate 20000 --wait 0.5 --seed 11 --sender $sender 198.19.0.0/19 -o "$WORK/silent.json" 2>"$WORK/silent.err"
 check "scan with 3 threads exits 0" [ $? = 0 ]
 dump_stop
 syns "$WORK/silent.pcap" >"$WORK/silent.syns"
-python3 - "$WORK/silent.syns" "$WORK/silent.err" <<'EOF' && pass "16384 endpoints x 3 passes, each exactly 3 SYNs, >= 1 s apart, rate and summary agree with the wire" || fail "silent-sink wire check"
+python3 - "$WORK/silent.syns" "$WORK/silent.err" <<'EOF' && pass "$sender: 16384 endpoints x 3 passes, each exactly 3 SYNs, >= 1 s apart, rate and summary agree with the wire" || fail "$sender: silent-sink wire check"
 import sys, re, collections
 by = collections.defaultdict(list)
 ts = []
@@ -51,6 +55,7 @@ m = re.search(r"(\d+) probes sent", summary)
 assert m and int(m.group(1)) == len(ts), ("summary", m and m.group(1), len(ts))
 print("  closest gap %.3f s, rate %.0f/s" % (gap, rate))
 EOF
+done
 
 echo "-- the total rate is --rate, split between the threads"
 dump_start "$WORK/rate.pcap"
@@ -137,7 +142,7 @@ check "checkpoint holds 3 threads x 2 passes ($npos)" [ "$npos" = 6 ]
 in_scan "$XSWEEP" --resume "$WORK/k9.json.resume" 2>/dev/null
 check "resume after kill -9 exits 0" [ $? = 0 ]
 n=$(jq -r '"\(.ip):\(.port)"' "$WORK/k9.json" 2>/dev/null | sort -u | wc -l)
-d=$(jq -r '"\(.ip):\(.port)"' | sort | uniq -d | wc -l)
+d=$(jq -r '"\(.ip):\(.port)"' "$WORK/k9.json" | sort | uniq -d | wc -l)
 check "kill -9 + resume: all 32768 endpoints ($n), none twice ($d)" [ "$n" = 32768 -a "$d" = 0 ]
 
 finish
