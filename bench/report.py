@@ -11,7 +11,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-TOOLS = ["masscan", "zmap", "xsweep", "ceiling", "ceiling-txring"]
+TOOLS = ["masscan", "zmap", "xsweep", "xsweep-sendmmsg", "ceiling", "ceiling-xdp", "ceiling-txring"]
 
 
 def num(v, kind=float):
@@ -94,14 +94,15 @@ def main(path):
         for ports in sorted({p for s_, p, _ in tx if s_ == sink}):
             xs = medians.get((sink, ports, "xsweep"))
             parts = []
-            for other in ("masscan", "zmap", "ceiling"):
-                o = medians.get((sink, ports, other))
+            for other in ("masscan", "zmap", "ceiling", "ceiling-xdp"):
+                o = medians.get((sink, ports, other)) or medians.get((sink, 1, other) if other.startswith("ceiling") else None)
                 parts.append(f"xsweep/{other} = {xs / o:.2f}" if xs and o else f"xsweep/{other} = n/a")
             print(f"  {ports:>3} port(s): " + ", ".join(parts))
         print()
     print("  ceiling = bench/ceiling.c: pre-built SYNs, AF_PACKET + PACKET_QDISC_BYPASS, sendmmsg batch 256")
-    print("  (ceiling-txring: PACKET_TX_RING), with the same thread count as xsweep and zmap, sending for")
-    print("  a fixed time instead of a probe count.")
+    print("  (ceiling-txring: PACKET_TX_RING); ceiling-xdp = bench/xdp_ceiling.c: pre-built SYNs, AF_XDP copy")
+    print("  mode, 32 per kick; all with the same thread count as xsweep and zmap, sending for a fixed time.")
+    print("  xsweep = --sender auto (AF_XDP where it opens), xsweep-sendmmsg = --sender sendmmsg.")
     print()
 
     if recall:

@@ -80,6 +80,8 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 mkdir -p "$BENCH_BUILD" "$OUT_DIR"
 cc -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -pthread -o "$BENCH_BUILD/ceiling" bench/ceiling.c || die "cannot build ceiling"
 cc -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -o "$BENCH_BUILD/sinkmeter" bench/sinkmeter.c || die "cannot build sinkmeter"
+cc -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -pthread -o "$BENCH_BUILD/xdp_ceiling" bench/xdp_ceiling.c -lxdp -lbpf ||
+    die "cannot build xdp_ceiling (Debian packages libxdp-dev libbpf-dev)"
 : >"$RESULTS"
 # zmap reads /etc/zmap/zmap.conf unless given -C: a config written for another zmap version
 # (unknown keys) makes it refuse to start. Every zmap run gets this empty one instead.
@@ -215,18 +217,21 @@ run_tool() {
                  -r "$rate" -p "$port" -P "$probes" -c "$wait_s" -b /dev/null -q
                  -o "${out/#-//dev/null}" "$TARGET")
             ;;
-        xsweep|xsweep+http)
+        xsweep|xsweep+http|xsweep-sendmmsg)
             # --retries 0: one probe per endpoint, like masscan's default and zmap's -P 1.
             cmd=(./xsweep -i "$TB_IF_SCAN" --source-ip "$TB_SCAN_IP" --router-mac "$TB_SINK_MAC"
                  --rate "$rate" --retries 0 -p "$ports" --wait "$wait_s" --no-progress
                  --tx-threads "$THREADS")
             [ "$out" != - ] && cmd+=(-oL -o "$out")
             # shellcheck disable=SC2206
-            [ "$tool" = xsweep ] && cmd+=($XSWEEP_EXTRA)
+            [ "$tool" != xsweep+http ] && cmd+=($XSWEEP_EXTRA)
+            # xsweep is --sender auto (AF_XDP where it opens); this one is the AF_PACKET path.
+            [ "$tool" = xsweep-sendmmsg ] && cmd+=(--sender sendmmsg)
             cmd+=("$TARGET")
             ;;
         ceiling)        cmd=("$BENCH_BUILD/ceiling" "$TB_IF_SCAN" "$CEIL_SECONDS" "$TB_SINK_MAC" sendmmsg 256 "$THREADS") ;;
         ceiling-txring) cmd=("$BENCH_BUILD/ceiling" "$TB_IF_SCAN" "$CEIL_SECONDS" "$TB_SINK_MAC" txring 256 "$THREADS") ;;
+        ceiling-xdp)    cmd=("$BENCH_BUILD/xdp_ceiling" "$TB_IF_SCAN" "$CEIL_SECONDS" "$TB_SINK_MAC" 32 "$THREADS") ;;
         *) return 1 ;;
     esac
     echo "$tool: ${cmd[*]}" >>"$OUT_DIR/commands.log"
@@ -241,7 +246,7 @@ tool_enabled() {
     case "$1" in
         masscan) [ $have_masscan = 1 ] ;;
         zmap) [ $have_zmap = 1 ] ;;
-        xsweep|xsweep+http) [ $have_xsweep = 1 ] ;;
+        xsweep|xsweep+http|xsweep-sendmmsg) [ $have_xsweep = 1 ] ;;
         *) return 0 ;;
     esac
 }
@@ -261,9 +266,10 @@ transmit_runs() {
     local rep n tool ports expected tmo load
     for rep in $(seq 1 "$REPEATS"); do
         for n in $TX_PORT_COUNTS; do
-            for tool in masscan zmap xsweep ceiling ceiling-txring; do
+            for tool in masscan zmap xsweep xsweep-sendmmsg ceiling ceiling-xdp ceiling-txring; do
                 tool_enabled "$tool" || continue
-                [ "$tool" = ceiling-txring ] && [ "$n" != 1 ] && continue
+                # The bare senders send for a fixed time: the port count means nothing to them.
+                case "$tool" in ceiling-*) [ "$n" != 1 ] && continue ;; esac
                 ports=$(ports_list "$n")
                 [ "$tool" = zmap ] && { [ "$n" = 1 ] && ports=80 || ports="x$n"; }
                 expected=$((TARGET_SIZE * n))
