@@ -67,8 +67,14 @@ import sys
 ts = sorted(float(l.split()[2]) for l in sys.stdin)
 assert len(ts) == 32768, len(ts)
 r = (len(ts) - 1) / (ts[-1] - ts[0])
-print("  %.0f probes/s on the wire" % r)
-assert 15000 * 0.95 <= r <= 15000 * 1.05, r' && pass "3 threads at --rate 15000 send 15000/s in total (within 5 %)" \
+# The threads do not keep step (one bucket, whoever is scheduled takes it), so some finish first;
+# the last quarter of the run must still go at the full rate.
+t3 = ts[0] + 0.75 * (ts[-1] - ts[0])
+tail = [t for t in ts if t >= t3]
+rt = (len(tail) - 1) / (ts[-1] - t3)
+print("  %.0f probes/s on the wire, %.0f/s in the last quarter" % (r, rt))
+assert 15000 * 0.95 <= r <= 15000 * 1.05, r
+assert 15000 * 0.9 <= rt <= 15000 * 1.1, rt' && pass "3 threads at --rate 15000 send 15000/s in total (within 5 %), still in the last quarter" \
     || fail "total rate with 3 threads"
 # A stats line in mid-scan: sent/elapsed is the total rate only when every thread is counted.
 grep -o 'elapsed=[0-9.]* sent=[0-9]*' "$WORK/rate.err" | sed -n 3p | tr '=' ' ' >"$WORK/mid.stats"
