@@ -325,6 +325,8 @@ recall_figure() {
             local out=$OUT_DIR/recall-$tool-$rate
             rm -f "$out" "$out".*
             if [ "$rate" = max ]; then tmo=$((TARGET_SIZE * nports / 20000 + 30)); else tmo=$((TARGET_SIZE * nports / rate + 30)); fi
+            # With its HTTP stage on, xsweep also fetches every open port (65536 GETs) before it exits.
+            [ "$tool" = xsweep+http ] && tmo=$((tmo + 120))
             before=$(sink_tcp_stats)
             meter_start $((tmo * nports + 10))
             if [ "$tool" = zmap ]; then
