@@ -21,6 +21,10 @@ PKGS=(
   libxml2-utils
   # weekly runs
   systemd
+  # --sender xdp (AF_XDP transmit, issue 10)
+  libxdp-dev libbpf-dev
+  # bench/run.sh NIC-like sink (nft netdev ingress drop hook, issue 10)
+  nftables
 )
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null

@@ -113,7 +113,7 @@ void xs_run_write_skipped(xs_runctx *c)
 void xs_run_write_unanswered(xs_runctx *c, bool complete)
 {
     xs_scan *s = c->scan;
-    uint64_t done = atomic_load(&s->position), now = xs_realtime_ns();
+    uint64_t now = xs_realtime_ns();
     for (uint64_t pos = 0; pos < s->positions; pos++) {
         uint64_t index = xs_perm_at(&s->perm, s->shard.index + pos * s->shard.count);
         uint32_t ip;
@@ -121,7 +121,7 @@ void xs_run_write_unanswered(xs_runctx *c, bool complete)
         xs_targetspace_get(s->space, index, &ip, &port);
         if (xs_seen_contains(&c->seen, xs_endpoint_key(ip, port)))
             continue;
-        bool probed = complete || (pos >= s->start_position && pos < done);
+        bool probed = complete || xs_scan_pass0_sent(s, pos);
         xs_result r = {ip, port, probed ? XS_STATUS_CLOSED : XS_STATUS_FAILED, 0, now};
         xs_seen_add(&c->seen, xs_endpoint_key(ip, port));
         write_result(c, &r);
