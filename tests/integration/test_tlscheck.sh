@@ -12,7 +12,7 @@ SINK=(ip netns exec "$TB_PREFIX-sink")
 PIDS=()
 stop_all() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    [ -s "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
+    [ -s "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid" 2>/dev/null)" 2>/dev/null
     sleep 0.2
 }
 trap 'stop_all; cleanup' EXIT
