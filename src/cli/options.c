@@ -46,6 +46,9 @@ const struct option xs_long_options[] = {
     {"fingerprints",     required_argument, NULL, OPT_FINGERPRINTS},
     {"findings-rules",   required_argument, NULL, OPT_FINDINGS_RULES},
     {"config-rules",     required_argument, NULL, OPT_CONFIG_RULES},
+    {"service-rules",    required_argument, NULL, OPT_SERVICE_RULES},
+    {"list-probes",      no_argument,       NULL, OPT_LIST_PROBES},
+    {"list-checks",      no_argument,       NULL, OPT_LIST_CHECKS},
     {"no-config-checks", no_argument,       NULL, OPT_NO_CONFIG_CHECKS},
     {"screenshots",      required_argument, NULL, OPT_SCREENSHOTS},
     {"checkpoint",       required_argument, NULL, OPT_CHECKPOINT},
@@ -120,7 +123,11 @@ void xs_options_usage(FILE *out)
 "      --findings-rules FILE data and secret rules instead of the installed ones; secrets found\n"
 "                            are reported by rule and fingerprint and redacted from the record\n"
 "      --config-rules FILE   host configuration rules instead of the installed ones\n"
+"      --service-rules FILE  host configuration rules for non-HTTP services instead of the\n"
+"                            installed ones (rules over what the protocol probes learned)\n"
 "      --no-config-checks    no host configuration checks\n"
+"      --list-probes         print the probe modules and the service table, and exit\n"
+"      --list-checks         print every shipped check (HTTP and non-HTTP rules), and exit\n"
 "      --screenshots DIR     a headless-Chromium screenshot of every successful GET into DIR\n"
 "                            (deleted again when the page text holds a secret)\n"
 "Pause and resume:\n"
@@ -363,6 +370,9 @@ static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen
     case OPT_FINGERPRINTS: return set_str(&o->fingerprints, arg);
     case OPT_FINDINGS_RULES: return set_str(&o->findings_rules, arg);
     case OPT_CONFIG_RULES: return set_str(&o->config_rules, arg);
+    case OPT_SERVICE_RULES: return set_str(&o->service_rules, arg);
+    case OPT_LIST_PROBES:  o->list_probes = true; return 0;
+    case OPT_LIST_CHECKS:  o->list_checks = true; return 0;
     case OPT_NO_CONFIG_CHECKS: o->no_config_checks = true; return 0;
     case OPT_SCREENSHOTS:  return set_str(&o->screenshots, arg);
     case OPT_CHECKPOINT:
@@ -527,6 +537,7 @@ void xs_options_free(xs_options *o)
     free(o->fingerprints);
     free(o->findings_rules);
     free(o->config_rules);
+    free(o->service_rules);
     free(o->screenshots);
     memset(o, 0, sizeof *o);
 }

@@ -167,6 +167,8 @@ static void write_config(xs_jsonw *w, const xs_hostcfg_list *l)
         xs_jsonw_key(w, "id");       xs_jsonw_cstr(w, l->v[i].id);
         xs_jsonw_key(w, "title");    xs_jsonw_cstr(w, l->v[i].title);
         xs_jsonw_key(w, "severity"); xs_jsonw_cstr(w, xs_severity_name(l->v[i].severity));
+        if (l->v[i].cwe) { xs_jsonw_key(w, "cwe"); xs_jsonw_uint(w, (unsigned)l->v[i].cwe); }
+        if (l->v[i].fix) { xs_jsonw_key(w, "remediation"); xs_jsonw_cstr(w, l->v[i].fix); }
         xs_jsonw_end_object(w);
     }
     xs_jsonw_end_array(w);

@@ -63,7 +63,7 @@ xs_output *xs_output_open(const char *path, xs_format fmt, bool append, char *er
     /* Big buffer: a fast scan writes many small records. */
     setvbuf(o->f, NULL, _IOFBF, 1 << 20);
     if (fmt == XS_FMT_CSV && ftell(o->f) <= 0)
-        fputs("ip,port,proto,status,ttl,ts,protocol,severity,severity_reason\n", o->f);
+        fputs("ip,port,proto,status,ttl,ts,protocol,severity,severity_reason,service,product,version\n", o->f);
     return o;
 }
 
@@ -83,6 +83,10 @@ static void render_json(xs_output *o, const xs_report *rep, const char *ip, cons
     if (rep->protocol) {
         xs_jsonw_key(&w, "protocol");
         xs_jsonw_cstr(&w, rep->protocol);
+    }
+    if (rep->service) {   /* identified by the probe, not the port's table name */
+        xs_jsonw_key(&w, "service");
+        xs_jsonw_cstr(&w, rep->service);
     }
     if (rep->severity) {
         xs_jsonw_key(&w, "severity");        xs_jsonw_cstr(&w, rep->severity);
@@ -141,6 +145,12 @@ void xs_output_write(xs_output *o, const xs_report *rep)
         csv_field(o->f, rep->severity);
         fputc(',', o->f);
         csv_field(o->f, rep->severity_reason);
+        fputc(',', o->f);
+        csv_field(o->f, rep->service);   /* what the probe identified */
+        fputc(',', o->f);
+        csv_field(o->f, rep->product);
+        fputc(',', o->f);
+        csv_field(o->f, rep->version);
         fputc('\n', o->f);
         break;
     case XS_FMT_LIST:

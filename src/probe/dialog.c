@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "probe_internal.h"
+#include "xsweep/targets.h"
 
 /* ---------------------------------------------------------------- names and ports */
 const char *xs_probe_kind_name(xs_probe_kind k)
@@ -15,7 +16,7 @@ const char *xs_probe_kind_name(xs_probe_kind k)
         [XS_PROBE_POSTGRES] = "postgresql", [XS_PROBE_MONGODB] = "mongodb",
         [XS_PROBE_ELASTICSEARCH] = "elasticsearch", [XS_PROBE_MSSQL] = "mssql",
         [XS_PROBE_RDP] = "rdp", [XS_PROBE_SMB] = "smb", [XS_PROBE_CASSANDRA] = "cassandra",
-        [XS_PROBE_HTTP_STAGE] = "http-stage",
+        [XS_PROBE_HTTP_STAGE] = "http", [XS_PROBE_TLS] = "tls", [XS_PROBE_SMB1] = "smb1",
     };
     return (unsigned)k < XS_PROBE_KIND_COUNT ? names[k] : "?";
 }
@@ -43,34 +44,38 @@ const char *xs_probe_error_name(xs_probe_error e)
     return "?";
 }
 
+xs_probe_kind xs_probe_kind_by_name(const char *name, size_t len)
+{
+    for (int k = XS_PROBE_BANNER; k < XS_PROBE_KIND_COUNT; k++) {
+        const char *n = xs_probe_kind_name((xs_probe_kind)k);
+        if (strlen(n) == len && strncmp(n, name, len) == 0)
+            return (xs_probe_kind)k;
+    }
+    return XS_PROBE_KIND_COUNT;
+}
+
+/* The service table's first probe for the port. */
 xs_probe_kind xs_probe_kind_for_port(uint16_t port)
 {
-    switch (port) {
-    case 21: return XS_PROBE_FTP;
-    case 22: case 2222: return XS_PROBE_SSH;
-    case 25: case 587: return XS_PROBE_SMTP;
-    case 445: return XS_PROBE_SMB;
-    case 1433: return XS_PROBE_MSSQL;
-    case 3306: return XS_PROBE_MYSQL;
-    case 3389: return XS_PROBE_RDP;
-    case 5432: return XS_PROBE_POSTGRES;
-    case 6379: return XS_PROBE_REDIS;
-    case 7000: case 9042: return XS_PROBE_CASSANDRA;
-    case 9200: return XS_PROBE_ELASTICSEARCH;
-    case 11211: return XS_PROBE_MEMCACHED;
-    case 27017: case 27018: return XS_PROBE_MONGODB;
-    /* TLS or HTTP services: the HTTP stage (TLS handshake, GET) says more than a banner read.
-     * 500 is IPSec IKE over UDP: nothing to say over TCP. 990 (implicit FTPS), 7001 (Cassandra
-     * over TLS) and 15010 (Istio gRPC) stay with the passive read, which names TLS/HTTP2 when the
-     * peer speaks first, and times out quietly otherwise. */
-    case 80: case 443: case 500: case 591: case 1443: case 2443: case 3000: case 3443: case 4443:
-    case 5000: case 5443: case 5985: case 5986: case 6443: case 7443: case 7990: case 8000: case 8001:
-    case 8008: case 8080: case 8081: case 8082: case 8088: case 8443: case 8800: case 8808:
-    case 8880: case 8881: case 8882: case 8888: case 9000: case 9090: case 10000: case 10250:
-    case 15006: case 15012: case 15021:
-        return XS_PROBE_HTTP_STAGE;
-    default: return XS_PROBE_BANNER;
+    const char *p = xs_service_or_default(port)->probe;
+    xs_probe_kind k = xs_probe_kind_by_name(p, strlen(p));
+    return k == XS_PROBE_KIND_COUNT ? XS_PROBE_BANNER : k;
+}
+
+size_t xs_probe_fallbacks_for_port(uint16_t port, xs_probe_kind out[XS_PROBE_MAX_FALLBACKS])
+{
+    const xs_supported_port *row = xs_service_or_default(port);
+    xs_probe_kind first = xs_probe_kind_for_port(port);
+    const char *p = xs_service_fallbacks(row);
+    size_t n = 0;
+    while (*p && n < XS_PROBE_MAX_FALLBACKS) {
+        size_t len = strcspn(p, ",");
+        xs_probe_kind k = xs_probe_kind_by_name(p, len);
+        if (k != XS_PROBE_KIND_COUNT && k != first)
+            out[n++] = k;
+        p += len + (p[len] == ',');
     }
+    return n;
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -142,6 +147,7 @@ size_t xs_probe_first_request(xs_probe_kind kind, uint32_t ip, uint16_t port, un
     case XS_PROBE_RDP: return put(out, cap, rdp_x224, sizeof rdp_x224);
     case XS_PROBE_SMB: return put(out, cap, smb2_negotiate, sizeof smb2_negotiate);
     case XS_PROBE_CASSANDRA: return put(out, cap, cql_options, sizeof cql_options);
+    case XS_PROBE_SMB1: return probe_smb1_request(out, cap);
     case XS_PROBE_ELASTICSEARCH: {
         int w = snprintf((char *)out, cap,
                          "GET / HTTP/1.1\r\nHost: %u.%u.%u.%u:%u\r\nUser-Agent: xsweep/0.1\r\n"
@@ -181,8 +187,30 @@ xs_probe_step xs_probe_feed(xs_probe_kind kind, unsigned *step, const unsigned c
     *out_len = 0;
     xs_probe_parse r;
     switch (kind) {
-    case XS_PROBE_SSH: return single(xs_probe_parse_ssh, in, len, final, info);
-    case XS_PROBE_FTP: return single(xs_probe_parse_ftp, in, len, final, info);
+    case XS_PROBE_SSH:
+        if (*step > 0)
+            return probe_ssh_kexinit(step, in, len, final, info, out, cap, out_len);
+        r = xs_probe_parse_ssh(in, len, final, info);
+        if (r != XS_PROBE_PARSE_OK)
+            return single(xs_probe_parse_ssh, in, len, final, info);
+        if (final || strncmp((const char *)info->banner, "SSH-2.0", 7) != 0)
+            return XS_PROBE_STEP_DONE;
+        *out_len = put(out, cap, "SSH-2.0-xsweep_0.1\r\n", 20);   /* then the server's KEXINIT */
+        (*step)++;
+        return *out_len ? XS_PROBE_STEP_SEND : XS_PROBE_STEP_DONE;
+    case XS_PROBE_FTP:
+        if (*step > 0)
+            return probe_ftp_login(step, in, len, final, info, out, cap, out_len);
+        r = xs_probe_parse_ftp(in, len, final, info);
+        if (r != XS_PROBE_PARSE_OK)
+            return single(xs_probe_parse_ftp, in, len, final, info);
+        if (final || probe_reply_code(in, len, final) != 220)
+            return XS_PROBE_STEP_DONE;
+        *out_len = put(out, cap, "USER anonymous\r\n", 16);
+        (*step)++;
+        return *out_len ? XS_PROBE_STEP_SEND : XS_PROBE_STEP_DONE;
+    case XS_PROBE_SMB1:
+        return probe_smb1_negotiate(step, in, len, final, info, out, cap, out_len);
     case XS_PROBE_MEMCACHED: return single(xs_probe_parse_memcached, in, len, final, info);
     case XS_PROBE_MYSQL: return single(xs_probe_parse_mysql, in, len, final, info);
     case XS_PROBE_POSTGRES: return single(xs_probe_parse_postgres, in, len, final, info);
@@ -193,14 +221,20 @@ xs_probe_step xs_probe_feed(xs_probe_kind kind, unsigned *step, const unsigned c
     case XS_PROBE_SMB: return single(xs_probe_parse_smb, in, len, final, info);
 
     case XS_PROBE_SMTP:
+        if (*step > 0)
+            return probe_smtp_ehlo(step, in, len, final, info, out, cap, out_len);
         r = xs_probe_parse_smtp(in, len, final, info);
         if (r == XS_PROBE_PARSE_MORE)
             return final ? XS_PROBE_STEP_DONE : XS_PROBE_STEP_MORE;
         if (r == XS_PROBE_PARSE_BAD)
             return fallback(in, len, final, info);
-        *out_len = put(out, cap, "QUIT\r\n", 6);     /* leave politely */
+        if (final || probe_reply_code(in, len, final) != 220) {
+            *out_len = put(out, cap, "QUIT\r\n", 6);     /* leave politely */
+            return *out_len ? XS_PROBE_STEP_SEND_CLOSE : XS_PROBE_STEP_DONE;
+        }
+        *out_len = put(out, cap, "EHLO xsweep.invalid\r\n", 21);   /* STARTTLS offered? */
         (*step)++;
-        return *out_len ? XS_PROBE_STEP_SEND_CLOSE : XS_PROBE_STEP_DONE;
+        return *out_len ? XS_PROBE_STEP_SEND : XS_PROBE_STEP_DONE;
 
     case XS_PROBE_REDIS:
         if (*step == 0) {
@@ -237,6 +271,7 @@ xs_probe_step xs_probe_feed(xs_probe_kind kind, unsigned *step, const unsigned c
     case XS_PROBE_AUTO:
     case XS_PROBE_BANNER:
     case XS_PROBE_HTTP_STAGE:
+    case XS_PROBE_TLS:
     case XS_PROBE_KIND_COUNT:
     default:
         return fallback(in, len, final, info);

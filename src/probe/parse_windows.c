@@ -180,7 +180,8 @@ xs_probe_parse xs_probe_parse_smb(const unsigned char *b, size_t n, bool final, 
     PROBE_SET(out->protocol, "smb");
     if (smb1) {
         probe_detail_add(out->detail, sizeof out->detail, "dialect=smb1");
-        PROBE_SET(out->version, "1");
+        PROBE_SET(out->dialects, "NT LM 0.12");
+        out->facts[XS_PROBE_FACT_SMB1] = 1;
         probe_set_banner(out, (const unsigned char *)"smb1", 4);
         return XS_PROBE_PARSE_OK;
     }
@@ -201,7 +202,9 @@ xs_probe_parse xs_probe_parse_smb(const unsigned char *b, size_t n, bool final, 
         snprintf(dbuf, sizeof dbuf, "0x%04x", dialect);
         dn = dbuf;
     }
-    PROBE_SET(out->version, dn);
+    /* The dialect is not the product's version (Samba 4.17 says 3.0.2): it has its own field. */
+    PROBE_SET(out->dialects, dn);
+    out->facts[XS_PROBE_FACT_SMB_SIGNING] = (secmode & 0x2) ? 1 : -1;
     probe_detail_add(out->detail, sizeof out->detail, "dialect=%s, signing=%s", dn,
                      (secmode & 0x2) ? "required" : "enabled");
     /* Samba puts this hint in its SPNEGO NegTokenInit; Windows does not. */

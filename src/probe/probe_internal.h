@@ -36,6 +36,20 @@ typedef struct {
 bool probe_match_product(const unsigned char *b, size_t n, const probe_product_rule *rules,
                          xs_probe_info *out);
 
+/* FTP/SMTP reply: its code once the (multi-line) reply is complete, 0 = incomplete, -1 = not a reply. */
+int probe_reply_code(const unsigned char *b, size_t n, bool final);
+
+/* Follow-up conversations (src/probe/conversations.c): what comes after the first answer. */
+xs_probe_step probe_ftp_login(unsigned *step, const unsigned char *in, size_t len, bool final,
+                              xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len);
+xs_probe_step probe_smtp_ehlo(unsigned *step, const unsigned char *in, size_t len, bool final,
+                              xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len);
+xs_probe_step probe_ssh_kexinit(unsigned *step, const unsigned char *in, size_t len, bool final,
+                                xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len);
+xs_probe_step probe_smb1_negotiate(unsigned *step, const unsigned char *in, size_t len, bool final,
+                                   xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len);
+size_t probe_smb1_request(unsigned char *out, size_t cap);
+
 /* Which protocol a bare 220 greeting belongs to, from its words: 1 = SMTP, 2 = FTP, 0 = unsure. */
 int probe_guess_220(const unsigned char *b, size_t n);
 

@@ -13,6 +13,8 @@
 #include "xsweep/ring.h"
 #include "xsweep/signals.h"
 #include "xsweep/stage.h"
+#include "xsweep/record.h"
+#include "xsweep/throttle.h"
 
 #define JOB_RING_CAP  (1u << 16)
 #define DONE_RING_CAP (1u << 16)
@@ -70,7 +72,70 @@ typedef struct {
     xs_http_stage *s;
     xs_enrich_ctx  enrich;
     xs_shot_pool  *shots;   /* NULL without --screenshots */
+    xs_http_engine  *engine;
+    xs_probe_engine *probes;
+    xs_throttle     *clock; /* the per-endpoint clock (probe engine; hand-offs note their contact) */
 } done_ctx;
+
+static void finish_endpoint(done_ctx *c, outstanding *o);
+
+/* One engine hands the endpoint to the other: at least the gap after the last contact. */
+static uint64_t after_gap(const done_ctx *c)
+{
+    return xs_http_now_ns() + c->s->cfg.min_gap_ns;
+}
+
+static bool hand_to_http(done_ctx *c, outstanding *o, xs_tls_mode tls)
+{
+    xs_enriched *e = o->e;
+    xs_http_request req = {
+        .ip = e->r.ip, .port = e->r.port, .host = e->ep ? e->ep->host : NULL,
+        .path = e->ep ? e->ep->path : NULL, .tls = tls, .not_before_ns = after_gap(c), .user = o,
+    };
+    if (c->clock)
+        xs_throttle_note(c->clock, xs_endpoint_key(e->r.ip, e->r.port), req.not_before_ns);
+    return xs_http_engine_submit(c->engine, &req) == 0;
+}
+
+/* The HTTP stage got bytes that are not HTTP: name them; over plain TCP the protocol's own probe
+ * follows (a second later), inside TLS what the bytes said is what we record. */
+static bool identify_http_bytes(done_ctx *c, outstanding *o)
+{
+    xs_enriched *e = o->e;
+    const xs_http_result *h = e->http;
+    if (e->probe || h->status_code > 0 || (!h->body_preview_len && !h->tls.used))
+        return false;
+    xs_probe_result *pr = calloc(1, sizeof *pr);
+    if (!pr)
+        return false;
+    pr->ip = e->r.ip;
+    pr->port = e->r.port;
+    pr->kind = h->tls.used ? XS_PROBE_TLS : XS_PROBE_HTTP_STAGE;
+    pr->attempts = h->attempts;
+    snprintf(pr->tried, sizeof pr->tried, "%s", h->tls.used ? "tls" : "http");
+    if (h->body_preview_len)
+        xs_probe_identify((const unsigned char *)h->body_preview, h->body_preview_len, true, &pr->info);
+    if (h->tls.used) {
+        snprintf(pr->info.inner, sizeof pr->info.inner, "tls");
+        pr->info.tls = XS_PROBE_TLS_YES;
+        if (!pr->info.protocol[0])
+            snprintf(pr->info.protocol, sizeof pr->info.protocol, "tls");
+    }
+    if (!pr->info.protocol[0]) {
+        free(pr);
+        return false;
+    }
+    xs_probe_kind k = xs_probe_kind_by_name(pr->info.protocol, strlen(pr->info.protocol));
+    if (!h->tls.used && k != XS_PROBE_KIND_COUNT && k != XS_PROBE_HTTP_STAGE && k != XS_PROBE_TLS &&
+        k != XS_PROBE_BANNER) {
+        if (c->clock)
+            xs_throttle_note(c->clock, xs_endpoint_key(e->r.ip, e->r.port), xs_http_now_ns());
+        free(pr);
+        return xs_probe_engine_submit_kind(c->probes, e->r.ip, e->r.port, k, 0, o) == 0;
+    }
+    e->probe = pr;
+    return false;
+}
 
 /* The seed: a screenshot for every successful GET (2XX, or a 3XX the browser follows). */
 static bool wants_shot(const done_ctx *c, const xs_enriched *e)
@@ -97,8 +162,17 @@ static void on_done(xs_http_result *res, void *arg)
     xs_enriched *e = o->e;
     e->http = res;
     xs_enrich(e, &c->enrich);
+    if (identify_http_bytes(c, o))
+        return;   /* delivered when the protocol's probe is done */
     if (wants_shot(c, e) && submit_shot(c, o))
         return;   /* delivered when the screenshot is done */
+    finish_endpoint(c, o);
+}
+
+static void finish_endpoint(done_ctx *c, outstanding *o)
+{
+    xs_enriched *e = o->e;
+    xs_enrich_services(e, &c->enrich);
     forget(c->s, o);
     deliver(c->s, e);
 }
@@ -141,8 +215,7 @@ static void on_shot_done(const xs_shot_result *r, void *arg)
         shot->text_chars = r->text_len;
     }
     e->shot = shot;
-    forget(c->s, o);
-    deliver(c->s, e);
+    finish_endpoint(c, o);
 }
 
 static void on_probe_done(const xs_probe_result *res, void *arg)
@@ -150,11 +223,18 @@ static void on_probe_done(const xs_probe_result *res, void *arg)
     done_ctx *c = arg;
     outstanding *o = res->user;
     xs_enriched *e = o->e;
+    free(e->probe);
     e->probe = malloc(sizeof *e->probe);
     if (e->probe)
         *e->probe = *res;   /* res lives only during the call */
-    forget(c->s, o);
-    deliver(c->s, e);
+    /* An HTTP (or TLS) answer on any port goes through the HTTP stage, once. */
+    if (res->handoff != XS_PROBE_AUTO && !e->http) {
+        xs_tls_mode tls = res->handoff == XS_PROBE_TLS ? XS_TLS_ON
+                        : res->info.protocol[0] ? XS_TLS_OFF : XS_TLS_AUTO;
+        if (hand_to_http(c, o, tls))
+            return;
+    }
+    finish_endpoint(c, o);
 }
 
 static uint64_t not_before(const xs_http_stage *s, const xs_result *r)
@@ -188,6 +268,12 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine 
             .host = job.ep ? job.ep->host : NULL, .path = job.ep ? job.ep->path : NULL,
             .tls = XS_TLS_AUTO, .not_before_ns = not_before(s, &job.r), .user = o,
         };
+        /* The service table's first probe: TLS-first non-HTTP rows (implicit FTPS) go to the
+         * HTTP engine over TLS, whose bytes are then identified. */
+        if (job.probe && xs_probe_kind_for_port(job.r.port) == XS_PROBE_TLS) {
+            job.probe = false;
+            req.tls = XS_TLS_ON;
+        }
         int rc = job.probe ? xs_probe_engine_submit(probes, job.r.ip, job.r.port, req.not_before_ns, o)
                            : xs_http_engine_submit(engine, &req);
         if (rc < 0) {
@@ -207,9 +293,13 @@ static void *stage_main(void *arg)
     xs_http_stage *s = arg;
     xs_signals_block_here();
     xs_http_engine *engine = xs_http_engine_new(&s->cfg.http);
-    xs_probe_engine *probes = xs_probe_engine_new(&s->cfg.probe);
+    /* The per-endpoint clock, owned by this thread: every probe connection asks it first. */
+    xs_throttle *clock = xs_throttle_new(s->cfg.min_gap_ns ? s->cfg.min_gap_ns : 1000000000ULL);
+    xs_probe_config pcfg = s->cfg.probe;
+    pcfg.clock = clock;
+    xs_probe_engine *probes = xs_probe_engine_new(&pcfg);
     xs_fp_matcher *m = s->cfg.fingerprints ? xs_fp_matcher_new(s->cfg.fingerprints) : NULL;
-    done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg}, NULL};
+    done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg, s->cfg.services}, NULL, engine, probes, clock};
     if (s->cfg.screenshot_dir) {
         xs_shot_config shot_cfg = {.dir = s->cfg.screenshot_dir};
         char err[256];
@@ -256,6 +346,7 @@ static void *stage_main(void *arg)
     xs_shot_pool_free(ctx.shots);   /* before the hand-back: its pending shots' endpoints follow */
     xs_http_engine_free(engine);
     xs_probe_engine_free(probes);
+    xs_throttle_free(clock);
     xs_fp_matcher_free(m);
     atomic_store(&s->thread_done, true);
     return NULL;

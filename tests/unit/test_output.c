@@ -101,8 +101,8 @@ static void record_formats(void **state)
     rep.severity = "critical";
     rep.severity_reason = "2XX, no auth, \"quoted\"";
     assert_string_equal(write_one(XS_FMT_CSV, &rep),
-        "ip,port,proto,status,ttl,ts,protocol,severity,severity_reason\n"
-        "198.19.0.7,80,tcp,open,64,2026-11-23T10:00:00Z,HTTP/S,critical,\"2XX, no auth, \"\"quoted\"\"\"\n");
+        "ip,port,proto,status,ttl,ts,protocol,severity,severity_reason,service,product,version\n"
+        "198.19.0.7,80,tcp,open,64,2026-11-23T10:00:00Z,HTTP/S,critical,\"2XX, no auth, \"\"quoted\"\"\",,,\n");
     assert_string_equal(write_one(XS_FMT_LIST, &rep), "open tcp 80 198.19.0.7 1795428000\n");
 }
 
