@@ -1,4 +1,5 @@
 /* JSON fields of the HTTP/fingerprint stage: http.*, tls.*, auth.*, tech[]. */
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 #include "xsweep/jsonw.h"
@@ -202,12 +203,16 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
         xs_jsonw_key(w, "probe");
         xs_probe_result_write_json(e->probe, w);
     }
+    /* Services rules find issues on endpoints without an HTTP status, too. */
+    bool http_ok = e && e->http && e->http->status_code > 0;
+    if (e && !http_ok && e->config.n)
+        write_config(w, &e->config);
     if (!e || !e->http)
         return;
     write_http(w, e->http);
     if (e->http->tls.used)
         write_tls(w, &e->http->tls);
-    if (e->http->status_code > 0) {
+    if (http_ok) {
         write_auth(w, &e->auth);
         write_tech(w, &e->tech);
         write_config(w, &e->config);

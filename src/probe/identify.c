@@ -85,6 +85,11 @@ xs_probe_parse xs_probe_identify(const unsigned char *b, size_t n, bool final, x
             named(out, "http", b, n);
             return XS_PROBE_PARSE_OK;
         }
+        /* An HTTP server answering a one-line request (PING) as HTTP/0.9: a bare HTML page. */
+        if (probe_find_ci(b, n < 16 ? n : 16, "<html") == 0 || probe_find_ci(b, n < 16 ? n : 16, "<!DOCTYPE html") == 0) {
+            named(out, "http", b, n);
+            return XS_PROBE_PARSE_OK;
+        }
         if (starts(b, n, "AMQP")) {
             named(out, "amqp", b, n);
             return XS_PROBE_PARSE_OK;
