@@ -103,16 +103,27 @@ static bool identify_http_bytes(done_ctx *c, outstanding *o)
 {
     xs_enriched *e = o->e;
     const xs_http_result *h = e->http;
-    if (e->probe || h->status_code > 0 || (!h->body_preview_len && !h->tls.used))
+    if (h->status_code > 0 || (!h->body_preview_len && !h->tls.used))
         return false;
-    xs_probe_result *pr = calloc(1, sizeof *pr);
+    /* A probe that named a real protocol stays; one that only said "tls"/"http" is completed. */
+    bool had = e->probe != NULL;
+    if (had && e->probe->info.protocol[0] && strcmp(e->probe->info.protocol, "tls") != 0 &&
+        strcmp(e->probe->info.protocol, "http") != 0)
+        return false;
+    xs_probe_result *pr = had ? e->probe : calloc(1, sizeof *pr);
     if (!pr)
         return false;
-    pr->ip = e->r.ip;
-    pr->port = e->r.port;
+    if (!had) {
+        pr->ip = e->r.ip;
+        pr->port = e->r.port;
+    }
     pr->kind = h->tls.used ? XS_PROBE_TLS : XS_PROBE_HTTP_STAGE;
-    pr->attempts = h->attempts;
-    snprintf(pr->tried, sizeof pr->tried, "%s", h->tls.used ? "tls" : "http");
+    pr->attempts += h->attempts;
+    size_t tl = strlen(pr->tried);
+    snprintf(pr->tried + tl, sizeof pr->tried - tl, "%s%s", tl ? "," : "", h->tls.used ? "tls" : "http");
+    pr->error = XS_PROBE_ERR_NONE;
+    pr->error_text[0] = '\0';
+    memset(&pr->info, 0, sizeof pr->info);
     if (h->body_preview_len)
         xs_probe_identify((const unsigned char *)h->body_preview, h->body_preview_len, true, &pr->info);
     if (h->tls.used) {
@@ -122,7 +133,12 @@ static bool identify_http_bytes(done_ctx *c, outstanding *o)
             snprintf(pr->info.protocol, sizeof pr->info.protocol, "tls");
     }
     if (!pr->info.protocol[0]) {
-        free(pr);
+        if (had) {
+            free(e->probe);
+            e->probe = NULL;
+        } else {
+            free(pr);
+        }
         return false;
     }
     xs_probe_kind k = xs_probe_kind_by_name(pr->info.protocol, strlen(pr->info.protocol));
@@ -130,7 +146,7 @@ static bool identify_http_bytes(done_ctx *c, outstanding *o)
         k != XS_PROBE_BANNER) {
         if (c->clock)
             xs_throttle_note(c->clock, xs_endpoint_key(e->r.ip, e->r.port), xs_http_now_ns());
-        free(pr);
+        e->probe = pr;   /* replaced by the protocol's own probe when it is done */
         return xs_probe_engine_submit_kind(c->probes, e->r.ip, e->r.port, k, 0, o) == 0;
     }
     e->probe = pr;

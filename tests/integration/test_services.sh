@@ -20,7 +20,7 @@ stop_servers() {
         [ -f "$d/postmaster.pid" ] && kill -INT "$(head -1 "$d/postmaster.pid")" 2>/dev/null
     done
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    for f in "$WORK"/*.pid; do [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+    for f in "$WORK"/*.pid; do [ -s "$f" ] && kill "$(cat "$f" 2>/dev/null)" 2>/dev/null; done
     sleep 0.5
     for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
 }
@@ -83,8 +83,10 @@ vsftpd_conf() {   # name addr port lines...
 }
 vsftpd_conf anon $A.8 21 "anonymous_enable=YES" "local_enable=NO" "no_anon_password=NO"
 vsftpd_conf noanon $A.9 21 "anonymous_enable=NO" "local_enable=YES"
-vsftpd_conf ftps $A.10 990 "anonymous_enable=NO" "local_enable=YES" "ssl_enable=YES" "implicit_ssl=YES" \
-    "rsa_cert_file=$WORK/cert.pem" "rsa_private_key_file=$WORK/key.pem" "require_ssl_reuse=NO"
+FTPS=("anonymous_enable=NO" "local_enable=YES" "ssl_enable=YES" "implicit_ssl=YES"
+      "rsa_cert_file=$WORK/cert.pem" "rsa_private_key_file=$WORK/key.pem" "require_ssl_reuse=NO")
+vsftpd_conf ftps $A.10 990 "${FTPS[@]}"
+vsftpd_conf ftps4990 $A.19 4990 "${FTPS[@]}"   # TLS on a port the table does not know
 # Samba: SMB1 allowed and signing optional; SMB2+ only and signing mandatory
 mkdir -p "$WORK/share"
 samba_conf() {   # name addr lines...
@@ -140,7 +142,8 @@ if command -v xrdp >/dev/null; then
 fi
 
 ENDPOINTS=( $A.1:22 $A.2:22 $A.3:8080 $A.4:6379 $A.5:6379 $A.6:2222 $A.7:6379 $A.8:21 $A.9:21
-            $A.10:990 $A.11:445 $A.12:445 $A.13:5432 $A.14:5432 $A.15:3306 $A.16:3306 $A.17:11211 )
+            $A.10:990 $A.11:445 $A.12:445 $A.13:5432 $A.14:5432 $A.15:3306 $A.16:3306 $A.17:11211
+            $A.19:4990 )
 command -v xrdp >/dev/null && ENDPOINTS+=($A.18:3389)
 up=0
 for ep in "${ENDPOINTS[@]}"; do
@@ -239,6 +242,11 @@ check("implicit FTPS on 990: TLS unwrapped, ftp / vsFTPd inside", p.get("protoco
       and p.get("product") == "vsFTPd", p)
 check("FTPS certificate recorded", (rec(10, 990).get("tls") or {}).get("subject_cn") == "xsvc.test", rec(10, 990).get("tls"))
 has(10, 990, {"tls-service-cert-self-signed"}, "FTPS with a self-signed certificate")
+p = probe(19, 4990)
+check("TLS on an unlisted port (4990): banner heard nothing, the fallbacks reached TLS, ftp inside",
+      p.get("protocol") == "ftp" and p.get("inner") == "tls" and p.get("product") == "vsFTPd"
+      and (rec(19, 4990).get("tls") or {}).get("subject_cn") == "xsvc.test", (p, rec(19, 4990).get("http", {}).get("error")))
+has(19, 4990, {"tls-service-cert-self-signed"}, "FTPS on 4990")
 check("990 written as FTPS, not SFTP", rec(10, 990).get("protocol") == "FTPS", rec(10, 990).get("protocol"))
 # SMB
 for n in (11, 12):
@@ -326,12 +334,13 @@ check "policy: anonymous FTP graded high ($(sev $A.8 21))" [ "$(sev $A.8 21)" = 
 check "policy: FTP without anonymous keeps the handshake grade ($(sev $A.9 21))" [ "$(sev $A.9 21)" = "critical/TCP handshake succeeded" ]
 check "the three seed policies are unchanged" git -C "$ROOT" diff --quiet HEAD -- data/policies
 
-if [ -n "${XSVC_NMAP:-1}" ] && command -v nmap >/dev/null; then
+if [ "${XSVC_NMAP:-1}" != 0 ] && command -v nmap >/dev/null; then
     echo "-- nmap -sV --script default,safe on the same endpoints (reference)"
     ips=$(printf '%s\n' "${ENDPOINTS[@]}" | cut -d: -f1 | sort -u | tr '\n' ' ')
     ports=$(printf '%s\n' "${ENDPOINTS[@]}" | cut -d: -f2 | sort -un | tr '\n' ',' | sed 's/,$//')
     t0=$(date +%s.%N)
-    in_scan timeout 120 nmap -n -Pn -sS -sV --script "default and safe" -p "$ports" -T4 --host-timeout 100s \
+    in_scan timeout 120 nmap -n -Pn -sS -sV -p "$ports" -T4 --host-timeout 100s \
+        --script "(default and safe) or ssh2-enum-algos or smb-protocols or rdp-enum-encryption" \
         -oX "$WORK/nmap.xml" $ips >"$WORK/nmap.txt" 2>&1
     NM_SECS=$(echo "$(date +%s.%N) - $t0" | bc)
     echo "  nmap: ${NM_SECS} s for ${#ENDPOINTS[@]} endpoints ($(echo $ips | wc -w) hosts x ports $ports); xsweep: ${XS_SECS} s"
@@ -350,7 +359,7 @@ PY
 )
         echo "  nmap $ep: $svc"
     done
-    grep -E "ftp-anon|smb-security-mode|smb2-security-mode|ssh2-enum|message_signing|Anonymous FTP" "$WORK/nmap.txt" | sort -u | head -12 | sed 's/^/  nmap: /'
+    cp "$WORK/nmap.txt" "$WORK/nmap.xml" "${XSVC_NMAP_OUT:-$WORK}/" 2>/dev/null
 fi
 [ -n "${XSVC_KEEP:-}" ] && rm -rf "$XSVC_KEEP" && cp -a "$WORK" "$XSVC_KEEP"
 finish

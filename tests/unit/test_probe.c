@@ -536,6 +536,17 @@ static void test_dialog_fallback_and_ports(void **s)
     assert_int_equal(xs_probe_feed(XS_PROBE_REDIS, &step, (const unsigned char *)"SSH-2.0-OpenSSH_8.9\r\n", 21, false,
                                    &i, out, sizeof out, &ol), XS_PROBE_STEP_DONE);
     assert_string_equal(i.protocol, "ssh");
+    /* a TLS-only server complaining in OpenSSL's words, and nginx's HTTP/0.9 answer to PING */
+    step = 0;
+    memset(&i, 0, sizeof i);
+    static const char oops[] = "500 OOPS: error:0A00010B:SSL routines::wrong version number\r\n";
+    xs_probe_feed(XS_PROBE_REDIS, &step, (const unsigned char *)oops, sizeof oops - 1, true, &i, out, sizeof out, &ol);
+    assert_string_equal(i.protocol, "tls");
+    step = 0;
+    memset(&i, 0, sizeof i);
+    static const char page[] = "<html>\r\n<head><title>400 Bad Request</title></head>\r\n";
+    xs_probe_feed(XS_PROBE_REDIS, &step, (const unsigned char *)page, sizeof page - 1, true, &i, out, sizeof out, &ol);
+    assert_string_equal(i.protocol, "http");
     assert_int_equal(xs_probe_kind_for_port(22), XS_PROBE_SSH);
     assert_int_equal(xs_probe_kind_for_port(2222), XS_PROBE_SSH);
     assert_int_equal(xs_probe_kind_for_port(27017), XS_PROBE_MONGODB);
