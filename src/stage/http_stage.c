@@ -94,7 +94,15 @@ static bool hand_to_http(done_ctx *c, outstanding *o, xs_tls_mode tls)
     };
     if (c->clock)
         xs_throttle_note(c->clock, xs_endpoint_key(e->r.ip, e->r.port), req.not_before_ns);
-    return xs_http_engine_submit(c->engine, &req) == 0;
+    if (xs_http_engine_submit(c->engine, &req) != 0)
+        return false;
+    if (e->probe) {   /* the record says which probes were held, the HTTP stage's included */
+        size_t tl = strlen(e->probe->tried);
+        snprintf(e->probe->tried + tl, sizeof e->probe->tried - tl, "%s%s", tl ? "," : "",
+                 tls == XS_TLS_ON ? "tls" : "http");
+        e->probe->attempts++;
+    }
+    return true;
 }
 
 /* The HTTP stage got bytes that are not HTTP: name them; over plain TCP the protocol's own probe
@@ -118,9 +126,10 @@ static bool identify_http_bytes(done_ctx *c, outstanding *o)
         pr->port = e->r.port;
     }
     pr->kind = h->tls.used ? XS_PROBE_TLS : XS_PROBE_HTTP_STAGE;
-    pr->attempts += h->attempts;
-    size_t tl = strlen(pr->tried);
-    snprintf(pr->tried + tl, sizeof pr->tried - tl, "%s%s", tl ? "," : "", h->tls.used ? "tls" : "http");
+    if (!had) {   /* a hand-off already wrote the HTTP stage into tried */
+        pr->attempts = h->attempts;
+        snprintf(pr->tried, sizeof pr->tried, "%s", h->tls.used ? "tls" : "http");
+    }
     pr->error = XS_PROBE_ERR_NONE;
     pr->error_text[0] = '\0';
     memset(&pr->info, 0, sizeof pr->info);
@@ -239,10 +248,23 @@ static void on_probe_done(const xs_probe_result *res, void *arg)
     done_ctx *c = arg;
     outstanding *o = res->user;
     xs_enriched *e = o->e;
+    char before[64] = "";
+    unsigned before_n = 0;
+    if (e->probe) {   /* the HTTP stage spoke first (SSH on 8080): keep its place in tried */
+        snprintf(before, sizeof before, "%s", e->probe->tried);
+        before_n = e->probe->attempts;
+    }
     free(e->probe);
     e->probe = malloc(sizeof *e->probe);
-    if (e->probe)
+    if (e->probe) {
         *e->probe = *res;   /* res lives only during the call */
+        if (before[0]) {
+            char both[sizeof e->probe->tried];
+            snprintf(both, sizeof both, "%.31s,%.31s", before, res->tried);
+            memcpy(e->probe->tried, both, sizeof both);
+            e->probe->attempts += before_n;
+        }
+    }
     /* An HTTP (or TLS) answer on any port goes through the HTTP stage, once. */
     if (res->handoff != XS_PROBE_AUTO && !e->http) {
         xs_tls_mode tls = res->handoff == XS_PROBE_TLS ? XS_TLS_ON

@@ -204,8 +204,9 @@ has(1, 22, legacy, "OpenSSH with legacy algorithms")
 lacks(2, 22, legacy, "hardened OpenSSH")
 check("hardened OpenSSH: KEXINIT recorded", "curve25519-sha256" in (probe(2, 22).get("ssh") or {}).get("kex", ""),
       probe(2, 22).get("ssh"))
-check("SSH on 8080: the HTTP stage got no status, the ssh probe followed (KEXINIT read)",
-      rec(3, 8080).get("http", {}).get("status_code") == 0 and (probe(3, 8080).get("ssh") or {}).get("kex"),
+check("SSH on 8080: the HTTP stage got no status, the ssh probe followed (KEXINIT read; tried http,ssh)",
+      rec(3, 8080).get("http", {}).get("status_code") == 0 and (probe(3, 8080).get("ssh") or {}).get("kex")
+      and probe(3, 8080).get("tried") == "http,ssh",
       (rec(3, 8080).get("http", {}).get("status"), probe(3, 8080)))
 has(3, 8080, legacy, "SSH on 8080")
 # Redis
@@ -222,7 +223,8 @@ check("Redis on 2222: ssh probe heard nothing, redis probe named it (tried ssh,r
 has(6, 2222, {"redis-no-auth"}, "Redis on 2222")
 r = rec(7, 6379)
 check("HTTP on 6379: named by the redis probe, then GET by the HTTP stage (200, nginx)",
-      probe(7, 6379).get("protocol") == "http" and r.get("http", {}).get("status_code") == 200
+      probe(7, 6379).get("protocol") == "http" and probe(7, 6379).get("tried") == "redis,http"
+      and r.get("http", {}).get("status_code") == 200
       and (r.get("http", {}).get("server") or "").startswith("nginx")
       and r.get("http", {}).get("title") == "nginx on 6379", (probe(7, 6379), r.get("http", {}).get("status")))
 check("HTTP on 6379: graded as HTTP (2XX no auth: critical)", r.get("severity") == "critical"
@@ -245,7 +247,7 @@ has(10, 990, {"tls-service-cert-self-signed"}, "FTPS with a self-signed certific
 p = probe(19, 4990)
 check("TLS on an unlisted port (4990): banner heard nothing, the fallbacks reached TLS, ftp inside",
       p.get("protocol") == "ftp" and p.get("inner") == "tls" and p.get("product") == "vsFTPd"
-      and (rec(19, 4990).get("tls") or {}).get("subject_cn") == "xsvc.test", (p, rec(19, 4990).get("http", {}).get("error")))
+      and p.get("tried") == "banner,redis,tls" and (rec(19, 4990).get("tls") or {}).get("subject_cn") == "xsvc.test", (p, rec(19, 4990).get("http", {}).get("error")))
 has(19, 4990, {"tls-service-cert-self-signed"}, "FTPS on 4990")
 check("990 written as FTPS, not SFTP", rec(10, 990).get("protocol") == "FTPS", rec(10, 990).get("protocol"))
 # SMB
