@@ -65,17 +65,6 @@ xs_probe_kind xs_probe_kind_by_name(const char *name, size_t len);
 #define XS_PROBE_MAX_FALLBACKS 2u
 size_t xs_probe_fallbacks_for_port(uint16_t port, xs_probe_kind out[XS_PROBE_MAX_FALLBACKS]);
 
-/* A probe module (in the way of zmap's probe modules): what to send, how to read the replies,
- * how to recognise the protocol in a server's first bytes. xs_probe_first_request and
- * xs_probe_feed dispatch through this table; --list-probes prints it. */
-typedef struct {
-    int         kind;        /* xs_probe_kind */
-    const char *name;        /* "redis" */
-    const char *sends;       /* what reaches the wire, for --list-probes */
-    const char *learns;      /* facts recorded */
-} xs_probe_module_doc;
-extern const xs_probe_module_doc xs_probe_module_docs[];
-extern const size_t xs_probe_module_doc_count;
 /* --list-probes: the modules, then the service table (port, name, nmap name, flags, probes). */
 void xs_probe_list(FILE *out);
 
@@ -254,5 +243,29 @@ xs_probe_parse xs_probe_identify(const unsigned char *b, size_t n, bool final, x
 
 /* MongoDB maxWireVersion -> first server release with it ("7.0"), or NULL when unknown. */
 const char *xs_probe_mongodb_release(int64_t max_wire_version);
+
+/* ---------------------------------------------------------------- probe modules */
+/* A probe module (in the way of zmap's probe modules): one file per protocol, src/probe/mod_*.c,
+ * holding what to send first, the conversation over the replies, and the parser that recognises
+ * the protocol in a server's first bytes. xs_probe_first_request and xs_probe_feed dispatch
+ * through the table of modules (src/probe/modules.c); --list-probes prints it. Adding a protocol:
+ * one mod_*.c, one line in that table, one kind, and a row in the service table. */
+typedef struct {
+    int         kind;        /* xs_probe_kind */
+    const char *name;        /* "redis": what the service table and --list-probes call it */
+    const char *sends;       /* what reaches the wire, for --list-probes */
+    const char *learns;      /* facts recorded */
+    /* The opening request (NULL or 0 bytes: the server speaks first). */
+    size_t         (*request)(uint32_t ip, uint16_t port, unsigned char *out, size_t cap);
+    /* Everything received since the last send; same contract as xs_probe_feed. */
+    xs_probe_step  (*reply)(unsigned *step, const unsigned char *in, size_t len, bool final,
+                            xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len);
+    /* The protocol's signature/parser of a first answer (also used by the fuzz target). */
+    xs_probe_parse (*identify)(const unsigned char *b, size_t n, bool final, xs_probe_info *info);
+} xs_probe_module;
+/* The module of a kind, or NULL (AUTO). */
+const xs_probe_module *xs_probe_module_get(int kind);
+extern const xs_probe_module *const xs_probe_modules[];
+extern const size_t xs_probe_module_count;
 
 #endif

@@ -1,31 +1,26 @@
-/* The probe modules as --list-probes shows them, and the facts they learn. The conversations
- * themselves are in dialog.c (dispatch) and conversations.c; the parsers in parse_*.c. */
+/* The table of probe modules (one file each, mod_*.c), --list-probes, and the facts they learn. */
 #include <stdio.h>
 #include <string.h>
 
 #include "probe_internal.h"
 #include "xsweep/targets.h"
 
-const xs_probe_module_doc xs_probe_module_docs[] = {
-    {XS_PROBE_BANNER, "banner", "nothing: reads what the server says first", "protocol by signature"},
-    {XS_PROBE_SSH, "ssh", "its identification line after the server's", "product, version, KEXINIT algorithms"},
-    {XS_PROBE_FTP, "ftp", "USER anonymous, PASS anonymous@, QUIT", "product, version, ftp.anonymous"},
-    {XS_PROBE_SMTP, "smtp", "EHLO xsweep.invalid, QUIT", "product, smtp.starttls"},
-    {XS_PROBE_REDIS, "redis", "PING; INFO server only when PING needs no auth", "version, auth"},
-    {XS_PROBE_MEMCACHED, "memcached", "version", "version, auth"},
-    {XS_PROBE_MYSQL, "mysql", "nothing: reads the greeting", "product, version, tls (CLIENT_SSL)"},
-    {XS_PROBE_POSTGRES, "postgresql", "SSLRequest", "tls"},
-    {XS_PROBE_MONGODB, "mongodb", "OP_MSG isMaster", "version, auth"},
-    {XS_PROBE_ELASTICSEARCH, "elasticsearch", "GET / (Accept: application/json)", "version, auth"},
-    {XS_PROBE_MSSQL, "mssql", "TDS PRELOGIN", "version, encryption"},
-    {XS_PROBE_RDP, "rdp", "X.224 Connection Request (SSL|HYBRID)", "rdp.nla, tls"},
-    {XS_PROBE_SMB, "smb", "SMB2 NEGOTIATE 2.0.2-3.0.2", "dialect, smb.signing_required, Samba"},
-    {XS_PROBE_SMB1, "smb1", "SMB1 NEGOTIATE offering only NT LM 0.12 (after smb)", "smb.v1"},
-    {XS_PROBE_CASSANDRA, "cassandra", "CQL OPTIONS, STARTUP without credentials", "versions, auth"},
-    {XS_PROBE_HTTP_STAGE, "http", "the HTTP stage's GET, plain first", "status, title, headers, tech"},
-    {XS_PROBE_TLS, "tls", "the HTTP stage over TLS; bytes inside identified", "certificate, inner protocol"},
+/* Every module, in --list-probes order. */
+const xs_probe_module *const xs_probe_modules[] = {
+    &xs_probe_mod_banner, &xs_probe_mod_ssh, &xs_probe_mod_ftp, &xs_probe_mod_smtp, &xs_probe_mod_redis,
+    &xs_probe_mod_memcached, &xs_probe_mod_mysql, &xs_probe_mod_postgresql, &xs_probe_mod_mongodb,
+    &xs_probe_mod_elasticsearch, &xs_probe_mod_mssql, &xs_probe_mod_rdp, &xs_probe_mod_smb,
+    &xs_probe_mod_smb1, &xs_probe_mod_cassandra, &xs_probe_mod_http, &xs_probe_mod_tls,
 };
-const size_t xs_probe_module_doc_count = sizeof xs_probe_module_docs / sizeof xs_probe_module_docs[0];
+const size_t xs_probe_module_count = sizeof xs_probe_modules / sizeof xs_probe_modules[0];
+
+const xs_probe_module *xs_probe_module_get(int kind)
+{
+    for (size_t i = 0; i < xs_probe_module_count; i++)
+        if (xs_probe_modules[i]->kind == kind)
+            return xs_probe_modules[i];
+    return NULL;
+}
 
 static const char *const fact_names[XS_PROBE_FACT_COUNT] = {
     [XS_PROBE_FACT_FTP_ANONYMOUS] = "ftp.anonymous", [XS_PROBE_FACT_SMB1] = "smb.v1",
@@ -67,9 +62,9 @@ void xs_probe_list(FILE *out)
     fprintf(out, "Probe modules (first probe per port below; then the fallbacks, one connection each,\n"
                  "at least a second apart on the same IP:port):\n");
     fprintf(out, "  %-14s %-55s %s\n", "NAME", "SENDS", "LEARNS");
-    for (size_t i = 0; i < xs_probe_module_doc_count; i++)
-        fprintf(out, "  %-14s %-55s %s\n", xs_probe_module_docs[i].name, xs_probe_module_docs[i].sends,
-                xs_probe_module_docs[i].learns);
+    for (size_t i = 0; i < xs_probe_module_count; i++)
+        fprintf(out, "  %-14s %-55s %s\n", xs_probe_modules[i]->name, xs_probe_modules[i]->sends,
+                xs_probe_modules[i]->learns);
     fprintf(out, "\nService table (-p supported; any other port: first probe banner, fallbacks %s):\n",
             xs_service_default_fallbacks);
     fprintf(out, "  %-6s %-20s %-14s %-5s %-5s %-13s %s\n", "PORT", "NAME", "NMAP", "HTTP", "TLS",

@@ -555,6 +555,16 @@ static void test_dialog_fallback_and_ports(void **s)
     assert_int_equal(xs_probe_kind_for_port(3000), XS_PROBE_HTTP_STAGE);
     assert_int_equal(xs_probe_kind_for_port(12345), XS_PROBE_BANNER);
     assert_string_equal(xs_probe_kind_name(XS_PROBE_POSTGRES), "postgresql");
+    /* one module per kind, each named as the kind is (the service table uses the names) */
+    for (int k = XS_PROBE_BANNER; k < XS_PROBE_KIND_COUNT; k++) {
+        const xs_probe_module *m = xs_probe_module_get(k);
+        assert_non_null(m);
+        assert_string_equal(m->name, xs_probe_kind_name((xs_probe_kind)k));
+        assert_non_null(m->reply);
+        assert_non_null(m->identify);
+    }
+    assert_null(xs_probe_module_get(XS_PROBE_AUTO));
+    assert_int_equal(xs_probe_module_count, XS_PROBE_KIND_COUNT - 1);
     xs_probe_kind fb[XS_PROBE_MAX_FALLBACKS];
     assert_int_equal(xs_probe_fallbacks_for_port(2222, fb), 2);        /* Redis on 2222: found next */
     assert_int_equal(fb[0], XS_PROBE_REDIS);
