@@ -12,7 +12,9 @@ source "$(dirname "$0")/lib.sh"
 
 testbed_up xsvc --answer
 NET=(-i "$TB_PREFIX-s0" --source-ip 198.18.0.1 --router-mac 02:58:53:00:00:02)
-SINK=(ip netns exec "$TB_PREFIX-sink")
+# Each server in a session of its own: some (xrdp) signal their whole process group on exit, which
+# must not reach this script or its caller.
+SINK=(setsid ip netns exec "$TB_PREFIX-sink")
 PIDS=()
 PG_DIRS=()
 stop_servers() {
