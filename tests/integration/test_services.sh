@@ -21,10 +21,15 @@ stop_servers() {
     for d in "${PG_DIRS[@]}"; do
         [ -f "$d/postmaster.pid" ] && kill -INT "$(head -1 "$d/postmaster.pid")" 2>/dev/null
     done
+    for _ in $(seq 50); do   # PostgreSQL stops on SIGINT; wait for it before su is signalled
+        alive=0; for d in "${PG_DIRS[@]}"; do [ -f "$d/postmaster.pid" ] && alive=1; done
+        [ $alive = 0 ] && break; sleep 0.1
+    done
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
     for f in "$WORK"/*.pid; do [ -s "$f" ] && kill "$(cat "$f" 2>/dev/null)" 2>/dev/null; done
     sleep 0.5
-    for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null; done
+    wait 2>/dev/null
 }
 trap 'stop_servers; cleanup' EXIT
 # Hard bound: the whole test stops within 170 s whatever hangs.
