@@ -6,16 +6,26 @@
 
 #include "probe_internal.h"
 
-/* NetBIOS + SMB2 header + NEGOTIATE for 2.0.2, 2.1, 3.0, 3.0.2 (3.1.1 needs negotiate contexts). */
+/* NetBIOS + SMB2 header + NEGOTIATE for 2.0.2, 2.1, 3.0, 3.0.2 and 3.1.1, with the two negotiate
+ * contexts 3.1.1 needs ([MS-SMB2] 2.2.3.1): preauth integrity (SHA-512, a fixed salt) and
+ * encryption (AES-128-CCM, AES-128-GCM). The contexts start 8-aligned at 112 from the SMB2 header. */
 static const unsigned char smb2_negotiate[] = {
-    0x00, 0x00, 0x00, 0x6c,
+    0x00, 0x00, 0x00, 0xae,
     0xfe, 'S', 'M', 'B', 0x40, 0x00, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,  0x00, 0x00, 0x01, 0x00,
     0x00, 0x00, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,  0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, 0,
     0, 0, 0, 0,  0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0x24, 0x00, 0x04, 0x00, 0x01, 0x00, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,
+    0x24, 0x00, 0x05, 0x00, 0x01, 0x00, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,
     'x', 's', 'w', 'e', 'e', 'p', '-', 'p', 'r', 'o', 'b', 'e', 0, 0, 0, 1,
-    0, 0, 0, 0, 0, 0, 0, 0,
-    0x02, 0x02, 0x10, 0x02, 0x00, 0x03, 0x02, 0x03,
+    0x70, 0x00, 0x00, 0x00,  0x02, 0x00,  0x00, 0x00,           /* context offset, count, reserved */
+    0x02, 0x02, 0x10, 0x02, 0x00, 0x03, 0x02, 0x03, 0x11, 0x03,
+    0x00, 0x00,                                                  /* pad to 112 */
+    0x01, 0x00, 0x26, 0x00, 0x00, 0x00, 0x00, 0x00,              /* PREAUTH_INTEGRITY, 38 bytes */
+    0x01, 0x00, 0x20, 0x00, 0x01, 0x00,                          /* 1 hash, 32-byte salt, SHA-512 */
+    'x', 's', 'w', 'e', 'e', 'p', '-', 'p', 'r', 'e', 'a', 'u', 't', 'h', '-', 's',
+    'a', 'l', 't', '-', '3', '2', '-', 'b', 'y', 't', 'e', 's', '.', '.', '.', '.',
+    0x00, 0x00,                                                  /* pad to 160 */
+    0x02, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00,              /* ENCRYPTION_CAPABILITIES, 6 bytes */
+    0x02, 0x00, 0x01, 0x00, 0x02, 0x00,                          /* AES-128-CCM, AES-128-GCM */
 };
 
 static size_t request(uint32_t ip, uint16_t port, unsigned char *out, size_t cap)
@@ -74,7 +84,7 @@ static xs_probe_step smb1_reply(unsigned *step, const unsigned char *in, size_t 
 
 const xs_probe_module xs_probe_mod_smb = {
     .kind = XS_PROBE_SMB, .name = "smb",
-    .sends = "SMB2 NEGOTIATE 2.0.2-3.0.2",
+    .sends = "SMB2 NEGOTIATE 2.0.2-3.1.1",
     .learns = "dialect, smb.signing_required, Samba",
     .request = request, .reply = reply, .identify = xs_probe_parse_smb,
 };

@@ -262,8 +262,9 @@ for n in (11, 12):
     p = probe(n, 445)
     check(f"{n}:445 smb / Samba, no dialect in the version field", p.get("protocol") == "smb"
           and p.get("product") == "Samba" and p.get("version") is None and p.get("dialects"), p)
-check("Samba NT1: smb.v1 true, dialects list NT LM 0.12", probe(11, 445).get("facts", {}).get("smb.v1") is True
-      and "NT LM 0.12" in (probe(11, 445).get("dialects") or ""), probe(11, 445))
+check("Samba NT1: smb.v1 true, dialects 3.1.1 then NT LM 0.12", probe(11, 445).get("facts", {}).get("smb.v1") is True
+      and probe(11, 445).get("dialects") == "3.1.1,NT LM 0.12", probe(11, 445))
+check("Samba SMB2+: dialect 3.1.1 negotiated, no SMB1", probe(12, 445).get("dialects") == "3.1.1", probe(12, 445))
 has(11, 445, {"smb-v1-enabled", "smb-signing-not-required"}, "Samba min protocol NT1, signing auto")
 check("Samba SMB2_02 + mandatory signing: smb.v1 false, signing required",
       probe(12, 445).get("facts", {}).get("smb.v1") is False

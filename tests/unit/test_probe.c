@@ -573,8 +573,12 @@ static void test_dialog_fallback_and_ports(void **s)
     assert_int_equal(fb[0], XS_PROBE_HTTP_STAGE);
     assert_int_equal(xs_probe_fallbacks_for_port(500, fb), 0);
     /* every opening request fits and has the size its length fields claim */
-    assert_int_equal(xs_probe_first_request(XS_PROBE_SMB, 0, 445, out, sizeof out), 112);
-    assert_int_equal(out[3], 112 - 4);
+    assert_int_equal(xs_probe_first_request(XS_PROBE_SMB, 0, 445, out, sizeof out), 178);
+    assert_int_equal(out[3], 178 - 4);
+    assert_int_equal(out[4 + 64 + 2], 5);                         /* five dialects, 3.1.1 last */
+    assert_int_equal(out[4 + 64 + 36 + 8], 0x11);
+    assert_int_equal(out[4 + 64 + 28], 112);                      /* contexts 8-aligned at 112 */
+    assert_int_equal(out[4 + 112], 0x01);                         /* PREAUTH_INTEGRITY first */
     assert_int_equal(xs_probe_first_request(XS_PROBE_MSSQL, 0, 1433, out, sizeof out), 0x2f);
     size_t len = xs_probe_first_request(XS_PROBE_MONGODB, 0, 27017, out, sizeof out);
     assert_int_equal(len, out[0]);
