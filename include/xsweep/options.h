@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-typedef enum { XS_FMT_JSON = 0, XS_FMT_CSV, XS_FMT_LIST, XS_FMT_XML } xs_format;
+typedef enum { XS_FMT_JSON = 0, XS_FMT_CSV, XS_FMT_LIST, XS_FMT_XML, XS_FMT_GREPABLE } xs_format;
 
 typedef struct {
     /* targets */
@@ -34,8 +34,10 @@ typedef struct {
     char    *router_mac;
     unsigned batch;
     char    *sender;         /* auto | txring | sendmmsg */
+    unsigned tx_threads;     /* --tx-threads N; 0 = one per online core less one, at least 1 */
     /* output */
     char    *output_file;
+    char    *output_all;     /* -oA BASE: every format, BASE.json ... BASE.gnmap */
     xs_format format;
     bool     show_closed;
     bool     all_statuses;
@@ -144,5 +146,6 @@ int  xs_config_load(const char *path, char ***args, size_t *nargs, char ***targe
                     char *err, size_t errlen);
 
 #define XSWEEP_VERSION "0.1.0"
+#define XS_MAX_TX_THREADS 64   /* --tx-threads upper bound */
 
 #endif

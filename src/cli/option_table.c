@@ -63,12 +63,29 @@ static void echo_seed(FILE *out, const xs_optdef *d, const xs_options *o)
 
 static int parse_sender(xs_options *o, const char *arg, char *err, size_t errlen)
 {
-    if (strcmp(arg, "auto") && strcmp(arg, "txring") && strcmp(arg, "sendmmsg"))
-        return fail(err, errlen, "invalid --sender \"%s\": give auto, txring or sendmmsg", arg);
+    if (strcmp(arg, "auto") && strcmp(arg, "xdp") && strcmp(arg, "txring") && strcmp(arg, "sendmmsg"))
+        return fail(err, errlen, "invalid --sender \"%s\": give auto, xdp, txring or sendmmsg", arg);
     return replace(&o->sender, arg);
 }
 
-static const char *format_names[] = {"json", "csv", "list", "xml"};
+/* 0 stands for the default (one per core less one): --echo writes only a given count, so a
+ * config file or resume file moved to another machine keeps it or its own default. */
+static int parse_tx_threads(xs_options *o, const char *arg, char *err, size_t errlen)
+{
+    uint64_t v;
+    if (xs_parse_u64(arg, XS_MAX_TX_THREADS, &v) || v == 0)
+        return fail(err, errlen, "invalid --tx-threads \"%s\": give 1-64", arg);
+    o->tx_threads = (unsigned)v;
+    return 0;
+}
+
+static void echo_tx_threads(FILE *out, const xs_optdef *d, const xs_options *o)
+{
+    if (o->tx_threads)
+        fprintf(out, "%s = %u\n", d->config_key, o->tx_threads);
+}
+
+static const char *format_names[] = {"json", "csv", "list", "xml", "grepable"};
 
 static int parse_format(xs_options *o, const char *arg, char *err, size_t errlen)
 {
@@ -77,7 +94,7 @@ static int parse_format(xs_options *o, const char *arg, char *err, size_t errlen
             o->format = (xs_format)i;
             return 0;
         }
-    return fail(err, errlen, "invalid output format \"%s\": give json, csv, list or xml", arg);
+    return fail(err, errlen, "invalid output format \"%s\": give json, csv, list, xml or grepable", arg);
 }
 
 static void echo_format(FILE *out, const xs_optdef *d, const xs_options *o)
@@ -238,14 +255,20 @@ const xs_optdef xs_optdefs[] = {
     {.name = "batch", .kind = XS_ARG_UINT, F(batch), .def = "256", .min = 1, .max = 4096, .metavar = "N",
      .config_key = "batch", .hint = "give 1-4096", .help = "frames handed to the kernel per system call"},
     {.name = "sender", .kind = XS_ARG_STRING, .parse = parse_sender, F(sender), .def = "auto",
-     .metavar = "KIND", .config_key = "sender", .help = "auto, txring or sendmmsg"},
+     .metavar = "KIND", .config_key = "sender", .help = "auto, xdp, txring or sendmmsg"},
+    {.name = "tx-threads", .kind = XS_ARG_CUSTOM, .parse = parse_tx_threads, .echo = echo_tx_threads,
+     .metavar = "N", .config_key = "tx-threads",
+     .help = "transmitter threads (default: one per core less one, at least 1)"},
     /* output */
     {.name = "output", .short_name = "o", .kind = XS_ARG_STRING, F(output_file), .metavar = "FILE",
      .section = "Output", .config_key = "output", .help = "write records to FILE (default standard output)"},
     {.name = "output-format", .kind = XS_ARG_CUSTOM, .parse = parse_format, .echo = echo_format, .def = "json",
      .metavar = "FMT", .config_key = "output-format",
-     .help = "record format: json (JSON lines), csv, list, or xml (nmap XML);\n"
-             "-oJ, -oC, -oL, -oX are the same"},
+     .help = "record format: json (JSON lines), csv, list, xml (nmap XML) or grepable\n"
+             "(nmap -oG); -oJ, -oC, -oL, -oX, -oG FILE set both"},
+    {.name = "output-all", .short_name = "oA", .kind = XS_ARG_STRING, F(output_all), .metavar = "BASE",
+     .config_key = "output-all",
+     .help = "write every format: BASE.json, BASE.csv, BASE.list, BASE.xml, BASE.gnmap"},
     {.name = "show", .kind = XS_ARG_CUSTOM, .parse = parse_show, .echo = echo_show, .metavar = "closed",
      .config_key = "show", .help = "also report endpoints that answered with a RST"},
     {.name = "all-statuses", .kind = XS_ARG_FLAG, F(all_statuses), .config_key = "all-statuses",

@@ -2,12 +2,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "run_internal.h"
+
+#define MAX_POS (XS_MAX_TX_THREADS * XS_MAX_PASSES)   /* every thread's position in every pass */
 
 static void current_positions(const xs_scan *s, uint64_t *pos)
 {
-    for (unsigned k = 0; k <= s->retries && k < XS_MAX_PASSES; k++)
-        pos[k] = atomic_load_explicit(&s->pass_pos[k], memory_order_relaxed);
+    xs_scan_current_positions(s, pos);
+}
+
+/* A path as the resume file stores it: absolute, so that --resume works from any directory.
+ * NULL and "-" stay as they are. */
+static void absolute_path(const char *path, char out[XS_PATH_MAX])
+{
+    char cwd[XS_PATH_MAX];
+    out[0] = '\0';
+    if (!path)
+        return;
+    if (!strcmp(path, "-") || path[0] == '/' || !getcwd(cwd, sizeof cwd) ||
+        snprintf(out, XS_PATH_MAX, "%s/%s", cwd, !strncmp(path, "./", 2) ? path + 2 : path) >= XS_PATH_MAX)
+        snprintf(out, XS_PATH_MAX, "%s", path);
 }
 
 /* Records reach the disk before a checkpoint says they exist. */
@@ -16,13 +31,18 @@ static void save_checkpoint(xs_runctx *c, const uint64_t *pos)
     if (c->resume.fd < 0)
         return;
     xs_output_flush(c->out);
-    if (xs_resume_save(&c->resume, c->o, c->scan->seed, c->sweep, pos, c->scan->retries + 1) < 0)
+    xs_options eff = *c->o;       /* the paths the run writes to, as absolute paths */
+    eff.output_file = c->abs_output_file[0] ? c->abs_output_file : NULL;
+    eff.output_all = c->abs_output_all[0] ? c->abs_output_all : NULL;
+    eff.db = c->abs_db[0] ? c->abs_db : NULL;
+    eff.tx_threads = c->scan->tx_threads;   /* the positions are per thread: the resumed scan needs as many */
+    if (xs_resume_save(&c->resume, &eff, c->scan->seed, c->sweep, pos, xs_scan_position_count(c->scan)) < 0)
         fprintf(stderr, "xsweep: warning: cannot write the resume file %s\n", c->resume.path);
 }
 
 void xs_run_checkpoint_tick(xs_runctx *c, uint64_t now)
 {
-    uint64_t pos[XS_MAX_PASSES];
+    static uint64_t pos[MAX_POS];   /* the output thread's only: 32 KiB off its stack */
     if (now - c->last_sample_ns >= 100000000ULL) {
         current_positions(c->scan, pos);
         xs_ckpt_sample(&c->ckpt, now, pos);
@@ -42,35 +62,49 @@ static void replay_add(uint64_t key, void *arg)
     xs_keyset_add(&c->scan->answered, key);
 }
 
-/* --resume: check the file, and take over what the first run already wrote. */
+/* --resume: check the file; the output (opened next) takes over what the first run wrote. */
 int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
 {
     const xs_options *o = c->o;
     const char *path = o->resume_file;
+    const char *named = o->output_file && strcmp(o->output_file, "-") ? o->output_file : o->output_all;
+    static char buf[4096];
     if (!path) {
-        bool to_file = o->output_file && strcmp(o->output_file, "-");
-        path = to_file ? NULL : "xsweep.resume";
-        if (to_file) {
-            static char buf[4096];
-            snprintf(buf, sizeof buf, "%s.resume", o->output_file);
+        path = "xsweep.resume";
+        if (named) {
+            snprintf(buf, sizeof buf, "%s.resume", named);
             path = buf;
         }
     }
-    if (o->resuming) {   /* main() already verified the file */
-        if (o->output_file && strcmp(o->output_file, "-")) {
-            long n = xs_output_replay(o->output_file, o->format, replay_add, c, err, errlen);
-            if (n < 0)
-                return -1;
-            fprintf(stderr, "xsweep: resuming: %ld endpoints already in %s\n", n, o->output_file);
-        }
-    }
-    uint64_t start[XS_MAX_PASSES];
-    memcpy(start, c->scan->pass_start, sizeof start);
-    if (xs_ckpt_init(&c->ckpt, c->scan->retries + 1, start) < 0) {
+    absolute_path(o->output_file, c->abs_output_file);
+    absolute_path(o->output_all, c->abs_output_all);
+    absolute_path(o->db, c->abs_db);
+    static uint64_t start[MAX_POS];
+    const xs_scan *s = c->scan;
+    unsigned passes = xs_scan_position_count(s) / s->tx_threads;
+    for (unsigned t = 0; t < s->tx_threads; t++)
+        memcpy(start + t * passes, s->pass_start[t], passes * sizeof *start);
+    if (xs_ckpt_init(&c->ckpt, xs_scan_position_count(s), start) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     return xs_resume_open(&c->resume, path, err, errlen);
+}
+
+/* Every output, through its format's module; resuming, what they already hold is not written,
+ * probed or retried again. */
+int xs_run_open_output(xs_runctx *c, char *err, size_t errlen)
+{
+    const xs_options *o = c->o;
+    if (!(c->out = xs_output_open_options(o, err, errlen)))
+        return -1;
+    if (o->resuming && (o->output_all || (o->output_file && strcmp(o->output_file, "-")))) {
+        long n = xs_output_replayed(c->out, replay_add, c);
+        fprintf(stderr, "xsweep: resuming: %ld endpoints already in %s\n", n,
+                o->output_file && strcmp(o->output_file, "-") ? o->output_file : o->output_all);
+    }
+    xs_output_begin(c->out, o->args_text ? o->args_text : "xsweep", xs_realtime_ns(), &c->plan->ports);
+    return 0;
 }
 
 /* Completed: the resume file goes. Stopped: it records where to continue. */
@@ -81,7 +115,7 @@ void xs_run_close_resume(xs_runctx *c, bool complete)
     if (complete) {
         xs_resume_finish(&c->resume);
     } else {
-        uint64_t pos[XS_MAX_PASSES];
+        static uint64_t pos[MAX_POS];
         bool exact = c->wait_completed && !c->scan->error[0];
         if (exact)
             current_positions(c->scan, pos);
