@@ -325,8 +325,11 @@ check "-oX: Samba without a dialect as its version" \
     grep -qE 'portid="445">.*<service name="microsoft-ds" product="Samba" extrainfo' "$WORK/out.xml"
 in_scan "$XSWEEP" "${NET[@]}" --endpoints "$WORK/few.txt" --rate 1000 --wait 1 --connect-timeout 2 \
     --http-timeout 4 -oC -o "$WORK/out.csv" 2>/dev/null
-check "-oC: service, product, version columns (Redis on 2222)" \
-    grep -qE "^$A\.6,2222,tcp,open,[0-9]+,[^,]+,SSH,[a-z]+,[^,]*,redis,redis,7\." "$WORK/out.csv"
+check "-oC: product, version and service columns (Redis on 2222: redis 7.x, service redis)" \
+    python3 -c 'import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["ip"] == sys.argv[2] and r["port"] == "2222"]
+sys.exit(not (rows and rows[0]["product"] == "redis" and rows[0]["version"].startswith("7.")
+              and rows[0]["service"] == "redis" and rows[0]["protocol"] == "SSH"))' "$WORK/out.csv" "$A.6"
 
 echo "-- a policy that grades by findings"
 cp "$ROOT/data/policies/moderate.policy" "$WORK/byfindings.policy"
