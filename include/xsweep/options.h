@@ -56,10 +56,12 @@ typedef struct {
     char    *fingerprints;   /* --fingerprints PATH */
     char    *findings_rules; /* --findings-rules FILE (data and secret scanning) */
     char    *config_rules;   /* --config-rules FILE (host configuration checks) */
+    char    *service_rules;  /* --service-rules FILE (host configuration of non-HTTP services) */
+    bool     list_probes;    /* --list-probes: print the probe modules and service table, exit */
+    bool     list_checks;    /* --list-checks: print every shipped check, exit */
     bool     no_config_checks;
     char    *screenshots;    /* --screenshots DIR */
     char    *checks;         /* --checks LIST (NULL = no active checks) */
-    bool     list_checks;    /* --list-checks: print the checks and exit */
     unsigned checks_max_requests; /* --checks-max-requests N (0 = the default) */
     char    *checks_canary;  /* --checks-canary URL */
     /* pause and resume */

@@ -1,13 +1,13 @@
 /* xsweep: parse the command line, build the plan, run the scan. */
 #include <stdio.h>
 #include <string.h>
-#include "xsweep/checks.h"
 #include "xsweep/diff.h"
 #include "xsweep/log.h"
 #include "xsweep/options.h"
 #include "xsweep/plan.h"
 #include "xsweep/resume.h"
 #include "xsweep/run.h"
+#include "xsweep/listing.h"
 
 int main(int argc, char **argv)
 {
@@ -29,17 +29,15 @@ int main(int argc, char **argv)
         xs_options_free(&opts);
         return XS_EXIT_USAGE;
     }
+    if (opts.list_probes || opts.list_checks) {
+        rc = xs_list_main(&opts);
+        xs_options_free(&opts);
+        return rc;
+    }
     if (opts.echo) {
         xs_options_echo(stdout, &opts);
         xs_options_free(&opts);
         return XS_EXIT_OK;
-    }
-    if (opts.list_checks) {
-        rc = xs_check_list_print(stdout, NULL, err, sizeof err);
-        if (rc < 0)
-            fprintf(stderr, "xsweep: %s\n", err);
-        xs_options_free(&opts);
-        return rc < 0 ? XS_EXIT_USAGE : XS_EXIT_OK;
     }
     if (xs_log_enabled(XS_LOG_DEBUG)) { /* -vv: what every option ended up as */
         xs_log(XS_LOG_DEBUG, "effective configuration:");

@@ -149,6 +149,7 @@ static int load_stage_data(xs_runctx *c, char *err, size_t errlen)
         return -1;
     if (!o->no_config_checks && !(c->hostcfg = xs_hostcfg_load(o->config_rules, err, errlen)))
         return -1;
+    if (!o->no_config_checks && !(c->services = xs_hostcfg_load_services(o->service_rules, err, errlen)))
     if (o->checks && !(c->checks = xs_check_db_load(o->checks, NULL, err, errlen)))
         return -1;
     return 0;
@@ -160,7 +161,8 @@ static int start_stage(xs_runctx *c, char *err, size_t errlen)
     if (o->no_http)
         return 0;
     xs_http_stage_config cfg = {.fingerprints = c->fingerprints, .findings = c->findings,
-                                .hostcfg = c->hostcfg, .screenshot_dir = o->screenshots,
+                                .hostcfg = c->hostcfg, .services = c->services,
+                                .screenshot_dir = o->screenshots,
                                 .min_gap_ns = (uint64_t)(o->retry_delay_s * 1e9)};
     cfg.checks = (xs_checks_config){.db = c->checks, .max_requests = o->checks_max_requests,
                                     .timeout_ms = (unsigned)(o->http_timeout_s * 1000),
@@ -289,6 +291,7 @@ out:
     xs_findings_free(c.findings);
     xs_hostcfg_free(c.hostcfg);
     xs_check_db_free(c.checks);
+    xs_hostcfg_free(c.services);
     xs_policy_free(c.policy);
     xs_portlist_free(&c.http_ports);
     xs_seen_free(&c.seen);
