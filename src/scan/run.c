@@ -150,6 +150,7 @@ static int load_stage_data(xs_runctx *c, char *err, size_t errlen)
     if (!o->no_config_checks && !(c->hostcfg = xs_hostcfg_load(o->config_rules, err, errlen)))
         return -1;
     if (!o->no_config_checks && !(c->services = xs_hostcfg_load_services(o->service_rules, err, errlen)))
+        return -1;
     if (o->checks && !(c->checks = xs_check_db_load(o->checks, NULL, err, errlen)))
         return -1;
     return 0;

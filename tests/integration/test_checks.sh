@@ -116,10 +116,11 @@ check "cap: 1 probe + 1 GET + 3 check connections on the wire ($n SYNs)" [ "$n" 
 check "cap: the record says capped, 3 requests" grep -q '"checks":{"requests":3,"capped":true' "$WORK/cap.json"
 
 echo "-- bad input"
-"$XSWEEP" --checks nosuch 198.19.0.1 2>"$WORK/e1"; rc=$?
+# In the scanner namespace: should the list load after all, the probe stays in the testbed.
+in_scan "$XSWEEP" "${NET[@]}" --checks nosuch 198.19.9.1 >/dev/null 2>"$WORK/e1"; rc=$?
 check "unknown check id: one line, exit 2" [ $rc = 2 -a "$(wc -l <"$WORK/e1")" = 1 ]
 printf 'id: raw-one\ninfo: {name: x, severity: low}\nhttp:\n  - raw: ["GET / HTTP/1.1"]\n' >"$WORK/raw.yaml"
-"$XSWEEP" --checks "$WORK/raw.yaml" 198.19.0.1 2>"$WORK/e2"; rc=$?
+in_scan "$XSWEEP" "${NET[@]}" --checks "$WORK/raw.yaml" 198.19.9.1 >/dev/null 2>"$WORK/e2"; rc=$?
 check "unsupported template (raw): named in one line, exit 2" [ $rc = 2 ] && grep -q "raw" "$WORK/e2"
 "$XSWEEP" --list-checks >"$WORK/list.txt"
 check "--list-checks lists every shipped template and the TLS audit in a section of their own" \
