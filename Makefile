@@ -9,7 +9,7 @@ CC      ?= cc
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 DATADIR ?= $(abspath data)
-CFLAGS_COMMON := -std=c17 -D_GNU_SOURCE -Iinclude -pthread -g $(WARN) \
+CFLAGS_COMMON := -std=c17 -D_GNU_SOURCE -Iinclude -I/usr/include/postgresql -pthread -g $(WARN) \
                  -DXS_DATADIR='"$(DATADIR)"'
 
 ifeq ($(MODE),asan)
@@ -23,7 +23,7 @@ else
 endif
 
 CFLAGS  += $(CFLAGS_COMMON) $(CFLAGS_MODE)
-LDLIBS  := -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 $(ALLOC_LIB) -lpthread -lm
+LDLIBS  := -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -lpq $(ALLOC_LIB) -lpthread -lm
 
 MAIN_SRC := src/cli/main.c
 LIB_SRC  := $(filter-out $(MAIN_SRC),$(wildcard src/*/*.c))

@@ -172,6 +172,7 @@ void xs_options_echo(FILE *out, const xs_options *o)
     kv(out, "db", o->db);
     if (o->keep)
         fprintf(out, "keep = %u\n", o->keep);
+    kv(out, "sweep-key", o->sweep_key);
     if (o->db_sweep)
         fprintf(out, "db-sweep = %lld\n", (long long)o->db_sweep);
     kv(out, "user", o->user);

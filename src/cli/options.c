@@ -55,6 +55,7 @@ const struct option xs_long_options[] = {
     {"db",               required_argument, NULL, OPT_DB},
     {"keep",             required_argument, NULL, OPT_KEEP},
     {"db-sweep",         required_argument, NULL, OPT_DB_SWEEP},
+    {"sweep-key",        required_argument, NULL, OPT_SWEEP_KEY},
     {"user",             required_argument, NULL, OPT_USER},
     {"no-drop",          no_argument,       NULL, OPT_NO_DROP},
     {"stats-interval",   required_argument, NULL, OPT_STATS_INTERVAL},
@@ -131,9 +132,12 @@ void xs_options_usage(FILE *out)
 "                            appended to its output, none lost and none twice\n"
 "      --resume-position P   per-pass positions to continue from (written into resume files)\n"
 "History:\n"
-"      --db FILE             record the sweep in the SQLite history FILE (see xsweep diff)\n"
+"      --db FILE             record the sweep in the SQLite history FILE (see xsweep diff),\n"
+"                            or in PostgreSQL: a postgresql:// URI or libpq key=value string\n"
 "      --keep N              then keep only the newest N finished sweeps' rows (0 = all)\n"
 "      --db-sweep ID         the unfinished sweep a resumed scan continues (resume files)\n"
+"      --sweep-key KEY       PostgreSQL: the shared sweep the shards write (default with\n"
+"                            --shard: ISO week + hash of the configuration)\n"
 "  xsweep diff --db FILE [SWEEP_A SWEEP_B] [-oJ]   what changed between two sweeps\n"
 "Privileges and status:\n"
 "      --user NAME           after opening the capture and raw socket, run as NAME (default nobody\n"
@@ -381,6 +385,10 @@ static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen
             return fail(err, errlen, "invalid --db-sweep \"%s\"", arg);
         o->db_sweep = (int64_t)u;
         return 0;
+    case OPT_SWEEP_KEY:
+        if (!*arg || strlen(arg) > 200)
+            return fail(err, errlen, "invalid --sweep-key \"%s\": give 1-200 characters", arg);
+        return set_str(&o->sweep_key, arg);
     case OPT_USER:         return set_str(&o->user, arg);
     case OPT_NO_DROP:      o->no_drop = true; return 0;
     case OPT_STATS_INTERVAL:
@@ -518,6 +526,7 @@ void xs_options_free(xs_options *o)
     free(o->output_file);
     free(o->config_file);
     free(o->db);
+    free(o->sweep_key);
     free(o->args_text);
     free(o->user);
     free(o->resume_file);

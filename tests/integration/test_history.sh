@@ -114,7 +114,7 @@ int main(int argc, char **argv)
 C
 # Linked against the library `make` built, so it exercises the same code as the binary.
 cc -std=c17 -D_GNU_SOURCE -O1 -I"$ROOT/include" -I"$ROOT/src/store" -o "$DRV" "$WORK/driver.c" \
-    "$ROOT/build/release/libxsweep.a" -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 \
+    "$ROOT/build/release/libxsweep.a" -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -lpq \
     -lm -pthread || { echo "cannot build the driver"; exit 1; }
 
 rec() {  # rec IP PORT STATUS [SEVERITY [TECH,TECH [HTTP_CODE]]] -> one JSON line, as -oJ writes
