@@ -15,6 +15,8 @@ PKGS=(
   masscan zmap nmap ndiff xsltproc time linux-perf
   # weekly runs
   systemd
+  # fleet: PostgreSQL shared store and the agent's HTTPS (build), their tests
+  libpq-dev libcurl4-openssl-dev postgresql python3-yaml
 )
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null

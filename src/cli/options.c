@@ -139,6 +139,7 @@ void xs_options_usage(FILE *out)
 "      --sweep-key KEY       PostgreSQL: the shared sweep the shards write (default with\n"
 "                            --shard: ISO week + hash of the configuration)\n"
 "  xsweep diff --db FILE [SWEEP_A SWEEP_B] [-oJ]   what changed between two sweeps\n"
+"  xsweep agent -c AGENT.conf   take scan jobs from a platform over HTTPS, send findings only\n"
 "Privileges and status:\n"
 "      --user NAME           after opening the capture and raw socket, run as NAME (default nobody\n"
 "                            when started as root); capabilities are given up either way\n"
