@@ -57,8 +57,9 @@ wait_for() {  # wait_for SECONDS CMD...: until CMD succeeds (bounded)
 }
 finished_spooled() { grep -lq '"state":"finished"' "$AG"/outbox/*.json 2>/dev/null; }
 
-ip netns exec "$TB_PREFIX-scan" tcpdump -i "$TB_PREFIX-s0" -n -U -s 0 -w "$WORK/wire.pcap" 'src host 198.18.0.1' 2>/dev/null & dump=$!; MINE+=($dump)
-sleep 1
+ip netns exec "$TB_PREFIX-scan" tcpdump -Z root -i "$TB_PREFIX-s0" -n -U -s 0 -w "$WORK/wire.pcap" \
+    'src host 198.18.0.1' 2>"$WORK/tcpdump.err" & dump=$!; MINE+=($dump)
+wait_for 10 grep -q "listening on" "$WORK/tcpdump.err" || { echo "tcpdump did not start"; cat "$WORK/tcpdump.err"; exit 1; }
 
 echo "-- sweep 1: a 60 s platform outage right after the job; kill -9 mid-scan and with a full spool"
 receiver "$WORK/rx1" --job "$WORK/week-49.json" --outage-after-job 60 || exit 1
@@ -138,8 +139,9 @@ check "no planted secret, body, cookie, token, title or banner in any byte the a
 check "the receiver logged the agent's requests ($(cat "$WORK"/rx?/raw.log | wc -c) bytes)" grep -aq '^POST /api/v1/agents/lab-1/reports' "$WORK/rx1/raw.log"
 check "the agent's token appears only in its Authorization header" \
     [ "$(grep -ac "$TOKEN" "$WORK/rx1/raw.log")" = "$(grep -ac "^Authorization: Bearer $TOKEN" "$WORK/rx1/raw.log")" ]
-tcpdump -r "$WORK/wire.pcap" -n 'tcp and dst port 8443' 2>/dev/null | grep -q "> $PLATFORM_IP.8443" &&
-    pass "tcpdump: the agent's HTTPS to the platform is on the wire" || fail "no platform traffic captured"
+npkt=$(tcpdump -r "$WORK/wire.pcap" -n 2>/dev/null | wc -l)
+nplat=$(tcpdump -r "$WORK/wire.pcap" -n "tcp and dst host $PLATFORM_IP and dst port 8443" 2>/dev/null | wc -l)
+check "tcpdump captured the agent's traffic ($npkt packets, $nplat to the platform)" [ "$npkt" -gt 100 -a "$nplat" -gt 20 ]
 others=$(tcpdump -r "$WORK/wire.pcap" -n 'ip and not (dst host '"$PLATFORM_IP"' and dst port 8443) and not (dst net 198.19.0.0/28 and (dst port 80 or dst port 8080 or dst port 2222))' 2>/dev/null | grep -v ' ARP' | head -3)
 check "tcpdump: nothing else leaves the scan host (${others:-nothing})" [ -z "$others" ]
 check "tcpdump: no planted secret in clear on the wire either" bash -c "! grep -aqE 'PLANTED|AKIAZ7QWERTYUIOP2345' '$WORK/wire.pcap'"
