@@ -3,6 +3,7 @@
 #include <string.h>
 #include "xsweep/agent.h"
 #include "xsweep/diff.h"
+#include "xsweep/log.h"
 #include "xsweep/options.h"
 #include "xsweep/plan.h"
 #include "xsweep/resume.h"
@@ -23,6 +24,7 @@ int main(int argc, char **argv)
         xs_options_free(&opts);
         return rc < 0 ? XS_EXIT_USAGE : XS_EXIT_OK;
     }
+    xs_log_set_verbosity(opts.verbose);
     /* A damaged or completed resume file is refused before its contents are believed. */
     if (opts.resuming && xs_resume_verify(opts.resume_file, err, sizeof err) < 0) {
         fprintf(stderr, "xsweep: %s\n", err);
@@ -34,6 +36,10 @@ int main(int argc, char **argv)
         xs_options_free(&opts);
         return XS_EXIT_OK;
     }
+    if (xs_log_enabled(XS_LOG_DEBUG)) { /* -vv: what every option ended up as */
+        xs_log(XS_LOG_DEBUG, "effective configuration:");
+        xs_options_echo(stderr, &opts);
+    }
     xs_plan plan;
     if (xs_plan_build(&plan, &opts, err, sizeof err) < 0) {
         fprintf(stderr, "xsweep: %s\n", err);
@@ -41,6 +47,9 @@ int main(int argc, char **argv)
         xs_options_free(&opts);
         return XS_EXIT_USAGE;
     }
+    xs_log(XS_LOG_INFO, "plan: %llu endpoints (%zu ports%s), %zu excluded ranges",
+           (unsigned long long)plan.space.size, plan.ports.n, plan.endpoint_mode ? ", endpoint list" : "",
+           plan.excludes.n);
     rc = xs_run(&opts, &plan);
     xs_plan_free(&plan);
     xs_options_free(&opts);
