@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 PGDIR=$WORK/pg
 chmod 755 "$WORK"
 PG=$(bash "$ROOT/tests/tools/pg-local.sh" start "$PGDIR") || { echo "cannot start postgresql"; exit 1; }
-trap 'bash "$ROOT/tests/tools/pg-local.sh" stop "$PGDIR"; cleanup' EXIT
+trap 'bash "$ROOT/tests/tools/pg-local.sh" stop "$PGDIR"; [ -n "${XS_KEEP_WORK:-}" ] && cp -r "$WORK" "$XS_KEEP_WORK"; kill ${extra:-} 2>/dev/null; cleanup' EXIT
 psql -q "$PG" -c 'CREATE DATABASE single' -c 'CREATE DATABASE sharded' -c 'CREATE DATABASE crash'
 DB1="${PG/dbname=postgres/dbname=single}"
 DBS="${PG/dbname=postgres/dbname=sharded}"
@@ -18,7 +18,7 @@ all_of() { local c; for c in "$@"; do eval "$c" || return 1; done; }
 
 testbed_up xsfs --answer --listen 80,8080
 NET=(-i "$TB_PREFIX-s0" --source-ip 198.18.0.1 --router-mac 02:58:53:00:00:02)
-SWEEP=(-p 80,8080,8888 --rate 3000 --wait 1 --seed 11 --show closed 198.19.0.0/28)
+SWEEP=(-p 80,8080,8888 --rate 1000 --retries 3 --wait 2 --seed 11 --show closed 198.19.0.0/28)
 run() { in_scan "$XSWEEP" "${NET[@]}" "${SWEEP[@]}" "$@"; }
 
 echo "-- week 1: one process (SQLite and PostgreSQL), then three shards one after the other"
@@ -44,8 +44,14 @@ check "a shard of a finished sweep is refused (exit 1, one line)" \
     all_of "[ $? = 1 ]" "grep -q 'has already finished' '$WORK/again.err'"
 
 echo "-- planted change: 8888 starts answering, 8080 stops"
-in_sink python3 -m http.server 8888 --bind 0.0.0.0 >/dev/null 2>&1 & extra=$!
-kill "$(awk '$2 == 8080 {print $1}' "/run/xsweep-testbed/$TB_PREFIX/pids")"; sleep 1
+# ip netns exec execs python: $! is the server itself, so the kill below ends it
+ip netns exec "$TB_PREFIX-sink" python3 -m http.server 8888 --bind 0.0.0.0 >/dev/null 2>&1 & extra=$!
+kill "$(awk '$2 == 8080 {print $1}' "/run/xsweep-testbed/$TB_PREFIX/pids")"
+for _ in $(seq 50); do   # until 8888 answers and 8080 does not (bounded: 10 s)
+    in_sink bash -c 'exec 3<>/dev/tcp/198.19.0.1/8888' 2>/dev/null &&
+        ! in_sink bash -c 'exec 3<>/dev/tcp/198.19.0.1/8080' 2>/dev/null && break
+    sleep 0.2
+done
 
 echo "-- week 2: one process; three shards at once (explicit --sweep-key)"
 run --db "$WORK/single.db" -o "$WORK/w2.json" 2>/dev/null
