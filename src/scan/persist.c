@@ -2,12 +2,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "run_internal.h"
+#include "xsweep/output_module.h"
 
 static void current_positions(const xs_scan *s, uint64_t *pos)
 {
     for (unsigned k = 0; k <= s->retries && k < XS_MAX_PASSES; k++)
         pos[k] = atomic_load_explicit(&s->pass_pos[k], memory_order_relaxed);
+}
+
+/* A path as the resume file stores it: absolute, so that --resume works from any directory.
+ * NULL and "-" stay as they are. */
+static void absolute_path(const char *path, char out[XS_PATH_MAX])
+{
+    char cwd[XS_PATH_MAX];
+    out[0] = '\0';
+    if (!path)
+        return;
+    if (!strcmp(path, "-") || path[0] == '/' || !getcwd(cwd, sizeof cwd) ||
+        snprintf(out, XS_PATH_MAX, "%s/%s", cwd, !strncmp(path, "./", 2) ? path + 2 : path) >= XS_PATH_MAX)
+        snprintf(out, XS_PATH_MAX, "%s", path);
 }
 
 /* Records reach the disk before a checkpoint says they exist. */
@@ -20,7 +35,11 @@ static void save_checkpoint(xs_runctx *c, const uint64_t *pos)
      * sides (and --resume rebuilds the shard's rows from the file anyway) */
     if (c->store && xs_store_sync(c->store) < 0)
         fprintf(stderr, "xsweep: warning: %s\n", xs_store_error(c->store));
-    if (xs_resume_save(&c->resume, c->o, c->scan->seed, c->sweep, pos, c->scan->retries + 1) < 0)
+    xs_options eff = *c->o;       /* the paths the run writes to, as absolute paths */
+    eff.output_file = c->abs_output_file[0] ? c->abs_output_file : NULL;
+    eff.output_all = c->abs_output_all[0] ? c->abs_output_all : NULL;
+    eff.db = c->abs_db[0] ? c->abs_db : NULL;
+    if (xs_resume_save(&c->resume, &eff, c->scan->seed, c->sweep, pos, c->scan->retries + 1) < 0)
         fprintf(stderr, "xsweep: warning: cannot write the resume file %s\n", c->resume.path);
 }
 
@@ -46,28 +65,26 @@ static void replay_add(uint64_t key, void *arg)
     xs_keyset_add(&c->scan->answered, key);
 }
 
-/* --resume: check the file, and take over what the first run already wrote. */
+/* --resume: check the file; the output (opened next) takes over what the first run wrote. */
 int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
 {
     const xs_options *o = c->o;
     const char *path = o->resume_file;
+    const char *named = o->output_file && strcmp(o->output_file, "-") ? o->output_file : o->output_all;
+    static char buf[4096];
     if (!path) {
-        bool to_file = o->output_file && strcmp(o->output_file, "-");
-        path = to_file ? NULL : "xsweep.resume";
-        if (to_file) {
-            static char buf[4096];
-            snprintf(buf, sizeof buf, "%s.resume", o->output_file);
+        path = "xsweep.resume";
+        if (named) {
+            snprintf(buf, sizeof buf, "%s.resume", named);
             path = buf;
         }
     }
-    if (o->resuming) {   /* main() already verified the file */
-        if (o->output_file && strcmp(o->output_file, "-")) {
-            long n = xs_output_replay(o->output_file, o->format, replay_add, c, err, errlen);
-            if (n < 0)
-                return -1;
-            fprintf(stderr, "xsweep: resuming: %ld endpoints already in %s\n", n, o->output_file);
-        }
-    }
+    absolute_path(o->output_file, c->abs_output_file);
+    absolute_path(o->output_all, c->abs_output_all);
+    if (o->db && xs_store_is_postgres(o->db))   /* a connection string, not a path */
+        snprintf(c->abs_db, sizeof c->abs_db, "%s", o->db);
+    else
+        absolute_path(o->db, c->abs_db);
     uint64_t start[XS_MAX_PASSES];
     memcpy(start, c->scan->pass_start, sizeof start);
     if (xs_ckpt_init(&c->ckpt, c->scan->retries + 1, start) < 0) {
@@ -75,6 +92,22 @@ int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
         return -1;
     }
     return xs_resume_open(&c->resume, path, err, errlen);
+}
+
+/* Every output, through its format's module; resuming, what they already hold is not written,
+ * probed or retried again. */
+int xs_run_open_output(xs_runctx *c, char *err, size_t errlen)
+{
+    const xs_options *o = c->o;
+    if (!(c->out = xs_output_open_options(o, err, errlen)))
+        return -1;
+    if (o->resuming && (o->output_all || (o->output_file && strcmp(o->output_file, "-")))) {
+        long n = xs_output_replayed(c->out, replay_add, c);
+        fprintf(stderr, "xsweep: resuming: %ld endpoints already in %s\n", n,
+                o->output_file && strcmp(o->output_file, "-") ? o->output_file : o->output_all);
+    }
+    xs_output_begin(c->out, o->args_text ? o->args_text : "xsweep", xs_realtime_ns(), &c->plan->ports);
+    return 0;
 }
 
 /* Completed: the resume file goes. Stopped: it records where to continue. */
@@ -129,6 +162,7 @@ static int shared_sweep_key(xs_runctx *c, char *key, size_t keylen, char *err, s
     xs_options common = *o;
     common.shard = NULL;
     common.output_file = NULL;
+    common.output_all = NULL;
     common.resume_file = NULL;
     common.db = NULL;
     common.db_sweep = 0;
@@ -140,6 +174,21 @@ static int shared_sweep_key(xs_runctx *c, char *key, size_t keylen, char *err, s
     free(text);
     snprintf(key, keylen, "%s", derived);
     return 0;
+}
+
+/* The output --resume rebuilds the database from: the -o file, or -oA's JSON file. */
+static const char *rebuild_source(const xs_options *o, xs_format *fmt, char *buf, size_t len)
+{
+    if (o->output_file && strcmp(o->output_file, "-")) {
+        *fmt = o->format;
+        return o->output_file;
+    }
+    if (o->output_all) {
+        snprintf(buf, len, "%s.%s", o->output_all, xs_out_json.extension);
+        *fmt = XS_FMT_JSON;
+        return buf;
+    }
+    return NULL;
 }
 
 /* --db: opened (and the sweep's row written) before privileges are dropped, so the database and
@@ -164,13 +213,16 @@ int xs_run_open_store(xs_runctx *c, char *err, size_t errlen)
     }
     if (o->resuming && o->db_sweep) {
         c->sweep = xs_store_resume_sweep(c->store, o->db_sweep);
-        if (c->sweep > 0 && o->output_file && strcmp(o->output_file, "-")) {
-            long n = xs_store_reconcile(c->store, c->sweep, o->output_file, o->format);
+        xs_format fmt;
+        char buf[XS_PATH_MAX + 16];
+        const char *src = rebuild_source(o, &fmt, buf, sizeof buf);
+        if (c->sweep > 0 && src) {
+            long n = xs_store_reconcile(c->store, c->sweep, src, fmt);
             if (n < 0)
                 c->sweep = -1;
             else
                 fprintf(stderr, "xsweep: resuming: sweep %lld rebuilt from %ld records of %s\n",
-                        (long long)c->sweep, n, o->output_file);
+                        (long long)c->sweep, n, src);
         }
     } else {
         xs_options eff = *o;

@@ -199,9 +199,8 @@ int xs_run(const xs_options *o, xs_plan *plan)
         rc = o->resuming ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
         goto out;
     }
-    if (!(c.out = xs_output_open(o->output_file, o->format, o->resuming, err, sizeof err)))
+    if (xs_run_open_output(&c, err, sizeof err) < 0)
         goto out;
-    xs_output_xml_begin(c.out, o->args_text ? o->args_text : "xsweep", xs_realtime_ns(), &plan->ports);
     if (xs_run_open_store(&c, err, sizeof err) < 0)
         goto out;
     if (xs_receiver_open(s) < 0) {

@@ -11,11 +11,14 @@
 #include "xsweep/hostcfg.h"
 #include "xsweep/output.h"
 #include "xsweep/plan.h"
+#include "xsweep/progress.h"
 #include "xsweep/resume.h"
 #include "xsweep/scan.h"
 #include "xsweep/severity.h"
 #include "xsweep/stage.h"
 #include "xsweep/store.h"
+
+#define XS_PATH_MAX 4096
 
 typedef struct {
     const xs_options *o;
@@ -36,6 +39,10 @@ typedef struct {
     bool       wait_completed;   /* the --wait after the last probe ran its full length */
     xs_store  *store;            /* --db */
     int64_t    sweep;
+    char       abs_output_file[XS_PATH_MAX], abs_output_all[XS_PATH_MAX], abs_db[XS_PATH_MAX]; /* as the resume file stores them */
+    uint64_t   closed;           /* RSTs (one per endpoint), reported or not */
+    bool       show_progress;
+    xs_progress progress;
 } xs_runctx;
 
 static inline void xs_sleep_ms(unsigned ms)
@@ -55,6 +62,7 @@ void   xs_run_summary(const xs_runctx *c, uint64_t start_ns);
 /* persist.c */
 void   xs_run_checkpoint_tick(xs_runctx *c, uint64_t now);
 int    xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen);
+int    xs_run_open_output(xs_runctx *c, char *err, size_t errlen);
 void   xs_run_close_resume(xs_runctx *c, bool complete);
 int    xs_run_open_store(xs_runctx *c, char *err, size_t errlen);
 void   xs_run_close_store(xs_runctx *c, bool complete);

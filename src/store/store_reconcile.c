@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "store_internal.h"
+#include "xsweep/output_module.h"
 #include "xsweep/targets.h"
 
 static int status_of(const char *name)
@@ -35,14 +36,18 @@ static int parse_record(char *line, xs_format fmt, xs_report *rep, json_t **owne
         rep->protocol = json_string_value(json_object_get(o, "protocol"));
         rep->severity = json_string_value(json_object_get(o, "severity"));
         rep->severity_reason = json_string_value(json_object_get(o, "severity_reason"));
-    } else if (fmt == XS_FMT_CSV) {
-        if (sscanf(line, "%31[0-9.],%u,tcp,%31[a-z],", ipbuf, &port, status) != 3)
-            return -1;
-    } else if (fmt == XS_FMT_LIST) {
-        if (sscanf(line, "%31s tcp %u %31s", status, &port, ipbuf) != 3)
-            return -1;
     } else {
-        return -1;
+        /* every other format: its module's reader, which knows its headers and footers */
+        char buf[4096];
+        snprintf(buf, sizeof buf, "%s", line);
+        buf[strcspn(buf, "\r\n")] = '\0';
+        xs_read_record rec;
+        if (xs_output_module_of(fmt)->read_line(buf, &rec) != 1)
+            return -1;
+        rep->r.ip = rec.ip;
+        rep->r.port = rec.port;
+        rep->r.status = (uint8_t)rec.status;
+        return rec.port && rec.status <= XS_STATUS_FAILED ? 0 : -1;
     }
     int st = status_of(status);
     if (st < 0 || port == 0 || port > 65535 || !xs_parse_ipv4(ipbuf, &rep->r.ip))
@@ -54,11 +59,6 @@ static int parse_record(char *line, xs_format fmt, xs_report *rep, json_t **owne
 
 long xs_store_reconcile(xs_store *s, int64_t sweep, const char *path, xs_format fmt)
 {
-    if (fmt == XS_FMT_XML) {
-        snprintf(s->err, sizeof s->err, "history database %s: --resume with --db needs -oJ, -oC "
-                 "or -oL output to rebuild the sweep from (not -oX)", s->path);
-        return -1;
-    }
     FILE *f = fopen(path, "r");
     if (!f && errno != ENOENT) {
         snprintf(s->err, sizeof s->err, "history database %s: cannot read %s", s->path, path);
