@@ -137,14 +137,14 @@ static char **scan_argv(agent *a, const xs_agent_job *job, const char *out, char
             cap++;
     char **v = calloc(cap, sizeof *v);
     size_t n = 0;
-    char self[] = "/proc/self/exe";
+    static char self[] = "/proc/self/exe";   /* outlives this call: v[0] points at it */
     v[n++] = a->cfg.xsweep ? a->cfg.xsweep : self;
     for (char *save, *t = extra ? strtok_r(extra, " \t", &save) : NULL; t;
          t = strtok_r(NULL, " \t", &save))
         v[n++] = t;
     snprintf(rate, 32, "%.17g", job->rate);
-    const char *fixed[] = {"-p", job->ports, "--rate", rate, "--policy", job->policy, "-oJ", "-o",
-                           out, "--no-progress", "--checkpoint", "0"};
+    const char *fixed[] = {"-p", job->ports, "--rate", rate, "--policy", job->policy,
+                           "--output-format", "json", "-o", out, "--no-progress", "--checkpoint", "0"};
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
         v[n++] = (char *)fixed[i];
     v[n++] = (char *)"--";
@@ -173,6 +173,7 @@ static int run_scanner(agent *a, const xs_agent_job *job, const char *out)
         FILE *l = freopen(log, "w", stderr);
         (void)l;
         execv(argv[0], argv);
+        fprintf(stderr, "xsweep agent: cannot run the scanner %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
     int status = 0;
@@ -184,6 +185,11 @@ static int run_scanner(agent *a, const xs_agent_job *job, const char *out)
     }
     free(argv);
     free(extra);
+    if (WIFSIGNALED(status)) {
+        char sig[16];
+        snprintf(sig, sizeof sig, "%d", WTERMSIG(status));
+        say("job %s: the scanner was killed by signal %s", job->id, sig);
+    }
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -279,7 +285,18 @@ static void run_job(agent *a, const char *job_json)
     } else {
         enqueue(a, job.id, attempt, seq++, "progress",
                 json_pack("{s:s, s:i}", "state", "failed", "exit_status", rc));
-        say("job %s: the scan failed", job.id, NULL);
+        /* the scanner's own last line, for the operator (it stays on this host) */
+        char log[4096 + 80], last[512] = "";
+        snprintf(log, sizeof log, "%s/%s.log", a->jobs, job.id);
+        FILE *l = fopen(log, "r");
+        for (char line[512]; l && fgets(line, sizeof line, l);)
+            snprintf(last, sizeof last, "%s", line);
+        if (l)
+            fclose(l);
+        last[strcspn(last, "\n")] = '\0';
+        char why[600];
+        snprintf(why, sizeof why, "exit status %d: %s", rc, last[0] ? last : "no message");
+        say("job %s: the scan failed (%s)", job.id, why);
     }
     remove_job(a, job.id);   /* only now: every report of it is in the outbox */
     xs_agent_job_free(&job);
