@@ -13,6 +13,8 @@ PKGS=(
   # tests
   libcmocka-dev iproute2 tcpdump netcat-openbsd python3 procps psmisc jq sqlite3 openssl
   nginx-light apache2 apache2-utils redis-server openssh-server memcached postgresql mariadb-server
+  # protocol probes and services rules (tests/integration/test_services.sh): real FTP, SMB, SMTP, RDP
+  vsftpd samba postfix xrdp
   # validation screenshots (--screenshots)
   chromium
   # benchmarks and comparisons
@@ -33,7 +35,7 @@ apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null
 # The fingerprint data comes from the npm registry: use the machine's npm, or Debian's.
 command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 # Debian starts some daemons on install; the tests start their own copies inside namespaces.
-for svc in nginx apache2 redis-server ssh memcached postgresql mariadb; do
+for svc in nginx apache2 redis-server ssh memcached postgresql mariadb vsftpd smbd nmbd postfix xrdp; do
   (service "$svc" stop || true) >/dev/null 2>&1
 done
 here=$(cd "$(dirname "$0")" && pwd)

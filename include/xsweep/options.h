@@ -56,6 +56,9 @@ typedef struct {
     char    *fingerprints;   /* --fingerprints PATH */
     char    *findings_rules; /* --findings-rules FILE (data and secret scanning) */
     char    *config_rules;   /* --config-rules FILE (host configuration checks) */
+    char    *service_rules;  /* --service-rules FILE (host configuration of non-HTTP services) */
+    bool     list_probes;    /* --list-probes: print the probe modules and service table, exit */
+    bool     list_checks;    /* --list-checks: print every shipped check, exit */
     bool     no_config_checks;
     char    *screenshots;    /* --screenshots DIR */
     /* pause and resume */

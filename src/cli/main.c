@@ -8,6 +8,7 @@
 #include "xsweep/plan.h"
 #include "xsweep/resume.h"
 #include "xsweep/run.h"
+#include "xsweep/listing.h"
 
 int main(int argc, char **argv)
 {
@@ -30,6 +31,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "xsweep: %s\n", err);
         xs_options_free(&opts);
         return XS_EXIT_USAGE;
+    }
+    if (opts.list_probes || opts.list_checks) {
+        rc = xs_list_main(&opts);
+        xs_options_free(&opts);
+        return rc;
     }
     if (opts.echo) {
         xs_options_echo(stdout, &opts);

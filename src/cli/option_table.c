@@ -315,8 +315,16 @@ const xs_optdef xs_optdefs[] = {
              "are reported by rule and fingerprint and redacted from the record"},
     {.name = "config-rules", .kind = XS_ARG_STRING, F(config_rules), .metavar = "FILE",
      .config_key = "config-rules", .help = "host configuration rules instead of the installed ones"},
+    {.name = "service-rules", .kind = XS_ARG_STRING, F(service_rules), .metavar = "FILE",
+     .config_key = "service-rules",
+     .help = "host configuration rules for non-HTTP services instead of the\n"
+             "installed ones (rules over what the protocol probes learned)"},
     {.name = "no-config-checks", .kind = XS_ARG_FLAG, F(no_config_checks), .config_key = "no-config-checks",
      .help = "no host configuration checks"},
+    {.name = "list-probes", .kind = XS_ARG_FLAG, F(list_probes), .flags = XS_OPT_NO_ECHO,
+     .help = "print the probe modules and the service table, and exit"},
+    {.name = "list-checks", .kind = XS_ARG_FLAG, F(list_checks), .flags = XS_OPT_NO_ECHO,
+     .help = "print every shipped check (HTTP and non-HTTP rules), and exit"},
     {.name = "screenshots", .kind = XS_ARG_STRING, F(screenshots), .metavar = "DIR", .config_key = "screenshots",
      .help = "a headless-Chromium screenshot of every successful GET into DIR\n"
              "(deleted again when the page text holds a secret)"},
