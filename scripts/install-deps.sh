@@ -26,6 +26,8 @@ PKGS=(
   libxml2-utils
   # weekly runs
   systemd
+  # fleet: PostgreSQL shared store and the agent's HTTPS (build), their tests
+  libpq-dev libcurl4-openssl-dev postgresql python3-yaml
   # --sender xdp (AF_XDP transmit, issue 10)
   libxdp-dev libbpf-dev
   # bench/run.sh NIC-like sink (nft netdev ingress drop hook, issue 10)

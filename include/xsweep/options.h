@@ -74,6 +74,7 @@ typedef struct {
     char    *db;             /* --db FILE: SQLite sweep history */
     unsigned keep;           /* --keep N: prune to the newest N finished sweeps (0 = all) */
     int64_t  db_sweep;       /* --db-sweep: the sweep a resumed scan continues (resume files) */
+    char    *sweep_key;      /* --sweep-key: the shared sweep of the shards (PostgreSQL) */
     char    *args_text;      /* the command line, for nmap XML's args attribute */
     /* privileges */
     char    *user;           /* --user: who to become after opening the sockets (default nobody) */

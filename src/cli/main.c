@@ -1,6 +1,7 @@
 /* xsweep: parse the command line, build the plan, run the scan. */
 #include <stdio.h>
 #include <string.h>
+#include "xsweep/agent.h"
 #include "xsweep/diff.h"
 #include "xsweep/log.h"
 #include "xsweep/options.h"
@@ -13,6 +14,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "diff"))
         return xs_diff_main(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "agent"))
+        return xs_agent_main(argc - 1, argv + 1);
     xs_options opts;
     char err[512];
     int rc = xs_options_parse(&opts, argc, argv, err, sizeof err);

@@ -362,13 +362,17 @@ const xs_optdef xs_optdefs[] = {
      .help = "per-pass positions to continue from (written into resume files)"},
     /* history */
     {.name = "db", .kind = XS_ARG_STRING, F(db), .metavar = "FILE", .section = "History", .config_key = "db",
-     .help = "record the sweep in the SQLite history FILE (see xsweep diff)"},
+     .help = "record the sweep in the SQLite history FILE (see xsweep diff),\n"
+             "or in PostgreSQL: a postgresql:// URI or libpq key=value string"},
     {.name = "keep", .kind = XS_ARG_UINT, F(keep), .max = 100000, .metavar = "N", .config_key = "keep",
      .flags = XS_OPT_ECHO_SET, .hint = "give a number of sweeps (0 = all)",
      .help = "then keep only the newest N finished sweeps' rows (0 = all)"},
     {.name = "db-sweep", .kind = XS_ARG_I64, F(db_sweep), .min = 1, .max = INT64_MAX, .metavar = "ID",
      .config_key = "db-sweep", .flags = XS_OPT_INTERNAL | XS_OPT_ECHO_SET,
      .help = "the unfinished sweep a resumed scan continues (resume files)"},
+    {.name = "sweep-key", .kind = XS_ARG_STRING, F(sweep_key), .metavar = "KEY", .config_key = "sweep-key",
+     .help = "PostgreSQL: the shared sweep the shards write (default with\n"
+             "--shard: ISO week + hash of the configuration)"},
     /* privileges and status */
     {.name = "user", .kind = XS_ARG_STRING, F(user), .metavar = "NAME", .section = "Privileges and status",
      .config_key = "user",
