@@ -82,5 +82,8 @@ typedef struct {
 } xs_enrich_ctx;
 
 void xs_enrich(xs_enriched *e, const xs_enrich_ctx *ctx);
+/* A protocol probe's banner, product, version and detail: secrets found are reported and
+ * overwritten with '*' before the record is written. */
+void xs_enrich_probe(xs_enriched *e, const xs_enrich_ctx *ctx);
 
 #endif

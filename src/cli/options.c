@@ -57,6 +57,7 @@ const struct option xs_long_options[] = {
     {"db-sweep",         required_argument, NULL, OPT_DB_SWEEP},
     {"user",             required_argument, NULL, OPT_USER},
     {"no-drop",          no_argument,       NULL, OPT_NO_DROP},
+    {"key-file",         required_argument, NULL, OPT_KEY_FILE},
     {"stats-interval",   required_argument, NULL, OPT_STATS_INTERVAL},
     {"config",        required_argument, NULL, 'c'},
     {"echo",          no_argument,       NULL, OPT_ECHO},
@@ -139,6 +140,8 @@ void xs_options_usage(FILE *out)
 "      --user NAME           after opening the capture and raw socket, run as NAME (default nobody\n"
 "                            when started as root); capabilities are given up either way\n"
 "      --no-drop             keep root\n"
+"      --key-file FILE       the host key (0600) that keys finding fingerprints and the resume\n"
+"                            file's MAC (default /var/lib/xsweep/host.key, created on first use)\n"
 "      --stats-interval SEC  a machine-readable status line (key=value) on standard error every\n"
 "                            SEC seconds, for logs\n"
 "Configuration:\n"
@@ -185,6 +188,8 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 {
     char *end;
     errno = 0;
+    if (strpbrk(s, "xX"))
+        return -1;                              /* decimal only, as for the whole numbers */
     double v = strtod(s, &end);
     if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
         return -1;
@@ -198,7 +203,7 @@ static int parse_u64(const char *s, uint64_t hi, uint64_t *out)
     if (*s == '-' || *s == '+' || *s == '\0')
         return -1;
     errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
+    unsigned long long v = strtoull(s, &end, 10);   /* decimal: "010" is ten, "0x10" an error */
     if (errno || *end || v > hi)
         return -1;
     *out = v;
@@ -383,6 +388,7 @@ static int apply(xs_options *o, int c, const char *arg, char *err, size_t errlen
         return 0;
     case OPT_USER:         return set_str(&o->user, arg);
     case OPT_NO_DROP:      o->no_drop = true; return 0;
+    case OPT_KEY_FILE:     return set_str(&o->key_file, arg);
     case OPT_STATS_INTERVAL:
         if (parse_double(arg, 0.1, 86400, &o->stats_interval_s))
             return fail(err, errlen, "invalid --stats-interval \"%s\": give seconds, 0.1-86400", arg);
@@ -520,6 +526,7 @@ void xs_options_free(xs_options *o)
     free(o->db);
     free(o->args_text);
     free(o->user);
+    free(o->key_file);
     free(o->resume_file);
     free(o->resume_pos);
     free(o->http_ports);

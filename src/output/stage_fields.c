@@ -199,6 +199,8 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
     if (e && e->probe) {
         xs_jsonw_key(w, "probe");
         xs_probe_result_write_json(e->probe, w);
+        if (!e->http && e->findings.n)
+            write_findings(w, &e->findings);   /* secrets in a banner: where, never the value */
     }
     if (!e || !e->http)
         return;

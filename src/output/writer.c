@@ -6,6 +6,7 @@
 #include "xsweep/jsonw.h"
 #include "xsweep/ratelimit.h"
 #include "xsweep/output.h"
+#include "xsweep/safe_open.h"
 #include "xsweep/store.h"
 #include "xsweep/targets.h"
 #include "xsweep/xml.h"
@@ -45,9 +46,10 @@ xs_output *xs_output_open(const char *path, xs_format fmt, bool append, char *er
     if (!path || !strcmp(path, "-")) {
         o->f = stdout;
     } else {
-        o->f = fopen(path, append ? "a" : "w");
+        o->f = xs_open_output_file(path, append);
         if (!o->f) {
-            snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+            snprintf(err, errlen, "cannot write %s: %s", path,
+                     errno == ELOOP ? "a symbolic link someone else owns: refused" : strerror(errno));
             free(o);
             return NULL;
         }
@@ -174,6 +176,11 @@ uint64_t xs_output_count(const xs_output *o, xs_status s)
 void xs_output_flush(xs_output *o)
 {
     fflush(o->f);
+}
+
+bool xs_output_failed(xs_output *o)
+{
+    return fflush(o->f) != 0 || ferror(o->f) || o->store_failed;
 }
 
 int xs_output_close(xs_output *o)

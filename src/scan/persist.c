@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "run_internal.h"
 
 static void current_positions(const xs_scan *s, uint64_t *pos)
@@ -15,7 +16,8 @@ static void save_checkpoint(xs_runctx *c, const uint64_t *pos)
 {
     if (c->resume.fd < 0)
         return;
-    xs_output_flush(c->out);
+    if (xs_output_failed(c->out))   /* which records reached the disk is unknown: from the start */
+        pos = c->scan->pass_start;
     if (xs_resume_save(&c->resume, c->o, c->scan->seed, c->sweep, pos, c->scan->retries + 1) < 0)
         fprintf(stderr, "xsweep: warning: cannot write the resume file %s\n", c->resume.path);
 }
@@ -47,6 +49,10 @@ int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
 {
     const xs_options *o = c->o;
     const char *path = o->resume_file;
+    struct stat st;
+    /* -o /dev/null, a FIFO: nothing to resume into, and no file next to it in /dev */
+    bool no_file = !path && o->output_file && strcmp(o->output_file, "-") &&
+                   stat(o->output_file, &st) == 0 && !S_ISREG(st.st_mode);
     if (!path) {
         bool to_file = o->output_file && strcmp(o->output_file, "-");
         path = to_file ? NULL : "xsweep.resume";
@@ -70,7 +76,7 @@ int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    return xs_resume_open(&c->resume, path, err, errlen);
+    return no_file ? 0 : xs_resume_open(&c->resume, path, &c->key, err, errlen);
 }
 
 /* Completed: the resume file goes. Stopped: it records where to continue. */

@@ -2,6 +2,7 @@
  * and the order of shutdown. This thread then runs the output loop (output_loop.c); checkpoints
  * and the history database are persist.c's. Signals only ever shorten the wait: results are
  * always flushed. */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -10,8 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 #include "xsweep/datafile.h"
+#include "xsweep/hostkey.h"
 #include "xsweep/privileges.h"
 #include "xsweep/run.h"
+#include "xsweep/safe_open.h"
 #include "xsweep/signals.h"
 #include "run_internal.h"
 
@@ -86,19 +89,27 @@ static void teardown_scan(xs_scan *s)
     xs_pass_clock_free(&s->clock);
 }
 
+/* --resume FILE --dry-run lists what is left on standard output: the stopped scan's output
+ * file holds its results and is never replaced by the list. */
 static int run_dry(xs_scan *s, const xs_options *o, char *err, size_t errlen)
 {
     FILE *f = stdout;
-    if (o->output_file && strcmp(o->output_file, "-") && !(f = fopen(o->output_file, "w"))) {
-        snprintf(err, errlen, "cannot write %s", o->output_file);
-        return XS_EXIT_RUNTIME;
+    const char *name = "standard output";
+    if (!o->resuming && o->output_file && strcmp(o->output_file, "-")) {
+        name = o->output_file;
+        if (!(f = xs_open_output_file(o->output_file, false))) {
+            snprintf(err, errlen, "cannot write %s: %s", o->output_file, strerror(errno));
+            return XS_EXIT_RUNTIME;
+        }
     }
     s->dry_run_out = f;
     xs_signals_install();
     xs_transmitter_main(s);
     int rc = fflush(f) == 0 && !ferror(f) ? XS_EXIT_OK : XS_EXIT_RUNTIME;
-    if (f != stdout)
-        fclose(f);
+    if (f != stdout && fclose(f) != 0)
+        rc = XS_EXIT_RUNTIME;
+    if (rc != XS_EXIT_OK && !s->error[0])
+        snprintf(err, errlen, "writing the dry-run list to %s failed: %s", name, strerror(errno ? errno : EIO));
     if (s->error[0]) {
         snprintf(err, errlen, "%s", s->error);
         return XS_EXIT_RUNTIME;
@@ -174,6 +185,7 @@ int xs_run(const xs_options *o, xs_plan *plan)
     int rc = XS_EXIT_RUNTIME;
     xs_scan *s = calloc(1, sizeof *s);
     xs_runctx c = {.o = o, .plan = plan, .scan = s, .resume = {.fd = -1}};
+    bool started = false, out_created = false;
     if (!s || xs_seen_init(&c.seen) < 0) {
         fprintf(stderr, "xsweep: out of memory\n");
         free(s);
@@ -182,6 +194,11 @@ int xs_run(const xs_options *o, xs_plan *plan)
     if (load_stage_data(&c, err, sizeof err) < 0) {
         rc = XS_EXIT_USAGE;
         goto out;
+    }
+    if (!o->dry_run) {
+        if (xs_host_key_load(&c.key, o->key_file, err, sizeof err) < 0)
+            goto out;
+        xs_findings_set_key(c.findings, &c.key);
     }
     if (setup_scan(s, o, plan, err, sizeof err) < 0) {
         rc = strstr(err, "invalid") ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
@@ -195,6 +212,8 @@ int xs_run(const xs_options *o, xs_plan *plan)
         rc = o->resuming ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
         goto out;
     }
+    bool to_file = o->output_file && strcmp(o->output_file, "-");
+    out_created = to_file && access(o->output_file, F_OK) != 0 && errno == ENOENT;
     if (!(c.out = xs_output_open(o->output_file, o->format, o->resuming, err, sizeof err)))
         goto out;
     xs_output_xml_begin(c.out, o->args_text ? o->args_text : "xsweep", xs_realtime_ns(), &plan->ports);
@@ -215,6 +234,7 @@ int xs_run(const xs_options *o, xs_plan *plan)
     if (start_stage(&c, err, sizeof err) < 0)
         goto out;
     uint64_t start = xs_now_ns();
+    started = true;
     pthread_t rx, tx;
     if (pthread_create(&rx, NULL, rx_thread, s) != 0) {
         snprintf(err, sizeof err, "cannot start the receiver thread");
@@ -243,8 +263,10 @@ int xs_run(const xs_options *o, xs_plan *plan)
     if (o->all_statuses)
         xs_run_write_unanswered(&c, !interrupted && !s->error[0]);
     xs_run_summary(&c, start);
+    /* Results that did not reach the disk (-o /dev/full) are not a completed scan. */
+    if (xs_output_failed(c.out) && !s->error[0])
+        snprintf(s->error, sizeof s->error, "writing the results failed: %s", strerror(errno ? errno : EIO));
     xs_run_close_resume(&c, !interrupted && !s->error[0]);
-    xs_output_flush(c.out);
     xs_run_close_store(&c, !interrupted && !s->error[0]);
     if (s->error[0])
         snprintf(err, sizeof err, "%s", s->error);
@@ -260,6 +282,12 @@ out:
     }
     if (err[0])
         fprintf(stderr, "xsweep: %s\n", err);
+    if (!started && rc != XS_EXIT_OK) {   /* failed before a probe: leave no empty files behind */
+        if (c.resume.fd >= 0 && c.resume.created)
+            unlink(c.resume.path);
+        if (out_created)
+            unlink(o->output_file);
+    }
     if (s->rx_handle)
         xs_receiver_close(s);
     xs_sender_close(s->sender);

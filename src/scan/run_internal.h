@@ -9,6 +9,7 @@
 #include "xsweep/findings.h"
 #include "xsweep/fingerprint.h"
 #include "xsweep/hostcfg.h"
+#include "xsweep/hostkey.h"
 #include "xsweep/output.h"
 #include "xsweep/plan.h"
 #include "xsweep/resume.h"
@@ -34,6 +35,7 @@ typedef struct {
     xs_ckpt_tracker ckpt;
     uint64_t   last_sample_ns, last_ckpt_ns;
     bool       wait_completed;   /* the --wait after the last probe ran its full length */
+    xs_host_key key;             /* fingerprints and the resume file's MAC */
     xs_store  *store;            /* --db */
     int64_t    sweep;
 } xs_runctx;

@@ -151,8 +151,10 @@ static void on_probe_done(const xs_probe_result *res, void *arg)
     outstanding *o = res->user;
     xs_enriched *e = o->e;
     e->probe = malloc(sizeof *e->probe);
-    if (e->probe)
+    if (e->probe) {
         *e->probe = *res;   /* res lives only during the call */
+        xs_enrich_probe(e, &c->enrich);
+    }
     forget(c->s, o);
     deliver(c->s, e);
 }
