@@ -32,7 +32,7 @@ tally() {   # counts the ok/FAIL lines a python check block wrote to $WORK/py.tx
 S_SUBJECT=AKIASUBJECTSUBJECTSU                       # aws-access-key-id, certificate subject+issuer
 S_SAN=ghp_SANSANSANSANSANSANSANSANSANSANSANSAN       # github-token, subjectAltName
 S_HNAME=ghp_HDRNAMEHDRNAMEHDRNAMEHDRNAMEHDRNAME1     # github-token, a header name
-S_CARD=4111111111111111                              # credit-card-number, X-Powered-By: PHP/<card>
+S_CARD="4111 1111 1111 1111"                            # credit-card-number, X-Powered-By: PHP/<card>
 S_VER=ghp_VERSIONVERSIONVERSIONVERSIONVERSIONV    # github-token, X-AspNet-Version (a tech version)
 S_BODY=sk_live_BODYBODYBODYBODYBODYBODY1             # stripe-secret-key, the body
 S_SSH=sk_live_SSHBANNERSSHBANNERSSHBANNER1           # stripe-secret-key, the SSH banner
