@@ -478,6 +478,8 @@ int xs_options_parse(xs_options *o, int argc, char **argv, char *err, size_t err
         if (push(&o->targets, &o->ntargets, cfg_targets[i]))
             rc = fail(err, errlen, "out of memory");
     free(args);
+    if (rc == 0 && o->keep && !o->db)
+        rc = fail(err, errlen, "--keep prunes the history database: it needs --db");
     if (rc == 0) {
         size_t len = 1;
         for (int i = 0; i < argc; i++)

@@ -217,8 +217,10 @@ int xs_run(const xs_options *o, xs_plan *plan)
     if (!(c.out = xs_output_open(o->output_file, o->format, o->resuming, err, sizeof err)))
         goto out;
     xs_output_xml_begin(c.out, o->args_text ? o->args_text : "xsweep", xs_realtime_ns(), &plan->ports);
-    if (xs_run_open_store(&c, err, sizeof err) < 0)
+    if (xs_run_open_store(&c, err, sizeof err) < 0) {
+        rc = XS_EXIT_USAGE;   /* a bad --db file is bad input, like a bad exclude file */
         goto out;
+    }
     if (xs_receiver_open(s) < 0) {
         snprintf(err, sizeof err, "%s", s->error);
         goto out;
