@@ -34,6 +34,10 @@ typedef struct {
     xs_fp_result       tech;
     xs_finding_list    findings;   /* secrets and sensitive data: location and fingerprint only */
     xs_hostcfg_list    config;     /* host configuration issues */
+    bool               interrupted;/* the stage was aborted before this endpoint's fetch ended:
+                                      written as "http":{"error":"interrupted"} (or "probe"),
+                                      and --resume fetches it again */
+    bool               probe_job;  /* the job was a protocol probe, not an HTTP GET */
 } xs_enriched;
 
 /* What the record says of its screenshot. */

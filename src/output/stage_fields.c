@@ -202,6 +202,13 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
         if (!e->http && e->findings.n)
             write_findings(w, &e->findings);   /* secrets in a banner: where, never the value */
     }
+    if (e && e->interrupted && !e->http && !e->probe) {
+        xs_jsonw_key(w, e->probe_job ? "probe" : "http");   /* --resume fetches it again */
+        xs_jsonw_begin_object(w);
+        xs_jsonw_key(w, "error");
+        xs_jsonw_cstr(w, "interrupted");
+        xs_jsonw_end_object(w);
+    }
     if (!e || !e->http)
         return;
     write_http(w, e->http);

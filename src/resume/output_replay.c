@@ -1,5 +1,7 @@
 /* What an interrupted run already wrote: its endpoints are not reported (or probed) again. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +51,16 @@ static int parse_line(char *line, xs_format fmt, uint32_t *ip, uint16_t *port)
     return 0;
 }
 
+#define INTERRUPTED_HTTP  "\"http\":{\"error\":\"interrupted\"}"
+#define INTERRUPTED_PROBE "\"probe\":{\"error\":\"interrupted\"}"
+
+/* A record whose HTTP fetch (or probe) a stop cut off: --resume probes and fetches it again, so
+ * it is dropped from the file rather than counted as done. */
+static bool interrupted_record(const char *line, xs_format fmt)
+{
+    return fmt == XS_FMT_JSON && (strstr(line, INTERRUPTED_HTTP) || strstr(line, INTERRUPTED_PROBE));
+}
+
 long xs_output_replay(const char *path, xs_format fmt, void (*add)(uint64_t key, void *arg), void *arg,
                       char *err, size_t errlen)
 {
@@ -64,10 +76,28 @@ long xs_output_replay(const char *path, xs_format fmt, void (*add)(uint64_t key,
         fclose(f);
         return -1;
     }
+    /* Dropped lines are squeezed out in place: every write lands behind what was already read. */
+    int wfd = -1;
+    off_t woff = 0;
+    bool dropping = false, failed = false;
     char *line = NULL;
     size_t cap = 0;
     long n = 0;
-    while (getline(&line, &cap, f) != -1) {
+    ssize_t len;
+    while ((len = getline(&line, &cap, f)) != -1) {
+        if (interrupted_record(line, fmt)) {
+            if (!dropping && (wfd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+                failed = true;
+                break;
+            }
+            dropping = true;
+            continue;
+        }
+        if (dropping && pwrite(wfd, line, (size_t)len, woff) != len) {
+            failed = true;
+            break;
+        }
+        woff += len;
         uint32_t ip;
         uint16_t port;
         if (parse_line(line, fmt, &ip, &port) == 0) {
@@ -75,7 +105,16 @@ long xs_output_replay(const char *path, xs_format fmt, void (*add)(uint64_t key,
             n++;
         }
     }
+    failed |= ferror(f) != 0;
+    if (dropping && !failed && (ftruncate(wfd, woff) != 0 || fsync(wfd) != 0))
+        failed = true;
+    if (wfd >= 0)
+        close(wfd);
     free(line);
     fclose(f);
+    if (failed) {
+        snprintf(err, errlen, "cannot read back %s: %s", path, strerror(errno ? errno : EIO));
+        return -1;
+    }
     return n;
 }

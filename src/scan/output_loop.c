@@ -70,7 +70,10 @@ size_t xs_run_drain_stage(xs_runctx *c)
     xs_enriched *e;
     while (c->stage && (e = xs_http_stage_pop(c->stage))) {
         write_record(c, &e->r, e);
-        xs_ckpt_job_done(&c->ckpt, e->seq);
+        if (e->interrupted)
+            c->interrupted_jobs++;   /* stays unfinished: checkpoints stay before it */
+        else
+            xs_ckpt_job_done(&c->ckpt, e->seq);
         xs_enriched_free(e);
         n++;
     }

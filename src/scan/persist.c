@@ -88,7 +88,7 @@ void xs_run_close_resume(xs_runctx *c, bool complete)
         xs_resume_finish(&c->resume);
     } else {
         uint64_t pos[XS_MAX_PASSES];
-        bool exact = c->wait_completed && !c->scan->error[0];
+        bool exact = c->wait_completed && !c->scan->error[0] && c->interrupted_jobs == 0;
         if (exact)
             current_positions(c->scan, pos);
         else

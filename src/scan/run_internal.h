@@ -35,6 +35,7 @@ typedef struct {
     xs_ckpt_tracker ckpt;
     uint64_t   last_sample_ns, last_ckpt_ns;
     bool       wait_completed;   /* the --wait after the last probe ran its full length */
+    uint64_t   interrupted_jobs; /* HTTP fetches / probes cut off by a stop: --resume redoes them */
     xs_host_key key;             /* fingerprints and the resume file's MAC */
     xs_store  *store;            /* --db */
     int64_t    sweep;

@@ -184,6 +184,7 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine 
         e->r = job.r;
         e->ep = job.ep;
         e->seq = job.seq;
+        e->probe_job = job.probe;
         o->e = e;
         xs_http_request req = {
             .ip = job.r.ip, .port = job.r.port,
@@ -239,10 +240,12 @@ static void *stage_main(void *arg)
         if (probe_n)
             xs_probe_engine_poll(probes, slice, on_probe_done, &ctx);
     }
-    /* Aborted (or no engine): hand back what never finished, so no open port goes unreported. */
+    /* Aborted (or no engine): hand back what never finished, so no open port goes unreported;
+     * each is marked interrupted, for the output and for --resume. */
     while (s->live) {
         xs_enriched *e = s->live->e;
         forget(s, s->live);
+        e->interrupted = !e->http && !e->probe;
         deliver(s, e);
     }
     xs_http_job job;
@@ -252,6 +255,8 @@ static void *stage_main(void *arg)
             e->r = job.r;
             e->ep = job.ep;
             e->seq = job.seq;
+            e->interrupted = true;
+            e->probe_job = job.probe;
             deliver(s, e);
         }
     }
