@@ -23,7 +23,7 @@ else
 endif
 
 CFLAGS  += $(CFLAGS_COMMON) $(CFLAGS_MODE)
-LDLIBS  := -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 $(ALLOC_LIB) -lpthread -lm
+LDLIBS  := -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -lseccomp $(ALLOC_LIB) -lpthread -lm
 
 MAIN_SRC := src/cli/main.c
 LIB_SRC  := $(filter-out $(MAIN_SRC),$(wildcard src/*/*.c))

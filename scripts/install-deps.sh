@@ -9,6 +9,8 @@ PKGS=(
   # tests
   libcmocka-dev iproute2 tcpdump netcat-openbsd python3 procps psmisc jq sqlite3 openssl
   nginx-light apache2 apache2-utils redis-server openssh-server memcached postgresql mariadb-server
+  # privilege separation: the HTTP stage's seccomp filter
+  libseccomp-dev
   # validation screenshots (--screenshots)
   chromium
   # benchmarks and comparisons

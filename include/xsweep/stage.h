@@ -38,6 +38,10 @@ typedef struct {
                                       written as "http":{"error":"interrupted"} (or "probe"),
                                       and --resume fetches it again */
     bool               probe_job;  /* the job was a protocol probe, not an HTTP GET */
+    char              *stage_json; /* privilege separation: the fields above as the stage
+                                      process rendered them ("{...}", checked by the parent);
+                                      when set, the output writes this and nothing else */
+    size_t             stage_json_len;
 } xs_enriched;
 
 /* What the record says of its screenshot. */

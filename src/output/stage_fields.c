@@ -196,6 +196,10 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
 {
     const xs_enriched *e = rep->extra;
     xs_jsonw *w = jsonw;
+    if (e && e->stage_json) {   /* rendered by the sandboxed stage process */
+        xs_jsonw_raw_members(w, e->stage_json, e->stage_json_len);
+        return;
+    }
     if (e && e->probe) {
         xs_jsonw_key(w, "probe");
         xs_probe_result_write_json(e->probe, w);

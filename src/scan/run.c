@@ -158,6 +158,21 @@ static int load_stage_data(xs_runctx *c, char *err, size_t errlen)
     return 0;
 }
 
+/* A user who cannot keep a key file (no --key-file, no writable home) gets a key for this run
+ * only: its fingerprints compare within the sweep, and its resume file cannot be continued. */
+static int load_host_key(xs_runctx *c, char *err, size_t errlen)
+{
+    if (xs_host_key_load(&c->key, c->o->key_file, err, errlen) < 0) {
+        if (c->o->key_file || geteuid() == 0 || getrandom(c->key.k, sizeof c->key.k, 0) != (ssize_t)sizeof c->key.k)
+            return -1;
+        fprintf(stderr, "xsweep: warning: %s: using a key for this run only (give --key-file)\n", err);
+        err[0] = '\0';
+    }
+    c->resume.key = c->key;
+    xs_findings_set_key(c->findings, &c->key);
+    return 0;
+}
+
 static int start_stage(xs_runctx *c, char *err, size_t errlen)
 {
     const xs_options *o = c->o;
@@ -175,7 +190,9 @@ static int start_stage(xs_runctx *c, char *err, size_t errlen)
     cfg.http.total_timeout_ms = (unsigned)(o->http_timeout_s * 1000);
     if (cfg.http.tls_timeout_ms > cfg.http.total_timeout_ms)
         cfg.http.tls_timeout_ms = cfg.http.total_timeout_ms;
-    c->stage = xs_http_stage_start(&cfg, err, errlen);
+    /* The stage parses what the network sends: it runs in its own sandboxed process. */
+    xs_stage_proxy_config pcfg = {.stage = cfg, .user = o->user, .sandbox = true};
+    c->stage = xs_stage_proxy_start(&pcfg, err, errlen);
     return c->stage ? 0 : -1;
 }
 
@@ -195,11 +212,7 @@ int xs_run(const xs_options *o, xs_plan *plan)
         rc = XS_EXIT_USAGE;
         goto out;
     }
-    if (!o->dry_run) {
-        if (xs_host_key_load(&c.key, o->key_file, err, sizeof err) < 0)
-            goto out;
-        xs_findings_set_key(c.findings, &c.key);
-    }
+
     if (setup_scan(s, o, plan, err, sizeof err) < 0) {
         rc = strstr(err, "invalid") ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
         goto out;
@@ -230,11 +243,15 @@ int xs_run(const xs_options *o, xs_plan *plan)
     if (o->screenshots && !o->no_http &&
         xs_prepare_dir_for_user(o->screenshots, o->user, !o->no_drop, err, sizeof err) < 0)
         goto out;
+    /* The host key: after the sockets (their error comes first), before the stage gets it. */
+    if (load_host_key(&c, err, sizeof err) < 0)
+        goto out;
+    /* Forked while still root (it chroots and takes its own uid) and before any thread. */
+    if (start_stage(&c, err, sizeof err) < 0)
+        goto out;
     if (!o->no_drop && xs_drop_privileges(o->user, err, sizeof err) < 0)
         goto out;
     xs_signals_install();
-    if (start_stage(&c, err, sizeof err) < 0)
-        goto out;
     uint64_t start = xs_now_ns();
     started = true;
     pthread_t rx, tx;
@@ -296,7 +313,7 @@ out:
     xs_resume_close(&c.resume);
     xs_ckpt_free(&c.ckpt);
     teardown_scan(s);
-    xs_http_stage_free(c.stage);
+    xs_stage_proxy_free(c.stage);
     xs_fp_db_free(c.fingerprints);
     xs_findings_free(c.findings);
     xs_hostcfg_free(c.hostcfg);

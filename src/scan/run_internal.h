@@ -12,6 +12,7 @@
 #include "xsweep/hostkey.h"
 #include "xsweep/output.h"
 #include "xsweep/plan.h"
+#include "xsweep/privsep.h"
 #include "xsweep/resume.h"
 #include "xsweep/scan.h"
 #include "xsweep/severity.h"
@@ -29,7 +30,7 @@ typedef struct {
     xs_fp_db  *fingerprints;
     xs_findings_db *findings;
     xs_hostcfg_db  *hostcfg;
-    xs_http_stage *stage;        /* NULL with --no-http */
+    xs_stage_proxy *stage;       /* the sandboxed HTTP stage process; NULL with --no-http */
     xs_portlist http_ports;      /* --http-ports; empty = the supported HTTP/S ports */
     xs_resume  resume;           /* fd -1 when there is no resume file (dry run, stdout) */
     xs_ckpt_tracker ckpt;

@@ -16,6 +16,7 @@ void xs_enriched_free(xs_enriched *e)
     xs_fp_result_free(&e->tech);
     xs_finding_list_free(&e->findings);
     xs_hostcfg_list_free(&e->config);
+    free(e->stage_json);
     free(e);
 }
 
