@@ -41,6 +41,7 @@ typedef struct {
 
 struct xs_stage_proxy {
     int    fd;
+    int    errfd;            /* the child's stderr: a pipe, so it holds no handle to our file */
     pid_t  pid;
     char   empty_dir[64];
     unsigned char *out;
@@ -73,6 +74,8 @@ static int buf_append(unsigned char **b, size_t *len, size_t *cap, const void *p
     return 0;
 }
 
+static void kill_child(xs_stage_proxy *p, const char *why);
+
 static void flush_out(xs_stage_proxy *p)
 {
     while (!p->dead && p->out_off < p->out_len) {
@@ -85,7 +88,7 @@ static void flush_out(xs_stage_proxy *p)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
-        p->dead = true;
+        kill_child(p, "ended early");
     }
     if (p->out_off == p->out_len)
         p->out_off = p->out_len = 0;
@@ -128,7 +131,9 @@ xs_stage_proxy *xs_stage_proxy_start(const xs_stage_proxy_config *cfg, char *err
         return NULL;
     }
     snprintf(p->empty_dir, sizeof p->empty_dir, "/tmp/xsweep-empty.XXXXXX");
-    if (!mkdtemp(p->empty_dir) || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    int ep[2] = {-1, -1};
+    if (!mkdtemp(p->empty_dir) || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
+        pipe2(ep, O_CLOEXEC) != 0) {
         snprintf(err, errlen, "cannot set up the HTTP stage process: %s", strerror(errno));
         if (p->empty_dir[0] && !strstr(p->empty_dir, "XXXXXX"))
             rmdir(p->empty_dir);
@@ -147,10 +152,15 @@ xs_stage_proxy *xs_stage_proxy_start(const xs_stage_proxy_config *cfg, char *err
     }
     if (pid == 0) {
         close(sv[0]);
+        close(ep[0]);
+        dup2(ep[1], 2);
         child_main(sv[1], cfg, p->empty_dir);
         _exit(0);
     }
     close(sv[1]);
+    close(ep[1]);
+    p->errfd = ep[0];
+    fcntl(p->errfd, F_SETFL, fcntl(p->errfd, F_GETFL) | O_NONBLOCK);
     p->fd = sv[0];
     p->pid = pid;
     fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) | O_NONBLOCK);
@@ -251,8 +261,22 @@ static void read_in(xs_stage_proxy *p)
     }
 }
 
+/* The child's messages go to our stderr as text: printable bytes only, a bounded amount per call. */
+static void relay_stderr(xs_stage_proxy *p)
+{
+    char b[4096];
+    ssize_t n = p->errfd >= 0 ? read(p->errfd, b, sizeof b) : -1;
+    if (n <= 0)
+        return;
+    for (ssize_t i = 0; i < n; i++)
+        if (b[i] != '\n' && (b[i] < 0x20 || b[i] > 0x7e))
+            b[i] = '?';
+    fwrite(b, 1, (size_t)n, stderr);
+}
+
 xs_enriched *xs_stage_proxy_pop(xs_stage_proxy *p)
 {
+    relay_stderr(p);
     flush_out(p);
     read_in(p);
     while (p->in_len > 0 && !p->dead) {
@@ -335,6 +359,9 @@ void xs_stage_proxy_free(xs_stage_proxy *p)
         kill(p->pid, SIGKILL);
         waitpid(p->pid, NULL, 0);
     }
+    for (int i = 0; i < 16; i++)
+        relay_stderr(p);
+    close(p->errfd);
     rmdir(p->empty_dir);
     free(p->out);
     free(p->in);
