@@ -214,7 +214,8 @@ static void *stage_main(void *arg)
     xs_fp_matcher *m = s->cfg.fingerprints ? xs_fp_matcher_new(s->cfg.fingerprints) : NULL;
     done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg}, NULL};
     if (s->cfg.screenshot_dir) {
-        xs_shot_config shot_cfg = {.dir = s->cfg.screenshot_dir};
+        /* Chromium keeps its own sandbox unless we run as root (it refuses to, then). */
+        xs_shot_config shot_cfg = {.dir = s->cfg.screenshot_dir, .sandbox = geteuid() != 0};
         char err[256];
         if (!(ctx.shots = xs_shot_pool_new(&shot_cfg, err, sizeof err)))
             fprintf(stderr, "xsweep: warning: no screenshots: %s\n", err);
