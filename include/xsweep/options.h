@@ -75,7 +75,60 @@ typedef struct {
     /* configuration */
     char    *config_file;    /* -c */
     bool     echo;           /* --echo: print the effective configuration and exit */
+    unsigned verbose;        /* -v, repeatable: 1 info, 2 debug (xsweep/log.h) */
 } xs_options;
+
+/* The option table (src/cli/option_table.c): ONE row per option, from which getopt_long's table,
+ * --help, --echo, the config-file keys and the defaults are generated. */
+typedef enum {
+    XS_ARG_FLAG,        /* bool field, set to true */
+    XS_ARG_COUNT,       /* unsigned field, +1 each time (-vv) */
+    XS_ARG_STRING,      /* char * field, the last one wins */
+    XS_ARG_LIST,        /* char ** field plus a size_t count: each one adds */
+    XS_ARG_DOUBLE,      /* double within [lo, hi] */
+    XS_ARG_UINT,        /* unsigned within [min, max], decimal */
+    XS_ARG_SIZE,        /* size_t within [min, max], decimal */
+    XS_ARG_I64,         /* int64_t within [min, max], decimal */
+    XS_ARG_CUSTOM,      /* takes a value; the row's parse function reads it */
+    XS_ARG_CUSTOM_FLAG, /* takes no value; the row's parse function runs (arg NULL) */
+} xs_argkind;
+
+enum {
+    XS_OPT_INTERNAL = 1u << 0, /* plumbing (resume files): accepted, not in --help */
+    XS_OPT_NO_ECHO  = 1u << 1, /* not written by --echo */
+    XS_OPT_ECHO_SET = 1u << 2, /* --echo writes it only when not zero/empty */
+};
+
+typedef struct xs_optdef {
+    const char *name;       /* --name */
+    const char *short_name; /* "p" (-p) or "iL" (nmap's two-letter -iL), or NULL */
+    xs_argkind  kind;
+    size_t      offset;     /* of the field in xs_options */
+    size_t      count_off;  /* XS_ARG_LIST: of its size_t count */
+    const char *def;        /* default: numbers are set from it; strings stay NULL (= the default) */
+    double      lo, hi;     /* XS_ARG_DOUBLE bounds */
+    uint64_t    min, max;   /* integer bounds */
+    const char *metavar;    /* "LIST" in "--ports LIST" */
+    const char *help;       /* --help text; '\n' continues on the next line */
+    const char *section;    /* --help heading printed before this row */
+    const char *config_key; /* key in -c files and --echo; NULL: command line only */
+    unsigned    flags;      /* XS_OPT_* */
+    const char *hint;       /* the error: invalid --name "v": HINT */
+    /* Optional, replaces the kind's parser/echo (the kind still says how the field is freed).
+     * parse returns 0, -1 with err, or 1 when it printed and the program exits 0 (--help). */
+    int  (*parse)(xs_options *o, const char *arg, char *err, size_t errlen);
+    void (*echo)(FILE *out, const struct xs_optdef *d, const xs_options *o);
+} xs_optdef;
+
+extern const xs_optdef xs_optdefs[];
+extern const size_t xs_noptdefs;
+/* The row with this long name or config key (NULL if none). */
+const xs_optdef *xs_optdef_by_name(const char *name);
+const xs_optdef *xs_optdef_by_key(const char *key);
+/* Does the option take a value? */
+bool xs_optdef_takes_value(const xs_optdef *d);
+/* The shared number parser: decimal only ("010" is ten, "0x10" is refused), within [0, max]. */
+int xs_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 /* Parses argv. Returns 0 to run, 1 when --help/--version was printed (exit 0), -1 on a usage
  * error (one line already in err). */

@@ -6,7 +6,6 @@
 #include <string.h>
 #include "xsweep/options.h"
 #include "xsweep/targets.h"
-#include "option_table.h"
 
 static char *trim(char *s)
 {
@@ -30,13 +29,6 @@ static int push_owned(char ***v, size_t *n, char *s)
     return 0;
 }
 
-static const struct option *find_option(const char *name)
-{
-    for (const struct option *o = xs_long_options; o->name; o++)
-        if (!strcmp(o->name, name))
-            return o;
-    return NULL;
-}
 
 static int truthy(const char *v, int *out)
 {
@@ -54,7 +46,7 @@ typedef struct {
     size_t *nargs, *ntargets;
 } config_ctx;
 
-/* One "key = value" line (the reader gives it without its newline). */
+/* One "key = value" line (the fail-closed reader gives it without its newline, bounded). */
 static int config_line(void *arg, const char *text, char *err, size_t errlen)
 {
     config_ctx *c = arg;
@@ -80,23 +72,30 @@ static int config_line(void *arg, const char *text, char *err, size_t errlen)
     }
     *eq = '\0';
     char *key = trim(s), *val = trim(eq + 1), *out = NULL;
-    const struct option *opt = find_option(key);
+    const xs_optdef *opt = xs_optdef_by_key(key); /* NULL for -c, --resume, --echo, --help … */
     int on;
+    uint64_t count;
     if (!strcmp(key, "target")) {
         if (!(out = strdup(val)) || push_owned(c->targets, c->ntargets, out) < 0)
             rc = -1;
-    } else if (!opt || !strcmp(key, "config") || !strcmp(key, "resume") || !strcmp(key, "echo") ||
-               !strcmp(key, "help") || !strcmp(key, "version")) {
+    } else if (!opt) {
         snprintf(err, errlen, "unknown option \"%s\"", key);
         rc = -1;
-    } else if (opt->has_arg == no_argument) {
+    } else if (opt->kind == XS_ARG_COUNT) { /* "verbose = 2" is -v -v */
+        if (xs_parse_u64(val, 9, &count) < 0) {
+            snprintf(err, errlen, "\"%s\" takes a number 0-9", key);
+            rc = -1;
+        }
+        while (rc == 0 && count-- > 0)
+            rc = asprintf(&out, "--%s", opt->name) < 0 ? -1 : push_owned(c->args, c->nargs, out);
+    } else if (!xs_optdef_takes_value(opt)) {
         if (truthy(val, &on) < 0) {
             snprintf(err, errlen, "\"%s\" takes true or false", key);
             rc = -1;
-        } else if (on && (asprintf(&out, "--%s", key) < 0 || push_owned(c->args, c->nargs, out) < 0)) {
+        } else if (on && (asprintf(&out, "--%s", opt->name) < 0 || push_owned(c->args, c->nargs, out) < 0)) {
             rc = -1;
         }
-    } else if (asprintf(&out, "--%s=%s", key, val) < 0 || push_owned(c->args, c->nargs, out) < 0) {
+    } else if (asprintf(&out, "--%s=%s", opt->name, val) < 0 || push_owned(c->args, c->nargs, out) < 0) {
         rc = -1;
     }
     if (rc < 0 && !err[0])
@@ -134,81 +133,62 @@ int xs_config_load(const char *path, char ***args, size_t *nargs, char ***target
     return xs_read_lines(path, config_line, &c, err, errlen);
 }
 
-static void kv(FILE *out, const char *key, const char *val)
+/* One row's "key = value" lines, by its kind (or its own echo). */
+static void echo_row(FILE *out, const xs_optdef *d, const xs_options *o)
 {
-    if (val)
-        fprintf(out, "%s = %s\n", key, val);
-}
-
-static void kv_list(FILE *out, const char *key, char *const *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        kv(out, key, v[i]);
-}
-
-static void kv_bool(FILE *out, const char *key, bool v)
-{
-    fprintf(out, "%s = %s\n", key, v ? "true" : "false");
+    const char *p = (const char *)o + d->offset;
+    bool only_set = d->flags & XS_OPT_ECHO_SET;
+    if (d->echo) {
+        d->echo(out, d, o);
+        return;
+    }
+    switch (d->kind) {
+    case XS_ARG_FLAG:
+        if (!only_set || *(const bool *)p)
+            fprintf(out, "%s = %s\n", d->config_key, *(const bool *)p ? "true" : "false");
+        break;
+    case XS_ARG_COUNT:
+    case XS_ARG_UINT:
+        if (!only_set || *(const unsigned *)p)
+            fprintf(out, "%s = %u\n", d->config_key, *(const unsigned *)p);
+        break;
+    case XS_ARG_SIZE:
+        if (!only_set || *(const size_t *)p)
+            fprintf(out, "%s = %zu\n", d->config_key, *(const size_t *)p);
+        break;
+    case XS_ARG_I64:
+        if (!only_set || *(const int64_t *)p)
+            fprintf(out, "%s = %lld\n", d->config_key, (long long)*(const int64_t *)p);
+        break;
+    case XS_ARG_DOUBLE:
+        if (!only_set || *(const double *)p != 0)
+            fprintf(out, "%s = %.17g\n", d->config_key, *(const double *)p);
+        break;
+    case XS_ARG_STRING: {
+        const char *v = *(char *const *)p ? *(char *const *)p : d->def;
+        if (v)
+            fprintf(out, "%s = %s\n", d->config_key, v);
+        break;
+    }
+    case XS_ARG_LIST: {
+        char *const *v = *(char **const *)p;
+        size_t n = *(const size_t *)(const void *)((const char *)o + d->count_off);
+        for (size_t i = 0; i < n; i++)
+            fprintf(out, "%s = %s\n", d->config_key, v[i]);
+        break;
+    }
+    case XS_ARG_CUSTOM:
+    case XS_ARG_CUSTOM_FLAG:
+        break;
+    }
 }
 
 void xs_options_echo(FILE *out, const xs_options *o)
 {
-    static const char *fmt_names[] = {"json", "csv", "list", "xml"};
     fprintf(out, "# xsweep %s effective configuration (usable with -c)\n", XSWEEP_VERSION);
-    kv_list(out, "target", o->targets, o->ntargets);
-    kv_list(out, "input-file", o->input_files, o->ninput_files);
-    kv(out, "endpoints", o->endpoints_file);
-    kv(out, "ports", o->ports ? o->ports : "80");
-    kv_list(out, "exclude", o->excludes, o->nexcludes);
-    kv_list(out, "exclude-file", o->exclude_files, o->nexclude_files);
-    if (o->rate <= 0)
-        kv(out, "rate", "max");
-    else
-        fprintf(out, "rate = %.17g\n", o->rate);
-    fprintf(out, "retries = %u\n", o->retries);
-    fprintf(out, "retry-delay = %.17g\n", o->retry_delay_s);
-    fprintf(out, "wait = %.17g\n", o->wait_s);
-    if (o->seed_given)
-        fprintf(out, "seed = %llu\n", (unsigned long long)o->seed);
-    kv(out, "shard", o->shard);
-    kv(out, "interface", o->interface);
-    kv(out, "source-ip", o->source_ip);
-    kv(out, "source-port", o->source_port);
-    kv(out, "router-mac", o->router_mac);
-    fprintf(out, "batch = %u\n", o->batch);
-    kv(out, "sender", o->sender ? o->sender : "auto");
-    kv(out, "output", o->output_file);
-    kv(out, "output-format", fmt_names[o->format]);
-    if (o->show_closed)
-        kv(out, "show", "closed");
-    kv_bool(out, "all-statuses", o->all_statuses);
-    kv_bool(out, "dry-run", o->dry_run);
-    kv_bool(out, "no-http", o->no_http);
-    kv_bool(out, "no-probes", o->no_probes);
-    kv(out, "http-ports", o->http_ports);
-    fprintf(out, "http-concurrency = %u\n", o->http_concurrency);
-    fprintf(out, "max-body = %zu\n", o->max_body);
-    fprintf(out, "connect-timeout = %.17g\n", o->connect_timeout_s);
-    fprintf(out, "http-timeout = %.17g\n", o->http_timeout_s);
-    kv(out, "policy", o->policy ? o->policy : "moderate");
-    kv(out, "resource-type", o->resource_bucket ? "bucket" : "other");
-    kv(out, "fingerprints", o->fingerprints);
-    kv(out, "findings-rules", o->findings_rules);
-    kv(out, "config-rules", o->config_rules);
-    kv_bool(out, "no-config-checks", o->no_config_checks);
-    kv(out, "screenshots", o->screenshots);
-    fprintf(out, "checkpoint = %.17g\n", o->checkpoint_s);
-    kv(out, "resume-file", o->resume_file);
-    kv(out, "db", o->db);
-    if (o->keep)
-        fprintf(out, "keep = %u\n", o->keep);
-    if (o->db_sweep)
-        fprintf(out, "db-sweep = %lld\n", (long long)o->db_sweep);
-    kv(out, "key-file", o->key_file);
-    kv(out, "user", o->user);
-    kv_bool(out, "no-drop", o->no_drop);
-    if (o->stats_interval_s > 0)
-        fprintf(out, "stats-interval = %.17g\n", o->stats_interval_s);
-    if (o->progress >= 0)
-        kv_bool(out, o->progress ? "progress" : "no-progress", true);
+    for (size_t i = 0; i < o->ntargets; i++)
+        fprintf(out, "target = %s\n", o->targets[i]);
+    for (size_t i = 0; i < xs_noptdefs; i++)
+        if (xs_optdefs[i].config_key && !(xs_optdefs[i].flags & XS_OPT_NO_ECHO))
+            echo_row(out, &xs_optdefs[i], o);
 }

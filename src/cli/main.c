@@ -4,6 +4,7 @@
 #include <string.h>
 #include "xsweep/diff.h"
 #include "xsweep/hostkey.h"
+#include "xsweep/log.h"
 #include "xsweep/options.h"
 #include "xsweep/plan.h"
 #include "xsweep/resume.h"
@@ -62,6 +63,7 @@ int main(int argc, char **argv)
         xs_options_free(&opts);
         return rc < 0 ? XS_EXIT_USAGE : XS_EXIT_OK;
     }
+    xs_log_set_verbosity(opts.verbose);
     const char *cli_key = argv_value(argc, argv, "--key-file");
     if (opts.resuming && opts.key_file && (!cli_key || strcmp(cli_key, opts.key_file))) {
         fprintf(stderr, "xsweep: that scan used --key-file %s: give it again with --resume\n", opts.key_file);
@@ -73,6 +75,10 @@ int main(int argc, char **argv)
         xs_options_free(&opts);
         return XS_EXIT_OK;
     }
+    if (xs_log_enabled(XS_LOG_DEBUG)) { /* -vv: what every option ended up as */
+        xs_log(XS_LOG_DEBUG, "effective configuration:");
+        xs_options_echo(stderr, &opts);
+    }
     xs_plan plan;
     if (xs_plan_build(&plan, &opts, err, sizeof err) < 0) {
         fprintf(stderr, "xsweep: %s\n", err);
@@ -80,6 +86,9 @@ int main(int argc, char **argv)
         xs_options_free(&opts);
         return XS_EXIT_USAGE;
     }
+    xs_log(XS_LOG_INFO, "plan: %llu endpoints (%zu ports%s), %zu excluded ranges",
+           (unsigned long long)plan.space.size, plan.ports.n, plan.endpoint_mode ? ", endpoint list" : "",
+           plan.excludes.n);
     rc = xs_run(&opts, &plan);
     xs_plan_free(&plan);
     xs_options_free(&opts);

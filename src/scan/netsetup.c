@@ -1,6 +1,9 @@
 /* Fills xs_netinfo from the options, asking the kernel for whatever the operator left out. */
+#include <arpa/inet.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include "xsweep/log.h"
 #include "xsweep/run.h"
 #include "xsweep/targets.h"
 
@@ -31,12 +34,16 @@ int xs_netsetup(const xs_options *o, uint32_t first_ip, xs_netinfo *net, char *e
     memset(net, 0, sizeof *net);
     if (o->source_ip && !xs_parse_ipv4(o->source_ip, &net->src_ip)) {
         snprintf(err, errlen, "invalid --source-ip \"%s\"", o->source_ip);
-        return -1;
+        return -XS_ERR_USAGE;
     }
     if (o->router_mac && xs_parse_mac(o->router_mac, net->router_mac) < 0) {
         snprintf(err, errlen, "invalid --router-mac \"%s\": give six hex bytes like 02:00:00:00:00:01",
                  o->router_mac);
-        return -1;
+        return -XS_ERR_USAGE;
+    }
+    if (o->interface && (!*o->interface || strlen(o->interface) >= IFNAMSIZ)) {
+        snprintf(err, errlen, "invalid interface name \"%s\"", o->interface);
+        return -XS_ERR_USAGE;
     }
     if (o->dry_run) {
         /* Nothing is sent: use what was given, placeholders for the rest. */
@@ -60,5 +67,15 @@ int xs_netsetup(const xs_options *o, uint32_t first_ip, xs_netinfo *net, char *e
         xs_netinfo_resolve_mac(net->ifname, net->src_ip, net->src_mac, net->next_hop, net->router_mac,
                                1000, err, errlen) < 0)
         return -1;
+    if (xs_log_enabled(XS_LOG_INFO)) {
+        char src[INET_ADDRSTRLEN], hop[INET_ADDRSTRLEN];
+        uint32_t s_be = htonl(net->src_ip), h_be = htonl(net->next_hop);
+        inet_ntop(AF_INET, &s_be, src, sizeof src);
+        inet_ntop(AF_INET, &h_be, hop, sizeof hop);
+        xs_log(XS_LOG_INFO, "sending on %s (MTU %d) from %s; next hop %s%s at %02x:%02x:%02x:%02x:%02x:%02x",
+               net->ifname, net->mtu, src, hop, gateway ? " (gateway)" : "", net->router_mac[0],
+               net->router_mac[1], net->router_mac[2], net->router_mac[3], net->router_mac[4],
+               net->router_mac[5]);
+    }
     return 0;
 }

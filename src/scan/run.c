@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "xsweep/datafile.h"
+#include "xsweep/errkind.h"
 #include "xsweep/hostkey.h"
 #include "xsweep/privileges.h"
 #include "xsweep/run.h"
@@ -41,12 +42,13 @@ static xs_sender_kind sender_kind(const char *s)
     return XS_SENDER_AUTO;
 }
 
+/* Returns 0, or -(xs_errkind): what the operator gave is wrong (usage) or the machine failed. */
 static int setup_scan(xs_scan *s, const xs_options *o, xs_plan *plan, char *err, size_t errlen)
 {
     s->space = &plan->space;
     s->shard = (xs_shard){0, 1};
     if (o->shard && xs_shard_parse(&s->shard, o->shard, err, errlen) < 0)
-        return -1;
+        return -XS_ERR_USAGE;
     uint64_t seed = o->seed_given ? o->seed : random_seed();
     s->seed = seed;
     for (size_t k = 0; k < o->nresume_pos && k < XS_MAX_PASSES; k++)
@@ -57,13 +59,14 @@ static int setup_scan(xs_scan *s, const xs_options *o, xs_plan *plan, char *err,
     /* The cookie key is always fresh: --seed (and a resume file) fix the probe order, but a seed
      * anyone can read must not let them forge valid replies. */
     xs_cookie_key_init(&s->key, 0, 0);
-    if (xs_netsetup(o, xs_plan_first_ip(plan), &s->net, err, errlen) < 0)
-        return -1;
+    int kind = xs_netsetup(o, xs_plan_first_ip(plan), &s->net, err, errlen);
+    if (kind < 0)
+        return kind;
     s->sport_first = DEFAULT_SPORT;
     s->sport_count = DEFAULT_SPORT_N;
     if (o->source_port &&
         xs_parse_port_range(o->source_port, &s->sport_first, &s->sport_count, err, errlen) < 0)
-        return -1;
+        return -XS_ERR_USAGE;
     s->rate = o->rate;
     s->retries = o->retries;
     s->retry_gap_ns = (uint64_t)(o->retry_delay_s * 1e9);
@@ -212,9 +215,9 @@ int xs_run(const xs_options *o, xs_plan *plan)
         rc = XS_EXIT_USAGE;
         goto out;
     }
-
-    if (setup_scan(s, o, plan, err, sizeof err) < 0) {
-        rc = strstr(err, "invalid") ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
+    int kind = setup_scan(s, o, plan, err, sizeof err);
+    if (kind < 0) {
+        rc = xs_exit_status(xs_errkind_of(kind));
         goto out;
     }
     if (o->dry_run) {

@@ -145,6 +145,81 @@ static void config_file_then_command_line(void **state)
     xs_options_free(&o);
 }
 
+static void numbers_are_decimal(void **state)
+{
+    (void)state;
+    xs_options o;
+    char err[256];
+    assert_int_equal(parse(&o, err, sizeof err, 9, "--seed", "010", "--retries", "010", "--max-body", "0100",
+                           "--resume-position", "010,020"), 0);
+    assert_true(o.seed == 10 && o.seed_given);     /* not octal 8 */
+    assert_int_equal(o.retries, 10);
+    assert_int_equal(o.max_body, 100);
+    assert_int_equal(o.nresume_pos, 2);
+    assert_true(o.resume_pos[0] == 10 && o.resume_pos[1] == 20);
+    xs_options_free(&o);
+    const char *bad[][2] = {{"--seed", "0x10"}, {"--batch", "0x10"}, {"--keep", "+3"}, {"--seed", " 7"},
+                            {"--resume-position", "0x1"}, {"--resume-position", "1,,2"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(parse(&o, err, sizeof err, 3, bad[i][0], bad[i][1]), -1);
+        assert_non_null(strstr(err, "invalid"));
+        xs_options_free(&o);
+    }
+}
+
+static void other_scanners_spellings_and_verbose(void **state)
+{
+    (void)state;
+    xs_options o;
+    char err[256];
+    assert_int_equal(parse(&o, err, sizeof err, 9, "--excludefile", "ex.txt", "--show", "closed", "--open",
+                           "-v", "-vv", "--verbose", "198.19.0.0/24"), 0);
+    assert_int_equal(o.nexclude_files, 1);          /* masscan's --excludefile is --exclude-file */
+    assert_string_equal(o.exclude_files[0], "ex.txt");
+    assert_false(o.show_closed);                    /* nmap's --open: open ports only */
+    assert_int_equal(o.verbose, 4);
+    xs_options_free(&o);
+    assert_int_equal(parse(&o, err, sizeof err, 3, "--top-ports", "100"), -1);
+    assert_non_null(strstr(err, "--top-ports"));
+    assert_non_null(strstr(err, "-p "));            /* names the xsweep option */
+    assert_null(strchr(err, '\n'));
+    xs_options_free(&o);
+
+    char path[] = "/tmp/xsweep-cfgv-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    fputs("verbose = 2\nexcludefile = ex.txt\n", f);
+    fclose(f);
+    assert_int_equal(parse(&o, err, sizeof err, 3, "-c", path), 0);
+    assert_int_equal(o.verbose, 2);
+    assert_int_equal(o.nexclude_files, 1);
+    xs_options_free(&o);
+    unlink(path);
+}
+
+static void help_leaves_out_plumbing_which_still_parses(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    xs_options_usage(f);
+    fclose(f);
+    assert_null(strstr(text, "--resume-position"));
+    assert_null(strstr(text, "--db-sweep"));
+    assert_non_null(strstr(text, "--resume FILE"));
+    assert_non_null(strstr(text, "-v, --verbose"));
+    assert_non_null(strstr(text, "--retries N"));
+    assert_non_null(strstr(text, "(default 1)"));
+    free(text);
+    xs_options o;
+    char err[256];
+    assert_int_equal(parse(&o, err, sizeof err, 5, "--db-sweep", "3", "--resume-position", "5"), 0);
+    assert_int_equal(o.db_sweep, 3);
+    assert_int_equal(o.nresume_pos, 1);
+    xs_options_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -152,6 +227,9 @@ int main(void)
         cmocka_unit_test(nmap_style_and_long_options),
         cmocka_unit_test(bad_input_is_one_clear_error),
         cmocka_unit_test(config_file_then_command_line),
+        cmocka_unit_test(numbers_are_decimal),
+        cmocka_unit_test(other_scanners_spellings_and_verbose),
+        cmocka_unit_test(help_leaves_out_plumbing_which_still_parses),
     };
     return cmocka_run_group_tests_name("options", tests, NULL, NULL);
 }
