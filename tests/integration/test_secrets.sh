@@ -15,8 +15,8 @@ SINK=(ip netns exec "$TB_PREFIX-sink")
 PIDS=()
 stop_servers() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    [ -s "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
-    [ -s "$WORK/sshd.pid" ] && kill "$(cat "$WORK/sshd.pid")" 2>/dev/null
+    [ -s "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid" 2>/dev/null)" 2>/dev/null
+    [ -s "$WORK/sshd.pid" ] && kill "$(cat "$WORK/sshd.pid" 2>/dev/null)" 2>/dev/null
     sleep 0.3
 }
 trap 'stop_servers; cleanup' EXIT
