@@ -227,7 +227,7 @@ static xs_enriched *make_record(xs_stage_proxy *p, pending *s, const xs_ps_messa
 
 static void kill_child(xs_stage_proxy *p, const char *why)
 {
-    if (!p->dead)
+    if (!p->dead && p->outstanding > 0)   /* with nothing outstanding, nothing was lost */
         fprintf(stderr, "xsweep: warning: the HTTP stage process %s: its endpoints are written as interrupted\n", why);
     p->dead = true;
     if (p->pid > 0)
@@ -343,7 +343,7 @@ void xs_stage_proxy_free(xs_stage_proxy *p)
 {
     if (!p)
         return;
-    if (!p->dead)
+    if (!p->dead && p->outstanding > 0)
         xs_stage_proxy_abort(p);
     close(p->fd);
     /* It has its jobs' connections to close: a moment, then it is made to go. */

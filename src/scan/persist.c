@@ -85,7 +85,8 @@ void xs_run_close_resume(xs_runctx *c, bool complete)
     if (c->resume.fd < 0)
         return;
     if (complete) {
-        xs_resume_finish(&c->resume);
+        if (!xs_run_stop_reaper(c, true))   /* root's helper removes it, or it is marked */
+            xs_resume_finish(&c->resume);
     } else {
         uint64_t pos[XS_MAX_PASSES];
         bool exact = c->wait_completed && !c->scan->error[0] && c->interrupted_jobs == 0;

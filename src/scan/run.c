@@ -204,7 +204,7 @@ int xs_run(const xs_options *o, xs_plan *plan)
     char err[512] = "";
     int rc = XS_EXIT_RUNTIME;
     xs_scan *s = calloc(1, sizeof *s);
-    xs_runctx c = {.o = o, .plan = plan, .scan = s, .resume = {.fd = -1}};
+    xs_runctx c = {.o = o, .plan = plan, .scan = s, .resume = {.fd = -1}, .reaper_fd = -1};
     bool started = false, out_created = false;
     if (!s || xs_seen_init(&c.seen) < 0) {
         fprintf(stderr, "xsweep: out of memory\n");
@@ -252,7 +252,7 @@ int xs_run(const xs_options *o, xs_plan *plan)
     /* Forked while still root (it chroots and takes its own uid) and before any thread. */
     if (start_stage(&c, err, sizeof err) < 0)
         goto out;
-    if (!o->no_drop && xs_drop_privileges(o->user, err, sizeof err) < 0)
+    if (!o->no_drop && xs_run_start_reaper(&c) == 0 && xs_drop_privileges(o->user, err, sizeof err) < 0)
         goto out;
     xs_signals_install();
     uint64_t start = xs_now_ns();
@@ -288,6 +288,10 @@ int xs_run(const xs_options *o, xs_plan *plan)
     /* Results that did not reach the disk (-o /dev/full) are not a completed scan. */
     if (xs_output_failed(c.out) && !s->error[0])
         snprintf(s->error, sizeof s->error, "writing the results failed: %s", strerror(errno ? errno : EIO));
+    /* Nor are endpoints whose fetch the stage process never finished (it died): --resume does them. */
+    if (c.interrupted_jobs && !interrupted && !s->error[0])
+        snprintf(s->error, sizeof s->error, "%llu endpoints were written without their HTTP fields "
+                 "(marked interrupted)", (unsigned long long)c.interrupted_jobs);
     xs_run_close_resume(&c, !interrupted && !s->error[0]);
     xs_run_close_store(&c, !interrupted && !s->error[0]);
     if (s->error[0])
@@ -310,6 +314,7 @@ out:
         if (out_created)
             unlink(o->output_file);
     }
+    xs_run_stop_reaper(&c, false);
     if (s->rx_handle)
         xs_receiver_close(s);
     xs_sender_close(s->sender);

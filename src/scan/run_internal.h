@@ -38,6 +38,9 @@ typedef struct {
     bool       wait_completed;   /* the --wait after the last probe ran its full length */
     uint64_t   interrupted_jobs; /* HTTP fetches / probes cut off by a stop: --resume redoes them */
     xs_host_key key;             /* fingerprints and the resume file's MAC */
+    int        reaper_fd;        /* resume_reaper.c: pipe to the root process that removes the
+                                    resume file of a completed scan; -1 when there is none */
+    int        reaper_pid;
     xs_store  *store;            /* --db */
     int64_t    sweep;
 } xs_runctx;
@@ -56,6 +59,9 @@ void   xs_run_write_unanswered(xs_runctx *c, bool complete);
 void   xs_run_output_loop(xs_runctx *c, bool progress);
 void   xs_run_finish_stage(xs_runctx *c);
 void   xs_run_summary(const xs_runctx *c, uint64_t start_ns);
+/* resume_reaper.c */
+int    xs_run_start_reaper(xs_runctx *c);
+bool   xs_run_stop_reaper(xs_runctx *c, bool complete);
 /* persist.c */
 void   xs_run_checkpoint_tick(xs_runctx *c, uint64_t now);
 int    xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen);

@@ -83,6 +83,9 @@ in_scan "$XSWEEP" "${NET[@]}" "${SCAN[@]}" --dry-run 198.19.0.0/24 -o /dev/full 
 check "--dry-run -o /dev/full: exit 1 with one line ($(cat "$WORK/dfull.err"))" [ $rc = 1 ] && [ "$(wc -l <"$WORK/dfull.err")" = 1 ]
 
 echo "-- 13.12: no resume file next to a device; early failures leave nothing behind"
+in_scan "$XSWEEP" "${NET[@]}" "${SCAN[@]}" --checkpoint 0.1 198.19.0.0/24 -o "$WORK/done.json" 2>/dev/null; rc=$?
+check "a completed root scan (privileges dropped, root-owned directory) leaves no OUTPUT.resume (exit $rc)" \
+    [ $rc = 0 -a ! -e "$WORK/done.json.resume" ]
 [ -f /dev/null.resume ] && rm -f /dev/null.resume
 in_scan "$XSWEEP" "${NET[@]}" "${SCAN[@]}" --checkpoint 0.1 198.19.0.0/24 -o /dev/null 2>/dev/null
 check "-o /dev/null creates no /dev/null.resume" [ ! -e /dev/null.resume ]

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 
 testbed_up xsps --answer --listen 80
 NET=(-i "$TB_PREFIX-s0" --source-ip 198.18.0.1 --router-mac 02:58:53:00:00:02)
-SCAN=(-p 80 --rate 1000 --wait 1 --retries 0 --checkpoint 0 --http-timeout 5 --key-file "$WORK/k" 198.19.0.0/20)
+SCAN=(-p 80 --rate 500 --wait 1 --retries 0 --checkpoint 0 --http-timeout 5 --key-file "$WORK/k" 198.19.0.0/20)
 
 field() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status" 2>/dev/null; }
 packet_inodes() { awk 'NR > 1 {print $NF}' "/proc/$1/net/packet" 2>/dev/null; }
@@ -19,9 +19,15 @@ echo "-- a scan with HTTP; the stage process inspected in /proc while it works"
 ip netns exec "$TB_PREFIX-scan" env XSWEEP_PRIVSEP_SELFTEST=1 "$XSWEEP" "${NET[@]}" "${SCAN[@]}" \
     -o "$WORK/out.json" 2>"$WORK/out.err" & pid=$!
 sleep 2
-child=$(ps -o pid= --ppid "$pid" | head -1 | tr -d ' ')
+stage_child() {   # the parent's child running as the stage's uid (the other one is root's resume helper)
+    ps -o pid=,uid= --ppid "$1" | awk '$2 == 65533 {print $1; exit}'
+}
+child=$(stage_child "$pid")
 check "the parent has one stage child (pid ${child:-none})" [ -n "$child" ]
 if [ -n "$child" ]; then
+    parent_packet=$(comm -12 <(socket_inodes "$pid" | sort) <(packet_inodes "$pid" | sort) | wc -l)
+    check "parent: keeps its packet sockets ($parent_packet)" [ "$parent_packet" -ge 1 ]
+    check "parent: runs as nobody once set up (Uid $(field "$pid" Uid))" [ "$(field "$pid" Uid)" = 65534 ]
     check "child: its own uid, not nobody's (Uid $(field "$child" Uid))" [ "$(field "$child" Uid)" = 65533 ]
     check "child: no capabilities (CapEff/CapPrm/CapInh all 0)" \
         [ "$(field "$child" CapEff)$(field "$child" CapPrm)$(field "$child" CapInh)" = 000000000000000000000000000000000000000000000000 ]
@@ -34,9 +40,6 @@ if [ -n "$child" ]; then
     check "child: no file open but /dev/null, not even our stderr (${files:-none})" [ -z "$files" ]
     leaked=$(comm -12 <(socket_inodes "$child" | sort) <(packet_inodes "$child" | sort) | tr '\n' ' ')
     check "child: holds no packet socket (${leaked:-none})" [ -z "$leaked" ]
-    parent_packet=$(comm -12 <(socket_inodes "$pid" | sort) <(packet_inodes "$pid" | sort) | wc -l)
-    check "parent: keeps its packet sockets ($parent_packet)" [ "$parent_packet" -ge 1 ]
-    check "parent: runs as nobody once set up (Uid $(field "$pid" Uid))" [ "$(field "$pid" Uid)" = 65534 ]
 fi
 wait $pid; rc=$?
 check "scan exits 0 ($(tail -1 "$WORK/out.err"))" [ $rc = 0 ]
@@ -54,7 +57,7 @@ check "results still carry their HTTP fields ($n of $(wc -l <"$WORK/out.json"))"
 echo "-- the stage process killed mid-scan: no endpoint lost"
 ip netns exec "$TB_PREFIX-scan" "$XSWEEP" "${NET[@]}" "${SCAN[@]}" -o "$WORK/kill.json" 2>"$WORK/kill.err" & pid=$!
 sleep 2
-child=$(ps -o pid= --ppid "$pid" | head -1 | tr -d ' ')
+child=$(stage_child "$pid")
 [ -n "$child" ] && kill -9 "$child"
 wait $pid; rc=$?
 python3 - "$WORK/kill.json" <<'PY' >"$WORK/py.txt" 2>&1
@@ -70,5 +73,6 @@ cat "$WORK/py.txt"
 PASSED=$((PASSED + $(grep -c '^  ok' "$WORK/py.txt"))); FAILED=$((FAILED + $(grep -c '^  FAIL' "$WORK/py.txt")))
 grep -q Traceback "$WORK/py.txt" && FAILED=$((FAILED + 1))
 check "the parent said why, in one warning line" grep -q "HTTP stage process" "$WORK/kill.err"
-check "and a resume file is left to fetch them again (exit $rc)" [ -s "$WORK/kill.json.resume" ]
+check "not a completed scan: exit 1 (got $rc)" [ $rc = 1 ]
+check "and a resume file is left to fetch them again" bash -c "tail -1 '$WORK/kill.json.resume' | grep -q '^# mac = '"
 finish
