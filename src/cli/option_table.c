@@ -302,8 +302,7 @@ const xs_optdef xs_optdefs[] = {
      .metavar = "SEC", .section = "Pause and resume", .config_key = "checkpoint",
      .hint = "give seconds, 0-86400",
      .help = "write the resume file every SEC seconds (0 = only when stopped by a\n"
-             "signal); removed when the scan completes (marked complete where the\n"
-             "dropped user may not remove it)"},
+             "signal); it is removed when the scan completes"},
     {.name = "resume-file", .kind = XS_ARG_STRING, F(resume_file), .metavar = "FILE", .config_key = "resume-file",
      .help = "where to write it (default OUTPUT.resume, or ./xsweep.resume)"},
     {.name = "resume", .kind = XS_ARG_CUSTOM, .parse = parse_resume, .metavar = "FILE",
