@@ -12,18 +12,22 @@ DATADIR ?= $(abspath data)
 CFLAGS_COMMON := -std=c17 -D_GNU_SOURCE -Iinclude -pthread -g $(WARN) \
                  -DXS_DATADIR='"$(DATADIR)"'
 
+# Release and install builds are hardened (stack protector, fortify, PIE, full RELRO).
+HARDEN_CFLAGS  := -fstack-protector-strong -fPIE -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3
+HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now
+
 ifeq ($(MODE),asan)
   CFLAGS_MODE := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
   LDFLAGS_MODE := -fsanitize=address,undefined
   ALLOC_LIB :=
 else
-  CFLAGS_MODE := -O2
-  LDFLAGS_MODE :=
+  CFLAGS_MODE := -O2 $(HARDEN_CFLAGS)
+  LDFLAGS_MODE := $(HARDEN_LDFLAGS)
   ALLOC_LIB := -ljemalloc
 endif
 
 CFLAGS  += $(CFLAGS_COMMON) $(CFLAGS_MODE)
-LDLIBS  := -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -lseccomp $(ALLOC_LIB) -lpthread -lm
+LDLIBS  := -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -lmnl -lseccomp $(ALLOC_LIB) -lpthread -lm
 
 MAIN_SRC := src/cli/main.c
 LIB_SRC  := $(filter-out $(MAIN_SRC),$(wildcard src/*/*.c))
@@ -35,7 +39,16 @@ DEPS     := $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all test unit integration asan demo install clean fuzz bench
+.PHONY: all test unit integration asan demo install clean fuzz bench print-libs
+
+# Objects are rebuilt when the flags change (another PREFIX, CPPFLAGS, CC): make tracks files,
+# not flags, so the flags live in a file that every object depends on.
+FLAGS_STAMP := $(BUILD)/flags
+FLAGS_NOW   := $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDFLAGS_MODE)
+$(shell mkdir -p $(BUILD))
+ifneq ($(file <$(FLAGS_STAMP)),$(FLAGS_NOW))
+  $(file >$(FLAGS_STAMP),$(FLAGS_NOW))
+endif
 
 all: xsweep
 
@@ -43,19 +56,24 @@ xsweep: $(BUILD)/xsweep
 	@if [ "$(MODE)" = release ]; then cp --remove-destination $< $@; fi
 
 $(BUILD)/xsweep: $(MAIN_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) $(LDFLAGS_MODE) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LDFLAGS_MODE) -o $@ $^ $(LDLIBS)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/obj/%.o: src/%.c
+$(BUILD)/obj/%.o: src/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIB) $(LDFLAGS_MODE) -lcmocka $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(LIB) $(LDFLAGS) $(LDFLAGS_MODE) -lcmocka $(LDLIBS)
+
+# The libraries a program linked against libxsweep.a needs (the test and bench drivers ask here,
+# so a new dependency is named once, in LDLIBS).
+print-libs:
+	@echo $(LDLIBS)
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do \
@@ -86,7 +104,9 @@ fuzz:
 bench: xsweep
 	bash bench/run.sh --quick
 
-# The installed binary looks for its data under $(PREFIX)/share/xsweep: built apart, in build/install.
+# The installed binary looks for its data under $(PREFIX)/share/xsweep: built apart, in build/install
+# (the flags stamp rebuilds it for another PREFIX). Units and scripts get the installed paths.
+SUBST_PATHS = sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@LIBDIR@|$(PREFIX)/lib/xsweep|g'
 install:
 	$(MAKE) MODE=install DATADIR=$(PREFIX)/share/xsweep build/install/xsweep
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
@@ -95,9 +115,11 @@ install:
 	install -m 0644 man/xsweep.1 $(DESTDIR)$(PREFIX)/share/man/man1/xsweep.1
 	cp -r data/. $(DESTDIR)$(PREFIX)/share/xsweep/
 	rm -f $(DESTDIR)$(PREFIX)/share/xsweep/fingerprints/.gitignore
-	install -m 0755 scripts/weekly-sweep.sh $(DESTDIR)$(PREFIX)/lib/xsweep/weekly-sweep.sh
-	install -m 0644 scripts/systemd/xsweep-sweep@.service scripts/systemd/xsweep-sweep@.timer \
-	    scripts/xsweep.cron $(DESTDIR)$(PREFIX)/lib/xsweep/
+	$(SUBST_PATHS) scripts/weekly-sweep.sh > $(DESTDIR)$(PREFIX)/lib/xsweep/weekly-sweep.sh
+	chmod 0755 $(DESTDIR)$(PREFIX)/lib/xsweep/weekly-sweep.sh
+	$(SUBST_PATHS) scripts/systemd/xsweep-sweep@.service > $(DESTDIR)$(PREFIX)/lib/xsweep/xsweep-sweep@.service
+	$(SUBST_PATHS) scripts/xsweep.cron > $(DESTDIR)$(PREFIX)/lib/xsweep/xsweep.cron
+	install -m 0644 scripts/systemd/xsweep-sweep@.timer $(DESTDIR)$(PREFIX)/lib/xsweep/
 
 clean:
 	rm -rf build xsweep

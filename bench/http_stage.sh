@@ -17,7 +17,7 @@ cleanup() { [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null; sleep 0.2; rm 
 trap cleanup EXIT
 
 cc -std=c17 -D_GNU_SOURCE -Iinclude -O2 -o "$WORK/driver" tests/http/xht_probe.c \
-    build/release/libxsweep.a -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -lm -pthread
+    build/release/libxsweep.a $(make -s --no-print-directory print-libs)
 mkdir -p "$WORK/www" "$WORK/tmp"
 printf '<html><head><title>bench</title></head><body>%s</body></html>\n' "$(head -c 2000 /dev/zero | tr '\0' x)" \
     >"$WORK/www/index.html"

@@ -6,6 +6,8 @@ PKGS=(
   # build
   build-essential clang lld pkg-config
   libpcap-dev libnet1-dev libssl-dev libjemalloc-dev libpcre2-dev libjansson-dev libsqlite3-dev
+  libmnl-dev   # route and neighbour discovery over netlink
+  mandoc       # make lint: the man page checked with mandoc -Tlint
   # tests
   libcmocka-dev iproute2 tcpdump netcat-openbsd python3 procps psmisc jq sqlite3 openssl
   nginx-light apache2 apache2-utils redis-server openssh-server memcached postgresql mariadb-server
@@ -15,6 +17,8 @@ PKGS=(
   chromium
   # benchmarks and comparisons
   masscan zmap nmap ndiff xsltproc time linux-perf
+  # output formats test: xmllint validates -oX (and resumed -oX) documents
+  libxml2-utils
   # weekly runs
   systemd
 )

@@ -18,7 +18,7 @@ case $keep in
     ''|*[!0-9]*) echo "weekly-sweep: invalid KEEP \"$keep\": give a number (0 keeps every sweep)" >&2; exit 2 ;;
 esac
 
-xsweep=${XSWEEP:-/usr/local/bin/xsweep}
+xsweep=${XSWEEP:-@BINDIR@/xsweep}   # @BINDIR@: set by make install
 conf=${XSWEEP_CONF_DIR:-/etc/xsweep}/$name.conf
 state=${XSWEEP_STATE_DIR:-/var/lib/xsweep}
 [ -r "$conf" ] || { echo "weekly-sweep: cannot read $conf" >&2; exit 1; }

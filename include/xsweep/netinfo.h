@@ -17,34 +17,26 @@ typedef struct {
 /* All functions return 0 or -1 with one line of explanation in err (no trailing newline).
  * Addresses are in host order. */
 
-/* Finds the route to `towards` in /proc/net/route (longest prefix, then lowest metric). With
- * ifname given, only that interface's routes count, and when it has none the target is taken to
- * be on-link (gateway 0). */
+/* Asks the kernel for its route to `towards` (RTM_GETROUTE over netlink: policy rules and every
+ * table count): the outgoing interface, the gateway (0 when on-link) and the preferred source
+ * address (0 when the route names none). With ifname given, the route must leave by it; when the
+ * kernel has none there, the target is taken to be on-link (gateway 0). */
 int xs_netinfo_route(const char *ifname_or_null, uint32_t towards, char ifname_out[32],
-                     uint32_t *gateway_out, char *err, size_t errlen);
-/* The same over the text of a /proc/net/route file (for tests). */
-int xs_route_pick(const char *route_text, const char *ifname_or_null, uint32_t towards,
-                  char ifname_out[32], uint32_t *gateway_out, char *err, size_t errlen);
+                     uint32_t *gateway_out, uint32_t *prefsrc_out, char *err, size_t errlen);
 
 /* MAC, IPv4 address (0 when it has none) and MTU of an interface. */
 int xs_netinfo_iface(const char *ifname, uint8_t mac[6], uint32_t *ip, int *mtu, char *err, size_t errlen);
 
-/* Looks the next hop up in the neighbour table (/proc/net/arp); when absent, sends ARP who-has
+/* Looks the next hop up in the kernel's neighbour table (netlink); when absent, sends ARP who-has
  * on ifname and waits up to timeout_ms for the reply, three times. An interface without a MAC
  * (all-zero src_mac: loopback, tun) needs none and gets all zeros. */
 int xs_netinfo_resolve_mac(const char *ifname, uint32_t src_ip, const uint8_t src_mac[6],
                            uint32_t next_hop, uint8_t mac_out[6], int timeout_ms,
                            char *err, size_t errlen);
-/* The complete entry for ip (on ifname, when given) in the text of /proc/net/arp: 0 or -1. */
-int xs_arp_table_find(const char *arp_text, const char *ifname_or_null, uint32_t ip, uint8_t mac_out[6]);
+/* The kernel's neighbour entry for ip (on ifname, when given) with a link-layer address: 0 or -1. */
+int xs_neigh_lookup(const char *ifname_or_null, uint32_t ip, uint8_t mac_out[6]);
 
 /* "aa:bb:cc:dd:ee:ff" (or with '-'): 0, or -1 when it is not exactly six hex pairs. */
 int xs_parse_mac(const char *s, uint8_t mac[6]);
-
-/* Reads a small text file (/proc) whole, NUL-terminated; NULL on error (errno set). Caller frees. */
-char *xs_read_text_file(const char *path);
-/* Copies the next line of a /proc table into buf (cut to cap - 1 bytes) and advances the cursor;
- * false when the text is used up. */
-bool xs_next_text_line(const char **cursor, char *buf, size_t cap);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-typedef enum { XS_FMT_JSON = 0, XS_FMT_CSV, XS_FMT_LIST, XS_FMT_XML } xs_format;
+typedef enum { XS_FMT_JSON = 0, XS_FMT_CSV, XS_FMT_LIST, XS_FMT_XML, XS_FMT_GREPABLE } xs_format;
 
 typedef struct {
     /* targets */
@@ -36,6 +36,7 @@ typedef struct {
     char    *sender;         /* auto | txring | sendmmsg */
     /* output */
     char    *output_file;
+    char    *output_all;     /* -oA BASE: every format, BASE.json ... BASE.gnmap */
     xs_format format;
     bool     show_closed;
     bool     all_statuses;

@@ -23,22 +23,35 @@ typedef struct xs_report {
 typedef struct xs_output xs_output;
 struct xs_store;
 
-/* path NULL or "-" = stdout; append (resume) keeps what the file holds. NULL with err set. */
+/* The JSON records' "schema" value: raised when a key changes meaning or goes away. */
+#define XS_JSON_SCHEMA 1
+
+/* path NULL or "-" = stdout; append (resume): the format's reader takes back what the file holds
+ * and cuts it to its last complete record; the writer continues there. NULL with err set. */
 xs_output *xs_output_open(const char *path, xs_format fmt, bool append, char *err, size_t errlen);
+/* Every output the options name: -o FILE (or standard output) in --output-format, and -oA BASE's
+ * files, one per format; appended to when resuming. NULL with err set. */
+xs_output *xs_output_open_options(const xs_options *o, char *err, size_t errlen);
+/* Resuming: calls add(key) for each endpoint that every output file already holds (an endpoint
+ * only some files hold, after a kill -9, is written again to the others only). Returns the count. */
+long       xs_output_replayed(xs_output *o, void (*add)(uint64_t key, void *arg), void *arg);
 void       xs_output_write(xs_output *o, const xs_report *rep);
 uint64_t   xs_output_count(const xs_output *o, xs_status s);
 /* Every record also goes, as its JSON line, into this sweep of the history database. */
 void       xs_output_attach_store(xs_output *o, struct xs_store *store, int64_t sweep);
-/* nmap XML needs the command line, the start time and the port list for its header. */
-void       xs_output_xml_begin(xs_output *o, const char *args, uint64_t start_ns, const void *ports);
+/* The headers (nmap XML needs the command line, the start time and the port list) of the files
+ * that are new; a resumed file keeps the one it has. */
+void       xs_output_begin(xs_output *o, const char *args, uint64_t start_ns, const void *ports);
 void       xs_output_flush(xs_output *o);
 /* Flushes; true when a write (file or --db) has failed: the results on disk are not complete. */
 bool       xs_output_failed(xs_output *o);
-/* Flushes and closes; returns -1 when a write error happened at any point (disk full …). */
+/* Writes the footers, flushes and closes; returns -1 when a write error happened at any point (disk full …). */
 int        xs_output_close(xs_output *o);
 
 /* extra_json writer for xs_enriched (the HTTP/fingerprint stage): http, tls, auth, tech. */
 void xs_stage_fields_json(const xs_report *rep, void *jsonw);
+/* The stage data of a record (an xs_enriched *, for CSV and -oG columns), or NULL. */
+const void *xs_report_stage_data(const xs_report *rep);
 
 /* ISO 8601 UTC with seconds: 2026-11-23T10:00:00Z */
 void xs_format_time(uint64_t realtime_ns, char out[32]);

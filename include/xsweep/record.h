@@ -13,6 +13,8 @@ typedef enum {
 } xs_status;
 
 const char *xs_status_name(xs_status s);
+/* The status of a name xs_status_name gives; XS_STATUS_FAILED for any other. */
+xs_status   xs_status_parse(const char *name);
 
 /* Fixed-size and copyable: this is what crosses the lock-free rings. */
 typedef struct xs_result {

@@ -31,9 +31,13 @@ void xs_resume_close(xs_resume *r);
  * with err (damaged, changed, not ours, or already complete). */
 char *xs_resume_verify(const char *path, const xs_host_key *key, size_t *len, char *err, size_t errlen);
 
-/* Reads the endpoints an earlier run already wrote to an output file (JSON, CSV or list), cutting
- * a torn last line off first. Calls add(key) for each. Returns records read, or -1 with err. */
-long xs_output_replay(const char *path, xs_format fmt, void (*add)(uint64_t key, void *arg), void *arg,
-                      char *err, size_t errlen);
+/* Reads back, through the format's module, the records an earlier run wrote to an output file,
+ * and cuts the file back to the end of the last one (a torn line and the footer go; a file with
+ * none is emptied). Calls add for each record; *start_s gets the header's start time when the
+ * format has one. Returns records read (0 when the file does not exist), or -1 with err. */
+struct xs_read_record;
+long xs_output_replay(const char *path, xs_format fmt,
+                      void (*add)(const struct xs_read_record *rec, void *arg), void *arg,
+                      uint64_t *start_s, char *err, size_t errlen);
 
 #endif

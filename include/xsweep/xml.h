@@ -34,6 +34,9 @@ bool xs_xml_host(FILE *out, const xs_report *rep);
 void xs_xml_end(FILE *out, uint64_t start_realtime_ns, uint64_t end_realtime_ns, uint64_t open,
                 uint64_t closed, uint64_t other);
 
+/* The nmap-services name of a supported-ports protocol ("HTTP/S" on 443 is "https"), for -oG too. */
+void xs_xml_service_name(FILE *out, const char *protocol, uint16_t port);
+
 /* s escaped for an XML attribute value or text (without quotes). For tests. */
 void xs_xml_escape_to(FILE *out, const char *s, size_t len);
 

@@ -68,7 +68,7 @@ static int parse_sender(xs_options *o, const char *arg, char *err, size_t errlen
     return replace(&o->sender, arg);
 }
 
-static const char *format_names[] = {"json", "csv", "list", "xml"};
+static const char *format_names[] = {"json", "csv", "list", "xml", "grepable"};
 
 static int parse_format(xs_options *o, const char *arg, char *err, size_t errlen)
 {
@@ -77,7 +77,7 @@ static int parse_format(xs_options *o, const char *arg, char *err, size_t errlen
             o->format = (xs_format)i;
             return 0;
         }
-    return fail(err, errlen, "invalid output format \"%s\": give json, csv, list or xml", arg);
+    return fail(err, errlen, "invalid output format \"%s\": give json, csv, list, xml or grepable", arg);
 }
 
 static void echo_format(FILE *out, const xs_optdef *d, const xs_options *o)
@@ -244,8 +244,11 @@ const xs_optdef xs_optdefs[] = {
      .section = "Output", .config_key = "output", .help = "write records to FILE (default standard output)"},
     {.name = "output-format", .kind = XS_ARG_CUSTOM, .parse = parse_format, .echo = echo_format, .def = "json",
      .metavar = "FMT", .config_key = "output-format",
-     .help = "record format: json (JSON lines), csv, list, or xml (nmap XML);\n"
-             "-oJ, -oC, -oL, -oX are the same"},
+     .help = "record format: json (JSON lines), csv, list, xml (nmap XML) or grepable\n"
+             "(nmap -oG); -oJ, -oC, -oL, -oX, -oG FILE set both"},
+    {.name = "output-all", .short_name = "oA", .kind = XS_ARG_STRING, F(output_all), .metavar = "BASE",
+     .config_key = "output-all",
+     .help = "write every format: BASE.json, BASE.csv, BASE.list, BASE.xml, BASE.gnmap"},
     {.name = "show", .kind = XS_ARG_CUSTOM, .parse = parse_show, .echo = echo_show, .metavar = "closed",
      .config_key = "show", .help = "also report endpoints that answered with a RST"},
     {.name = "all-statuses", .kind = XS_ARG_FLAG, F(all_statuses), .config_key = "all-statuses",

@@ -132,17 +132,30 @@ int xs_parse_u64(const char *s, uint64_t max, uint64_t *out)
     return 0;
 }
 
-/* nmap-style two-letter options (-iL, -oJ …) become long options so getopt_long sees them. */
-static const char *translate_nmap_style(const char *arg)
+/* nmap-style two-letter options (-iL, -oJ …) become long options so getopt_long sees them.
+ * -oX FILE (and -oJ/-oC/-oL/-oG) takes a file name, as in nmap and masscan: *takes_file is set
+ * when next is one (not an option, and not a target: a scan writes to a file whose name is an
+ * address or range only through -o). */
+static bool looks_like_target(const char *s)
+{
+    if (!*s || !strchr("0123456789", *s))
+        return false;
+    return s[strspn(s, "0123456789./-,")] == '\0';
+}
+
+static const char *translate_nmap_style(const char *arg, const char *next, bool *takes_file)
 {
     static const struct { const char *from, *to; } map[] = {
         {"-oJ", "--output-format=json"},
         {"-oC", "--output-format=csv"}, {"-oL", "--output-format=list"},
-        {"-oX", "--output-format=xml"},
+        {"-oX", "--output-format=xml"}, {"-oG", "--output-format=grepable"},
     };
+    *takes_file = false;
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(arg, map[i].from) == 0)
+        if (strcmp(arg, map[i].from) == 0) {
+            *takes_file = next && (!strcmp(next, "-") || (next[0] != '-' && !looks_like_target(next)));
             return map[i].to;
+        }
     static char longnames[128][48]; /* "--input-file" for row i, written once */
     for (size_t i = 0; i < xs_noptdefs && i < 128; i++) { /* the table's two-letter short names (-iL) */
         const char *sn = xs_optdefs[i].short_name;
@@ -240,15 +253,27 @@ int xs_options_parse(xs_options *o, int argc, char **argv, char *err, size_t err
         rc = -1;
 
     int nargs = argc + (int)ncfg;
-    char **args = calloc((size_t)nargs + 1, sizeof *args);
+    char **args = calloc(2 * (size_t)nargs + 1, sizeof *args);   /* -oX FILE becomes three */
     if (!args && rc == 0)
         rc = fail(err, errlen, "out of memory");
     if (rc == 0) {
         args[0] = argv[0];
         for (size_t i = 0; i < ncfg; i++)
             args[1 + i] = cfg[i];
-        for (int i = 1; i < argc; i++)
-            args[(int)ncfg + i] = (char *)translate_nmap_style(argv[i]);
+        int at = (int)ncfg + 1, files = 0;
+        for (int i = 1; i < argc; i++) {
+            bool takes_file;
+            args[at++] = (char *)translate_nmap_style(argv[i], i + 1 < argc ? argv[i + 1] : NULL,
+                                                      &takes_file);
+            if (takes_file) {   /* "-oX FILE" is "--output-format=xml -o FILE" */
+                args[at++] = "-o";
+                args[at++] = argv[++i];
+                if (++files == 2)   /* nmap writes both; one -o FILE here: say so, never drop one */
+                    rc = fail(err, errlen, "give one of -oJ/-oC/-oL/-oX/-oG FILE (\"%s\" is the second); "
+                              "-oA BASE writes every format", argv[i]);
+            }
+        }
+        nargs = at;
     }
 
     /* getopt_long's table and short-option string, from the option table. */

@@ -1,4 +1,4 @@
-/* Next-hop MAC: the kernel's neighbour table first, ARP who-has on the interface second. */
+/* Next-hop MAC: the kernel's neighbour table first (neigh.c), ARP who-has on the interface second. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_packet.h>
@@ -11,41 +11,11 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "net_internal.h"
 #include "xsweep/netinfo.h"
 
-#define ATF_COMPLETE   0x02
 #define ARP_ATTEMPTS   3
 #define ARP_FRAME_LEN  42   /* Ethernet 14 + ARP 28 */
-
-static void ip_text(uint32_t ip, char out[16])
-{
-    snprintf(out, 16, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
-}
-
-int xs_arp_table_find(const char *text, const char *ifname_or_null, uint32_t ip, uint8_t mac_out[6])
-{
-    const char *cursor = text;
-    char buf[256];
-    for (int lineno = 0; xs_next_text_line(&cursor, buf, sizeof buf); lineno++) {
-        if (lineno == 0)
-            continue;   /* header */
-        char addr[64], hw[64], mask[64], dev[64];
-        unsigned hwtype, flags;
-        if (sscanf(buf, "%63s %x %x %63s %63s %63s", addr, &hwtype, &flags, hw, mask, dev) != 6)
-            continue;
-        struct in_addr a;
-        if (inet_pton(AF_INET, addr, &a) != 1 || ntohl(a.s_addr) != ip)
-            continue;
-        if (!(flags & ATF_COMPLETE) || (ifname_or_null && strcmp(dev, ifname_or_null)))
-            continue;
-        uint8_t mac[6];
-        if (xs_parse_mac(hw, mac) < 0)
-            continue;
-        memcpy(mac_out, mac, 6);
-        return 0;
-    }
-    return -1;
-}
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -146,7 +116,7 @@ static int arp_who_has(const char *ifname, uint32_t src_ip, const uint8_t src_ma
     }
     close(fd);
     char ip[16];
-    ip_text(target, ip);
+    xs_net_ip_text(target, ip);
     snprintf(err, errlen, "no ARP reply from %s on %s after %d tries: give --router-mac", ip, ifname,
              ARP_ATTEMPTS);
     return -1;
@@ -161,12 +131,7 @@ int xs_netinfo_resolve_mac(const char *ifname, uint32_t src_ip, const uint8_t sr
         memset(mac_out, 0, 6);   /* no link-layer addresses on this interface */
         return 0;
     }
-    char *text = xs_read_text_file("/proc/net/arp");
-    if (text) {
-        int found = xs_arp_table_find(text, ifname, next_hop, mac_out);
-        free(text);
-        if (found == 0)
-            return 0;
-    }
+    if (xs_neigh_lookup(ifname, next_hop, mac_out) == 0)
+        return 0;
     return arp_who_has(ifname, src_ip, src_mac, next_hop, mac_out, timeout_ms, err, errlen);
 }

@@ -227,3 +227,8 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
     if (e->shot)
         write_shot(w, e->shot);
 }
+
+const void *xs_report_stage_data(const xs_report *rep)
+{
+    return rep->extra_json == xs_stage_fields_json ? rep->extra : NULL;
+}

@@ -1,4 +1,5 @@
 /* Names of the port status values, as they appear in every output format. */
+#include <string.h>
 #include "xsweep/record.h"
 
 const char *xs_status_name(xs_status s)
@@ -11,4 +12,12 @@ const char *xs_status_name(xs_status s)
     case XS_STATUS_FAILED:      return "failed";
     }
     return "failed";
+}
+
+xs_status xs_status_parse(const char *name)
+{
+    for (int s = XS_STATUS_OPEN; s <= XS_STATUS_FAILED; s++)
+        if (!strcmp(name, xs_status_name((xs_status)s)))
+            return (xs_status)s;
+    return XS_STATUS_FAILED;
 }

@@ -212,3 +212,8 @@ void xs_xml_end(FILE *out, uint64_t start_realtime_ns, uint64_t end_realtime_ns,
             end, timestr, elapsed, timestr, hosts, (unsigned long long)open,
             (unsigned long long)closed, hosts, hosts);
 }
+
+void xs_xml_service_name(FILE *out, const char *protocol, uint16_t port)
+{
+    put_service_name(out, protocol, port);
+}

@@ -1,4 +1,9 @@
-/* What an interrupted run already wrote: its endpoints are not reported (or probed) again. */
+/* What an interrupted run already wrote: each format's module reads its records back (its
+ * endpoints are then not reported or probed again), and the file is cut back to the end of its
+ * last complete record, so a torn line (kill -9) and the footer (-oX runstats, -oL "# end") go and
+ * the resumed run continues one document. A file left with no record is emptied: it gets its
+ * header again. Records marked interrupted (a stop cut their HTTP fetch off) are dropped from a
+ * JSON file: the resumed run fetches them again. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -6,64 +11,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "xsweep/record.h"
+#include "xsweep/output_module.h"
 #include "xsweep/resume.h"
-#include "xsweep/targets.h"
-
-/* A kill -9 can leave half a line at the end: cut the file back to its last newline. */
-static int cut_torn_tail(FILE *f, const char *path)
-{
-    if (fseeko(f, 0, SEEK_END) != 0)
-        return -1;
-    off_t end = ftello(f), keep = end;
-    while (keep > 0) {
-        if (fseeko(f, keep - 1, SEEK_SET) != 0)
-            return -1;
-        if (fgetc(f) == '\n')
-            break;
-        keep--;
-    }
-    if (keep != end && truncate(path, keep) != 0)
-        return -1;
-    return fseeko(f, 0, SEEK_SET);
-}
-
-/* Pulls ip and port out of one record line, whatever the format. */
-static int parse_line(char *line, xs_format fmt, uint32_t *ip, uint16_t *port)
-{
-    char ipbuf[32] = "";
-    unsigned p = 0;
-    if (fmt == XS_FMT_JSON) {
-        char *a = strstr(line, "\"ip\":\""), *b = strstr(line, "\"port\":");
-        if (!a || !b || sscanf(a + 6, "%31[0-9.]", ipbuf) != 1 || sscanf(b + 7, "%u", &p) != 1)
-            return -1;
-    } else if (fmt == XS_FMT_CSV) {
-        if (sscanf(line, "%31[0-9.],%u,", ipbuf, &p) != 2)
-            return -1;   /* the header line */
-    } else {
-        char status[32];
-        if (sscanf(line, "%31s tcp %u %31s", status, &p, ipbuf) != 3)
-            return -1;
-    }
-    if (p == 0 || p > 65535 || !xs_parse_ipv4(ipbuf, ip))
-        return -1;
-    *port = (uint16_t)p;
-    return 0;
-}
 
 #define INTERRUPTED_HTTP  "\"http\":{\"error\":\"interrupted\"}"
 #define INTERRUPTED_PROBE "\"probe\":{\"error\":\"interrupted\"}"
 
 /* A record whose HTTP fetch (or probe) a stop cut off: --resume probes and fetches it again, so
- * it is dropped from the file rather than counted as done. */
+ * it is dropped from the file rather than counted as done (JSON lines carry the marker). */
 static bool interrupted_record(const char *line, xs_format fmt)
 {
     return fmt == XS_FMT_JSON && (strstr(line, INTERRUPTED_HTTP) || strstr(line, INTERRUPTED_PROBE));
 }
 
-long xs_output_replay(const char *path, xs_format fmt, void (*add)(uint64_t key, void *arg), void *arg,
-                      char *err, size_t errlen)
+long xs_output_replay(const char *path, xs_format fmt, void (*add)(const xs_read_record *rec, void *arg),
+                      void *arg, uint64_t *start_s, char *err, size_t errlen)
 {
+    const xs_output_module *mod = xs_output_module_of(fmt);
     FILE *f = fopen(path, "r");
     if (!f) {
         if (errno == ENOENT)
@@ -71,49 +35,49 @@ long xs_output_replay(const char *path, xs_format fmt, void (*add)(uint64_t key,
         snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
         return -1;
     }
-    if (cut_torn_tail(f, path) < 0) {
-        snprintf(err, errlen, "cannot repair %s: %s", path, strerror(errno));
-        fclose(f);
-        return -1;
-    }
-    /* Dropped lines are squeezed out in place: every write lands behind what was already read. */
-    int wfd = -1;
-    off_t woff = 0;
-    bool dropping = false, failed = false;
     char *line = NULL;
     size_t cap = 0;
-    long n = 0;
     ssize_t len;
+    long n = 0;
+    off_t keep = 0, woff = 0;   /* woff: where the next kept line goes once lines are dropped */
+    int wfd = -1;
+    bool wfailed = false;
     while ((len = getline(&line, &cap, f)) != -1) {
+        if (line[len - 1] != '\n')
+            break;        /* torn: the writer died inside it */
         if (interrupted_record(line, fmt)) {
-            if (!dropping && (wfd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-                failed = true;
+            /* squeezed out in place: every write lands behind what was already read */
+            if (wfd < 0 && (wfd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+                wfailed = true;
                 break;
             }
-            dropping = true;
             continue;
         }
-        if (dropping && pwrite(wfd, line, (size_t)len, woff) != len) {
-            failed = true;
+        if (wfd >= 0 && pwrite(wfd, line, (size_t)len, woff) != len) {
+            wfailed = true;
             break;
         }
         woff += len;
-        uint32_t ip;
-        uint16_t port;
-        if (parse_line(line, fmt, &ip, &port) == 0) {
-            add(xs_endpoint_key(ip, port), arg);
+        line[len - 1] = '\0';
+        if (len > 1 && line[len - 2] == '\r')
+            line[len - 2] = '\0';
+        xs_read_record rec = {0};
+        int r = mod->read_line(line, &rec);
+        if (rec.start_s && start_s)
+            *start_s = rec.start_s;
+        if (r == 1) {
+            add(&rec, arg);
             n++;
+            keep = woff;
         }
     }
-    failed |= ferror(f) != 0;
-    if (dropping && !failed && (ftruncate(wfd, woff) != 0 || fsync(wfd) != 0))
-        failed = true;
-    if (wfd >= 0)
-        close(wfd);
     free(line);
+    bool failed = ferror(f) || wfailed;
     fclose(f);
-    if (failed) {
-        snprintf(err, errlen, "cannot read back %s: %s", path, strerror(errno ? errno : EIO));
+    if (wfd >= 0 && (fsync(wfd) != 0 || close(wfd) != 0))
+        failed = true;
+    if (failed || truncate(path, keep) != 0) {
+        snprintf(err, errlen, "cannot repair %s: %s", path, strerror(errno));
         return -1;
     }
     return n;

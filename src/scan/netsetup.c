@@ -50,14 +50,14 @@ int xs_netsetup(const xs_options *o, uint32_t first_ip, xs_netinfo *net, char *e
         snprintf(net->ifname, sizeof net->ifname, "%s", o->interface ? o->interface : "dry-run");
         return 0;
     }
-    uint32_t gateway = 0;
-    if (xs_netinfo_route(o->interface, first_ip, net->ifname, &gateway, err, errlen) < 0)
+    uint32_t gateway = 0, prefsrc = 0;
+    if (xs_netinfo_route(o->interface, first_ip, net->ifname, &gateway, &prefsrc, err, errlen) < 0)
         return -1;
     uint32_t if_ip = 0;
     if (xs_netinfo_iface(net->ifname, net->src_mac, &if_ip, &net->mtu, err, errlen) < 0)
         return -1;
     if (!o->source_ip)
-        net->src_ip = if_ip;
+        net->src_ip = prefsrc ? prefsrc : if_ip;   /* the kernel's choice for this route first */
     if (net->src_ip == 0) {
         snprintf(err, errlen, "interface %s has no IPv4 address: give --source-ip", net->ifname);
         return -1;

@@ -58,8 +58,11 @@ static void consume(xs_runctx *c, const xs_result *r)
             xs_stage_proxy_push(c->stage, &job);
             return;
         }
-    } else if (!(c->o->show_closed || c->o->all_statuses)) {
-        return;
+    } else {
+        if (r->status == XS_STATUS_CLOSED)
+            c->closed++;   /* the summary counts RSTs whether or not they are reported */
+        if (!(c->o->show_closed || c->o->all_statuses))
+            return;
     }
     write_result(c, r);
 }
@@ -131,7 +134,7 @@ void xs_run_summary(const xs_runctx *c, uint64_t start_ns)
             "%llu closed, %llu invalid replies ignored, %.1f s, %llu dropped by capture\n",
             (unsigned long long)atomic_load(&s->sent), (unsigned long long)atomic_load(&s->send_failed),
             (unsigned long long)atomic_load(&s->replies), (unsigned long long)c->found,
-            (unsigned long long)xs_output_count(c->out, XS_STATUS_CLOSED),
+            (unsigned long long)c->closed,
             (unsigned long long)atomic_load(&s->rx_invalid), secs,
             (unsigned long long)atomic_load(&s->pcap_drops));
 }
@@ -144,20 +147,47 @@ static void stats_line(xs_runctx *c, uint64_t now, uint64_t start)
             "send_failed=%llu rx_invalid=%llu http_queue=%zu done=%.4f\n",
             (double)(now - start) / 1e9, (unsigned long long)atomic_load(&s->sent),
             (unsigned long long)atomic_load(&s->replies), (unsigned long long)c->found,
-            (unsigned long long)xs_output_count(c->out, XS_STATUS_CLOSED),
+            (unsigned long long)c->closed,
             (unsigned long long)atomic_load(&s->send_failed),
             (unsigned long long)atomic_load(&s->rx_invalid),
             c->stage ? xs_stage_proxy_in_flight(c->stage) : 0,
             s->positions ? (double)atomic_load(&s->position) / (double)s->positions : 1.0);
 }
 
+/* Where pass k of this run starts (a resumed run continues each pass where it was). */
+static uint64_t pass_first(const xs_scan *s, unsigned k)
+{
+    uint64_t start = k == 0 && s->start_position > s->pass_start[0] ? s->start_position : s->pass_start[k];
+    return start < s->positions ? start : s->positions;
+}
+
+/* Positions to walk over all passes, and those walked: a position counts whether its probe was
+ * sent or skipped (answered before its retry), so a fully answered scan ends at 100 %. */
+static uint64_t positions_total(const xs_scan *s)
+{
+    uint64_t n = 0;
+    for (unsigned k = 0; k <= s->retries && k < XS_MAX_PASSES; k++)
+        n += s->positions - pass_first(s, k);
+    return n;
+}
+
+static uint64_t positions_walked(const xs_scan *s)
+{
+    uint64_t n = 0;
+    for (unsigned k = 0; k <= s->retries && k < XS_MAX_PASSES; k++) {
+        uint64_t at = atomic_load_explicit(&s->pass_pos[k], memory_order_relaxed), first = pass_first(s, k);
+        n += at > first ? at - first : 0;
+    }
+    return n;
+}
+
 /* The output loop: runs until the receiver has been told to stop and the ring is empty. */
 void xs_run_output_loop(xs_runctx *c, bool progress)
 {
     xs_scan *s = c->scan;
-    xs_progress pr;
     uint64_t deadline = 0, start = xs_now_ns(), last_stats = start;
-    xs_progress_init(&pr, s->positions * (s->retries + 1), xs_now_ns());
+    c->show_progress = progress;
+    xs_progress_init(&c->progress, positions_total(s), xs_now_ns());
     for (;;) {
         size_t n = xs_run_drain(c) + xs_run_drain_stage(c);
         uint64_t now = xs_now_ns();
@@ -177,28 +207,46 @@ void xs_run_output_loop(xs_runctx *c, bool progress)
             stats_line(c, now, start);
             last_stats = now;
         }
-        if (progress && xs_progress_due(&pr, now))
-            xs_progress_print(&pr, stderr, now, atomic_load(&s->sent), atomic_load(&s->sent),
+        if (progress && xs_progress_due(&c->progress, now))
+            xs_progress_print(&c->progress, stderr, now, atomic_load(&s->sent), positions_walked(s),
                               c->found, c->stage ? xs_stage_proxy_in_flight(c->stage) : 0);
         if (n == 0)
             xs_sleep_ms(1);
     }
-    if (progress)
-        fputc('\n', stderr);
+}
+
+static void progress_finish(xs_runctx *c)
+{
+    if (!c->show_progress)
+        return;
+    const xs_scan *s = c->scan;
+    bool complete = xs_signals_count() == 0 && !s->error[0];
+    uint64_t total = c->progress.total;
+    xs_progress_finish(&c->progress, stderr, xs_now_ns(), c->found, complete,
+                       total ? (double)positions_walked(s) / (double)total : 1.0);
 }
 
 /* After the scan: the HTTP stage finishes its queue (bounded by its timeouts); a further stop
- * signal aborts it, and the endpoints it had not finished are still written, without HTTP fields. */
+ * signal aborts it, and the endpoints it had not finished are still written, without HTTP fields.
+ * The progress line shows the stage's queue and rate meanwhile. */
 void xs_run_finish_stage(xs_runctx *c)
 {
-    if (!c->stage)
+    if (!c->stage) {
+        progress_finish(c);
         return;
+    }
     int sigs_at_start = xs_signals_count();
     xs_stage_proxy_close_input(c->stage);
     while (!xs_stage_proxy_finished(c->stage)) {
         if (xs_signals_count() > sigs_at_start || sigs_at_start >= 2)
             xs_stage_proxy_abort(c->stage);
+        uint64_t now = xs_now_ns();
+        if (c->show_progress && xs_progress_due(&c->progress, now))
+            xs_progress_print_stage(&c->progress, stderr, now, c->found,
+                                    xs_stage_proxy_in_flight(c->stage),
+                                    xs_output_count(c->out, XS_STATUS_OPEN));
         if (xs_run_drain_stage(c) == 0)
             xs_sleep_ms(2);
     }
+    progress_finish(c);
 }

@@ -3,12 +3,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "run_internal.h"
 
 static void current_positions(const xs_scan *s, uint64_t *pos)
 {
     for (unsigned k = 0; k <= s->retries && k < XS_MAX_PASSES; k++)
         pos[k] = atomic_load_explicit(&s->pass_pos[k], memory_order_relaxed);
+}
+
+/* A path as the resume file stores it: absolute, so that --resume works from any directory.
+ * NULL and "-" stay as they are. */
+static void absolute_path(const char *path, char out[XS_PATH_MAX])
+{
+    char cwd[XS_PATH_MAX];
+    out[0] = '\0';
+    if (!path)
+        return;
+    if (!strcmp(path, "-") || path[0] == '/' || !getcwd(cwd, sizeof cwd) ||
+        snprintf(out, XS_PATH_MAX, "%s/%s", cwd, !strncmp(path, "./", 2) ? path + 2 : path) >= XS_PATH_MAX)
+        snprintf(out, XS_PATH_MAX, "%s", path);
 }
 
 /* Records reach the disk before a checkpoint says they exist. */
@@ -18,7 +32,11 @@ static void save_checkpoint(xs_runctx *c, const uint64_t *pos)
         return;
     if (xs_output_failed(c->out))   /* which records reached the disk is unknown: from the start */
         pos = c->scan->pass_start;
-    if (xs_resume_save(&c->resume, c->o, c->scan->seed, c->sweep, pos, c->scan->retries + 1) < 0)
+    xs_options eff = *c->o;       /* the paths the run writes to, as absolute paths */
+    eff.output_file = c->abs_output_file[0] ? c->abs_output_file : NULL;
+    eff.output_all = c->abs_output_all[0] ? c->abs_output_all : NULL;
+    eff.db = c->abs_db[0] ? c->abs_db : NULL;
+    if (xs_resume_save(&c->resume, &eff, c->scan->seed, c->sweep, pos, c->scan->retries + 1) < 0)
         fprintf(stderr, "xsweep: warning: cannot write the resume file %s\n", c->resume.path);
 }
 
@@ -44,7 +62,7 @@ static void replay_add(uint64_t key, void *arg)
     xs_keyset_add(&c->scan->answered, key);
 }
 
-/* --resume: check the file, and take over what the first run already wrote. */
+/* --resume: check the file; the output (opened next) takes over what the first run wrote. */
 int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
 {
     const xs_options *o = c->o;
@@ -53,23 +71,18 @@ int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
     /* -o /dev/null, a FIFO: nothing to resume into, and no file next to it in /dev */
     bool no_file = !path && o->output_file && strcmp(o->output_file, "-") &&
                    stat(o->output_file, &st) == 0 && !S_ISREG(st.st_mode);
+    const char *named = o->output_file && strcmp(o->output_file, "-") ? o->output_file : o->output_all;
+    static char buf[4096];
     if (!path) {
-        bool to_file = o->output_file && strcmp(o->output_file, "-");
-        path = to_file ? NULL : "xsweep.resume";
-        if (to_file) {
-            static char buf[4096];
-            snprintf(buf, sizeof buf, "%s.resume", o->output_file);
+        path = "xsweep.resume";
+        if (named) {
+            snprintf(buf, sizeof buf, "%s.resume", named);
             path = buf;
         }
     }
-    if (o->resuming) {   /* main() already verified the file */
-        if (o->output_file && strcmp(o->output_file, "-")) {
-            long n = xs_output_replay(o->output_file, o->format, replay_add, c, err, errlen);
-            if (n < 0)
-                return -1;
-            fprintf(stderr, "xsweep: resuming: %ld endpoints already in %s\n", n, o->output_file);
-        }
-    }
+    absolute_path(o->output_file, c->abs_output_file);
+    absolute_path(o->output_all, c->abs_output_all);
+    absolute_path(o->db, c->abs_db);
     uint64_t start[XS_MAX_PASSES];
     memcpy(start, c->scan->pass_start, sizeof start);
     if (xs_ckpt_init(&c->ckpt, c->scan->retries + 1, start) < 0) {
@@ -77,6 +90,22 @@ int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
         return -1;
     }
     return no_file ? 0 : xs_resume_open(&c->resume, path, &c->key, err, errlen);
+}
+
+/* Every output, through its format's module; resuming, what they already hold is not written,
+ * probed or retried again. */
+int xs_run_open_output(xs_runctx *c, char *err, size_t errlen)
+{
+    const xs_options *o = c->o;
+    if (!(c->out = xs_output_open_options(o, err, errlen)))
+        return -1;
+    if (o->resuming && (o->output_all || (o->output_file && strcmp(o->output_file, "-")))) {
+        long n = xs_output_replayed(c->out, replay_add, c);
+        fprintf(stderr, "xsweep: resuming: %ld endpoints already in %s\n", n,
+                o->output_file && strcmp(o->output_file, "-") ? o->output_file : o->output_all);
+    }
+    xs_output_begin(c->out, o->args_text ? o->args_text : "xsweep", xs_realtime_ns(), &c->plan->ports);
+    return 0;
 }
 
 /* Completed: the resume file goes. Stopped: it records where to continue. */

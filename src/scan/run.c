@@ -230,9 +230,8 @@ int xs_run(const xs_options *o, xs_plan *plan)
     }
     bool to_file = o->output_file && strcmp(o->output_file, "-");
     out_created = to_file && access(o->output_file, F_OK) != 0 && errno == ENOENT;
-    if (!(c.out = xs_output_open(o->output_file, o->format, o->resuming, err, sizeof err)))
+    if (xs_run_open_output(&c, err, sizeof err) < 0)
         goto out;
-    xs_output_xml_begin(c.out, o->args_text ? o->args_text : "xsweep", xs_realtime_ns(), &plan->ports);
     if (xs_run_open_store(&c, err, sizeof err) < 0) {
         rc = XS_EXIT_USAGE;   /* a bad --db file is bad input, like a bad exclude file */
         goto out;

@@ -13,11 +13,14 @@
 #include "xsweep/output.h"
 #include "xsweep/plan.h"
 #include "xsweep/privsep.h"
+#include "xsweep/progress.h"
 #include "xsweep/resume.h"
 #include "xsweep/scan.h"
 #include "xsweep/severity.h"
 #include "xsweep/stage.h"
 #include "xsweep/store.h"
+
+#define XS_PATH_MAX 4096
 
 typedef struct {
     const xs_options *o;
@@ -43,6 +46,10 @@ typedef struct {
     int        reaper_pid;
     xs_store  *store;            /* --db */
     int64_t    sweep;
+    char       abs_output_file[XS_PATH_MAX], abs_output_all[XS_PATH_MAX], abs_db[XS_PATH_MAX]; /* as the resume file stores them */
+    uint64_t   closed;           /* RSTs (one per endpoint), reported or not */
+    bool       show_progress;
+    xs_progress progress;
 } xs_runctx;
 
 static inline void xs_sleep_ms(unsigned ms)
@@ -65,6 +72,7 @@ bool   xs_run_stop_reaper(xs_runctx *c, bool complete);
 /* persist.c */
 void   xs_run_checkpoint_tick(xs_runctx *c, uint64_t now);
 int    xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen);
+int    xs_run_open_output(xs_runctx *c, char *err, size_t errlen);
 void   xs_run_close_resume(xs_runctx *c, bool complete);
 int    xs_run_open_store(xs_runctx *c, char *err, size_t errlen);
 void   xs_run_close_store(xs_runctx *c, bool complete);

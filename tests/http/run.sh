@@ -42,8 +42,8 @@ P_TLS=7443; P_PLAIN_TLSFIRST=5443
 echo "== building the probe"
 [ -f build/release/libxsweep.a ] || make -s build/release/libxsweep.a
 cc -std=c17 -D_GNU_SOURCE -Iinclude -O2 -g -Wall -Wextra -Werror -o "$WORK/probe" \
-   tests/http/xht_probe.c build/release/libxsweep.a -lpcap -lnet -lssl -lcrypto -lpcre2-8 \
-   -ljansson -lsqlite3 -lm -pthread
+   tests/http/xht_probe.c build/release/libxsweep.a \
+   $(make -s --no-print-directory print-libs)
 
 echo "== certificate and password files"
 openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/O=xsweep test/CN=xht.test" \

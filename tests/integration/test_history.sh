@@ -114,8 +114,8 @@ int main(int argc, char **argv)
 C
 # Linked against the library `make` built, so it exercises the same code as the binary.
 cc -std=c17 -D_GNU_SOURCE -O1 -I"$ROOT/include" -I"$ROOT/src/store" -o "$DRV" "$WORK/driver.c" \
-    "$ROOT/build/release/libxsweep.a" -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 \
-    -lm -pthread || { echo "cannot build the driver"; exit 1; }
+    "$ROOT/build/release/libxsweep.a" $(make -s -C "$ROOT" --no-print-directory print-libs) \
+    || { echo "cannot build the driver"; exit 1; }
 
 rec() {  # rec IP PORT STATUS [SEVERITY [TECH,TECH [HTTP_CODE]]] -> one JSON line, as -oJ writes
     local ttl=0 extra="" t tech=""
@@ -239,7 +239,8 @@ if command -v systemd-analyze >/dev/null; then
     mkdir -p "$SR/usr/local/bin" "$SR/etc/systemd/system" "$SR/usr/lib/systemd"
     cp -a /usr/lib/systemd/system "$SR/usr/lib/systemd/"
     printf '#!/bin/sh\n' >"$SR/usr/local/bin/xsweep" && chmod +x "$SR/usr/local/bin/xsweep"
-    cp "$ROOT"/scripts/systemd/xsweep-sweep@.service "$ROOT"/scripts/systemd/xsweep-sweep@.timer "$SR/etc/systemd/system/"
+    sed 's|@BINDIR@|/usr/local/bin|g' "$ROOT"/scripts/systemd/xsweep-sweep@.service >"$SR/etc/systemd/system/xsweep-sweep@.service"
+    cp "$ROOT"/scripts/systemd/xsweep-sweep@.timer "$SR/etc/systemd/system/"
     systemd-analyze verify --man=no --root="$SR" xsweep-sweep@lab.service xsweep-sweep@lab.timer >"$WORK/v.txt" 2>&1
     rc=$?
     check "systemd-analyze verify: service and timer clean" all "[ $rc = 0 ]" '[ ! -s "$WORK/v.txt" ]'
@@ -279,7 +280,7 @@ check "names with a slash are refused (2)" [ $? = 2 ]
 weekly nope 2>/dev/null
 check "a missing configuration is an error (1)" [ $? = 1 ]
 check "cron line: 5 time fields, user, the installed wrapper" \
-    grep -qE '^[0-9]+ +[0-9]+ +\* +\* +0 +root +/usr/local/lib/xsweep/weekly-sweep\.sh +[a-z]+ +[0-9]+$' \
+    grep -qE '^[0-9]+ +[0-9]+ +\* +\* +0 +root +(/usr/local/lib/xsweep|@LIBDIR@)/weekly-sweep\.sh +[a-z]+ +[0-9]+$' \
     "$ROOT/scripts/xsweep.cron"
 
 echo "-- the real binary, when it dispatches diff"

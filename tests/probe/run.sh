@@ -42,7 +42,7 @@ echo "== building the driver"
 make -s build/release/libxsweep.a || exit 1
 cc -std=c17 -D_GNU_SOURCE -Iinclude -O2 -g -Wall -Wextra -Werror -o "$WORK/xpb_probe" \
    tests/probe/xpb_probe.c build/release/libxsweep.a \
-   -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -ljemalloc -lpthread -lm || exit 1
+   $(make -s --no-print-directory print-libs) || exit 1
 
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; }
 LOG_OF=()   # port -> the logs of the server behind it, shown if it never listens

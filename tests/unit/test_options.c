@@ -66,6 +66,39 @@ static void nmap_style_and_long_options(void **state)
     xs_options_free(&o);
 }
 
+/* nmap and masscan: -oX FILE names the file; a following option or target is not a file. */
+static void nmap_output_flags_take_a_file(void **state)
+{
+    (void)state;
+    xs_options o;
+    char err[256];
+    assert_int_equal(parse(&o, err, sizeof err, 4, "-oX", "scan.xml", "198.19.0.0/24"), 0);
+    assert_int_equal(o.format, XS_FMT_XML);
+    assert_string_equal(o.output_file, "scan.xml");
+    assert_int_equal(o.ntargets, 1);
+    assert_string_equal(o.targets[0], "198.19.0.0/24");
+    xs_options_free(&o);
+    assert_int_equal(parse(&o, err, sizeof err, 4, "198.19.0.1", "-oG", "-"), 0);
+    assert_int_equal(o.format, XS_FMT_GREPABLE);
+    assert_string_equal(o.output_file, "-");
+    xs_options_free(&o);
+    assert_int_equal(parse(&o, err, sizeof err, 3, "-oJ", "198.19.0.1-198.19.0.9"), 0);
+    assert_int_equal(o.format, XS_FMT_JSON);
+    assert_null(o.output_file);
+    assert_string_equal(o.targets[0], "198.19.0.1-198.19.0.9");
+    xs_options_free(&o);
+    assert_int_equal(parse(&o, err, sizeof err, 4, "-oA", "week48", "198.19.0.1"), 0);
+    assert_string_equal(o.output_all, "week48");
+    assert_null(o.output_file);
+    assert_string_equal(o.targets[0], "198.19.0.1");
+    xs_options_free(&o);
+    assert_int_equal(parse(&o, err, sizeof err, 5, "-c", "/nonexistent.conf", "-oX", "a.xml"), -1);
+    xs_options_free(&o);
+    assert_int_equal(parse(&o, err, sizeof err, 5, "-oX", "a.xml", "-oG", "a.gnmap"), -1);
+    assert_non_null(strstr(err, "-oA BASE writes every format"));
+    xs_options_free(&o);
+}
+
 static void bad_input_is_one_clear_error(void **state)
 {
     (void)state;
@@ -225,6 +258,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults),
         cmocka_unit_test(nmap_style_and_long_options),
+        cmocka_unit_test(nmap_output_flags_take_a_file),
         cmocka_unit_test(bad_input_is_one_clear_error),
         cmocka_unit_test(config_file_then_command_line),
         cmocka_unit_test(numbers_are_decimal),

@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include "xsweep/jsonw.h"
 #include "xsweep/output.h"
+#include "xsweep/output_module.h"
+#include "xsweep/resume.h"
 
 static char *escape(const char *s, size_t len)
 {
@@ -66,26 +68,40 @@ static void writer_nests_objects_and_arrays(void **state)
     free(buf);
 }
 
-static char *write_one(xs_format fmt, const xs_report *rep)
+static char *slurp(const char *path)
 {
-    char path[] = "/tmp/xsweep-test-XXXXXX";
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char text[16384];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = 0;
+    fclose(f);
+    return text;
+}
+
+static void tmp_path(char path[32])
+{
+    strcpy(path, "/tmp/xsweep-test-XXXXXX");
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
     unlink(path);
+}
+
+static char *write_one(xs_format fmt, const xs_report *rep)
+{
+    char path[32];
+    tmp_path(path);
     char err[128];
     xs_output *o = xs_output_open(path, fmt, false, err, sizeof err);
     assert_non_null(o);
+    xs_output_begin(o, "xsweep -p 80", 1795428000ULL * 1000000000ULL, NULL);
     xs_output_write(o, rep);
     assert_int_equal(xs_output_count(o, XS_STATUS_OPEN), rep->r.status == XS_STATUS_OPEN);
     assert_int_equal(xs_output_close(o), 0);
-    FILE *f = fopen(path, "r");
-    static char line[4096];
-    size_t n = fread(line, 1, sizeof line - 1, f);
-    line[n] = 0;
-    fclose(f);
+    char *text = slurp(path);
     unlink(path);
-    return line;
+    return text;
 }
 
 static void record_formats(void **state)
@@ -96,14 +112,94 @@ static void record_formats(void **state)
                         1795428000ULL * 1000000000ULL};   /* 2026-11-23T10:00:00Z */
     assert_string_equal(write_one(XS_FMT_JSON, &rep),
         "{\"ip\":\"198.19.0.7\",\"port\":80,\"proto\":\"tcp\",\"status\":\"open\",\"ttl\":64,"
-        "\"ts\":\"2026-11-23T10:00:00Z\"}\n");
+        "\"ts\":\"2026-11-23T10:00:00Z\",\"schema\":1}\n");
     rep.protocol = "HTTP/S";
     rep.severity = "critical";
-    rep.severity_reason = "2XX, no auth, \"quoted\"";
+    rep.severity_reason = "2XX, no auth, \"quoted\"\nsecond line";
     assert_string_equal(write_one(XS_FMT_CSV, &rep),
-        "ip,port,proto,status,ttl,ts,protocol,severity,severity_reason\n"
-        "198.19.0.7,80,tcp,open,64,2026-11-23T10:00:00Z,HTTP/S,critical,\"2XX, no auth, \"\"quoted\"\"\"\n");
-    assert_string_equal(write_one(XS_FMT_LIST, &rep), "open tcp 80 198.19.0.7 1795428000\n");
+        "ip,port,proto,status,ttl,ts,protocol,severity,severity_reason,"
+        "http_status_code,http_title,http_server,tech,product,version\n"
+        "198.19.0.7,80,tcp,open,64,2026-11-23T10:00:00Z,HTTP/S,critical,"
+        "\"2XX, no auth, \"\"quoted\"\" second line\",,,,,,\n");
+    assert_string_equal(write_one(XS_FMT_LIST, &rep),
+                        "#masscan\nopen tcp 80 198.19.0.7 1795428000\n# end\n");
+    char *g = write_one(XS_FMT_GREPABLE, &rep);
+    assert_non_null(strstr(g, "# xsweep "));
+    assert_non_null(strstr(g, " as: xsweep -p 80\nHost: 198.19.0.7 ()\tPorts: 80/open/tcp//http///\n"
+                              "# xsweep done at "));
+    assert_non_null(strstr(g, "-- 1 endpoints (1 open, 0 closed)"));
+}
+
+static void count_key(const xs_read_record *rec, void *arg)
+{
+    (void)rec;
+    (*(int *)arg)++;
+}
+
+static unsigned count_of(const char *text, const char *needle)
+{
+    unsigned n = 0;
+    for (const char *p = text; (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
+/* Interrupted (two records and the footer written), resumed (read back, one more record): one
+ * header, one footer, each record once, in every format. */
+static void every_format_resumes_into_one_file(void **state)
+{
+    (void)state;
+    static const struct { xs_format fmt; const char *header, *footer, *record; } F[] = {
+        {XS_FMT_JSON, NULL, NULL, "\"ip\":"},
+        {XS_FMT_CSV, "ip,port,", NULL, "198.19.0."},
+        {XS_FMT_LIST, "#masscan\n", "# end\n", "open tcp"},
+        {XS_FMT_XML, "<?xml ", "</nmaprun>", "<host "},
+        {XS_FMT_GREPABLE, "scan initiated", "# xsweep done", "Host: "},
+    };
+    assert_int_equal(xs_output_module_count(), sizeof F / sizeof F[0]);
+    for (size_t i = 0; i < sizeof F / sizeof F[0]; i++) {
+        char path[32], err[128];
+        tmp_path(path);
+        xs_report rep = {0};
+        rep.protocol = "SSH";
+        xs_output *o = xs_output_open(path, F[i].fmt, false, err, sizeof err);
+        assert_non_null(o);
+        xs_output_begin(o, "xsweep", 1795428000ULL * 1000000000ULL, NULL);
+        for (uint32_t k = 1; k <= 2; k++) {
+            rep.r = (xs_result){(198u << 24) | (19u << 16) | k, 22, XS_STATUS_OPEN, 64, 1795428000ULL * 1000000000ULL};
+            xs_output_write(o, &rep);
+        }
+        assert_int_equal(xs_output_close(o), 0);
+        /* a torn record after the footer, as kill -9 during the next write could leave */
+        FILE *f = fopen(path, "a");
+        fputs(F[i].fmt == XS_FMT_JSON ? "{\"ip\":\"198.19.0.9\",\"po" : "198.19.0.9 to", f);
+        fclose(f);
+
+        int n = 0;
+        uint64_t start_s = 0;
+        assert_int_equal(xs_output_replay(path, F[i].fmt, count_key, &n, &start_s, err, sizeof err), 2);
+        assert_int_equal(n, 2);
+        if (F[i].fmt == XS_FMT_XML)
+            assert_int_equal(start_s, 1795428000ULL);
+        o = xs_output_open(path, F[i].fmt, true, err, sizeof err);
+        assert_non_null(o);
+        xs_output_begin(o, "xsweep", 1795429000ULL * 1000000000ULL, NULL);
+        rep.r.ip = (198u << 24) | (19u << 16) | 2;   /* already in the file: not written again */
+        xs_output_write(o, &rep);
+        rep.r.ip = (198u << 24) | (19u << 16) | 3;
+        xs_output_write(o, &rep);
+        assert_int_equal(xs_output_close(o), 0);
+        char *text = slurp(path);
+        if (F[i].header)
+            assert_int_equal(count_of(text, F[i].header), 1);
+        if (F[i].footer)
+            assert_int_equal(count_of(text, F[i].footer), 1);
+        assert_int_equal(count_of(text, F[i].record), 3);
+        assert_int_equal(count_of(text, "198.19.0.9"), 0);
+        if (F[i].fmt == XS_FMT_XML)
+            assert_non_null(strstr(text, "3 endpoints: 3 open"));
+        unlink(path);
+    }
 }
 
 static void unwritable_output_is_one_clear_error(void **state)
@@ -135,6 +231,7 @@ int main(void)
         cmocka_unit_test(escapes_quotes_controls_and_bad_utf8),
         cmocka_unit_test(writer_nests_objects_and_arrays),
         cmocka_unit_test(record_formats),
+        cmocka_unit_test(every_format_resumes_into_one_file),
         cmocka_unit_test(unwritable_output_is_one_clear_error),
         cmocka_unit_test(seen_grows_and_deduplicates),
     };

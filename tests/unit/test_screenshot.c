@@ -64,7 +64,7 @@ static void test_png_file(void **state)
     assert_int_equal(w, 1280);
     assert_int_equal(h, 800);
     assert_int_equal(bytes, 36);
-    truncate(path, 10);
+    assert_int_equal(truncate(path, 10), 0);
     assert_int_equal(xs_png_file_dimensions(path, &w, &h, &bytes), -1);
     unlink(path);
     assert_int_equal(xs_png_file_dimensions(path, &w, &h, &bytes), -1);

@@ -1,0 +1,26 @@
+/* Helpers shared by the route and neighbour look-ups (src/net only). */
+#ifndef XSWEEP_NET_INTERNAL_H
+#define XSWEEP_NET_INTERNAL_H
+#include <libmnl/libmnl.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Sends req (its length, type and flags set; seq is filled in) and runs on_msg on every answer
+ * until the kernel is done. 0, or -1 with one line in err (errno kept). */
+int xs_netlink_exchange(struct nlmsghdr *req, mnl_cb_t on_msg, void *data, char *err, size_t errlen);
+
+/* Callbacks over one answer message, exposed for the unit tests. */
+typedef struct {
+    uint32_t ip;         /* host order */
+    unsigned ifindex;    /* 0: any interface */
+    bool     found;
+    uint8_t  mac[6];
+} xs_neigh_query;
+int xs_neigh_parse_entry(const struct nlmsghdr *nlh, void *query);
+int xs_route_parse_answer(const struct nlmsghdr *nlh, void *route_answer);
+
+/* "a.b.c.d" of a host-order address. */
+void xs_net_ip_text(uint32_t ip, char out[16]);
+
+#endif
