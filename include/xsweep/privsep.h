@@ -48,6 +48,9 @@ typedef struct {
 long xs_privsep_decode(const unsigned char *buf, size_t len, xs_ps_message *m);
 void xs_ps_message_free(xs_ps_message *m);
 
+/* The fields the parent's writers read directly (CSV, grepable, grading) from e->stage_json. */
+void xs_privsep_fill_fields(xs_enriched *e);
+
 /* ---- the proxy ---- */
 typedef struct xs_stage_proxy xs_stage_proxy;
 

@@ -42,6 +42,7 @@ typedef struct {
                                       process rendered them ("{...}", checked by the parent);
                                       when set, the output writes this and nothing else */
     size_t             stage_json_len;
+    char              *stage_strings; /* the tech names xs_privsep_fill_fields copied back */
 } xs_enriched;
 
 /* What the record says of its screenshot. */

@@ -216,6 +216,7 @@ static xs_enriched *make_record(xs_stage_proxy *p, pending *s, const xs_ps_messa
             e->http->status_code = m->status_code;   /* what grading reads; the fields are in json */
         e->stage_json = m->json;
         e->stage_json_len = m->json_len;
+        xs_privsep_fill_fields(e);
     } else {
         e->interrupted = true;      /* the stage process is gone: --resume fetches it again */
     }

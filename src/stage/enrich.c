@@ -17,6 +17,7 @@ void xs_enriched_free(xs_enriched *e)
     xs_finding_list_free(&e->findings);
     xs_hostcfg_list_free(&e->config);
     free(e->stage_json);
+    free(e->stage_strings);
     free(e);
 }
 
