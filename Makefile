@@ -27,7 +27,8 @@ else
 endif
 
 CFLAGS  += $(CFLAGS_COMMON) $(CFLAGS_MODE)
-LDLIBS  := -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -lmnl -lseccomp $(ALLOC_LIB) -lpthread -lm
+LDLIBS  := -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -lmnl -lgumbo -lseccomp $(ALLOC_LIB) -lpthread -lm
+LDLIBS  += -lxdp -lbpf   # --sender xdp (AF_XDP)
 
 MAIN_SRC := src/cli/main.c
 LIB_SRC  := $(filter-out $(MAIN_SRC),$(wildcard src/*/*.c))

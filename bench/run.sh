@@ -2,14 +2,20 @@
 # Benchmark xsweep against masscan, zmap and a bare AF_PACKET sender, through a veth between two
 # namespaces this script creates (scripts/testbed.sh), so nothing leaves the machine.
 #
-#   bench/run.sh [--quick] [--prefix P]
+#   bench/run.sh [--quick] [--prefix P] [--threads N]   (N: default 2, or BENCH_THREADS)
 #
 # 1. Transmit: each tool at its maximum rate over 198.19.0.0/16 x 1 port, then x 10 ports, sink
-#    dropping. Rate = packets counted at the sink veth's rx_packets over the window in which they
-#    arrived (bench/sinkmeter.c), not the tool's own claim. Tools alternate, R repeats.
+#    dropping, with THREADS transmitters each (xsweep --tx-threads, zmap -T, the bare sender's
+#    threads; masscan has one transmit thread). Two sinks: "nic" drops every frame at an nft
+#    netdev ingress hook on the sink veth, before its IP stack, so the sender pays for its own
+#    path only (as with a real NIC); "ipstack" lets the sink's IP stack drop them, which on veth
+#    runs in the sender's context and flattens every tool. Rate = packets counted at the sink
+#    veth's rx_packets (counted before the hook) over the window in which they arrived
+#    (bench/sinkmeter.c), not the tool's own claim. Tools alternate, R repeats.
 # 2. Recall: sink answering (SYN-ACK on the listening port, RST elsewhere); each tool scans
 #    198.19.0.0/16 x 4 ports (262144 probes, 65536 open) at several rates; found / true open,
-#    next to the sink's own counters so a sink-side limit shows as such.
+#    next to the sink's own counters so a sink-side limit shows as such. xsweep+http: the same
+#    with its HTTP stage on (it then also fetches every open port).
 # 3. Memory: peak RSS (/usr/bin/time -v) of each tool for one large real scan, sink dropping.
 # --quick keeps it under 2 minutes; the full run stays under 15. Installs nothing.
 set -uo pipefail
@@ -20,12 +26,14 @@ cd "$root" || exit 1
 
 quick=0
 prefix=${XS_NS_TAG:-}xs
+THREADS=${BENCH_THREADS:-2}
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1; shift ;;
+        --threads) THREADS=${2:-}; shift 2 || exit 2 ;;
         --prefix) prefix=${2:-}; shift 2 || exit 2 ;;
         --prefix=*) prefix=${1#*=}; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -45,6 +53,8 @@ else
     RECALL_WAIT=2
     MEM_PORTS=256          # 2^24 probes
 fi
+case "$THREADS" in ''|*[!0-9]*) echo "run.sh: --threads wants a number" >&2; exit 2 ;; esac
+SINKS=${BENCH_SINKS:-"nic ipstack"}
 TX_PORTS_10=80,443,8080,8443,22,25,21,53,110,143
 RECALL_PORTS=${RECALL_PORTS:-80,443,8080,8443}
 RECALL_LISTEN=${RECALL_LISTEN:-80}
@@ -68,9 +78,16 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 
 # ---- build the helpers -------------------------------------------------------------------------
 mkdir -p "$BENCH_BUILD" "$OUT_DIR"
-cc -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -o "$BENCH_BUILD/ceiling" bench/ceiling.c || die "cannot build ceiling"
+cc -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -pthread -o "$BENCH_BUILD/ceiling" bench/ceiling.c || die "cannot build ceiling"
 cc -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -o "$BENCH_BUILD/sinkmeter" bench/sinkmeter.c || die "cannot build sinkmeter"
+cc -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -pthread -o "$BENCH_BUILD/xdp_ceiling" bench/xdp_ceiling.c -lxdp -lbpf ||
+    die "cannot build xdp_ceiling (Debian packages libxdp-dev libbpf-dev)"
 : >"$RESULTS"
+# zmap reads /etc/zmap/zmap.conf unless given -C: a config written for another zmap version
+# (unknown keys) makes it refuse to start. Every zmap run gets this empty one instead.
+ZMAP_CONF=$OUT_DIR/zmap-empty.conf
+: >"$ZMAP_CONF"
+command -v nft >/dev/null || die "nft missing (Debian package: nftables), needed for the NIC-like sink"
 
 # ---- which tools are here ------------------------------------------------------------------------
 have_masscan=0; have_zmap=0; have_xsweep=0
@@ -106,8 +123,20 @@ tb_up() {
     local env
     env=$(bash scripts/testbed.sh up --prefix "$prefix" "$@") || die "testbed up failed"
     eval "$env"
+    SINK_MODE=ipstack
     # Lets the sink poke the scanner's interface with frames its kernel drops (see nudge_start).
     ip -n "$TB_NS_SINK" neigh replace "$NUDGE_IP" lladdr "$TB_SCAN_MAC" dev "$TB_IF_SINK" nud permanent
+}
+
+# The NIC-like sink: every frame reaching the sink veth is dropped at the netdev ingress hook,
+# after rx_packets counted it and before the IP stack sees it.
+sink_nic() {
+    ip netns exec "$TB_NS_SINK" nft -f - <<NFT || die "cannot add the nft ingress drop hook"
+table netdev xsbench {
+    chain ingress { type filter hook ingress device "$TB_IF_SINK" priority 0; policy drop; }
+}
+NFT
+    SINK_MODE=nic
 }
 
 in_scan() { ip netns exec "$TB_NS_SCAN" "$@"; }
@@ -135,8 +164,11 @@ nudge_stop() {
     NUDGE_PID=""
 }
 
-# sinkmeter polls the sink veth's rx_packets every ms; meter_stop prints
+# sinkmeter polls the sink veth's rx_packets every ms; meter_stop sets METER_RES to its line
 # "packets=N window_s=W pps=P ...". The meter is up (baseline read) before the sender starts.
+# meter_stop must run in this shell, never in $(...): there `wait` is not the meter's parent and
+# returns at once, so the line was read before the meter wrote it (the old "no meter reading",
+# most often after zmap and the bare sender, which leave both cores busy right up to the end).
 meter_start() {
     local max=$1 out=$OUT_DIR/meter.out
     rm -f "$out"
@@ -150,7 +182,8 @@ meter_stop() {
     kill "$METER_PID" 2>/dev/null
     wait "$METER_PID" 2>/dev/null
     METER_PID=""
-    tail -1 "$OUT_DIR/meter.out"
+    METER_RES=$(grep '^packets=' "$OUT_DIR/meter.out" | tail -1)
+    [ -n "$METER_RES" ] || log "  sinkmeter wrote no result: $(tr '\n' ' ' <"$OUT_DIR/meter.out")"
 }
 field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
@@ -180,20 +213,25 @@ run_tool() {
             local probes=1 port=$ports
             case "$ports" in *,*) echo "run_tool: zmap takes one port" >&2; return 1 ;; esac
             case "$ports" in x*) probes=${ports#x}; port=80 ;; esac
-            cmd=(zmap -i "$TB_IF_SCAN" -S "$TB_SCAN_IP" -G "$TB_SINK_MAC" -r "$rate" -p "$port"
-                 -P "$probes" -c "$wait_s" -b /dev/null -q -o "${out/#-//dev/null}" "$TARGET")
+            cmd=(zmap -C "$ZMAP_CONF" -T "$THREADS" -i "$TB_IF_SCAN" -S "$TB_SCAN_IP" -G "$TB_SINK_MAC"
+                 -r "$rate" -p "$port" -P "$probes" -c "$wait_s" -b /dev/null -q
+                 -o "${out/#-//dev/null}" "$TARGET")
             ;;
-        xsweep|xsweep+http)
+        xsweep|xsweep+http|xsweep-sendmmsg)
             # --retries 0: one probe per endpoint, like masscan's default and zmap's -P 1.
             cmd=(./xsweep -i "$TB_IF_SCAN" --source-ip "$TB_SCAN_IP" --router-mac "$TB_SINK_MAC"
-                 --rate "$rate" --retries 0 -p "$ports" --wait "$wait_s" --no-progress)
+                 --rate "$rate" --retries 0 -p "$ports" --wait "$wait_s" --no-progress
+                 --tx-threads "$THREADS")
             [ "$out" != - ] && cmd+=(-oL -o "$out")
             # shellcheck disable=SC2206
-            [ "$tool" = xsweep ] && cmd+=($XSWEEP_EXTRA)
+            [ "$tool" != xsweep+http ] && cmd+=($XSWEEP_EXTRA)
+            # xsweep is --sender auto (AF_XDP where it opens); this one is the AF_PACKET path.
+            [ "$tool" = xsweep-sendmmsg ] && cmd+=(--sender sendmmsg)
             cmd+=("$TARGET")
             ;;
-        ceiling)        cmd=("$BENCH_BUILD/ceiling" "$TB_IF_SCAN" "$CEIL_SECONDS" "$TB_SINK_MAC" sendmmsg) ;;
-        ceiling-txring) cmd=("$BENCH_BUILD/ceiling" "$TB_IF_SCAN" "$CEIL_SECONDS" "$TB_SINK_MAC" txring) ;;
+        ceiling)        cmd=("$BENCH_BUILD/ceiling" "$TB_IF_SCAN" "$CEIL_SECONDS" "$TB_SINK_MAC" sendmmsg 256 "$THREADS") ;;
+        ceiling-txring) cmd=("$BENCH_BUILD/ceiling" "$TB_IF_SCAN" "$CEIL_SECONDS" "$TB_SINK_MAC" txring 256 "$THREADS") ;;
+        ceiling-xdp)    cmd=("$BENCH_BUILD/xdp_ceiling" "$TB_IF_SCAN" "$CEIL_SECONDS" "$TB_SINK_MAC" 32 "$THREADS") ;;
         *) return 1 ;;
     esac
     echo "$tool: ${cmd[*]}" >>"$OUT_DIR/commands.log"
@@ -208,37 +246,43 @@ tool_enabled() {
     case "$1" in
         masscan) [ $have_masscan = 1 ] ;;
         zmap) [ $have_zmap = 1 ] ;;
-        xsweep|xsweep+http) [ $have_xsweep = 1 ] ;;
+        xsweep|xsweep+http|xsweep-sendmmsg) [ $have_xsweep = 1 ] ;;
         *) return 0 ;;
     esac
 }
 
 # ---- 1. transmit ---------------------------------------------------------------------------------
 transmit_figure() {
-    log "transmit: sink dropping, $REPEATS repeat(s), ports: $TX_PORT_COUNTS"
-    tb_up
-    local rep n tool ports expected res tmo
+    local sink
+    for sink in $SINKS; do
+        log "transmit: $sink sink, $THREADS thread(s), $REPEATS repeat(s), ports: $TX_PORT_COUNTS"
+        tb_up
+        [ "$sink" = nic ] && sink_nic
+        transmit_runs
+    done
+}
+
+transmit_runs() {
+    local rep n tool ports expected tmo load
     for rep in $(seq 1 "$REPEATS"); do
         for n in $TX_PORT_COUNTS; do
-            for tool in masscan zmap xsweep ceiling ceiling-txring; do
+            for tool in masscan zmap xsweep xsweep-sendmmsg ceiling ceiling-xdp ceiling-txring; do
                 tool_enabled "$tool" || continue
-                [ "$tool" = ceiling-txring ] && [ "$n" != 1 ] && continue
+                # The bare senders send for a fixed time: the port count means nothing to them.
+                case "$tool" in ceiling-*) [ "$n" != 1 ] && continue ;; esac
                 ports=$(ports_list "$n")
                 [ "$tool" = zmap ] && { [ "$n" = 1 ] && ports=80 || ports="x$n"; }
                 expected=$((TARGET_SIZE * n))
                 case "$tool" in ceiling*) expected=- ;; esac
                 tmo=$((TARGET_SIZE * n / 20000 + 20))
-                # One retry when the meter gave no reading (seen once, cause not found).
-                for _attempt in 1 2; do
-                    meter_start $((tmo + 5))
-                    run_tool "$tool" "$ports" max 0 - "$tmo"
-                    res=$(meter_stop)
-                    [ -n "$(field pps "$res")" ] && break
-                    log "  no meter reading for $tool, $n port(s); retrying once"
-                done
-                printf 'tx\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$rep" "$(field pps "$res")" \
-                    "$(field window_s "$res")" "$(field packets "$res")" "$expected" >>"$RESULTS"
-                log "  rep $rep, $n port(s), $tool: $res"
+                load=$(cut -d' ' -f1 /proc/loadavg)
+                meter_start $((tmo + 5))
+                run_tool "$tool" "$ports" max 0 - "$tmo"
+                meter_stop
+                printf 'tx\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$SINK_MODE" "$n" "$tool" "$rep" \
+                    "$(field pps "$METER_RES")" "$(field window_s "$METER_RES")" \
+                    "$(field packets "$METER_RES")" "$expected" "$load" >>"$RESULTS"
+                log "  $SINK_MODE sink, rep $rep, $n port(s), $tool: $METER_RES (load $load)"
             done
         done
     done
@@ -276,11 +320,13 @@ recall_figure() {
     done
     true_open=$((TARGET_SIZE * nlisten))
     for rate in $RECALL_RATES; do
-        for tool in masscan zmap xsweep; do
+        for tool in masscan zmap xsweep xsweep+http; do
             tool_enabled "$tool" || continue
             local out=$OUT_DIR/recall-$tool-$rate
             rm -f "$out" "$out".*
             if [ "$rate" = max ]; then tmo=$((TARGET_SIZE * nports / 20000 + 30)); else tmo=$((TARGET_SIZE * nports / rate + 30)); fi
+            # With its HTTP stage on, xsweep also fetches every open port (65536 GETs) before it exits.
+            [ "$tool" = xsweep+http ] && tmo=$((tmo + 120))
             before=$(sink_tcp_stats)
             meter_start $((tmo * nports + 10))
             if [ "$tool" = zmap ]; then
@@ -292,7 +338,8 @@ recall_figure() {
                 run_tool "$tool" "$RECALL_PORTS" "$rate" "$RECALL_WAIT" "$out" "$tmo"
                 found=$(count_found "$tool" "$out")
             fi
-            res=$(meter_stop)
+            meter_stop
+            res=$METER_RES
             after=$(sink_tcp_stats)
             # deltas: synack rst cookies listen_drops rx tx
             read -r s0 r0 c0 l0 _ <<<"$before"
@@ -323,7 +370,8 @@ memory_figure() {
         tmo=$((probes / 50000 + 60))
         meter_start $((tmo + 5))
         run_tool "$tool" "$ports" max 0 - "$tmo" /usr/bin/time -v -o "$OUT_DIR/time-$tool.txt"
-        res=$(meter_stop)
+        meter_stop
+        res=$METER_RES
         rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT_DIR/time-$tool.txt")
         printf 'mem\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "${rss:-0}" "$probes" "$(field packets "$res")" \
             "$(field pps "$res")" "$(field window_s "$res")" >>"$RESULTS"
@@ -333,7 +381,8 @@ memory_figure() {
     if tool_enabled xsweep; then
         meter_start 65
         run_tool xsweep 1 max 0 - 60 /usr/bin/time -v -o "$OUT_DIR/time-xsweep-small.txt"
-        res=$(meter_stop)
+        meter_stop
+        res=$METER_RES
         rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT_DIR/time-xsweep-small.txt")
         printf 'mem\t%s\t%s\t%s\t%s\t%s\t%s\n' "xsweep" "${rss:-0}" "$TARGET_SIZE" "$(field packets "$res")" \
             "$(field pps "$res")" "$(field window_s "$res")" >>"$RESULTS"
@@ -352,6 +401,8 @@ echo "xsweep benchmark ($([ $quick = 1 ] && echo quick || echo full), $(( $(date
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"
 echo "tools: $(masscan --version 2>/dev/null | sed -n 's/^Masscan version \([^ ]*\).*/masscan \1/p'), $(zmap --version 2>/dev/null | head -1), xsweep $([ $have_xsweep = 1 ] && echo "present (extra flags: ${XSWEEP_EXTRA:-none})" || echo absent)"
 echo "path: AF_PACKET -> veth $TB_IF_SCAN -> $TB_IF_SINK (namespaces $TB_NS_SCAN/$TB_NS_SINK); timings are noisy on a shared machine"
+echo "threads: $THREADS per tool (xsweep --tx-threads, zmap -T, ceiling); masscan: its one transmit thread"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (each transmit row records the 1-min load when it started)"
 echo
 "$PY" bench/report.py "$RESULTS"
 echo "raw rows: $RESULTS; tool logs and commands: $OUT_DIR/"

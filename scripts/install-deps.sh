@@ -8,6 +8,8 @@ PKGS=(
   libpcap-dev libnet1-dev libssl-dev libjemalloc-dev libpcre2-dev libjansson-dev libsqlite3-dev
   libmnl-dev   # route and neighbour discovery over netlink
   mandoc       # make lint: the man page checked with mandoc -Tlint
+  # HTML parsing: SSO hand-offs, titles and their entities, Wappalyzer dom selectors
+  libgumbo-dev
   # tests
   libcmocka-dev iproute2 tcpdump netcat-openbsd python3 procps psmisc jq sqlite3 openssl
   nginx-light apache2 apache2-utils redis-server openssh-server memcached postgresql mariadb-server
@@ -21,6 +23,10 @@ PKGS=(
   libxml2-utils
   # weekly runs
   systemd
+  # --sender xdp (AF_XDP transmit, issue 10)
+  libxdp-dev libbpf-dev
+  # bench/run.sh NIC-like sink (nft netdev ingress drop hook, issue 10)
+  nftables
 )
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null

@@ -2,12 +2,14 @@
  * Negotiate, and the SSO provider (Google Workspace, Microsoft Entra ID, Okta, Ping, Duo).
  *
  * Evidence, strongest first:
- *   1. WWW-Authenticate / Proxy-Authenticate challenges on a 401/407 (every scheme listed is
+ *   1. WWW-Authenticate / Proxy-Authenticate challenges on any status (every scheme listed is
  *      reported in `methods`; `method` is the strongest: negotiate > ntlm > digest > basic);
- *      a Bearer challenge pointing at an IdP (authorization_uri=...) counts as SSO.
- *   2. A redirect's Location host (or path) belonging to an IdP.
- *   3. Login-page markers in the body (IdP hosts in forms and scripts, sign-in widgets,
- *      SAMLRequest forms). The marker table lives in src/auth/sso_markers.c. */
+ *      a Bearer challenge whose authorization_uri is an IdP host counts as SSO.
+ *   2. A hand-off to the provider's authorization endpoint (host AND path, src/auth/sso_markers.c):
+ *      3XX Location, Refresh header, meta refresh, a script setting location, a form posting
+ *      there; a SAMLRequest (redirect query or POST-binding form) to any IdP; the provider's own
+ *      sign-in page served here (Okta widget, Duo frame, PingFederate's login form).
+ *   Mentions of a provider, links to its help or status pages and its CDN assets are not SSO. */
 #ifndef XSWEEP_AUTH_H
 #define XSWEEP_AUTH_H
 #include <stdbool.h>
@@ -49,6 +51,8 @@ typedef struct {
     unsigned         providers; /* XS_AUTH_BIT() of every provider seen */
     xs_auth_evidence evidence;
     const char      *marker;    /* the marker that decided an SSO verdict (static), or NULL */
+    bool             form_login;/* the page holds a password field (a login form): recorded, not
+                                 * an auth method of the seed, so it changes no grade */
 } xs_auth_info;
 
 xs_auth_info xs_auth_detect(const xs_http_result *r);
@@ -59,11 +63,15 @@ const char *xs_sso_provider_name(xs_sso_provider p);   /* "none", "google", "ent
 /* ---- the pure pieces, for tests and fuzzing ---- */
 /* XS_AUTH_BIT()s of the schemes in one challenge header value (several challenges allowed). */
 unsigned        xs_auth_parse_challenges(const char *value);
-/* Provider whose IdP host (or path) the URL points at; XS_SSO_NONE when none. */
+/* True when the URL is an SSO hand-off target: a provider's authorization / sign-in endpoint
+ * (host and path), a self-hosted IdP's endpoint path, or a SAMLRequest query; *provider is the
+ * provider (XS_SSO_NONE for a SAMLRequest to an unknown IdP). */
+bool            xs_auth_sso_url(const char *url, xs_sso_provider *provider, const char **marker);
+/* The provider of xs_auth_sso_url(), XS_SSO_NONE when the URL is no hand-off target. */
 xs_sso_provider xs_auth_provider_for_url(const char *url, const char **marker);
-/* Provider whose login-page marker occurs in the body; XS_SSO_NONE when none. *saml is set when a
- * SAMLRequest/SAMLResponse form is present (SSO even without a known provider). */
-xs_sso_provider xs_auth_provider_in_body(const unsigned char *body, size_t len, bool *saml,
-                                         const char **marker);
+/* The provider whose IdP host the URL names (information sub-sites excluded), whatever the path. */
+xs_sso_provider xs_auth_provider_for_host(const char *url);
+/* The URL of a Refresh value "N; url=..." (pointer into content, *len bytes), or NULL. */
+const char     *xs_auth_refresh_url(const char *content, size_t *len);
 
 #endif

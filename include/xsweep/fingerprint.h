@@ -48,7 +48,8 @@ typedef struct {
     size_t technologies, categories;
     size_t patterns;            /* compiled and used */
     size_t by_kind[7];          /* url, html, scriptSrc, scripts, headers, cookies, meta */
-    size_t js, dom;             /* need a browser: counted, never matched */
+    size_t js, dom;             /* js: needs a browser, counted, never matched; dom: counted, and
+                                 * the selectors static HTML answers are matched on the parsed page */
     size_t unsupported;         /* css, robots, xhr, dns, text, certIssuer, probe patterns */
     size_t malformed;           /* wrong JSON type, unknown implies/excludes/requires names, ... */
     size_t regex_rejected;      /* PCRE2 refused the (translated) pattern */

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xsweep/throttle.h"
+
 #define XS_HTTP_MAX_HEADER_BYTES  (64u * 1024u) /* raw header block kept at most */
 #define XS_HTTP_MAX_HEADERS       100u          /* (name, value) pairs kept at most */
 #define XS_HTTP_TITLE_MAX_CHARS   256u          /* title bound, in characters */
@@ -58,6 +60,9 @@ typedef struct {
     unsigned total_timeout_ms; /* one attempt, connect start to last byte; default 10000 */
     size_t   max_body;         /* body bytes kept (and read) at most; default 64 KiB */
     const char *user_agent;    /* default "xsweep/0.1"; copied */
+    xs_throttle *clock;        /* the per-endpoint clock: every connect (first attempt and the
+                                * TLS/plain fallback) waits until xs_throttle_acquire() gives 0;
+                                * NULL = none. Owned by the caller, used from the engine's thread */
 } xs_http_config;
 
 void xs_http_config_defaults(xs_http_config *cfg);
@@ -115,7 +120,11 @@ typedef struct xs_http_result {
                                 * "Client error" (TCP connected but no HTTP status line came back),
                                 * or "" (never connected: refused, connect timeout, unreachable) */
     int         status_code;   /* 0 when there is none */
-    char       *title;         /* <title>, entity-decoded, whitespace collapsed; NULL when none */
+    char       *title;         /* <title> in UTF-8 (converted from the page's charset, every HTML5
+                                * character reference decoded), whitespace collapsed; NULL when none */
+    char        charset[32];   /* iconv name of the page's charset when it is not UTF-8, else "";
+                                * body and body_preview stay in it (redaction works on those
+                                * bytes): the writer converts the preview */
 
     /* ---- the response ---- */
     char       *body_preview;  /* first XS_HTTP_PREVIEW_CHARS UTF-8 characters; NUL-terminated,
@@ -196,6 +205,17 @@ size_t xs_utf8_prefix_bytes(const unsigned char *s, size_t len, size_t max_chars
 /* <title> of an HTML body: entity-decoded, NULs dropped, whitespace collapsed and trimmed, at most
  * max_chars characters. malloc'd string, or NULL when there is no title or it is empty. */
 char  *xs_html_title(const unsigned char *body, size_t len, size_t max_chars);
+/* The page's charset (BOM, Content-Type, <meta> in the first 1024 bytes; undeclared and not
+ * UTF-8 = WINDOWS-1252) as an iconv name, or NULL when the body is UTF-8 as it is. buf holds it. */
+const char *xs_http_charset(const xs_http_result *r, char *buf, size_t cap);
+/* in[0..len) converted from charset to UTF-8 (U+FFFD for bytes it lacks; a character cut at the
+ * end is dropped). malloc'd, NUL-terminated; NULL when iconv does not know the charset. */
+char *xs_to_utf8(const char *charset, const unsigned char *in, size_t len, size_t *out_len);
+
+/* body_preview in UTF-8 when the page has another charset (cut to XS_HTTP_PREVIEW_CHARS
+ * characters), malloc'd; NULL when the preview is to be written as it is. */
+char *xs_http_preview_utf8(const xs_http_result *r, size_t *len);
+
 /* Decodes the common HTML entities of s[0..len) into out (cap >= len + 1 is always enough, since
  * no entity decodes longer than itself). Returns the bytes written (NUL-terminated). */
 size_t xs_html_decode_entities(const char *s, size_t len, char *out, size_t cap);

@@ -34,6 +34,7 @@ typedef struct {
     char    *router_mac;
     unsigned batch;
     char    *sender;         /* auto | txring | sendmmsg */
+    unsigned tx_threads;     /* --tx-threads N; 0 = one per online core less one, at least 1 */
     /* output */
     char    *output_file;
     char    *output_all;     /* -oA BASE: every format, BASE.json ... BASE.gnmap */
@@ -146,5 +147,6 @@ int  xs_config_load(const char *path, char ***args, size_t *nargs, char ***targe
                     char *err, size_t errlen);
 
 #define XSWEEP_VERSION "0.1.0"
+#define XS_MAX_TX_THREADS 64   /* --tx-threads upper bound */
 
 #endif

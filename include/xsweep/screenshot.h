@@ -72,6 +72,19 @@ int    xs_shot_pool_submit(xs_shot_pool *p, const char *url, const char *out_png
  * inside chromium, so Host and SNI carry the name while no DNS query is made. NULL = as above. */
 int    xs_shot_pool_submit_pinned(xs_shot_pool *p, const char *url, const char *resolve_to,
                                   const char *out_png_path, void *user);
+/* Same, but chromium never contacts the endpoint: it renders the document xsweep already fetched
+ * (doc, len bytes of content_type, e.g. "text/html; charset=iso-8859-1") from a data: URL, and
+ * every request the page makes (images, styles, scripts, favicon, redirects) is refused. url is
+ * the endpoint's URL (for the record). The document is cut at XS_SHOT_DOC_MAX bytes. */
+#define XS_SHOT_DOC_MAX (90u * 1024u)   /* its base64 must fit one argv string (128 KiB) */
+int    xs_shot_pool_submit_document(xs_shot_pool *p, const char *url, const unsigned char *doc,
+                                    size_t len, const char *content_type, const char *out_png_path,
+                                    void *user);
+/* Prepares --screenshots DIR before privileges are dropped: a missing DIR is created 0700 and, when
+ * root will drop to user (NULL = nobody), handed over by fchown on an O_NOFOLLOW descriptor. An
+ * existing DIR is never chowned; a symlink, a non-directory, a world-writable directory, or one
+ * the user cannot write is refused. 0, or -1 with one line in err. */
+int    xs_shot_dir_prepare(const char *dir, const char *user, bool will_drop, char *err, size_t errlen);
 /* Starts queued shots, reads output, reaps and times out children for up to timeout_ms
  * (-1 = until one completes; 0 = no wait), calling done(r, arg) for each finished shot; r is valid
  * only during the call. done may submit. Returns the number completed, or -1 (poll failure). */
@@ -108,6 +121,8 @@ typedef struct {
     unsigned    deny_proxy_port;/* loopback port that refuses connections */
     unsigned    width, height;
     bool        sandbox;
+    const char *document_url;  /* a data: URL holding the document xsweep fetched: chromium loads it
+                                * with every network request refused (no host is exempt) */
 } xs_shot_argv_spec;
 
 /* chromium's argv (NULL-terminated, each string malloc'd), or NULL (bad url, ENOMEM). */

@@ -1,4 +1,4 @@
-/* Batched raw frame transmission on AF_PACKET (PACKET_TX_RING, or sendmmsg as fallback). */
+/* Batched raw frame transmission: AF_PACKET (PACKET_TX_RING or sendmmsg) or AF_XDP (copy mode). */
 #ifndef XSWEEP_SENDER_H
 #define XSWEEP_SENDER_H
 #include <stddef.h>
@@ -6,10 +6,12 @@
 
 typedef struct xs_sender xs_sender;
 
-typedef enum { XS_SENDER_AUTO = 0, XS_SENDER_TX_RING, XS_SENDER_SENDMMSG } xs_sender_kind;
+typedef enum { XS_SENDER_AUTO = 0, XS_SENDER_TX_RING, XS_SENDER_SENDMMSG, XS_SENDER_XDP } xs_sender_kind;
 
 /* Opens a raw socket bound to ifname with PACKET_QDISC_BYPASS where the kernel has it.
- * AUTO = sendmmsg (measured the cheaper backend per frame on veth); TX_RING = PACKET_TX_RING.
+ * XDP = AF_XDP in copy mode on queue 0 (the process's AF_XDP senders share one UMEM, at most 16);
+ * AUTO = XDP where it opens, else sendmmsg (measured the cheaper AF_PACKET backend per frame on
+ * veth); TX_RING = PACKET_TX_RING.
  * batch: frames per flush (e.g. 256, at most 4096). Returns NULL with err set. */
 xs_sender *xs_sender_open(const char *ifname, xs_sender_kind kind, unsigned batch,
                           char *err, size_t errlen);

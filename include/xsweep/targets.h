@@ -54,12 +54,14 @@ const char *xs_supported_protocol(uint16_t port);
 bool xs_port_is_http(uint16_t port);
 
 /* ---- endpoint lists: "ip:port [bucket] [path=/x] [host=name]" per line ---- */
-typedef struct {
+typedef struct xs_endpoint {
     uint32_t ip;
     uint16_t port;
     bool     bucket;     /* resource is a directly exposed bucket (severity column) */
     char    *path;       /* HTTP path to GET, NULL = "/" */
     char    *host;       /* host name for SNI / Host header, NULL = none */
+    struct xs_endpoint *more; /* the same ip:port listed again with other paths (input order):
+                               * probed once, one GET and one record per path */
 } xs_endpoint;
 
 typedef struct {
@@ -70,7 +72,8 @@ typedef struct {
 void xs_endpointlist_free(xs_endpointlist *el);
 int  xs_endpointlist_load_file(xs_endpointlist *el, const char *path, char *err, size_t errlen);
 int  xs_endpointlist_add_line(xs_endpointlist *el, const char *line, char *err, size_t errlen);
-/* Sorts by (ip, port) and drops duplicates (first one wins), so each endpoint is probed once a pass. */
+/* Sorts by (ip, port) and merges duplicates (the first one's bucket/host win), so each endpoint is
+ * probed once a pass; lines with another path are kept on the survivor's `more` list. */
 void xs_endpointlist_normalize(xs_endpointlist *el);
 /* Binary search; NULL when absent. Needs normalize first. */
 const xs_endpoint *xs_endpointlist_find(const xs_endpointlist *el, uint32_t ip, uint16_t port);

@@ -1,70 +1,64 @@
-/* The data of SSO detection: which hosts, paths and page markers belong to which identity
- * provider. Add new markers here only; the matching code lives in auth_detect.c. */
+/* The data of SSO detection: each identity provider's authorization / login endpoints (host and
+ * path together). A host of the provider alone is not evidence: help.okta.com, status pages and
+ * CDN hosts are not where anybody signs in. Add new endpoints here only; the matching code lives
+ * in auth_detect.c (URLs) and sso_page.c (pages). */
 #include "sso_markers.h"
 
-/* Host rules: exact host, or any subdomain of a suffix (".okta.com"). */
-const xs_sso_host_rule xs_sso_host_rules[] = {
-    {"accounts.google.com",        false, XS_SSO_GOOGLE},
-    {"login.microsoftonline.com",  false, XS_SSO_ENTRA_ID},
-    {"login.microsoftonline.us",   false, XS_SSO_ENTRA_ID},
-    {"login.windows.net",          false, XS_SSO_ENTRA_ID},
-    {"login.microsoft.com",        false, XS_SSO_ENTRA_ID},
-    {"sts.windows.net",            false, XS_SSO_ENTRA_ID},
-    {".b2clogin.com",              true,  XS_SSO_ENTRA_ID},
-    {".okta.com",                  true,  XS_SSO_OKTA},
-    {".oktapreview.com",           true,  XS_SSO_OKTA},
-    {".okta-emea.com",             true,  XS_SSO_OKTA},
-    {".pingidentity.com",          true,  XS_SSO_PING},
-    {".pingone.com",               true,  XS_SSO_PING},
-    {".pingone.eu",                true,  XS_SSO_PING},
-    {".pingone.asia",              true,  XS_SSO_PING},
-    {".pingone.ca",                true,  XS_SSO_PING},
-    {".duosecurity.com",           true,  XS_SSO_DUO},
-};
-const size_t xs_sso_host_rules_count = sizeof xs_sso_host_rules / sizeof xs_sso_host_rules[0];
+/* Hosts of the providers' own authorization servers. Suffix rules (".okta.com") cover tenant
+ * subdomains; `not_labels` lists first labels under the suffix that are information sites. */
+static const char *const okta_info[] = {"www", "help", "status", "support", "developer", "trust",
+                                        "community", "docs", "iam", "events", NULL};
+static const char *const ping_info[] = {"www", "docs", "status", "support", "community",
+                                        "apidocs", "developer", "marketplace", NULL};
+static const char *const duo_info[] = {"www", "help", "status", "guide", "admin", "community",
+                                       "resources", "security", NULL};
 
-/* Path rules for self-hosted IdPs whose host tells nothing (PingFederate, Duo Access Gateway). */
+/* Paths: "^/x" = the path starts with /x; "/x" = the path contains /x (case-insensitive). */
+static const char *const google_paths[] = {"^/o/oauth2/", "^/o/saml2/", "^/signin", "^/servicelogin",
+                                           "^/v3/signin", "^/accountchooser", "^/interactivelogin",
+                                           NULL};
+static const char *const entra_paths[] = {"/oauth2/authorize", "/oauth2/v2.0/authorize", "/saml2",
+                                          "/wsfed", "/samlp/", "/login", NULL};
+static const char *const okta_paths[] = {"/v1/authorize", "/sso/saml", "/sso/wsfed", "/sso/idps/",
+                                         "^/login", "^/signin", "^/home/", "^/app/", NULL};
+static const char *const ping_paths[] = {"/as/authorize", "/as/authorization.oauth2",
+                                         "/saml20/idp/sso", "/saml20/idp/startsso", "/idp/sso.saml2",
+                                         "/idp/startsso.ping", "^/sso/", "/signon", NULL};
+static const char *const duo_paths[] = {"^/oauth/v1/authorize", "^/frame/", "^/saml2/", "^/oidc/",
+                                        "^/sso/", NULL};
+
+const xs_sso_endpoint_rule xs_sso_endpoint_rules[] = {
+    {"accounts.google.com",       false, NULL,      google_paths, XS_SSO_GOOGLE},
+    {"login.microsoftonline.com", false, NULL,      entra_paths,  XS_SSO_ENTRA_ID},
+    {"login.microsoftonline.us",  false, NULL,      entra_paths,  XS_SSO_ENTRA_ID},
+    {"login.partner.microsoftonline.cn", false, NULL, entra_paths, XS_SSO_ENTRA_ID},
+    {"login.windows.net",         false, NULL,      entra_paths,  XS_SSO_ENTRA_ID},
+    {"login.microsoft.com",       false, NULL,      entra_paths,  XS_SSO_ENTRA_ID},
+    {".b2clogin.com",             true,  NULL,      entra_paths,  XS_SSO_ENTRA_ID},
+    {".okta.com",                 true,  okta_info, okta_paths,   XS_SSO_OKTA},
+    {".oktapreview.com",          true,  okta_info, okta_paths,   XS_SSO_OKTA},
+    {".okta-emea.com",            true,  okta_info, okta_paths,   XS_SSO_OKTA},
+    {".okta-gov.com",             true,  okta_info, okta_paths,   XS_SSO_OKTA},
+    {".pingidentity.com",         true,  ping_info, ping_paths,   XS_SSO_PING},
+    {".pingone.com",              true,  ping_info, ping_paths,   XS_SSO_PING},
+    {".pingone.eu",               true,  ping_info, ping_paths,   XS_SSO_PING},
+    {".pingone.asia",             true,  ping_info, ping_paths,   XS_SSO_PING},
+    {".pingone.ca",               true,  ping_info, ping_paths,   XS_SSO_PING},
+    {".pingone.com.au",           true,  ping_info, ping_paths,   XS_SSO_PING},
+    {".duosecurity.com",          true,  duo_info,  duo_paths,    XS_SSO_DUO},
+};
+const size_t xs_sso_endpoint_rules_count =
+    sizeof xs_sso_endpoint_rules / sizeof xs_sso_endpoint_rules[0];
+
+/* Self-hosted IdPs whose host tells nothing: their endpoint paths, on any host (also relative,
+ * i.e. the provider's login page served by this endpoint). Prefix rules only. */
 const xs_sso_marker xs_sso_path_rules[] = {
-    {"/as/authorization.oauth2", XS_SSO_PING},
-    {"/idp/SSO.saml2",           XS_SSO_PING},
-    {"/idp/startSSO.ping",       XS_SSO_PING},
-    {"/pingone/",                XS_SSO_PING},
-    {"/dag/saml2/idp/",          XS_SSO_DUO},
-    {"/dag/module.php/",         XS_SSO_DUO},
+    {"^/as/authorization.oauth2", XS_SSO_PING},   /* PingFederate */
+    {"^/idp/sso.saml2",           XS_SSO_PING},
+    {"^/idp/startsso.ping",       XS_SSO_PING},
+    {"/resume/as/authorization.ping", XS_SSO_PING},   /* PingFederate's own login form */
+    {"/resumesaml20/idp/sso.ping", XS_SSO_PING},
+    {"^/dag/saml2/idp/",          XS_SSO_DUO},    /* Duo Access Gateway */
+    {"^/dag/module.php/",         XS_SSO_DUO},
 };
 const size_t xs_sso_path_rules_count = sizeof xs_sso_path_rules / sizeof xs_sso_path_rules[0];
-
-/* Body markers, matched case-insensitively anywhere in the (bounded) body. */
-const xs_sso_marker xs_sso_body_markers[] = {
-    /* Google: Identity Services button/one-tap, OAuth and SAML endpoints */
-    {"accounts.google.com/gsi/client",   XS_SSO_GOOGLE},
-    {"g_id_onload",                      XS_SSO_GOOGLE},
-    {"accounts.google.com/o/oauth2",     XS_SSO_GOOGLE},
-    {"accounts.google.com/o/saml2",      XS_SSO_GOOGLE},
-    {"accounts.google.com/signin",       XS_SSO_GOOGLE},
-    /* Microsoft Entra ID */
-    {"login.microsoftonline.com/",       XS_SSO_ENTRA_ID},
-    {"login.windows.net/",               XS_SSO_ENTRA_ID},
-    {"login.microsoft.com/",             XS_SSO_ENTRA_ID},
-    {"msal-browser",                     XS_SSO_ENTRA_ID},
-    /* Okta: the sign-in widget and tenant hosts */
-    {"okta-sign-in",                     XS_SSO_OKTA},
-    {"oktacdn.com",                      XS_SSO_OKTA},
-    {".okta.com/",                       XS_SSO_OKTA},
-    {".oktapreview.com/",                XS_SSO_OKTA},
-    /* Ping */
-    {".pingidentity.com/",               XS_SSO_PING},
-    {".pingone.com/",                    XS_SSO_PING},
-    {"/as/authorization.oauth2",         XS_SSO_PING},
-    {"/idp/SSO.saml2",                   XS_SSO_PING},
-    /* Duo */
-    {".duosecurity.com",                 XS_SSO_DUO},
-    {"duo_iframe",                       XS_SSO_DUO},
-    {"Duo-Frame",                        XS_SSO_DUO},
-};
-const size_t xs_sso_body_markers_count = sizeof xs_sso_body_markers / sizeof xs_sso_body_markers[0];
-
-/* A SAML SSO form posting somewhere: SSO even when the IdP is unknown. */
-const char *const xs_sso_saml_markers[] = {"name=\"SAMLRequest\"", "name=\"SAMLResponse\"",
-                                           "name='SAMLRequest'", "SAMLRequest="};
-const size_t xs_sso_saml_markers_count = sizeof xs_sso_saml_markers / sizeof xs_sso_saml_markers[0];

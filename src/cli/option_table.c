@@ -63,9 +63,26 @@ static void echo_seed(FILE *out, const xs_optdef *d, const xs_options *o)
 
 static int parse_sender(xs_options *o, const char *arg, char *err, size_t errlen)
 {
-    if (strcmp(arg, "auto") && strcmp(arg, "txring") && strcmp(arg, "sendmmsg"))
-        return fail(err, errlen, "invalid --sender \"%s\": give auto, txring or sendmmsg", arg);
+    if (strcmp(arg, "auto") && strcmp(arg, "xdp") && strcmp(arg, "txring") && strcmp(arg, "sendmmsg"))
+        return fail(err, errlen, "invalid --sender \"%s\": give auto, xdp, txring or sendmmsg", arg);
     return replace(&o->sender, arg);
+}
+
+/* 0 stands for the default (one per core less one): --echo writes only a given count, so a
+ * config file or resume file moved to another machine keeps it or its own default. */
+static int parse_tx_threads(xs_options *o, const char *arg, char *err, size_t errlen)
+{
+    uint64_t v;
+    if (xs_parse_u64(arg, XS_MAX_TX_THREADS, &v) || v == 0)
+        return fail(err, errlen, "invalid --tx-threads \"%s\": give 1-64", arg);
+    o->tx_threads = (unsigned)v;
+    return 0;
+}
+
+static void echo_tx_threads(FILE *out, const xs_optdef *d, const xs_options *o)
+{
+    if (o->tx_threads)
+        fprintf(out, "%s = %u\n", d->config_key, o->tx_threads);
 }
 
 static const char *format_names[] = {"json", "csv", "list", "xml", "grepable"};
@@ -238,7 +255,10 @@ const xs_optdef xs_optdefs[] = {
     {.name = "batch", .kind = XS_ARG_UINT, F(batch), .def = "256", .min = 1, .max = 4096, .metavar = "N",
      .config_key = "batch", .hint = "give 1-4096", .help = "frames handed to the kernel per system call"},
     {.name = "sender", .kind = XS_ARG_STRING, .parse = parse_sender, F(sender), .def = "auto",
-     .metavar = "KIND", .config_key = "sender", .help = "auto, txring or sendmmsg"},
+     .metavar = "KIND", .config_key = "sender", .help = "auto, xdp, txring or sendmmsg"},
+    {.name = "tx-threads", .kind = XS_ARG_CUSTOM, .parse = parse_tx_threads, .echo = echo_tx_threads,
+     .metavar = "N", .config_key = "tx-threads",
+     .help = "transmitter threads (default: one per core less one, at least 1)"},
     /* output */
     {.name = "output", .short_name = "o", .kind = XS_ARG_STRING, F(output_file), .metavar = "FILE",
      .section = "Output", .config_key = "output", .help = "write records to FILE (default standard output)"},

@@ -55,6 +55,7 @@ typedef struct {
 } fp_tech;
 
 typedef struct fp_litscan fp_litscan;
+typedef struct fp_dom_db fp_dom_db;
 
 struct xs_fp_db {
     fp_tech    *techs;          /* sorted by name */
@@ -67,6 +68,7 @@ struct xs_fp_db {
     uint32_t    max_captures;
     size_t      nlits;          /* distinct prefilter literals (ids 0 .. nlits-1) */
     fp_litscan *body_scan;      /* the literals of html and scripts patterns, found in one pass */
+    fp_dom_db  *dom;            /* the dom patterns static HTML answers, or NULL */
     xs_fp_stats stats;
 };
 
@@ -99,6 +101,18 @@ void        fp_litscan_run(const fp_litscan *sc, const char *hay, size_t n, uint
 /* Wappalyzer's resolveVersion: fills `out` from the template and the match of `re` on subject. */
 void fp_version_resolve(const char *tmpl, const char *subject, size_t subject_len,
                         const PCRE2_SIZE *ovector, int ngroups, char *out, size_t outcap);
+
+/* ---- fp_dom.c ---- */
+#include <jansson.h>
+/* Adds a technology's `dom` value (string, array, or {selector: {exists, text, attributes}}). */
+int  fp_dom_add(xs_fp_db *db, pcre2_compile_context *cctx, uint32_t tech, json_t *v);
+int  fp_dom_finish(xs_fp_db *db);          /* builds the index, after every technology */
+void fp_dom_free(fp_dom_db *d);
+/* Called for each satisfied condition: run the pattern on the subject (text or attribute value;
+ * "" for exists). */
+typedef void (*fp_dom_hit_fn)(void *arg, const fp_pattern *p, const char *subject, size_t len);
+/* Parses html with gumbo and evaluates every rule. 0, or -1 when out of memory. */
+int  fp_dom_match(const xs_fp_db *db, const char *html, size_t len, fp_dom_hit_fn hit, void *arg);
 
 /* ---- fp_html.c ---- */
 typedef struct { const char *p; size_t n; } fp_slice;

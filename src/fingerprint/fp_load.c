@@ -269,7 +269,10 @@ static void load_technology(loader *L, uint32_t id, json_t *def)
     if ((v = json_object_get(def, "meta")))      add_keyed_kind(L, id, v, FP_META);
 
     if ((v = json_object_get(def, "js")))  db->stats.js += count_leaves(v);
-    if ((v = json_object_get(def, "dom"))) db->stats.dom += count_leaves(v);
+    if ((v = json_object_get(def, "dom"))) {
+        db->stats.dom += count_leaves(v);
+        if (fp_dom_add(db, L->cctx, id, v) < 0) L->oom = true;   /* the static-HTML subset */
+    }
     for (size_t k = 0; k < sizeof unsupported_keys / sizeof *unsupported_keys; k++)
         if ((v = json_object_get(def, unsupported_keys[k]))) db->stats.unsupported += count_leaves(v);
 
@@ -360,6 +363,7 @@ static xs_fp_db *build_db(json_t *cats, json_t *techs, char *err, size_t errlen)
     static const uint8_t body_kinds[] = { FP_HTML, FP_SCRIPTS };
     db->body_scan = fp_litscan_build(db, body_kinds, sizeof body_kinds);
     if (!db->body_scan) { xs_set_error(err, errlen, "out of memory"); goto fail; }
+    if (fp_dom_finish(db) < 0) { xs_set_error(err, errlen, "out of memory"); goto fail; }
     pcre2_compile_context_free(L.cctx);
     return db;
 fail:
@@ -380,6 +384,7 @@ void xs_fp_db_free(xs_fp_db *db)
     }
     free(db->patterns);
     fp_litscan_free(db->body_scan);
+    fp_dom_free(db->dom);
     for (size_t i = 0; i < db->ntechs; i++) {
         fp_tech *t = &db->techs[i];
         free(t->name);

@@ -397,6 +397,11 @@ static int cmp_entry(const void *a, const void *b)
 
 /* ---- entry point ---- */
 
+static void dom_hit(void *arg, const fp_pattern *p, const char *subject, size_t len)
+{
+    run(arg, p, subject, len);
+}
+
 static int match_all(xs_fp_matcher *m, const xs_fp_input *in)
 {
     const xs_fp_db *db = m->db;
@@ -468,6 +473,8 @@ static int match_all(xs_fp_matcher *m, const xs_fp_input *in)
         run_keyed(m, FP_COOKIES, m->cookies[c].name.p, m->cookies[c].name.n, m->cookies[c].value.p, m->cookies[c].value.n);
     for (size_t k = 0; k < m->html.nmeta; k++)
         run_keyed(m, FP_META, m->html.meta[k].name.p, m->html.meta[k].name.n, m->html.meta[k].value.p, m->html.meta[k].value.n);
+    /* dom selectors on the parsed page, only where the body can hold an element at all */
+    if (blen && memchr(body, '<', blen) && fp_dom_match(db, body, blen, dom_hit, m) < 0) return -1;
     return 0;
 }
 

@@ -27,6 +27,7 @@
 
 #include "xsweep/ratelimit.h"
 #include "xsweep/http.h"
+#include "xsweep/record.h"
 #include "http_internal.h"
 
 #define CONTAINER_OF(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
@@ -46,7 +47,8 @@ typedef struct req_node {
     char *path;                  /* points into this allocation */
 } req_node;
 
-typedef enum { C_FREE, C_CONNECTING, C_HANDSHAKE, C_SENDING, C_RECEIVING } conn_state;
+/* C_CLOCK: the fallback attempt waits for the endpoint's clock (deadline = when it may connect). */
+typedef enum { C_FREE, C_CONNECTING, C_HANDSHAKE, C_SENDING, C_RECEIVING, C_CLOCK } conn_state;
 
 typedef struct conn {
     xs_timer deadline;
@@ -103,6 +105,7 @@ void xs_http_config_defaults(xs_http_config *cfg)
     cfg->total_timeout_ms = 10000;
     cfg->max_body = 64 * 1024;
     cfg->user_agent = "xsweep/0.1";
+    cfg->clock = NULL;             /* callers that fill a stack config get no stray pointer */
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -146,6 +149,7 @@ xs_http_engine *xs_http_engine_new(const xs_http_config *cfg)
         if (cfg->total_timeout_ms) e->cfg.total_timeout_ms = cfg->total_timeout_ms;
         e->cfg.max_body = cfg->max_body;
         if (cfg->user_agent) e->cfg.user_agent = cfg->user_agent;
+        e->cfg.clock = cfg->clock;
     }
     e->epfd = e->wakefd = -1;
     e->user_agent = strdup(e->cfg.user_agent);
@@ -368,6 +372,12 @@ static void finish(xs_http_engine *e, conn *c, xs_http_error err, const char *te
 
 static void start_attempt(xs_http_engine *e, conn *c, bool use_tls);
 
+/* Nanoseconds until the endpoint may be contacted; 0 = now, and the contact is recorded. */
+static uint64_t clock_wait(xs_http_engine *e, const req_node *n, uint64_t now)
+{
+    return e->cfg.clock ? xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(n->ip, n->port), now) : 0;
+}
+
 /* Tears down the current attempt and starts the other flavour (at most once per request). */
 static void retry_other_flavour(xs_http_engine *e, conn *c)
 {
@@ -377,7 +387,16 @@ static void retry_other_flavour(xs_http_engine *e, conn *c)
     xs_cert_info_clear(&c->res->tls.cert);
     memset(&c->res->tls, 0, sizeof c->res->tls);
     c->attempt++;
-    start_attempt(e, c, !c->use_tls);
+    c->use_tls = !c->use_tls;
+    uint64_t now = xs_http_now_ns();
+    uint64_t wait = clock_wait(e, c->req, now);
+    if (wait > 0) {                   /* the second connection is a contact of its own */
+        c->state = C_CLOCK;
+        c->attempt_deadline = now + wait;
+        set_deadline(e, c, now + wait);
+        return;
+    }
+    start_attempt(e, c, c->use_tls);
 }
 
 static bool may_fall_back(const conn *c)
@@ -747,6 +766,7 @@ static void on_event(xs_http_engine *e, conn *c, uint32_t ev)
     case C_HANDSHAKE:  do_handshake(e, c, (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0); break;
     case C_SENDING:    do_send(e, c); break;
     case C_RECEIVING:  do_recv(e, c); break;
+    case C_CLOCK:
     case C_FREE:       break;
     }
 }
@@ -770,6 +790,16 @@ static void on_timeout(xs_http_engine *e, conn *c)
                                                               : "no response before timeout");
         }
         break;
+    case C_CLOCK: {
+        uint64_t now = xs_http_now_ns(), wait = clock_wait(e, c->req, now);
+        if (wait > 0) {
+            c->attempt_deadline = now + wait;
+            set_deadline(e, c, now + wait);
+        } else {
+            start_attempt(e, c, c->use_tls);
+        }
+        break;
+    }
     case C_FREE:
         break;
     }
@@ -792,6 +822,16 @@ static void start_ready(xs_http_engine *e)
         e->ready_head = n->next;
         if (!e->ready_head)
             e->ready_tail = NULL;
+        uint64_t now = xs_http_now_ns(), wait = clock_wait(e, n, now);
+        if (wait > 0) {               /* contacted less than a gap ago: back to the waiting heap */
+            n->timer.when = now + wait;
+            if (xs_timer_heap_push(&e->waiting, &n->timer) == 0)
+                continue;
+            n->timer.when = 0;        /* out of memory: wait here rather than break the rule */
+            struct timespec ts = {(time_t)(wait / 1000000000ULL), (long)(wait % 1000000000ULL)};
+            nanosleep(&ts, NULL);
+            xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(n->ip, n->port), xs_http_now_ns());
+        }
         conn *c = e->free_list;
         e->free_list = c->next_free;
         e->active++;

@@ -2,6 +2,7 @@
  * close-delimited bodies. Bytes may arrive split anywhere. Nothing grows past the limits:
  * XS_HTTP_MAX_HEADER_BYTES of header block, XS_HTTP_MAX_HEADERS pairs, max_body of body. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -606,7 +607,19 @@ void xs_http_parser_fill_result(xs_http_parser *p, xs_http_result *r)
         }
     }
     free(r->title);
-    r->title = p->has_status && r->body_len > 0
-                   ? xs_html_title(r->body, r->body_len, XS_HTTP_TITLE_MAX_CHARS)
-                   : NULL;
+    r->title = NULL;
+    r->charset[0] = '\0';
+    if (p->has_status && r->body_len > 0) {
+        char cs_buf[sizeof r->charset];
+        const char *cs = xs_http_charset(r, cs_buf, sizeof cs_buf);
+        size_t ul = 0;
+        char *utf8 = cs ? xs_to_utf8(cs, r->body, r->body_len, &ul) : NULL;
+        if (utf8) {            /* the title from the page as the browser reads it */
+            snprintf(r->charset, sizeof r->charset, "%s", cs);
+            r->title = xs_html_title((const unsigned char *)utf8, ul, XS_HTTP_TITLE_MAX_CHARS);
+            free(utf8);
+        } else {
+            r->title = xs_html_title(r->body, r->body_len, XS_HTTP_TITLE_MAX_CHARS);
+        }
+    }
 }

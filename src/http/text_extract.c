@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <gumbo.h>
+
 #include "xsweep/http.h"
 
 #define TITLE_RAW_MAX (16u * 1024u) /* raw title bytes looked at (before decoding) */
@@ -161,6 +163,62 @@ static const unsigned char *find_ci(const unsigned char *h, size_t n, const char
     return NULL;
 }
 
+/* The title's text as HTML5 reads it: every named and numeric character reference decoded (gumbo
+ * holds the whole HTML5 table), invalid UTF-8 as U+FFFD. NULs are dropped first. malloc'd. */
+static char *decode_html5_text(const char *raw, size_t n, size_t *out_len)
+{
+    static const char open_tag[] = "<title>", close_tag[] = "</title>";
+    char *doc = malloc(sizeof open_tag + n + sizeof close_tag);
+    if (!doc)
+        return NULL;
+    size_t dl = sizeof open_tag - 1;
+    memcpy(doc, open_tag, dl);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)raw[i];
+        if (c != 0)            /* other controls are whitespace to us (gumbo would make them U+FFFD) */
+            doc[dl++] = (c < 0x20 || c == 0x7F) ? ' ' : (char)c;
+    }
+    memcpy(doc + dl, close_tag, sizeof close_tag - 1);
+    dl += sizeof close_tag - 1;
+    GumboOptions opt = kGumboDefaultOptions;
+    opt.max_errors = 0;
+    GumboOutput *g = gumbo_parse_with_options(&opt, doc, dl);
+    char *out = NULL;
+    size_t ol = 0;
+    /* <title> lands in <head>: html > head > title > text */
+    const GumboNode *html = g ? g->root : NULL, *head = NULL, *title = NULL;
+    for (unsigned i = 0; html && i < html->v.element.children.length && !head; i++) {
+        const GumboNode *c = html->v.element.children.data[i];
+        if (c->type == GUMBO_NODE_ELEMENT && c->v.element.tag == GUMBO_TAG_HEAD)
+            head = c;
+    }
+    for (unsigned i = 0; head && i < head->v.element.children.length && !title; i++) {
+        const GumboNode *c = head->v.element.children.data[i];
+        if (c->type == GUMBO_NODE_ELEMENT && c->v.element.tag == GUMBO_TAG_TITLE)
+            title = c;
+    }
+    size_t cap = 0;
+    for (unsigned i = 0; title && i < title->v.element.children.length; i++)
+        if (((const GumboNode *)title->v.element.children.data[i])->type == GUMBO_NODE_TEXT)
+            cap += strlen(((const GumboNode *)title->v.element.children.data[i])->v.text.text);
+    out = malloc(cap + 1);
+    for (unsigned i = 0; out && title && i < title->v.element.children.length; i++) {
+        const GumboNode *c = title->v.element.children.data[i];
+        if (c->type == GUMBO_NODE_TEXT) {
+            size_t tl = strlen(c->v.text.text);
+            memcpy(out + ol, c->v.text.text, tl);
+            ol += tl;
+        }
+    }
+    if (out)
+        out[ol] = '\0';
+    if (g)
+        gumbo_destroy_output(&opt, g);
+    free(doc);
+    *out_len = ol;
+    return out;
+}
+
 char *xs_html_title(const unsigned char *body, size_t len, size_t max_chars)
 {
     const unsigned char *p = body, *end = body + len;
@@ -184,10 +242,10 @@ char *xs_html_title(const unsigned char *body, size_t len, size_t max_chars)
     const unsigned char *close = find_ci(start, avail, "</title");
     size_t raw_len = close ? (size_t)(close - start) : avail;
 
-    char *dec = malloc(raw_len + 1);
+    size_t dl = 0;
+    char *dec = decode_html5_text((const char *)start, raw_len, &dl);
     if (!dec)
         return NULL;
-    size_t dl = xs_html_decode_entities((const char *)start, raw_len, dec, raw_len + 1);
 
     /* Collapse whitespace (ASCII space and controls, U+00A0), drop NULs, trim both ends. */
     size_t o = 0;

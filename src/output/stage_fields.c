@@ -1,4 +1,5 @@
 /* JSON fields of the HTTP/fingerprint stage: http.*, tls.*, auth.*, tech[]. */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "xsweep/jsonw.h"
@@ -46,10 +47,15 @@ static void write_http(xs_jsonw *w, const xs_http_result *h)
     xs_jsonw_key(w, "title");
     xs_jsonw_cstr(w, h->title);
     xs_jsonw_key(w, "body_preview");
-    if (h->body_preview)
+    size_t ul = 0;
+    char *utf8 = xs_http_preview_utf8(h, &ul);   /* the page's own charset, as UTF-8 */
+    if (utf8)
+        xs_jsonw_string(w, utf8, ul);
+    else if (h->body_preview)
         xs_jsonw_string(w, h->body_preview, h->body_preview_len);
     else
         xs_jsonw_null(w);
+    free(utf8);
     opt_str(w, "server", h->server);
     opt_str(w, "location", h->location);
     opt_str(w, "path", h->path);
@@ -110,6 +116,8 @@ static void write_auth(xs_jsonw *w, const xs_auth_info *a)
     xs_jsonw_key(w, "provider");
     xs_jsonw_cstr(w, a->method == XS_AUTH_SSO && a->provider != XS_SSO_NONE
                          ? xs_sso_provider_name(a->provider) : NULL);
+    xs_jsonw_key(w, "form_login");
+    xs_jsonw_bool(w, a->form_login);
     xs_jsonw_end_object(w);
 }
 

@@ -6,15 +6,23 @@
 int xs_ckpt_init(xs_ckpt_tracker *c, unsigned passes, const uint64_t *start)
 {
     memset(c, 0, sizeof *c);
-    c->passes = passes > XS_CKPT_PASSES ? XS_CKPT_PASSES : passes;
-    memcpy(c->start, start, c->passes * sizeof *start);
-    c->samples = calloc(XS_CKPT_SAMPLES, sizeof *c->samples);
-    return c->samples ? 0 : -1;
+    c->passes = passes ? passes : 1;
+    c->start = calloc(c->passes, sizeof *c->start);
+    c->sample_t = calloc(XS_CKPT_SAMPLES, sizeof *c->sample_t);
+    c->sample_pos = calloc((size_t)XS_CKPT_SAMPLES * c->passes, sizeof *c->sample_pos);
+    if (!c->start || !c->sample_t || !c->sample_pos) {
+        xs_ckpt_free(c);
+        return -1;
+    }
+    memcpy(c->start, start, passes * sizeof *start);
+    return 0;
 }
 
 void xs_ckpt_free(xs_ckpt_tracker *c)
 {
-    free(c->samples);
+    free(c->start);
+    free(c->sample_t);
+    free(c->sample_pos);
     free(c->job_t);
     free(c->job_done);
     memset(c, 0, sizeof *c);
@@ -29,8 +37,8 @@ void xs_ckpt_sample(xs_ckpt_tracker *c, uint64_t now_ns, const uint64_t *pos)
         c->head = (c->head + 1) % XS_CKPT_SAMPLES;
         c->n--;
     }
-    c->samples[slot].t = now_ns;
-    memcpy(c->samples[slot].pos, pos, c->passes * sizeof *pos);
+    c->sample_t[slot] = now_ns;
+    memcpy(c->sample_pos + slot * c->passes, pos, c->passes * sizeof *pos);
     c->n++;
 }
 
@@ -84,9 +92,9 @@ void xs_ckpt_safe(const xs_ckpt_tracker *c, uint64_t now_ns, uint64_t wait_ns, u
         return;
     bound -= wait_ns;
     for (size_t i = c->n; i-- > 0;) {
-        const xs_pos_sample *s = &c->samples[(c->head + i) % XS_CKPT_SAMPLES];
-        if (s->t <= bound) {
-            memcpy(out, s->pos, c->passes * sizeof *out);
+        size_t slot = (c->head + i) % XS_CKPT_SAMPLES;
+        if (c->sample_t[slot] <= bound) {
+            memcpy(out, c->sample_pos + slot * c->passes, c->passes * sizeof *out);
             return;
         }
     }

@@ -56,6 +56,12 @@ static void consume(xs_runctx *c, const xs_result *r)
             xs_http_job job = {*r, endpoint_of(c, r->ip, r->port),
                                xs_ckpt_job_pushed(&c->ckpt, xs_now_ns()), !http};
             xs_stage_proxy_push(c->stage, &job);
+            /* the same endpoint listed with other paths: one GET (the stage's clock spaces them
+             * a second apart) and one record each */
+            for (const xs_endpoint *more = http && job.ep ? job.ep->more : NULL; more; more = more->more) {
+                xs_http_job extra = {*r, more, xs_ckpt_job_pushed(&c->ckpt, xs_now_ns()), false};
+                xs_stage_proxy_push(c->stage, &extra);
+            }
             return;
         }
     } else {
@@ -110,7 +116,7 @@ void xs_run_write_skipped(xs_runctx *c)
 void xs_run_write_unanswered(xs_runctx *c, bool complete)
 {
     xs_scan *s = c->scan;
-    uint64_t done = atomic_load(&s->position), now = xs_realtime_ns();
+    uint64_t now = xs_realtime_ns();
     for (uint64_t pos = 0; pos < s->positions; pos++) {
         uint64_t index = xs_perm_at(&s->perm, s->shard.index + pos * s->shard.count);
         uint32_t ip;
@@ -118,7 +124,7 @@ void xs_run_write_unanswered(xs_runctx *c, bool complete)
         xs_targetspace_get(s->space, index, &ip, &port);
         if (xs_seen_contains(&c->seen, xs_endpoint_key(ip, port)))
             continue;
-        bool probed = complete || (pos >= s->start_position && pos < done);
+        bool probed = complete || xs_scan_pass0_sent(s, pos);
         xs_result r = {ip, port, probed ? XS_STATUS_CLOSED : XS_STATUS_FAILED, 0, now};
         xs_seen_add(&c->seen, xs_endpoint_key(ip, port));
         write_result(c, &r);
@@ -154,30 +160,34 @@ static void stats_line(xs_runctx *c, uint64_t now, uint64_t start)
             s->positions ? (double)atomic_load(&s->position) / (double)s->positions : 1.0);
 }
 
-/* Where pass k of this run starts (a resumed run continues each pass where it was). */
-static uint64_t pass_first(const xs_scan *s, unsigned k)
+/* Where thread t's pass k of this run starts, in its own positions (a resumed run continues each
+ * pass where it was). */
+static uint64_t pass_first(const xs_scan *s, unsigned t, unsigned k)
 {
-    uint64_t start = k == 0 && s->start_position > s->pass_start[0] ? s->start_position : s->pass_start[k];
-    return start < s->positions ? start : s->positions;
+    uint64_t own = xs_scan_thread_positions(s, t), start = s->pass_start[t][k];
+    return start < own ? start : own;
 }
 
-/* Positions to walk over all passes, and those walked: a position counts whether its probe was
- * sent or skipped (answered before its retry), so a fully answered scan ends at 100 %. */
+/* Positions to walk over all threads and passes, and those walked: a position counts whether its
+ * probe was sent or skipped (answered before its retry), so a fully answered scan ends at 100 %. */
 static uint64_t positions_total(const xs_scan *s)
 {
     uint64_t n = 0;
-    for (unsigned k = 0; k <= s->retries && k < XS_MAX_PASSES; k++)
-        n += s->positions - pass_first(s, k);
+    for (unsigned t = 0; t < s->tx_threads; t++)
+        for (unsigned k = 0; k <= s->retries && k < XS_MAX_PASSES; k++)
+            n += xs_scan_thread_positions(s, t) - pass_first(s, t, k);
     return n;
 }
 
 static uint64_t positions_walked(const xs_scan *s)
 {
     uint64_t n = 0;
-    for (unsigned k = 0; k <= s->retries && k < XS_MAX_PASSES; k++) {
-        uint64_t at = atomic_load_explicit(&s->pass_pos[k], memory_order_relaxed), first = pass_first(s, k);
-        n += at > first ? at - first : 0;
-    }
+    for (unsigned t = 0; t < s->tx_threads; t++)
+        for (unsigned k = 0; k <= s->retries && k < XS_MAX_PASSES; k++) {
+            uint64_t at = atomic_load_explicit(&s->thread_pos[t][k], memory_order_relaxed);
+            uint64_t first = pass_first(s, t, k);
+            n += at > first ? at - first : 0;
+        }
     return n;
 }
 

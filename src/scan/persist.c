@@ -6,10 +6,11 @@
 #include <unistd.h>
 #include "run_internal.h"
 
+#define MAX_POS (XS_MAX_TX_THREADS * XS_MAX_PASSES)   /* every thread's position in every pass */
+
 static void current_positions(const xs_scan *s, uint64_t *pos)
 {
-    for (unsigned k = 0; k <= s->retries && k < XS_MAX_PASSES; k++)
-        pos[k] = atomic_load_explicit(&s->pass_pos[k], memory_order_relaxed);
+    xs_scan_current_positions(s, pos);
 }
 
 /* A path as the resume file stores it: absolute, so that --resume works from any directory.
@@ -31,18 +32,19 @@ static void save_checkpoint(xs_runctx *c, const uint64_t *pos)
     if (c->resume.fd < 0)
         return;
     if (xs_output_failed(c->out))   /* which records reached the disk is unknown: from the start */
-        pos = c->scan->pass_start;
+        pos = c->ckpt.start;
     xs_options eff = *c->o;       /* the paths the run writes to, as absolute paths */
     eff.output_file = c->abs_output_file[0] ? c->abs_output_file : NULL;
     eff.output_all = c->abs_output_all[0] ? c->abs_output_all : NULL;
     eff.db = c->abs_db[0] ? c->abs_db : NULL;
-    if (xs_resume_save(&c->resume, &eff, c->scan->seed, c->sweep, pos, c->scan->retries + 1) < 0)
+    eff.tx_threads = c->scan->tx_threads;   /* the positions are per thread: the resumed scan needs as many */
+    if (xs_resume_save(&c->resume, &eff, c->scan->seed, c->sweep, pos, xs_scan_position_count(c->scan)) < 0)
         fprintf(stderr, "xsweep: warning: cannot write the resume file %s\n", c->resume.path);
 }
 
 void xs_run_checkpoint_tick(xs_runctx *c, uint64_t now)
 {
-    uint64_t pos[XS_MAX_PASSES];
+    static uint64_t pos[MAX_POS];   /* the output thread's only: 32 KiB off its stack */
     if (now - c->last_sample_ns >= 100000000ULL) {
         current_positions(c->scan, pos);
         xs_ckpt_sample(&c->ckpt, now, pos);
@@ -83,9 +85,12 @@ int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
     absolute_path(o->output_file, c->abs_output_file);
     absolute_path(o->output_all, c->abs_output_all);
     absolute_path(o->db, c->abs_db);
-    uint64_t start[XS_MAX_PASSES];
-    memcpy(start, c->scan->pass_start, sizeof start);
-    if (xs_ckpt_init(&c->ckpt, c->scan->retries + 1, start) < 0) {
+    static uint64_t start[MAX_POS];
+    const xs_scan *s = c->scan;
+    unsigned passes = xs_scan_position_count(s) / s->tx_threads;
+    for (unsigned t = 0; t < s->tx_threads; t++)
+        memcpy(start + t * passes, s->pass_start[t], passes * sizeof *start);
+    if (xs_ckpt_init(&c->ckpt, xs_scan_position_count(s), start) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -117,7 +122,7 @@ void xs_run_close_resume(xs_runctx *c, bool complete)
         if (!xs_run_stop_reaper(c, true))   /* root's helper removes it, or it is marked */
             xs_resume_finish(&c->resume);
     } else {
-        uint64_t pos[XS_MAX_PASSES];
+        static uint64_t pos[MAX_POS];
         bool exact = c->wait_completed && !c->scan->error[0] && c->interrupted_jobs == 0;
         if (exact)
             current_positions(c->scan, pos);

@@ -20,7 +20,6 @@
 #include "run_internal.h"
 
 #define RESULTS_RING_CAP   (1u << 18)   /* 130 ms of replies at 2 M/s: the output drains every ms */
-#define CHECKPOINT_CAP     (1u << 16)
 #define KEYSET_MAX         (1u << 22)
 #define DEFAULT_SPORT      61000
 #define DEFAULT_SPORT_N    1024
@@ -39,21 +38,25 @@ static xs_sender_kind sender_kind(const char *s)
         return XS_SENDER_TX_RING;
     if (s && !strcmp(s, "sendmmsg"))
         return XS_SENDER_SENDMMSG;
+    if (s && !strcmp(s, "xdp"))
+        return XS_SENDER_XDP;
     return XS_SENDER_AUTO;
 }
 
 /* Returns 0, or -(xs_errkind): what the operator gave is wrong (usage) or the machine failed. */
 static int setup_scan(xs_scan *s, const xs_options *o, xs_plan *plan, char *err, size_t errlen)
 {
+    pthread_mutex_init(&s->rl_lock, NULL);
     s->space = &plan->space;
     s->shard = (xs_shard){0, 1};
     if (o->shard && xs_shard_parse(&s->shard, o->shard, err, errlen) < 0)
         return -XS_ERR_USAGE;
     uint64_t seed = o->seed_given ? o->seed : random_seed();
     s->seed = seed;
-    for (size_t k = 0; k < o->nresume_pos && k < XS_MAX_PASSES; k++)
-        s->pass_start[k] = o->nresume_pos ? o->resume_pos[k] : 0;
-    s->start_position = s->pass_start[0];
+    s->retries = o->retries;
+    s->tx_threads = o->tx_threads ? o->tx_threads : xs_default_tx_threads();
+    if (xs_scan_set_resume(s, o->resume_pos, o->nresume_pos, err, errlen) < 0)
+        return -XS_ERR_USAGE;
     xs_perm_init(&s->perm, plan->space.size, seed);
     s->positions = xs_shard_positions(&s->shard, plan->space.size);
     /* The cookie key is always fresh: --seed (and a resume file) fix the probe order, but a seed
@@ -76,9 +79,7 @@ static int setup_scan(xs_scan *s, const xs_options *o, xs_plan *plan, char *err,
     /* Only retries read the answered set: without them it costs nothing (stays flat in targets). */
     uint64_t keys = s->retries == 0 ? 0 : plan->space.size < KEYSET_MAX ? plan->space.size : KEYSET_MAX;
     if (xs_keyset_init(&s->answered, keys) < 0 ||
-        xs_ring_init(&s->results, RESULTS_RING_CAP, sizeof(xs_result)) < 0 ||
-        xs_pass_clock_init(&s->clock, s->retries + 1, s->dry_run ? 0 : s->retry_gap_ns,
-                           CHECKPOINT_CAP) < 0) {
+        xs_ring_init(&s->results, RESULTS_RING_CAP, sizeof(xs_result)) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -89,7 +90,7 @@ static void teardown_scan(xs_scan *s)
 {
     xs_keyset_free(&s->answered);
     xs_ring_free(&s->results);
-    xs_pass_clock_free(&s->clock);
+    pthread_mutex_destroy(&s->rl_lock);
 }
 
 /* --resume FILE --dry-run lists what is left on standard output: the stopped scan's output
@@ -107,7 +108,8 @@ static int run_dry(xs_scan *s, const xs_options *o, char *err, size_t errlen)
     }
     s->dry_run_out = f;
     xs_signals_install();
-    xs_transmitter_main(s);
+    for (unsigned t = 0; t < s->tx_threads; t++)   /* each thread's share in turn: reproducible */
+        xs_transmitter_main(s);
     int rc = fflush(f) == 0 && !ferror(f) ? XS_EXIT_OK : XS_EXIT_RUNTIME;
     if (f != stdout && fclose(f) != 0)
         rc = XS_EXIT_RUNTIME;
@@ -240,10 +242,11 @@ int xs_run(const xs_options *o, xs_plan *plan)
         snprintf(err, sizeof err, "%s", s->error);
         goto out;
     }
-    if (!(s->sender = xs_sender_open(s->net.ifname, s->sender_kind, s->batch, err, sizeof err)))
-        goto out;
+    for (unsigned t = 0; t < s->tx_threads; t++)
+        if (!(s->senders[t] = xs_sender_open(s->net.ifname, s->sender_kind, s->batch, err, sizeof err)))
+            goto out;
     if (o->screenshots && !o->no_http &&
-        xs_prepare_dir_for_user(o->screenshots, o->user, !o->no_drop, err, sizeof err) < 0)
+        xs_shot_dir_prepare(o->screenshots, o->user, !o->no_drop, err, sizeof err) < 0)
         goto out;
     /* The host key: after the sockets (their error comes first), before the stage gets it. */
     if (load_host_key(&c, err, sizeof err) < 0)
@@ -256,16 +259,21 @@ int xs_run(const xs_options *o, xs_plan *plan)
     xs_signals_install();
     uint64_t start = xs_now_ns();
     started = true;
-    pthread_t rx, tx;
+    pthread_t rx, tx[XS_MAX_TX_THREADS];
     if (pthread_create(&rx, NULL, rx_thread, s) != 0) {
         snprintf(err, sizeof err, "cannot start the receiver thread");
         goto out;
     }
-    if (pthread_create(&tx, NULL, tx_thread, s) != 0) {
-        atomic_store(&s->stop_rx, true);
-        pthread_join(rx, NULL);
-        snprintf(err, sizeof err, "cannot start the transmitter thread");
-        goto out;
+    for (unsigned t = 0; t < s->tx_threads; t++) {
+        if (pthread_create(&tx[t], NULL, tx_thread, s) != 0) {
+            atomic_store(&s->stop_tx, true);
+            atomic_store(&s->stop_rx, true);
+            for (unsigned u = 0; u < t; u++)
+                pthread_join(tx[u], NULL);
+            pthread_join(rx, NULL);
+            snprintf(err, sizeof err, "cannot start the transmitter threads");
+            goto out;
+        }
     }
     if (o->all_statuses)
         xs_run_write_skipped(&c);
@@ -273,7 +281,8 @@ int xs_run(const xs_options *o, xs_plan *plan)
     xs_run_output_loop(&c, progress);
     atomic_store(&s->stop_tx, true);
     atomic_store(&s->stop_rx, true);
-    pthread_join(tx, NULL);
+    for (unsigned t = 0; t < s->tx_threads; t++)
+        pthread_join(tx[t], NULL);
     /* The receiver may be waiting for ring space: keep draining until it has returned. */
     while (pthread_tryjoin_np(rx, NULL) != 0)
         if (xs_run_drain(&c) + xs_run_drain_stage(&c) == 0)
@@ -316,7 +325,8 @@ out:
     xs_run_stop_reaper(&c, false);
     if (s->rx_handle)
         xs_receiver_close(s);
-    xs_sender_close(s->sender);
+    for (unsigned t = 0; t < XS_MAX_TX_THREADS; t++)
+        xs_sender_close(s->senders[t]);
     xs_resume_close(&c.resume);
     xs_ckpt_free(&c.ckpt);
     teardown_scan(s);

@@ -172,6 +172,18 @@ char **xs_shot_build_argv(const xs_shot_argv_spec *sp)
     /* Everything but the endpoint goes to a proxy that refuses: "<-loopback>" removes chromium's
      * implicit loopback bypass, so other local ports are refused too. */
     add(&b, "--proxy-server=http://127.0.0.1:%u", sp->deny_proxy_port);
+    if (sp->document_url) {            /* the document is already here: nothing is exempt */
+        add(&b, "--proxy-bypass-list=<-loopback>");
+        add(&b, "--host-resolver-rules=MAP * ~NOTFOUND");
+        add(&b, "--screenshot=%s", sp->png_path);
+        add(&b, "--dump-dom");
+        add(&b, "%s", sp->document_url);
+        if (b.failed) {
+            xs_shot_argv_free(b.v);
+            return NULL;
+        }
+        return b.v;
+    }
     add(&b, "--proxy-bypass-list=<-loopback>;%s%s%s:%u", lb, host, rb, port);
     if (sp->resolve_to)
         add(&b, "--host-resolver-rules=MAP %s %s, MAP * ~NOTFOUND", host, sp->resolve_to);

@@ -3,6 +3,7 @@
  * past its deadline has its whole process group SIGKILLed. Exits are detected with
  * waitid(WNOWAIT) first, so the group is killed (stragglers) while its leader, a zombie, still
  * holds the group id: a kill can never reach a process that is not ours. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -10,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,7 @@
 typedef struct shot_job {
     struct shot_job *next;
     char   *url, *resolve_to, *png_path;
+    char   *doc_url;           /* data: URL of the fetched document, or NULL (chromium fetches) */
     void   *user;
     /* while running */
     pid_t   pid;
@@ -48,6 +51,7 @@ struct xs_shot_pool {
     char    *dir, *tmp_dir, *chromium;
     unsigned concurrency, timeout_ms, width, height;
     bool     sandbox;
+    char    *next_doc_url;     /* handed from submit_document to the job it creates */
     int      deny_fd;          /* bound, never listening: the proxy that refuses everything */
     unsigned deny_port;
     shot_job *queue_head, *queue_tail;
@@ -122,6 +126,7 @@ static void job_free(shot_job *j)
     free(j->url);
     free(j->resolve_to);
     free(j->png_path);
+    free(j->doc_url);
     free(j->profile_dir);
     free(j->dom);
     free(j);
@@ -238,7 +243,10 @@ int xs_shot_pool_submit_pinned(xs_shot_pool *p, const char *url, const char *res
     }
     /* the argv builder is the authority on what is acceptable (e.g. resolve_to must be an IP) */
     xs_shot_argv_spec spec = {.chromium_path = p->chromium, .url = url, .png_path = j->png_path,
-                              .profile_dir = "/", .resolve_to = resolve_to};
+                              .profile_dir = "/", .resolve_to = resolve_to,
+                              .document_url = p->next_doc_url};
+    j->doc_url = p->next_doc_url;
+    p->next_doc_url = NULL;
     char **probe = xs_shot_build_argv(&spec);
     if (!probe) {
         job_free(j);
@@ -258,6 +266,58 @@ int xs_shot_pool_submit_pinned(xs_shot_pool *p, const char *url, const char *res
 int xs_shot_pool_submit(xs_shot_pool *p, const char *url, const char *out_png_path, void *user)
 {
     return xs_shot_pool_submit_pinned(p, url, NULL, out_png_path, user);
+}
+
+/* The charset parameter of a Content-Type, kept only when it is a plain token. */
+static void charset_of(const char *ct, char *out, size_t cap)
+{
+    snprintf(out, cap, "utf-8");
+    const char *c = ct ? strcasestr(ct, "charset=") : NULL;
+    if (!c)
+        return;
+    c += 8;
+    if (*c == '"')
+        c++;
+    size_t n = 0;
+    while (c[n] && n + 1 < cap && (isalnum((unsigned char)c[n]) || strchr("-_.:", c[n])))
+        n++;
+    if (n > 0) {
+        memcpy(out, c, n);
+        out[n] = '\0';
+    }
+}
+
+int xs_shot_pool_submit_document(xs_shot_pool *p, const char *url, const unsigned char *doc,
+                                 size_t len, const char *content_type, const char *out_png_path,
+                                 void *user)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if (len > XS_SHOT_DOC_MAX)
+        len = XS_SHOT_DOC_MAX;
+    char cs[48];
+    charset_of(content_type, cs, sizeof cs);
+    size_t head = 64 + strlen(cs), cap = head + (len + 2) / 3 * 4 + 1;
+    char *d = malloc(cap);
+    if (!d) {
+        errno = ENOMEM;
+        return -1;
+    }
+    size_t o = (size_t)snprintf(d, head, "data:text/html;charset=%s;base64,", cs);
+    for (size_t i = 0; i < len; i += 3) {
+        uint32_t v = (uint32_t)doc[i] << 16;
+        if (i + 1 < len) v |= (uint32_t)doc[i + 1] << 8;
+        if (i + 2 < len) v |= doc[i + 2];
+        d[o++] = b64[(v >> 18) & 63];
+        d[o++] = b64[(v >> 12) & 63];
+        d[o++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+        d[o++] = i + 2 < len ? b64[v & 63] : '=';
+    }
+    d[o] = '\0';
+    p->next_doc_url = d;
+    int rc = xs_shot_pool_submit_pinned(p, url, NULL, out_png_path, user);
+    free(p->next_doc_url);            /* NULL when the job took it */
+    p->next_doc_url = NULL;
+    return rc;
 }
 
 size_t xs_shot_pool_pending(const xs_shot_pool *p)
@@ -289,7 +349,7 @@ static int spawn_job(xs_shot_pool *p, shot_job *j)
         .chromium_path = p->chromium, .url = j->url, .png_path = j->png_path,
         .profile_dir = j->profile_dir, .resolve_to = j->resolve_to, .load_timeout_ms = load_ms,
         .deny_proxy_port = p->deny_port, .width = p->width, .height = p->height,
-        .sandbox = p->sandbox};
+        .sandbox = p->sandbox, .document_url = j->doc_url};
     argv = xs_shot_build_argv(&spec);
     if (!argv) {
         rc = EINVAL;

@@ -2,15 +2,19 @@
  * output thread over one SPSC ring, and enriched endpoints go back over another, so neither the scan
  * nor the output ever waits on a slow web server. The stage's own throttle is the not_before time:
  * no GET starts within min_gap of the SYN probe of the same IP:port. */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include "xsweep/ratelimit.h"
+#include "xsweep/record.h"
 #include "xsweep/ring.h"
+#include "xsweep/throttle.h"
 #include "xsweep/signals.h"
 #include "xsweep/stage.h"
 
@@ -21,6 +25,7 @@
 /* Jobs the stage thread has taken and not yet handed back: kept so an abort can return them. */
 typedef struct outstanding {
     xs_enriched *e;
+    bool shot_doc;                /* its HTTP request in flight is the screenshot's document GET */
     struct outstanding *prev, *next;
 } outstanding;
 
@@ -39,6 +44,7 @@ struct xs_http_stage {
     size_t in_flight;             /* pushed and not yet popped */
     /* stage thread only */
     outstanding *live;
+    xs_throttle *clock;           /* THE per-endpoint clock: SYN, GETs, fallbacks, probes, shots */
 };
 
 static void nap_us(long us)
@@ -70,6 +76,7 @@ typedef struct {
     xs_http_stage *s;
     xs_enrich_ctx  enrich;
     xs_shot_pool  *shots;   /* NULL without --screenshots */
+    xs_http_engine *engine;
 } done_ctx;
 
 /* The seed: a screenshot for every successful GET (2XX, or a 3XX the browser follows). */
@@ -78,16 +85,95 @@ static bool wants_shot(const done_ctx *c, const xs_enriched *e)
     return c->shots && e->http && e->http->status_code >= 200 && e->http->status_code < 400;
 }
 
-static bool submit_shot(done_ctx *c, outstanding *o)
+/* The seed's "one additional GET" for the screenshot: xsweep makes it, through the engine and so
+ * through the endpoint's clock (a second apart from the first GET), with the flavour (TLS or
+ * plain) that answered. Chromium then renders that document with all network refused. */
+static bool request_shot_document(done_ctx *c, outstanding *o)
+{
+    const xs_http_result *h = o->e->http;
+    xs_http_request req = {.ip = h->ip, .port = h->port, .host = h->host, .path = h->path,
+                           .tls = h->tls.used ? XS_TLS_ON : XS_TLS_OFF, .user = o};
+    o->shot_doc = true;
+    if (xs_http_engine_submit(c->engine, &req) == 0)
+        return true;
+    o->shot_doc = false;
+    return false;
+}
+
+static const char *header_value(const xs_http_result *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_headers; i++)
+        if (strcasecmp(r->headers[i].name, name) == 0)
+            return r->headers[i].value;
+    return NULL;
+}
+
+static void shot_failed(done_ctx *c, outstanding *o, const char *why)
 {
     xs_enriched *e = o->e;
-    const xs_http_result *h = e->http;
-    char ip[16], url[600], png[64];
+    e->shot = calloc(1, sizeof *e->shot);
+    if (e->shot) {
+        size_t n = strlen(why) < sizeof e->shot->error ? strlen(why) : sizeof e->shot->error - 1;
+        memcpy(e->shot->error, why, n);   /* cut to the field */
+        e->shot->error[n] = '\0';
+    }
+    forget(c->s, o);
+    deliver(c->s, e);
+}
+
+/* IP_PORT.png for "/", IP_PORT_<path as [A-Za-z0-9-]>_<FNV-1a of the path>.png for other paths, so
+ * several paths of one endpoint never share a file and a name never holds a '/' or "..". */
+static void shot_name(char *out, size_t cap, const char *ip, unsigned port, const char *path)
+{
+    if (!path || strcmp(path, "/") == 0) {
+        snprintf(out, cap, "%s_%u.png", ip, port);
+        return;
+    }
+    uint32_t h = 2166136261u;
+    char slug[33];
+    size_t n = 0;
+    for (const char *p = path; *p; p++) {
+        h = (h ^ (unsigned char)*p) * 16777619u;
+        if (n < sizeof slug - 1 && p != path)
+            slug[n++] = isalnum((unsigned char)*p) || *p == '-' ? *p : '_';
+    }
+    slug[n] = '\0';
+    snprintf(out, cap, "%s_%u_%s_%08x.png", ip, port, slug, h);
+}
+
+/* The document came back: hand it to chromium (never the endpoint's address). */
+static void shot_document_done(done_ctx *c, outstanding *o, xs_http_result *doc)
+{
+    o->shot_doc = false;
+    const xs_http_result *h = o->e->http;
+    if (doc->status_code <= 0 || !doc->body) {
+        char why[160];
+        snprintf(why, sizeof why, "document request: %s",
+                 doc->error_text[0] ? doc->error_text : "no body");
+        xs_http_result_free(doc);
+        shot_failed(c, o, why);
+        return;
+    }
+    char ip[16], url[600], png[96];
     xs_format_ipv4(h->ip, ip);
     snprintf(url, sizeof url, "%s://%s:%u%s", h->tls.used ? "https" : "http", ip, h->port,
              h->path ? h->path : "/");
-    snprintf(png, sizeof png, "%s_%u.png", ip, h->port);
-    return xs_shot_pool_submit(c->shots, url, png, o) == 0;
+    shot_name(png, sizeof png, ip, h->port, h->path);
+    int rc = xs_shot_pool_submit_document(c->shots, url, doc->body, doc->body_len,
+                                          header_value(doc, "Content-Type"), png, o);
+    xs_http_result_free(doc);   /* the unredacted copy goes at once */
+    if (rc != 0)
+        shot_failed(c, o, "screenshot could not start");
+}
+
+/* The record's own findings hold a secret: its screenshot is never kept, whatever the rendered
+ * text shows (canvas, CSS content:, iframe srcdoc draw text that no DOM dump sees). */
+static bool findings_hold_secrets(const xs_enriched *e)
+{
+    bool found = e->findings.overflow;
+    for (size_t i = 0; i < e->findings.n; i++)
+        found |= e->findings.v[i].redact;
+    return found;
 }
 
 static void on_done(xs_http_result *res, void *arg)
@@ -95,10 +181,19 @@ static void on_done(xs_http_result *res, void *arg)
     done_ctx *c = arg;
     outstanding *o = res->user;
     xs_enriched *e = o->e;
+    if (o->shot_doc) {
+        shot_document_done(c, o, res);
+        return;
+    }
     e->http = res;
     xs_enrich(e, &c->enrich);
-    if (wants_shot(c, e) && submit_shot(c, o))
+    if (wants_shot(c, e) && findings_hold_secrets(e)) {
+        e->shot = calloc(1, sizeof *e->shot);   /* no PNG is ever written for it */
+        if (e->shot)
+            e->shot->removed = true;
+    } else if (wants_shot(c, e) && request_shot_document(c, o)) {
         return;   /* delivered when the screenshot is done */
+    }
     forget(c->s, o);
     deliver(c->s, e);
 }
@@ -163,7 +258,24 @@ static uint64_t not_before(const xs_http_stage *s, const xs_result *r)
 {
     uint64_t real = xs_realtime_ns(), mono = xs_http_now_ns();
     uint64_t age = real > r->ts_ns ? real - r->ts_ns : 0;
+    /* The SYN probe was a contact: the clock learns it (monotonic time of the probe). */
+    if (s->clock && r->ts_ns && age < s->cfg.min_gap_ns && mono > age)
+        xs_throttle_note(s->clock, xs_endpoint_key(r->ip, r->port), mono - age);
     return age >= s->cfg.min_gap_ns ? 0 : mono + (s->cfg.min_gap_ns - age);
+}
+
+/* The probe engine connects at not_before: reserve that instant on the clock (a contact noted in
+ * the future), so no other connection to the endpoint comes within a gap of it. */
+static uint64_t reserve_probe(xs_http_stage *s, const xs_result *r, uint64_t nb)
+{
+    uint64_t key = xs_endpoint_key(r->ip, r->port), now = xs_http_now_ns();
+    uint64_t at = nb > now ? nb : now;
+    if (!s->clock)
+        return nb;
+    uint64_t wait;
+    while ((wait = xs_throttle_acquire(s->clock, key, at)) > 0)
+        at += wait;
+    return at;
 }
 
 static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine *probes)
@@ -191,7 +303,8 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine 
             .host = job.ep ? job.ep->host : NULL, .path = job.ep ? job.ep->path : NULL,
             .tls = XS_TLS_AUTO, .not_before_ns = not_before(s, &job.r), .user = o,
         };
-        int rc = job.probe ? xs_probe_engine_submit(probes, job.r.ip, job.r.port, req.not_before_ns, o)
+        int rc = job.probe ? xs_probe_engine_submit(probes, job.r.ip, job.r.port,
+                                                    reserve_probe(s, &job.r, req.not_before_ns), o)
                            : xs_http_engine_submit(engine, &req);
         if (rc < 0) {
             free(o);
@@ -209,10 +322,12 @@ static void *stage_main(void *arg)
 {
     xs_http_stage *s = arg;
     xs_signals_block_here();
-    xs_http_engine *engine = xs_http_engine_new(&s->cfg.http);
+    s->clock = xs_throttle_new(s->cfg.min_gap_ns ? s->cfg.min_gap_ns : 1000000000ULL);
+    s->cfg.http.clock = s->clock;
+    xs_http_engine *engine = s->clock ? xs_http_engine_new(&s->cfg.http) : NULL;
     xs_probe_engine *probes = xs_probe_engine_new(&s->cfg.probe);
     xs_fp_matcher *m = s->cfg.fingerprints ? xs_fp_matcher_new(s->cfg.fingerprints) : NULL;
-    done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg}, NULL};
+    done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg}, NULL, engine};
     if (s->cfg.screenshot_dir) {
         /* Chromium keeps its own sandbox unless we run as root (it refuses to, then). */
         xs_shot_config shot_cfg = {.dir = s->cfg.screenshot_dir, .sandbox = geteuid() != 0};
@@ -265,6 +380,8 @@ static void *stage_main(void *arg)
     xs_http_engine_free(engine);
     xs_probe_engine_free(probes);
     xs_fp_matcher_free(m);
+    xs_throttle_free(s->clock);
+    s->clock = NULL;
     atomic_store(&s->thread_done, true);
     return NULL;
 }

@@ -4,11 +4,23 @@
 #include <string.h>
 #include "xsweep/targets.h"
 
+static void free_more(xs_endpoint *m)
+{
+    while (m) {
+        xs_endpoint *next = m->more;
+        free(m->path);
+        free(m->host);
+        free(m);
+        m = next;
+    }
+}
+
 void xs_endpointlist_free(xs_endpointlist *el)
 {
     for (size_t i = 0; i < el->n; i++) {
         free(el->v[i].path);
         free(el->v[i].host);
+        free_more(el->v[i].more);
     }
     free(el->v);
     memset(el, 0, sizeof *el);
@@ -146,6 +158,35 @@ static int cmp_order(const void *a, const void *b)
     return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
+static bool same_path(const char *a, const char *b)
+{
+    return strcmp(a ? a : "/", b ? b : "/") == 0;
+}
+
+/* A duplicate of `first`: kept on its `more` list when its path is new, else dropped. */
+static void keep_other_path(xs_endpoint *first, xs_endpoint *dup)
+{
+    bool seen = same_path(first->path, dup->path);
+    xs_endpoint **tail = &first->more;
+    for (; *tail; tail = &(*tail)->more)
+        seen |= same_path((*tail)->path, dup->path);
+    xs_endpoint *copy = seen ? NULL : malloc(sizeof *copy);
+    if (!copy) {
+        if (!seen) {
+            fprintf(stderr, "xsweep: out of memory\n");
+            abort();
+        }
+        free(dup->path);
+        free(dup->host);
+        return;
+    }
+    *copy = *dup;
+    if (!copy->host && first->host)
+        copy->host = strdup(first->host);
+    copy->more = NULL;
+    *tail = copy;
+}
+
 void xs_endpointlist_normalize(xs_endpointlist *el)
 {
     if (el->n < 2)
@@ -163,8 +204,7 @@ void xs_endpointlist_normalize(xs_endpointlist *el)
     for (size_t i = 0; i < el->n; i++) {
         xs_endpoint *e = &el->v[o[i].pos];
         if (n > 0 && o[i].key == o[i - 1].key) {
-            free(e->path);
-            free(e->host);
+            keep_other_path(&sorted[n - 1], e);
             continue;
         }
         sorted[n++] = *e;

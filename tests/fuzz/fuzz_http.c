@@ -34,6 +34,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         xs_auth_info a = xs_auth_detect(r);
         (void)a;
+        size_t ul = 0;
+        char *u = xs_http_preview_utf8(r, &ul);   /* the page's charset, as the writer converts it */
+        if (u && u[ul] != '\0')
+            abort();
+        free(u);
         xs_http_result_free(r);
     }
     xs_http_parser_free(p);

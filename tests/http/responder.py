@@ -27,8 +27,20 @@ SSO_PAGES = {
                     '<div id="g_id_onload" data-client_id="1"></div>Sign in with Google',
     "/page/okta": '<div id="okta-sign-in"></div>'
                   '<script src="https://global.oktacdn.com/okta-signin-widget/7.0/js/okta-sign-in.min.js"></script>',
+    "/page/saml-google": '<form method="post" action="https://accounts.google.com/o/saml2/idp?idpid=C01">'
+                         '<input type="hidden" name="SAMLRequest" value="PHNhbWxwOkF1dGhuUmVxdWVzdA=="/></form>'
+                         '<script>document.forms[0].submit();</script>',
     "/page/saml-entra": '<form method="post" action="https://login.microsoftonline.com/t/saml2">'
                         '<input type="hidden" name="SAMLRequest" value="PHNhbWxwOkF1dGhuUmVxdWVzdA=="/></form>',
+}
+
+# Open pages that merely mention a provider: not SSO (the seed's "2XX, not detected": critical).
+MENTION_PAGES = {
+    "/mention/okta-help": 'Questions? See <a href="https://help.okta.com/en-us/content/index.htm">Okta help</a>.',
+    "/mention/duo-status": 'MFA outage? <a href="https://status.duosecurity.com/">Duo status</a>',
+    "/mention/samlrequest": '<p>The SP sends SAMLRequest=fZJNT8MwDIb%2F in the redirect binding.</p>',
+    "/mention/cdn": '<script src="https://ok1static.oktacdn.com/assets/js/sdk/okta-sign-in.min.js"></script>'
+                    '<script src="https://accounts.google.com/gsi/client"></script>Open dashboard',
 }
 
 
@@ -49,6 +61,24 @@ def answer(path):
         return response("401 Unauthorized", [("WWW-Authenticate", "Negotiate")])
     if path in SSO_REDIRECTS:
         return response("302 Found", [("Location", SSO_REDIRECTS[path])])
+    if path == "/basic200":   # a 200 that still carries a challenge: the seed's "2XX with Basic"
+        return response("200 OK", [("WWW-Authenticate", 'Basic realm="x"'), ("Content-Type", "text/html")],
+                        b"<html><title>ok</title>open</html>")
+    if path == "/login-form":   # a password field: form_login, no auth method
+        body = b'<html><title>Sign in</title><form method="post" action="/session"><input name="user">'                b'<input type="password" name="pass"><button>Sign in</button></form></html>'
+        return response("200 OK", [("Content-Type", "text/html")], body)
+    if path == "/latin1":   # declared ISO-8859-1, with HTML5-only entities
+        body = "<title>Caf\u00e9 &eacute;&uuml;ber &hearts;</title><p>na\u00efve \u00a9</p>".encode("latin-1")
+        return response("200 OK", [("Content-Type", "text/html; charset=ISO-8859-1")], body)
+    if path == "/canvas-secret":   # a secret drawn by canvas: no DOM text shows it
+        tok = "ghp_" + "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2"
+        body = ('<html><head><title>board</title></head><body><canvas id="c" width="600" height="80">'
+                '</canvas><script>var k="%s";var x=document.getElementById("c").getContext("2d");'
+                'x.font="20px monospace";x.fillText(k,10,40);</script></body></html>' % tok).encode()
+        return response("200 OK", [("Content-Type", "text/html")], body)
+    if path in MENTION_PAGES:
+        body = ("<html><head><title>Dashboard</title></head><body>%s</body></html>" % MENTION_PAGES[path]).encode()
+        return response("200 OK", [("Content-Type", "text/html")], body)
     if path in SSO_PAGES:
         body = ("<html><head><title>Sign in</title></head><body>%s</body></html>" % SSO_PAGES[path]).encode()
         return response("200 OK", [("Content-Type", "text/html")], body)

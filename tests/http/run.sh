@@ -125,6 +125,13 @@ $L $P_RESP path=/sso/duo
 $L $P_RESP path=/page/google
 $L $P_RESP path=/page/okta
 $L $P_RESP path=/page/saml-entra
+$L $P_RESP path=/page/saml-google
+$L $P_RESP path=/mention/okta-help
+$L $P_RESP path=/mention/duo-status
+$L $P_RESP path=/mention/samlrequest
+$L $P_RESP path=/mention/cdn
+$L $P_RESP path=/basic200
+$L $P_RESP path=/latin1
 $L $P_RESP path=/chunked
 $L $P_RESP path=/title
 $L $P_RESP path=/big
@@ -190,7 +197,13 @@ check("Negotiate", P["resp"], "/negotiate", code=401, auth="negotiate")
 for prov, name in [("google", "google"), ("entra", "entra_id"), ("okta", "okta"), ("ping", "ping"),
                    ("duo", "duo")]:
     check("redirect to " + name, P["resp"], "/sso/" + prov, code=302, auth="sso", provider=name)
-check("Google sign-in page", P["resp"], "/page/google", code=200, auth="sso", provider="google")
+check("Google button (CDN script) on an open page: not SSO", P["resp"], "/page/google", code=200, auth="none")
+check("SAML POST form to Google", P["resp"], "/page/saml-google", code=200, auth="sso", provider="google")
+for m in ("okta-help", "duo-status", "samlrequest", "cdn"):
+    check("mention only (%s): not SSO" % m, P["resp"], "/mention/" + m, code=200, auth="none")
+check("200 with a Basic challenge: basic", P["resp"], "/basic200", code=200, auth="basic")
+check("ISO-8859-1 page: title and preview in UTF-8, HTML5 entities", P["resp"], "/latin1", code=200,
+      title="Caf\u00e9 \u00e9\u00fcber \u2665", preview=lambda p: p is not None and "na\u00efve \u00a9" in p)
 check("Okta widget page", P["resp"], "/page/okta", code=200, auth="sso", provider="okta")
 check("SAMLRequest form to Entra", P["resp"], "/page/saml-entra", code=200, auth="sso",
       provider="entra_id")

@@ -57,8 +57,12 @@ static void on_done(xs_http_result *r, void *arg)
     json_object_set_new(o, "title", r->title ? json_bytes(r->title, strlen(r->title)) : json_null());
     json_object_set_new(o, "server", r->server ? json_string(r->server) : json_null());
     json_object_set_new(o, "location", r->location ? json_string(r->location) : json_null());
-    json_object_set_new(o, "preview", json_bytes(r->body_preview ? r->body_preview : "",
-                                                 r->body_preview_len));
+    size_t ul = 0;
+    char *utf8 = xs_http_preview_utf8(r, &ul);   /* what the writer prints */
+    json_object_set_new(o, "preview", utf8 ? json_bytes(utf8, ul)
+                                           : json_bytes(r->body_preview ? r->body_preview : "",
+                                                        r->body_preview_len));
+    free(utf8);
     json_object_set_new(o, "body_len", json_integer((json_int_t)r->body_len));
     json_object_set_new(o, "truncated", json_boolean(r->body_truncated));
     json_object_set_new(o, "error", json_string(xs_http_error_name(r->error)));

@@ -128,6 +128,12 @@ cat >"$WORK/endpoints.txt" <<'EOT'
 198.19.1.21:12345
 198.19.1.22:80
 198.19.1.23:8001
+198.19.1.24:8081 path=/mention/okta-help
+198.19.1.25:8081 path=/mention/duo-status
+198.19.1.26:8081 path=/mention/samlrequest
+198.19.1.27:8081 path=/mention/cdn
+198.19.1.28:8081 path=/basic200
+198.19.1.29:8081 path=/login-form
 EOT
 
 echo "-- one run: --endpoints ... -p supported --all-statuses --exclude 198.19.1.22"
@@ -153,7 +159,7 @@ def check(what, cond):
 def get(n, port): return recs.get((str(n), port), {})
 def http(n, port): return get(n, port).get("http", {})
 
-check("23 records, one per input endpoint", len(recs) == 23)
+check("29 records, one per input endpoint", len(recs) == 29)
 r = get(1, 80)
 check("nginx: status line, code, title", http(1, 80).get("status") == "HTTP/1.1 200 OK"
       and http(1, 80).get("status_code") == 200 and http(1, 80).get("title") == "xsweep & nginx")
@@ -222,6 +228,19 @@ check("cookie values never leave (%s)" % cookies,
 check("host configuration issue: nginx discloses its version (%s)" %
       [c["id"] for c in get(1, 80).get("config_issues", [])],
       any("version" in c["id"] for c in get(1, 80).get("config_issues", [])))
+for n, what in ((24, "okta help link"), (25, "duo status link"), (26, "quoted SAMLRequest="),
+                (27, "IdP CDN assets")):
+    r = get(n, 8081)
+    check("open page with %s: not SSO, 2XX not detected -> critical (%s)" % (what, r.get("severity_reason")),
+          r.get("auth", {}).get("method") == "none" and r.get("severity") == "critical")
+r = get(28, 8081)
+check("200 with WWW-Authenticate Basic: basic, high (%s)" % r.get("severity_reason"),
+      r.get("auth", {}).get("method") == "basic" and r.get("severity") == "high")
+r = get(29, 8081)
+check("login form page: auth.form_login true, method none, still critical (%s)" % r.get("auth"),
+      r.get("auth", {}).get("form_login") is True and r.get("auth", {}).get("method") == "none"
+      and r.get("severity") == "critical")
+check("other pages: form_login false", get(1, 80).get("auth", {}).get("form_login") is False)
 check("every record has severity and severity_reason",
       all(r.get("severity") and r.get("severity_reason") for r in recs.values()))
 print("PYRESULT %d %d" % (ok, fail))
@@ -231,7 +250,7 @@ read -r _ p f < <(grep PYRESULT "$WORK/py.out" 2>/dev/null || echo "PYRESULT 0 1
 PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
 
 echo "-- validation screenshots (headless Chromium, as the dropped user)"
-printf '198.19.3.1:80\n198.19.3.2:8001\n198.19.3.3:8080\n' >"$WORK/shots.txt"
+printf '198.19.3.1:80\n198.19.3.2:8001\n198.19.3.3:8080\n198.19.3.4:8081 path=/canvas-secret\n' >"$WORK/shots.txt"
 in_scan "$XSWEEP" "${NET[@]}" --endpoints "$WORK/shots.txt" --screenshots "$WORK/shots" --rate 100 \
     --wait 1 -o "$WORK/shots.json" 2>"$WORK/shots.err"
 check "screenshot scan exits 0" [ $? = 0 ]
@@ -256,6 +275,10 @@ s2 = recs["198.19.3.2"].get("screenshot", {})
 check("page with secrets: screenshot removed (%s)" % s2,
       s2.get("removed") == "secrets detected" and not os.path.exists(os.path.join(sys.argv[2], "198.19.3.2_8001.png")))
 check("401 page: no screenshot (not a successful GET)", "screenshot" not in recs["198.19.3.3"])
+s4 = recs["198.19.3.4"].get("screenshot", {})
+check("secret drawn by canvas, flagged by the findings: no PNG kept (%s)" % s4,
+      s4.get("removed") == "secrets detected" and not os.path.exists(os.path.join(sys.argv[2], "198.19.3.4_8081.png"))
+      and any(f["id"] == "github-token" for f in recs["198.19.3.4"].get("findings", [])))
 print("PYRESULT %d %d" % (ok, fail))
 PY
 grep -v PYRESULT "$WORK/shots.out"

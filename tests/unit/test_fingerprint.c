@@ -397,6 +397,61 @@ static void test_real_data_wordpress(void **state)
     xs_fp_db_free(db);
 }
 
+/* Issue 11.6: the dom selectors static HTML answers, with the real data (what Wappalyzer's own
+ * engine finds on WordPress, MediaWiki and DokuWiki pages: RSS from the feed <link>, PWA from
+ * <link rel=manifest>), and none where only the text says so. */
+static bool real_has(xs_fp_matcher *m, const char *body, const char *name)
+{
+    xs_fp_input in = { .url = "http://192.0.2.1/", .body = body, .body_len = strlen(body) };
+    xs_fp_result r = { 0 };
+    assert_int_equal(xs_fp_match(m, &in, &r), 0);
+    bool found = xs_fp_result_find(&r, name) != NULL;
+    xs_fp_result_free(&r);
+    return found;
+}
+
+static void test_real_data_dom(void **state)
+{
+    (void)state;
+    struct stat st;
+    if (stat(REALDATA "/categories.json", &st) != 0)
+        skip();
+    char err[256];
+    xs_fp_db *db = xs_fp_db_load(REALDATA, err, sizeof err);
+    if (!db) fail_msg("%s", err);
+    xs_fp_matcher *m = xs_fp_matcher_new(db);
+    /* WordPress's feed link, MediaWiki's Atom link, DokuWiki's manifest and feed */
+    assert_true(real_has(m, "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" "
+                            "title=\"Blog &raquo; Feed\" href=\"https://blog.test/feed/\"></head></html>", "RSS"));
+    assert_true(real_has(m, "<head><link rel=\"alternate\" type=\"application/atom+xml\" title=\"Wiki Atom feed\" "
+                            "href=\"/index.php?title=Special:RecentChanges&amp;feed=atom\"/></head>", "RSS"));
+    assert_true(real_has(m, "<head><link rel=\"manifest\" href=\"/lib/exe/manifest.php\" />"
+                            "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Recent Changes\" "
+                            "href=\"/feed.php\" /></head>", "PWA"));
+    /* only mentioned, or on the wrong element: not detected */
+    assert_false(real_has(m, "<p>Subscribe: application/rss+xml feeds and a manifest</p>", "RSS"));
+    assert_false(real_has(m, "<a rel=\"manifest\" href=\"/m.json\">manifest</a>", "PWA"));
+    assert_false(real_has(m, "<!-- <link rel=\"manifest\" href=\"/m.json\"> -->", "PWA"));
+    assert_false(real_has(m, "<script>var s='<link rel=\"manifest\">';</script>", "PWA"));
+    /* a descendant selector with a text condition: the tree path */
+    assert_true(real_has(m, "<body><div id=\"incompatible-browser\"><p>We are sorry but it seems that PeerTube "
+                            "is not compatible with your web browser.</p></div></body>", "PeerTube"));
+    assert_false(real_has(m, "<body><p>We are sorry but it seems that PeerTube is not compatible with your "
+                             "web browser.</p></body>", "PeerTube"));
+    /* an attribute condition with a version */
+    xs_fp_input in = { .url = "http://192.0.2.1/",
+                       .body = "<html q:version=\"1.2.3\"><body></body></html>", .body_len = 0 };
+    in.body_len = strlen(in.body);
+    xs_fp_result r = { 0 };
+    assert_int_equal(xs_fp_match(m, &in, &r), 0);
+    const xs_fp_tech *q = xs_fp_result_find(&r, "Qwik");
+    assert_non_null(q);
+    assert_string_equal(q->version, "1.2.3");
+    xs_fp_result_free(&r);
+    xs_fp_matcher_free(m);
+    xs_fp_db_free(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -417,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_version_resolve),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_real_data_wordpress),
+        cmocka_unit_test(test_real_data_dom),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

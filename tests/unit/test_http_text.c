@@ -29,7 +29,13 @@ static void test_title_basic_and_entities(void **state)
     assert_string_equal(t, "Many spaces here");
     free(t);
     t = title_of("<title>&unknown; &amp &#0; &#x110000; &#128512;</title>");
-    assert_string_equal(t, "&unknown; &amp \xEF\xBF\xBD \xEF\xBF\xBD \xF0\x9F\x98\x80");
+    /* HTML5: "&amp" without ';' is decoded too (a legacy name), &#0; and out-of-range are U+FFFD */
+    assert_string_equal(t, "&unknown; & \xEF\xBF\xBD \xEF\xBF\xBD \xF0\x9F\x98\x80");
+    free(t);
+    /* every HTML5 named reference, not a short list */
+    t = title_of("<title>Caf&eacute; &uuml;ber &Ccedil;a &hearts; &rarr; &nbsp;&frac12;&NotEqualTilde;&#x1F600;&#128;</title>");
+    assert_string_equal(t, "Caf\xC3\xA9 \xC3\xBC" "ber \xC3\x87" "a \xE2\x99\xA5 \xE2\x86\x92 "
+                           "\xC2\xBD\xE2\x89\x82\xCC\xB8\xF0\x9F\x98\x80\xE2\x82\xAC");
     free(t);
 }
 
@@ -53,7 +59,7 @@ static void test_title_nuls_invalid_utf8_and_bound(void **state)
     (void)state;
     static const unsigned char body[] = "<title>A\0B \xff\xfe C\x01" "D</title>";
     char *t = xs_html_title(body, sizeof body - 1, 256);
-    assert_string_equal(t, "AB \xff\xfe C D");        /* NUL dropped, invalid bytes kept */
+    assert_string_equal(t, "AB \xEF\xBF\xBD\xEF\xBF\xBD C D");   /* NUL dropped, invalid bytes U+FFFD */
     free(t);
 
     char big[2000];
@@ -233,10 +239,72 @@ static void test_cert_summary(void **state)
     EVP_PKEY_free(leaf_key);
 }
 
+static xs_http_result *parse_raw(const char *raw, size_t len)
+{
+    xs_http_parser *p = xs_http_parser_new(65536);
+    xs_http_parser_feed(p, (const unsigned char *)raw, len);
+    xs_http_parser_eof(p);
+    xs_http_result *r = calloc(1, sizeof *r);
+    xs_http_parser_fill_result(p, r);
+    xs_http_parser_free(p);
+    return r;
+}
+
+static void expect_page(const char *raw, size_t len, const char *title, const char *preview_prefix)
+{
+    xs_http_result *r = parse_raw(raw, len);
+    assert_non_null(r->title);
+    assert_string_equal(r->title, title);
+    size_t ul = 0;
+    char *u = xs_http_preview_utf8(r, &ul);
+    const char *pv = u ? u : r->body_preview;
+    if (strncmp(pv, preview_prefix, strlen(preview_prefix)) != 0)
+        fail_msg("preview %s", pv);
+    free(u);
+    xs_http_result_free(r);
+}
+
+/* Issue 11.4: the declared charset (Content-Type, <meta charset>, BOM) is converted to UTF-8. */
+static void test_page_charsets(void **state)
+{
+    (void)state;
+    static const char latin1[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=ISO-8859-1\r\n\r\n"
+                                 "<title>Caf\xe9 na\xefve</title>Caf\xe9 na\xefve \xa9";
+    expect_page(latin1, sizeof latin1 - 1, "Caf\xC3\xA9 na\xC3\xAFve", "<title>Caf\xC3\xA9 na\xC3\xAFve</title>Caf\xC3\xA9 na\xC3\xAFve \xC2\xA9");
+    static const char meta[] = "HTTP/1.1 200 OK\r\n\r\n<html><head><meta charset=\"windows-1251\">"
+                               "<title>\xcf\xf0\xe8\xe2\xe5\xf2</title></head>";
+    expect_page(meta, sizeof meta - 1, "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82", "<html>");
+    static const char httpequiv[] = "HTTP/1.1 200 OK\r\n\r\n<meta http-equiv=\"Content-Type\" "
+                                    "content=\"text/html; charset=shift_jis\"><title>\x93\xfa\x96\x7b</title>";
+    expect_page(httpequiv, sizeof httpequiv - 1, "\xE6\x97\xA5\xE6\x9C\xAC", "<meta");
+    static const char bom16[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n\xff\xfe<\0t\0i\0t\0l\0e\0>\0"
+                                "\xe9\0t\0\xe9\0<\0/\0t\0i\0t\0l\0e\0>\0";
+    expect_page(bom16, sizeof bom16 - 1, "\xC3\xA9t\xC3\xA9", "\xEF\xBB\xBF<title>");
+    /* the header wins over <meta>; entities decode after the conversion */
+    static const char both[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html;charset=\"iso-8859-15\"\r\n\r\n"
+                               "<meta charset=utf-8><title>\xa4 &eacute;</title>";
+    expect_page(both, sizeof both - 1, "\xE2\x82\xAC \xC3\xA9", "<meta");
+    /* undeclared and not UTF-8: windows-1252, as browsers read it */
+    static const char undeclared[] = "HTTP/1.1 200 OK\r\n\r\n<title>Caf\xe9 \x80</title>";
+    expect_page(undeclared, sizeof undeclared - 1, "Caf\xC3\xA9 \xE2\x82\xAC", "<title>Caf\xC3\xA9");
+    /* UTF-8 pages are left alone (no conversion, no charset recorded) */
+    static const char utf8[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<title>Caf\xC3\xA9</title>";
+    xs_http_result *r = parse_raw(utf8, sizeof utf8 - 1);
+    assert_string_equal(r->title, "Caf\xC3\xA9");
+    assert_string_equal(r->charset, "");
+    xs_http_result_free(r);
+    /* an unknown charset: kept as is, never a crash */
+    static const char bogus[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=x-no-such\r\n\r\n<title>ok</title>";
+    r = parse_raw(bogus, sizeof bogus - 1);
+    assert_string_equal(r->title, "ok");
+    xs_http_result_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_title_basic_and_entities),
+        cmocka_unit_test(test_page_charsets),
         cmocka_unit_test(test_title_not_found_or_tricky),
         cmocka_unit_test(test_title_nuls_invalid_utf8_and_bound),
         cmocka_unit_test(test_utf8_prefix),

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <pwd.h>
 #include <cmocka.h>
 
 #include "xsweep/screenshot.h"
@@ -555,10 +556,74 @@ static void test_pool_rejects(void **state)
     xs_shot_pool_free(p);                                       /* queued: dropped */
 }
 
+/* --screenshots DIR (issue 13.1): never chown an existing directory or a symlink's target. */
+static void test_shot_dir_prepare(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    struct passwd *pw = getpwnam("nobody");
+    assert_non_null(pw);
+    char base[] = "/tmp/xs-shotdir-XXXXXX", path[128], err[256];
+    assert_non_null(mkdtemp(base));
+    chmod(base, 0755);
+    struct stat st;
+    /* missing: created 0700 and handed to nobody */
+    snprintf(path, sizeof path, "%s/new", base);
+    assert_int_equal(xs_shot_dir_prepare(path, NULL, true, err, sizeof err), 0);
+    assert_int_equal(lstat(path, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0700);
+    assert_int_equal(st.st_uid, pw->pw_uid);
+    /* existing, root's: refused and left root's */
+    snprintf(path, sizeof path, "%s/rootdir", base);
+    assert_int_equal(mkdir(path, 0755), 0);
+    assert_int_equal(xs_shot_dir_prepare(path, NULL, true, err, sizeof err), -1);
+    assert_non_null(strstr(err, "never chowned"));
+    assert_int_equal(lstat(path, &st), 0);
+    assert_int_equal(st.st_uid, 0);
+    /* a symlink to a root directory: refused, the target untouched */
+    char link[160];
+    snprintf(link, sizeof link, "%s/link", base);
+    assert_int_equal(symlink(path, link), 0);
+    assert_int_equal(xs_shot_dir_prepare(link, NULL, true, err, sizeof err), -1);
+    assert_non_null(strstr(err, "symbolic link"));
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_uid, 0);
+    /* a symlink to /etc: refused, /etc still root's */
+    snprintf(link, sizeof link, "%s/etc", base);
+    assert_int_equal(symlink("/etc", link), 0);
+    assert_int_equal(xs_shot_dir_prepare(link, NULL, true, err, sizeof err), -1);
+    assert_int_equal(stat("/etc", &st), 0);
+    assert_int_equal(st.st_uid, 0);
+    /* world-writable: refused; a file: refused */
+    snprintf(path, sizeof path, "%s/open", base);
+    assert_int_equal(mkdir(path, 0700), 0);
+    chmod(path, 01777);
+    assert_int_equal(xs_shot_dir_prepare(path, NULL, true, err, sizeof err), -1);
+    snprintf(path, sizeof path, "%s/file", base);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(xs_shot_dir_prepare(path, NULL, true, err, sizeof err), -1);
+    /* existing and nobody's: used as it is */
+    snprintf(path, sizeof path, "%s/new", base);
+    assert_int_equal(xs_shot_dir_prepare(path, NULL, true, err, sizeof err), 0);
+    /* without a drop nothing is handed over */
+    snprintf(path, sizeof path, "%s/kept", base);
+    assert_int_equal(xs_shot_dir_prepare(path, NULL, false, err, sizeof err), 0);
+    assert_int_equal(lstat(path, &st), 0);
+    assert_int_equal(st.st_uid, 0);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_png_dimensions),
+        cmocka_unit_test(test_shot_dir_prepare),
         cmocka_unit_test(test_png_file),
         cmocka_unit_test(test_dom_text_basic),
         cmocka_unit_test(test_dom_text_hidden_parts),

@@ -700,10 +700,43 @@ static void targetspace_endpoints_as_given(void **state)
     xs_endpointlist_free(&el);
 }
 
+/* Issue 11.5: the same ip:port with other paths survives normalize on the `more` list. */
+static void endpoint_paths_are_kept(void **state)
+{
+    (void)state;
+    xs_endpointlist el = {0};
+    char err[256];
+    const char *lines[] = {"10.0.0.9:80 path=/a", "10.0.0.1:80", "10.0.0.9:80 path=/b bucket",
+                           "10.0.0.9:80 path=/a", "10.0.0.9:80", "10.0.0.9:80 path=/c host=x.test"};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        assert_int_equal(xs_endpointlist_add_line(&el, lines[i], err, sizeof err), 0);
+    xs_endpointlist_normalize(&el);
+    assert_int_equal(el.n, 2);                       /* probed once each */
+    const xs_endpoint *e = xs_endpointlist_find(&el, 0x0a000009, 80);
+    assert_non_null(e);
+    assert_string_equal(e->path, "/a");
+    const char *want[] = {"/b", NULL, "/c"};         /* /a again dropped; "/" kept as NULL */
+    const xs_endpoint *m = e->more;
+    for (size_t i = 0; i < 3; i++, m = m->more) {
+        assert_non_null(m);
+        if (want[i])
+            assert_string_equal(m->path, want[i]);
+        else
+            assert_null(m->path);
+    }
+    assert_null(m);
+    assert_true(e->more->bucket);                    /* each line keeps its own words */
+    assert_false(e->bucket);
+    assert_string_equal(e->more->more->more->host, "x.test");
+    assert_null(xs_endpointlist_find(&el, 0x0a000001, 80)->more);
+    xs_endpointlist_free(&el);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ipv4_accepts_plain_dotted_decimal),
+        cmocka_unit_test(endpoint_paths_are_kept),
         cmocka_unit_test(ipv4_rejects_malformed),
         cmocka_unit_test(ipv4_formats_and_round_trips),
         cmocka_unit_test(scan_ipv4_reports_where_it_stopped),
