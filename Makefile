@@ -9,7 +9,7 @@ CC      ?= cc
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 DATADIR ?= $(abspath data)
-CFLAGS_COMMON := -std=c17 -D_GNU_SOURCE -Iinclude -pthread -g $(WARN) \
+CFLAGS_COMMON := -std=c17 -D_GNU_SOURCE -Iinclude -I/usr/include/postgresql -pthread -g $(WARN) \
                  -DXS_DATADIR='"$(DATADIR)"'
 
 # Release and install builds are hardened (stack protector, fortify, PIE, full RELRO).
@@ -27,7 +27,7 @@ else
 endif
 
 CFLAGS  += $(CFLAGS_COMMON) $(CFLAGS_MODE)
-LDLIBS  := -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -lmnl -lgumbo -lseccomp $(ALLOC_LIB) -lpthread -lm
+LDLIBS  := -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -lmnl -lgumbo -lpq -lcurl -lseccomp $(ALLOC_LIB) -lpthread -lm
 LDLIBS  += -lxdp -lbpf   # --sender xdp (AF_XDP)
 
 MAIN_SRC := src/cli/main.c

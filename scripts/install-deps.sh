@@ -15,6 +15,8 @@ PKGS=(
   nginx-light apache2 apache2-utils redis-server openssh-server memcached postgresql mariadb-server
   # privilege separation: the HTTP stage's seccomp filter
   libseccomp-dev
+  # protocol probes and services rules (tests/integration/test_services.sh): real FTP, SMB, SMTP, RDP
+  vsftpd samba postfix xrdp
   # validation screenshots (--screenshots)
   chromium
   # benchmarks and comparisons
@@ -23,6 +25,8 @@ PKGS=(
   libxml2-utils
   # weekly runs
   systemd
+  # fleet: PostgreSQL shared store and the agent's HTTPS (build), their tests
+  libpq-dev libcurl4-openssl-dev postgresql python3-yaml
   # --sender xdp (AF_XDP transmit, issue 10)
   libxdp-dev libbpf-dev
   # bench/run.sh NIC-like sink (nft netdev ingress drop hook, issue 10)
@@ -33,7 +37,7 @@ apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null
 # The fingerprint data comes from the npm registry: use the machine's npm, or Debian's.
 command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 # Debian starts some daemons on install; the tests start their own copies inside namespaces.
-for svc in nginx apache2 redis-server ssh memcached postgresql mariadb; do
+for svc in nginx apache2 redis-server ssh memcached postgresql mariadb vsftpd smbd nmbd postfix xrdp; do
   (service "$svc" stop || true) >/dev/null 2>&1
 done
 here=$(cd "$(dirname "$0")" && pwd)

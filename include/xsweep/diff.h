@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct sqlite3;
+/* An open history database, SQLite or PostgreSQL (see store.h). */
+typedef struct xs_diff_db xs_diff_db;
 
 typedef enum { XS_DIFF_APPEARED = 0, XS_DIFF_DISAPPEARED, XS_DIFF_CHANGED } xs_diff_change;
 
@@ -51,20 +52,22 @@ bool xs_diff_classify(const xs_diff_side *before, const xs_diff_side *after,
                       xs_diff_change *change, unsigned *fields);
 const char *xs_diff_change_name(xs_diff_change c);
 
-/* Opens a history database read-only; NULL with one line in err. Close with sqlite3_close. */
-struct sqlite3 *xs_diff_open(const char *path, char *err, size_t errlen);
+/* Opens a history database (file or PostgreSQL connection string) read-only; NULL with one line
+ * in err. */
+xs_diff_db *xs_diff_open(const char *path, char *err, size_t errlen);
+void        xs_diff_close(xs_diff_db *db);
 /* Looks a sweep up. Returns 1 found, 0 not found, -1 on a database error (err set). */
-int  xs_diff_find_sweep(struct sqlite3 *db, int64_t id, xs_diff_sweep *out, char *err,
+int  xs_diff_find_sweep(xs_diff_db *db, int64_t id, xs_diff_sweep *out, char *err,
                         size_t errlen);
 /* The last two finished sweeps that still have rows: *a older, *b newer. Returns 1, 0 when there
  * are fewer than two, -1 on error. */
-int  xs_diff_last_two(struct sqlite3 *db, xs_diff_sweep *a, xs_diff_sweep *b, char *err,
+int  xs_diff_last_two(xs_diff_db *db, xs_diff_sweep *a, xs_diff_sweep *b, char *err,
                       size_t errlen);
 
 /* Calls fn for every reported endpoint, in (ip, port) order; fn returns 0 to go on. Returns 0, or
  * -1 on a database error (err set) or when fn failed. The entry is valid only during the call. */
 typedef int (*xs_diff_fn)(void *ctx, const xs_diff_entry *e);
-int  xs_diff_sweeps(struct sqlite3 *db, int64_t a, int64_t b, xs_diff_fn fn, void *ctx,
+int  xs_diff_sweeps(xs_diff_db *db, int64_t a, int64_t b, xs_diff_fn fn, void *ctx,
                     char *err, size_t errlen);
 
 /* Output forms: a table row (after xs_diff_print_header), or one JSON object a line. */

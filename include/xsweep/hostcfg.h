@@ -10,7 +10,9 @@
 #define XSWEEP_HOSTCFG_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "xsweep/http.h"
+#include "xsweep/probe.h"
 #include "xsweep/severity.h"
 
 #define XS_HOSTCFG_ID_MAX 48u
@@ -19,6 +21,8 @@ typedef struct {
     char        id[XS_HOSTCFG_ID_MAX];   /* "tls-legacy-version" */
     const char *title;                   /* owned by the db: valid while the db lives */
     xs_severity severity;
+    int         cwe;                     /* CWE number, 0 = none */
+    const char *fix;                     /* remediation (owned by the db), or NULL */
 } xs_hostcfg_issue;
 
 typedef struct {
@@ -42,6 +46,17 @@ size_t xs_hostcfg_rule_count(const xs_hostcfg_db *db);
  * checks. Returns the number of issues added, or -1 when out of memory. */
 int  xs_hostcfg_eval(const xs_hostcfg_db *db, const xs_http_result *r, uint16_t port,
                      uint64_t now_realtime_ns, xs_hostcfg_list *out);
+
+/* Services rules (data/hostcfg/services.txt): the same, over what a protocol probe learned (info,
+ * may be NULL) and, when the HTTP stage spoke to the endpoint, its result (r, may be NULL: TLS
+ * certificate facts of a non-HTTP TLS service come from there). */
+int  xs_hostcfg_eval_service(const xs_hostcfg_db *db, const struct xs_probe_info_s *info,
+                             const xs_http_result *r, uint16_t port, uint64_t now_realtime_ns,
+                             xs_hostcfg_list *out);
+/* path NULL = <datadir>/hostcfg/services.txt. */
+xs_hostcfg_db *xs_hostcfg_load_services(const char *path, char *err, size_t errlen);
+/* --list-checks: one line per rule (id, severity, CWE, title), under a heading. */
+void xs_hostcfg_print(FILE *out, const xs_hostcfg_db *db, const char *heading);
 
 void xs_hostcfg_list_free(xs_hostcfg_list *l);
 

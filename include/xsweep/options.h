@@ -56,6 +56,9 @@ typedef struct {
     char    *fingerprints;   /* --fingerprints PATH */
     char    *findings_rules; /* --findings-rules FILE (data and secret scanning) */
     char    *config_rules;   /* --config-rules FILE (host configuration checks) */
+    char    *service_rules;  /* --service-rules FILE (host configuration of non-HTTP services) */
+    bool     list_probes;    /* --list-probes: print the probe modules and service table, exit */
+    bool     list_checks;    /* --list-checks: print every shipped check, exit */
     bool     no_config_checks;
     char    *screenshots;    /* --screenshots DIR */
     /* pause and resume */
@@ -68,6 +71,7 @@ typedef struct {
     char    *db;             /* --db FILE: SQLite sweep history */
     unsigned keep;           /* --keep N: prune to the newest N finished sweeps (0 = all) */
     int64_t  db_sweep;       /* --db-sweep: the sweep a resumed scan continues (resume files) */
+    char    *sweep_key;      /* --sweep-key: the shared sweep of the shards (PostgreSQL) */
     char    *args_text;      /* the command line, for nmap XML's args attribute */
     /* privileges */
     char    *key_file;       /* --key-file: the host key (see hostkey.h); NULL = the default */

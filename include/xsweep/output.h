@@ -14,6 +14,8 @@ typedef struct xs_report {
     const char *protocol;          /* supported-ports table name ("SSH", "HTTP/S"), or NULL */
     const char *severity;          /* critical/high/medium/low/info, or NULL */
     const char *severity_reason;
+    /* What the probe identified (NULL = nothing: outputs fall back on the service table). */
+    const char *service, *product, *version;
     /* Optional writer for the stage fields (http, tls, auth, tech, …): called inside the JSON
      * object after the core fields, so every stage adds its keys without output knowing them. */
     void      (*extra_json)(const struct xs_report *rep, void *jsonw);

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "xsweep/jsonw.h"
 
@@ -47,15 +48,25 @@ typedef enum {
     XS_PROBE_RDP,
     XS_PROBE_SMB,
     XS_PROBE_CASSANDRA,
-    XS_PROBE_HTTP_STAGE,    /* not ours: HTTP/TLS ports (kubelet 10250, Grafana 3000, UPnP 5000...) */
+    XS_PROBE_HTTP_STAGE,    /* "http": not ours, the HTTP stage GETs it (plain first) */
+    XS_PROBE_TLS,           /* "tls": the HTTP stage over TLS; the bytes inside are identified */
+    XS_PROBE_SMB1,          /* "smb1": follow-up of "smb", NEGOTIATE offering only NT LM 0.12 */
     XS_PROBE_KIND_COUNT
 } xs_probe_kind;
 
-/* Kind for a port: the seed's protocol ports map to their probe; 500 (IPSec, UDP), 3000, 5000,
- * 5985, 5986, 6443, 10250, 15012, 15021 and the seed's HTTP/S ports map to XS_PROBE_HTTP_STAGE;
- * anything else to XS_PROBE_BANNER. */
+/* Kind for a port: the service table's first probe (src/targets/supported_ports.c); ports outside
+ * the table get XS_PROBE_BANNER. */
 xs_probe_kind xs_probe_kind_for_port(uint16_t port);
-const char   *xs_probe_kind_name(xs_probe_kind k);       /* "banner", "ssh", ... "http-stage" */
+const char   *xs_probe_kind_name(xs_probe_kind k);       /* "banner", "ssh", ... "http", "tls" */
+/* The kind named name[0..len) ("redis"), or XS_PROBE_KIND_COUNT. */
+xs_probe_kind xs_probe_kind_by_name(const char *name, size_t len);
+/* The fallback order of a port (the table's, or the default), at most XS_PROBE_MAX_FALLBACKS
+ * kinds; returns how many. */
+#define XS_PROBE_MAX_FALLBACKS 2u
+size_t xs_probe_fallbacks_for_port(uint16_t port, xs_probe_kind out[XS_PROBE_MAX_FALLBACKS]);
+
+/* --list-probes: the modules, then the service table (port, name, nmap name, flags, probes). */
+void xs_probe_list(FILE *out);
 
 typedef enum {
     XS_PROBE_AUTH_UNKNOWN = 0,
@@ -70,8 +81,27 @@ typedef enum {
     XS_PROBE_TLS_YES,         /* the service offers (or requires) TLS */
 } xs_probe_tls;
 
+struct xs_probe_info_s;
+struct xs_throttle;
+
+/* Yes/no facts a conversation learns (host configuration rules read them: `fact NAME yes|no`). */
+typedef enum {
+    XS_PROBE_FACT_FTP_ANONYMOUS = 0, /* "ftp.anonymous": USER anonymous / PASS got 230 */
+    XS_PROBE_FACT_SMB1,              /* "smb.v1": the server accepted the NT LM 0.12 dialect */
+    XS_PROBE_FACT_SMB_SIGNING,       /* "smb.signing_required": SecurityMode has SIGNING_REQUIRED */
+    XS_PROBE_FACT_SMTP_STARTTLS,     /* "smtp.starttls": EHLO lists STARTTLS */
+    XS_PROBE_FACT_RDP_NLA,           /* "rdp.nla": the server chose CredSSP (HYBRID) */
+    XS_PROBE_FACT_TLS,               /* "tls": the service offers TLS (SSLRequest, CLIENT_SSL...) */
+    XS_PROBE_FACT_AUTH,              /* "auth": yes = required, no = answered without credentials */
+    XS_PROBE_FACT_COUNT
+} xs_probe_fact;
+const char *xs_probe_fact_name(xs_probe_fact f);
+int         xs_probe_fact_by_name(const char *name);   /* -1 when unknown */
+/* The fact's value: 1, -1 or 0; "tls" and "auth" read the tls/auth fields. */
+int         xs_probe_fact_get(const struct xs_probe_info_s *info, xs_probe_fact f);
+
 /* What the bytes said. Fixed size, NUL-terminated strings ("" = unknown). */
-typedef struct {
+typedef struct xs_probe_info_s {
     char          protocol[24];  /* "ssh", "ftp", "smtp", "redis", "mysql", ... "" = unidentified */
     char          product[48];   /* "OpenSSH", "vsFTPd", "redis", "MariaDB", ... */
     char          version[64];   /* "9.2p1", "7.0.15", ... */
@@ -79,7 +109,14 @@ typedef struct {
     size_t        banner_len;
     xs_probe_auth auth;
     xs_probe_tls  tls;
-    char          detail[160];   /* protocol specifics: "auth_plugin=...", "dialect=3.0.2", ... */
+    char          detail[160];   /* protocol specifics: "auth_plugin=...", "signing=required", ... */
+    char          dialects[48];  /* SMB dialects: the one chosen first, then "smb1" when offered */
+    signed char   facts[XS_PROBE_FACT_COUNT];  /* 1 yes, -1 no, 0 not learned */
+    char          ssh_kex[512];  /* server KEXINIT name-lists (RFC 4253 7.1), as sent */
+    char          ssh_hostkeys[256];
+    char          ssh_ciphers[384];
+    char          ssh_macs[384];
+    char          inner[16];     /* "tls": the bytes came through TLS (FTPS, ...) */
 } xs_probe_info;
 
 typedef enum {
@@ -99,6 +136,9 @@ typedef struct {
     unsigned total_timeout_ms;   /* established -> done; default 5000 */
     unsigned banner_timeout_ms;  /* passive banner read on unknown ports; default 2000 */
     size_t   max_bytes;          /* bytes read at most, <= XS_PROBE_MAX_BYTES; default 4096 */
+    struct xs_throttle *clock;   /* the per-endpoint clock: every connect() first gets
+                                  * xs_throttle_acquire(clock, key, now) == 0; NULL = none */
+    bool     no_fallbacks;       /* one probe per endpoint (tests): no fallback order */
 } xs_probe_config;
 
 void xs_probe_config_defaults(xs_probe_config *cfg);
@@ -108,6 +148,11 @@ typedef struct {
     uint16_t       port;
     xs_probe_kind  kind;          /* the conversation held (never AUTO) */
     void          *user;
+    /* The HTTP stage should take over: XS_PROBE_HTTP_STAGE (an HTTP answer, or the fallback order
+     * reached "http"), XS_PROBE_TLS (a TLS record answered, or "tls" is next); AUTO = no. */
+    xs_probe_kind  handoff;
+    unsigned       attempts;      /* connections made (first probe + fallbacks) */
+    char           tried[64];     /* kinds held, in order: "ssh,redis" */
     xs_probe_info  info;
     xs_probe_error error;
     char           error_text[96];
@@ -198,5 +243,29 @@ xs_probe_parse xs_probe_identify(const unsigned char *b, size_t n, bool final, x
 
 /* MongoDB maxWireVersion -> first server release with it ("7.0"), or NULL when unknown. */
 const char *xs_probe_mongodb_release(int64_t max_wire_version);
+
+/* ---------------------------------------------------------------- probe modules */
+/* A probe module (in the way of zmap's probe modules): one file per protocol, src/probe/mod_*.c,
+ * holding what to send first, the conversation over the replies, and the parser that recognises
+ * the protocol in a server's first bytes. xs_probe_first_request and xs_probe_feed dispatch
+ * through the table of modules (src/probe/modules.c); --list-probes prints it. Adding a protocol:
+ * one mod_*.c, one line in that table, one kind, and a row in the service table. */
+typedef struct {
+    int         kind;        /* xs_probe_kind */
+    const char *name;        /* "redis": what the service table and --list-probes call it */
+    const char *sends;       /* what reaches the wire, for --list-probes */
+    const char *learns;      /* facts recorded */
+    /* The opening request (NULL or 0 bytes: the server speaks first). */
+    size_t         (*request)(uint32_t ip, uint16_t port, unsigned char *out, size_t cap);
+    /* Everything received since the last send; same contract as xs_probe_feed. */
+    xs_probe_step  (*reply)(unsigned *step, const unsigned char *in, size_t len, bool final,
+                            xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len);
+    /* The protocol's signature/parser of a first answer (also used by the fuzz target). */
+    xs_probe_parse (*identify)(const unsigned char *b, size_t n, bool final, xs_probe_info *info);
+} xs_probe_module;
+/* The module of a kind, or NULL (AUTO). */
+const xs_probe_module *xs_probe_module_get(int kind);
+extern const xs_probe_module *const xs_probe_modules[];
+extern const size_t xs_probe_module_count;
 
 #endif

@@ -18,7 +18,10 @@
  * An HTTP rule is chosen by specificity: an exact code beats a class, a class beats "-"; then a specific
  * auth beats "-". An open endpoint whose HTTP exchange gave no status (client error, timeout, non-HTTP
  * port) or whose code no http rule covers uses the nonhttp success row. Every policy needs both nonhttp
- * rows. Endpoints that were not scanned (excluded, unsupported port, failed probe) are critical under every
+ * rows. A policy may also hold rows "finding ID bucket other reason": an open endpoint carrying host
+ * configuration finding ID (data/hostcfg rules) takes that row's severity instead (when several
+ * match, the most severe). The three seed policies have none, so they grade as the seed says.
+ * Endpoints that were not scanned (excluded, unsupported port, failed probe) are critical under every
  * policy: the seed says this cannot be configured, so it is not in the files.
  */
 #ifndef XSWEEP_SEVERITY_H
@@ -54,6 +57,9 @@ typedef struct {
     int           http_code;  /* valid when is_http */
     xs_auth_class auth;       /* valid when is_http */
     bool          is_bucket;  /* directly exposed bucket: the tables' first severity column */
+    /* Host configuration findings the endpoint carries (ids): "finding ID" rows regrade it. */
+    const char   *finding_ids[16];
+    size_t        n_finding_ids;
 } xs_severity_input;
 
 typedef struct xs_policy xs_policy;

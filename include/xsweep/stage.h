@@ -62,6 +62,7 @@ typedef struct {
     const xs_fp_db  *fingerprints;  /* NULL: no fingerprinting */
     const xs_findings_db *findings; /* NULL: no data and secret scanning */
     const xs_hostcfg_db  *hostcfg;  /* NULL: no host configuration checks */
+    const xs_hostcfg_db  *services; /* services rules over the probe's facts; NULL: none */
     uint64_t         min_gap_ns;    /* the throttle: after the SYN probe, wait this long */
     const char      *screenshot_dir;/* --screenshots DIR, or NULL */
 } xs_http_stage_config;
@@ -88,11 +89,15 @@ typedef struct {
     xs_fp_matcher        *matcher;
     const xs_findings_db *findings;
     const xs_hostcfg_db  *hostcfg;
+    const xs_hostcfg_db  *services;
 } xs_enrich_ctx;
 
 void xs_enrich(xs_enriched *e, const xs_enrich_ctx *ctx);
 /* A protocol probe's banner, product, version and detail: secrets found are reported and
  * overwritten with '*' before the record is written. */
 void xs_enrich_probe(xs_enriched *e, const xs_enrich_ctx *ctx);
+/* The services rules over what the endpoint's probe (and TLS handshake) learned; call once, when
+ * the endpoint is complete. */
+void xs_enrich_services(xs_enriched *e, const xs_enrich_ctx *ctx);
 
 #endif

@@ -15,9 +15,20 @@
  *       unsupported or failed. NULL when it never was.
  *   view endpoints_text: endpoints with ip as a dotted quad, for people typing SQL.
  *
- * One writer at a time (the scan); readers (`xsweep diff`, sqlite3) may read while it writes. */
+ * One writer at a time (the scan); readers (`xsweep diff`, sqlite3) may read while it writes.
+ *
+ * Two backends behind these functions: SQLite (a file name, the embedded default) and PostgreSQL
+ * (a "postgresql://" / "postgres://" URI or a libpq "key=value" connection string). PostgreSQL has
+ * the same sweeps and endpoints tables (and view), plus what sharing a sweep needs:
+ *   sweeps.sweep_key TEXT UNIQUE, sweeps.shards INTEGER: the name the shards of one sweep share;
+ *   sweep_shards(sweep, shard, started, ended, open, closed, other): one row per shard (0-based);
+ *   endpoints.shard INTEGER: which shard wrote the row;
+ *   xsweep_meta(schema_version).
+ * Several processes (shards) write one sweep at once; its ended is set only when every shard has
+ * ended. */
 #ifndef XSWEEP_STORE_H
 #define XSWEEP_STORE_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "xsweep/output.h"
@@ -48,6 +59,24 @@ int     xs_store_end_sweep(xs_store *s, int64_t sweep, uint64_t end_realtime_ns,
  * pruned = 1, so first_seen ids keep a date). keep_last_n = 0 keeps everything. Returns the number
  * of sweeps pruned, or -1. */
 int     xs_store_prune(xs_store *s, unsigned keep_last_n);
+
+/* Is spec a PostgreSQL connection string (URI or key=value) rather than an SQLite file name? */
+bool    xs_store_is_postgres(const char *spec);
+/* "postgresql://user@host:port/db" for messages: the connection string without its password
+ * (malloc'd). */
+char   *xs_store_pg_label(const char *conninfo);
+/* Before begin_sweep: this process is shard index0 (0-based) of count, and writes the shared
+ * sweep named sweep_key (NULL: a sweep of its own). SQLite takes only count 1 or no key. */
+int     xs_store_set_shard(xs_store *s, uint32_t index0, uint32_t count, const char *sweep_key);
+/* The default shared sweep name: "YYYY-Www-" (ISO week of realtime_ns) + 16 hex digits of the
+ * SHA-256 of the configuration text (every shard must give the same configuration). */
+void    xs_store_sweep_key(const char *config_text, uint64_t realtime_ns, char out[48]);
+/* Commits what is pending (called whenever the output file is flushed for a checkpoint). */
+int     xs_store_sync(xs_store *s);
+/* --resume: makes this shard's rows of sweep exactly the records in the output file path
+ * (format fmt, torn tail already cut): deletes the shard's rows, re-adds every record, commits, in
+ * one transaction. Returns the number of records, or -1. */
+long    xs_store_reconcile(xs_store *s, int64_t sweep, const char *path, xs_format fmt);
 
 #define XS_STORE_BATCH 10000
 #define XS_STORE_SCHEMA_VERSION 1

@@ -45,8 +45,24 @@ void xs_portlist_free(xs_portlist *pl);
 int  xs_portlist_parse(xs_portlist *pl, const char *list, char *err, size_t errlen);
 bool xs_portlist_contains(const xs_portlist *pl, uint16_t port);
 
-/* The seed's supported protocol-specific and HTTP/S ports. */
-typedef struct { uint16_t port; const char *protocol; bool http; } xs_supported_port;
+/* The service table (src/targets/supported_ports.c): the seed's supported protocol-specific and
+ * HTTP/S ports, one row per port. Everything that asks "what is this port" reads it. */
+typedef struct {
+    uint16_t    port;
+    const char *protocol;   /* the seed's name: "SSH", "HTTP/S", "FTPS" */
+    bool        http;       /* the HTTP stage GETs it (no protocol probe first) */
+    bool        tls_first;  /* TLS handshake first (HTTPS, implicit FTPS, kubelet, WinRM/S) */
+    const char *nmap;       /* nmap-services name, for -oX */
+    const char *probe;      /* first probe module (--list-probes): "ssh", "http", "tls", "banner" */
+    const char *fallbacks;  /* probes tried next when the first names nothing; NULL = default order,
+                             * "" = none */
+} xs_supported_port;
+extern const char *const xs_service_default_fallbacks;   /* "redis,http" */
+/* The row of port, or NULL; _or_default gives a passive-read row for unlisted ports. */
+const xs_supported_port *xs_service_for_port(uint16_t port);
+const xs_supported_port *xs_service_or_default(uint16_t port);
+const char *xs_service_fallbacks(const xs_supported_port *s);
+bool xs_port_is_tls_first(uint16_t port);
 extern const xs_supported_port xs_supported_ports[];
 extern const size_t xs_supported_ports_count;
 /* Protocol name for a port in the table ("HTTP/S", "SSH", …) or NULL. */

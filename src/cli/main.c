@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "xsweep/agent.h"
 #include "xsweep/diff.h"
 #include "xsweep/hostkey.h"
 #include "xsweep/log.h"
@@ -9,6 +10,7 @@
 #include "xsweep/plan.h"
 #include "xsweep/resume.h"
 #include "xsweep/run.h"
+#include "xsweep/listing.h"
 
 /* The value of --NAME VALUE / --NAME=VALUE on the command line itself, or NULL. */
 static const char *argv_value(int argc, char **argv, const char *name)
@@ -46,6 +48,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "diff"))
         return xs_diff_main(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "agent"))
+        return xs_agent_main(argc - 1, argv + 1);
     xs_options opts;
     char err[512] = "";
     /* A damaged, forged or completed resume file is refused before its contents are believed. */
@@ -69,6 +73,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "xsweep: that scan used --key-file %s: give it again with --resume\n", opts.key_file);
         xs_options_free(&opts);
         return XS_EXIT_USAGE;
+    }
+    if (opts.list_probes || opts.list_checks) {
+        rc = xs_list_main(&opts);
+        xs_options_free(&opts);
+        return rc;
     }
     if (opts.echo) {
         xs_options_echo(stdout, &opts);

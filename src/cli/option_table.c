@@ -315,8 +315,16 @@ const xs_optdef xs_optdefs[] = {
              "are reported by rule and fingerprint and redacted from the record"},
     {.name = "config-rules", .kind = XS_ARG_STRING, F(config_rules), .metavar = "FILE",
      .config_key = "config-rules", .help = "host configuration rules instead of the installed ones"},
+    {.name = "service-rules", .kind = XS_ARG_STRING, F(service_rules), .metavar = "FILE",
+     .config_key = "service-rules",
+     .help = "host configuration rules for non-HTTP services instead of the\n"
+             "installed ones (rules over what the protocol probes learned)"},
     {.name = "no-config-checks", .kind = XS_ARG_FLAG, F(no_config_checks), .config_key = "no-config-checks",
      .help = "no host configuration checks"},
+    {.name = "list-probes", .kind = XS_ARG_FLAG, F(list_probes), .flags = XS_OPT_NO_ECHO,
+     .help = "print the probe modules and the service table, and exit"},
+    {.name = "list-checks", .kind = XS_ARG_FLAG, F(list_checks), .flags = XS_OPT_NO_ECHO,
+     .help = "print every shipped check (HTTP and non-HTTP rules), and exit"},
     {.name = "screenshots", .kind = XS_ARG_STRING, F(screenshots), .metavar = "DIR", .config_key = "screenshots",
      .help = "a headless-Chromium screenshot of every successful GET into DIR\n"
              "(deleted again when the page text holds a secret)"},
@@ -336,13 +344,17 @@ const xs_optdef xs_optdefs[] = {
      .help = "per-pass positions to continue from (written into resume files)"},
     /* history */
     {.name = "db", .kind = XS_ARG_STRING, F(db), .metavar = "FILE", .section = "History", .config_key = "db",
-     .help = "record the sweep in the SQLite history FILE (see xsweep diff)"},
+     .help = "record the sweep in the SQLite history FILE (see xsweep diff),\n"
+             "or in PostgreSQL: a postgresql:// URI or libpq key=value string"},
     {.name = "keep", .kind = XS_ARG_UINT, F(keep), .max = 100000, .metavar = "N", .config_key = "keep",
      .flags = XS_OPT_ECHO_SET, .hint = "give a number of sweeps (0 = all)",
      .help = "then keep only the newest N finished sweeps' rows (0 = all)"},
     {.name = "db-sweep", .kind = XS_ARG_I64, F(db_sweep), .min = 1, .max = INT64_MAX, .metavar = "ID",
      .config_key = "db-sweep", .flags = XS_OPT_INTERNAL | XS_OPT_ECHO_SET,
      .help = "the unfinished sweep a resumed scan continues (resume files)"},
+    {.name = "sweep-key", .kind = XS_ARG_STRING, F(sweep_key), .metavar = "KEY", .config_key = "sweep-key",
+     .help = "PostgreSQL: the shared sweep the shards write (default with\n"
+             "--shard: ISO week + hash of the configuration)"},
     /* privileges and status */
     {.name = "user", .kind = XS_ARG_STRING, F(user), .metavar = "NAME", .section = "Privileges and status",
      .config_key = "user",

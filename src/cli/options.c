@@ -71,6 +71,8 @@ void xs_options_usage(FILE *out)
     }
     fputs("Comparing sweeps:\n"
           "  xsweep diff --db FILE [SWEEP_A SWEEP_B] [-oJ]   what changed between two sweeps\n"
+          "Agent:\n"
+          "  xsweep agent -c AGENT.conf   take scan jobs from a platform over HTTPS, send findings only\n"
           "\n"
           "Exit status: 0 scan complete, 1 runtime error, 2 bad usage or input, 130/143 stopped by\n"
           "SIGINT/SIGTERM (every result found is still written). See xsweep(1).\n",

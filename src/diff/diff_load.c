@@ -2,9 +2,11 @@
  * (ip, port) order straight off the (sweep, ip, port) index, so memory stays flat for any size. */
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "xsweep/diff.h"
 #include "xsweep/store.h"
+#include "diff_internal.h"
 
 static int db_error(sqlite3 *db, const char *what, char *err, size_t errlen)
 {
@@ -13,7 +15,7 @@ static int db_error(sqlite3 *db, const char *what, char *err, size_t errlen)
     return -1;
 }
 
-struct sqlite3 *xs_diff_open(const char *path, char *err, size_t errlen)
+static sqlite3 *lite_open(const char *path, char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
     int version = -1;
@@ -58,7 +60,7 @@ static void read_sweep(sqlite3_stmt *st, xs_diff_sweep *out)
     out->pruned = sqlite3_column_int(st, 3) != 0;
 }
 
-int xs_diff_find_sweep(struct sqlite3 *db, int64_t id, xs_diff_sweep *out, char *err,
+static int lite_find_sweep(sqlite3 *db, int64_t id, xs_diff_sweep *out, char *err,
                        size_t errlen)
 {
     sqlite3_stmt *st;
@@ -75,7 +77,7 @@ int xs_diff_find_sweep(struct sqlite3 *db, int64_t id, xs_diff_sweep *out, char 
     return rc == SQLITE_ROW;
 }
 
-int xs_diff_last_two(struct sqlite3 *db, xs_diff_sweep *a, xs_diff_sweep *b, char *err,
+static int lite_last_two(sqlite3 *db, xs_diff_sweep *a, xs_diff_sweep *b, char *err,
                      size_t errlen)
 {
     sqlite3_stmt *st;
@@ -128,7 +130,7 @@ static int step(sqlite3_stmt *st)
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-int xs_diff_sweeps(struct sqlite3 *db, int64_t a, int64_t b, xs_diff_fn fn, void *ctx,
+static int lite_sweeps(sqlite3 *db, int64_t a, int64_t b, xs_diff_fn fn, void *ctx,
                    char *err, size_t errlen)
 {
     sqlite3_stmt *sa = NULL, *sb = NULL;
@@ -174,4 +176,49 @@ out:
     sqlite3_finalize(sa);
     sqlite3_finalize(sb);
     return rc;
+}
+
+xs_diff_db *xs_diff_open(const char *path, char *err, size_t errlen)
+{
+    xs_diff_db *d = calloc(1, sizeof *d);
+    if (!d) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (xs_store_is_postgres(path) ? xs_diff_pg_open(d, path, err, errlen) < 0
+                                   : !(d->lite = lite_open(path, err, errlen))) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void xs_diff_close(xs_diff_db *d)
+{
+    if (!d)
+        return;
+    if (d->lite)
+        sqlite3_close(d->lite);
+    else
+        xs_diff_pg_close(d);
+    free(d);
+}
+
+int xs_diff_find_sweep(xs_diff_db *d, int64_t id, xs_diff_sweep *out, char *err, size_t errlen)
+{
+    return d->lite ? lite_find_sweep(d->lite, id, out, err, errlen)
+                   : xs_diff_pg_find_sweep(d, id, out, err, errlen);
+}
+
+int xs_diff_last_two(xs_diff_db *d, xs_diff_sweep *a, xs_diff_sweep *b, char *err, size_t errlen)
+{
+    return d->lite ? lite_last_two(d->lite, a, b, err, errlen)
+                   : xs_diff_pg_last_two(d, a, b, err, errlen);
+}
+
+int xs_diff_sweeps(xs_diff_db *d, int64_t a, int64_t b, xs_diff_fn fn, void *ctx, char *err,
+                   size_t errlen)
+{
+    return d->lite ? lite_sweeps(d->lite, a, b, fn, ctx, err, errlen)
+                   : xs_diff_pg_sweeps(d, a, b, fn, ctx, err, errlen);
 }

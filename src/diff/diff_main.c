@@ -1,7 +1,6 @@
 /* `xsweep diff --db FILE [SWEEP_A SWEEP_B] [-oJ]`: argument handling and the summary. */
 #include <errno.h>
 #include <getopt.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include "xsweep/diff.h"
@@ -13,7 +12,8 @@ void xs_diff_usage(FILE *out)
           "endpoints that appeared (open in B, not open in A), disappeared (open in A, not open\n"
           "in B), or changed status, severity or technology set.\n"
           "\n"
-          "  --db FILE             the history database (required)\n"
+          "  --db FILE             the history database (required): an SQLite file, or a\n"
+          "                        PostgreSQL URI / libpq connection string\n"
           "  SWEEP_A SWEEP_B       sweep ids to compare (default: the last two finished sweeps);\n"
           "                        list them with: sqlite3 FILE 'SELECT * FROM sweeps'\n"
           "  -oJ, --json           JSON lines: {\"ip\",\"port\",\"change\",\"fields\",\"before\",\"after\"}\n"
@@ -61,7 +61,7 @@ static int print_entry(void *ctx, const xs_diff_entry *e)
 }
 
 /* An explicit sweep id must exist and still have its rows. Returns 0, or the exit status. */
-static int check_sweep(sqlite3 *db, int64_t id, xs_diff_sweep *out, const char *path)
+static int check_sweep(xs_diff_db *db, int64_t id, xs_diff_sweep *out, const char *path)
 {
     char err[512];
     int found = xs_diff_find_sweep(db, id, out, err, sizeof err);
@@ -83,7 +83,7 @@ static int check_sweep(sqlite3 *db, int64_t id, xs_diff_sweep *out, const char *
 static int run(const char *path, const int64_t ids[2], bool json)
 {
     char err[512];
-    sqlite3 *db = xs_diff_open(path, err, sizeof err);
+    xs_diff_db *db = xs_diff_open(path, err, sizeof err);
     if (!db) {
         fprintf(stderr, "xsweep diff: %s\n", err);
         return 1;
@@ -106,7 +106,7 @@ static int run(const char *path, const int64_t ids[2], bool json)
         }
     }
     if (rc) {
-        sqlite3_close(db);
+        xs_diff_close(db);
         return rc;
     }
     struct printer p = {.out = stdout, .json = json};
@@ -124,7 +124,7 @@ static int run(const char *path, const int64_t ids[2], bool json)
                (unsigned long long)p.count[XS_DIFF_DISAPPEARED],
                (unsigned long long)p.count[XS_DIFF_CHANGED]);
     }
-    sqlite3_close(db);
+    xs_diff_close(db);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "xsweep diff: cannot write the output: %s\n", strerror(errno));
         rc = 1;

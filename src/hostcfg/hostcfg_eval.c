@@ -10,7 +10,8 @@
 #define MATCH_LIMIT 1000000u
 
 typedef struct {
-    const xs_http_result *r;
+    const xs_http_result *r;       /* may be NULL (services rules without an HTTP exchange) */
+    const xs_probe_info  *info;    /* may be NULL (HTTP rules) */
     uint16_t              port;
     int64_t               now_s;
     long long             not_after_s;   /* certificate end, seconds; -1 when unknown */
@@ -45,9 +46,50 @@ static bool in_ranges(const hc_cond *k, long v)
     return false;
 }
 
+static const char *probe_field(const xs_probe_info *i, int field)
+{
+    switch (field) {
+    case 0: return i->product;
+    case 1: return i->version;
+    case 2: return (const char *)i->banner;   /* NUL-padded: banner_len <= cap - 1 */
+    case 3: return i->dialects;
+    case 4: return i->ssh_kex;
+    case 5: return i->ssh_hostkeys;
+    case 6: return i->ssh_ciphers;
+    default: return i->ssh_macs;
+    }
+}
+
+static bool probe_cond(eval_ctx *c, const hc_cond *k)
+{
+    const xs_probe_info *i = c->info;
+    if (!i) return false;
+    switch (k->kind) {
+    case HC_SERVICE:
+        for (size_t n = 0; n < k->nnames; n++)
+            if (strcasecmp(i->protocol, k->names[n]) == 0) return true;
+        return false;
+    case HC_FACT:
+        return xs_probe_fact_get(i, (xs_probe_fact)k->fact) == k->want;
+    case HC_PROBE_MATCHES: {
+        const char *v = probe_field(i, k->fact);
+        size_t n = k->fact == 2 ? i->banner_len : strlen(v);
+        return n > 0 && regex_hit(c, k->re, v, n);
+    }
+    default:
+        return false;
+    }
+}
+
 static bool cond_raw(eval_ctx *c, const hc_cond *k)
 {
     const xs_http_result *r = c->r;
+    if (k->kind == HC_SERVICE || k->kind == HC_FACT || k->kind == HC_PROBE_MATCHES)
+        return probe_cond(c, k);
+    if (k->kind == HC_PORT)
+        return in_ranges(k, c->port);
+    if (!r)
+        return false;
     switch (k->kind) {
     case HC_STATUS:
         return r->status_code > 0 && in_ranges(k, r->status_code);
@@ -84,6 +126,8 @@ static bool cond_raw(eval_ctx *c, const hc_cond *k)
     case HC_BODY_MATCHES:
         if (r->body) return regex_hit(c, k->re, (const char *)r->body, r->body_len);
         return regex_hit(c, k->re, r->body_preview, r->body_preview_len);
+    default:
+        return false;
     }
     return false;
 }
@@ -101,12 +145,30 @@ static bool rule_matches(eval_ctx *c, const hc_rule *rule)
     return rule->nconds > 0;
 }
 
+static int eval_all(const xs_hostcfg_db *db, const xs_probe_info *info, const xs_http_result *r,
+                    uint16_t port, uint64_t now_realtime_ns, xs_hostcfg_list *out);
+
 int xs_hostcfg_eval(const xs_hostcfg_db *db, const xs_http_result *r, uint16_t port,
                     uint64_t now_realtime_ns, xs_hostcfg_list *out)
 {
     if (!db || !r || !out) return -1;
-    eval_ctx c = { .r = r, .port = port, .now_s = (int64_t)(now_realtime_ns / 1000000000u), .not_after_s = -1 };
-    if (r->tls.have_cert) c.not_after_s = parse_iso_utc(r->tls.cert.not_after);
+    return eval_all(db, NULL, r, port, now_realtime_ns, out);
+}
+
+int xs_hostcfg_eval_service(const xs_hostcfg_db *db, const xs_probe_info *info,
+                            const xs_http_result *r, uint16_t port, uint64_t now_realtime_ns,
+                            xs_hostcfg_list *out)
+{
+    if (!db || !out) return -1;
+    return eval_all(db, info, r, port, now_realtime_ns, out);
+}
+
+static int eval_all(const xs_hostcfg_db *db, const xs_probe_info *info, const xs_http_result *r,
+                    uint16_t port, uint64_t now_realtime_ns, xs_hostcfg_list *out)
+{
+    eval_ctx c = { .r = r, .info = info, .port = port, .now_s = (int64_t)(now_realtime_ns / 1000000000u),
+                   .not_after_s = -1 };
+    if (r && r->tls.have_cert) c.not_after_s = parse_iso_utc(r->tls.cert.not_after);
     c.md = pcre2_match_data_create(1, NULL);
     c.mctx = pcre2_match_context_create(NULL);
     int added = 0;
@@ -126,6 +188,8 @@ int xs_hostcfg_eval(const xs_hostcfg_db *db, const xs_http_result *r, uint16_t p
         snprintf(is->id, sizeof is->id, "%s", rule->id);
         is->title = rule->title;
         is->severity = rule->severity;
+        is->cwe = rule->cwe;
+        is->fix = rule->fix;
         added++;
     }
 done:

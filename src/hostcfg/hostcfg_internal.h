@@ -21,6 +21,11 @@ typedef enum {
     HC_LOCATION_MATCHES,    /* location matches REGEX */
     HC_TITLE_MATCHES,       /* title matches REGEX */
     HC_BODY_MATCHES,        /* body matches REGEX */
+    /* what a protocol probe learned (services rules; false when there was no probe) */
+    HC_SERVICE,             /* service LIST         identified protocol: ssh,ftp,redis */
+    HC_FACT,                /* fact NAME yes|no     a yes/no fact the probe learned (unknown = false) */
+    HC_PROBE_MATCHES,       /* product|version|banner|dialects|ssh.kex|ssh.hostkeys|ssh.ciphers|
+                             * ssh.macs matches REGEX */
 } hc_kind;
 
 typedef struct { long lo, hi; } hc_range;
@@ -36,16 +41,22 @@ typedef struct {
     char      **names;         /* tls.version */
     size_t      nnames;
     long        days;
+    int         fact;          /* xs_probe_fact; field index for HC_PROBE_MATCHES */
+    int         want;          /* fact: 1 yes, -1 no */
 } hc_cond;
 
 typedef struct {
     char       *id;
     char       *title;
     xs_severity severity;
+    int         cwe;           /* 0 = none given */
+    char       *fix;           /* remediation, or NULL */
     hc_cond    *conds;
     size_t      nconds;
     unsigned    ngroups;
 } hc_rule;
+
+extern const char *const hc_probe_fields[];   /* HC_PROBE_MATCHES field names, NULL-ended */
 
 struct xs_hostcfg_db {
     hc_rule *rules;

@@ -23,6 +23,11 @@
 #define MAX_CONDS  32u
 #define MAX_LIST   32u
 
+const char *const hc_probe_fields[] = {
+    "product", "version", "banner", "dialects", "ssh.kex", "ssh.hostkeys", "ssh.ciphers", "ssh.macs",
+    NULL,
+};
+
 static char *rest_of_line(char *cursor)
 {
     while (*cursor == ' ' || *cursor == '\t') cursor++;
@@ -50,6 +55,7 @@ static void rule_clear(hc_rule *r)
 {
     free(r->id);
     free(r->title);
+    free(r->fix);
     for (size_t i = 0; i < r->nconds; i++) cond_clear(&r->conds[i]);
     free(r->conds);
     memset(r, 0, sizeof *r);
@@ -194,8 +200,38 @@ static const char *parse_condition(hc_cond *c, char *line, char *msg, size_t msg
         c->kind = fields[i].kind;
         return compile_regex(c, rest_of_line(cur), msg, msglen);
     }
-    snprintf(msg, msglen, "unknown condition \"%.40s\" (status port tls tls.version cert.self_signed "
-             "cert.expired cert.expires_within header server location title body)", what);
+    if (strcmp(what, "service") == 0) {
+        c->kind = HC_SERVICE;
+        char *list = xs_next_token(&cur);
+        if (!list || *rest_of_line(cur)) return "want: service NAME[,NAME...]";
+        return parse_names(c, list);
+    }
+    if (strcmp(what, "fact") == 0) {
+        char *name = xs_next_token(&cur), *val = xs_next_token(&cur);
+        if (!name || !val || *rest_of_line(cur) || (strcmp(val, "yes") && strcmp(val, "no")))
+            return "want: fact NAME yes|no";
+        c->kind = HC_FACT;
+        c->fact = xs_probe_fact_by_name(name);
+        c->want = val[0] == 'y' ? 1 : -1;
+        if (c->fact < 0) {
+            snprintf(msg, msglen, "unknown fact \"%.40s\" (ftp.anonymous smb.v1 smb.signing_required "
+                     "smtp.starttls rdp.nla tls auth)", name);
+            return msg;
+        }
+        return NULL;
+    }
+    for (int i = 0; hc_probe_fields[i]; i++) {
+        if (strcmp(what, hc_probe_fields[i]) != 0) continue;
+        char *op = xs_next_token(&cur);
+        if (!op || strcmp(op, "matches") != 0) {
+            snprintf(msg, msglen, "want: %s matches REGEX", what);
+            return msg;
+        }
+        c->kind = HC_PROBE_MATCHES;
+        c->fact = i;
+        return compile_regex(c, rest_of_line(cur), msg, msglen);
+    }
+    snprintf(msg, msglen, "unknown condition \"%.40s\" (see the rules file's header)", what);
     return msg;
 }
 
@@ -276,6 +312,21 @@ xs_hostcfg_db *xs_hostcfg_load_buffer(const char *text, size_t len, const char *
         }
         if (db->nrules == 0) { e = "condition before the first \"rule\" line"; goto line_error; }
         hc_rule *r = &db->rules[db->nrules - 1];
+        /* "cwe N" and "fix TEXT" describe the rule; they are not conditions. */
+        if (strncmp(cur, "cwe ", 4) == 0) {
+            long v;
+            char *num = rest_of_line(cur + 4);
+            if (!parse_long(num, strlen(num), 99999, &v) || v == 0) { e = "want: cwe NUMBER"; goto line_error; }
+            r->cwe = (int)v;
+            continue;
+        }
+        if (strncmp(cur, "fix ", 4) == 0) {
+            char *fix = rest_of_line(cur + 4);
+            if (!*fix) { e = "want: fix TEXT"; goto line_error; }
+            free(r->fix);
+            if (!(r->fix = strdup(fix))) { e = "out of memory"; goto line_error; }
+            continue;
+        }
         if (join) cur += 2;
         if (join && r->nconds == 0) { e = "\"or\" needs a condition before it"; goto line_error; }
         if (r->nconds == MAX_CONDS) { e = "too many conditions in one rule"; goto line_error; }
@@ -310,4 +361,21 @@ static void *parse_text(const char *text, size_t len, const char *label, char *e
 xs_hostcfg_db *xs_hostcfg_load(const char *path, char *err, size_t errlen)
 {
     return xs_load_data_file(path, "hostcfg/rules.txt", parse_text, err, errlen);
+}
+
+xs_hostcfg_db *xs_hostcfg_load_services(const char *path, char *err, size_t errlen)
+{
+    return xs_load_data_file(path, "hostcfg/services.txt", parse_text, err, errlen);
+}
+
+void xs_hostcfg_print(FILE *out, const xs_hostcfg_db *db, const char *heading)
+{
+    fprintf(out, "%s (%zu rules):\n", heading, db ? db->nrules : 0);
+    for (size_t i = 0; db && i < db->nrules; i++) {
+        const hc_rule *r = &db->rules[i];
+        char cwe[16] = "-";
+        if (r->cwe)
+            snprintf(cwe, sizeof cwe, "CWE-%d", r->cwe);
+        fprintf(out, "  %-34s %-8s %-9s %s\n", r->id, xs_severity_name(r->severity), cwe, r->title);
+    }
 }

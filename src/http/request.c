@@ -4,18 +4,12 @@
 #include <string.h>
 
 #include "xsweep/http.h"
+#include "xsweep/targets.h"
 
-/* The seed's HTTPS-flavoured ports (x443, Kubernetes kubelet, WinRM over HTTPS). */
-static const uint16_t tls_first_ports[] = {
-    443, 1443, 2443, 3443, 4443, 5443, 6443, 7443, 8443, 10250, 5986,
-};
-
+/* TLS first or plain first: the service table's answer (src/targets/supported_ports.c). */
 bool xs_http_port_prefers_tls(uint16_t port)
 {
-    for (size_t i = 0; i < sizeof tls_first_ports / sizeof tls_first_ports[0]; i++)
-        if (tls_first_ports[i] == port)
-            return true;
-    return false;
+    return xs_port_is_tls_first(port);
 }
 
 bool xs_http_path_valid(const char *path)

@@ -9,7 +9,7 @@
 #include "xsweep/targets.h"
 
 #define CSV_HEADER "ip,port,proto,status,ttl,ts,protocol,severity,severity_reason," \
-                   "http_status_code,http_title,http_server,tech,product,version\n"
+                   "http_status_code,http_title,http_server,tech,product,version,service\n"
 
 void xs_csv_field(FILE *f, const char *s)
 {
@@ -91,6 +91,8 @@ static bool csv_record(FILE *f, const xs_report *rep, const xs_record_text *t)
     text_field(f, p && p->product[0] ? p->product : NULL);
     fputc(',', f);
     text_field(f, p && p->version[0] ? p->version : NULL);
+    fputc(',', f);
+    text_field(f, rep->service);   /* what the probe identified, not the port's table name */
     fputc('\n', f);
     return true;
 }

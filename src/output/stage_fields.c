@@ -1,4 +1,5 @@
 /* JSON fields of the HTTP/fingerprint stage: http.*, tls.*, auth.*, tech[]. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -175,6 +176,8 @@ static void write_config(xs_jsonw *w, const xs_hostcfg_list *l)
         xs_jsonw_key(w, "id");       xs_jsonw_cstr(w, l->v[i].id);
         xs_jsonw_key(w, "title");    xs_jsonw_cstr(w, l->v[i].title);
         xs_jsonw_key(w, "severity"); xs_jsonw_cstr(w, xs_severity_name(l->v[i].severity));
+        if (l->v[i].cwe) { xs_jsonw_key(w, "cwe"); xs_jsonw_uint(w, (unsigned)l->v[i].cwe); }
+        if (l->v[i].fix) { xs_jsonw_key(w, "remediation"); xs_jsonw_cstr(w, l->v[i].fix); }
         xs_jsonw_end_object(w);
     }
     xs_jsonw_end_array(w);
@@ -221,12 +224,16 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
         xs_jsonw_cstr(w, "interrupted");
         xs_jsonw_end_object(w);
     }
+    /* Services rules find issues on endpoints without an HTTP status, too. */
+    bool http_ok = e && e->http && e->http->status_code > 0;
+    if (e && !http_ok && e->config.n)
+        write_config(w, &e->config);
     if (!e || !e->http)
         return;
     write_http(w, e->http);
     if (e->http->tls.used)
         write_tls(w, &e->http->tls);
-    if (e->http->status_code > 0) {
+    if (http_ok) {
         write_auth(w, &e->auth);
         write_tech(w, &e->tech);
         write_config(w, &e->config);

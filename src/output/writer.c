@@ -196,6 +196,10 @@ static void render_json(xs_output *o, const xs_report *rep, const char *ip, cons
         xs_jsonw_key(&w, "protocol");
         xs_jsonw_cstr(&w, rep->protocol);
     }
+    if (rep->service) {   /* identified by the probe, not the port's table name */
+        xs_jsonw_key(&w, "service");
+        xs_jsonw_cstr(&w, rep->service);
+    }
     if (rep->severity) {
         xs_jsonw_key(&w, "severity");        xs_jsonw_cstr(&w, rep->severity);
         xs_jsonw_key(&w, "severity_reason"); xs_jsonw_cstr(&w, rep->severity_reason);

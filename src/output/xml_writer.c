@@ -123,33 +123,28 @@ void xs_xml_begin(FILE *out, const char *args, uint64_t start_realtime_ns,
     fputs("\"/>\n<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n", out);
 }
 
-/* nmap-services names for the supported-ports table's protocols, so nmap tools show familiar
- * names; anything else is lower-cased with spaces as dashes. */
-static void put_service_name(FILE *out, const char *protocol, uint16_t port)
+/* What nmap -sV calls the protocols the probes identify. */
+static void put_probed_name(FILE *out, const char *protocol)
 {
-    static const struct { const char *protocol, *nmap; } NAMES[] = {
-        {"SMB", "microsoft-ds"}, {"MSSQL", "ms-sql-s"}, {"RDP", "ms-wbt-server"},
-        {"IPSec Key Exchange", "isakmp"}, {"SFTP", "ftps"}, {"WINRM HTTP", "wsman"},
-        {"WINRM HTTPS", "wsmans"}, {"MongoDB", "mongod"}, {"Memcached", "memcache"},
-        {"Public managed SQL", "sql"},
+    static const struct { const char *probe, *nmap; } NAMES[] = {
+        {"smb", "microsoft-ds"}, {"mssql", "ms-sql-s"}, {"rdp", "ms-wbt-server"},
+        {"elasticsearch", "http"}, {"tls", "ssl"}, {"http2", "http"},
     };
-    if (!strcmp(protocol, "HTTP/S")) {
-        fputs(port % 1000 == 443 || port == 8443 ? "https" : "http", out);
-        return;
-    }
     for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++) {
-        if (!strcasecmp(protocol, NAMES[i].protocol)) {
+        if (!strcmp(protocol, NAMES[i].probe)) {
             fputs(NAMES[i].nmap, out);
             return;
         }
     }
-    for (const char *p = protocol; *p; p++) {
-        char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
-        if (c == ' ')
-            fputc('-', out);
-        else
-            xs_xml_escape_to(out, &c, 1);
-    }
+    put_escaped(out, protocol);
+}
+
+/* The service table's nmap-services names (src/targets/supported_ports.c). */
+static void put_service_name(FILE *out, const char *protocol, uint16_t port)
+{
+    (void)protocol;
+    const xs_supported_port *s = xs_service_for_port(port);
+    fputs(s && s->nmap ? s->nmap : "unknown", out);
 }
 
 bool xs_xml_host(FILE *out, const xs_report *rep)
@@ -174,12 +169,22 @@ bool xs_xml_host(FILE *out, const xs_report *rep)
             "<ports><port protocol=\"tcp\" portid=\"%u\">"
             "<state state=\"%s\" reason=\"%s\" reason_ttl=\"%u\"/>",
             ts, ts, r->ttl ? reason : "user-set", r->ttl, ip, r->port, state, reason, r->ttl);
-    if (rep->protocol || rep->severity) {
+    if (rep->service || rep->protocol || rep->severity) {
         fputs("<service name=\"", out);
-        if (rep->protocol)
+        if (rep->service)
+            put_probed_name(out, rep->service);
+        else if (rep->protocol)
             put_service_name(out, rep->protocol, r->port);
         else
             fputs("unknown", out);
+        if (rep->product) {
+            fputs("\" product=\"", out);
+            put_escaped(out, rep->product);
+        }
+        if (rep->version) {
+            fputs("\" version=\"", out);
+            put_escaped(out, rep->version);
+        }
         /* Severity as the service's extra info: nmap.xsl shows it and ndiff reports a change in
          * it. (Not a <script>: Debian's ndiff 7.93 crashes on script-only port changes.) */
         if (rep->severity) {
@@ -190,7 +195,7 @@ bool xs_xml_host(FILE *out, const xs_report *rep)
                 put_escaped(out, rep->severity_reason);
             }
         }
-        fputs("\" method=\"table\" conf=\"3\"/>", out);
+        fputs(rep->service ? "\" method=\"probed\" conf=\"10\"/>" : "\" method=\"table\" conf=\"3\"/>", out);
     }
     fputs("</port></ports></host>\n", out);
     return true;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "probe_internal.h"
+#include "xsweep/targets.h"
 
 /* ---------------------------------------------------------------- names and ports */
 const char *xs_probe_kind_name(xs_probe_kind k)
@@ -15,7 +16,7 @@ const char *xs_probe_kind_name(xs_probe_kind k)
         [XS_PROBE_POSTGRES] = "postgresql", [XS_PROBE_MONGODB] = "mongodb",
         [XS_PROBE_ELASTICSEARCH] = "elasticsearch", [XS_PROBE_MSSQL] = "mssql",
         [XS_PROBE_RDP] = "rdp", [XS_PROBE_SMB] = "smb", [XS_PROBE_CASSANDRA] = "cassandra",
-        [XS_PROBE_HTTP_STAGE] = "http-stage",
+        [XS_PROBE_HTTP_STAGE] = "http", [XS_PROBE_TLS] = "tls", [XS_PROBE_SMB1] = "smb1",
     };
     return (unsigned)k < XS_PROBE_KIND_COUNT ? names[k] : "?";
 }
@@ -43,86 +44,42 @@ const char *xs_probe_error_name(xs_probe_error e)
     return "?";
 }
 
-xs_probe_kind xs_probe_kind_for_port(uint16_t port)
+xs_probe_kind xs_probe_kind_by_name(const char *name, size_t len)
 {
-    switch (port) {
-    case 21: return XS_PROBE_FTP;
-    case 22: case 2222: return XS_PROBE_SSH;
-    case 25: case 587: return XS_PROBE_SMTP;
-    case 445: return XS_PROBE_SMB;
-    case 1433: return XS_PROBE_MSSQL;
-    case 3306: return XS_PROBE_MYSQL;
-    case 3389: return XS_PROBE_RDP;
-    case 5432: return XS_PROBE_POSTGRES;
-    case 6379: return XS_PROBE_REDIS;
-    case 7000: case 9042: return XS_PROBE_CASSANDRA;
-    case 9200: return XS_PROBE_ELASTICSEARCH;
-    case 11211: return XS_PROBE_MEMCACHED;
-    case 27017: case 27018: return XS_PROBE_MONGODB;
-    /* TLS or HTTP services: the HTTP stage (TLS handshake, GET) says more than a banner read.
-     * 500 is IPSec IKE over UDP: nothing to say over TCP. 990 (implicit FTPS), 7001 (Cassandra
-     * over TLS) and 15010 (Istio gRPC) stay with the passive read, which names TLS/HTTP2 when the
-     * peer speaks first, and times out quietly otherwise. */
-    case 80: case 443: case 500: case 591: case 1443: case 2443: case 3000: case 3443: case 4443:
-    case 5000: case 5443: case 5985: case 5986: case 6443: case 7443: case 7990: case 8000: case 8001:
-    case 8008: case 8080: case 8081: case 8082: case 8088: case 8443: case 8800: case 8808:
-    case 8880: case 8881: case 8882: case 8888: case 9000: case 9090: case 10000: case 10250:
-    case 15006: case 15012: case 15021:
-        return XS_PROBE_HTTP_STAGE;
-    default: return XS_PROBE_BANNER;
+    for (int k = XS_PROBE_BANNER; k < XS_PROBE_KIND_COUNT; k++) {
+        const char *n = xs_probe_kind_name((xs_probe_kind)k);
+        if (strlen(n) == len && strncmp(n, name, len) == 0)
+            return (xs_probe_kind)k;
     }
+    return XS_PROBE_KIND_COUNT;
 }
 
-/* ---------------------------------------------------------------- requests */
-/* OP_MSG { isMaster: 1, $db: "admin" } (isMaster rather than hello: every server since 3.6). */
-static const unsigned char mongo_ismaster[] = {
-    55, 0, 0, 0,  0x78, 0x73, 0x70, 0x62,  0, 0, 0, 0,  0xdd, 0x07, 0, 0, /* header, OP_MSG */
-    0, 0, 0, 0,                                                         /* flagBits */
-    0,                                                                  /* section kind 0 */
-    34, 0, 0, 0,
-    0x10, 'i', 's', 'M', 'a', 's', 't', 'e', 'r', 0, 1, 0, 0, 0,
-    0x02, '$', 'd', 'b', 0, 6, 0, 0, 0, 'a', 'd', 'm', 'i', 'n', 0,
-    0,
-};
+/* The service table's first probe for the port. */
+xs_probe_kind xs_probe_kind_for_port(uint16_t port)
+{
+    const char *p = xs_service_or_default(port)->probe;
+    xs_probe_kind k = xs_probe_kind_by_name(p, strlen(p));
+    return k == XS_PROBE_KIND_COUNT ? XS_PROBE_BANNER : k;
+}
 
-/* TDS PRELOGIN: VERSION, ENCRYPTION (off), INSTOPT (""), THREADID, MARS, terminator, data. */
-static const unsigned char mssql_prelogin[] = {
-    0x12, 0x01, 0x00, 0x2f, 0x00, 0x00, 0x01, 0x00,
-    0x00, 0x00, 0x1a, 0x00, 0x06,  0x01, 0x00, 0x20, 0x00, 0x01,  0x02, 0x00, 0x21, 0x00, 0x01,
-    0x03, 0x00, 0x22, 0x00, 0x04,  0x04, 0x00, 0x26, 0x00, 0x01,  0xff,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  0x00,  0x00,  0x00, 0x00, 0x00, 0x00,  0x00,
-};
+size_t xs_probe_fallbacks_for_port(uint16_t port, xs_probe_kind out[XS_PROBE_MAX_FALLBACKS])
+{
+    const xs_supported_port *row = xs_service_or_default(port);
+    xs_probe_kind first = xs_probe_kind_for_port(port);
+    const char *p = xs_service_fallbacks(row);
+    size_t n = 0;
+    while (*p && n < XS_PROBE_MAX_FALLBACKS) {
+        size_t len = strcspn(p, ",");
+        xs_probe_kind k = xs_probe_kind_by_name(p, len);
+        if (k != XS_PROBE_KIND_COUNT && k != first)
+            out[n++] = k;
+        p += len + (p[len] == ',');
+    }
+    return n;
+}
 
-/* TPKT + X.224 Connection Request + RDP_NEG_REQ asking for SSL | HYBRID (what mstsc asks). */
-static const unsigned char rdp_x224[] = {
-    0x03, 0x00, 0x00, 0x13,  0x0e, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00,
-    0x01, 0x00, 0x08, 0x00, 0x03, 0x00, 0x00, 0x00,
-};
-
-/* NetBIOS + SMB2 header + NEGOTIATE for 2.0.2, 2.1, 3.0, 3.0.2 (3.1.1 needs negotiate contexts). */
-static const unsigned char smb2_negotiate[] = {
-    0x00, 0x00, 0x00, 0x6c,
-    0xfe, 'S', 'M', 'B', 0x40, 0x00, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,  0x00, 0x00, 0x01, 0x00,
-    0x00, 0x00, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,  0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, 0,
-    0, 0, 0, 0,  0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0x24, 0x00, 0x04, 0x00, 0x01, 0x00, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,
-    'x', 's', 'w', 'e', 'e', 'p', '-', 'p', 'r', 'o', 'b', 'e', 0, 0, 0, 1,
-    0, 0, 0, 0, 0, 0, 0, 0,
-    0x02, 0x02, 0x10, 0x02, 0x00, 0x03, 0x02, 0x03,
-};
-
-/* CQL v4 OPTIONS (stream 0) and STARTUP {CQL_VERSION: 3.0.0} (stream 1), no credentials. */
-static const unsigned char cql_options[] = {0x04, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x00};
-static const unsigned char cql_startup[] = {
-    0x04, 0x00, 0x00, 0x01, 0x01, 0x00, 0x00, 0x00, 0x16,
-    0x00, 0x01, 0x00, 0x0b, 'C', 'Q', 'L', '_', 'V', 'E', 'R', 'S', 'I', 'O', 'N',
-    0x00, 0x05, '3', '.', '0', '.', '0',
-};
-
-/* PostgreSQL SSLRequest: length 8, code 80877103. */
-static const unsigned char pg_sslrequest[] = {0x00, 0x00, 0x00, 0x08, 0x04, 0xd2, 0x16, 0x2f};
-
-static size_t put(unsigned char *out, size_t cap, const void *src, size_t len)
+/* ---------------------------------------------------------------- helpers for the modules */
+size_t probe_put(unsigned char *out, size_t cap, const void *src, size_t len)
 {
     if (len > cap)
         return 0;
@@ -130,48 +87,43 @@ static size_t put(unsigned char *out, size_t cap, const void *src, size_t len)
     return len;
 }
 
-size_t xs_probe_first_request(xs_probe_kind kind, uint32_t ip, uint16_t port, unsigned char *out,
-                              size_t cap)
-{
-    switch (kind) {
-    case XS_PROBE_REDIS: return put(out, cap, "PING\r\n", 6);
-    case XS_PROBE_MEMCACHED: return put(out, cap, "version\r\n", 9);
-    case XS_PROBE_POSTGRES: return put(out, cap, pg_sslrequest, sizeof pg_sslrequest);
-    case XS_PROBE_MONGODB: return put(out, cap, mongo_ismaster, sizeof mongo_ismaster);
-    case XS_PROBE_MSSQL: return put(out, cap, mssql_prelogin, sizeof mssql_prelogin);
-    case XS_PROBE_RDP: return put(out, cap, rdp_x224, sizeof rdp_x224);
-    case XS_PROBE_SMB: return put(out, cap, smb2_negotiate, sizeof smb2_negotiate);
-    case XS_PROBE_CASSANDRA: return put(out, cap, cql_options, sizeof cql_options);
-    case XS_PROBE_ELASTICSEARCH: {
-        int w = snprintf((char *)out, cap,
-                         "GET / HTTP/1.1\r\nHost: %u.%u.%u.%u:%u\r\nUser-Agent: xsweep/0.1\r\n"
-                         "Accept: application/json\r\nConnection: close\r\n\r\n",
-                         ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff, port);
-        return (w > 0 && (size_t)w < cap) ? (size_t)w : 0;
-    }
-    default: return 0;             /* SSH, FTP, SMTP, MySQL, banner: the server speaks first */
-    }
-}
-
-/* ---------------------------------------------------------------- the exchange */
-typedef xs_probe_parse (*parser_fn)(const unsigned char *, size_t, bool, xs_probe_info *);
-
-/* The expected protocol did not answer: name whatever did. */
-static xs_probe_step fallback(const unsigned char *in, size_t len, bool final, xs_probe_info *info)
+xs_probe_step probe_fallback(const unsigned char *in, size_t len, bool final, xs_probe_info *info)
 {
     xs_probe_parse r = xs_probe_identify(in, len, final, info);
     return (r == XS_PROBE_PARSE_MORE && !final) ? XS_PROBE_STEP_MORE : XS_PROBE_STEP_DONE;
 }
 
-static xs_probe_step single(parser_fn fn, const unsigned char *in, size_t len, bool final,
-                            xs_probe_info *info)
+xs_probe_step probe_single(xs_probe_parse (*fn)(const unsigned char *, size_t, bool, xs_probe_info *),
+                           const unsigned char *in, size_t len, bool final, xs_probe_info *info)
 {
     xs_probe_parse r = fn(in, len, final, info);
     if (r == XS_PROBE_PARSE_MORE)
         return final ? XS_PROBE_STEP_DONE : XS_PROBE_STEP_MORE;
     if (r == XS_PROBE_PARSE_OK)
         return XS_PROBE_STEP_DONE;
-    return fallback(in, len, final, info);
+    return probe_fallback(in, len, final, info);
+}
+
+xs_probe_step probe_send_close(const char *what, unsigned char *out, size_t cap, size_t *out_len)
+{
+    *out_len = probe_put(out, cap, what, strlen(what));
+    return *out_len ? XS_PROBE_STEP_SEND_CLOSE : XS_PROBE_STEP_DONE;
+}
+
+xs_probe_step probe_send_next(unsigned *step, const char *what, unsigned char *out, size_t cap,
+                              size_t *out_len)
+{
+    *out_len = probe_put(out, cap, what, strlen(what));
+    (*step)++;
+    return *out_len ? XS_PROBE_STEP_SEND : XS_PROBE_STEP_DONE;
+}
+
+/* ---------------------------------------------------------------- dispatch through the modules */
+size_t xs_probe_first_request(xs_probe_kind kind, uint32_t ip, uint16_t port, unsigned char *out,
+                              size_t cap)
+{
+    const xs_probe_module *m = xs_probe_module_get(kind);
+    return m && m->request ? m->request(ip, port, out, cap) : 0;   /* 0: the server speaks first */
 }
 
 xs_probe_step xs_probe_feed(xs_probe_kind kind, unsigned *step, const unsigned char *in, size_t len,
@@ -179,66 +131,8 @@ xs_probe_step xs_probe_feed(xs_probe_kind kind, unsigned *step, const unsigned c
                             size_t *out_len)
 {
     *out_len = 0;
-    xs_probe_parse r;
-    switch (kind) {
-    case XS_PROBE_SSH: return single(xs_probe_parse_ssh, in, len, final, info);
-    case XS_PROBE_FTP: return single(xs_probe_parse_ftp, in, len, final, info);
-    case XS_PROBE_MEMCACHED: return single(xs_probe_parse_memcached, in, len, final, info);
-    case XS_PROBE_MYSQL: return single(xs_probe_parse_mysql, in, len, final, info);
-    case XS_PROBE_POSTGRES: return single(xs_probe_parse_postgres, in, len, final, info);
-    case XS_PROBE_MONGODB: return single(xs_probe_parse_mongodb, in, len, final, info);
-    case XS_PROBE_ELASTICSEARCH: return single(xs_probe_parse_elasticsearch, in, len, final, info);
-    case XS_PROBE_MSSQL: return single(xs_probe_parse_mssql, in, len, final, info);
-    case XS_PROBE_RDP: return single(xs_probe_parse_rdp, in, len, final, info);
-    case XS_PROBE_SMB: return single(xs_probe_parse_smb, in, len, final, info);
-
-    case XS_PROBE_SMTP:
-        r = xs_probe_parse_smtp(in, len, final, info);
-        if (r == XS_PROBE_PARSE_MORE)
-            return final ? XS_PROBE_STEP_DONE : XS_PROBE_STEP_MORE;
-        if (r == XS_PROBE_PARSE_BAD)
-            return fallback(in, len, final, info);
-        *out_len = put(out, cap, "QUIT\r\n", 6);     /* leave politely */
-        (*step)++;
-        return *out_len ? XS_PROBE_STEP_SEND_CLOSE : XS_PROBE_STEP_DONE;
-
-    case XS_PROBE_REDIS:
-        if (*step == 0) {
-            r = xs_probe_parse_redis_ping(in, len, final, info);
-            if (r == XS_PROBE_PARSE_MORE)
-                return final ? XS_PROBE_STEP_DONE : XS_PROBE_STEP_MORE;
-            if (r == XS_PROBE_PARSE_BAD)
-                return fallback(in, len, final, info);
-            if (info->auth != XS_PROBE_AUTH_NONE)
-                return XS_PROBE_STEP_DONE;
-            *out_len = put(out, cap, "INFO server\r\n", 13);
-            (*step)++;
-            return *out_len ? XS_PROBE_STEP_SEND : XS_PROBE_STEP_DONE;
-        }
-        r = xs_probe_parse_redis_info(in, len, final, info);
-        return (r == XS_PROBE_PARSE_MORE && !final) ? XS_PROBE_STEP_MORE : XS_PROBE_STEP_DONE;
-
-    case XS_PROBE_CASSANDRA:
-        if (*step == 0) {
-            r = xs_probe_parse_cassandra_options(in, len, final, info);
-            if (r == XS_PROBE_PARSE_MORE)
-                return final ? XS_PROBE_STEP_DONE : XS_PROBE_STEP_MORE;
-            if (r == XS_PROBE_PARSE_BAD)
-                return fallback(in, len, final, info);
-            if (len > 0 && in[4] == 0x00)    /* ERROR to OPTIONS: STARTUP would fail the same way */
-                return XS_PROBE_STEP_DONE;
-            *out_len = put(out, cap, cql_startup, sizeof cql_startup);
-            (*step)++;
-            return *out_len ? XS_PROBE_STEP_SEND : XS_PROBE_STEP_DONE;
-        }
-        r = xs_probe_parse_cassandra_startup(in, len, final, info);
-        return (r == XS_PROBE_PARSE_MORE && !final) ? XS_PROBE_STEP_MORE : XS_PROBE_STEP_DONE;
-
-    case XS_PROBE_AUTO:
-    case XS_PROBE_BANNER:
-    case XS_PROBE_HTTP_STAGE:
-    case XS_PROBE_KIND_COUNT:
-    default:
-        return fallback(in, len, final, info);
-    }
+    const xs_probe_module *m = xs_probe_module_get(kind);
+    if (!m)
+        return probe_fallback(in, len, final, info);
+    return m->reply(step, in, len, final, info, out, cap, out_len);
 }

@@ -16,6 +16,8 @@
 
 #include "probe_internal.h"
 #include "xsweep/ratelimit.h"
+#include "xsweep/record.h"
+#include "xsweep/throttle.h"
 
 #define NS_PER_MS   1000000ULL
 #define EPOLL_BATCH 128
@@ -29,6 +31,12 @@ typedef struct req_node {
     uint16_t port;
     xs_probe_kind kind;
     void *user;
+    xs_probe_kind fallback[XS_PROBE_MAX_FALLBACKS];
+    size_t n_fallback, next_fallback;
+    unsigned attempts;
+    char tried[64];
+    bool carry;                  /* a follow-up: res.info starts from what the last probe learned */
+    xs_probe_info carried;
 } req_node;
 
 typedef enum { C_FREE = 0, C_CONNECTING, C_TALKING } conn_state;
@@ -239,6 +247,8 @@ int xs_probe_engine_submit_kind(xs_probe_engine *e, uint32_t ip, uint16_t port, 
     n->ip = ip;
     n->port = port;
     n->kind = kind == XS_PROBE_AUTO ? xs_probe_kind_for_port(port) : kind;
+    if (!e->cfg.no_fallbacks)
+        n->n_fallback = xs_probe_fallbacks_for_port(port, n->fallback);
     n->user = user;
     n->submitted_ns = xs_probe_now_ns();
     n->not_before = not_before_ns;
@@ -271,10 +281,65 @@ static void set_interest(xs_probe_engine *e, conn *c, uint32_t events)
     c->events = events;
 }
 
+static void waiting_or_ready(xs_probe_engine *e, req_node *n);
+
+/* Nothing named yet: the next probe of the fallback order on a new connection (the clock keeps it
+ * a second after this one), or, when that next probe is the HTTP stage's, a hand-off. */
+static bool requeue(xs_probe_engine *e, conn *c, xs_probe_kind next, bool always);
+
+static bool retry_with_fallback(xs_probe_engine *e, conn *c)
+{
+    req_node *n = c->req;
+    if (c->res.info.protocol[0] || n->next_fallback >= n->n_fallback)
+        return false;
+    /* Refused or unreachable: no other probe would fare better. */
+    if (c->state == C_CONNECTING || c->t_connected == 0)
+        return false;
+    xs_probe_kind next = n->fallback[n->next_fallback++];
+    return requeue(e, c, next, false);
+}
+
+/* SMB answered: one more connection asks whether SMBv1 is still accepted. */
+static bool follow_up(xs_probe_engine *e, conn *c)
+{
+    req_node *n = c->req;
+    if (n->kind != XS_PROBE_SMB || strcmp(c->res.info.protocol, "smb") != 0 || n->carry)
+        return false;
+    n->carried = c->res.info;
+    n->carry = true;
+    return requeue(e, c, XS_PROBE_SMB1, true);
+}
+
+static bool requeue(xs_probe_engine *e, conn *c, xs_probe_kind next, bool always)
+{
+    req_node *n = c->req;
+    if (!always && (next == XS_PROBE_HTTP_STAGE || next == XS_PROBE_TLS)) {
+        c->res.handoff = next;
+        return false;
+    }
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    c->events = 0;
+    c->state = C_FREE;
+    c->req = NULL;
+    c->next_free = e->free_list;
+    e->free_list = c;
+    e->active--;
+    n->kind = next;
+    n->not_before = xs_probe_now_ns();
+    waiting_or_ready(e, n);
+    return true;
+}
+
 static void finish(xs_probe_engine *e, conn *c, xs_probe_error err, const char *why)
 {
     uint64_t now = xs_probe_now_ns();
     xs_probe_result *r = &c->res;
+    if (c->req->kind == XS_PROBE_SMB1 && c->t_connected && c->res.info.facts[XS_PROBE_FACT_SMB1] == 0)
+        c->res.info.facts[XS_PROBE_FACT_SMB1] = -1;   /* closed on NT LM 0.12: not offered */
+    if (retry_with_fallback(e, c) || follow_up(e, c))
+        return;
     if (r->info.protocol[0]) {
         err = XS_PROBE_ERR_NONE;         /* we have an answer: how the connection ended is moot */
     } else if (err == XS_PROBE_ERR_NONE || err == XS_PROBE_ERR_NO_RESPONSE) {
@@ -289,6 +354,12 @@ static void finish(xs_probe_engine *e, conn *c, xs_probe_error err, const char *
     r->connect_ns = c->t_connected ? c->t_connected - c->t_start : 0;
     r->total_ns = now - c->t_start;
     r->finished_realtime_ns = xs_realtime_ns();
+    r->attempts = c->req->attempts;
+    snprintf(r->tried, sizeof r->tried, "%s", c->req->tried);
+    if (!strcmp(r->info.protocol, "http") || !strcmp(r->info.protocol, "http2"))
+        r->handoff = XS_PROBE_HTTP_STAGE;     /* an HTTP answer on any port: the HTTP stage's */
+    else if (!strcmp(r->info.protocol, "tls"))
+        r->handoff = XS_PROBE_TLS;
     if (c->fd >= 0)
         close(c->fd);                    /* also leaves the epoll set */
     c->fd = -1;
@@ -402,7 +473,8 @@ static void established(xs_probe_engine *e, conn *c)
     c->t_connected = now;
     c->state = C_TALKING;
     xs_probe_kind k = c->req->kind;
-    bool passive = k == XS_PROBE_BANNER || k == XS_PROBE_HTTP_STAGE || k == XS_PROBE_AUTO;
+    bool passive = k == XS_PROBE_BANNER || k == XS_PROBE_HTTP_STAGE || k == XS_PROBE_TLS ||
+                   k == XS_PROBE_AUTO;
     c->deadline = now + (uint64_t)(passive ? e->cfg.banner_timeout_ms : e->cfg.total_timeout_ms) * NS_PER_MS;
     c->outlen = xs_probe_first_request(k, c->req->ip, c->req->port, c->out, sizeof c->out);
     c->outoff = 0;
@@ -421,8 +493,36 @@ static void connect_failed(xs_probe_engine *e, conn *c, int err)
     finish(e, c, pe, strerror(err));
 }
 
+static void waiting_or_ready(xs_probe_engine *e, req_node *n)
+{
+    if (n->not_before > xs_probe_now_ns() && waiting_push(e, n) == 0)
+        return;
+    ready_push(e, n);
+}
+
+/* The per-endpoint clock: false (and n back in the waiting heap) when the endpoint was contacted
+ * less than the gap ago. */
+static bool clock_allows(xs_probe_engine *e, req_node *n)
+{
+    if (!e->cfg.clock)
+        return true;
+    uint64_t now = xs_probe_now_ns();
+    uint64_t wait = xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(n->ip, n->port), now);
+    if (wait == 0)
+        return true;
+    n->not_before = now + wait;
+    if (waiting_push(e, n) != 0)
+        ready_push(e, n);   /* out of memory: try again on the next admit */
+    return false;
+}
+
 static void start(xs_probe_engine *e, req_node *n)
 {
+    if (!clock_allows(e, n))
+        return;
+    n->attempts++;
+    size_t tl = strlen(n->tried);
+    snprintf(n->tried + tl, sizeof n->tried - tl, "%s%s", tl ? "," : "", xs_probe_kind_name(n->kind));
     conn *c = e->free_list;
     e->free_list = c->next_free;
     e->active++;
@@ -431,6 +531,8 @@ static void start(xs_probe_engine *e, req_node *n)
     c->res.port = n->port;
     c->res.kind = n->kind;
     c->res.user = n->user;
+    if (n->carry)
+        c->res.info = n->carried;
     c->req = n;
     c->step = 0;
     c->inlen = c->outlen = c->outoff = 0;
@@ -489,7 +591,7 @@ static void admit(xs_probe_engine *e)
     uint64_t now = xs_probe_now_ns();
     while (e->n_waiting && e->waiting[0]->not_before <= now)
         ready_push(e, waiting_pop(e));
-    while (e->free_list && e->ready_head)
+    for (size_t budget = e->pending + 1; e->free_list && e->ready_head && budget > 0; budget--)
         start(e, ready_pop(e));
 }
 

@@ -54,6 +54,13 @@ xs_probe_parse xs_probe_identify(const unsigned char *b, size_t n, bool final, x
         for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++)
             if (prefix_of(b, n, heads[k]) && !final)
                 return XS_PROBE_PARSE_MORE;
+        /* A TLS-only service telling a plaintext client off in OpenSSL's words (vsftpd with
+         * implicit_ssl: "500 OOPS: error:0A00010B:SSL routines::wrong version number"). */
+        if (probe_find_ci(b, n, "SSL routines") != SIZE_MAX || probe_find_ci(b, n, "wrong version number") != SIZE_MAX) {
+            named(out, "tls", b, n);
+            out->tls = XS_PROBE_TLS_YES;
+            return XS_PROBE_PARSE_OK;
+        }
         if (starts(b, n, "SSH-"))
             return xs_probe_parse_ssh(b, n, final, out);
         if (n >= 4 && b[0] >= '1' && b[0] <= '5' && b[1] >= '0' && b[1] <= '9' && b[2] >= '0' &&
@@ -82,6 +89,11 @@ xs_probe_parse xs_probe_identify(const unsigned char *b, size_t n, bool final, x
             return XS_PROBE_PARSE_OK;
         }
         if (starts(b, n, "HTTP/1.")) {
+            named(out, "http", b, n);
+            return XS_PROBE_PARSE_OK;
+        }
+        /* An HTTP server answering a one-line request (PING) as HTTP/0.9: a bare HTML page. */
+        if (probe_find_ci(b, n < 16 ? n : 16, "<html") == 0 || probe_find_ci(b, n < 16 ? n : 16, "<!DOCTYPE html") == 0) {
             named(out, "http", b, n);
             return XS_PROBE_PARSE_OK;
         }

@@ -76,6 +76,16 @@ typedef enum { REPLY_MORE, REPLY_DONE, REPLY_BAD } reply_state;
 
 static bool digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
+static reply_state read_reply(const unsigned char *b, size_t n, bool final, int *code, size_t *reply_end);
+
+int probe_reply_code(const unsigned char *b, size_t n, bool final)
+{
+    int code = 0;
+    size_t end = 0;
+    reply_state st = read_reply(b, n, final, &code, &end);
+    return st == REPLY_DONE ? code : st == REPLY_MORE ? 0 : -1;
+}
+
 /* Reply code of the first reply in b, once that reply is complete. */
 static reply_state read_reply(const unsigned char *b, size_t n, bool final, int *code, size_t *reply_end)
 {

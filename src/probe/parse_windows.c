@@ -113,13 +113,16 @@ xs_probe_parse xs_probe_parse_rdp(const unsigned char *b, size_t n, bool final, 
                              RDP_PROTOCOL_RDSTLS)) ? XS_PROBE_TLS_YES : XS_PROBE_TLS_NO;
             if (v & (RDP_PROTOCOL_HYBRID | RDP_PROTOCOL_HYBRID_EX)) {
                 out->auth = XS_PROBE_AUTH_REQUIRED;   /* NLA: credentials before any session */
+                out->facts[XS_PROBE_FACT_RDP_NLA] = 1;
                 summary = "rdp selected=hybrid (NLA)";
                 probe_detail_add(out->detail, sizeof out->detail, "selected=hybrid, nla=yes");
             } else if (v & RDP_PROTOCOL_SSL) {
                 summary = "rdp selected=ssl";
+                out->facts[XS_PROBE_FACT_RDP_NLA] = -1;
                 probe_detail_add(out->detail, sizeof out->detail, "selected=ssl, nla=no");
             } else {
                 probe_detail_add(out->detail, sizeof out->detail, "selected=rdp, nla=no");
+                out->facts[XS_PROBE_FACT_RDP_NLA] = -1;
             }
             if (neg[1] & 0x01)
                 probe_detail_add(out->detail, sizeof out->detail, "extended_client_data");
@@ -132,6 +135,8 @@ xs_probe_parse xs_probe_parse_rdp(const unsigned char *b, size_t n, bool final, 
                              v >= 1 && v <= 6 ? why[v] : "unknown");
             if (v == 1 || v == 5 || v == 6)
                 out->tls = XS_PROBE_TLS_YES;
+            if (v == 5)
+                out->facts[XS_PROBE_FACT_RDP_NLA] = 1;   /* HYBRID_REQUIRED_BY_SERVER */
             if (v == 2 || v == 3)
                 out->tls = XS_PROBE_TLS_NO;
             if (v == 5 || v == 6)
@@ -180,7 +185,8 @@ xs_probe_parse xs_probe_parse_smb(const unsigned char *b, size_t n, bool final, 
     PROBE_SET(out->protocol, "smb");
     if (smb1) {
         probe_detail_add(out->detail, sizeof out->detail, "dialect=smb1");
-        PROBE_SET(out->version, "1");
+        PROBE_SET(out->dialects, "NT LM 0.12");
+        out->facts[XS_PROBE_FACT_SMB1] = 1;
         probe_set_banner(out, (const unsigned char *)"smb1", 4);
         return XS_PROBE_PARSE_OK;
     }
@@ -201,7 +207,9 @@ xs_probe_parse xs_probe_parse_smb(const unsigned char *b, size_t n, bool final, 
         snprintf(dbuf, sizeof dbuf, "0x%04x", dialect);
         dn = dbuf;
     }
-    PROBE_SET(out->version, dn);
+    /* The dialect is not the product's version (Samba 4.17 says 3.0.2): it has its own field. */
+    PROBE_SET(out->dialects, dn);
+    out->facts[XS_PROBE_FACT_SMB_SIGNING] = (secmode & 0x2) ? 1 : -1;
     probe_detail_add(out->detail, sizeof out->detail, "dialect=%s, signing=%s", dn,
                      (secmode & 0x2) ? "required" : "enabled");
     /* Samba puts this hint in its SPNEGO NegTokenInit; Windows does not. */

@@ -36,6 +36,28 @@ typedef struct {
 bool probe_match_product(const unsigned char *b, size_t n, const probe_product_rule *rules,
                          xs_probe_info *out);
 
+/* FTP/SMTP reply: its code once the (multi-line) reply is complete, 0 = incomplete, -1 = not a reply. */
+int probe_reply_code(const unsigned char *b, size_t n, bool final);
+
+/* Shared by the modules (src/probe/dialog.c). */
+size_t        probe_put(unsigned char *out, size_t cap, const void *src, size_t len);
+/* The expected protocol did not answer: name whatever did (xs_probe_identify). */
+xs_probe_step probe_fallback(const unsigned char *in, size_t len, bool final, xs_probe_info *info);
+/* One reply, one parser; foreign bytes go to probe_fallback. */
+xs_probe_step probe_single(xs_probe_parse (*fn)(const unsigned char *, size_t, bool, xs_probe_info *),
+                           const unsigned char *in, size_t len, bool final, xs_probe_info *info);
+/* Sends the NUL-terminated what: and reads on (step + 1), or closes after it. */
+xs_probe_step probe_send_next(unsigned *step, const char *what, unsigned char *out, size_t cap,
+                              size_t *out_len);
+xs_probe_step probe_send_close(const char *what, unsigned char *out, size_t cap, size_t *out_len);
+
+/* The modules, one per file (src/probe/mod_*.c). */
+extern const xs_probe_module xs_probe_mod_banner, xs_probe_mod_ssh, xs_probe_mod_ftp,
+    xs_probe_mod_smtp, xs_probe_mod_redis, xs_probe_mod_memcached, xs_probe_mod_mysql,
+    xs_probe_mod_postgresql, xs_probe_mod_mongodb, xs_probe_mod_elasticsearch, xs_probe_mod_mssql,
+    xs_probe_mod_rdp, xs_probe_mod_smb, xs_probe_mod_smb1, xs_probe_mod_cassandra, xs_probe_mod_http,
+    xs_probe_mod_tls;
+
 /* Which protocol a bare 220 greeting belongs to, from its words: 1 = SMTP, 2 = FTP, 0 = unsure. */
 int probe_guess_220(const unsigned char *b, size_t n);
 

@@ -32,6 +32,32 @@ void xs_probe_result_write_json(const xs_probe_result *r, xs_jsonw *w)
     else
         xs_jsonw_bool(w, i->tls == XS_PROBE_TLS_YES);
     str_or_null(w, "detail", i->detail);
+    /* How it was identified: by probing (what the bytes said), with the probes tried in order. */
+    str_or_null(w, "method", i->protocol[0] ? "probed" : NULL);
+    str_or_null(w, "tried", r->tried);
+    xs_jsonw_key(w, "attempts");
+    xs_jsonw_uint(w, r->attempts);
+    str_or_null(w, "inner", i->inner);
+    str_or_null(w, "dialects", i->dialects);
+    xs_jsonw_key(w, "facts");
+    xs_jsonw_begin_object(w);
+    for (int f = 0; f < XS_PROBE_FACT_COUNT; f++) {
+        int v = xs_probe_fact_get(i, (xs_probe_fact)f);
+        if (v == 0 || f == XS_PROBE_FACT_TLS || f == XS_PROBE_FACT_AUTH)
+            continue;   /* tls and auth have their own keys */
+        xs_jsonw_key(w, xs_probe_fact_name((xs_probe_fact)f));
+        xs_jsonw_bool(w, v > 0);
+    }
+    xs_jsonw_end_object(w);
+    if (i->ssh_kex[0]) {
+        xs_jsonw_key(w, "ssh");
+        xs_jsonw_begin_object(w);
+        str_or_null(w, "kex", i->ssh_kex);
+        str_or_null(w, "hostkeys", i->ssh_hostkeys);
+        str_or_null(w, "ciphers", i->ssh_ciphers);
+        str_or_null(w, "macs", i->ssh_macs);
+        xs_jsonw_end_object(w);
+    }
     xs_jsonw_key(w, "error");
     if (r->error == XS_PROBE_ERR_NONE) {
         xs_jsonw_null(w);

@@ -27,5 +27,7 @@ xs_severity xs_grade(const xs_policy *p, const xs_result *r, const xs_enriched *
         in.http_code = e->http->status_code;
         in.auth = auth_class(e->auth.method);
     }
+    for (size_t i = 0; e && i < e->config.n && in.n_finding_ids < 16; i++)
+        in.finding_ids[in.n_finding_ids++] = e->config.v[i].id;
     return xs_policy_evaluate(p, &in, reason);
 }

@@ -26,6 +26,13 @@ static void write_record(xs_runctx *c, const xs_result *r, const xs_enriched *e)
     if (e) {
         rep.extra_json = xs_stage_fields_json;
         rep.extra = e;
+        if (e->probe && e->probe->info.protocol[0]) {
+            rep.service = e->probe->info.protocol;
+            rep.product = e->probe->info.product[0] ? e->probe->info.product : NULL;
+            rep.version = e->probe->info.version[0] ? e->probe->info.version : NULL;
+        } else if (e->http && e->http->status_code > 0) {
+            rep.service = e->http->tls.used ? "https" : "http";
+        }
     }
     xs_output_write(c->out, &rep);
 }

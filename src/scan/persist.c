@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "run_internal.h"
+#include "xsweep/output_module.h"
 
 #define MAX_POS (XS_MAX_TX_THREADS * XS_MAX_PASSES)   /* every thread's position in every pass */
 
@@ -33,6 +34,10 @@ static void save_checkpoint(xs_runctx *c, const uint64_t *pos)
         return;
     if (xs_output_failed(c->out))   /* which records reached the disk is unknown: from the start */
         pos = c->ckpt.start;
+    /* the database commits in step with the output file, so a crash loses the same on both
+     * sides (and --resume rebuilds the shard's rows from the file anyway) */
+    if (c->store && xs_store_sync(c->store) < 0)
+        fprintf(stderr, "xsweep: warning: %s\n", xs_store_error(c->store));
     xs_options eff = *c->o;       /* the paths the run writes to, as absolute paths */
     eff.output_file = c->abs_output_file[0] ? c->abs_output_file : NULL;
     eff.output_all = c->abs_output_all[0] ? c->abs_output_all : NULL;
@@ -84,7 +89,10 @@ int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
     }
     absolute_path(o->output_file, c->abs_output_file);
     absolute_path(o->output_all, c->abs_output_all);
-    absolute_path(o->db, c->abs_db);
+    if (o->db && xs_store_is_postgres(o->db))   /* a connection string, not a path */
+        snprintf(c->abs_db, sizeof c->abs_db, "%s", o->db);
+    else
+        absolute_path(o->db, c->abs_db);
     static uint64_t start[MAX_POS];
     const xs_scan *s = c->scan;
     unsigned passes = xs_scan_position_count(s) / s->tx_threads;
@@ -134,33 +142,115 @@ void xs_run_close_resume(xs_runctx *c, bool complete)
     xs_resume_close(&c->resume);
 }
 
+static char *echo_text(const xs_options *o)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f) {
+        xs_options_echo(f, o);
+        fclose(f);
+    }
+    return text;
+}
+
+/* The shared sweep's name: --sweep-key, or (sharded) the ISO week and a hash of what every shard
+ * of the sweep has in common: the configuration without what differs from shard to shard. */
+static int shared_sweep_key(xs_runctx *c, char *key, size_t keylen, char *err, size_t errlen)
+{
+    const xs_options *o = c->o;
+    key[0] = '\0';
+    if (o->sweep_key) {
+        snprintf(key, keylen, "%s", o->sweep_key);
+        return 0;
+    }
+    if (c->scan->shard.count <= 1)
+        return 0;
+    if (!o->seed_given) {
+        snprintf(err, errlen, "--shard with --db: give every shard the same --seed (shards of one "
+                 "seed are disjoint), or a --sweep-key");
+        return -1;
+    }
+    xs_options common = *o;
+    common.shard = NULL;
+    common.output_file = NULL;
+    common.output_all = NULL;
+    common.resume_file = NULL;
+    common.db = NULL;
+    common.db_sweep = 0;
+    common.sweep_key = NULL;
+    common.resuming = false;
+    char *text = echo_text(&common);
+    char derived[48];
+    xs_store_sweep_key(text ? text : "", xs_realtime_ns(), derived);
+    free(text);
+    snprintf(key, keylen, "%s", derived);
+    return 0;
+}
+
+/* The output --resume rebuilds the database from: the -o file, or -oA's JSON file. */
+static const char *rebuild_source(const xs_options *o, xs_format *fmt, char *buf, size_t len)
+{
+    if (o->output_file && strcmp(o->output_file, "-")) {
+        *fmt = o->format;
+        return o->output_file;
+    }
+    if (o->output_all) {
+        snprintf(buf, len, "%s.%s", o->output_all, xs_out_json.extension);
+        *fmt = XS_FMT_JSON;
+        return buf;
+    }
+    return NULL;
+}
+
 /* --db: opened (and the sweep's row written) before privileges are dropped, so the database and
- * its WAL files exist and are ours. */
+ * its WAL files exist and are ours. PostgreSQL shards of one sweep share its row. On --resume the
+ * shard's rows are rebuilt from the output file, so that the database holds exactly what the
+ * output holds whatever a crash left committed. */
 int xs_run_open_store(xs_runctx *c, char *err, size_t errlen)
 {
     const xs_options *o = c->o;
     if (!o->db)
         return 0;
+    char key[256];
+    if (shared_sweep_key(c, key, sizeof key, err, errlen) < 0)
+        return -1;
     if (!(c->store = xs_store_open(o->db, err, errlen)))
         return -1;
+    bool postgres = xs_store_is_postgres(o->db);
+    if (postgres && xs_store_set_shard(c->store, c->scan->shard.index, c->scan->shard.count,
+                                       key[0] ? key : NULL) < 0) {
+        snprintf(err, errlen, "%s", xs_store_error(c->store));
+        return -1;
+    }
     if (o->resuming && o->db_sweep) {
         c->sweep = xs_store_resume_sweep(c->store, o->db_sweep);
-    } else {
-        char *text = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&text, &len);
-        if (f) {
-            xs_options eff = *o;
-            eff.seed = c->scan->seed;
-            eff.seed_given = true;
-            xs_options_echo(f, &eff);
-            fclose(f);
+        xs_format fmt;
+        char buf[XS_PATH_MAX + 16];
+        const char *src = rebuild_source(o, &fmt, buf, sizeof buf);
+        if (c->sweep > 0 && src) {
+            long n = xs_store_reconcile(c->store, c->sweep, src, fmt);
+            if (n < 0)
+                c->sweep = -1;
+            else
+                fprintf(stderr, "xsweep: resuming: sweep %lld rebuilt from %ld records of %s\n",
+                        (long long)c->sweep, n, src);
         }
+    } else {
+        xs_options eff = *o;
+        eff.seed = c->scan->seed;
+        eff.seed_given = true;
+        if (postgres)
+            eff.db = NULL;   /* a connection string may hold a password */
+        char *text = echo_text(&eff);
         c->sweep = xs_store_begin_sweep(c->store, text ? text : "", xs_realtime_ns());
         free(text);
+        if (c->sweep > 0 && key[0])
+            fprintf(stderr, "xsweep: shard %u/%u of sweep %lld (\"%s\")\n", c->scan->shard.index + 1,
+                    c->scan->shard.count, (long long)c->sweep, key);
     }
     if (c->sweep < 0) {
-        snprintf(err, errlen, "%s: %s", o->db, xs_store_error(c->store));
+        snprintf(err, errlen, "%s", xs_store_error(c->store));
         return -1;
     }
     xs_output_attach_store(c->out, c->store, c->sweep);

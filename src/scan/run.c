@@ -160,6 +160,8 @@ static int load_stage_data(xs_runctx *c, char *err, size_t errlen)
         return -1;
     if (!o->no_config_checks && !(c->hostcfg = xs_hostcfg_load(o->config_rules, err, errlen)))
         return -1;
+    if (!o->no_config_checks && !(c->services = xs_hostcfg_load_services(o->service_rules, err, errlen)))
+        return -1;
     return 0;
 }
 
@@ -184,7 +186,8 @@ static int start_stage(xs_runctx *c, char *err, size_t errlen)
     if (o->no_http)
         return 0;
     xs_http_stage_config cfg = {.fingerprints = c->fingerprints, .findings = c->findings,
-                                .hostcfg = c->hostcfg, .screenshot_dir = o->screenshots,
+                                .hostcfg = c->hostcfg, .services = c->services,
+                                .screenshot_dir = o->screenshots,
                                 .min_gap_ns = (uint64_t)(o->retry_delay_s * 1e9)};
     xs_http_config_defaults(&cfg.http);
     xs_probe_config_defaults(&cfg.probe);
@@ -334,6 +337,7 @@ out:
     xs_fp_db_free(c.fingerprints);
     xs_findings_free(c.findings);
     xs_hostcfg_free(c.hostcfg);
+    xs_hostcfg_free(c.services);
     xs_policy_free(c.policy);
     xs_portlist_free(&c.http_ports);
     xs_seen_free(&c.seen);

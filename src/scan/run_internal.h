@@ -33,6 +33,7 @@ typedef struct {
     xs_fp_db  *fingerprints;
     xs_findings_db *findings;
     xs_hostcfg_db  *hostcfg;
+    xs_hostcfg_db  *services;    /* services rules (non-HTTP host configuration) */
     xs_stage_proxy *stage;       /* the sandboxed HTTP stage process; NULL with --no-http */
     xs_portlist http_ports;      /* --http-ports; empty = the supported HTTP/S ports */
     xs_resume  resume;           /* fd -1 when there is no resume file (dry run, stdout) */

@@ -1,4 +1,5 @@
 /* Evaluates a loaded policy for one endpoint: a table look-up, no allocation. */
+#include <string.h>
 #include "policy_internal.h"
 
 static const char *not_scanned_reason(xs_status s)
@@ -26,6 +27,20 @@ xs_severity xs_policy_evaluate(const xs_policy *p, const xs_severity_input *in, 
     }
     if (in->status == XS_STATUS_CLOSED)
         return pick(p, p->nonhttp_fail, in->is_bucket, reason);
+    /* "finding ID" rows raise or lower an endpoint by what it carries. */
+    int best = -1;
+    for (size_t i = 0; i < p->nrules; i++) {
+        const xs_policy_rule *r = &p->rules[i];
+        if (!r->finding) continue;
+        for (size_t k = 0; k < in->n_finding_ids && k < 16; k++) {
+            if (!in->finding_ids[k] || strcmp(in->finding_ids[k], r->finding) != 0) continue;
+            xs_severity sv = in->is_bucket ? r->bucket : r->other;
+            if (best < 0 || sv > (in->is_bucket ? p->rules[best].bucket : p->rules[best].other))
+                best = (int)i;
+        }
+    }
+    if (best >= 0)
+        return pick(p, best, in->is_bucket, reason);
     if (in->is_http && in->http_code >= XS_POLICY_CODE_MIN && in->http_code <= XS_POLICY_CODE_MAX) {
         unsigned auth = (unsigned)in->auth < XS_POLICY_NAUTH ? (unsigned)in->auth : XS_AUTHCLASS_NONE;
         int rule = p->http[in->http_code - XS_POLICY_CODE_MIN][auth];

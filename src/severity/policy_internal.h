@@ -12,6 +12,7 @@
 typedef struct {
     xs_severity bucket, other;
     char       *reason;
+    char       *finding;      /* "finding ID ..." rows: the finding id, NULL otherwise */
 } xs_policy_rule;
 
 struct xs_policy {

@@ -102,9 +102,45 @@ static void resolve_http_table(xs_policy *p, const parsed_rule *pr)
 void xs_policy_free(xs_policy *p)
 {
     if (!p) return;
-    for (size_t i = 0; i < p->nrules; i++) free(p->rules[i].reason);
+    for (size_t i = 0; i < p->nrules; i++) { free(p->rules[i].reason); free(p->rules[i].finding); }
     free(p->rules);
     free(p);
+}
+
+/* "finding ID bucket other [reason]": an open endpoint carrying host configuration finding ID
+ * gets this severity instead of its handshake/HTTP grade (the most severe such row wins). */
+static int parse_finding_line(xs_policy *p, char *cur, const char *label, int lineno, char *err,
+                              size_t errlen)
+{
+    char *id = xs_next_token(&cur), *bucket = xs_next_token(&cur), *other = xs_next_token(&cur);
+    if (!other || !xs_valid_rule_id(id, 48)) {
+        xs_set_error(err, errlen, "%s:%d: expected 'finding ID bucket other [reason]'", label, lineno);
+        return -1;
+    }
+    int sb = xs_severity_parse(bucket), so = xs_severity_parse(other);
+    if (sb < 0 || so < 0) {
+        xs_set_error(err, errlen, "%s:%d: bad severity '%s' (want critical, high, medium, low or info)",
+                label, lineno, sb < 0 ? bucket : other);
+        return -1;
+    }
+    for (size_t i = 0; i < p->nrules; i++)
+        if (p->rules[i].finding && strcmp(p->rules[i].finding, id) == 0) {
+            xs_set_error(err, errlen, "%s:%d: a second row for finding '%s'", label, lineno, id);
+            return -1;
+        }
+    if (p->nrules >= MAX_RULES) {
+        xs_set_error(err, errlen, "%s:%d: more than %d rules", label, lineno, MAX_RULES);
+        return -1;
+    }
+    char *reason = parse_reason(cur), *fid = strdup(id);
+    if (!reason || !fid) {
+        free(reason);
+        free(fid);
+        xs_set_error(err, errlen, "%s:%d: out of memory", label, lineno);
+        return -1;
+    }
+    p->rules[p->nrules++] = (xs_policy_rule){ (xs_severity)sb, (xs_severity)so, reason, fid };
+    return 0;
 }
 
 /* Parses one non-empty line into rule slot p->nrules. 0 or -1 with err set. */
@@ -112,6 +148,8 @@ static int parse_line(xs_policy *p, parsed_rule *pr, char *line, const char *lab
                       char *err, size_t errlen)
 {
     char *cur = line;
+    if (strncmp(line, "finding", 7) == 0 && (line[7] == ' ' || line[7] == '\t'))
+        return parse_finding_line(p, line + 7, label, lineno, err, errlen);
     char *kind = xs_next_token(&cur), *status = xs_next_token(&cur), *auth = xs_next_token(&cur);
     char *bucket = xs_next_token(&cur), *other = xs_next_token(&cur);
     if (!other) {
@@ -165,7 +203,7 @@ static int parse_line(xs_policy *p, parsed_rule *pr, char *line, const char *lab
     char *reason = parse_reason(cur);
     if (!reason) { xs_set_error(err, errlen, "%s:%d: out of memory", label, lineno); return -1; }
     pr[p->nrules] = r;
-    p->rules[p->nrules] = (xs_policy_rule){ (xs_severity)sb, (xs_severity)so, reason };
+    p->rules[p->nrules] = (xs_policy_rule){ (xs_severity)sb, (xs_severity)so, reason, NULL };
     if (!r.kind_http) {
         if (r.st_value) p->nonhttp_success = (int16_t)p->nrules;
         else            p->nonhttp_fail = (int16_t)p->nrules;

@@ -118,3 +118,11 @@ void xs_enrich_probe(xs_enriched *e, const xs_enrich_ctx *ctx)
     };
     xs_findings_scrub_fields(ctx->findings, f, sizeof f / sizeof f[0], &e->findings);
 }
+
+void xs_enrich_services(xs_enriched *e, const xs_enrich_ctx *ctx)
+{
+    if (!ctx->services || (!e->probe && !(e->http && e->http->tls.used && e->http->status_code == 0)))
+        return;
+    xs_hostcfg_eval_service(ctx->services, e->probe ? &e->probe->info : NULL, e->http, e->r.port,
+                            xs_realtime_ns(), &e->config);
+}

@@ -17,6 +17,8 @@
 #include "xsweep/throttle.h"
 #include "xsweep/signals.h"
 #include "xsweep/stage.h"
+#include "xsweep/record.h"
+#include "xsweep/throttle.h"
 
 #define JOB_RING_CAP  (1u << 16)
 #define DONE_RING_CAP (1u << 16)
@@ -76,8 +78,85 @@ typedef struct {
     xs_http_stage *s;
     xs_enrich_ctx  enrich;
     xs_shot_pool  *shots;   /* NULL without --screenshots */
-    xs_http_engine *engine;
+    xs_http_engine  *engine;
+    xs_probe_engine *probes;
+    xs_throttle     *clock; /* the stage's per-endpoint clock (s->clock) */
 } done_ctx;
+
+static void finish_endpoint(done_ctx *c, outstanding *o);
+
+static bool hand_to_http(done_ctx *c, outstanding *o, xs_tls_mode tls)
+{
+    xs_enriched *e = o->e;
+    xs_http_request req = {
+        .ip = e->r.ip, .port = e->r.port, .host = e->ep ? e->ep->host : NULL,
+        .path = e->ep ? e->ep->path : NULL, .tls = tls, .not_before_ns = 0, .user = o,   /* the engine asks the clock */
+    };
+    if (xs_http_engine_submit(c->engine, &req) != 0)
+        return false;
+    if (e->probe) {   /* the record says which probes were held, the HTTP stage's included */
+        size_t tl = strlen(e->probe->tried);
+        snprintf(e->probe->tried + tl, sizeof e->probe->tried - tl, "%s%s", tl ? "," : "",
+                 tls == XS_TLS_ON ? "tls" : "http");
+        e->probe->attempts++;
+    }
+    return true;
+}
+
+/* The HTTP stage got bytes that are not HTTP: name them; over plain TCP the protocol's own probe
+ * follows (a second later), inside TLS what the bytes said is what we record. */
+static bool identify_http_bytes(done_ctx *c, outstanding *o)
+{
+    xs_enriched *e = o->e;
+    const xs_http_result *h = e->http;
+    if (h->status_code > 0 || (!h->body_preview_len && !h->tls.used))
+        return false;
+    /* A probe that named a real protocol stays; one that only said "tls"/"http" is completed. */
+    bool had = e->probe != NULL;
+    if (had && e->probe->info.protocol[0] && strcmp(e->probe->info.protocol, "tls") != 0 &&
+        strcmp(e->probe->info.protocol, "http") != 0)
+        return false;
+    xs_probe_result *pr = had ? e->probe : calloc(1, sizeof *pr);
+    if (!pr)
+        return false;
+    if (!had) {
+        pr->ip = e->r.ip;
+        pr->port = e->r.port;
+    }
+    pr->kind = h->tls.used ? XS_PROBE_TLS : XS_PROBE_HTTP_STAGE;
+    if (!had) {   /* a hand-off already wrote the HTTP stage into tried */
+        pr->attempts = h->attempts;
+        snprintf(pr->tried, sizeof pr->tried, "%s", h->tls.used ? "tls" : "http");
+    }
+    pr->error = XS_PROBE_ERR_NONE;
+    pr->error_text[0] = '\0';
+    memset(&pr->info, 0, sizeof pr->info);
+    if (h->body_preview_len)
+        xs_probe_identify((const unsigned char *)h->body_preview, h->body_preview_len, true, &pr->info);
+    if (h->tls.used) {
+        snprintf(pr->info.inner, sizeof pr->info.inner, "tls");
+        pr->info.tls = XS_PROBE_TLS_YES;
+        if (!pr->info.protocol[0])
+            snprintf(pr->info.protocol, sizeof pr->info.protocol, "tls");
+    }
+    if (!pr->info.protocol[0]) {
+        if (had) {
+            free(e->probe);
+            e->probe = NULL;
+        } else {
+            free(pr);
+        }
+        return false;
+    }
+    xs_probe_kind k = xs_probe_kind_by_name(pr->info.protocol, strlen(pr->info.protocol));
+    if (!h->tls.used && k != XS_PROBE_KIND_COUNT && k != XS_PROBE_HTTP_STAGE && k != XS_PROBE_TLS &&
+        k != XS_PROBE_BANNER) {
+        e->probe = pr;   /* replaced by the protocol's own probe when it is done */
+        return xs_probe_engine_submit_kind(c->probes, e->r.ip, e->r.port, k, 0, o) == 0;
+    }
+    e->probe = pr;
+    return false;
+}
 
 /* The seed: a screenshot for every successful GET (2XX, or a 3XX the browser follows). */
 static bool wants_shot(const done_ctx *c, const xs_enriched *e)
@@ -117,8 +196,7 @@ static void shot_failed(done_ctx *c, outstanding *o, const char *why)
         memcpy(e->shot->error, why, n);   /* cut to the field */
         e->shot->error[n] = '\0';
     }
-    forget(c->s, o);
-    deliver(c->s, e);
+    finish_endpoint(c, o);
 }
 
 /* IP_PORT.png for "/", IP_PORT_<path as [A-Za-z0-9-]>_<FNV-1a of the path>.png for other paths, so
@@ -187,6 +265,8 @@ static void on_done(xs_http_result *res, void *arg)
     }
     e->http = res;
     xs_enrich(e, &c->enrich);
+    if (identify_http_bytes(c, o))
+        return;   /* delivered when the protocol's probe is done */
     if (wants_shot(c, e) && findings_hold_secrets(e)) {
         e->shot = calloc(1, sizeof *e->shot);   /* no PNG is ever written for it */
         if (e->shot)
@@ -194,6 +274,13 @@ static void on_done(xs_http_result *res, void *arg)
     } else if (wants_shot(c, e) && request_shot_document(c, o)) {
         return;   /* delivered when the screenshot is done */
     }
+    finish_endpoint(c, o);
+}
+
+static void finish_endpoint(done_ctx *c, outstanding *o)
+{
+    xs_enriched *e = o->e;
+    xs_enrich_services(e, &c->enrich);
     forget(c->s, o);
     deliver(c->s, e);
 }
@@ -236,8 +323,7 @@ static void on_shot_done(const xs_shot_result *r, void *arg)
         shot->text_chars = r->text_len;
     }
     e->shot = shot;
-    forget(c->s, o);
-    deliver(c->s, e);
+    finish_endpoint(c, o);
 }
 
 static void on_probe_done(const xs_probe_result *res, void *arg)
@@ -245,13 +331,32 @@ static void on_probe_done(const xs_probe_result *res, void *arg)
     done_ctx *c = arg;
     outstanding *o = res->user;
     xs_enriched *e = o->e;
+    char before[64] = "";
+    unsigned before_n = 0;
+    if (e->probe) {   /* the HTTP stage spoke first (SSH on 8080): keep its place in tried */
+        snprintf(before, sizeof before, "%s", e->probe->tried);
+        before_n = e->probe->attempts;
+    }
+    free(e->probe);
     e->probe = malloc(sizeof *e->probe);
     if (e->probe) {
         *e->probe = *res;   /* res lives only during the call */
+        if (before[0]) {
+            char both[sizeof e->probe->tried];
+            snprintf(both, sizeof both, "%.31s,%.31s", before, res->tried);
+            memcpy(e->probe->tried, both, sizeof both);
+            e->probe->attempts += before_n;
+        }
         xs_enrich_probe(e, &c->enrich);
     }
-    forget(c->s, o);
-    deliver(c->s, e);
+    /* An HTTP (or TLS) answer on any port goes through the HTTP stage, once. */
+    if (res->handoff != XS_PROBE_AUTO && !e->http) {
+        xs_tls_mode tls = res->handoff == XS_PROBE_TLS ? XS_TLS_ON
+                        : res->info.protocol[0] ? XS_TLS_OFF : XS_TLS_AUTO;
+        if (hand_to_http(c, o, tls))
+            return;
+    }
+    finish_endpoint(c, o);
 }
 
 static uint64_t not_before(const xs_http_stage *s, const xs_result *r)
@@ -262,20 +367,6 @@ static uint64_t not_before(const xs_http_stage *s, const xs_result *r)
     if (s->clock && r->ts_ns && age < s->cfg.min_gap_ns && mono > age)
         xs_throttle_note(s->clock, xs_endpoint_key(r->ip, r->port), mono - age);
     return age >= s->cfg.min_gap_ns ? 0 : mono + (s->cfg.min_gap_ns - age);
-}
-
-/* The probe engine connects at not_before: reserve that instant on the clock (a contact noted in
- * the future), so no other connection to the endpoint comes within a gap of it. */
-static uint64_t reserve_probe(xs_http_stage *s, const xs_result *r, uint64_t nb)
-{
-    uint64_t key = xs_endpoint_key(r->ip, r->port), now = xs_http_now_ns();
-    uint64_t at = nb > now ? nb : now;
-    if (!s->clock)
-        return nb;
-    uint64_t wait;
-    while ((wait = xs_throttle_acquire(s->clock, key, at)) > 0)
-        at += wait;
-    return at;
 }
 
 static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine *probes)
@@ -303,8 +394,14 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine 
             .host = job.ep ? job.ep->host : NULL, .path = job.ep ? job.ep->path : NULL,
             .tls = XS_TLS_AUTO, .not_before_ns = not_before(s, &job.r), .user = o,
         };
-        int rc = job.probe ? xs_probe_engine_submit(probes, job.r.ip, job.r.port,
-                                                    reserve_probe(s, &job.r, req.not_before_ns), o)
+        /* The service table's first probe: TLS-first non-HTTP rows (implicit FTPS) go to the
+         * HTTP engine over TLS, whose bytes are then identified. The probe engine asks the clock
+         * itself when it connects (and before each fallback). */
+        if (job.probe && xs_probe_kind_for_port(job.r.port) == XS_PROBE_TLS) {
+            job.probe = false;
+            req.tls = XS_TLS_ON;
+        }
+        int rc = job.probe ? xs_probe_engine_submit(probes, job.r.ip, job.r.port, req.not_before_ns, o)
                            : xs_http_engine_submit(engine, &req);
         if (rc < 0) {
             free(o);
@@ -324,10 +421,11 @@ static void *stage_main(void *arg)
     xs_signals_block_here();
     s->clock = xs_throttle_new(s->cfg.min_gap_ns ? s->cfg.min_gap_ns : 1000000000ULL);
     s->cfg.http.clock = s->clock;
+    s->cfg.probe.clock = s->clock;   /* one clock: the probe engine asks it before every connect */
     xs_http_engine *engine = s->clock ? xs_http_engine_new(&s->cfg.http) : NULL;
-    xs_probe_engine *probes = xs_probe_engine_new(&s->cfg.probe);
+    xs_probe_engine *probes = s->clock ? xs_probe_engine_new(&s->cfg.probe) : NULL;
     xs_fp_matcher *m = s->cfg.fingerprints ? xs_fp_matcher_new(s->cfg.fingerprints) : NULL;
-    done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg}, NULL, engine};
+    done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg, s->cfg.services}, NULL, engine, probes, s->clock};
     if (s->cfg.screenshot_dir) {
         /* Chromium keeps its own sandbox unless we run as root (it refuses to, then). */
         xs_shot_config shot_cfg = {.dir = s->cfg.screenshot_dir, .sandbox = geteuid() != 0};

@@ -97,11 +97,6 @@ int xs_store_commit(xs_store *s)
     return 0;
 }
 
-const char *xs_store_error(const xs_store *s)
-{
-    return s ? s->err : "history database: not open";
-}
-
 /* sqlite's message, with the OS reason when there is one ("unable to open database file
  * (Permission denied)"), as one line. */
 static void open_error(sqlite3 *db, const char *path, const char *extra, char *err, size_t errlen)
@@ -176,14 +171,9 @@ static int create_schema(sqlite3 *db, char *why, size_t whylen)
     return -1;
 }
 
-xs_store *xs_store_open(const char *path, char *err, size_t errlen)
+int xs_sqlite_open(xs_store *s, char *err, size_t errlen)
 {
-    xs_store *s = calloc(1, sizeof *s);
-    if (!s || !(s->path = strdup(path))) {
-        free(s);
-        snprintf(err, errlen, "cannot open history database %s: out of memory", path);
-        return NULL;
-    }
+    const char *path = s->path;
     int version = 0;
     char why[160];
     const char *extra = NULL;
@@ -218,29 +208,48 @@ xs_store *xs_store_open(const char *path, char *err, size_t errlen)
         extra = why;
         goto fail;
     }
-    return s;
+    s->ops = &xs_sqlite_ops;
+    return 0;
 fail:
     open_error(s->db, path, extra, err, errlen);
     sqlite3_finalize(s->find_previous);
     sqlite3_finalize(s->insert_endpoint);
     sqlite3_close(s->db);
-    free(s->path);
-    free(s);
-    return NULL;
+    s->db = NULL;
+    return -1;
 }
 
-int xs_store_close(xs_store *s, char *err, size_t errlen)
+static int sqlite_close(xs_store *s)
 {
-    if (!s)
-        return 0;
     int rc = xs_store_commit(s);
     sqlite3_finalize(s->find_previous);
     sqlite3_finalize(s->insert_endpoint);
     if (sqlite3_close(s->db) != SQLITE_OK && rc == 0)
         rc = xs_store_fail(s, "cannot close");
-    if (rc < 0 && err && errlen)
-        snprintf(err, errlen, "%s", s->err);
-    free(s->path);
-    free(s);
     return rc;
 }
+
+static int sqlite_clear_shard(xs_store *s, int64_t sweep)
+{
+    if (xs_store_begin(s) < 0)
+        return -1;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "DELETE FROM endpoints WHERE sweep = ?1", -1, &st, NULL) !=
+            SQLITE_OK)
+        return xs_store_fail(s, "cannot reconcile the sweep");
+    sqlite3_bind_int64(st, 1, sweep);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : xs_store_fail(s, "cannot reconcile the sweep");
+}
+
+const xs_store_ops xs_sqlite_ops = {
+    .begin_sweep = xs_sqlite_begin_sweep,
+    .resume_sweep = xs_sqlite_resume_sweep,
+    .add = xs_sqlite_add,
+    .end_sweep = xs_sqlite_end_sweep,
+    .prune = xs_sqlite_prune,
+    .sync = xs_store_commit,
+    .clear_shard = sqlite_clear_shard,
+    .close = sqlite_close,
+};

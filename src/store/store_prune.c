@@ -1,7 +1,7 @@
 /* Retention: keep the endpoint rows of the newest N finished sweeps (and of anything newer). */
 #include "store_internal.h"
 
-int xs_store_prune(xs_store *s, unsigned keep_last_n)
+int xs_sqlite_prune(xs_store *s, unsigned keep_last_n)
 {
     if (keep_last_n == 0)
         return 0;

@@ -4,7 +4,7 @@
 #include "store_internal.h"
 #include "xsweep/targets.h"
 
-int64_t xs_store_begin_sweep(xs_store *s, const char *options_text, uint64_t start_realtime_ns)
+int64_t xs_sqlite_begin_sweep(xs_store *s, const char *options_text, uint64_t start_realtime_ns)
 {
     /* The sweep row is committed at once, so even a sweep that dies half-way is on record. */
     if (xs_store_commit(s) < 0)
@@ -56,7 +56,7 @@ static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t id)
         sqlite3_bind_null(st, i);
 }
 
-int xs_store_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *record_json)
+int xs_sqlite_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *record_json)
 {
     if (xs_store_begin(s) < 0)
         return -1;
@@ -90,7 +90,7 @@ int xs_store_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *r
     return 0;
 }
 
-int xs_store_end_sweep(xs_store *s, int64_t sweep, uint64_t end_realtime_ns, uint64_t open,
+int xs_sqlite_end_sweep(xs_store *s, int64_t sweep, uint64_t end_realtime_ns, uint64_t open,
                        uint64_t closed, uint64_t other)
 {
     if (xs_store_commit(s) < 0)
@@ -119,7 +119,7 @@ int xs_store_end_sweep(xs_store *s, int64_t sweep, uint64_t end_realtime_ns, uin
     return 0;
 }
 
-int64_t xs_store_resume_sweep(xs_store *s, int64_t sweep)
+int64_t xs_sqlite_resume_sweep(xs_store *s, int64_t sweep)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sweeps WHERE id = ?1 AND ended IS NULL", -1, &st,

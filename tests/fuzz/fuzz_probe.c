@@ -25,7 +25,10 @@ static void check_info(const xs_probe_info *i)
     if (strnlen(i->protocol, sizeof i->protocol) == sizeof i->protocol ||
         strnlen(i->product, sizeof i->product) == sizeof i->product ||
         strnlen(i->version, sizeof i->version) == sizeof i->version ||
-        strnlen(i->detail, sizeof i->detail) == sizeof i->detail || i->banner_len > XS_PROBE_BANNER_MAX)
+        strnlen(i->detail, sizeof i->detail) == sizeof i->detail || i->banner_len > XS_PROBE_BANNER_MAX ||
+        strnlen(i->dialects, sizeof i->dialects) == sizeof i->dialects ||
+        strnlen(i->ssh_kex, sizeof i->ssh_kex) == sizeof i->ssh_kex ||
+        strnlen(i->ssh_macs, sizeof i->ssh_macs) == sizeof i->ssh_macs)
         __builtin_trap();
 }
 
@@ -52,20 +55,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fn(buf, n, true, &info);
         check_info(&info);
     } else {
-        /* the dialog of one kind: split the input into two server replies */
+        /* the dialog of one kind: split the input into three server replies (FTP: greeting,
+         * USER reply, PASS reply; SSH: identification, KEXINIT) */
         xs_probe_kind kind = (xs_probe_kind)(sel % XS_PROBE_KIND_COUNT);
-        size_t cut = n / 2;
+        size_t cuts[4] = {0, n / 3, 2 * n / 3, n};
         unsigned step = 0;
         unsigned char out[512];
         size_t ol = 0;
         memset(&info, 0, sizeof info);
-        xs_probe_step st = xs_probe_feed(kind, &step, buf, cut, false, &info, out, sizeof out, &ol);
-        if (ol > sizeof out)
-            __builtin_trap();
-        if (st == XS_PROBE_STEP_SEND)
-            xs_probe_feed(kind, &step, buf + cut, n - cut, true, &info, out, sizeof out, &ol);
-        else
-            xs_probe_feed(kind, &step, buf, n, true, &info, out, sizeof out, &ol);
+        size_t from = 0;
+        for (int k = 1; k <= 3; k++) {
+            bool last = k == 3;
+            xs_probe_step st = xs_probe_feed(kind, &step, buf + from, cuts[k] - from, last, &info, out,
+                                             sizeof out, &ol);
+            if (ol > sizeof out)
+                __builtin_trap();
+            if (st != XS_PROBE_STEP_SEND) {
+                if (!last)
+                    xs_probe_feed(kind, &step, buf + from, n - from, true, &info, out, sizeof out, &ol);
+                break;
+            }
+            from = cuts[k];
+        }
         check_info(&info);
     }
     xs_probe_result r;

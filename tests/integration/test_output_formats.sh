@@ -104,7 +104,7 @@ import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 head = rows[0]
 assert head == ["ip", "port", "proto", "status", "ttl", "ts", "protocol", "severity", "severity_reason",
-                "http_status_code", "http_title", "http_server", "tech", "product", "version"], head
+                "http_status_code", "http_title", "http_server", "tech", "product", "version", "service"], head
 d = [dict(zip(head, r)) for r in rows[1:]]
 assert all(len(r) == len(head) for r in rows), "ragged rows"
 web = [r for r in d if r["port"] == "80"]
@@ -114,6 +114,7 @@ assert all(r["http_server"].startswith("nginx") for r in web), web[0]
 assert any("Nginx" in r["tech"] or "nginx" in r["tech"] for r in web), web[0]["tech"]
 red = [r for r in d if r["port"] == "6379"]
 assert len(red) == 8 and all(r["product"].lower().startswith(("redis", "valkey")) and r["version"] for r in red), red[:1]
+assert all(r["service"] == "redis" for r in red), red[:1]   # what the probe identified
 raw = open(sys.argv[1]).read()
 assert '"Sales, ""Q4"" board"' in raw, "title not quoted as RFC 4180 says"
 PY

@@ -166,7 +166,7 @@ rc=$?; [ $rc = 0 ] || { echo "run.sh: xpb_probe exited $rc"; echo bad-exit >> "$
 cat "$WORK/out.jsonl"
 
 echo "== checking"
-python3 - "$WORK/out.jsonl" "$EXPECT" "$WORK/smtp.log" $P_FTP "$DOWN" <<'PY'
+python3 - "$WORK/out.jsonl" "$EXPECT" "$WORK/smtp.log" $P_FTP "$DOWN" $P_SMTP <<'PY'
 import json, re, sys
 out, expect, smtp_log, p_ftp = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 down = {int(l) for l in open(sys.argv[5]) if l.strip()}
@@ -204,10 +204,12 @@ for line in open(expect):
 # An FTP greeting to an SSH probe: the fallback still names it.
 ssh_on_ftp = [p for p in recs.get(p_ftp, []) if p["kind"] == "ssh"]
 check("fallback ssh->ftp", ssh_on_ftp and ssh_on_ftp[0]["protocol"] == "ftp", f"got {ssh_on_ftp}")
-# The SMTP probe says QUIT and nothing else.
+# The SMTP probe says EHLO (STARTTLS offered?) and QUIT, nothing else.
 try: log = open(smtp_log, "rb").read()
 except OSError: log = b""
-check("smtp QUIT only", log == b"QUIT\r\n", f"got {log!r}")
+check("smtp EHLO and QUIT only", log == b"EHLO xsweep.invalid\r\nQUIT\r\n", f"got {log!r}")
+smtp = [p for p in recs.get(int(sys.argv[6]), []) if p["kind"] == "smtp"]
+check("smtp STARTTLS fact", smtp and smtp[0].get("facts", {}).get("smtp.starttls") is True, f"got {smtp}")
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
 PY

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Banner stubs for tests/probe/run.sh, on 127.0.0.1 only: ftp, smtp (records whether QUIT came),
+"""Banner stubs for tests/probe/run.sh, on 127.0.0.1 only: ftp, smtp (records the commands: EHLO, then QUIT),
 es200 / es401 (Elasticsearch root answers), http2 (a SETTINGS frame first), silent.
 Usage: stub_server.py MODE PORT [LOGFILE]. Runs until killed; every connection is bounded."""
 import socket
@@ -22,11 +22,18 @@ def serve(c):
             c.recv(100)
         elif MODE == "smtp":
             c.sendall(b"220 mail.xpb.test ESMTP Postfix (Debian/GNU)\r\n")
-            data = c.recv(100)
-            if LOG:
-                with open(LOG, "ab") as f:
-                    f.write(data)
-            c.sendall(b"221 2.0.0 Bye\r\n")
+            for _ in range(4):   # what the probe says, command by command, until QUIT
+                data = c.recv(100)
+                if not data:
+                    break
+                if LOG:
+                    with open(LOG, "ab") as f:
+                        f.write(data)
+                if data.startswith(b"EHLO"):
+                    c.sendall(b"250-mail.xpb.test\r\n250-STARTTLS\r\n250 8BITMIME\r\n")
+                else:
+                    c.sendall(b"221 2.0.0 Bye\r\n")
+                    break
         elif MODE in ("es200", "es401"):
             c.recv(4096)
             if MODE == "es200":

@@ -188,7 +188,7 @@ static void finds_every_planted_change_in_endpoint_order(void **state)
 {
     (void)state;
     char err[256];
-    sqlite3 *db = xs_diff_open(path, err, sizeof err);
+    xs_diff_db *db = xs_diff_open(path, err, sizeof err);
     assert_non_null(db);
     xs_diff_sweep a, b;
     assert_int_equal(xs_diff_last_two(db, &a, &b, err, sizeof err), 1);
@@ -209,7 +209,7 @@ static void finds_every_planted_change_in_endpoint_order(void **state)
     assert_int_equal(c.n, NEXPECTED);
     assert_string_equal(c.lines[0], "198.18.0.2:80 appeared status");
     assert_string_equal(c.lines[2], "198.18.0.4:443 disappeared status");
-    sqlite3_close(db);
+    xs_diff_close(db);
 }
 
 static void prints_json_lines(void **state)

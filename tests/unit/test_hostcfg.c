@@ -297,6 +297,55 @@ static void expect_error(const char *text, const char *want)
     if (!strstr(err, want)) fail_msg("error \"%s\" lacks \"%s\"", err, want);
 }
 
+/* The shipped services rules over probe facts: each finding on its unsafe case, none on the safe. */
+static void test_services_rules(void **state)
+{
+    (void)state;
+    char err[256];
+    xs_hostcfg_db *d = xs_hostcfg_load_services(NULL, err, sizeof err);
+    assert_non_null(d);
+    xs_probe_info i = {0};
+    xs_hostcfg_list l = {0};
+    strcpy(i.protocol, "redis");
+    i.auth = XS_PROBE_AUTH_NONE;
+    strcpy(i.version, "5.0.7");
+    assert_int_equal(xs_hostcfg_eval_service(d, &i, NULL, 6379, 0, &l), 2);
+    assert_string_equal(l.v[0].id, "redis-no-auth");
+    assert_int_equal(l.v[0].cwe, 306);
+    assert_non_null(l.v[0].fix);
+    assert_string_equal(l.v[1].id, "eol-redis");
+    xs_hostcfg_list_free(&l);
+    memset(&i, 0, sizeof i);
+    strcpy(i.protocol, "ssh");
+    strcpy(i.product, "OpenSSH");
+    strcpy(i.version, "9.2p1");
+    strcpy(i.ssh_kex, "curve25519-sha256,diffie-hellman-group14-sha1");
+    strcpy(i.ssh_ciphers, "aes128-ctr,aes256-cbc");
+    strcpy(i.ssh_macs, "hmac-sha2-256,hmac-md5-etm@openssh.com");
+    assert_int_equal(xs_hostcfg_eval_service(d, &i, NULL, 22, 0, &l), 3);
+    xs_hostcfg_list_free(&l);
+    strcpy(i.ssh_kex, "curve25519-sha256,diffie-hellman-group14-sha256");
+    strcpy(i.ssh_ciphers, "chacha20-poly1305@openssh.com,aes128-ctr");
+    strcpy(i.ssh_macs, "hmac-sha2-256-etm@openssh.com,hmac-sha1");
+    assert_int_equal(xs_hostcfg_eval_service(d, &i, NULL, 22, 0, &l), 0);
+    strcpy(i.version, "7.2p2");
+    assert_int_equal(xs_hostcfg_eval_service(d, &i, NULL, 22, 0, &l), 1);
+    assert_string_equal(l.v[0].id, "eol-openssh");
+    xs_hostcfg_list_free(&l);
+    /* unknown facts are neither yes nor no */
+    memset(&i, 0, sizeof i);
+    strcpy(i.protocol, "smb");
+    assert_int_equal(xs_hostcfg_eval_service(d, &i, NULL, 445, 0, &l), 0);
+    i.facts[XS_PROBE_FACT_SMB1] = 1;
+    i.facts[XS_PROBE_FACT_SMB_SIGNING] = -1;
+    assert_int_equal(xs_hostcfg_eval_service(d, &i, NULL, 445, 0, &l), 2);
+    xs_hostcfg_list_free(&l);
+    xs_hostcfg_free(d);
+    static const char bad[] = "rule a high t\n    fact nosuch yes\n";
+    assert_null(xs_hostcfg_load_buffer(bad, sizeof bad - 1, "s", err, sizeof err));
+    assert_non_null(strstr(err, "unknown fact"));
+}
+
 static void test_loader_errors(void **state)
 {
     expect_error("", "h.rules: no rules");
@@ -335,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_language),
         cmocka_unit_test(test_cert_dates),
         cmocka_unit_test(test_loader_errors),
+        cmocka_unit_test(test_services_rules),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -118,9 +118,9 @@ static void record_formats(void **state)
     rep.severity_reason = "2XX, no auth, \"quoted\"\nsecond line";
     assert_string_equal(write_one(XS_FMT_CSV, &rep),
         "ip,port,proto,status,ttl,ts,protocol,severity,severity_reason,"
-        "http_status_code,http_title,http_server,tech,product,version\n"
+        "http_status_code,http_title,http_server,tech,product,version,service\n"
         "198.19.0.7,80,tcp,open,64,2026-11-23T10:00:00Z,HTTP/S,critical,"
-        "\"2XX, no auth, \"\"quoted\"\" second line\",,,,,,\n");
+        "\"2XX, no auth, \"\"quoted\"\" second line\",,,,,,,\n");
     assert_string_equal(write_one(XS_FMT_LIST, &rep),
                         "#masscan\nopen tcp 80 198.19.0.7 1795428000\n# end\n");
     char *g = write_one(XS_FMT_GREPABLE, &rep);

@@ -348,7 +348,9 @@ static void test_smb(void **s)
     assert_int_equal(xs_probe_parse_smb(r, 40, false, &i), XS_PROBE_PARSE_MORE);
     assert_int_equal(xs_probe_parse_smb(r, n, false, &i), XS_PROBE_PARSE_OK);
     assert_string_equal(i.protocol, "smb");
-    assert_string_equal(i.version, "3.0.2");
+    assert_string_equal(i.version, "");          /* a dialect is not Samba's version */
+    assert_string_equal(i.dialects, "3.0.2");
+    assert_int_equal(i.facts[XS_PROBE_FACT_SMB_SIGNING], 1);
     assert_string_equal(i.product, "Samba");
     assert_non_null(strstr(i.detail, "signing=required"));
     memset(&i, 0, sizeof i);
@@ -439,8 +441,88 @@ static void test_dialog_redis_and_smtp(void **s)
     memset(&i, 0, sizeof i);
     assert_int_equal(xs_probe_first_request(XS_PROBE_SMTP, 0, 25, out, sizeof out), 0);
     assert_int_equal(xs_probe_feed(XS_PROBE_SMTP, &step, (const unsigned char *)"220 x ESMTP Postfix\r\n", 21, false,
+                                   &i, out, sizeof out, &ol), XS_PROBE_STEP_SEND);
+    assert_memory_equal(out, "EHLO xsweep.invalid\r\n", 21);
+    static const char ehlo[] = "250-x\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 8BITMIME\r\n";
+    assert_int_equal(xs_probe_feed(XS_PROBE_SMTP, &step, (const unsigned char *)ehlo, 20, false,
+                                   &i, out, sizeof out, &ol), XS_PROBE_STEP_MORE);
+    assert_int_equal(xs_probe_feed(XS_PROBE_SMTP, &step, (const unsigned char *)ehlo, sizeof ehlo - 1, false,
                                    &i, out, sizeof out, &ol), XS_PROBE_STEP_SEND_CLOSE);
     assert_memory_equal(out, "QUIT\r\n", 6);
+    assert_int_equal(i.facts[XS_PROBE_FACT_SMTP_STARTTLS], 1);
+    /* without STARTTLS */
+    step = 1;
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_feed(XS_PROBE_SMTP, &step, (const unsigned char *)"250-x\r\n250 SIZE 1\r\n", 20,
+                                   false, &i, out, sizeof out, &ol), XS_PROBE_STEP_SEND_CLOSE);
+    assert_int_equal(i.facts[XS_PROBE_FACT_SMTP_STARTTLS], -1);
+}
+
+static void test_dialog_ftp_anonymous_and_ssh(void **s)
+{
+    (void)s;
+    unsigned char out[512];
+    size_t ol = 0;
+    unsigned step = 0;
+    xs_probe_info i = {0};
+    assert_int_equal(xs_probe_feed(XS_PROBE_FTP, &step, (const unsigned char *)"220 (vsFTPd 3.0.3)\r\n", 20, false,
+                                   &i, out, sizeof out, &ol), XS_PROBE_STEP_SEND);
+    assert_memory_equal(out, "USER anonymous\r\n", 16);
+    assert_int_equal(xs_probe_feed(XS_PROBE_FTP, &step, (const unsigned char *)"331 Please\r\n", 12, false,
+                                   &i, out, sizeof out, &ol), XS_PROBE_STEP_SEND);
+    assert_memory_equal(out, "PASS anonymous@\r\n", 17);
+    assert_int_equal(xs_probe_feed(XS_PROBE_FTP, &step, (const unsigned char *)"230 Login successful.\r\n", 23,
+                                   false, &i, out, sizeof out, &ol), XS_PROBE_STEP_SEND_CLOSE);
+    assert_memory_equal(out, "QUIT\r\n", 6);
+    assert_int_equal(i.facts[XS_PROBE_FACT_FTP_ANONYMOUS], 1);
+    assert_string_equal(i.product, "vsFTPd");
+    step = 2;
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_feed(XS_PROBE_FTP, &step, (const unsigned char *)"530 Login incorrect.\r\n", 22,
+                                   false, &i, out, sizeof out, &ol), XS_PROBE_STEP_SEND_CLOSE);
+    assert_int_equal(i.facts[XS_PROBE_FACT_FTP_ANONYMOUS], -1);
+    /* SSH: identification, then the server's KEXINIT name-lists */
+    step = 0;
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_feed(XS_PROBE_SSH, &step, (const unsigned char *)"SSH-2.0-OpenSSH_9.2p1 Debian\r\n", 30,
+                                   false, &i, out, sizeof out, &ol), XS_PROBE_STEP_SEND);
+    assert_memory_equal(out, "SSH-2.0-xsweep_0.1\r\n", 20);
+    unsigned char k[256] = {0};
+    size_t at = 6 + 16;
+    const char *lists[] = {"curve25519-sha256,diffie-hellman-group14-sha1", "ssh-ed25519", "aes128-ctr",
+                           "aes128-cbc", "hmac-sha2-256", "hmac-md5", "none", "none", "", ""};
+    for (size_t n = 0; n < 10; n++) {
+        size_t l = strlen(lists[n]);
+        k[at + 3] = (unsigned char)l;
+        memcpy(k + at + 4, lists[n], l);
+        at += 4 + l;
+    }
+    at += 5;                                        /* first_kex_follows, reserved */
+    k[3] = (unsigned char)(at - 4);
+    k[4] = 4;
+    k[5] = 20;
+    assert_int_equal(xs_probe_feed(XS_PROBE_SSH, &step, k, 30, false, &i, out, sizeof out, &ol), XS_PROBE_STEP_MORE);
+    assert_int_equal(xs_probe_feed(XS_PROBE_SSH, &step, k, at, false, &i, out, sizeof out, &ol), XS_PROBE_STEP_DONE);
+    assert_string_equal(i.ssh_kex, "curve25519-sha256,diffie-hellman-group14-sha1");
+    assert_string_equal(i.ssh_hostkeys, "ssh-ed25519");
+    assert_string_equal(i.ssh_ciphers, "aes128-ctr");
+    assert_string_equal(i.ssh_macs, "hmac-sha2-256");
+    assert_string_equal(i.product, "OpenSSH");
+    /* SMB1: NT LM 0.12 accepted (DialectIndex 0) or refused (0xffff) */
+    unsigned char smb[4 + 32 + 40] = {0, 0, 0, 72, 0xff, 'S', 'M', 'B', 0x72};
+    smb[4 + 32] = 17;
+    memset(&i, 0, sizeof i);
+    step = 0;
+    assert_int_equal(xs_probe_first_request(XS_PROBE_SMB1, 0, 445, out, sizeof out), 51);
+    assert_int_equal(out[3], 51 - 4);
+    assert_int_equal(xs_probe_feed(XS_PROBE_SMB1, &step, smb, sizeof smb, false, &i, out, sizeof out, &ol),
+                     XS_PROBE_STEP_DONE);
+    assert_int_equal(i.facts[XS_PROBE_FACT_SMB1], 1);
+    assert_string_equal(i.dialects, "NT LM 0.12");
+    smb[4 + 33] = 0xff; smb[4 + 34] = 0xff;
+    memset(&i, 0, sizeof i);
+    xs_probe_feed(XS_PROBE_SMB1, &step, smb, sizeof smb, false, &i, out, sizeof out, &ol);
+    assert_int_equal(i.facts[XS_PROBE_FACT_SMB1], -1);
 }
 
 static void test_dialog_fallback_and_ports(void **s)
@@ -454,16 +536,49 @@ static void test_dialog_fallback_and_ports(void **s)
     assert_int_equal(xs_probe_feed(XS_PROBE_REDIS, &step, (const unsigned char *)"SSH-2.0-OpenSSH_8.9\r\n", 21, false,
                                    &i, out, sizeof out, &ol), XS_PROBE_STEP_DONE);
     assert_string_equal(i.protocol, "ssh");
+    /* a TLS-only server complaining in OpenSSL's words, and nginx's HTTP/0.9 answer to PING */
+    step = 0;
+    memset(&i, 0, sizeof i);
+    static const char oops[] = "500 OOPS: error:0A00010B:SSL routines::wrong version number\r\n";
+    xs_probe_feed(XS_PROBE_REDIS, &step, (const unsigned char *)oops, sizeof oops - 1, true, &i, out, sizeof out, &ol);
+    assert_string_equal(i.protocol, "tls");
+    step = 0;
+    memset(&i, 0, sizeof i);
+    static const char page[] = "<html>\r\n<head><title>400 Bad Request</title></head>\r\n";
+    xs_probe_feed(XS_PROBE_REDIS, &step, (const unsigned char *)page, sizeof page - 1, true, &i, out, sizeof out, &ol);
+    assert_string_equal(i.protocol, "http");
     assert_int_equal(xs_probe_kind_for_port(22), XS_PROBE_SSH);
     assert_int_equal(xs_probe_kind_for_port(2222), XS_PROBE_SSH);
     assert_int_equal(xs_probe_kind_for_port(27017), XS_PROBE_MONGODB);
-    assert_int_equal(xs_probe_kind_for_port(10250), XS_PROBE_HTTP_STAGE);
+    assert_int_equal(xs_probe_kind_for_port(10250), XS_PROBE_TLS);     /* the service table: TLS first */
+    assert_int_equal(xs_probe_kind_for_port(990), XS_PROBE_TLS);       /* implicit FTPS */
     assert_int_equal(xs_probe_kind_for_port(3000), XS_PROBE_HTTP_STAGE);
     assert_int_equal(xs_probe_kind_for_port(12345), XS_PROBE_BANNER);
     assert_string_equal(xs_probe_kind_name(XS_PROBE_POSTGRES), "postgresql");
+    /* one module per kind, each named as the kind is (the service table uses the names) */
+    for (int k = XS_PROBE_BANNER; k < XS_PROBE_KIND_COUNT; k++) {
+        const xs_probe_module *m = xs_probe_module_get(k);
+        assert_non_null(m);
+        assert_string_equal(m->name, xs_probe_kind_name((xs_probe_kind)k));
+        assert_non_null(m->reply);
+        assert_non_null(m->identify);
+    }
+    assert_null(xs_probe_module_get(XS_PROBE_AUTO));
+    assert_int_equal(xs_probe_module_count, XS_PROBE_KIND_COUNT - 1);
+    xs_probe_kind fb[XS_PROBE_MAX_FALLBACKS];
+    assert_int_equal(xs_probe_fallbacks_for_port(2222, fb), 2);        /* Redis on 2222: found next */
+    assert_int_equal(fb[0], XS_PROBE_REDIS);
+    assert_int_equal(fb[1], XS_PROBE_HTTP_STAGE);
+    assert_int_equal(xs_probe_fallbacks_for_port(6379, fb), 1);        /* never the first probe again */
+    assert_int_equal(fb[0], XS_PROBE_HTTP_STAGE);
+    assert_int_equal(xs_probe_fallbacks_for_port(500, fb), 0);
     /* every opening request fits and has the size its length fields claim */
-    assert_int_equal(xs_probe_first_request(XS_PROBE_SMB, 0, 445, out, sizeof out), 112);
-    assert_int_equal(out[3], 112 - 4);
+    assert_int_equal(xs_probe_first_request(XS_PROBE_SMB, 0, 445, out, sizeof out), 178);
+    assert_int_equal(out[3], 178 - 4);
+    assert_int_equal(out[4 + 64 + 2], 5);                         /* five dialects, 3.1.1 last */
+    assert_int_equal(out[4 + 64 + 36 + 8], 0x11);
+    assert_int_equal(out[4 + 64 + 28], 112);                      /* contexts 8-aligned at 112 */
+    assert_int_equal(out[4 + 112], 0x01);                         /* PREAUTH_INTEGRITY first */
     assert_int_equal(xs_probe_first_request(XS_PROBE_MSSQL, 0, 1433, out, sizeof out), 0x2f);
     size_t len = xs_probe_first_request(XS_PROBE_MONGODB, 0, 27017, out, sizeof out);
     assert_int_equal(len, out[0]);
@@ -495,7 +610,9 @@ static void test_json(void **s)
     xs_probe_result_write_json(&r, &w);
     fclose(f);
     assert_string_equal(buf, "{\"kind\":\"redis\",\"protocol\":\"redis\",\"product\":null,\"version\":\"7.0.15\","
-                             "\"banner\":\"+PONG\\\"\\u0001\",\"auth\":\"none\",\"tls\":false,\"detail\":null,\"error\":null}");
+                             "\"banner\":\"+PONG\\\"\\u0001\",\"auth\":\"none\",\"tls\":false,\"detail\":null,"
+                             "\"method\":\"probed\",\"tried\":null,\"attempts\":0,\"inner\":null,\"dialects\":null,"
+                             "\"facts\":{},\"error\":null}");
     free(buf);
 }
 
@@ -633,6 +750,7 @@ int main(void)
         cmocka_unit_test(test_elasticsearch),
         cmocka_unit_test(test_identify),
         cmocka_unit_test(test_dialog_redis_and_smtp),
+        cmocka_unit_test(test_dialog_ftp_anonymous_and_ssh),
         cmocka_unit_test(test_dialog_fallback_and_ports),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_engine_banner_and_refused),

@@ -299,6 +299,40 @@ static void test_datadir_env(void **state)
     xs_policy_free(p);
 }
 
+/* "finding ID" rows regrade an open endpoint by what it carries; the most severe row wins. */
+static void test_finding_rows(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "nonhttp success - critical critical \"TCP handshake succeeded\"\n"
+        "nonhttp fail    - low      low      \"TCP handshake unsuccessful\"\n"
+        "finding redis-auth-required medium medium \"Redis that requires auth\"\n"
+        "finding ftp-anonymous-login high   high   \"anonymous FTP\"\n";
+    char err[256];
+    xs_policy *p = xs_policy_load_buffer(text, sizeof text - 1, "f.policy", err, sizeof err);
+    assert_non_null(p);
+    const char *why = NULL;
+    xs_severity_input in = {.status = XS_STATUS_OPEN};
+    assert_int_equal(xs_policy_evaluate(p, &in, &why), XS_SEV_CRITICAL);
+    in.finding_ids[0] = "redis-auth-required";
+    in.n_finding_ids = 1;
+    assert_int_equal(xs_policy_evaluate(p, &in, &why), XS_SEV_MEDIUM);
+    assert_string_equal(why, "Redis that requires auth");
+    in.finding_ids[1] = "ftp-anonymous-login";
+    in.n_finding_ids = 2;
+    assert_int_equal(xs_policy_evaluate(p, &in, &why), XS_SEV_HIGH);
+    in.finding_ids[0] = "something-else";
+    in.finding_ids[1] = NULL;
+    assert_int_equal(xs_policy_evaluate(p, &in, &why), XS_SEV_CRITICAL);
+    in.status = XS_STATUS_CLOSED;                       /* a closed port carries no finding row */
+    in.finding_ids[0] = "redis-auth-required";
+    assert_int_equal(xs_policy_evaluate(p, &in, &why), XS_SEV_LOW);
+    xs_policy_free(p);
+    char bad[] = "nonhttp success - critical critical\nnonhttp fail - low low\nfinding x medium\n";
+    assert_null(xs_policy_load_buffer(bad, sizeof bad - 1, "b.policy", err, sizeof err));
+    assert_non_null(strstr(err, "finding ID bucket other"));
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -311,6 +345,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_permissive_table),
+        cmocka_unit_test(test_finding_rows),
         cmocka_unit_test(test_moderate_table),
         cmocka_unit_test(test_nonhttp_rows),
         cmocka_unit_test(test_strict_everything_critical),

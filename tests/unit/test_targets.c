@@ -500,13 +500,31 @@ static void supported_protocol_names(void **state)
     assert_true(xs_port_is_http(80));
     assert_true(xs_port_is_http(6443));
     assert_true(xs_port_is_http(10000));
-    assert_false(xs_port_is_http(5985));    /* WINRM HTTP is its own row, not HTTP/S */
-    assert_false(xs_port_is_http(10250));
+    assert_true(xs_port_is_http(5985));     /* WinRM, the kubelet, Grafana: the HTTP stage's */
+    assert_true(xs_port_is_http(10250));
     assert_false(xs_port_is_http(22));
-    size_t http = 0;
-    for (size_t i = 0; i < xs_supported_ports_count; i++)
+    assert_false(xs_port_is_http(990));
+    size_t http = 0, seed_http = 0;
+    for (size_t i = 0; i < xs_supported_ports_count; i++) {
         http += xs_supported_ports[i].http;
-    assert_int_equal(http, 28);
+        seed_http += !strcmp(xs_supported_ports[i].protocol, "HTTP/S");
+        assert_non_null(xs_supported_ports[i].nmap);
+        assert_non_null(xs_supported_ports[i].probe);
+    }
+    assert_int_equal(seed_http, 28);
+    assert_int_equal(http, 28 + 9);
+    /* One table answers TLS-first for the HTTP stage: 10250 and 5986 included, 990 is FTPS. */
+    assert_true(xs_port_is_tls_first(443));
+    assert_true(xs_port_is_tls_first(10250));
+    assert_true(xs_port_is_tls_first(5986));
+    assert_true(xs_port_is_tls_first(990));
+    assert_false(xs_port_is_tls_first(8080));
+    assert_string_equal(xs_supported_protocol(990), "FTPS");
+    assert_string_equal(xs_service_for_port(990)->nmap, "ftps");
+    assert_string_equal(xs_service_for_port(5986)->nmap, "wsmans");
+    assert_string_equal(xs_service_or_default(12345)->probe, "banner");
+    assert_string_equal(xs_service_fallbacks(xs_service_or_default(12345)), "redis,http");
+    assert_string_equal(xs_service_fallbacks(xs_service_for_port(500)), "");
 }
 
 /* ---- endpoints ---- */

@@ -1,0 +1,138 @@
+/* A scan job from the platform: parsed strictly, and refused unless every target lies inside the
+ * operator's allow list and the rate under max-rate. The platform never chooses the interface,
+ * the exclusions or any other scanner flag. */
+#define _XOPEN_SOURCE 700
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "xsweep/agent.h"
+#include "xsweep/targets.h"
+
+static int refuse(char *err, size_t errlen, const char *why)
+{
+    snprintf(err, errlen, "job refused: %s", why);
+    return -1;
+}
+
+static bool inside(const xs_agent_config *c, uint32_t first, uint32_t last)
+{
+    for (size_t i = 0; i < c->nallow; i++) {
+        uint32_t lo = c->allow[i].net, hi = c->allow[i].net | ~c->allow[i].mask;
+        if (first >= lo && last <= hi)
+            return true;
+    }
+    return false;
+}
+
+/* "A.B.C.D" or "A.B.C.D/N" inside the allow list; its first and last address. */
+static bool target_ok(const xs_agent_config *c, const char *t)
+{
+    char ip[20];
+    unsigned bits = 32;
+    size_t n = strlen(t);
+    if (n == 0 || n > 18 || strspn(t, "0123456789./") != n)
+        return false;
+    const char *slash = strchr(t, '/');
+    size_t ipn = slash ? (size_t)(slash - t) : n;
+    if (ipn >= sizeof ip)
+        return false;
+    memcpy(ip, t, ipn);
+    ip[ipn] = '\0';
+    if (slash) {
+        char *end;
+        unsigned long b = strtoul(slash + 1, &end, 10);
+        if (end == slash + 1 || *end || b > 32)
+            return false;
+        bits = (unsigned)b;
+    }
+    uint32_t a;
+    if (!xs_parse_ipv4(ip, &a))
+        return false;
+    uint32_t mask = bits ? ~0u << (32 - bits) : 0;
+    return inside(c, a & mask, (a & mask) | ~mask);
+}
+
+int xs_agent_job_parse(const xs_agent_config *c, const char *json, xs_agent_job *job, char *err,
+                       size_t errlen)
+{
+    memset(job, 0, sizeof *job);
+    json_error_t je;
+    json_t *o = json_loads(json, JSON_REJECT_DUPLICATES, &je);
+    if (!o || !json_is_object(o)) {
+        json_decref(o);
+        return refuse(err, errlen, "not a JSON object");
+    }
+    int rc = -1;
+    const char *id = json_string_value(json_object_get(o, "id"));
+    json_t *targets = json_object_get(o, "targets");
+    const char *ports = json_string_value(json_object_get(o, "ports"));
+    const char *policy = json_string_value(json_object_get(o, "policy"));
+    json_t *rate = json_object_get(o, "rate");
+    json_t *schedule = json_object_get(o, "schedule");
+    size_t idn = id ? strlen(id) : 0;
+    if (!id || idn < 1 || idn > 64 ||
+        strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != idn) {
+        refuse(err, errlen, "id: 1-64 of [A-Za-z0-9._-]");
+        goto out;
+    }
+    snprintf(job->id, sizeof job->id, "%s", id);
+    if (!json_is_array(targets) || json_array_size(targets) == 0 || json_array_size(targets) > 1024) {
+        refuse(err, errlen, "targets: an array of 1-1024 addresses or CIDR blocks");
+        goto out;
+    }
+    if (!(job->targets = calloc(json_array_size(targets), sizeof *job->targets)))
+        goto out;
+    for (size_t i = 0; i < json_array_size(targets); i++) {
+        const char *t = json_string_value(json_array_get(targets, i));
+        if (!t || !target_ok(c, t)) {
+            refuse(err, errlen, "a target is not an IPv4 address/CIDR inside the agent's allow list");
+            goto out;
+        }
+        job->targets[job->ntargets++] = strdup(t);
+    }
+    if (!ports || !*ports || strlen(ports) >= sizeof job->ports ||
+        (strcmp(ports, "supported") && strspn(ports, "0123456789,-") != strlen(ports))) {
+        refuse(err, errlen, "ports: a list like \"22,80,8000-8100\" or \"supported\"");
+        goto out;
+    }
+    snprintf(job->ports, sizeof job->ports, "%s", ports);
+    if (!policy)
+        policy = "moderate";
+    if (strcmp(policy, "strict") && strcmp(policy, "moderate") && strcmp(policy, "permissive")) {
+        refuse(err, errlen, "policy: strict, moderate or permissive");
+        goto out;
+    }
+    snprintf(job->policy, sizeof job->policy, "%s", policy);
+    job->rate = rate ? json_number_value(rate) : 100;
+    if (!(rate == NULL || json_is_number(rate)) || job->rate < 1 || job->rate > c->max_rate) {
+        refuse(err, errlen, "rate: a number from 1 to the agent's max-rate");
+        goto out;
+    }
+    if (schedule && !json_is_null(schedule)) {
+        const char *nb = json_string_value(json_object_get(schedule, "not_before"));
+        struct tm tm = {0};
+        const char *end = nb ? strptime(nb, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+        if (!json_is_object(schedule) || (json_object_get(schedule, "not_before") && (!end || *end))) {
+            refuse(err, errlen, "schedule: {\"not_before\": \"YYYY-MM-DDTHH:MM:SSZ\"}");
+            goto out;
+        }
+        if (nb)
+            job->not_before = (int64_t)timegm(&tm);
+    }
+    rc = 0;
+out:
+    json_decref(o);
+    if (rc < 0)
+        xs_agent_job_free(job);
+    return rc;
+}
+
+void xs_agent_job_free(xs_agent_job *job)
+{
+    for (size_t i = 0; i < job->ntargets; i++)
+        free(job->targets[i]);
+    free(job->targets);
+    job->targets = NULL;
+    job->ntargets = 0;
+}

@@ -1,0 +1,30 @@
+/* Probe module "elasticsearch": GET / asking for JSON; the root document names the version.
+ * One file per protocol: the request, the conversation, the signature (xs_probe_module). */
+#include <stdio.h>
+#include <string.h>
+
+#include "probe_internal.h"
+
+static size_t request(uint32_t ip, uint16_t port, unsigned char *out, size_t cap)
+{
+    int w = snprintf((char *)out, cap,
+                     "GET / HTTP/1.1\r\nHost: %u.%u.%u.%u:%u\r\nUser-Agent: xsweep/0.1\r\n"
+                     "Accept: application/json\r\nConnection: close\r\n\r\n",
+                     ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff, port);
+    return (w > 0 && (size_t)w < cap) ? (size_t)w : 0;
+}
+
+static xs_probe_step reply(unsigned *step, const unsigned char *in, size_t len, bool final,
+                           xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len)
+{
+    (void)step; (void)out; (void)cap;
+    *out_len = 0;
+    return probe_single(xs_probe_parse_elasticsearch, in, len, final, info);
+}
+
+const xs_probe_module xs_probe_mod_elasticsearch = {
+    .kind = XS_PROBE_ELASTICSEARCH, .name = "elasticsearch",
+    .sends = "GET / (Accept: application/json)",
+    .learns = "version, auth",
+    .request = request, .reply = reply, .identify = xs_probe_parse_elasticsearch,
+};

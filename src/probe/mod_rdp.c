@@ -1,0 +1,34 @@
+/* Probe module "rdp": RDP: X.224 Connection Request; the Confirm says whether CredSSP (NLA) was
+ * chosen.
+ * One file per protocol: the request, the conversation, the signature (xs_probe_module). */
+#include <stdio.h>
+#include <string.h>
+
+#include "probe_internal.h"
+
+/* TPKT + X.224 Connection Request + RDP_NEG_REQ asking for SSL | HYBRID (what mstsc asks). */
+static const unsigned char rdp_x224[] = {
+    0x03, 0x00, 0x00, 0x13,  0x0e, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x08, 0x00, 0x03, 0x00, 0x00, 0x00,
+};
+
+static size_t request(uint32_t ip, uint16_t port, unsigned char *out, size_t cap)
+{
+    (void)ip; (void)port;
+    return probe_put(out, cap, rdp_x224, sizeof rdp_x224);
+}
+
+static xs_probe_step reply(unsigned *step, const unsigned char *in, size_t len, bool final,
+                           xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len)
+{
+    (void)step; (void)out; (void)cap;
+    *out_len = 0;
+    return probe_single(xs_probe_parse_rdp, in, len, final, info);
+}
+
+const xs_probe_module xs_probe_mod_rdp = {
+    .kind = XS_PROBE_RDP, .name = "rdp",
+    .sends = "X.224 Connection Request (SSL|HYBRID)",
+    .learns = "rdp.nla, tls",
+    .request = request, .reply = reply, .identify = xs_probe_parse_rdp,
+};

@@ -1,0 +1,116 @@
+/* The agent's two gates: what leaves (findings normalization) and what it accepts (jobs). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "xsweep/agent.h"
+
+/* A record as -oJ writes it, with secrets planted in every field a server controls. */
+static const char RECORD[] =
+    "{\"ip\":\"198.19.0.5\",\"port\":443,\"proto\":\"tcp\",\"status\":\"open\",\"ttl\":64,"
+    "\"ts\":\"2026-12-01T10:00:00Z\",\"protocol\":\"HTTP/S\",\"severity\":\"high\","
+    "\"severity_reason\":\"SECRETREASON\","
+    "\"http\":{\"status\":\"HTTP/1.1 200 SECRETSTATUS\",\"status_code\":200,"
+    "\"title\":\"SECRETTITLE\",\"body_preview\":\"SECRETBODY\",\"server\":\"nginx SECRETSERVER\","
+    "\"path\":\"/admin?token=SECRETQUERY\",\"headers\":[{\"name\":\"X-SECRETNAME\",\"value\":\"SECRETVALUE\"}]},"
+    "\"tls\":{\"subject\":\"CN=SECRETCN\",\"sans\":[\"SECRETSAN\"]},"
+    "\"tech\":[{\"name\":\"nginx\",\"version\":\"1.22 SECRETVERSION\"},{\"name\":\"PHP\",\"version\":\"8.2.7\"}],"
+    "\"probe\":{\"banner\":\"SECRETBANNER\",\"product\":\"Evil product with a long SECRETPRODUCT name over forty\"},"
+    "\"config_issues\":[{\"id\":\"hsts-missing\",\"title\":\"SECRETTITLE2\",\"severity\":\"low\"},"
+    "{\"id\":\"Bad Id SECRETID\",\"severity\":\"high\"}],"
+    "\"findings\":[{\"id\":\"aws-access-key-id\",\"category\":\"secret\",\"severity\":\"high\","
+    "\"where\":\"header:X-SECRETHEADER\",\"fingerprint\":\"SECRETFPR\",\"count\":2},"
+    "{\"id\":\"email-address\",\"category\":\"data\",\"severity\":\"low\",\"where\":\"body\",\"count\":3}]}";
+
+static void findings_carry_nothing_from_the_response(void **state)
+{
+    (void)state;
+    json_t *out = json_array();
+    assert_int_equal(xs_agent_findings("lab-1", RECORD, out), 4);
+    char *s = json_dumps(out, JSON_COMPACT);
+    if (strstr(s, "SECRET"))
+        fail_msg("leak: %s", s);
+    /* product/version: the probe's product is not a token, so the first tech with a clean version */
+    json_t *svc = json_array_get(out, 0);
+    assert_string_equal(json_string_value(json_object_get(svc, "type")), "exposed-service");
+    assert_string_equal(json_string_value(json_object_get(svc, "product")), "PHP");
+    assert_string_equal(json_string_value(json_object_get(svc, "version")), "8.2.7");
+    assert_string_equal(json_string_value(json_object_get(svc, "path")), "/");
+    assert_string_equal(json_string_value(json_object_get(svc, "severity")), "high");
+    json_t *aws = json_array_get(out, 2);
+    assert_string_equal(json_string_value(json_object_get(aws, "type")), "secret:aws-access-key-id");
+    assert_string_equal(json_string_value(json_object_get(aws, "location")), "header");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(aws, "cwe"), 0)), "CWE-798");
+    assert_null(json_object_get(aws, "fingerprint"));
+    free(s);
+    json_decref(out);
+}
+
+static void ids_are_stable_and_distinct(void **state)
+{
+    (void)state;
+    json_t *a = json_array(), *b = json_array();
+    xs_agent_findings("lab-1", RECORD, a);
+    xs_agent_findings("lab-1", RECORD, b);
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        const char *ia = json_string_value(json_object_get(json_array_get(a, i), "id"));
+        assert_string_equal(ia, json_string_value(json_object_get(json_array_get(b, i), "id")));
+        assert_int_equal(strlen(ia), 32);
+        for (size_t k = 0; k < i; k++)
+            assert_string_not_equal(ia, json_string_value(json_object_get(json_array_get(a, k), "id")));
+    }
+    char x[33], y[33];
+    xs_agent_finding_id("lab-1", "198.19.0.5", 443, "/", "exposed-service", x);
+    xs_agent_finding_id("lab-1", "198.19.0.5", 444, "/", "exposed-service", y);
+    assert_string_not_equal(x, y);
+    json_decref(a);
+    json_decref(b);
+    json_t *c = json_array();
+    assert_int_equal(xs_agent_findings("lab-1", "{\"ip\":\"198.19.0.5\",\"port\":80,\"status\":\"closed\"}", c), 0);
+    assert_int_equal(xs_agent_findings("lab-1", "not json", c), 0);
+    json_decref(c);
+}
+
+static void jobs_are_checked_against_the_allow_list(void **state)
+{
+    (void)state;
+    xs_agent_config c = {.max_rate = 1000, .nallow = 1};
+    c.allow[0].net = (198u << 24) | (19u << 16);
+    c.allow[0].mask = 0xffff0000u;
+    xs_agent_job j;
+    char err[256];
+    assert_int_equal(xs_agent_job_parse(&c, "{\"id\":\"w49\",\"targets\":[\"198.19.0.0/28\",\"198.19.1.7\"],"
+                                            "\"ports\":\"80,443\",\"rate\":500,\"policy\":\"strict\","
+                                            "\"schedule\":{\"not_before\":\"2026-12-06T03:00:00Z\"}}",
+                                        &j, err, sizeof err), 0);
+    assert_int_equal(j.ntargets, 2);
+    assert_int_equal(j.not_before, 1796526000);
+    xs_agent_job_free(&j);
+    const char *bad[] = {
+        "{\"id\":\"w\",\"targets\":[\"198.18.0.0/15\"],\"ports\":\"80\"}",     /* wider than allowed */
+        "{\"id\":\"w\",\"targets\":[\"10.0.0.1\"],\"ports\":\"80\"}",          /* outside */
+        "{\"id\":\"w\",\"targets\":[\"198.19.0.1 -e\"],\"ports\":\"80\"}",     /* not an address */
+        "{\"id\":\"w\",\"targets\":[\"198.19.0.1\"],\"ports\":\"80; rm\"}",
+        "{\"id\":\"w\",\"targets\":[\"198.19.0.1\"],\"ports\":\"80\",\"rate\":5000}",
+        "{\"id\":\"../x\",\"targets\":[\"198.19.0.1\"],\"ports\":\"80\"}",
+        "{\"id\":\"w\",\"targets\":[\"198.19.0.1\"],\"ports\":\"80\",\"policy\":\"--no-drop\"}",
+        "{\"id\":\"w\",\"id\":\"v\",\"targets\":[\"198.19.0.1\"],\"ports\":\"80\"}",
+        "[]",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (xs_agent_job_parse(&c, bad[i], &j, err, sizeof err) != -1)
+            fail_msg("accepted %s", bad[i]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(findings_carry_nothing_from_the_response),
+        cmocka_unit_test(ids_are_stable_and_distinct),
+        cmocka_unit_test(jobs_are_checked_against_the_allow_list),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
