@@ -27,7 +27,7 @@ else
 endif
 
 CFLAGS  += $(CFLAGS_COMMON) $(CFLAGS_MODE)
-LDLIBS  := -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -lmnl -lgumbo -lpq -lcurl -lyaml $(ALLOC_LIB) -lpthread -lm
+LDLIBS  := -lpcap -lnet -lssl -lcrypto -lpcre2-8 -ljansson -lsqlite3 -lmnl -lgumbo -lpq -lcurl -lyaml -lseccomp $(ALLOC_LIB) -lpthread -lm
 LDLIBS  += -lxdp -lbpf   # --sender xdp (AF_XDP)
 
 MAIN_SRC := src/cli/main.c

@@ -13,6 +13,8 @@ PKGS=(
   # tests
   libcmocka-dev iproute2 tcpdump netcat-openbsd python3 procps psmisc jq sqlite3 openssl
   nginx-light apache2 apache2-utils redis-server openssh-server memcached postgresql mariadb-server
+  # privilege separation: the HTTP stage's seccomp filter
+  libseccomp-dev
   # protocol probes and services rules (tests/integration/test_services.sh): real FTP, SMB, SMTP, RDP
   vsftpd samba postfix xrdp
   # validation screenshots (--screenshots)

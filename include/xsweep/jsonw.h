@@ -25,6 +25,9 @@ void xs_jsonw_int(xs_jsonw *w, int64_t v);
 void xs_jsonw_uint(xs_jsonw *w, uint64_t v);
 void xs_jsonw_bool(xs_jsonw *w, bool v);
 void xs_jsonw_null(xs_jsonw *w);
+/* The members of an already validated JSON object text "{...}", spliced into the current object
+ * (the privilege-separated stage renders its fields in its own process). */
+void xs_jsonw_raw_members(xs_jsonw *w, const char *object, size_t len);
 /* Escapes s into out (always valid UTF-8 and JSON-safe, without quotes). For CSV and tests. */
 void xs_json_escape_to(FILE *out, const char *s, size_t len);
 

@@ -77,6 +77,7 @@ typedef struct {
     char    *sweep_key;      /* --sweep-key: the shared sweep of the shards (PostgreSQL) */
     char    *args_text;      /* the command line, for nmap XML's args attribute */
     /* privileges */
+    char    *key_file;       /* --key-file: the host key (see hostkey.h); NULL = the default */
     char    *user;           /* --user: who to become after opening the sockets (default nobody) */
     bool     no_drop;        /* --no-drop: keep root */
     double   stats_interval_s; /* --stats-interval: 0 = none */
@@ -145,6 +146,9 @@ void xs_options_free(xs_options *o);
 void xs_options_usage(FILE *out);
 /* Writes the effective configuration as "key = value" lines (a valid -c file). */
 void xs_options_echo(FILE *out, const xs_options *o);
+/* The text of path as already read and verified (the resume file): xs_config_load(path) parses
+ * it instead of reading the file again. text must outlive the parse. */
+void xs_config_use_verified(const char *path, const char *text, size_t len);
 /* Reads a config file into "--key=value" arguments and "target" values. */
 int  xs_config_load(const char *path, char ***args, size_t *nargs, char ***targets, size_t *ntargets,
                     char *err, size_t errlen);

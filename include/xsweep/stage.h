@@ -36,6 +36,15 @@ typedef struct {
     xs_finding_list    findings;   /* secrets and sensitive data: location and fingerprint only */
     xs_hostcfg_list    config;     /* host configuration issues */
     xs_check_report   *checks;     /* --checks: active check findings, or NULL */
+    bool               interrupted;/* the stage was aborted before this endpoint's fetch ended:
+                                      written as "http":{"error":"interrupted"} (or "probe"),
+                                      and --resume fetches it again */
+    bool               probe_job;  /* the job was a protocol probe, not an HTTP GET */
+    char              *stage_json; /* privilege separation: the fields above as the stage
+                                      process rendered them ("{...}", checked by the parent);
+                                      when set, the output writes this and nothing else */
+    size_t             stage_json_len;
+    char              *stage_strings; /* the tech names xs_privsep_fill_fields copied back */
 } xs_enriched;
 
 /* What the record says of its screenshot. */
@@ -87,6 +96,9 @@ typedef struct {
 } xs_enrich_ctx;
 
 void xs_enrich(xs_enriched *e, const xs_enrich_ctx *ctx);
+/* A protocol probe's banner, product, version and detail: secrets found are reported and
+ * overwritten with '*' before the record is written. */
+void xs_enrich_probe(xs_enriched *e, const xs_enrich_ctx *ctx);
 /* The services rules over what the endpoint's probe (and TLS handshake) learned; call once, when
  * the endpoint is complete. */
 void xs_enrich_services(xs_enriched *e, const xs_enrich_ctx *ctx);

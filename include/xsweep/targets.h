@@ -2,6 +2,7 @@
 #ifndef XSWEEP_TARGETS_H
 #define XSWEEP_TARGETS_H
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdbool.h>
 
@@ -122,5 +123,9 @@ void xs_error_one_line(char *err, size_t errlen);
 
 typedef int (*xs_line_fn)(void *ctx, const char *line, char *err, size_t errlen);
 int xs_read_lines(const char *path, xs_line_fn fn, void *ctx, char *err, size_t errlen);
+/* Same from an open stream, path naming it in errors. A line is at most XS_LINE_MAX bytes; a
+ * longer one, a NUL byte or any read error is -1 with err (never a silent end of file). */
+#define XS_LINE_MAX 65536u
+int xs_read_lines_stream(FILE *f, const char *path, xs_line_fn fn, void *ctx, char *err, size_t errlen);
 
 #endif

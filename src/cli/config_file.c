@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "xsweep/options.h"
+#include "xsweep/targets.h"
 
 static char *trim(char *s)
 {
@@ -40,67 +41,96 @@ static int truthy(const char *v, int *out)
     return 0;
 }
 
+typedef struct {
+    char ***args, ***targets;
+    size_t *nargs, *ntargets;
+} config_ctx;
+
+/* One "key = value" line (the fail-closed reader gives it without its newline, bounded). */
+static int config_line(void *arg, const char *text, char *err, size_t errlen)
+{
+    config_ctx *c = arg;
+    char *line = strdup(text);
+    if (!line) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    char *hash = strchr(line, '#');
+    if (hash)
+        *hash = '\0';
+    char *s = trim(line);
+    char *eq = strchr(s, '=');
+    if (!*s) {
+        free(line);
+        return 0;
+    }
+    if (!eq) {
+        snprintf(err, errlen, "expected \"key = value\"");
+        free(line);
+        return -1;
+    }
+    *eq = '\0';
+    char *key = trim(s), *val = trim(eq + 1), *out = NULL;
+    const xs_optdef *opt = xs_optdef_by_key(key); /* NULL for -c, --resume, --echo, --help … */
+    int on;
+    uint64_t count;
+    if (!strcmp(key, "target")) {
+        if (!(out = strdup(val)) || push_owned(c->targets, c->ntargets, out) < 0)
+            rc = -1;
+    } else if (!opt) {
+        snprintf(err, errlen, "unknown option \"%s\"", key);
+        rc = -1;
+    } else if (opt->kind == XS_ARG_COUNT) { /* "verbose = 2" is -v -v */
+        if (xs_parse_u64(val, 9, &count) < 0) {
+            snprintf(err, errlen, "\"%s\" takes a number 0-9", key);
+            rc = -1;
+        }
+        while (rc == 0 && count-- > 0)
+            rc = asprintf(&out, "--%s", opt->name) < 0 ? -1 : push_owned(c->args, c->nargs, out);
+    } else if (!xs_optdef_takes_value(opt)) {
+        if (truthy(val, &on) < 0) {
+            snprintf(err, errlen, "\"%s\" takes true or false", key);
+            rc = -1;
+        } else if (on && (asprintf(&out, "--%s", opt->name) < 0 || push_owned(c->args, c->nargs, out) < 0)) {
+            rc = -1;
+        }
+    } else if (asprintf(&out, "--%s=%s", opt->name, val) < 0 || push_owned(c->args, c->nargs, out) < 0) {
+        rc = -1;
+    }
+    if (rc < 0 && !err[0])
+        snprintf(err, errlen, "out of memory");
+    free(line);
+    return rc;
+}
+
+/* --resume: main() verified the file's MAC and hands its text here, so what is parsed is
+ * exactly what was verified (the file is not read a second time). */
+static const char *verified_path, *verified_text;
+static size_t verified_len;
+
+void xs_config_use_verified(const char *path, const char *text, size_t len)
+{
+    verified_path = path;
+    verified_text = text;
+    verified_len = len;
+}
+
 int xs_config_load(const char *path, char ***args, size_t *nargs, char ***targets, size_t *ntargets,
                    char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return -1;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned lineno = 0;
-    int rc = 0;
-    while (rc == 0 && getline(&line, &cap, f) != -1) {
-        lineno++;
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        char *s = trim(line);
-        if (!*s)
-            continue;
-        char *eq = strchr(s, '=');
-        if (!eq) {
-            snprintf(err, errlen, "%s:%u: expected \"key = value\"", path, lineno);
-            rc = -1;
-            break;
-        }
-        *eq = '\0';
-        char *key = trim(s), *val = trim(eq + 1), *arg = NULL;
-        const xs_optdef *opt = xs_optdef_by_key(key); /* NULL for -c, --resume, --echo, --help … */
-        int on;
-        uint64_t count;
-        if (!strcmp(key, "target")) {
-            if ((arg = strdup(val)) && push_owned(targets, ntargets, arg) == 0)
-                continue;
-            rc = -1;
-        } else if (!opt) {
-            snprintf(err, errlen, "%s:%u: unknown option \"%s\"", path, lineno, key);
-            rc = -1;
-        } else if (opt->kind == XS_ARG_COUNT) { /* "verbose = 2" is -v -v */
-            if (xs_parse_u64(val, 9, &count) < 0) {
-                snprintf(err, errlen, "%s:%u: \"%s\" takes a number 0-9", path, lineno, key);
-                rc = -1;
-            }
-            while (rc == 0 && count-- > 0)
-                rc = asprintf(&arg, "--%s", opt->name) < 0 ? -1 : push_owned(args, nargs, arg);
-        } else if (!xs_optdef_takes_value(opt)) {
-            if (truthy(val, &on) < 0) {
-                snprintf(err, errlen, "%s:%u: \"%s\" takes true or false", path, lineno, key);
-                rc = -1;
-            } else if (on && asprintf(&arg, "--%s", opt->name) >= 0) {
-                rc = push_owned(args, nargs, arg);
-            }
-        } else if (asprintf(&arg, "--%s=%s", opt->name, val) < 0 || push_owned(args, nargs, arg) < 0) {
-            rc = -1;
-        }
-        if (rc < 0 && !err[0])
+    config_ctx c = {args, targets, nargs, ntargets};
+    if (verified_path && !strcmp(path, verified_path)) {
+        FILE *f = fmemopen((void *)verified_text, verified_len, "r");
+        if (!f) {
             snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        int rc = verified_len ? xs_read_lines_stream(f, path, config_line, &c, err, errlen) : 0;
+        fclose(f);
+        return rc;
     }
-    free(line);
-    fclose(f);
-    return rc;
+    return xs_read_lines(path, config_line, &c, err, errlen);
 }
 
 /* One row's "key = value" lines, by its kind (or its own echo). */

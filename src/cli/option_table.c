@@ -33,7 +33,7 @@ static int parse_rate(xs_options *o, const char *arg, char *err, size_t errlen)
         o->rate = 0;
         return 0;
     }
-    if (end == arg || *end || !(v >= 1 && v <= 1e9))
+    if (end == arg || *end || strpbrk(arg, "xX") || !(v >= 1 && v <= 1e9))
         return fail(err, errlen, "invalid --rate \"%s\": give packets per second (1 or more) or 'max'", arg);
     o->rate = v;
     return 0;
@@ -379,6 +379,9 @@ const xs_optdef xs_optdefs[] = {
      .help = "after opening the capture and raw socket, run as NAME (default nobody\n"
              "when started as root); capabilities are given up either way"},
     {.name = "no-drop", .kind = XS_ARG_FLAG, F(no_drop), .config_key = "no-drop", .help = "keep root"},
+    {.name = "key-file", .kind = XS_ARG_STRING, F(key_file), .metavar = "FILE", .config_key = "key-file",
+     .help = "the host key (0600) that keys finding fingerprints and the resume\n"
+             "file's MAC (default /var/lib/xsweep/host.key, created on first use)"},
     {.name = "stats-interval", .kind = XS_ARG_DOUBLE, F(stats_interval_s), .lo = 0.1, .hi = 86400,
      .metavar = "SEC", .config_key = "stats-interval", .flags = XS_OPT_ECHO_SET,
      .hint = "give seconds, 0.1-86400",

@@ -110,6 +110,8 @@ static int set_str(char **dst, const char *s)
 static int parse_double(const char *s, double lo, double hi, double *out)
 {
     char *end;
+    if (strpbrk(s, "xX"))
+        return -1;                              /* decimal only, as for the whole numbers */
     errno = 0;
     double v = strtod(s, &end);
     if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
@@ -322,6 +324,8 @@ int xs_options_parse(xs_options *o, int argc, char **argv, char *err, size_t err
         if (push(&o->targets, &o->ntargets, cfg_targets[i]))
             rc = fail(err, errlen, "out of memory");
     free(args);
+    if (rc == 0 && o->keep && !o->db)
+        rc = fail(err, errlen, "--keep prunes the history database: it needs --db");
     if (rc == 0) {
         size_t len = 1;
         for (int i = 0; i < argc; i++)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "xsweep/findings.h"
+#include "xsweep/hostkey.h"
 
 /* Value checks a rule can name with check=NAME; they cut false positives the regex cannot. */
 typedef enum {
@@ -40,6 +41,8 @@ struct xs_findings_db {
     fr_rule *rules;
     size_t   nrules;
     bool     any_icase_literal;  /* the scanner needs a lower-cased copy of each field */
+    bool     keyed;              /* fingerprints are HMACs under key; without one they stay "" */
+    xs_host_key key;
 };
 
 /* findings_check.c */

@@ -43,8 +43,9 @@ static span finding_field(xs_http_result *r, const xs_finding *f)
 }
 
 /* Nothing could be scanned completely: clear every field, keeping the status code readable. */
-static void blank_everything(xs_http_result *r)
+static void blank_everything(xs_http_result *r, xs_text_field *extra, size_t nextra)
 {
+    for (size_t i = 0; i < nextra; i++) star(extra[i].data, extra[i].len);
     span small[XS_HTTP_MAX_HEADERS + 8];
     size_t cap = r->n_headers + 8;
     span *f = cap <= sizeof small / sizeof small[0] ? small : malloc(cap * sizeof *f);
@@ -82,20 +83,26 @@ static void sweep(span *fields, size_t nfields, const char *v, size_t n)
 
 void xs_findings_redact(xs_http_result *r, const xs_finding_list *f)
 {
+    xs_findings_redact_with(r, f, NULL, 0);
+}
+
+void xs_findings_redact_with(xs_http_result *r, const xs_finding_list *f, xs_text_field *extra,
+                             size_t nextra)
+{
     if (!r || !f) return;
-    if (f->overflow) { blank_everything(r); return; }
+    if (f->overflow) { blank_everything(r, extra, nextra); return; }
     size_t nred = 0;
-    for (size_t i = 0; i < f->n; i++) nred += f->v[i].redact;
+    for (size_t i = 0; i < f->n; i++) nred += f->v[i].redact && f->v[i].header_index != XS_FINDING_SCRUBBED;
     if (nred == 0) return;
 
     /* Copy every value first: clearing one must not hide another that overlaps it. */
     span *vals = calloc(nred, sizeof *vals);
-    if (!vals) { blank_everything(r); return; }
+    if (!vals) { blank_everything(r, extra, nextra); return; }
     size_t nv = 0;
     bool lost = false;
     for (size_t i = 0; i < f->n; i++) {
         const xs_finding *x = &f->v[i];
-        if (!x->redact) continue;
+        if (!x->redact || x->header_index == XS_FINDING_SCRUBBED) continue;
         span fld = finding_field(r, x);
         if (!fld.p || x->offset > fld.n || x->length > fld.n - x->offset) { lost = true; continue; }
         char *copy = malloc(x->length);
@@ -106,7 +113,7 @@ void xs_findings_redact(xs_http_result *r, const xs_finding_list *f)
     /* Clear each value where it was found (and its prefix in the preview, which may cut it). */
     for (size_t i = 0; i < f->n; i++) {
         const xs_finding *x = &f->v[i];
-        if (!x->redact) continue;
+        if (!x->redact || x->header_index == XS_FINDING_SCRUBBED) continue;
         span fld = finding_field(r, x);
         if (!fld.p || x->offset > fld.n || x->length > fld.n - x->offset) continue;
         star(fld.p + x->offset, x->length);
@@ -116,9 +123,11 @@ void xs_findings_redact(xs_http_result *r, const xs_finding_list *f)
             star(r->body_preview + x->offset, n);
         }
     }
-    size_t cap = r->n_headers + 8;
+    size_t cap = r->n_headers + 8 + nextra;
     span *fields = malloc(cap * sizeof *fields);
     size_t nfields = fields ? result_fields(r, fields, cap) : 0;
+    for (size_t i = 0; fields && i < nextra && nfields < cap; i++)
+        fields[nfields++] = (span){ extra[i].data, extra[i].len };
     lost |= fields == NULL;
     for (size_t i = 0; i < nv; i++) {
         if (vals[i].n >= MIN_SWEEP_LEN) sweep(fields, nfields, vals[i].p, vals[i].n);
@@ -127,5 +136,5 @@ void xs_findings_redact(xs_http_result *r, const xs_finding_list *f)
     }
     free(vals);
     free(fields);
-    if (lost) blank_everything(r);      /* a value we could not place: fail closed */
+    if (lost) blank_everything(r, extra, nextra);      /* a value we could not place: fail closed */
 }

@@ -1,11 +1,11 @@
 /* Runs every findings rule over the text fields of one HTTP result. A rule's regex runs on a field
  * only when one of its prefilter literals occurs there (one memmem each), so most rules cost a few
- * memmem passes per response. Findings record where the value is and a SHA-256 fingerprint of it. */
+ * memmem passes per response. Findings record where the value is and a keyed fingerprint (HMAC-SHA256
+ * under the host key) of it. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/evp.h>
 #include "findings_internal.h"
 
 #define MATCH_LIMIT    1000000u   /* per pcre2_match call: bounds backtracking on hostile bodies */
@@ -27,15 +27,23 @@ typedef struct {
     bool                  oom;
 } scan_ctx;
 
-static void fingerprint_hex(const char *v, size_t n, char out[17])
+/* Keyed: an unkeyed hash of a card number is reversed by trying the ~10^6 middle digits. */
+static void fingerprint_hex(const xs_findings_db *db, const char *v, size_t n, char out[17])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
     out[0] = '\0';
-    if (!EVP_Digest(v, n, md, &mdlen, EVP_sha256(), NULL) || mdlen < 8) return;
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 8; i++) { out[2 * i] = hex[md[i] >> 4]; out[2 * i + 1] = hex[md[i] & 15]; }
+    if (!db->keyed) return;
+    char full[65];
+    xs_host_key_hmac_hex(&db->key, v, n, full);
+    memcpy(out, full, 16);
     out[16] = '\0';
+    explicit_bzero(full, sizeof full);
+}
+
+void xs_findings_set_key(xs_findings_db *db, const xs_host_key *key)
+{
+    if (!db) return;
+    db->key = *key;
+    db->keyed = true;
 }
 
 static xs_finding *list_push(scan_ctx *c)
@@ -116,7 +124,7 @@ static void scan_rule(scan_ctx *c, const fr_rule *r, const scan_field *fld)
         xs_finding *f = list_push(c);
         if (!f) return;
         finding_fill(f, r, fld, vs, ve - vs);
-        fingerprint_hex(fld->data + vs, ve - vs, f->fingerprint);
+        fingerprint_hex(c->db, fld->data + vs, ve - vs, f->fingerprint);
     }
 }
 
@@ -200,4 +208,56 @@ void xs_finding_list_free(xs_finding_list *f)
     if (!f) return;
     free(f->v);
     memset(f, 0, sizeof *f);
+}
+
+/* ---- text fields outside the HTTP result: header names, certificate names, probe banners ---- */
+
+int xs_findings_scrub_fields(const xs_findings_db *db, xs_text_field *fields, size_t n, xs_finding_list *out)
+{
+    if (!db || !out) return -1;
+    scan_ctx c = { .db = db, .out = out };
+    c.md = pcre2_match_data_create(10, NULL);
+    c.mctx = pcre2_match_context_create(NULL);
+    bool lost = !c.md || !c.mctx;
+    if (!lost) pcre2_set_match_limit(c.mctx, MATCH_LIMIT);
+    size_t first = out->n;
+    size_t *field_of = NULL;
+    for (size_t i = 0; i < n && !lost; i++) {
+        size_t before = out->n;
+        scan_one_field(&c, &(scan_field){ fields[i].where, -1, fields[i].data, fields[i].len });
+        size_t *nf = realloc(field_of, (out->n - first + 1) * sizeof *nf);
+        if (!nf) { lost = true; break; }
+        field_of = nf;
+        for (size_t k = before; k < out->n; k++) {
+            field_of[k - first] = i;
+            out->v[k].header_index = XS_FINDING_SCRUBBED;
+        }
+    }
+    lost |= c.oom || out->overflow;
+    /* Copies first (clearing one value must not hide another), then clear, then sweep. */
+    for (size_t k = first; k < out->n && !lost; k++) {
+        const xs_finding *f = &out->v[k];
+        if (!f->redact) continue;
+        xs_text_field *fld = &fields[field_of[k - first]];
+        char *copy = malloc(f->length ? f->length : 1);
+        if (!copy) { lost = true; break; }
+        memcpy(copy, fld->data + f->offset, f->length);
+        memset(fld->data + f->offset, '*', f->length);
+        for (size_t j = 0; j < n && f->length >= 4; j++) {
+            char *p = fields[j].data, *end = fields[j].data + fields[j].len;
+            char *hit;
+            while (p < end && (hit = memmem(p, (size_t)(end - p), copy, f->length))) {
+                memset(hit, '*', f->length);
+                p = hit + f->length;
+            }
+        }
+        explicit_bzero(copy, f->length);
+        free(copy);
+    }
+    if (lost)   /* could not scan or place everything: fail closed */
+        for (size_t j = 0; j < n; j++) memset(fields[j].data, '*', fields[j].len);
+    free(field_of);
+    pcre2_match_data_free(c.md);
+    pcre2_match_context_free(c.mctx);
+    return lost ? -1 : (int)(out->n - first);
 }

@@ -125,3 +125,11 @@ void xs_jsonw_int(xs_jsonw *w, int64_t v)   { separate(w); fprintf(w->out, "%" P
 void xs_jsonw_uint(xs_jsonw *w, uint64_t v) { separate(w); fprintf(w->out, "%" PRIu64, v); }
 void xs_jsonw_bool(xs_jsonw *w, bool v)     { separate(w); fputs(v ? "true" : "false", w->out); }
 void xs_jsonw_null(xs_jsonw *w)             { separate(w); fputs("null", w->out); }
+
+void xs_jsonw_raw_members(xs_jsonw *w, const char *object, size_t len)
+{
+    if (len <= 2)
+        return;   /* "{}" */
+    separate(w);
+    fwrite(object + 1, 1, len - 2, w->out);
+}

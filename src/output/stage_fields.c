@@ -207,9 +207,22 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
 {
     const xs_enriched *e = rep->extra;
     xs_jsonw *w = jsonw;
+    if (e && e->stage_json) {   /* rendered by the sandboxed stage process */
+        xs_jsonw_raw_members(w, e->stage_json, e->stage_json_len);
+        return;
+    }
     if (e && e->probe) {
         xs_jsonw_key(w, "probe");
         xs_probe_result_write_json(e->probe, w);
+        if (!e->http && e->findings.n)
+            write_findings(w, &e->findings);   /* secrets in a banner: where, never the value */
+    }
+    if (e && e->interrupted && !e->http && !e->probe) {
+        xs_jsonw_key(w, e->probe_job ? "probe" : "http");   /* --resume fetches it again */
+        xs_jsonw_begin_object(w);
+        xs_jsonw_key(w, "error");
+        xs_jsonw_cstr(w, "interrupted");
+        xs_jsonw_end_object(w);
     }
     /* Services rules find issues on endpoints without an HTTP status, too. */
     bool http_ok = e && e->http && e->http->status_code > 0;

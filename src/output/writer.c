@@ -11,6 +11,7 @@
 #include "xsweep/output_module.h"
 #include "xsweep/ratelimit.h"
 #include "xsweep/resume.h"
+#include "xsweep/safe_open.h"
 #include "xsweep/store.h"
 #include "xsweep/targets.h"
 
@@ -98,9 +99,10 @@ static int add_sink(xs_output *o, const char *path, xs_format fmt, bool append, 
                 return -1;
             o->nsinks--;
         }
-        s->f = fopen(path, append ? "a" : "w");
+        s->f = xs_open_output_file(path, append);
         if (!s->f) {
-            snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+            snprintf(err, errlen, "cannot write %s: %s", path,
+                     errno == ELOOP ? "a symbolic link someone else owns: refused" : strerror(errno));
             xs_seen_free(&s->had);
             return -1;
         }
@@ -262,6 +264,14 @@ void xs_output_flush(xs_output *o)
 {
     for (unsigned i = 0; i < o->nsinks; i++)
         fflush(o->sinks[i].f);
+}
+
+bool xs_output_failed(xs_output *o)
+{
+    bool failed = o->store_failed;
+    for (unsigned i = 0; i < o->nsinks; i++)
+        failed |= fflush(o->sinks[i].f) != 0 || ferror(o->sinks[i].f);
+    return failed;
 }
 
 int xs_output_close(xs_output *o)

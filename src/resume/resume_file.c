@@ -1,34 +1,32 @@
 /* The resume file. It is written in place through an fd opened before privileges are dropped
- * (a rename would need write access to the directory), and it ends with a checksum line. */
+ * (a rename would need write access to the directory), and it ends with a MAC line: HMAC-SHA256
+ * under the host key of every byte before it, and nothing may follow it. A torn write, a line
+ * appended or a file forged without the key is refused. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <openssl/crypto.h>
 #include "xsweep/resume.h"
+#include "xsweep/safe_open.h"
 
-#define SUM_PREFIX "# checksum = "
+#define SUM_PREFIX "# mac = "
 #define COMPLETE_MARK "# complete: this scan finished, there is nothing to resume\n"
+#define RESUME_MAX (16u << 20)   /* a resume file is options and positions: kilobytes */
 
-static uint64_t fnv1a(const char *s, size_t n)
+int xs_resume_open(xs_resume *r, const char *path, const xs_host_key *key, char *err, size_t errlen)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-int xs_resume_open(xs_resume *r, const char *path, char *err, size_t errlen)
-{
-    r->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    char why[512];
+    r->created = access(path, F_OK) != 0 && errno == ENOENT;
+    r->fd = xs_open_private_file(path, why, sizeof why);
     if (r->fd < 0) {
-        snprintf(err, errlen, "cannot write resume file %s: %s", path, strerror(errno));
+        snprintf(err, errlen, "resume file: %s", why);
         return -1;
     }
     r->path = strdup(path);
+    r->key = *key;
     return 0;
 }
 
@@ -67,8 +65,9 @@ int xs_resume_save(xs_resume *r, const xs_options *o, uint64_t seed, int64_t db_
         fprintf(f, "%s%llu", k ? "," : "", (unsigned long long)pos[k]);
     fputc('\n', f);
     fclose(f);
-    char sum[64];
-    int n = snprintf(sum, sizeof sum, SUM_PREFIX "%016llx\n", (unsigned long long)fnv1a(buf, len));
+    char mac[65], sum[96];
+    xs_host_key_hmac_hex(&r->key, buf, len, mac);
+    int n = snprintf(sum, sizeof sum, SUM_PREFIX "%s\n", mac);
     char *all = realloc(buf, len + (size_t)n + 1);
     if (!all) {
         free(buf);
@@ -99,42 +98,72 @@ void xs_resume_close(xs_resume *r)
     r->path = NULL;
 }
 
-int xs_resume_verify(const char *path, char *err, size_t errlen)
+/* The whole file, at most RESUME_MAX bytes; NULL with err. */
+static char *read_whole(const char *path, size_t *lenp, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return -1;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot read %s: %s", path,
+                 errno == ELOOP ? "a symbolic link: refused" : strerror(errno));
+        return NULL;
     }
-    char *buf = NULL;
-    size_t cap = 0, len = 0;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        char *nb = realloc(buf, len + n + 1);
-        if (!nb) {
-            free(buf);
-            fclose(f);
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
-        buf = nb;
-        memcpy(buf + len, chunk, n);
-        len += n;
-        cap = len + 1;
+    char *buf = malloc(RESUME_MAX + 1);
+    size_t len = 0;
+    ssize_t n = 0;
+    while (buf && len <= RESUME_MAX && (n = read(fd, buf + len, RESUME_MAX + 1 - len)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        len += (size_t)n;
     }
-    fclose(f);
-    (void)cap;
+    close(fd);
+    if (!buf || n < 0 || len > RESUME_MAX) {
+        snprintf(err, errlen, "cannot read %s: %s", path,
+                 !buf ? "out of memory" : n < 0 ? strerror(errno) : "too big for a resume file");
+        free(buf);
+        return NULL;
+    }
+    buf[len] = '\0';
+    *lenp = len;
+    return buf;
+}
+
+char *xs_resume_verify(const char *path, const xs_host_key *key, size_t *lenp, char *err, size_t errlen)
+{
+    size_t len = 0;
+    char *buf = read_whole(path, &len, err, errlen);
+    if (!buf)
+        return NULL;
+    /* The MAC line is the last line, and it ends the file. */
+    char *last = NULL;
+    if (len > 0 && buf[len - 1] == '\n') {
+        last = buf + len - 1;
+        while (last > buf && last[-1] != '\n')
+            last--;
+    }
+    size_t plen = strlen(SUM_PREFIX);
     int rc = -1;
-    char *sum = buf ? (buf[len] = '\0', strstr(buf, SUM_PREFIX)) : NULL;
-    if (buf && !strncmp(buf, COMPLETE_MARK, strlen(COMPLETE_MARK)))
+    if (len >= strlen(COMPLETE_MARK) && !memcmp(buf, COMPLETE_MARK, strlen(COMPLETE_MARK))) {
         snprintf(err, errlen, "%s: that scan completed, there is nothing to resume", path);
-    else if (!sum)
-        snprintf(err, errlen, "%s is not a resume file (no checksum line)", path);
-    else if (strtoull(sum + strlen(SUM_PREFIX), NULL, 16) != fnv1a(buf, (size_t)(sum - buf)))
-        snprintf(err, errlen, "%s is damaged (checksum mismatch): it cannot be trusted", path);
-    else
-        rc = 0;
-    free(buf);
-    return rc;
+    } else if (!last || strncmp(last, SUM_PREFIX, plen) || (size_t)(buf + len - last) != plen + 65) {
+        snprintf(err, errlen, "%s is not a resume file, or was changed (its last line must be its MAC)", path);
+    } else if (memchr(buf, '\0', len)) {
+        snprintf(err, errlen, "%s is damaged (NUL byte): it cannot be trusted", path);
+    } else {
+        char mac[65];
+        xs_host_key_hmac_hex(key, buf, (size_t)(last - buf), mac);
+        if (CRYPTO_memcmp(mac, last + plen, 64) != 0)
+            snprintf(err, errlen, "%s is damaged or was not written with this host key (MAC mismatch): "
+                     "it cannot be trusted", path);
+        else
+            rc = 0;
+    }
+    if (rc < 0) {
+        free(buf);
+        return NULL;
+    }
+    *lenp = (size_t)(last - buf);   /* the options only: the MAC line is not a config line */
+    buf[*lenp] = '\0';
+    return buf;
 }

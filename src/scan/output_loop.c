@@ -62,12 +62,12 @@ static void consume(xs_runctx *c, const xs_result *r)
         if (c->stage && (http || !c->o->no_probes)) {
             xs_http_job job = {*r, endpoint_of(c, r->ip, r->port),
                                xs_ckpt_job_pushed(&c->ckpt, xs_now_ns()), !http};
-            xs_http_stage_push(c->stage, &job);
+            xs_stage_proxy_push(c->stage, &job);
             /* the same endpoint listed with other paths: one GET (the stage's clock spaces them
              * a second apart) and one record each */
             for (const xs_endpoint *more = http && job.ep ? job.ep->more : NULL; more; more = more->more) {
                 xs_http_job extra = {*r, more, xs_ckpt_job_pushed(&c->ckpt, xs_now_ns()), false};
-                xs_http_stage_push(c->stage, &extra);
+                xs_stage_proxy_push(c->stage, &extra);
             }
             return;
         }
@@ -84,9 +84,12 @@ size_t xs_run_drain_stage(xs_runctx *c)
 {
     size_t n = 0;
     xs_enriched *e;
-    while (c->stage && (e = xs_http_stage_pop(c->stage))) {
+    while (c->stage && (e = xs_stage_proxy_pop(c->stage))) {
         write_record(c, &e->r, e);
-        xs_ckpt_job_done(&c->ckpt, e->seq);
+        if (e->interrupted)
+            c->interrupted_jobs++;   /* stays unfinished: checkpoints stay before it */
+        else
+            xs_ckpt_job_done(&c->ckpt, e->seq);
         xs_enriched_free(e);
         n++;
     }
@@ -160,7 +163,7 @@ static void stats_line(xs_runctx *c, uint64_t now, uint64_t start)
             (unsigned long long)c->closed,
             (unsigned long long)atomic_load(&s->send_failed),
             (unsigned long long)atomic_load(&s->rx_invalid),
-            c->stage ? xs_http_stage_in_flight(c->stage) : 0,
+            c->stage ? xs_stage_proxy_in_flight(c->stage) : 0,
             s->positions ? (double)atomic_load(&s->position) / (double)s->positions : 1.0);
 }
 
@@ -223,7 +226,7 @@ void xs_run_output_loop(xs_runctx *c, bool progress)
         }
         if (progress && xs_progress_due(&c->progress, now))
             xs_progress_print(&c->progress, stderr, now, atomic_load(&s->sent), positions_walked(s),
-                              c->found, c->stage ? xs_http_stage_in_flight(c->stage) : 0);
+                              c->found, c->stage ? xs_stage_proxy_in_flight(c->stage) : 0);
         if (n == 0)
             xs_sleep_ms(1);
     }
@@ -250,14 +253,14 @@ void xs_run_finish_stage(xs_runctx *c)
         return;
     }
     int sigs_at_start = xs_signals_count();
-    xs_http_stage_close_input(c->stage);
-    while (!xs_http_stage_finished(c->stage)) {
+    xs_stage_proxy_close_input(c->stage);
+    while (!xs_stage_proxy_finished(c->stage)) {
         if (xs_signals_count() > sigs_at_start || sigs_at_start >= 2)
-            xs_http_stage_abort(c->stage);
+            xs_stage_proxy_abort(c->stage);
         uint64_t now = xs_now_ns();
         if (c->show_progress && xs_progress_due(&c->progress, now))
             xs_progress_print_stage(&c->progress, stderr, now, c->found,
-                                    xs_http_stage_in_flight(c->stage),
+                                    xs_stage_proxy_in_flight(c->stage),
                                     xs_output_count(c->out, XS_STATUS_OPEN));
         if (xs_run_drain_stage(c) == 0)
             xs_sleep_ms(2);

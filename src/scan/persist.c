@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "run_internal.h"
 #include "xsweep/output_module.h"
@@ -31,7 +32,8 @@ static void save_checkpoint(xs_runctx *c, const uint64_t *pos)
 {
     if (c->resume.fd < 0)
         return;
-    xs_output_flush(c->out);
+    if (xs_output_failed(c->out))   /* which records reached the disk is unknown: from the start */
+        pos = c->ckpt.start;
     /* the database commits in step with the output file, so a crash loses the same on both
      * sides (and --resume rebuilds the shard's rows from the file anyway) */
     if (c->store && xs_store_sync(c->store) < 0)
@@ -72,6 +74,10 @@ int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
 {
     const xs_options *o = c->o;
     const char *path = o->resume_file;
+    struct stat st;
+    /* -o /dev/null, a FIFO: nothing to resume into, and no file next to it in /dev */
+    bool no_file = !path && o->output_file && strcmp(o->output_file, "-") &&
+                   stat(o->output_file, &st) == 0 && !S_ISREG(st.st_mode);
     const char *named = o->output_file && strcmp(o->output_file, "-") ? o->output_file : o->output_all;
     static char buf[4096];
     if (!path) {
@@ -96,7 +102,7 @@ int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    return xs_resume_open(&c->resume, path, err, errlen);
+    return no_file ? 0 : xs_resume_open(&c->resume, path, &c->key, err, errlen);
 }
 
 /* Every output, through its format's module; resuming, what they already hold is not written,
@@ -121,10 +127,11 @@ void xs_run_close_resume(xs_runctx *c, bool complete)
     if (c->resume.fd < 0)
         return;
     if (complete) {
-        xs_resume_finish(&c->resume);
+        if (!xs_run_stop_reaper(c, true))   /* root's helper removes it, or it is marked */
+            xs_resume_finish(&c->resume);
     } else {
         static uint64_t pos[MAX_POS];
-        bool exact = c->wait_completed && !c->scan->error[0];
+        bool exact = c->wait_completed && !c->scan->error[0] && c->interrupted_jobs == 0;
         if (exact)
             current_positions(c->scan, pos);
         else

@@ -2,6 +2,7 @@
  * and the order of shutdown. This thread then runs the output loop (output_loop.c); checkpoints
  * and the history database are persist.c's. Signals only ever shorten the wait: results are
  * always flushed. */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -11,8 +12,10 @@
 #include <unistd.h>
 #include "xsweep/datafile.h"
 #include "xsweep/errkind.h"
+#include "xsweep/hostkey.h"
 #include "xsweep/privileges.h"
 #include "xsweep/run.h"
+#include "xsweep/safe_open.h"
 #include "xsweep/signals.h"
 #include "run_internal.h"
 
@@ -90,20 +93,28 @@ static void teardown_scan(xs_scan *s)
     pthread_mutex_destroy(&s->rl_lock);
 }
 
+/* --resume FILE --dry-run lists what is left on standard output: the stopped scan's output
+ * file holds its results and is never replaced by the list. */
 static int run_dry(xs_scan *s, const xs_options *o, char *err, size_t errlen)
 {
     FILE *f = stdout;
-    if (o->output_file && strcmp(o->output_file, "-") && !(f = fopen(o->output_file, "w"))) {
-        snprintf(err, errlen, "cannot write %s", o->output_file);
-        return XS_EXIT_RUNTIME;
+    const char *name = "standard output";
+    if (!o->resuming && o->output_file && strcmp(o->output_file, "-")) {
+        name = o->output_file;
+        if (!(f = xs_open_output_file(o->output_file, false))) {
+            snprintf(err, errlen, "cannot write %s: %s", o->output_file, strerror(errno));
+            return XS_EXIT_RUNTIME;
+        }
     }
     s->dry_run_out = f;
     xs_signals_install();
     for (unsigned t = 0; t < s->tx_threads; t++)   /* each thread's share in turn: reproducible */
         xs_transmitter_main(s);
     int rc = fflush(f) == 0 && !ferror(f) ? XS_EXIT_OK : XS_EXIT_RUNTIME;
-    if (f != stdout)
-        fclose(f);
+    if (f != stdout && fclose(f) != 0)
+        rc = XS_EXIT_RUNTIME;
+    if (rc != XS_EXIT_OK && !s->error[0])
+        snprintf(err, errlen, "writing the dry-run list to %s failed: %s", name, strerror(errno ? errno : EIO));
     if (s->error[0]) {
         snprintf(err, errlen, "%s", s->error);
         return XS_EXIT_RUNTIME;
@@ -156,6 +167,21 @@ static int load_stage_data(xs_runctx *c, char *err, size_t errlen)
     return 0;
 }
 
+/* A user who cannot keep a key file (no --key-file, no writable home) gets a key for this run
+ * only: its fingerprints compare within the sweep, and its resume file cannot be continued. */
+static int load_host_key(xs_runctx *c, char *err, size_t errlen)
+{
+    if (xs_host_key_load(&c->key, c->o->key_file, err, errlen) < 0) {
+        if (c->o->key_file || geteuid() == 0 || getrandom(c->key.k, sizeof c->key.k, 0) != (ssize_t)sizeof c->key.k)
+            return -1;
+        fprintf(stderr, "xsweep: warning: %s: using a key for this run only (give --key-file)\n", err);
+        err[0] = '\0';
+    }
+    c->resume.key = c->key;
+    xs_findings_set_key(c->findings, &c->key);
+    return 0;
+}
+
 static int start_stage(xs_runctx *c, char *err, size_t errlen)
 {
     const xs_options *o = c->o;
@@ -177,7 +203,9 @@ static int start_stage(xs_runctx *c, char *err, size_t errlen)
     cfg.http.total_timeout_ms = (unsigned)(o->http_timeout_s * 1000);
     if (cfg.http.tls_timeout_ms > cfg.http.total_timeout_ms)
         cfg.http.tls_timeout_ms = cfg.http.total_timeout_ms;
-    c->stage = xs_http_stage_start(&cfg, err, errlen);
+    /* The stage parses what the network sends: it runs in its own sandboxed process. */
+    xs_stage_proxy_config pcfg = {.stage = cfg, .user = o->user, .sandbox = true};
+    c->stage = xs_stage_proxy_start(&pcfg, err, errlen);
     return c->stage ? 0 : -1;
 }
 
@@ -186,7 +214,8 @@ int xs_run(const xs_options *o, xs_plan *plan)
     char err[512] = "";
     int rc = XS_EXIT_RUNTIME;
     xs_scan *s = calloc(1, sizeof *s);
-    xs_runctx c = {.o = o, .plan = plan, .scan = s, .resume = {.fd = -1}};
+    xs_runctx c = {.o = o, .plan = plan, .scan = s, .resume = {.fd = -1}, .reaper_fd = -1};
+    bool started = false, out_created = false;
     if (!s || xs_seen_init(&c.seen) < 0) {
         fprintf(stderr, "xsweep: out of memory\n");
         free(s);
@@ -209,10 +238,14 @@ int xs_run(const xs_options *o, xs_plan *plan)
         rc = o->resuming ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
         goto out;
     }
+    bool to_file = o->output_file && strcmp(o->output_file, "-");
+    out_created = to_file && access(o->output_file, F_OK) != 0 && errno == ENOENT;
     if (xs_run_open_output(&c, err, sizeof err) < 0)
         goto out;
-    if (xs_run_open_store(&c, err, sizeof err) < 0)
+    if (xs_run_open_store(&c, err, sizeof err) < 0) {
+        rc = XS_EXIT_USAGE;   /* a bad --db file is bad input, like a bad exclude file */
         goto out;
+    }
     if (xs_receiver_open(s) < 0) {
         snprintf(err, sizeof err, "%s", s->error);
         goto out;
@@ -223,12 +256,17 @@ int xs_run(const xs_options *o, xs_plan *plan)
     if (o->screenshots && !o->no_http &&
         xs_shot_dir_prepare(o->screenshots, o->user, !o->no_drop, err, sizeof err) < 0)
         goto out;
-    if (!o->no_drop && xs_drop_privileges(o->user, err, sizeof err) < 0)
+    /* The host key: after the sockets (their error comes first), before the stage gets it. */
+    if (load_host_key(&c, err, sizeof err) < 0)
         goto out;
-    xs_signals_install();
+    /* Forked while still root (it chroots and takes its own uid) and before any thread. */
     if (start_stage(&c, err, sizeof err) < 0)
         goto out;
+    if (!o->no_drop && xs_run_start_reaper(&c) == 0 && xs_drop_privileges(o->user, err, sizeof err) < 0)
+        goto out;
+    xs_signals_install();
     uint64_t start = xs_now_ns();
+    started = true;
     pthread_t rx, tx[XS_MAX_TX_THREADS];
     if (pthread_create(&rx, NULL, rx_thread, s) != 0) {
         snprintf(err, sizeof err, "cannot start the receiver thread");
@@ -263,8 +301,14 @@ int xs_run(const xs_options *o, xs_plan *plan)
     if (o->all_statuses)
         xs_run_write_unanswered(&c, !interrupted && !s->error[0]);
     xs_run_summary(&c, start);
+    /* Results that did not reach the disk (-o /dev/full) are not a completed scan. */
+    if (xs_output_failed(c.out) && !s->error[0])
+        snprintf(s->error, sizeof s->error, "writing the results failed: %s", strerror(errno ? errno : EIO));
+    /* Nor are endpoints whose fetch the stage process never finished (it died): --resume does them. */
+    if (c.interrupted_jobs && !interrupted && !s->error[0])
+        snprintf(s->error, sizeof s->error, "%llu endpoints were written without their HTTP fields "
+                 "(marked interrupted)", (unsigned long long)c.interrupted_jobs);
     xs_run_close_resume(&c, !interrupted && !s->error[0]);
-    xs_output_flush(c.out);
     xs_run_close_store(&c, !interrupted && !s->error[0]);
     if (s->error[0])
         snprintf(err, sizeof err, "%s", s->error);
@@ -280,6 +324,13 @@ out:
     }
     if (err[0])
         fprintf(stderr, "xsweep: %s\n", err);
+    if (!started && rc != XS_EXIT_OK) {   /* failed before a probe: leave no empty files behind */
+        if (c.resume.fd >= 0 && c.resume.created)
+            unlink(c.resume.path);
+        if (out_created)
+            unlink(o->output_file);
+    }
+    xs_run_stop_reaper(&c, false);
     if (s->rx_handle)
         xs_receiver_close(s);
     for (unsigned t = 0; t < XS_MAX_TX_THREADS; t++)
@@ -287,7 +338,7 @@ out:
     xs_resume_close(&c.resume);
     xs_ckpt_free(&c.ckpt);
     teardown_scan(s);
-    xs_http_stage_free(c.stage);
+    xs_stage_proxy_free(c.stage);
     xs_fp_db_free(c.fingerprints);
     xs_findings_free(c.findings);
     xs_hostcfg_free(c.hostcfg);

@@ -10,8 +10,10 @@
 #include "xsweep/fingerprint.h"
 #include "xsweep/hostcfg.h"
 #include "xsweep/checks.h"
+#include "xsweep/hostkey.h"
 #include "xsweep/output.h"
 #include "xsweep/plan.h"
+#include "xsweep/privsep.h"
 #include "xsweep/progress.h"
 #include "xsweep/resume.h"
 #include "xsweep/scan.h"
@@ -34,12 +36,17 @@ typedef struct {
     xs_hostcfg_db  *hostcfg;
     xs_check_db    *checks;    /* --checks, or NULL */
     xs_hostcfg_db  *services;    /* services rules (non-HTTP host configuration) */
-    xs_http_stage *stage;        /* NULL with --no-http */
+    xs_stage_proxy *stage;       /* the sandboxed HTTP stage process; NULL with --no-http */
     xs_portlist http_ports;      /* --http-ports; empty = the supported HTTP/S ports */
     xs_resume  resume;           /* fd -1 when there is no resume file (dry run, stdout) */
     xs_ckpt_tracker ckpt;
     uint64_t   last_sample_ns, last_ckpt_ns;
     bool       wait_completed;   /* the --wait after the last probe ran its full length */
+    uint64_t   interrupted_jobs; /* HTTP fetches / probes cut off by a stop: --resume redoes them */
+    xs_host_key key;             /* fingerprints and the resume file's MAC */
+    int        reaper_fd;        /* resume_reaper.c: pipe to the root process that removes the
+                                    resume file of a completed scan; -1 when there is none */
+    int        reaper_pid;
     xs_store  *store;            /* --db */
     int64_t    sweep;
     char       abs_output_file[XS_PATH_MAX], abs_output_all[XS_PATH_MAX], abs_db[XS_PATH_MAX]; /* as the resume file stores them */
@@ -62,6 +69,9 @@ void   xs_run_write_unanswered(xs_runctx *c, bool complete);
 void   xs_run_output_loop(xs_runctx *c, bool progress);
 void   xs_run_finish_stage(xs_runctx *c);
 void   xs_run_summary(const xs_runctx *c, uint64_t start_ns);
+/* resume_reaper.c */
+int    xs_run_start_reaper(xs_runctx *c);
+bool   xs_run_stop_reaper(xs_runctx *c, bool complete);
 /* persist.c */
 void   xs_run_checkpoint_tick(xs_runctx *c, uint64_t now);
 int    xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen);

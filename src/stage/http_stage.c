@@ -378,6 +378,7 @@ static void on_probe_done(const xs_probe_result *res, void *arg)
             memcpy(e->probe->tried, both, sizeof both);
             e->probe->attempts += before_n;
         }
+        xs_enrich_probe(e, &c->enrich);
     }
     /* An HTTP (or TLS) answer on any port goes through the HTTP stage, once. */
     if (res->handoff != XS_PROBE_AUTO && !e->http) {
@@ -417,6 +418,7 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine 
         e->r = job.r;
         e->ep = job.ep;
         e->seq = job.seq;
+        e->probe_job = job.probe;
         o->e = e;
         xs_http_request req = {
             .ip = job.r.ip, .port = job.r.port,
@@ -464,7 +466,8 @@ static void *stage_main(void *arg)
             fprintf(stderr, "xsweep: warning: no active checks: %s\n", err);
     }
     if (s->cfg.screenshot_dir) {
-        xs_shot_config shot_cfg = {.dir = s->cfg.screenshot_dir};
+        /* Chromium keeps its own sandbox unless we run as root (it refuses to, then). */
+        xs_shot_config shot_cfg = {.dir = s->cfg.screenshot_dir, .sandbox = geteuid() != 0};
         char err[256];
         if (!(ctx.shots = xs_shot_pool_new(&shot_cfg, err, sizeof err)))
             fprintf(stderr, "xsweep: warning: no screenshots: %s\n", err);
@@ -496,10 +499,12 @@ static void *stage_main(void *arg)
     /* Checks stop first: their endpoints come back with partial reports, before the hand-back. */
     ctx.stopping = true;
     xs_checks_pool_free(ctx.checks, on_checks_done, &ctx);
-    /* Aborted (or no engine): hand back what never finished, so no open port goes unreported. */
+    /* Aborted (or no engine): hand back what never finished, so no open port goes unreported;
+     * each is marked interrupted, for the output and for --resume. */
     while (s->live) {
         xs_enriched *e = s->live->e;
         forget(s, s->live);
+        e->interrupted = !e->http && !e->probe;
         deliver(s, e);
     }
     xs_http_job job;
@@ -509,6 +514,8 @@ static void *stage_main(void *arg)
             e->r = job.r;
             e->ep = job.ep;
             e->seq = job.seq;
+            e->interrupted = true;
+            e->probe_job = job.probe;
             deliver(s, e);
         }
     }

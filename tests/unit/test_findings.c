@@ -10,16 +10,19 @@
 #include <string.h>
 #include <cmocka.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include "xsweep/findings.h"
 #include "xsweep/http.h"
 
 static xs_findings_db *db;
+static xs_host_key test_key = {{1, 2, 3, 4, 5, 6, 7, 8}};
 
 static int setup(void **state)
 {
     char err[256] = "";
     db = xs_findings_load(NULL, err, sizeof err);
     if (!db) fprintf(stderr, "load: %s\n", err);
+    xs_findings_set_key(db, &test_key);
     return db ? 0 : -1;
 }
 
@@ -54,12 +57,16 @@ static xs_http_result *html_result(const char *headers, const char *body)
     return r;
 }
 
+/* The fingerprint is HMAC-SHA256 under the host key, never a bare hash (issue 13.7). */
 static void sha16(const char *v, size_t n, char out[17])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned mdlen = 0;
-    EVP_Digest(v, n, md, &mdlen, EVP_sha256(), NULL);
+    HMAC(EVP_sha256(), test_key.k, sizeof test_key.k, (const unsigned char *)v, n, md, &mdlen);
     for (int i = 0; i < 8; i++) sprintf(out + 2 * i, "%02x", md[i]);
+    unsigned char plain[EVP_MAX_MD_SIZE];
+    EVP_Digest(v, n, plain, &mdlen, EVP_sha256(), NULL);
+    assert_memory_not_equal(md, plain, 8);
 }
 
 static const xs_finding *find_id(const xs_finding_list *l, const char *id)
