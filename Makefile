@@ -40,7 +40,7 @@ DEPS     := $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all test unit integration asan demo install clean fuzz bench print-libs
+.PHONY: all test unit integration asan asan-integration demo install clean fuzz bench print-libs
 
 # Objects are rebuilt when the flags change (another PREFIX, CPPFLAGS, CC): make tracks files,
 # not flags, so the flags live in a file that every object depends on.
@@ -87,9 +87,12 @@ integration: xsweep
 test: unit integration
 	@echo "make test: all unit and integration tests passed"
 
-# ASan + UBSan: the unit tests, then the whole integration suite against the sanitized binary.
+# ASan + UBSan: the unit tests (CI); asan-integration adds the integration suite.
 asan:
 	$(MAKE) MODE=asan unit
+
+# The whole integration suite against the sanitized binary too (long: not part of CI's run).
+asan-integration:
 	$(MAKE) MODE=asan build/asan/xsweep
 	XSWEEP=$(abspath build/asan/xsweep) XSWEEP_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 bash tests/integration/run-all.sh
