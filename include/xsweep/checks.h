@@ -56,6 +56,9 @@ typedef struct {
 } xs_check_report;
 
 extern const char *const xs_tls_proto_names[5];   /* "SSLv3", "TLSv1.0", ... "TLSv1.3" */
+/* Loads the trust store now (OpenSSL default paths, SSL_CERT_FILE/DIR): the privilege-separated
+ * stage calls it before its chroot. */
+void xs_tls_trust_preload(void);
 
 void xs_check_report_free(xs_check_report *r);
 int  xs_check_report_add(xs_check_report *r, const xs_check_finding *f);

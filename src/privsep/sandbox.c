@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <openssl/ssl.h>
+#include "xsweep/checks.h"
 #include "xsweep/privsep.h"
 
 static int fail(char *err, size_t errlen, const char *what)
@@ -136,6 +137,7 @@ int xs_privsep_lockdown(int keep, const char *empty_dir, unsigned uid, unsigned 
 {
     /* What OpenSSL would read from disk (its config) is read now, while there is a disk. */
     OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, NULL);
+    xs_tls_trust_preload();   /* and the trust store the TLS audit verifies chains with */
     if (only_fd(keep) != 0)
         return fail(err, errlen, "closing inherited files");
     bool root = geteuid() == 0;

@@ -163,18 +163,36 @@ static int verify_cb(int ok, X509_STORE_CTX *x)
     return 1;   /* keep going: every problem, not the first */
 }
 
+/* The trust store, read from disk once: in the privilege-separated child it must be loaded
+ * before the chroot (xs_tls_trust_preload), as nothing can be opened afterwards. */
+static X509_STORE *trust;
+static pthread_once_t trust_once = PTHREAD_ONCE_INIT;
+
+static void trust_load(void)
+{
+    trust = X509_STORE_new();
+    if (trust && !X509_STORE_set_default_paths(trust)) {
+        X509_STORE_free(trust);
+        trust = NULL;
+    }
+}
+
+void xs_tls_trust_preload(void)
+{
+    pthread_once(&trust_once, trust_load);
+}
+
 static void certificate(audit *a, SSL *ssl)
 {
     X509 *leaf = SSL_get1_peer_certificate(ssl);
     if (!leaf)
         return;
     STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
-    X509_STORE *store = X509_STORE_new();
+    xs_tls_trust_preload();
     X509_STORE_CTX *vctx = X509_STORE_CTX_new();
     verify_log log = {0};
     pthread_once(&log_once, log_index);
-    if (store && vctx && X509_STORE_set_default_paths(store) &&
-        X509_STORE_CTX_init(vctx, store, leaf, chain)) {
+    if (trust && vctx && X509_STORE_CTX_init(vctx, trust, leaf, chain)) {
         X509_STORE_CTX_set_ex_data(vctx, log_idx, &log);
         X509_STORE_CTX_set_verify_cb(vctx, verify_cb);
         X509_verify_cert(vctx);
@@ -237,7 +255,6 @@ static void certificate(audit *a, SSL *ssl)
                 OBJ_nid2sn(md), "Reissue the certificate with a SHA-256 signature.");
     }
     X509_STORE_CTX_free(vctx);
-    X509_STORE_free(store);
     X509_free(leaf);
 }
 

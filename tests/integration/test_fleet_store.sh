@@ -40,8 +40,8 @@ check "third shard done: the sweep has ended with the summed counts" \
 check "shards wrote disjoint rows that add up to the single run's 48" \
     [ "$(pq "$DBS" "SELECT count(*) || ' ' || count(DISTINCT shard) FROM endpoints")" = "48 3" ]
 run --db "$DBS" --shard 1/3 -o "$WORK/again.json" 2>"$WORK/again.err"
-check "a shard of a finished sweep is refused (exit 1, one line)" \
-    all_of "[ $? = 1 ]" "grep -q 'has already finished' '$WORK/again.err'"
+check "a shard of a finished sweep is refused (exit 2: an unusable --db is bad input; one line)" \
+    all_of "[ $? = 2 ]" "[ \"\$(wc -l <'$WORK/again.err')\" = 1 ]" "grep -q 'has already finished' '$WORK/again.err'"
 
 echo "-- planted change: 8888 starts answering, 8080 stops"
 # ip netns exec execs python: $! is the server itself, so the kill below ends it
