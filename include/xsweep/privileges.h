@@ -9,9 +9,4 @@
  * 0, or -1 with err. */
 int xs_drop_privileges(const char *user, char *err, size_t errlen);
 
-/* Creates dir when missing and, when privileges will be dropped from root, gives it to the user
- * xsweep becomes (children it spawns then, such as the screenshot browser, write there). */
-int xs_prepare_dir_for_user(const char *dir, const char *user, bool will_drop, char *err,
-                            size_t errlen);
-
 #endif

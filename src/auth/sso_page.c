@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include <gumbo.h>
+#include "xsweep/html_walk.h"
 
 #include "sso_markers.h"
 
@@ -226,30 +227,9 @@ xs_sso_provider xs_sso_page_evidence(const unsigned char *body, size_t len, bool
     if (!out)
         return XS_SSO_NONE;
     page_scan s = {0};
-    /* iterative pre-order walk: hostile nesting cannot exhaust the stack */
-    const GumboNode *n = out->root;
-    while (n) {
-        if (n->type == GUMBO_NODE_ELEMENT) {
+    for (const GumboNode *n = out->root; n; n = xs_html_next(n))
+        if (n->type == GUMBO_NODE_ELEMENT)
             scan_element(&s, n);
-            if (n->v.element.children.length > 0) {
-                n = n->v.element.children.data[0];
-                continue;
-            }
-        }
-        for (;;) {
-            const GumboNode *par = n->parent;
-            if (!par) {
-                n = NULL;
-                break;
-            }
-            size_t next = n->index_within_parent + 1;
-            if (next < par->v.element.children.length) {
-                n = par->v.element.children.data[next];
-                break;
-            }
-            n = par;
-        }
-    }
     if (!s.found && s.okta_container && s.okta_script)
         take(&s, XS_SSO_OKTA, "okta sign-in widget");
     gumbo_destroy_output(&opt, out);

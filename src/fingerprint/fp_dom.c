@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include <gumbo.h>
+#include "xsweep/html_walk.h"
 #include <jansson.h>
 
 #include "fp_internal.h"
@@ -980,30 +981,12 @@ int fp_dom_match(const xs_fp_db *db, const char *html, size_t len, fp_dom_hit_fn
         return -1;
     }
     walk_ctx w = {d, idx, nidx, done, text, 0, hit, arg};
-    const GumboNode *n = g->root;
-    while (n) {
+    for (const GumboNode *n = g->root; n; n = xs_html_next(n)) {
         if (n->type == GUMBO_NODE_ELEMENT) {
             elem_view e;
             char tb[64];
             view_of_node(n, &e, tb, sizeof tb);
             eval_element(&w, &e);
-            if (n->v.element.children.length) {
-                n = n->v.element.children.data[0];
-                continue;
-            }
-        }
-        for (;;) {
-            const GumboNode *par = n->parent;
-            if (!par) {
-                n = NULL;
-                break;
-            }
-            size_t next = n->index_within_parent + 1;
-            if (next < par->v.element.children.length) {
-                n = par->v.element.children.data[next];
-                break;
-            }
-            n = par;
         }
     }
     gumbo_destroy_output(&opt, g);

@@ -48,20 +48,3 @@ int xs_drop_privileges(const char *user, char *err, size_t errlen)
     prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
     return 0;
 }
-
-int xs_prepare_dir_for_user(const char *dir, const char *user, bool will_drop, char *err,
-                            size_t errlen)
-{
-    if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-        return -1;
-    }
-    if (!will_drop || geteuid() != 0)
-        return 0;
-    struct passwd *pw = getpwnam(user ? user : "nobody");
-    if (!pw || chown(dir, pw->pw_uid, pw->pw_gid) != 0) {
-        snprintf(err, errlen, "cannot give %s to %s", dir, user ? user : "nobody");
-        return -1;
-    }
-    return 0;
-}
