@@ -2,6 +2,7 @@
 #ifndef XSWEEP_RECORD_H
 #define XSWEEP_RECORD_H
 #include <stdint.h>
+#include "xsweep/addr.h"
 
 /* Port status values, as the seed's `Port Status` property defines them. */
 typedef enum {
@@ -18,7 +19,7 @@ xs_status   xs_status_parse(const char *name);
 
 /* Fixed-size and copyable: this is what crosses the lock-free rings. */
 typedef struct xs_result {
-    uint32_t ip;        /* host byte order */
+    xs_addr  addr;      /* either family (IPv4 as ::ffff:a.b.c.d) */
     uint16_t port;
     uint8_t  status;    /* xs_status */
     uint8_t  ttl;       /* IP TTL of the reply, 0 when there was none */

@@ -215,7 +215,7 @@ static void render_json(xs_output *o, const xs_report *rep, const char *ip, cons
 void xs_output_write(xs_output *o, const xs_report *rep)
 {
     char ip[16], ts[32];
-    xs_format_ipv4(rep->r.ip, ip);
+    xs_format_ipv4(xs_addr_v4(&rep->r.addr), ip);
     xs_format_time(rep->r.ts_ns, ts);
     uint8_t st = rep->r.status <= XS_STATUS_FAILED ? rep->r.status : XS_STATUS_FAILED;
     o->counts[st]++;
@@ -225,7 +225,7 @@ void xs_output_write(xs_output *o, const xs_report *rep)
         o->store_failed = true;   /* reported once, at the end; the file output goes on */
     }
     xs_record_text t = {ip, ts, o->json_buf};
-    uint64_t key = xs_endpoint_key(rep->r.ip, rep->r.port);
+    uint64_t key = xs_endpoint_key(xs_addr_v4(&rep->r.addr), rep->r.port);
     for (unsigned i = 0; i < o->nsinks; i++) {
         xs_sink *s = &o->sinks[i];
         if (s->resumed && xs_seen_contains(&s->had, key))

@@ -161,7 +161,7 @@ bool xs_xml_host(FILE *out, const xs_report *rep)
         return false;
     }
     char ip[16];
-    xs_format_ipv4(r->ip, ip);
+    xs_format_ipv4(xs_addr_v4(&r->addr), ip);
     long long ts = (long long)(r->ts_ns / 1000000000ULL);
     fprintf(out, "<host starttime=\"%lld\" endtime=\"%lld\">"
             "<status state=\"up\" reason=\"%s\" reason_ttl=\"%u\"/>"

@@ -96,7 +96,11 @@ static void flush_out(xs_stage_proxy *p)
 
 static void send_msg(xs_stage_proxy *p, uint32_t type, uint64_t id, const xs_http_job *job)
 {
-    job_msg m = {XS_PS_MAGIC, type, id, {0}, 0, 0, 0};
+    job_msg m;
+    memset(&m, 0, sizeof m);   /* padding too: the bytes cross to the child */
+    m.magic = XS_PS_MAGIC;
+    m.type = type;
+    m.id = id;
     if (job) {
         m.r = job->r;
         m.ep = (uint64_t)(uintptr_t)job->ep;

@@ -184,7 +184,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
     if (s->retries)
         xs_keyset_add(&s->answered, xs_endpoint_key(rep.src_ip, rep.src_port));
     xs_result r = {
-        .ip = rep.src_ip,
+        .addr = xs_addr_from_v4(rep.src_ip),
         .port = rep.src_port,
         .status = (uint8_t)status,
         .ttl = rep.ttl,

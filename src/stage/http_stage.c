@@ -91,7 +91,7 @@ static bool hand_to_http(done_ctx *c, outstanding *o, xs_tls_mode tls)
 {
     xs_enriched *e = o->e;
     xs_http_request req = {
-        .ip = e->r.ip, .port = e->r.port, .host = e->ep ? e->ep->host : NULL,
+        .ip = xs_addr_v4(&e->r.addr), .port = e->r.port, .host = e->ep ? e->ep->host : NULL,
         .path = e->ep ? e->ep->path : NULL, .tls = tls, .not_before_ns = 0, .user = o,   /* the engine asks the clock */
     };
     if (xs_http_engine_submit(c->engine, &req) != 0)
@@ -122,7 +122,7 @@ static bool identify_http_bytes(done_ctx *c, outstanding *o)
     if (!pr)
         return false;
     if (!had) {
-        pr->ip = e->r.ip;
+        pr->ip = xs_addr_v4(&e->r.addr);
         pr->port = e->r.port;
     }
     pr->kind = h->tls.used ? XS_PROBE_TLS : XS_PROBE_HTTP_STAGE;
@@ -154,7 +154,7 @@ static bool identify_http_bytes(done_ctx *c, outstanding *o)
     if (!h->tls.used && k != XS_PROBE_KIND_COUNT && k != XS_PROBE_HTTP_STAGE && k != XS_PROBE_TLS &&
         k != XS_PROBE_BANNER) {
         e->probe = pr;   /* replaced by the protocol's own probe when it is done */
-        return xs_probe_engine_submit_kind(c->probes, e->r.ip, e->r.port, k, 0, o) == 0;
+        return xs_probe_engine_submit_kind(c->probes, xs_addr_v4(&e->r.addr), e->r.port, k, 0, o) == 0;
     }
     e->probe = pr;
     return false;
@@ -396,7 +396,7 @@ static uint64_t not_before(const xs_http_stage *s, const xs_result *r)
     uint64_t age = real > r->ts_ns ? real - r->ts_ns : 0;
     /* The SYN probe was a contact: the clock learns it (monotonic time of the probe). */
     if (s->clock && r->ts_ns && age < s->cfg.min_gap_ns && mono > age)
-        xs_throttle_note(s->clock, xs_endpoint_key(r->ip, r->port), mono - age);
+        xs_throttle_note(s->clock, xs_endpoint_key(xs_addr_v4(&r->addr), r->port), mono - age);
     return age >= s->cfg.min_gap_ns ? 0 : mono + (s->cfg.min_gap_ns - age);
 }
 
@@ -421,7 +421,7 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine 
         e->probe_job = job.probe;
         o->e = e;
         xs_http_request req = {
-            .ip = job.r.ip, .port = job.r.port,
+            .ip = xs_addr_v4(&job.r.addr), .port = job.r.port,
             .host = job.ep ? job.ep->host : NULL, .path = job.ep ? job.ep->path : NULL,
             .tls = XS_TLS_AUTO, .not_before_ns = not_before(s, &job.r), .user = o,
         };
@@ -432,7 +432,7 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine 
             job.probe = false;
             req.tls = XS_TLS_ON;
         }
-        int rc = job.probe ? xs_probe_engine_submit(probes, job.r.ip, job.r.port, req.not_before_ns, o)
+        int rc = job.probe ? xs_probe_engine_submit(probes, xs_addr_v4(&job.r.addr), job.r.port, req.not_before_ns, o)
                            : xs_http_engine_submit(engine, &req);
         if (rc < 0) {
             free(o);

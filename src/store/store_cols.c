@@ -72,7 +72,7 @@ int xs_store_cols_from(const xs_report *rep, const char *record_json, xs_store_c
         c->tech = tech_names(json_object_get(r, "tech"));
     } else {
         char ip[16];
-        xs_format_ipv4(rep->r.ip, ip);
+        xs_format_ipv4(xs_addr_v4(&rep->r.addr), ip);
         json_t *m = json_pack("{s:s, s:i, s:s, s:s, s:s?}", "ip", ip, "port", (int)rep->r.port,
                               "proto", "tcp", "status", xs_status_name(rep->r.status),
                               "severity", rep->severity);

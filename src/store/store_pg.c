@@ -267,7 +267,7 @@ static int pg_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *
     }
     char id[24], ip[16], port[8], code[16], shard[16];
     snprintf(id, sizeof id, "%" PRId64, sweep);
-    snprintf(ip, sizeof ip, "%" PRIu32, rep->r.ip);
+    snprintf(ip, sizeof ip, "%" PRIu32, xs_addr_v4(&rep->r.addr));
     snprintf(port, sizeof port, "%u", rep->r.port);
     snprintf(code, sizeof code, "%d", c.http_status_code);
     snprintf(shard, sizeof shard, "%u", s->shard_index);

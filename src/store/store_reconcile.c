@@ -44,13 +44,13 @@ static int parse_record(char *line, xs_format fmt, xs_report *rep, json_t **owne
         xs_read_record rec;
         if (xs_output_module_of(fmt)->read_line(buf, &rec) != 1)
             return -1;
-        rep->r.ip = rec.ip;
+        rep->r.addr = xs_addr_from_v4(rec.ip);
         rep->r.port = rec.port;
         rep->r.status = (uint8_t)rec.status;
         return rec.port && rec.status <= XS_STATUS_FAILED ? 0 : -1;
     }
     int st = status_of(status);
-    if (st < 0 || port == 0 || port > 65535 || !xs_parse_ipv4(ipbuf, &rep->r.ip))
+    if (st < 0 || port == 0 || port > 65535 || !xs_addr_parse(ipbuf, &rep->r.addr))
         return -1;
     rep->r.port = (uint16_t)port;
     rep->r.status = (uint8_t)st;

@@ -36,7 +36,7 @@ static int previous_seen(xs_store *s, int64_t sweep, const xs_result *r, int64_t
 {
     sqlite3_stmt *st = s->find_previous;
     *first = *last = 0;
-    sqlite3_bind_int64(st, 1, r->ip);
+    sqlite3_bind_int64(st, 1, xs_addr_v4(&r->addr));
     sqlite3_bind_int(st, 2, r->port);
     sqlite3_bind_int64(st, 3, sweep);
     int rc = sqlite3_step(st);
@@ -69,10 +69,10 @@ int xs_sqlite_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *
         last = sweep;
     }
     char ip[16];
-    xs_format_ipv4(rep->r.ip, ip);
+    xs_format_ipv4(xs_addr_v4(&rep->r.addr), ip);
     sqlite3_stmt *st = s->insert_endpoint;
     sqlite3_bind_int64(st, 1, sweep);
-    sqlite3_bind_int64(st, 2, rep->r.ip);
+    sqlite3_bind_int64(st, 2, xs_addr_v4(&rep->r.addr));
     sqlite3_bind_int(st, 3, rep->r.port);
     sqlite3_bind_text(st, 4, xs_status_name(rep->r.status), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, rep->severity, -1, SQLITE_STATIC);   /* NULL binds NULL */

@@ -35,7 +35,7 @@ static int each_record(const char *path, int (*fn)(void *, const xs_report *, co
         json_t *o = json_loads(line, 0, NULL);
         if (!o) { fprintf(stderr, "bad line: %s", line); rc = -1; break; }
         xs_report rep = {0};
-        xs_parse_ipv4(json_string_value(json_object_get(o, "ip")), &rep.r.ip);
+        xs_addr_parse(json_string_value(json_object_get(o, "ip")), &rep.r.addr);
         rep.r.port = (uint16_t)json_integer_value(json_object_get(o, "port"));
         rep.r.status = (uint8_t)status_of(json_string_value(json_object_get(o, "status")));
         rep.r.ttl = (uint8_t)json_integer_value(json_object_get(o, "ttl"));

@@ -87,7 +87,7 @@ static void store_side(xs_store *s, int64_t sweep, const struct planted *p, bool
     char *rec = record(p->ip, p->port, st, sev, second ? p->tech_b : p->tech_a);
     uint32_t ip;
     assert_true(xs_parse_ipv4(p->ip, &ip));
-    xs_report rep = {.r = {.ip = ip, .port = p->port, .status = (uint8_t)st, .ttl = 64}};
+    xs_report rep = {.r = {.addr = xs_addr_from_v4(ip), .port = p->port, .status = (uint8_t)st, .ttl = 64}};
     assert_int_equal(xs_store_add(s, sweep, &rep, rec), 0);
     free(rec);
 }

@@ -108,7 +108,7 @@ static void record_formats(void **state)
 {
     (void)state;
     xs_report rep = {0};
-    rep.r = (xs_result){(198u << 24) | (19u << 16) | 7u, 80, XS_STATUS_OPEN, 64,
+    rep.r = (xs_result){xs_addr_from_v4((198u << 24) | (19u << 16) | 7u), 80, XS_STATUS_OPEN, 64,
                         1795428000ULL * 1000000000ULL};   /* 2026-11-23T10:00:00Z */
     assert_string_equal(write_one(XS_FMT_JSON, &rep),
         "{\"ip\":\"198.19.0.7\",\"port\":80,\"proto\":\"tcp\",\"status\":\"open\",\"ttl\":64,"
@@ -166,7 +166,7 @@ static void every_format_resumes_into_one_file(void **state)
         assert_non_null(o);
         xs_output_begin(o, "xsweep", 1795428000ULL * 1000000000ULL, NULL);
         for (uint32_t k = 1; k <= 2; k++) {
-            rep.r = (xs_result){(198u << 24) | (19u << 16) | k, 22, XS_STATUS_OPEN, 64, 1795428000ULL * 1000000000ULL};
+            rep.r = (xs_result){xs_addr_from_v4((198u << 24) | (19u << 16) | k), 22, XS_STATUS_OPEN, 64, 1795428000ULL * 1000000000ULL};
             xs_output_write(o, &rep);
         }
         assert_int_equal(xs_output_close(o), 0);
@@ -184,9 +184,9 @@ static void every_format_resumes_into_one_file(void **state)
         o = xs_output_open(path, F[i].fmt, true, err, sizeof err);
         assert_non_null(o);
         xs_output_begin(o, "xsweep", 1795429000ULL * 1000000000ULL, NULL);
-        rep.r.ip = (198u << 24) | (19u << 16) | 2;   /* already in the file: not written again */
+        rep.r.addr = xs_addr_from_v4((198u << 24) | (19u << 16) | 2);   /* already in the file: not written again */
         xs_output_write(o, &rep);
-        rep.r.ip = (198u << 24) | (19u << 16) | 3;
+        rep.r.addr = xs_addr_from_v4((198u << 24) | (19u << 16) | 3);
         xs_output_write(o, &rep);
         assert_int_equal(xs_output_close(o), 0);
         char *text = slurp(path);

@@ -41,12 +41,12 @@ static void results_keep_every_field(void **state)
     (void)state;
     xs_ring r;
     assert_int_equal(xs_ring_init(&r, 4, sizeof(xs_result)), 0);
-    xs_result in = {.ip = 0xC6130001u, .port = 443, .status = XS_STATUS_OPEN, .ttl = 64,
+    xs_result in = {.addr = xs_addr_from_v4(0xC6130001u), .port = 443, .status = XS_STATUS_OPEN, .ttl = 64,
                     .ts_ns = 1700000000123456789ull}, out;
     memset(&out, 0, sizeof out);
     assert_true(xs_ring_push(&r, &in));
     assert_true(xs_ring_pop(&r, &out));
-    assert_int_equal(out.ip, in.ip);
+    assert_memory_equal(out.addr.b, in.addr.b, 16);
     assert_int_equal(out.port, in.port);
     assert_int_equal(out.status, in.status);
     assert_int_equal(out.ttl, in.ttl);

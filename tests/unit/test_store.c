@@ -46,7 +46,7 @@ static uint32_t ip_of(const char *s)
 static void add(xs_store *s, int64_t sweep, const char *ip, uint16_t port, xs_status st,
                 const char *severity, const char *json)
 {
-    xs_report rep = {.r = {.ip = ip_of(ip), .port = port, .status = (uint8_t)st, .ttl = 64,
+    xs_report rep = {.r = {.addr = xs_addr_from_v4(ip_of(ip)), .port = port, .status = (uint8_t)st, .ttl = 64,
                            .ts_ns = T0},
                      .severity = severity};
     if (xs_store_add(s, sweep, &rep, json) != 0)
@@ -183,7 +183,7 @@ static void batches_many_rows_and_prunes_old_sweeps(void **state)
         ids[k] = xs_store_begin_sweep(s, "big", T0 + (uint64_t)k * WEEK);
         assert_true(ids[k] > 0);
         for (uint32_t i = 0; i < (k == 0 ? ROWS : 10u); i++) {
-            xs_report rep = {.r = {.ip = 0xc6120000u + i, .port = 443, .status = XS_STATUS_OPEN}};
+            xs_report rep = {.r = {.addr = xs_addr_from_v4(0xc6120000u + i), .port = 443, .status = XS_STATUS_OPEN}};
             assert_int_equal(xs_store_add(s, ids[k], &rep, NULL), 0);
         }
         if (k < 3)   /* the last sweep never finishes (a crash) */

@@ -74,7 +74,7 @@ static void sqlite_refuses_shared_sweeps_and_rebuilds_on_resume(void **state)
     /* a crash left a row committed that the output file never got, and the file holds two
      * records the database never committed */
     xs_report ghost = {.r = {.port = 81, .status = XS_STATUS_OPEN}};
-    xs_parse_ipv4("198.18.0.9", &ghost.r.ip);
+    xs_addr_parse("198.18.0.9", &ghost.r.addr);
     assert_int_equal(xs_store_add(s, sweep, &ghost, NULL), 0);
     assert_int_equal(xs_store_sync(s), 0);
     FILE *f = fopen(out, "w");

@@ -53,7 +53,7 @@ static void escapes_markup_and_drops_what_xml_forbids(void **state)
 static xs_report report(uint32_t ip, uint16_t port, xs_status st, uint8_t ttl, const char *protocol,
                         const char *severity, const char *reason)
 {
-    xs_report rep = {.r = {.ip = ip, .port = port, .status = (uint8_t)st, .ttl = ttl,
+    xs_report rep = {.r = {.addr = xs_addr_from_v4(ip), .port = port, .status = (uint8_t)st, .ttl = ttl,
                            .ts_ns = T0 + 5000000000ULL},
                      .protocol = protocol, .severity = severity, .severity_reason = reason};
     return rep;
