@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "xsweep/throttle.h"
+#include "xsweep/utf8.h"
 
 #define XS_HTTP_MAX_HEADER_BYTES  (64u * 1024u) /* raw header block kept at most */
 #define XS_HTTP_MAX_HEADERS       100u          /* (name, value) pairs kept at most */
@@ -200,8 +201,6 @@ bool   xs_http_host_valid(const char *host);
 size_t xs_http_format_request(char *buf, size_t cap, uint32_t ip, uint16_t port, const char *host,
                               const char *path, bool tls, const char *user_agent);
 
-/* Bytes of the first max_chars UTF-8 characters of s (an invalid byte counts as one character). */
-size_t xs_utf8_prefix_bytes(const unsigned char *s, size_t len, size_t max_chars);
 /* <title> of an HTML body: entity-decoded, NULs dropped, whitespace collapsed and trimmed, at most
  * max_chars characters. malloc'd string, or NULL when there is no title or it is empty. */
 char  *xs_html_title(const unsigned char *body, size_t len, size_t max_chars);

@@ -59,18 +59,6 @@ static const char *iconv_name(const char *label, char *buf, size_t cap)
     return buf;
 }
 
-static bool valid_utf8(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        size_t before = i;
-        i += xs_utf8_prefix_bytes(s + i, len - i, 1);
-        if (s[before] >= 0x80 && i - before == 1)
-            return false;               /* an invalid byte counts as one character */
-    }
-    return true;
-}
-
 const char *xs_http_charset(const xs_http_result *r, char *buf, size_t cap)
 {
     const unsigned char *b = r->body;
@@ -96,7 +84,7 @@ const char *xs_http_charset(const xs_http_result *r, char *buf, size_t cap)
         if (label_after(s + i, tl, label, sizeof label))
             return iconv_name(label, buf, cap);
     }
-    if (b && !valid_utf8(b, n))
+    if (b && !xs_utf8_valid(b, n))
         return "WINDOWS-1252";
     return NULL;
 }

@@ -11,45 +11,6 @@
 
 #define TITLE_RAW_MAX (16u * 1024u) /* raw title bytes looked at (before decoding) */
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no surrogates), 0 if invalid. */
-static size_t utf8_seq_len(const unsigned char *s, size_t len)
-{
-    unsigned char b = s[0];
-    if (b < 0x80)
-        return 1;
-    size_t need;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF)
-        need = 1;
-    else if (b >= 0xE0 && b <= 0xEF) {
-        need = 2;
-        if (b == 0xE0) lo = 0xA0;
-        if (b == 0xED) hi = 0x9F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        need = 3;
-        if (b == 0xF0) lo = 0x90;
-        if (b == 0xF4) hi = 0x8F;
-    } else
-        return 0;
-    if (len < need + 1 || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t k = 2; k <= need; k++)
-        if (s[k] < 0x80 || s[k] > 0xBF)
-            return 0;
-    return need + 1;
-}
-
-size_t xs_utf8_prefix_bytes(const unsigned char *s, size_t len, size_t max_chars)
-{
-    size_t i = 0, chars = 0;
-    while (i < len && chars < max_chars) {
-        size_t l = utf8_seq_len(s + i, len - i);
-        i += l ? l : 1;                 /* an invalid byte is one character, kept as is */
-        chars++;
-    }
-    return i;
-}
-
 static size_t utf8_put(uint32_t cp, char *out)
 {
     if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)

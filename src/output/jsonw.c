@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include "xsweep/jsonw.h"
+#include "xsweep/utf8.h"
 
 void xs_jsonw_init(xs_jsonw *w, FILE *out)
 {
@@ -48,28 +49,6 @@ void xs_jsonw_key(xs_jsonw *w, const char *key)
     w->need_comma[w->depth] = false;   /* the value follows without a comma */
 }
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when it is not valid. */
-static size_t utf8_valid_len(const unsigned char *s, size_t left)
-{
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf) { n = 2; cp = c & 0x1f; }
-    else if (c >= 0xe0 && c <= 0xef) { n = 3; cp = c & 0x0f; }
-    else if (c >= 0xf0 && c <= 0xf4) { n = 4; cp = c & 0x07; }
-    else return 0;
-    if (left < n) return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;   /* overlong, out of range, or a surrogate */
-    return n;
-}
-
 void xs_json_escape_to(FILE *out, const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -94,7 +73,7 @@ void xs_json_escape_to(FILE *out, const char *str, size_t len)
             i++;
             continue;
         }
-        size_t n = utf8_valid_len(s + i, len - i);
+        size_t n = xs_utf8_seq_len(s + i, len - i, NULL);
         if (n == 0) {
             fputs("\\ufffd", out);
             i++;

@@ -2,40 +2,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "xsweep/utf8.h"
 #include "xsweep/xml.h"
-
-/* Length of the well-formed UTF-8 sequence at s (at most n bytes), 0 when malformed: overlong
- * forms, surrogates and code points past U+10FFFF are rejected. *cp gets the code point. */
-static size_t utf8_sequence(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char b = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) {
-        len = 2;
-        *cp = b & 0x1f;
-    } else if (b >= 0xe0 && b <= 0xef) {
-        len = 3;
-        *cp = b & 0x0f;
-        if (b == 0xe0) lo = 0xa0;
-        if (b == 0xed) hi = 0x9f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-        len = 4;
-        *cp = b & 0x07;
-        if (b == 0xf0) lo = 0x90;
-        if (b == 0xf4) hi = 0x8f;
-    } else {
-        return 0;
-    }
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        *cp = (*cp << 6) | (s[i] & 0x3f);
-    }
-    return len;
-}
 
 void xs_xml_escape_to(FILE *out, const char *str, size_t len)
 {
@@ -62,7 +30,7 @@ void xs_xml_escape_to(FILE *out, const char *str, size_t len)
             continue;
         }
         uint32_t cp;
-        size_t n = utf8_sequence(s + i, len - i, &cp);
+        size_t n = xs_utf8_seq_len(s + i, len - i, &cp);
         if (!n) {
             fputs("\xef\xbf\xbd", out);   /* U+FFFD for a malformed byte */
             i++;

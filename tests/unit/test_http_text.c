@@ -72,25 +72,6 @@ static void test_title_nuls_invalid_utf8_and_bound(void **state)
     free(t);
 }
 
-static void test_utf8_prefix(void **state)
-{
-    (void)state;
-    const unsigned char *s = (const unsigned char *)"a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80z";
-    size_t len = strlen((const char *)s);
-    assert_int_equal(xs_utf8_prefix_bytes(s, len, 1), 1);
-    assert_int_equal(xs_utf8_prefix_bytes(s, len, 2), 3);
-    assert_int_equal(xs_utf8_prefix_bytes(s, len, 3), 6);
-    assert_int_equal(xs_utf8_prefix_bytes(s, len, 4), 10);
-    assert_int_equal(xs_utf8_prefix_bytes(s, len, 99), len);
-    /* invalid bytes, overlong, surrogate and a cut sequence each count as one per byte */
-    const unsigned char bad[] = {0xff, 0xC0, 0xAF, 0xED, 0xA0, 0x80, 0xE2, 0x82};
-    assert_int_equal(xs_utf8_prefix_bytes(bad, sizeof bad, 3), 3);
-    assert_int_equal(xs_utf8_prefix_bytes(bad, sizeof bad, 8), 8);
-    /* NULs are characters too */
-    const unsigned char nuls[] = {0, 0, 'a'};
-    assert_int_equal(xs_utf8_prefix_bytes(nuls, 3, 2), 2);
-}
-
 static void test_preview_1000_chars(void **state)
 {
     (void)state;
@@ -307,7 +288,6 @@ int main(void)
         cmocka_unit_test(test_page_charsets),
         cmocka_unit_test(test_title_not_found_or_tricky),
         cmocka_unit_test(test_title_nuls_invalid_utf8_and_bound),
-        cmocka_unit_test(test_utf8_prefix),
         cmocka_unit_test(test_preview_1000_chars),
         cmocka_unit_test(test_paths_and_hosts),
         cmocka_unit_test(test_format_request),
