@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "agent_internal.h"
+#include "xsweep/clock.h"
 
 #define FINDINGS_PER_REPORT 200
 
@@ -33,13 +34,6 @@ typedef struct {
     double backoff;       /* current retry delay */
     unsigned long sent;
 } agent;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void iso_now(char out[32])
 {
@@ -72,10 +66,9 @@ static int enqueue(agent *a, const char *job, unsigned attempt, unsigned seq, co
     json_decref(payload);
     char *body = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(r);
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
+    unsigned long long t = xs_realtime_ns();
     /* realtime first, so the outbox sends in the order the reports were made */
-    snprintf(name, sizeof name, "%010lld%09ld-%s.json", (long long)t.tv_sec, t.tv_nsec, rid);
+    snprintf(name, sizeof name, "%010llu%09llu-%s.json", t / 1000000000ULL, t % 1000000000ULL, rid);
     char err[512];
     int rc = body ? xs_agent_spool_put(a->cfg.spool, name, body, err, sizeof err) : -1;
     free(body);
@@ -87,7 +80,7 @@ static int enqueue(agent *a, const char *job, unsigned attempt, unsigned seq, co
 /* Sends the outbox, oldest first; on a failure waits (doubling, up to backoff-max). */
 static void flush_outbox(agent *a)
 {
-    if (now_s() < a->next_send)
+    if (xs_now_s() < a->next_send)
         return;
     char **names;
     size_t n = xs_agent_list(a->outbox, ".json", &names);
@@ -111,7 +104,7 @@ static void flush_outbox(agent *a)
         a->backoff = a->backoff ? a->backoff * 2 : 1;
         if (a->backoff > a->cfg.backoff_max_s)
             a->backoff = a->cfg.backoff_max_s;
-        a->next_send = now_s() + a->backoff;
+        a->next_send = xs_now_s() + a->backoff;
         char more[96];
         snprintf(more, sizeof more, "%zu in the spool, next try in %.0f s", n - i, a->backoff);
         say("report not delivered (%s); %s", err, more);
@@ -458,10 +451,10 @@ int xs_agent_main(int argc, char **argv)
         if (resume_pending(&a))
             continue;
         bool more = max_jobs < 0 || jobs < max_jobs;
-        if (more && now_s() >= next_poll) {
+        if (more && xs_now_s() >= next_poll) {
             if (poll_job(&a))
                 jobs++;
-            next_poll = now_s() + a.cfg.poll_s;
+            next_poll = xs_now_s() + a.cfg.poll_s;
             continue;
         }
         if (!more && exit_idle) {

@@ -16,15 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "check_internal.h"
+#include "xsweep/clock.h"
 
 #define RESPONSE_CAP (256u * 1024u)
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* When this thread last started a connection (CLOCK_MONOTONIC, just after the SYN went out): the
  * gate hands it to the clock, because the grant came earlier and the next one must count from it. */
@@ -40,9 +34,7 @@ int check_connect(uint32_t ip, uint16_t port, unsigned timeout_ms)
     int rc = connect(fd, (struct sockaddr *)&sa, sizeof sa), saved = errno;
     /* Read after connect(): the SYN left inside that call, so the contact is never dated before it
      * (a thread preempted between a clock read and connect() would otherwise shorten the gap). */
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    check_last_connect_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    check_last_connect_ns = xs_now_ns();
     if (rc < 0 && saved != EINPROGRESS) {
         close(fd);
         return -1;
@@ -250,25 +242,25 @@ int check_http(const check_conn *c, const char *method, const char *target,
         memcpy(req + off, body, body_len);
         off += (int)body_len;
     }
-    double t0 = now_s();
+    double t0 = xs_now_s();
     if (link_open(&l, c) < 0) {
         link_close(&l);
         goto out;
     }
-    double deadline = now_s() + c->timeout_ms / 1000.0;
-    t0 = now_s();
+    double deadline = xs_now_s() + c->timeout_ms / 1000.0;
+    t0 = xs_now_s();
     size_t n = 0;
     if (link_write(&l, req, (size_t)off) == 0) {
         long got;
         bool head_only = !strcmp(method, "HEAD");
-        while (n < RESPONSE_CAP && now_s() < deadline && (got = link_read(&l, buf + n, RESPONSE_CAP - n)) > 0) {
+        while (n < RESPONSE_CAP && xs_now_s() < deadline && (got = link_read(&l, buf + n, RESPONSE_CAP - n)) > 0) {
             n += (size_t)got;
             buf[n] = '\0';
             if (head_only && strstr(buf, "\r\n\r\n"))
                 break;
         }
     }
-    r->seconds = now_s() - t0;
+    r->seconds = xs_now_s() - t0;
     link_close(&l);
     buf[n] = '\0';
     rc = parse_response(buf, n, r);

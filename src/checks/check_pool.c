@@ -9,6 +9,7 @@
 #include <sys/random.h>
 #include <time.h>
 #include "xsweep/record.h"
+#include "xsweep/clock.h"
 #include "check_internal.h"
 #include "../tlscheck/tls_internal.h"
 
@@ -51,13 +52,6 @@ struct xs_checks_pool {
 /* The SYN leaves a little after the clock is read before connect(); counting the contact this
  * much later keeps the gap on the wire at or above the clock's, even on a loaded host. */
 #define CONNECT_GUARD_NS 2000000ull
-
-static uint64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 bool check_gate_wait(check_gate *g)
 {
@@ -124,7 +118,7 @@ xs_checks_pool *xs_checks_pool_new(const xs_checks_config *cfg, char *err, size_
     p->nw = cfg->workers ? cfg->workers : 64;
     unsigned char rnd[4] = {0};
     if (getrandom(rnd, sizeof rnd, 0) != sizeof rnd)
-        memcpy(rnd, &(uint64_t){mono_ns()}, sizeof rnd);
+        memcpy(rnd, &(uint64_t){xs_now_ns()}, sizeof rnd);
     snprintf(p->marker, sizeof p->marker, "xsw%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->work_cv, NULL);
@@ -193,7 +187,7 @@ static void job_free(job *j)
 static bool pass(xs_checks_pool *p, job **done)
 {
     bool moved = false;
-    uint64_t now = mono_ns();
+    uint64_t now = xs_now_ns();
     pthread_mutex_lock(&p->mu);
     for (unsigned i = 0; i < p->nw; i++) {
         check_gate *g = &p->w[i].gate;
@@ -232,12 +226,12 @@ static void hand_back(xs_checks_pool *p, job *d, xs_checks_done_fn done, void *a
 
 void xs_checks_pool_poll(xs_checks_pool *p, int timeout_ms, xs_checks_done_fn done, void *arg)
 {
-    uint64_t end = mono_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ull;
+    uint64_t end = xs_now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ull;
     for (;;) {
         job *d;
         bool moved = pass(p, &d);
         hand_back(p, d, done, arg);
-        if (moved || mono_ns() >= end)
+        if (moved || xs_now_ns() >= end)
             return;
         struct timespec ts = {0, 2 * 1000000L};
         nanosleep(&ts, NULL);

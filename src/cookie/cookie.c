@@ -5,6 +5,7 @@
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
+#include "xsweep/clock.h"
 #include "xsweep/cookie.h"
 
 /* splitmix64 finaliser: a well-mixed bijection, so nearby seeds give unrelated keys. */
@@ -32,9 +33,7 @@ void xs_cookie_key_init(xs_cookie_key *key, uint64_t seed, int seed_given)
         } else if (n < 0 && errno != EINTR) {
             /* No getrandom (very old kernel): fall back to clock and pid, mixed. Unpredictable
              * enough for a validation cookie; it only has to resist off-path guessing. */
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            uint64_t s = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+            uint64_t s = xs_realtime_ns();
             k[0] = mix64(s ^ (uint64_t)getpid());
             k[1] = mix64(k[0] ^ s);
             break;

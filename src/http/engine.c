@@ -25,7 +25,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "xsweep/ratelimit.h"
+#include "xsweep/clock.h"
 #include "xsweep/http.h"
 #include "xsweep/record.h"
 #include "http_internal.h"

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "net_internal.h"
+#include "xsweep/clock.h"
 #include "xsweep/netinfo.h"
 
 #define ARP_ATTEMPTS   3
@@ -61,13 +62,6 @@ static int parse_reply(const uint8_t *f, size_t len, uint32_t target, uint8_t ma
     return 0;
 }
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int arp_who_has(const char *ifname, uint32_t src_ip, const uint8_t src_mac[6], uint32_t target,
                        uint8_t mac_out[6], int timeout_ms, char *err, size_t errlen)
 {
@@ -98,8 +92,8 @@ static int arp_who_has(const char *ifname, uint32_t src_ip, const uint8_t src_ma
             close(fd);
             return -1;
         }
-        int64_t deadline = mono_ms() + timeout_ms;
-        for (int64_t left = timeout_ms; left > 0; left = deadline - mono_ms()) {
+        int64_t deadline = (int64_t)(xs_now_ns() / 1000000) + timeout_ms;
+        for (int64_t left = timeout_ms; left > 0; left = deadline - (int64_t)(xs_now_ns() / 1000000)) {
             struct pollfd pfd = {.fd = fd, .events = POLLIN};
             int r = poll(&pfd, 1, (int)left);
             if (r < 0 && errno != EINTR)

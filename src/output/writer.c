@@ -9,7 +9,7 @@
 #include <time.h>
 #include "xsweep/jsonw.h"
 #include "xsweep/output_module.h"
-#include "xsweep/ratelimit.h"
+#include "xsweep/clock.h"
 #include "xsweep/resume.h"
 #include "xsweep/safe_open.h"
 #include "xsweep/store.h"
@@ -258,12 +258,6 @@ void xs_output_begin(xs_output *o, const char *args, uint64_t start_ns, const vo
 uint64_t xs_output_count(const xs_output *o, xs_status s)
 {
     return s <= XS_STATUS_FAILED ? o->counts[s] : 0;
-}
-
-void xs_output_flush(xs_output *o)
-{
-    for (unsigned i = 0; i < o->nsinks; i++)
-        fflush(o->sinks[i].f);
 }
 
 bool xs_output_failed(xs_output *o)

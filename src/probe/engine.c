@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "probe_internal.h"
-#include "xsweep/ratelimit.h"
+#include "xsweep/clock.h"
 #include "xsweep/record.h"
 #include "xsweep/throttle.h"
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include "xsweep/frame.h"
+#include "xsweep/clock.h"
 #include "xsweep/record.h"
 #include "xsweep/scan.h"
 
@@ -41,13 +42,6 @@ static void set_error(xs_scan *s, const char *fmt, const char *a, const char *b)
 {
     if (!s->error[0])
         snprintf(s->error, sizeof s->error, fmt, a, b);
-}
-
-static uint64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static void ip_text(uint32_t ip, char out[16])
@@ -142,7 +136,7 @@ static void push_result(rx_state *st, const xs_result *r)
     uint64_t since = 0;
     while (!xs_ring_push(ring, r)) {
         if (atomic_load_explicit(&st->scan->stop_rx, memory_order_relaxed)) {
-            uint64_t now = mono_ns();
+            uint64_t now = xs_now_ns();
             if (!since)
                 since = now;
             else if (now - since > RX_STALL_GIVEUP_NS) {

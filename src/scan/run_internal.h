@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <time.h>
 #include "xsweep/checkpoint.h"
+#include "xsweep/clock.h"
 #include "xsweep/findings.h"
 #include "xsweep/fingerprint.h"
 #include "xsweep/hostcfg.h"

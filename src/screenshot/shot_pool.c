@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "xsweep/screenshot.h"
+#include "xsweep/clock.h"
 
 #define EXIT_TICK_MS     50   /* exit check period when pidfd_open is not available */
 #define STDERR_LINE_MAX  512  /* longer chromium log lines are cut (we look for short messages) */
@@ -65,13 +66,6 @@ struct xs_shot_pool {
     char   **graves;           /* profile dirs a dying process wrote into while we removed them */
     size_t   n_graves;
 };
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -399,7 +393,7 @@ static int spawn_job(xs_shot_pool *p, shot_job *j)
     j->out_fd = out[0];
     j->err_fd = errp[0];
     j->pidfd = (int)syscall(SYS_pidfd_open, j->pid, 0);
-    j->start_ns = now_ns();
+    j->start_ns = xs_now_ns();
     j->deadline_ns = j->start_ns + (uint64_t)p->timeout_ms * 1000000u;
     xs_shot_argv_free(argv);
     free(home);
@@ -510,7 +504,7 @@ static void deliver(xs_shot_pool *p, shot_job *j, const char *spawn_error, int s
         snprintf(error, sizeof error, "spawn: %s", spawn_error);
         err = error;
     } else {
-        r.elapsed_ns = now_ns() - j->start_ns;
+        r.elapsed_ns = xs_now_ns() - j->start_ns;
         if (j->dom_len) {
             r.text_len = xs_dom_visible_text(j->dom, j->dom_len, p->text, XS_SHOT_TEXT_MAX + 1,
                                              &r.text_truncated);
@@ -597,7 +591,7 @@ static int start_queued(xs_shot_pool *p, xs_shot_done_fn done, void *arg)
 
 int xs_shot_pool_poll(xs_shot_pool *p, int timeout_ms, xs_shot_done_fn done, void *arg)
 {
-    uint64_t until = timeout_ms >= 0 ? now_ns() + (uint64_t)timeout_ms * 1000000u : UINT64_MAX;
+    uint64_t until = timeout_ms >= 0 ? xs_now_ns() + (uint64_t)timeout_ms * 1000000u : UINT64_MAX;
     int delivered = 0;
     if (p->n_graves)
         sweep_graves(p);
@@ -605,7 +599,7 @@ int xs_shot_pool_poll(xs_shot_pool *p, int timeout_ms, xs_shot_done_fn done, voi
         delivered += start_queued(p, done, arg);
         if (p->n_running == 0)
             return delivered;
-        uint64_t now = now_ns(), wake = until;
+        uint64_t now = xs_now_ns(), wake = until;
         bool tick = false;
         size_t n = 0;
         for (size_t s = 0; s < p->concurrency; s++) {
@@ -645,7 +639,7 @@ int xs_shot_pool_poll(xs_shot_pool *p, int timeout_ms, xs_shot_done_fn done, voi
             else if (p->pfds[i].fd == j->err_fd)
                 read_stderr(j);
         }
-        now = now_ns();
+        now = xs_now_ns();
         for (size_t s = 0; s < p->concurrency; s++) {
             shot_job *j = p->running[s];
             if (!j)

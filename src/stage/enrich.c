@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "xsweep/ratelimit.h"
+#include "xsweep/clock.h"
 #include "xsweep/stage.h"
 
 void xs_enriched_free(xs_enriched *e)

@@ -11,7 +11,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-#include "xsweep/ratelimit.h"
+#include "xsweep/clock.h"
 #include "xsweep/record.h"
 #include "xsweep/ring.h"
 #include "xsweep/throttle.h"

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "xsweep/clock.h"
 #include "xsweep/packet.h"
 #include "xsweep/record.h"
 #include "xsweep/scan.h"
