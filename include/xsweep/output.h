@@ -44,7 +44,6 @@ void       xs_output_attach_store(xs_output *o, struct xs_store *store, int64_t 
 /* The headers (nmap XML needs the command line, the start time and the port list) of the files
  * that are new; a resumed file keeps the one it has. */
 void       xs_output_begin(xs_output *o, const char *args, uint64_t start_ns, const void *ports);
-void       xs_output_flush(xs_output *o);
 /* Flushes; true when a write (file or --db) has failed: the results on disk are not complete. */
 bool       xs_output_failed(xs_output *o);
 /* Writes the footers, flushes and closes; returns -1 when a write error happened at any point (disk full …). */

@@ -69,7 +69,6 @@ void          xs_stage_proxy_abort(xs_stage_proxy *p);
 bool          xs_stage_proxy_finished(xs_stage_proxy *p);
 size_t        xs_stage_proxy_in_flight(const xs_stage_proxy *p);
 void          xs_stage_proxy_free(xs_stage_proxy *p);
-int           xs_stage_proxy_child_pid(const xs_stage_proxy *p);
 
 /* ---- the child's lockdown (sandbox.c) ---- */
 /* Keeps only fd `keep` (moved to 3) and /dev/null on 0 and 1; chroots to empty_dir and becomes

@@ -24,7 +24,6 @@ void     xs_sender_commit(xs_sender *s, size_t len);
 int      xs_sender_flush(xs_sender *s);
 uint64_t xs_sender_sent(const xs_sender *s);
 uint64_t xs_sender_failed(const xs_sender *s);
-const char *xs_sender_kind_name(const xs_sender *s);
 void     xs_sender_close(xs_sender *s);
 
 #endif

@@ -339,11 +339,6 @@ size_t xs_stage_proxy_in_flight(const xs_stage_proxy *p)
     return p->outstanding;
 }
 
-int xs_stage_proxy_child_pid(const xs_stage_proxy *p)
-{
-    return p ? (int)p->pid : -1;
-}
-
 void xs_stage_proxy_free(xs_stage_proxy *p)
 {
     if (!p)

@@ -359,11 +359,6 @@ int xs_sender_flush(xs_sender *s)
 uint64_t xs_sender_sent(const xs_sender *s) { return s->sent; }
 uint64_t xs_sender_failed(const xs_sender *s) { return s->failed; }
 
-const char *xs_sender_kind_name(const xs_sender *s)
-{
-    return s->kind == XS_SENDER_TX_RING ? "tx_ring" : s->kind == XS_SENDER_XDP ? "xdp" : "sendmmsg";
-}
-
 void xs_sender_close(xs_sender *s)
 {
     if (!s)
