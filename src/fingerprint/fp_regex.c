@@ -137,6 +137,18 @@ static void keep_better(lit_set *best, const lit_set *cand)
     if (cand->n && cand->score > best->score) *best = *cand;
 }
 
+/* A finished run of required literal characters: a candidate when it is long enough. */
+static void offer_literal(lit_set *best, lit_set *cand, const char *cur, size_t ncur)
+{
+    if (ncur < LIT_MIN)
+        return;
+    cand->n = 1;
+    memcpy(cand->s[0], cur, ncur);
+    cand->len[0] = ncur;
+    set_score(cand);
+    keep_better(best, cand);
+}
+
 static void parse_alt(const char *src, size_t len, int depth, lit_set *out);
 
 /* One branch (no top-level '|'): the best of its required literal runs and required groups. */
@@ -196,13 +208,7 @@ static void parse_seq(const char *src, size_t len, int depth, lit_set *best)
         }
         if (lit >= 0 && !optional && ncur < sizeof cur) cur[ncur++] = (char)tolower(lit);
         if (lit < 0 || optional || repeated) {
-            if (ncur >= LIT_MIN) {
-                cand->n = 1;
-                memcpy(cand->s[0], cur, ncur);
-                cand->len[0] = ncur;
-                set_score(cand);
-                keep_better(best, cand);
-            }
+            offer_literal(best, cand, cur, ncur);
             ncur = 0;
         }
         if (group_end > group_start && !optional && depth < MAX_DEPTH) {
@@ -210,13 +216,7 @@ static void parse_seq(const char *src, size_t len, int depth, lit_set *best)
             keep_better(best, cand);
         }
     }
-    if (ncur >= LIT_MIN) {
-        cand->n = 1;
-        memcpy(cand->s[0], cur, ncur);
-        cand->len[0] = ncur;
-        set_score(cand);
-        keep_better(best, cand);
-    }
+    offer_literal(best, cand, cur, ncur);
     free(cand);
 }
 

@@ -136,6 +136,16 @@ static bool body_take(xs_http_parser *p, const unsigned char *d, size_t n)
     return p->body_len < p->max_body;
 }
 
+/* The body bytes a length (Content-Length, or a chunk's size) still counts: takes at most
+ * p->remaining of d[0..avail), counts them off, and says through *more what body_take said. */
+static size_t body_take_remaining(xs_http_parser *p, const unsigned char *d, size_t avail, bool *more)
+{
+    size_t take = p->remaining < avail ? (size_t)p->remaining : avail;
+    *more = body_take(p, d, take);
+    p->remaining -= take;
+    return take;
+}
+
 /* ---------------------------------------------------------------- status line and headers */
 /* "HTTP/" version SP 3DIGIT [SP reason]. Lenient about the version digits and extra spaces. */
 static bool parse_status_line(const unsigned char *s, size_t n, int *code)
@@ -419,11 +429,8 @@ static size_t feed_chunked(xs_http_parser *p, const unsigned char *d, size_t n)
             }
             break;
         case ST_CHUNK_DATA: {
-            size_t avail = n - i;
-            size_t take = p->remaining < avail ? (size_t)p->remaining : avail;
-            bool more = body_take(p, d + i, take);
-            i += take;
-            p->remaining -= take;
+            bool more;
+            i += body_take_remaining(p, d + i, n - i, &more);
             if (!more && (p->remaining > 0 || p->body_len >= p->max_body)) {
                 if (p->remaining > 0 || i < n)
                     p->body_truncated = true;
@@ -467,11 +474,8 @@ xs_http_parse_state xs_http_parser_feed(xs_http_parser *p, const unsigned char *
             i += feed_head(p, d + i, n - i);
             break;
         case ST_BODY_LENGTH: {
-            size_t avail = n - i;
-            size_t take = p->remaining < avail ? (size_t)p->remaining : avail;
-            bool more = body_take(p, d + i, take);
-            i += take;
-            p->remaining -= take;
+            bool more;
+            i += body_take_remaining(p, d + i, n - i, &more);
             if (p->remaining == 0)
                 p->state = ST_DONE;
             else if (!more)

@@ -107,6 +107,20 @@ void xs_policy_free(xs_policy *p)
     free(p);
 }
 
+/* A row's two severity columns (bucket, other). */
+static int parse_severities(const char *bucket, const char *other, int *sb, int *so, const char *label,
+                            int lineno, char *err, size_t errlen)
+{
+    *sb = xs_severity_parse(bucket);
+    *so = xs_severity_parse(other);
+    if (*sb < 0 || *so < 0) {
+        xs_set_error(err, errlen, "%s:%d: bad severity '%s' (want critical, high, medium, low or info)",
+                label, lineno, *sb < 0 ? bucket : other);
+        return -1;
+    }
+    return 0;
+}
+
 /* "finding ID bucket other [reason]": an open endpoint carrying host configuration finding ID
  * gets this severity instead of its handshake/HTTP grade (the most severe such row wins). */
 static int parse_finding_line(xs_policy *p, char *cur, const char *label, int lineno, char *err,
@@ -117,12 +131,9 @@ static int parse_finding_line(xs_policy *p, char *cur, const char *label, int li
         xs_set_error(err, errlen, "%s:%d: expected 'finding ID bucket other [reason]'", label, lineno);
         return -1;
     }
-    int sb = xs_severity_parse(bucket), so = xs_severity_parse(other);
-    if (sb < 0 || so < 0) {
-        xs_set_error(err, errlen, "%s:%d: bad severity '%s' (want critical, high, medium, low or info)",
-                label, lineno, sb < 0 ? bucket : other);
+    int sb, so;
+    if (parse_severities(bucket, other, &sb, &so, label, lineno, err, errlen) < 0)
         return -1;
-    }
     for (size_t i = 0; i < p->nrules; i++)
         if (p->rules[i].finding && strcmp(p->rules[i].finding, id) == 0) {
             xs_set_error(err, errlen, "%s:%d: a second row for finding '%s'", label, lineno, id);
@@ -184,12 +195,9 @@ static int parse_line(xs_policy *p, parsed_rule *pr, char *line, const char *lab
         xs_set_error(err, errlen, "%s:%d: bad kind '%s' (want http or nonhttp)", label, lineno, kind);
         return -1;
     }
-    int sb = xs_severity_parse(bucket), so = xs_severity_parse(other);
-    if (sb < 0 || so < 0) {
-        xs_set_error(err, errlen, "%s:%d: bad severity '%s' (want critical, high, medium, low or info)",
-                label, lineno, sb < 0 ? bucket : other);
+    int sb, so;
+    if (parse_severities(bucket, other, &sb, &so, label, lineno, err, errlen) < 0)
         return -1;
-    }
     for (size_t i = 0; i < p->nrules; i++) {
         if (same_key(&pr[i], &r)) {
             xs_set_error(err, errlen, "%s:%d: duplicate of the rule on line %d", label, lineno, pr[i].line);
