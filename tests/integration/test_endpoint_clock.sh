@@ -5,12 +5,7 @@
 # records every SYN; each IP:port's SYNs must be at least 1 s apart.
 source "$(dirname "$0")/lib.sh"
 
-testbed_up xsck --answer
-NET=(-i "$TB_PREFIX-s0" --source-ip 198.18.0.1 --router-mac 02:58:53:00:00:02)
-SINK=(ip netns exec "$TB_PREFIX-sink")
-PIDS=()
-stop_servers() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; sleep 0.3; }
-trap 'stop_servers; cleanup' EXIT
+testbed_with_servers xsck --answer
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=xsck.test" \
     -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null

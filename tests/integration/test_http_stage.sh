@@ -7,17 +7,7 @@
 # example (basic auth) under the three policies.
 source "$(dirname "$0")/lib.sh"
 
-testbed_up xsht --answer
-NET=(-i "$TB_PREFIX-s0" --source-ip 198.18.0.1 --router-mac 02:58:53:00:00:02)
-SINK=(ip netns exec "$TB_PREFIX-sink")
-PIDS=()
-stop_servers() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    [ -s "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
-    [ -s "$WORK/apache.pid" ] && kill "$(cat "$WORK/apache.pid")" 2>/dev/null
-    sleep 0.3
-}
-trap 'stop_servers; cleanup' EXIT
+testbed_with_servers xsht --answer
 
 echo "-- servers in the sink namespace"
 openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/O=xsweep test/CN=xsht.test" \
@@ -27,16 +17,8 @@ printf 'bob:digest-realm:%s\n' "$(printf 'bob:digest-realm:secret' | md5sum | cu
 mkdir -p "$WORK/www" "$WORK/tmp"
 printf '<html><head><title>xsweep &amp; nginx</title></head><body>hello</body></html>\n' >"$WORK/www/index.html"
 chmod -R a+rX "$WORK"
-cat >"$WORK/nginx.conf" <<NGX
-worker_processes 1;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp;
-    uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
+nginx_conf_head 1024 >"$WORK/nginx.conf"
+cat >>"$WORK/nginx.conf" <<NGX
     server { listen 80; root $WORK/www;
              location /forbidden { return 403; }
              location /moved { return 301 https://login.microsoftonline.com/x/oauth2/authorize; } }

@@ -7,31 +7,14 @@
 # 100 % at the end); RSTs in the summary without --show closed; absolute paths in resume files.
 source "$(dirname "$0")/lib.sh"
 
-testbed_up xsof --answer
-NET=(-i "$TB_PREFIX-s0" --source-ip 198.18.0.1 --router-mac 02:58:53:00:00:02)
-SINK=(ip netns exec "$TB_PREFIX-sink")
-PIDS=()
-stop_servers() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    [ -s "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid" 2>/dev/null)" 2>/dev/null
-    sleep 0.3
-}
-trap 'stop_servers; cleanup' EXIT
+testbed_with_servers xsof --answer
 
 echo "-- servers in the sink: nginx on 80, redis on 6379, silence on 8088"
 mkdir -p "$WORK/www" "$WORK/tmp"
 printf '<html><head><title>Sales, "Q4" board</title></head><body>hi</body></html>\n' >"$WORK/www/index.html"
 chmod -R a+rX "$WORK"
-cat >"$WORK/nginx.conf" <<NGX
-worker_processes 1;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 256; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp;
-    uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
+nginx_conf_head 256 >"$WORK/nginx.conf"
+cat >>"$WORK/nginx.conf" <<NGX
     server { listen 80; root $WORK/www; }
 }
 NGX

@@ -9,17 +9,7 @@
 # stderr. Fingerprints: HMAC-SHA256 under the host key file, never the bare SHA-256.
 source "$(dirname "$0")/lib.sh"
 
-testbed_up xssc --answer
-NET=(-i "$TB_PREFIX-s0" --source-ip 198.18.0.1 --router-mac 02:58:53:00:00:02)
-SINK=(ip netns exec "$TB_PREFIX-sink")
-PIDS=()
-stop_servers() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    [ -s "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid" 2>/dev/null)" 2>/dev/null
-    [ -s "$WORK/sshd.pid" ] && kill "$(cat "$WORK/sshd.pid" 2>/dev/null)" 2>/dev/null
-    sleep 0.3
-}
-trap 'stop_servers; cleanup' EXIT
+testbed_with_servers xssc --answer
 tally() {   # counts the ok/FAIL lines a python check block wrote to $WORK/py.txt
     cat "$WORK/py.txt"
     PASSED=$((PASSED + $(grep -c '^  ok' "$WORK/py.txt")))
@@ -45,16 +35,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/O=corp $S_SUBJECT/CN=
 mkdir -p "$WORK/www" "$WORK/tmp"
 printf '<html><head><title>t</title></head><body>key %s</body></html>\n' "$S_BODY" >"$WORK/www/index.html"
 chmod -R a+rX "$WORK"
-cat >"$WORK/nginx.conf" <<NGX
-worker_processes 1;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 64; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp;
-    uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
+nginx_conf_head 64 >"$WORK/nginx.conf"
+cat >>"$WORK/nginx.conf" <<NGX
     server { listen 443 ssl; ssl_certificate $WORK/cert.pem; ssl_certificate_key $WORK/key.pem;
              root $WORK/www;
              add_header "X-Token-$S_HNAME" "1" always;

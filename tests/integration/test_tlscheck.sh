@@ -6,16 +6,7 @@
 # starts to each endpoint.
 source "$(dirname "$0")/lib.sh"
 
-testbed_up xstl --answer
-NET=(-i "$TB_PREFIX-s0" --source-ip 198.18.0.1 --router-mac 02:58:53:00:00:02)
-SINK=(ip netns exec "$TB_PREFIX-sink")
-PIDS=()
-stop_all() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    [ -s "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid" 2>/dev/null)" 2>/dev/null
-    sleep 0.2
-}
-trap 'stop_all; cleanup' EXIT
+testbed_with_servers xstl --answer
 . "$ROOT/tests/checks/tls_servers.sh"
 
 echo "-- nginx with bad and good TLS configurations, the SSLv3 stub"
