@@ -6,11 +6,7 @@
 # per-endpoint cap holds; no body the checks read reaches the record.
 source "$(dirname "$0")/lib.sh"
 
-testbed_up xsck --answer
-NET=(-i "$TB_PREFIX-s0" --source-ip 198.18.0.1 --router-mac 02:58:53:00:00:02)
-PIDS=()
-stop_all() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; sleep 0.2; }
-trap 'stop_all; cleanup' EXIT
+testbed_with_servers xsck --answer
 
 echo "-- vulnerable apps and twins in the sink namespace"
 in_sink python3 "$ROOT/tests/checks/canary.py" 9300 >"$WORK/canary.log" 2>&1 & PIDS+=($!)
