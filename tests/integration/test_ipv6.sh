@@ -274,7 +274,8 @@ for line in open(sys.argv[1]):
         syn[(a.compressed, int(port))].append(float(m.group(1)))
 print(("ok " if frames and not to_excl else "FAIL ") +
       f"{frames} frames to the sink, none to an excluded address ({dict(to_excl)})")
-recs = [json.loads(l) for l in open(sys.argv[2])]
+try: recs = [json.loads(l) for l in open(sys.argv[2])]
+except Exception as e: recs = []; print(f"FAIL output readable ({e})")
 hit = [r["ip"] for r in recs if ipaddress.ip_address(r["ip"]) in excl]
 print(("ok " if recs and not hit else "FAIL ") + f"{len(recs)} records, none for an excluded address {hit[:3]}")
 gaps = {k: [b - a for a, b in zip(sorted(t), sorted(t)[1:])] for k, t in syn.items()}
@@ -336,7 +337,8 @@ echo "-- shards: 1/2 + 2/2 = the whole set (2001:2::/120 + 198.19.0.0/28, --show
 SH=(-p 22,80,6379 --show closed --no-http --seed 9 --rate 20000 --wait 1 2001:2::/120 198.19.0.0/28)
 for s in 1 2; do
     "${XS[@]}" "${SH[@]}" --shard "$s/2" -o "$WORK/shard$s.json" 2>"$WORK/shard$s.err"
-    check "shard $s/2 exits 0 ($(grep -v '^xsweep: [0-9]' "$WORK/shard$s.err" | head -1))" [ $? = 0 ]
+    rc=$?
+    check "shard $s/2 exits 0 (got $rc $(grep -v '^xsweep: [0-9]' "$WORK/shard$s.err" | head -1))" [ $rc = 0 ]
 done
 python3 - "$WORK/shard1.json" "$WORK/shard2.json" "$WORK/expect" <<'PY' >"$WORK/shard.out" 2>&1
 import ipaddress, json, sys
@@ -365,7 +367,8 @@ first=$(grep -c '' "$WORK/rs.json" 2>/dev/null)
 check "first run stopped by SIGINT with 130 (got $rc) after ${first:-0} records" [ "$rc" = 130 ]
 check "resume file written" [ -s "$WORK/rs.json.resume" ]
 timeout -k 5 60 ip netns exec "$TB_PREFIX-scan" "$XSWEEP" --resume "$WORK/rs.json.resume" 2>"$WORK/rs2.err"
-check "resumed scan exits 0 ($(grep -v '^xsweep: [0-9]' "$WORK/rs2.err" | head -1))" [ $? = 0 ]
+rc=$?
+check "resumed scan exits 0 (got $rc $(grep -v '^xsweep: [0-9]' "$WORK/rs2.err" | head -1))" [ $rc = 0 ]
 python3 - "$WORK/rs.json" "$WORK/expect" <<'PY' >"$WORK/rs.out" 2>&1
 import ipaddress, json, sys
 try: recs = [((ipaddress.ip_address(r["ip"]).compressed, r["port"]), r["status"]) for r in map(json.loads, open(sys.argv[1]))]
