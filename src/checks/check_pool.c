@@ -91,7 +91,7 @@ static void *worker_main(void *arg)
         p->queue = j->next;
         if (!p->queue)
             p->queue_tail = NULL;
-        w->gate.key = xs_endpoint_key(j->t.ip, j->t.port);
+        w->gate.key = xs_endpoint_key(xs_addr_v4(&j->t.addr), j->t.port);
         pthread_mutex_unlock(&p->mu);
         check_last_connect_ns = 0;
         check_run_endpoint(&env, &j->t, j->rep);
