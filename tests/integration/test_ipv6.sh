@@ -52,7 +52,7 @@ capture_end() {   # capture_end NAME: text form in $WORK/NAME.txt
     tcpdump -r "$WORK/$1.pcap" -n -tt 2>/dev/null >"$WORK/$1.txt"
 }
 
-echo "-- the testbed: addresses, neighbour discovery, RST on closed ports"
+echo "-- [$(( $(date +%s) - T0 )) s] the testbed: addresses, neighbour discovery, RST on closed ports"
 check "scanner has $TB_SCAN_IP6, not tentative" bash -c \
     "ip -n $TB_PREFIX-scan -6 addr show dev $IF | grep -v tentative | grep -qF '$TB_SCAN_IP6/64'"
 check "sink owns $TB_TARGET_NET6 through a local route" bash -c \
@@ -68,7 +68,7 @@ nd=$(ip -n "$TB_PREFIX-scan" -6 neigh show "$TB_SINK_IP6" dev "$IF")
 check "the next hop (the sink's link address) was learnt by neighbour discovery ($nd)" \
     bash -c "echo '$nd' | grep -q lladdr && ! echo '$nd' | grep -q PERMANENT"
 
-echo "-- real servers in the sink, both families"
+echo "-- [$(( $(date +%s) - T0 )) s] real servers in the sink, both families"
 sink_nginx dual "xsweep dual-stack" 198.19.0.10,80 2001:2::10,80 198.19.0.10,443,ssl 2001:2::10,443,ssl
 sink_nginx five "IPv6 five" 2001:2::5,443,ssl 2001:2::5,8080
 sink_nginx edge "edge of the net" 2001:2::ffff,8080 198.19.0.255,8080
@@ -133,7 +133,7 @@ PY
     verdicts "$WORK/cmp-$name.out"
 }
 
-echo "-- reference scanners in the scanner namespace (2001:2::/120 + 2001:2::8000 + 2001:2::ffff; 198.19.0.0/24)"
+echo "-- [$(( $(date +%s) - T0 )) s] reference scanners in the scanner namespace (2001:2::/120 + 2001:2::8000 + 2001:2::ffff; 198.19.0.0/24)"
 SUB6=(2001:2::/120 2001:2::abcd 2001:2::8000 2001:2::ffff)
 timeout 60 ip netns exec "$TB_PREFIX-scan" nmap -6 -sS -Pn -n -T4 --min-rate 20000 --max-retries 2 \
     -p "$PORTS" -oG "$WORK/nmap6.gnmap" "${SUB6[@]}" >/dev/null 2>"$WORK/nmap6.err"
@@ -165,9 +165,9 @@ kill "$nudge" 2>/dev/null
 awk '$1 == "open" { a = $4; if (a ~ /[^:]:$/) a = a ":"; print a, $3 }' "$WORK/masscan6.list" 2>/dev/null >"$WORK/masscan.found"
 cmp_set masscan-ipv6 "$WORK/masscan.found" 2001:2::/120 2001:2::abcd/128 2001:2::8000/128 2001:2::ffff/128
 
-echo "-- xsweep -p supported 2001:2::/112 198.19.0.0/24 (rate $RATE)"
+echo "-- [$(( $(date +%s) - T0 )) s] xsweep -p supported 2001:2::/112 198.19.0.0/24 (rate $RATE)"
 t=$(date +%s.%N)
-"${XS[@]}" -p supported --seed 7 -oA "$WORK/sweep" 2001:2::/112 198.19.0.0/24 2>"$WORK/sweep.err"
+"${XS[@]}" -p supported --rate "$RATE" --seed 7 -oA "$WORK/sweep" 2001:2::/112 198.19.0.0/24 2>"$WORK/sweep.err"
 rc=$?
 t=$(echo "$(date +%s.%N) - $t" | bc)
 echo "   $(grep '^xsweep: ' "$WORK/sweep.err" | tail -2 | tr '\n' ' ') (${t} s)"
@@ -239,7 +239,7 @@ except Exception as e:
 PY
 verdicts "$WORK/enrich.out"
 
-echo "-- on the wire: IPv6 excludes, and the one-second rule per endpoint (tcpdump in the sink)"
+echo "-- [$(( $(date +%s) - T0 )) s] on the wire: IPv6 excludes, and the one-second rule per endpoint (tcpdump in the sink)"
 EXCL6="2001:2::11,2001:2::20-2001:2::2f,2001:2::80/121"
 printf '%s\n' "# excluded" 2001:2::5 "198.19.0.11" >"$WORK/exclude.txt"
 capture wire 'tcp or icmp6'
@@ -290,7 +290,7 @@ print(("ok " if len(conn) >= 2 else "FAIL ") + f"the IPv6 servers got the SYN pr
 PY
 verdicts "$WORK/wire.out"
 
-echo "-- a /64 is refused with one line and a non-zero exit (inside the namespace, nothing sent)"
+echo "-- [$(( $(date +%s) - T0 )) s] a /64 is refused with one line and a non-zero exit (inside the namespace, nothing sent)"
 capture refuse 'ip6 and tcp'
 "${XS[@]}" -p 80 2001:2::/64 >"$WORK/r64.out" 2>"$WORK/r64.err"
 rc=$?
@@ -300,7 +300,7 @@ check "with one clear line ($(head -c 200 "$WORK/r64.err"))" \
     bash -c "[ \$(grep -c '' '$WORK/r64.err') = 1 ] && grep -qE '18446744073709551616|2\^64' '$WORK/r64.err'"
 check "and nothing reached the wire ($(grep -c '' "$WORK/refuse.txt") frames)" [ ! -s "$WORK/refuse.txt" ]
 
-echo "-- the [2001:2::5]:443 endpoint form"
+echo "-- [$(( $(date +%s) - T0 )) s] the [2001:2::5]:443 endpoint form"
 cat >"$WORK/endpoints.txt" <<'EOT'
 [2001:2::5]:443
 [2001:2::5]:8080 path=/index.html
@@ -333,7 +333,7 @@ v(len(recs) == 5, f"exactly the 5 endpoints ({sorted(recs)})")
 PY
 verdicts "$WORK/ep.out"
 
-echo "-- shards: 1/2 + 2/2 = the whole set (2001:2::/120 + 198.19.0.0/28, --show closed)"
+echo "-- [$(( $(date +%s) - T0 )) s] shards: 1/2 + 2/2 = the whole set (2001:2::/120 + 198.19.0.0/28, --show closed)"
 SH=(-p 22,80,6379 --show closed --no-http --seed 9 --rate 20000 --wait 1 2001:2::/120 198.19.0.0/28)
 for s in 1 2; do
     "${XS[@]}" "${SH[@]}" --shard "$s/2" -o "$WORK/shard$s.json" 2>"$WORK/shard$s.err"
@@ -358,7 +358,7 @@ print(("ok " if a and b and any(':' in k[0] for k in da) and any(':' in k[0] for
 PY
 verdicts "$WORK/shard.out"
 
-echo "-- --resume: interrupted by SIGINT, resumed = the whole set (2001:2::/112 x 80,6379 + 198.19.0.0/24)"
+echo "-- [$(( $(date +%s) - T0 )) s] --resume: interrupted by SIGINT, resumed = the whole set (2001:2::/112 x 80,6379 + 198.19.0.0/24)"
 RS=(-p 80,6379 --show closed --no-http --seed 11 --retries 0 --rate 20000 --wait 1 2001:2::/112 198.19.0.0/24)
 ip netns exec "$TB_PREFIX-scan" "$XSWEEP" "${NET[@]}" --no-progress "${RS[@]}" -o "$WORK/rs.json" 2>"$WORK/rs1.err" & pid=$!
 PIDS+=($pid)
