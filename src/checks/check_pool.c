@@ -92,7 +92,7 @@ static void *worker_main(void *arg)
         p->queue = j->next;
         if (!p->queue)
             p->queue_tail = NULL;
-        w->gate.key = xs_endpoint_key_v4(j->t.ip, j->t.port);
+        w->gate.key = xs_endpoint_key(&j->t.addr, j->t.port);
         pthread_mutex_unlock(&p->mu);
         check_last_connect_ns = 0;
         check_run_endpoint(&env, &j->t, j->rep);

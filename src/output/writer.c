@@ -66,7 +66,7 @@ static xs_output *output_new(char *err, size_t errlen)
 static void replay_add(const xs_read_record *rec, void *arg)
 {
     xs_sink *s = arg;
-    if (xs_seen_add(&s->had, xs_endpoint_key_v4(rec->ip, rec->port)) && rec->status <= XS_STATUS_FAILED)
+    if (xs_seen_add(&s->had, xs_endpoint_key(&rec->addr, rec->port)) && rec->status <= XS_STATUS_FAILED)
         s->counts[rec->status]++;
 }
 
@@ -214,8 +214,8 @@ static void render_json(xs_output *o, const xs_report *rep, const char *ip, cons
 
 void xs_output_write(xs_output *o, const xs_report *rep)
 {
-    char ip[16], ts[32];
-    xs_format_ipv4(xs_addr_v4(&rep->r.addr), ip);
+    char ip[XS_ADDR_STRLEN], ts[32];
+    xs_addr_format(&rep->r.addr, ip);
     xs_format_time(rep->r.ts_ns, ts);
     uint8_t st = rep->r.status <= XS_STATUS_FAILED ? rep->r.status : XS_STATUS_FAILED;
     o->counts[st]++;
