@@ -375,7 +375,7 @@ static void start_attempt(xs_http_engine *e, conn *c, bool use_tls);
 /* Nanoseconds until the endpoint may be contacted; 0 = now, and the contact is recorded. */
 static uint64_t clock_wait(xs_http_engine *e, const req_node *n, uint64_t now)
 {
-    return e->cfg.clock ? xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(xs_addr_v4(&n->addr), n->port), now) : 0;
+    return e->cfg.clock ? xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(&n->addr, n->port), now) : 0;
 }
 
 /* Tears down the current attempt and starts the other flavour (at most once per request). */
@@ -819,7 +819,7 @@ static void start_ready(xs_http_engine *e)
             n->timer.when = 0;        /* out of memory: wait here rather than break the rule */
             struct timespec ts = {(time_t)(wait / 1000000000ULL), (long)(wait % 1000000000ULL)};
             nanosleep(&ts, NULL);
-            xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(xs_addr_v4(&n->addr), n->port), xs_http_now_ns());
+            xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(&n->addr, n->port), xs_http_now_ns());
         }
         conn *c = e->free_list;
         e->free_list = c->next_free;

@@ -507,7 +507,7 @@ static bool clock_allows(xs_probe_engine *e, req_node *n)
     if (!e->cfg.clock)
         return true;
     uint64_t now = xs_probe_now_ns();
-    uint64_t wait = xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(xs_addr_v4(&n->addr), n->port), now);
+    uint64_t wait = xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(&n->addr, n->port), now);
     if (wait == 0)
         return true;
     n->not_before = now + wait;

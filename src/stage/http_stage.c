@@ -271,7 +271,7 @@ static bool submit_checks(done_ctx *c, outstanding *o)
     const xs_http_result *h = o->e->http;
     if (!c->checks || h->status_code <= 0)
         return false;
-    xs_throttle_note(c->s->clock, xs_endpoint_key(xs_addr_v4(&h->addr), h->port), xs_http_now_ns());
+    xs_throttle_note(c->s->clock, xs_endpoint_key(&h->addr, h->port), xs_http_now_ns());
     xs_check_target t = {.addr = h->addr, .port = h->port, .tls = h->tls.used, .host = h->host,
                          .page = (const char *)h->body, .page_len = h->body_len, .page_path = h->path};
     return xs_checks_pool_submit(c->checks, &t, o) == 0;
@@ -403,7 +403,7 @@ static uint64_t not_before(const xs_http_stage *s, const xs_result *r)
     uint64_t age = real > r->ts_ns ? real - r->ts_ns : 0;
     /* The SYN probe was a contact: the clock learns it (monotonic time of the probe). */
     if (s->clock && r->ts_ns && age < s->cfg.min_gap_ns && mono > age)
-        xs_throttle_note(s->clock, xs_endpoint_key(xs_addr_v4(&r->addr), r->port), mono - age);
+        xs_throttle_note(s->clock, xs_endpoint_key(&r->addr, r->port), mono - age);
     return age >= s->cfg.min_gap_ns ? 0 : mono + (s->cfg.min_gap_ns - age);
 }
 

@@ -283,12 +283,22 @@ static void seen_grows_and_deduplicates(void **state)
     xs_seen s;
     assert_int_equal(xs_seen_init(&s), 0);
     for (uint64_t k = 0; k < 100000; k++)
-        assert_true(xs_seen_add(&s, k * 3));
+        assert_true(xs_seen_add(&s, xs_endpoint_key_v4((uint32_t)(k * 3 >> 16), (uint16_t)(k * 3))));
     for (uint64_t k = 0; k < 100000; k++) {
-        assert_false(xs_seen_add(&s, k * 3));
-        assert_true(xs_seen_contains(&s, k * 3));
-        assert_false(xs_seen_contains(&s, k * 3 + 1));
+        uint64_t v = k * 3, w = v + 1;
+        assert_false(xs_seen_add(&s, xs_endpoint_key_v4((uint32_t)(v >> 16), (uint16_t)v)));
+        assert_true(xs_seen_contains(&s, xs_endpoint_key_v4((uint32_t)(v >> 16), (uint16_t)v)));
+        assert_false(xs_seen_contains(&s, xs_endpoint_key_v4((uint32_t)(w >> 16), (uint16_t)w)));
     }
+    /* IPv6 keys: the whole address counts, not a hash of it. */
+    xs_addr a, b;
+    assert_true(xs_addr_parse("2001:2::1", &a));
+    assert_true(xs_addr_parse("2001:2::1:0:0:1", &b));
+    assert_true(xs_seen_add(&s, xs_endpoint_key(&a, 80)));
+    assert_false(xs_seen_contains(&s, xs_endpoint_key(&b, 80)));
+    assert_false(xs_seen_contains(&s, xs_endpoint_key(&a, 81)));
+    assert_true(xs_seen_add(&s, xs_endpoint_key(&b, 80)));
+    assert_false(xs_seen_add(&s, xs_endpoint_key(&a, 80)));
     xs_seen_free(&s);
 }
 
