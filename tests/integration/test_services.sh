@@ -20,7 +20,9 @@ PIDS=()
 PG_DIRS=()
 PF_DIRS=()
 stop_servers() {
-    for d in "${PF_DIRS[@]}"; do postfix -c "$d" stop >/dev/null 2>&1; done
+    for d in "${PF_DIRS[@]}"; do   # Postfix's master (it outlives postfix-script): TERM stops its children
+        [ -s "$d/queue/pid/master.pid" ] && kill "$(awk '{print $1}' "$d/queue/pid/master.pid")" 2>/dev/null
+    done
     for d in "${PG_DIRS[@]}"; do
         [ -f "$d/postmaster.pid" ] && kill -INT "$(head -1 "$d/postmaster.pid")" 2>/dev/null
     done
