@@ -5,7 +5,8 @@
  *
  * Harmless by design: per endpoint at most one small protocol request (Redis: PING, then INFO server
  * only when PING showed no auth; Cassandra: OPTIONS, then STARTUP without credentials; SMTP: QUIT
- * after the greeting). Never a login, never a guessed credential, never a write.
+ * after the greeting). Never a guessed credential, never a write: the only logins are anonymous FTP
+ * and SMB "guest" with a blank password (closed at once, no share connected).
  *
  * Threading: an engine belongs to one thread; every call except xs_probe_engine_wakeup() comes from it.
  *
