@@ -10,9 +10,10 @@
 #define SMB2_SESSION_FLAG_IS_GUEST      0x0001u
 #define SMB2_SESSION_FLAG_IS_NULL       0x0002u
 
-/* NetBIOS session framing: the message s[0..*len) once it is all here (or final), else MORE/BAD. */
-static xs_probe_parse netbios_frame(const unsigned char *b, size_t n, bool final, const unsigned char **s,
-                                    size_t *len)
+/* NetBIOS session framing around one SMB message (0xFE 'SMB' for SMB2, 0xFF 'SMB' for SMB1) of the
+ * command cmd and at least min bytes: s[0..*len) once it is all here (or final), else MORE/BAD. */
+static xs_probe_parse smb_frame(const unsigned char *b, size_t n, bool final, bool smb2, unsigned cmd,
+                                size_t min, const unsigned char **s, size_t *len)
 {
     if (n < 4 + 4)
         return final ? XS_PROBE_PARSE_BAD : XS_PROBE_PARSE_MORE;
@@ -23,6 +24,10 @@ static xs_probe_parse netbios_frame(const unsigned char *b, size_t n, bool final
         return XS_PROBE_PARSE_MORE;
     *s = b + 4;
     *len = n - 4 < nlen ? n - 4 : nlen;
+    const unsigned char *m = *s;
+    if (*len < min || m[0] != (smb2 ? 0xfe : 0xff) || memcmp(m + 1, "SMB", 3) != 0 ||
+        (smb2 ? rd_le16(m + 12) : m[4]) != cmd)
+        return XS_PROBE_PARSE_BAD;       /* not the answer to that command */
     return XS_PROBE_PARSE_OK;
 }
 
@@ -30,11 +35,9 @@ xs_probe_parse probe_smb2_setup_read(const unsigned char *b, size_t n, bool fina
 {
     const unsigned char *s;
     size_t len;
-    xs_probe_parse r = netbios_frame(b, n, final, &s, &len);
+    xs_probe_parse r = smb_frame(b, n, final, true, 0x0001, 64 + 8, &s, &len);   /* SESSION_SETUP */
     if (r != XS_PROBE_PARSE_OK)
         return r;
-    if (len < 64 + 8 || s[0] != 0xfe || memcmp(s + 1, "SMB", 3) != 0 || rd_le16(s + 12) != 0x0001)
-        return XS_PROBE_PARSE_BAD;       /* not an SMB2 SESSION_SETUP response */
     memset(out, 0, sizeof *out);
     out->status = rd_le32(s + 8);
     out->session_id = s + 40;
@@ -106,11 +109,9 @@ xs_probe_parse xs_probe_parse_smb1_session(const unsigned char *b, size_t n, boo
 {
     const unsigned char *s;
     size_t len;
-    xs_probe_parse r = netbios_frame(b, n, final, &s, &len);
+    xs_probe_parse r = smb_frame(b, n, final, false, 0x73, 32 + 3, &s, &len);   /* Session Setup AndX */
     if (r != XS_PROBE_PARSE_OK)
         return r;
-    if (len < 32 + 3 || s[0] != 0xff || memcmp(s + 1, "SMB", 3) != 0 || s[4] != 0x73)
-        return XS_PROBE_PARSE_BAD;       /* not a Session Setup AndX response */
     uint32_t status = rd_le32(s + 5);
     unsigned wc = s[32];
     size_t bc_at = 33 + 2 * (size_t)wc;
