@@ -321,6 +321,8 @@ check("no guest mapping: the guest SESSION_SETUP refused (smb.guest false, LOGON
       and "guest_status=0xc000006d" in (probe(12, 445).get("detail") or ""), probe(12, 445))
 has(11, 445, {"smb-guest-access"}, "Samba with map to guest = Bad User")
 lacks(12, 445, {"smb-guest-access"}, "Samba without guest mapping")
+has(11, 445, {"eol-samba"}, "Samba 4.17 (said over SMB1)")
+lacks(12, 445, {"eol-samba"}, "Samba that says no version")
 check("Samba NT1: smb.v1 true, dialects 3.1.1 then NT LM 0.12", probe(11, 445).get("facts", {}).get("smb.v1") is True
       and probe(11, 445).get("dialects") == "3.1.1,NT LM 0.12", probe(11, 445))
 check("Samba SMB2+: dialect 3.1.1 negotiated, no SMB1", probe(12, 445).get("dialects") == "3.1.1", probe(12, 445))
