@@ -398,7 +398,8 @@ static size_t smb2_setup_response(unsigned char *r, uint32_t status, unsigned fl
     h[12] = 1;
     memcpy(h + 40, "SESSION!", 8);
     h[64] = 9; h[66] = (unsigned char)flags; h[68] = 72; h[70] = (unsigned char)bl; h[71] = (unsigned char)(bl >> 8);
-    memcpy(h + 72, blob, bl);
+    if (bl)
+        memcpy(h + 72, blob, bl);
     return n;
 }
 
