@@ -88,8 +88,10 @@ static xs_probe_step reply(unsigned *step, const unsigned char *in, size_t len, 
     if (r != XS_PROBE_PARSE_OK)
         return r == XS_PROBE_PARSE_MORE && !final ? XS_PROBE_STEP_MORE : XS_PROBE_STEP_DONE;
     probe_smb2_setup_learn(&s, *step == 2, info);
-    if (*step == 1 && !info->product[0] && info->smb.ntlm_version[0]) {
-        PROBE_SET(info->product, "Windows");     /* Samba's 6.1.0 is not its version: Samba is named */
+    /* Windows says its real build; Samba always says 6.1.0 (build 0), so that never names Windows. */
+    size_t vl = strlen(info->smb.ntlm_version);
+    if (*step == 1 && !info->product[0] && vl > 2 && strcmp(info->smb.ntlm_version + vl - 2, ".0") != 0) {
+        PROBE_SET(info->product, "Windows");
         PROBE_SET(info->version, info->smb.ntlm_version);
     }
     if (*step != 1 || !s.blob || final || cap <= SETUP_HDR)

@@ -464,8 +464,15 @@ static void test_smb_session(void **s)
     assert_memory_equal(out + 4 + 40, "SESSION!", 8);
     assert_true(probe_ntlmssp_find(out, ol, 3) != SIZE_MAX);
     assert_string_equal(i.smb.netbios_computer, "HOST");
-    assert_string_equal(i.product, "Windows");                      /* no Samba hint in this NEGOTIATE */
-    assert_string_equal(i.version, "6.1.0");
+    assert_string_equal(i.product, "");                             /* 6.1.0 (build 0) is Samba's, never Windows' */
+    /* with a real Windows build in the Version field (10.0.19041), and no Samba hint: Windows */
+    step = 1;
+    chal[48] = 10; chal[49] = 0; chal[50] = 0x61; chal[51] = 0x4a;
+    rl = smb2_setup_response(r, 0xc0000016u, 0, chal, cl);
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_feed(XS_PROBE_SMB, &step, r, rl, false, &i, out, sizeof out, &ol), XS_PROBE_STEP_SEND);
+    assert_string_equal(i.product, "Windows");
+    assert_string_equal(i.version, "10.0.19041");
     rl = smb2_setup_response(r, 0, 0x0001, NULL, 0);
     assert_int_equal(xs_probe_feed(XS_PROBE_SMB, &step, r, rl, false, &i, out, sizeof out, &ol), XS_PROBE_STEP_DONE);
     assert_int_equal(i.facts[XS_PROBE_FACT_SMB_GUEST], 1);
