@@ -50,7 +50,7 @@ static void set_error(xs_scan *s, const char *fmt, const char *a, const char *b)
  * ICMPv6, which is never a reply. */
 static int install_filter(pcap_t *p, const xs_scan *s)
 {
-    char ip[XS_ADDR_STRLEN], ip6[XS_ADDR_STRLEN], expr[512];
+    char ip[XS_ADDR_STRLEN], ip6[XS_ADDR_STRLEN], expr[1024];
     unsigned last = (unsigned)s->sport_first + (s->sport_count ? s->sport_count : 1) - 1;
     if (last > 65535)
         last = 65535;
