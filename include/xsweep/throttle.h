@@ -49,8 +49,22 @@ typedef struct {
 /* Capacities: how many IPv4 and IPv6 keys it must hold. 0, or -1 (no memory). */
 int  xs_keyset_init(xs_keyset *s, size_t capacity_v4, size_t capacity_v6);
 void xs_keyset_free(xs_keyset *s);
-bool xs_keyset_add(xs_keyset *s, xs_epkey key);        /* true when newly added */
-bool xs_keyset_contains(const xs_keyset *s, xs_epkey key);
+/* The IPv4 hot path (receiver, transmitter): key = ip << 16 | port, as xs_epkey_v4_compact. */
+bool xs_keyset_add_v4(xs_keyset *s, uint64_t key);
+bool xs_keyset_contains_v4(const xs_keyset *s, uint64_t key);
+bool xs_keyset_add_v6(xs_keyset *s, const xs_epkey *key);
+bool xs_keyset_contains_v6(const xs_keyset *s, const xs_epkey *key);
+
+static inline bool xs_keyset_add(xs_keyset *s, xs_epkey key)   /* true when newly added */
+{
+    return xs_epkey_is_v4(&key) ? xs_keyset_add_v4(s, xs_epkey_v4_compact(&key)) : xs_keyset_add_v6(s, &key);
+}
+
+static inline bool xs_keyset_contains(const xs_keyset *s, xs_epkey key)
+{
+    return xs_epkey_is_v4(&key) ? xs_keyset_contains_v4(s, xs_epkey_v4_compact(&key))
+                                : xs_keyset_contains_v6(s, &key);
+}
 
 /* Last-contact table for stages that open real connections (HTTP, protocol probes): how long to
  * wait before contacting key again. Single-threaded; entries older than the gap are recycled. */

@@ -207,8 +207,12 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
     st->replies++;
     /* Only retries consult `answered`; the add is a cache miss into a large table, the most
      * expensive step here, so skip it when there will be no retry. */
-    if (s->retries)
-        xs_keyset_add(&s->answered, xs_endpoint_key(&addr, rep.src_port));
+    if (s->retries) {
+        if (rep.family == 4)   /* the one-word key, without building the wide one */
+            xs_keyset_add_v4(&s->answered, (uint64_t)rep.src_ip << 16 | rep.src_port);
+        else
+            xs_keyset_add(&s->answered, xs_endpoint_key(&addr, rep.src_port));
+    }
     xs_result r = {
         .addr = addr,
         .port = rep.src_port,

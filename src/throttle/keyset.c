@@ -76,7 +76,7 @@ void xs_keyset_free(xs_keyset *s)
     s->slots6 = NULL;
 }
 
-static bool add_v4(xs_keyset *s, uint64_t key)
+bool xs_keyset_add_v4(xs_keyset *s, uint64_t key)
 {
     uint64_t stored = key + 1;
     if (atomic_load_explicit(&s->used, memory_order_relaxed) >= (s->mask + 1) / 2)
@@ -100,7 +100,7 @@ static bool add_v4(xs_keyset *s, uint64_t key)
     return false;
 }
 
-static bool contains_v4(const xs_keyset *s, uint64_t key)
+bool xs_keyset_contains_v4(const xs_keyset *s, uint64_t key)
 {
     uint64_t stored = key + 1;
     for (size_t i = hash_key(key), probes = 0; probes <= s->mask; i++, probes++) {
@@ -127,7 +127,7 @@ static bool slot6_holds(const struct xs_keyslot6 *slot, const xs_epkey *k)
     return slot->hi == k->hi && slot->lo == k->lo && slot->port == k->port;
 }
 
-static bool add_v6(xs_keyset *s, const xs_epkey *k)
+bool xs_keyset_add_v6(xs_keyset *s, const xs_epkey *k)
 {
     if (atomic_load_explicit(&s->used6, memory_order_relaxed) >= (s->mask6 + 1) / 2)
         return false;
@@ -152,7 +152,7 @@ static bool add_v6(xs_keyset *s, const xs_epkey *k)
     return false;
 }
 
-static bool contains_v6(const xs_keyset *s, const xs_epkey *k)
+bool xs_keyset_contains_v6(const xs_keyset *s, const xs_epkey *k)
 {
     for (size_t i = (size_t)xs_epkey_hash(k), probes = 0; probes <= s->mask6; i++, probes++) {
         struct xs_keyslot6 *slot = &s->slots6[i & s->mask6];
@@ -163,18 +163,4 @@ static bool contains_v6(const xs_keyset *s, const xs_epkey *k)
             return true;
     }
     return false;
-}
-
-bool xs_keyset_add(xs_keyset *s, xs_epkey key)
-{
-    if (xs_epkey_is_v4(&key))
-        return add_v4(s, xs_epkey_v4_compact(&key));
-    return add_v6(s, &key);
-}
-
-bool xs_keyset_contains(const xs_keyset *s, xs_epkey key)
-{
-    if (xs_epkey_is_v4(&key))
-        return contains_v4(s, xs_epkey_v4_compact(&key));
-    return contains_v6(s, &key);
 }

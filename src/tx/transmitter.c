@@ -174,10 +174,11 @@ static void run_batch(tx_state *tx, unsigned k, uint64_t limit)
         uint16_t port;
         xs_targetspace_get(s->space, xs_perm_at(&s->perm, first + pos * stride), &addr, &port);
         pos++;
-        if (k > 0 && xs_keyset_contains(&s->answered, xs_endpoint_key(&addr, port)))
-            continue;   /* answered already: a retry would only repeat the contact */
         bool v4 = xs_addr_is_v4(&addr);
         uint32_t ip = xs_addr_v4(&addr);
+        if (k > 0 && (v4 ? xs_keyset_contains_v4(&s->answered, (uint64_t)ip << 16 | port)
+                         : xs_keyset_contains(&s->answered, xs_endpoint_key(&addr, port))))
+            continue;   /* answered already: a retry would only repeat the contact */
         uint16_t sport = v4 ? xs_scan_src_port(s, ip, port) : xs_scan_src_port6(s, addr.b, port);
         uint32_t seq = v4 ? xs_cookie(&s->key, src_ip, sport, ip, port)
                           : xs_cookie6(&s->key, s->net.src_ip6.b, sport, addr.b, port);

@@ -135,6 +135,77 @@ static void contact_table_spaces_contacts(void **state)
     xs_throttle_free(t);
 }
 
+/* IPv6 keys: the whole address and port are the identity (addresses that share a hash-friendly
+ * half, or differ only in one bit, stay distinct), and two writers never lose or duplicate one. */
+static xs_epkey K6(uint64_t hi, uint64_t lo, uint16_t port)
+{
+    xs_epkey k = {hi, lo, port};
+    return k;
+}
+
+static void keyset_ipv6_keys_are_whole(void **state)
+{
+    (void)state;
+    xs_keyset s;
+    assert_int_equal(xs_keyset_init(&s, 10, 5000), 0);
+    for (uint64_t i = 0; i < 1000; i++) {
+        assert_true(xs_keyset_add(&s, K6(0x2001000200000000ULL, i, 80)));
+        assert_true(xs_keyset_add(&s, K6(0x2001000200000001ULL, i, 80)));   /* upper half differs */
+    }
+    for (uint64_t i = 0; i < 1000; i++) {
+        assert_false(xs_keyset_add(&s, K6(0x2001000200000000ULL, i, 80)));
+        assert_true(xs_keyset_contains(&s, K6(0x2001000200000001ULL, i, 80)));
+        assert_false(xs_keyset_contains(&s, K6(0x2001000200000000ULL, i, 81)));
+        assert_false(xs_keyset_contains(&s, K6(0x2001000200000002ULL, i, 80)));
+    }
+    /* IPv4 keys live apart and do not collide with IPv6 ones */
+    assert_false(xs_keyset_contains(&s, K(5 << 16 | 80)));
+    assert_true(xs_keyset_add(&s, K(5 << 16 | 80)));
+    assert_true(xs_keyset_contains(&s, K(5 << 16 | 80)));
+    assert_int_equal(atomic_load(&s.used6), 2000);
+    xs_keyset_free(&s);
+}
+
+typedef struct { xs_keyset *s; uint64_t base; } adder6_arg;
+
+static void *adder6(void *p)
+{
+    adder6_arg *a = p;
+    for (uint64_t k = 0; k < 50000; k++)
+        xs_keyset_add(a->s, K6(0x20010002ULL << 32, a->base + k, 443));
+    return NULL;
+}
+
+static void keyset_ipv6_two_threads(void **state)
+{
+    (void)state;
+    xs_keyset s;
+    assert_int_equal(xs_keyset_init(&s, 0, 100000), 0);
+    pthread_t t1, t2;
+    adder6_arg a1 = {&s, 0}, a2 = {&s, 25000};   /* overlapping halves */
+    pthread_create(&t1, NULL, adder6, &a1);
+    pthread_create(&t2, NULL, adder6, &a2);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    for (uint64_t k = 0; k < 75000; k++)
+        assert_true(xs_keyset_contains(&s, K6(0x20010002ULL << 32, k, 443)));
+    assert_int_equal(atomic_load(&s.used6), 75000);
+    xs_keyset_free(&s);
+}
+
+static void contact_table_ipv6(void **state)
+{
+    (void)state;
+    xs_throttle *t = xs_throttle_new(SEC);
+    xs_addr a, b;
+    assert_true(xs_addr_parse("2001:2::1", &a));
+    assert_true(xs_addr_parse("2001:3::1", &b));
+    assert_int_equal(xs_throttle_acquire(t, xs_endpoint_key(&a, 80), 5 * SEC), 0);
+    assert_int_equal(xs_throttle_acquire(t, xs_endpoint_key(&a, 80), 5 * SEC + SEC / 2), SEC / 2);
+    assert_int_equal(xs_throttle_acquire(t, xs_endpoint_key(&b, 80), 5 * SEC + SEC / 2), 0);
+    xs_throttle_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +215,9 @@ int main(void)
         cmocka_unit_test(keyset_two_threads),
         cmocka_unit_test(keyset_full_drops_adds),
         cmocka_unit_test(contact_table_spaces_contacts),
+        cmocka_unit_test(keyset_ipv6_keys_are_whole),
+        cmocka_unit_test(keyset_ipv6_two_threads),
+        cmocka_unit_test(contact_table_ipv6),
     };
     return cmocka_run_group_tests_name("throttle", tests, NULL, NULL);
 }
