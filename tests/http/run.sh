@@ -72,7 +72,7 @@ http {
     server { listen 127.0.0.1:$P_TLS ssl; listen [::1]:$P_TLS ssl; ssl_certificate $WORK/cert.pem;
              ssl_certificate_key $WORK/key.pem; root $WORK/www;
              location /whoami { return 200 "host=[\$http_host] sni=[\$ssl_server_name] addr=[\$server_addr]\n"; } }
-    server { listen 127.0.0.1:$P_TLS_PLAINFIRST ssl; ssl_certificate $WORK/cert.pem;
+    server { listen 127.0.0.1:$P_TLS_PLAINFIRST ssl; listen [::1]:$P_TLS_PLAINFIRST ssl; ssl_certificate $WORK/cert.pem;
              ssl_certificate_key $WORK/key.pem; root $WORK/www; }
     server { listen 127.0.0.1:$P_BASIC; root $WORK/www;
              auth_basic "xsweep basic"; auth_basic_user_file $WORK/htpasswd; }
