@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "xsweep/addr.h"
 #include "xsweep/severity.h"
 #include "xsweep/throttle.h"
 
@@ -68,7 +69,7 @@ void xs_check_report_write_json(const xs_check_report *r, void *jsonw);
 
 /* The endpoint to check, as the HTTP stage saw it. */
 typedef struct {
-    uint32_t    ip;          /* host byte order */
+    xs_addr     addr;        /* either family */
     uint16_t    port;
     bool        tls;         /* the GET ran over TLS */
     const char *host;        /* Host header / SNI, or NULL (ip) */

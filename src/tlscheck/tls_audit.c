@@ -40,7 +40,7 @@ typedef struct {
     const check_env *env;
     const xs_check_target *t;
     xs_check_report *rep;
-    char ip[16];
+    char ip[XS_ADDR_STRLEN];
     const char *name;      /* SNI / hostname to check: the Host, or the address */
 } audit;
 
@@ -80,7 +80,7 @@ static void sslv3(audit *a)
     snprintf(a->rep->tls_proto[0], sizeof a->rep->tls_proto[0], "not testable");
     if (!slot(a))
         return;
-    int fd = check_connect(a->t->ip, a->t->port, a->env->timeout_ms);
+    int fd = check_connect(&a->t->addr, a->t->port, a->env->timeout_ms);
     if (fd < 0)
         return;
     unsigned char b[1024];
@@ -111,7 +111,7 @@ static SSL *handshake(audit *a, int version, int *fd_out, bool *testable)
         SSL_CTX_free(ctx);
         return NULL;
     }
-    int fd = check_connect(a->t->ip, a->t->port, a->env->timeout_ms);
+    int fd = check_connect(&a->t->addr, a->t->port, a->env->timeout_ms);
     SSL *ssl = fd >= 0 ? SSL_new(ctx) : NULL;
     SSL_CTX_free(ctx);   /* the SSL holds a reference */
     if (!ssl) {
@@ -267,7 +267,7 @@ static void weak_suites(audit *a)
         offer[i] = weak[i].id;
     char picked[160] = "";
     for (int round = 0; round < WEAK_ROUNDS && n && slot(a); round++) {
-        int fd = check_connect(a->t->ip, a->t->port, a->env->timeout_ms);
+        int fd = check_connect(&a->t->addr, a->t->port, a->env->timeout_ms);
         if (fd < 0)
             break;
         unsigned char b[1024];
@@ -302,8 +302,7 @@ static void weak_suites(audit *a)
 void xs_tls_audit(const check_env *env, const xs_check_target *t, xs_check_report *rep)
 {
     audit a = {.env = env, .t = t, .rep = rep};
-    struct in_addr ia = {htonl(t->ip)};
-    inet_ntop(AF_INET, &ia, a.ip, sizeof a.ip);
+    xs_addr_format(&t->addr, a.ip);   /* X509_check_ip_asc reads either family */
     a.name = is_name(t->host) ? t->host : a.ip;
     rep->tls_audited = true;
     sslv3(&a);

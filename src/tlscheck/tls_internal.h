@@ -3,6 +3,7 @@
 #define XSWEEP_TLS_INTERNAL_H
 #include <stddef.h>
 #include <stdint.h>
+#include "xsweep/addr.h"
 
 /* A ClientHello record offering suites (plus the renegotiation SCSV) at version (0x0300 SSLv3:
  * no extensions). Returns its length, 0 when cap is too small. */
@@ -12,7 +13,7 @@ size_t tls_build_hello(unsigned char *b, size_t cap, unsigned version, const uin
  * -1 when nothing came back. */
 int    tls_read_server_hello(int fd, unsigned *version, unsigned *suite);
 
-int check_connect(uint32_t ip, uint16_t port, unsigned timeout_ms);
+int check_connect(const xs_addr *addr, uint16_t port, unsigned timeout_ms);
 extern _Thread_local uint64_t check_last_connect_ns;
 
 #endif
