@@ -4,8 +4,9 @@
  * clock (xs_throttle_acquire == 0), so no IP:port sees two connections within the gap.
  *
  * Threading: a db is read-only after loading and shared by the workers. A pool belongs to the
- * stage thread: submit and poll come from it, and poll is where the clock is asked (the clock
- * is single-threaded); the workers only wait for poll's grant before they connect. */
+ * stage thread and is registered with its event loop: submit comes from that thread, and the
+ * loop's callbacks are where the clock is asked (the clock is single-threaded); the workers only
+ * wait for that grant before they connect. */
 #ifndef XSWEEP_CHECKS_H
 #define XSWEEP_CHECKS_H
 #include <stdbool.h>
@@ -89,11 +90,13 @@ typedef struct {
 typedef struct xs_checks_pool xs_checks_pool;
 typedef void (*xs_checks_done_fn)(xs_check_report *rep, void *user, void *arg);  /* rep is owned */
 
-xs_checks_pool *xs_checks_pool_new(const xs_checks_config *cfg, char *err, size_t errlen);
+/* On the stage's event loop: whoever runs the loop grants the waiting connections their clock
+ * slot and gets each finished endpoint through done(rep, user, arg). */
+struct xs_loop;
+xs_checks_pool *xs_checks_pool_new(const xs_checks_config *cfg, struct xs_loop *loop,
+                                   xs_checks_done_fn done, void *arg, char *err, size_t errlen);
 int    xs_checks_pool_submit(xs_checks_pool *p, const xs_check_target *t, void *user);
 size_t xs_checks_pool_pending(const xs_checks_pool *p);
-/* Grants waiting connections their clock slot and hands back finished endpoints. */
-void   xs_checks_pool_poll(xs_checks_pool *p, int timeout_ms, xs_checks_done_fn done, void *arg);
 /* Stops the workers; endpoints not finished come back through done (partial reports). */
 void   xs_checks_pool_free(xs_checks_pool *p, xs_checks_done_fn done, void *arg);
 

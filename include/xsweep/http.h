@@ -169,21 +169,28 @@ const char *xs_http_result_header(const xs_http_result *r, const char *name);
 typedef struct xs_http_engine xs_http_engine;
 typedef void (*xs_http_done_fn)(xs_http_result *res, void *arg);
 
-/* NULL cfg = defaults. Raises RLIMIT_NOFILE's soft limit if concurrency needs it. NULL on error. */
+/* NULL cfg = defaults. Raises RLIMIT_NOFILE's soft limit if concurrency needs it. NULL on error.
+ * The engine has an event loop of its own, driven by xs_http_engine_poll. */
 xs_http_engine *xs_http_engine_new(const xs_http_config *cfg);
+/* Same, on the caller's event loop (the stage's one loop): whoever runs the loop runs the engine,
+ * and done(res, arg) gets each result (as in poll). The loop outlives the engine. */
+struct xs_loop;
+xs_http_engine *xs_http_engine_new_on(struct xs_loop *loop, const xs_http_config *cfg,
+                                      xs_http_done_fn done, void *arg);
 /* Queues one GET. Host and path are copied. 0, or -1 with errno (ENOMEM; EINVAL for a host with
  * characters that cannot go in a Host header). An invalid path is accepted and completes with
  * "Unsupported HTTP Path" on the next poll, without connecting. */
 int    xs_http_engine_submit(xs_http_engine *e, const xs_http_request *req);
-/* Runs I/O for up to timeout_ms (-1 = until something completes or a timer fires; 0 = no wait) and
- * calls done(res, arg) for each finished request; done owns res (xs_http_result_free). done may
- * call xs_http_engine_submit. Returns the number of results delivered, or -1 (epoll failure). */
+/* Runs one turn of the engine's loop for up to timeout_ms (-1 = until something completes or a
+ * timer fires; 0 = no wait) and calls done(res, arg) for each finished request; done owns res
+ * (xs_http_result_free). done may call xs_http_engine_submit. Returns the number of results
+ * delivered, or -1 (epoll failure). On a shared loop it runs the whole loop's turn. */
 int    xs_http_engine_poll(xs_http_engine *e, int timeout_ms, xs_http_done_fn done, void *arg);
 /* Requests submitted and not yet delivered. */
 size_t xs_http_engine_pending(const xs_http_engine *e);
 /* Connections open right now (<= concurrency). */
 size_t xs_http_engine_active(const xs_http_engine *e);
-/* Thread-safe: makes a poll in progress on the owning thread return early. */
+/* Thread-safe: makes a poll in progress on the owning thread return early (xs_loop_wakeup). */
 void   xs_http_engine_wakeup(xs_http_engine *e);
 /* Closes every connection; requests not yet delivered are dropped without a callback. */
 void   xs_http_engine_free(xs_http_engine *e);

@@ -8,7 +8,8 @@
  * after the greeting). Never a guessed credential, never a write: the only logins are anonymous FTP
  * and SMB "guest" with a blank password (closed at once, no share connected).
  *
- * Threading: an engine belongs to one thread; every call except xs_probe_engine_wakeup() comes from it.
+ * Threading: an engine belongs to one thread (the one that runs its event loop); every call comes
+ * from it.
  *
  *     xs_probe_engine *e = xs_probe_engine_new(&cfg);               // NULL cfg = defaults
  *     xs_probe_engine_submit(e, ip, port, not_before_ns, user);     // cheap, never blocks
@@ -194,6 +195,11 @@ typedef void (*xs_probe_done_fn)(const xs_probe_result *res, void *arg);
 
 /* NULL cfg = defaults. Raises RLIMIT_NOFILE's soft limit if concurrency needs it. NULL on error. */
 xs_probe_engine *xs_probe_engine_new(const xs_probe_config *cfg);
+/* Same, on the caller's event loop (the stage's one loop): whoever runs the loop runs the engine,
+ * and done(res, arg) gets each result (as in poll). The loop outlives the engine. */
+struct xs_loop;
+xs_probe_engine *xs_probe_engine_new_on(struct xs_loop *loop, const xs_probe_config *cfg,
+                                        xs_probe_done_fn done, void *arg);
 /* Queues one probe, kind chosen by port. not_before_ns: CLOCK_MONOTONIC (xs_probe_now_ns), 0 = now.
  * 0, or -1 with errno (ENOMEM). A port of kind XS_PROBE_HTTP_STAGE is still probed passively. */
 int    xs_probe_engine_submit(xs_probe_engine *e, const xs_addr *addr, uint16_t port,
@@ -201,12 +207,12 @@ int    xs_probe_engine_submit(xs_probe_engine *e, const xs_addr *addr, uint16_t 
 /* Same with an explicit kind (tests, services on unusual ports). AUTO = by port. */
 int    xs_probe_engine_submit_kind(xs_probe_engine *e, const xs_addr *addr, uint16_t port, xs_probe_kind kind,
                                    uint64_t not_before_ns, void *user);
-/* Runs I/O for up to timeout_ms (-1 = until something completes or a timer fires; 0 = no wait) and
- * calls done(res, arg) for each finished probe. Returns results delivered, or -1 (epoll failure). */
+/* Runs one turn of the engine's loop for up to timeout_ms (-1 = until something completes or a
+ * timer fires; 0 = no wait) and calls done(res, arg) for each finished probe. Returns results
+ * delivered, or -1 (epoll failure). On a shared loop it runs the whole loop's turn. */
 int    xs_probe_engine_poll(xs_probe_engine *e, int timeout_ms, xs_probe_done_fn done, void *arg);
 size_t xs_probe_engine_pending(const xs_probe_engine *e);  /* submitted, not yet delivered */
 size_t xs_probe_engine_active(const xs_probe_engine *e);   /* connections open now */
-void   xs_probe_engine_wakeup(xs_probe_engine *e);         /* thread-safe: ends a poll early */
 /* Closes every connection; probes not yet delivered are dropped without a callback. */
 void   xs_probe_engine_free(xs_probe_engine *e);
 

@@ -14,8 +14,8 @@
  *         xs_shot_pool_poll(p, 100, on_shot, ctx);   // result valid only during on_shot
  *     xs_shot_pool_free(p);
  *
- * Processes: posix_spawn'd in a process group of their own, reaped without blocking (pidfd + poll;
- * waitpid(pid, WNOHANG) on a 50 ms tick where pidfd_open is missing). Only our own children are
+ * Processes: posix_spawn'd in a process group of their own, reaped without blocking (a pidfd
+ * watched by the event loop; waitid(WNOHANG) on a 50 ms timer where pidfd_open is missing). Only our own children are
  * waited for (by PID) and killed (by their process group). */
 #ifndef XSWEEP_SCREENSHOT_H
 #define XSWEEP_SCREENSHOT_H
@@ -65,6 +65,11 @@ typedef struct xs_shot_pool xs_shot_pool;
 
 /* NULL cfg = defaults. Checks that chromium is executable. NULL on error, with a message in err. */
 xs_shot_pool *xs_shot_pool_new(const xs_shot_config *cfg, char *err, size_t errlen);
+/* Same, on the caller's event loop (the stage's one loop): whoever runs the loop runs the pool,
+ * and done(r, arg) gets each finished shot (as in poll). The loop outlives the pool. */
+struct xs_loop;
+xs_shot_pool *xs_shot_pool_new_on(struct xs_loop *loop, const xs_shot_config *cfg,
+                                  xs_shot_done_fn done, void *arg, char *err, size_t errlen);
 /* Queues one shot; url must be http:// or https:// (anything else, e.g. file:, is refused).
  * Strings are copied. 0, or -1 with errno (EINVAL bad url/path, ENOMEM). */
 int    xs_shot_pool_submit(xs_shot_pool *p, const char *url, const char *out_png_path, void *user);

@@ -1,13 +1,20 @@
 /* Worker threads for the checks, and the gate that keeps them on the stage's clock. A worker
- * that wants to connect raises its gate and sleeps; the stage thread, in poll, asks the clock
- * (which only it touches) and opens the gates whose endpoint may be contacted now. */
+ * that wants to connect raises its gate, rings the pool's eventfd and sleeps; the stage thread's
+ * event loop wakes on the eventfd, asks the clock (which only it touches) and opens the gates
+ * whose endpoint may be contacted now. A gate the clock holds back is looked at again when a
+ * timer (in the loop's heap) says its endpoint's gap has passed. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/random.h>
+#include <sys/epoll.h>
 #include <time.h>
+#include <unistd.h>
+#include "xsweep/event_loop.h"
 #include "xsweep/record.h"
 #include "xsweep/clock.h"
 #include "check_internal.h"
@@ -45,10 +52,28 @@ struct xs_checks_pool {
     job *queue, *queue_tail, *done;
     size_t pending;              /* submitted, not yet handed back (stage thread only) */
     bool stop;
+    bool rung;                   /* the eventfd holds a write the loop has not read (under mu) */
     worker *w;
     unsigned nw;
     char marker[16];
+    /* stage thread only */
+    xs_loop *loop;
+    xs_io bell;                  /* eventfd: a gate was raised or a job finished */
+    xs_timer retry;              /* the earliest time a held-back gate may open */
+    xs_checks_done_fn done_fn;
+    void *done_arg;
 };
+
+/* Under p->mu: wakes the stage's loop (once until it has looked). */
+static void ring(struct xs_checks_pool *p)
+{
+    if (p->rung || p->bell.fd < 0)
+        return;
+    p->rung = true;
+    uint64_t one = 1;
+    ssize_t r = write(p->bell.fd, &one, sizeof one);
+    (void)r;
+}
 
 /* The SYN leaves a little after the clock is read before connect(); counting the contact this
  * much later keeps the gap on the wire at or above the clock's, even on a loaded host. */
@@ -62,6 +87,7 @@ bool check_gate_wait(check_gate *g)
     check_last_connect_ns = 0;
     g->waiting = true;
     g->granted = false;
+    ring(p);
     while (!g->granted && !p->stop)
         pthread_cond_wait(&g->cv, &p->mu);
     bool ok = g->granted;
@@ -95,14 +121,19 @@ static void *worker_main(void *arg)
         j->connected_ns = check_last_connect_ns;
         j->next = p->done;
         p->done = j;
+        ring(p);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
 }
 
-xs_checks_pool *xs_checks_pool_new(const xs_checks_config *cfg, char *err, size_t errlen)
+static void on_bell(xs_io *io, uint32_t revents, void *arg);
+static void on_retry(xs_timer *t, void *arg);
+
+xs_checks_pool *xs_checks_pool_new(const xs_checks_config *cfg, struct xs_loop *loop,
+                                   xs_checks_done_fn done, void *arg, char *err, size_t errlen)
 {
-    if (!cfg->db || !cfg->clock) {
+    if (!cfg->db || !cfg->clock || !loop) {
         snprintf(err, errlen, "checks: no checks or no clock");
         return NULL;
     }
@@ -112,6 +143,18 @@ xs_checks_pool *xs_checks_pool_new(const xs_checks_config *cfg, char *err, size_
         return NULL;
     }
     p->cfg = *cfg;
+    p->loop = loop;
+    p->done_fn = done;
+    p->done_arg = arg;
+    xs_io_init(&p->bell, eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), on_bell, p);
+    xs_timer_init(&p->retry, on_retry, p);
+    if (p->bell.fd < 0 || xs_loop_io_set(loop, &p->bell, EPOLLIN) != 0) {
+        snprintf(err, errlen, "checks: eventfd: %s", strerror(errno));
+        if (p->bell.fd >= 0)
+            close(p->bell.fd);
+        free(p);
+        return NULL;
+    }
     if (!p->cfg.max_requests)
         p->cfg.max_requests = XS_CHECKS_DEFAULT_MAX_REQUESTS;
     if (!p->cfg.timeout_ms)
@@ -184,22 +227,28 @@ static void job_free(job *j)
     free(j);
 }
 
-/* One pass: open the gates the clock allows, take the finished jobs. True when anything moved. */
-static bool pass(xs_checks_pool *p, job **done)
+/* One pass: open the gates the clock allows, take the finished jobs. *hold gets the wait of the
+ * gate the clock holds back the shortest (UINT64_MAX: none). */
+static void pass(xs_checks_pool *p, job **done, uint64_t *hold)
 {
-    bool moved = false;
     uint64_t now = xs_now_ns();
+    *hold = UINT64_MAX;
     pthread_mutex_lock(&p->mu);
+    p->rung = false;
     for (unsigned i = 0; i < p->nw; i++) {
         check_gate *g = &p->w[i].gate;
         if (g->waiting && g->connected_ns) {
             xs_throttle_note(p->cfg.clock, g->key, g->connected_ns + CONNECT_GUARD_NS);
             g->connected_ns = 0;
         }
-        if (g->waiting && !g->granted && xs_throttle_acquire(p->cfg.clock, g->key, now) == 0) {
-            g->granted = true;
-            pthread_cond_signal(&g->cv);
-            moved = true;
+        if (g->waiting && !g->granted) {
+            uint64_t wait = xs_throttle_acquire(p->cfg.clock, g->key, now);
+            if (wait == 0) {
+                g->granted = true;
+                pthread_cond_signal(&g->cv);
+            } else if (wait < *hold) {
+                *hold = wait;
+            }
         }
     }
     *done = p->done;
@@ -208,7 +257,6 @@ static bool pass(xs_checks_pool *p, job **done)
         if (j->connected_ns)
             xs_throttle_note(p->cfg.clock, j->key, j->connected_ns + CONNECT_GUARD_NS);
     pthread_mutex_unlock(&p->mu);
-    return moved || *done;
 }
 
 static void hand_back(xs_checks_pool *p, job *d, xs_checks_done_fn done, void *arg)
@@ -225,18 +273,32 @@ static void hand_back(xs_checks_pool *p, job *d, xs_checks_done_fn done, void *a
     }
 }
 
-void xs_checks_pool_poll(xs_checks_pool *p, int timeout_ms, xs_checks_done_fn done, void *arg)
+/* Gates and finished jobs, on the stage's thread; a held-back gate gets the retry timer. */
+static void service(xs_checks_pool *p)
 {
-    uint64_t end = xs_now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ull;
-    for (;;) {
-        job *d;
-        bool moved = pass(p, &d);
-        hand_back(p, d, done, arg);
-        if (moved || xs_now_ns() >= end)
-            return;
-        struct timespec ts = {0, 2 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
+    job *d;
+    uint64_t hold;
+    pass(p, &d, &hold);
+    if (hold != UINT64_MAX)
+        xs_loop_timer_set(p->loop, &p->retry, xs_now_ns() + hold);
+    else
+        xs_loop_timer_cancel(p->loop, &p->retry);
+    hand_back(p, d, p->done_fn, p->done_arg);
+}
+
+static void on_bell(xs_io *io, uint32_t revents, void *arg)
+{
+    uint64_t v;
+    ssize_t r = read(io->fd, &v, sizeof v);
+    (void)r;
+    (void)revents;
+    service(arg);
+}
+
+static void on_retry(xs_timer *t, void *arg)
+{
+    (void)t;
+    service(arg);
 }
 
 void xs_checks_pool_free(xs_checks_pool *p, xs_checks_done_fn done, void *arg)
@@ -256,6 +318,8 @@ void xs_checks_pool_free(xs_checks_pool *p, xs_checks_done_fn done, void *arg)
     hand_back(p, p->queue, done, arg);   /* never started: an empty report */
     for (unsigned i = 0; p->w && i < p->nw; i++)
         pthread_cond_destroy(&p->w[i].gate.cv);
+    xs_loop_timer_cancel(p->loop, &p->retry);
+    xs_loop_io_close(p->loop, &p->bell);
     free(p->w);
     pthread_cond_destroy(&p->work_cv);
     pthread_mutex_destroy(&p->mu);

@@ -320,7 +320,10 @@ int xs_options_parse(xs_options *o, int argc, char **argv, char *err, size_t err
     for (int i = optind; rc == 0 && i < nargs; i++)
         if (push(&o->targets, &o->ntargets, args[i]))
             rc = fail(err, errlen, "out of memory");
-    for (size_t i = 0; rc == 0 && o->ntargets == 0 && i < ncfg_targets; i++)
+    /* The file's targets only without command-line ones; all of them (a resumed multi-target
+     * scan must not shrink to its first target). */
+    bool cfg_targets_apply = o->ntargets == 0;
+    for (size_t i = 0; rc == 0 && cfg_targets_apply && i < ncfg_targets; i++)
         if (push(&o->targets, &o->ntargets, cfg_targets[i]))
             rc = fail(err, errlen, "out of memory");
     free(args);

@@ -2,8 +2,11 @@
  *
  * A request lives in one of: the waiting heap (not_before in the future, no slot held), the ready
  * queue (due, waiting for a connection slot), a connection slot (in flight), or the invalid list
- * (rejected path, delivered on the next poll). Each in-flight connection has one deadline in the
- * deadline heap: the current phase's timeout, capped by the attempt's total timeout. */
+ * (rejected path, delivered on the next turn). Each in-flight connection has one deadline: the
+ * current phase's timeout, capped by the attempt's total timeout. Sockets, waiting requests and
+ * deadlines are all registered with the event loop the engine was created on (one epoll set and
+ * one timer heap for the whole stage); a hook of the loop delivers rejected paths and starts ready
+ * requests in free slots before each wait. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +19,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -26,18 +28,19 @@
 #include <openssl/ssl.h>
 
 #include "xsweep/clock.h"
+#include "xsweep/event_loop.h"
 #include "xsweep/http.h"
 #include "xsweep/record.h"
 #include "http_internal.h"
 
 #define CONTAINER_OF(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
-#define EPOLL_BATCH 256
 #define RECV_CHUNK  16384
 #define NS_PER_MS   1000000ULL
 
 typedef struct req_node {
-    xs_timer timer;              /* not_before, while in the waiting heap */
+    xs_timer timer;              /* not_before, while waiting */
     struct req_node *next;       /* ready queue / invalid list */
+    struct req_node *wprev, *wnext; /* the waiting list (so free finds them) */
     xs_addr addr;
     uint16_t port;
     xs_tls_mode tls;
@@ -55,7 +58,7 @@ typedef struct conn {
     struct conn *next_free;
     conn_state state;
     int fd;
-    uint32_t events;             /* current epoll interest, 0 = not registered */
+    xs_io io;                    /* fd's registration with the loop (io.events = interest) */
     req_node *req;
     xs_http_result *res;
     xs_http_parser *parser;
@@ -76,21 +79,26 @@ typedef struct conn {
 struct xs_http_engine {
     xs_http_config cfg;
     char *user_agent;
-    int epfd, wakefd;
+    xs_loop *loop;
+    bool own_loop;               /* made by xs_http_engine_new: freed with the engine */
+    bool hooked;
     SSL_CTX *ssl_ctx;
     conn *conns;
     conn *free_list;
     size_t active;
     req_node *ready_head, *ready_tail;
     req_node *invalid_head, *invalid_tail;
-    xs_timer_heap waiting;       /* req_node.timer */
-    xs_timer_heap deadlines;     /* conn.deadline */
+    req_node *waiting;           /* not_before in the future: their timers are in the loop */
     size_t pending;
-    /* delivery target during a poll */
-    xs_http_done_fn done;
+    xs_http_done_fn done;        /* the delivery target (xs_http_engine_poll's, during it) */
     void *done_arg;
     int delivered;
 };
+
+static bool engine_hook(void *arg);
+static void on_io(xs_io *io, uint32_t revents, void *arg);
+static void on_deadline(xs_timer *t, void *arg);
+static void on_waiting_due(xs_timer *t, void *arg);
 
 uint64_t xs_http_now_ns(void)
 {
@@ -138,9 +146,27 @@ static void raise_fd_limit(unsigned need)
 
 xs_http_engine *xs_http_engine_new(const xs_http_config *cfg)
 {
+    xs_loop *loop = xs_loop_new();
+    if (!loop)
+        return NULL;
+    xs_http_engine *e = xs_http_engine_new_on(loop, cfg, NULL, NULL);
+    if (!e) {
+        xs_loop_free(loop);
+        return NULL;
+    }
+    e->own_loop = true;
+    return e;
+}
+
+xs_http_engine *xs_http_engine_new_on(xs_loop *loop, const xs_http_config *cfg,
+                                      xs_http_done_fn done, void *arg)
+{
     xs_http_engine *e = calloc(1, sizeof *e);
     if (!e)
         return NULL;
+    e->loop = loop;
+    e->done = done;
+    e->done_arg = arg;
     xs_http_config_defaults(&e->cfg);
     if (cfg) {
         if (cfg->concurrency) e->cfg.concurrency = cfg->concurrency;
@@ -151,26 +177,20 @@ xs_http_engine *xs_http_engine_new(const xs_http_config *cfg)
         if (cfg->user_agent) e->cfg.user_agent = cfg->user_agent;
         e->cfg.clock = cfg->clock;
     }
-    e->epfd = e->wakefd = -1;
     e->user_agent = strdup(e->cfg.user_agent);
     e->cfg.user_agent = e->user_agent;
     e->conns = calloc(e->cfg.concurrency, sizeof *e->conns);
-    e->epfd = epoll_create1(EPOLL_CLOEXEC);
-    e->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     e->ssl_ctx = make_ssl_ctx();
-    if (!e->user_agent || !e->conns || e->epfd < 0 || e->wakefd < 0 || !e->ssl_ctx) {
+    if (!e->user_agent || !e->conns || !e->ssl_ctx || xs_loop_hook_add(loop, engine_hook, e) != 0) {
         xs_http_engine_free(e);
         return NULL;
     }
-    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
-    if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->wakefd, &ev) != 0) {
-        xs_http_engine_free(e);
-        return NULL;
-    }
+    e->hooked = true;
     for (unsigned i = e->cfg.concurrency; i-- > 0;) {
         conn *c = &e->conns[i];
         c->fd = -1;
-        c->deadline.slot = SIZE_MAX;
+        xs_io_init(&c->io, -1, on_io, e);
+        xs_timer_init(&c->deadline, on_deadline, e);
         c->next_free = e->free_list;
         e->free_list = c;
     }
@@ -187,9 +207,7 @@ size_t xs_http_engine_active(const xs_http_engine *e) { return e->active; }
 
 void xs_http_engine_wakeup(xs_http_engine *e)
 {
-    uint64_t one = 1;
-    ssize_t r = write(e->wakefd, &one, sizeof one);
-    (void)r;
+    xs_loop_wakeup(e->loop);
 }
 
 /* ---------------------------------------------------------------- submit */
@@ -201,6 +219,32 @@ static void list_append(req_node **head, req_node **tail, req_node *n)
     else
         *head = n;
     *tail = n;
+}
+
+/* n waits for `when` holding no slot; its timer moves it to the ready queue. */
+static int wait_until(xs_http_engine *e, req_node *n, uint64_t when)
+{
+    if (xs_loop_timer_set(e->loop, &n->timer, when) != 0)
+        return -1;
+    n->wprev = NULL;
+    n->wnext = e->waiting;
+    if (e->waiting)
+        e->waiting->wprev = n;
+    e->waiting = n;
+    return 0;
+}
+
+static void on_waiting_due(xs_timer *t, void *arg)
+{
+    xs_http_engine *e = arg;
+    req_node *n = CONTAINER_OF(t, req_node, timer);
+    if (n->wprev)
+        n->wprev->wnext = n->wnext;
+    else
+        e->waiting = n->wnext;
+    if (n->wnext)
+        n->wnext->wprev = n->wprev;
+    list_append(&e->ready_head, &e->ready_tail, n);
 }
 
 int xs_http_engine_submit(xs_http_engine *e, const xs_http_request *req)
@@ -215,7 +259,7 @@ int xs_http_engine_submit(xs_http_engine *e, const xs_http_request *req)
     if (!n)
         return -1;
     memset(n, 0, sizeof *n);
-    n->timer.slot = SIZE_MAX;
+    xs_timer_init(&n->timer, on_waiting_due, e);
     n->addr = req->addr;
     n->port = req->port;
     n->tls = req->tls;
@@ -233,8 +277,7 @@ int xs_http_engine_submit(xs_http_engine *e, const xs_http_request *req)
     if (!xs_http_path_valid(path)) {
         list_append(&e->invalid_head, &e->invalid_tail, n);
     } else if (req->not_before_ns > n->submitted_ns) {
-        n->timer.when = req->not_before_ns;
-        if (xs_timer_heap_push(&e->waiting, &n->timer) != 0) {
+        if (wait_until(e, n, req->not_before_ns) != 0) {
             free(n);
             errno = ENOMEM;
             return -1;
@@ -295,32 +338,28 @@ static void deliver_invalid(xs_http_engine *e)
 /* ---------------------------------------------------------------- connection plumbing */
 static void set_interest(xs_http_engine *e, conn *c, uint32_t events)
 {
-    if (c->events == events)
-        return;
-    struct epoll_event ev = {.events = events, .data.ptr = c};
-    epoll_ctl(e->epfd, c->events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd, &ev);
-    c->events = events;
+    if (!c->io.events)
+        c->io.fd = c->fd;
+    xs_loop_io_set(e->loop, &c->io, events);
 }
 
 static void set_deadline(xs_http_engine *e, conn *c, uint64_t when)
 {
-    xs_timer_heap_remove(&e->deadlines, &c->deadline);
-    c->deadline.when = when < c->attempt_deadline ? when : c->attempt_deadline;
-    if (xs_timer_heap_push(&e->deadlines, &c->deadline) != 0)
-        c->deadline.slot = SIZE_MAX;   /* no memory: the total timeout is lost, I/O still ends it */
+    /* No memory: the total timeout is lost, I/O still ends it. */
+    xs_loop_timer_set(e->loop, &c->deadline, when < c->attempt_deadline ? when : c->attempt_deadline);
 }
 
-static void close_transport(conn *c)
+static void close_transport(xs_http_engine *e, conn *c)
 {
     if (c->ssl) {
         SSL_free(c->ssl);
         c->ssl = NULL;
     }
-    if (c->fd >= 0) {
-        close(c->fd);              /* also leaves the epoll set */
-        c->fd = -1;
-    }
-    c->events = 0;
+    if (c->io.events)
+        xs_loop_io_close(e->loop, &c->io);   /* closes c->fd: it also leaves the epoll set */
+    else if (c->fd >= 0)
+        close(c->fd);
+    c->fd = c->io.fd = -1;
     free(c->reqbuf);
     c->reqbuf = NULL;
 }
@@ -356,10 +395,10 @@ static void finish(xs_http_engine *e, conn *c, xs_http_error err, const char *te
         r->first_byte_ns = c->t_first_byte && c->t_sent ? c->t_first_byte - c->t_sent : 0;
         r->total_ns = now - c->t_first_start;
     }
-    close_transport(c);
+    close_transport(e, c);
     xs_http_parser_free(c->parser);
     c->parser = NULL;
-    xs_timer_heap_remove(&e->deadlines, &c->deadline);
+    xs_loop_timer_cancel(e->loop, &c->deadline);
     free(c->req);
     c->req = NULL;
     c->res = NULL;
@@ -381,7 +420,7 @@ static uint64_t clock_wait(xs_http_engine *e, const req_node *n, uint64_t now)
 /* Tears down the current attempt and starts the other flavour (at most once per request). */
 static void retry_other_flavour(xs_http_engine *e, conn *c)
 {
-    close_transport(c);
+    close_transport(e, c);
     xs_http_parser_free(c->parser);
     c->parser = NULL;
     xs_cert_info_clear(&c->res->tls.cert);
@@ -795,15 +834,6 @@ static void on_timeout(xs_http_engine *e, conn *c)
 }
 
 /* ---------------------------------------------------------------- scheduling */
-static void promote_waiting(xs_http_engine *e, uint64_t now)
-{
-    xs_timer *t;
-    while ((t = xs_timer_heap_peek(&e->waiting)) != NULL && t->when <= now) {
-        xs_timer_heap_remove(&e->waiting, t);
-        list_append(&e->ready_head, &e->ready_tail, CONTAINER_OF(t, req_node, timer));
-    }
-}
-
 static void start_ready(xs_http_engine *e)
 {
     while (e->free_list && e->ready_head) {
@@ -812,11 +842,10 @@ static void start_ready(xs_http_engine *e)
         if (!e->ready_head)
             e->ready_tail = NULL;
         uint64_t now = xs_http_now_ns(), wait = clock_wait(e, n, now);
-        if (wait > 0) {               /* contacted less than a gap ago: back to the waiting heap */
-            n->timer.when = now + wait;
-            if (xs_timer_heap_push(&e->waiting, &n->timer) == 0)
+        if (wait > 0) {               /* contacted less than a gap ago: back to waiting */
+            if (wait_until(e, n, now + wait) == 0)
                 continue;
-            n->timer.when = 0;        /* out of memory: wait here rather than break the rule */
+            /* out of memory: wait here rather than break the rule */
             struct timespec ts = {(time_t)(wait / 1000000000ULL), (long)(wait % 1000000000ULL)};
             nanosleep(&ts, NULL);
             xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(&n->addr, n->port), xs_http_now_ns());
@@ -840,66 +869,38 @@ static void start_ready(xs_http_engine *e)
     }
 }
 
-static void expire_deadlines(xs_http_engine *e, uint64_t now)
+static void on_io(xs_io *io, uint32_t revents, void *arg)
 {
-    xs_timer *t;
-    while ((t = xs_timer_heap_peek(&e->deadlines)) != NULL && t->when <= now) {
-        xs_timer_heap_remove(&e->deadlines, t);
-        on_timeout(e, CONTAINER_OF(t, conn, deadline));
-    }
+    on_event(arg, CONTAINER_OF(io, conn, io), revents);
 }
 
-static int wait_ms(const xs_http_engine *e, int timeout_ms, uint64_t now)
+static void on_deadline(xs_timer *t, void *arg)
 {
-    if (e->delivered > 0 || (e->ready_head && e->free_list))
-        return 0;
-    uint64_t next = UINT64_MAX;
-    const xs_timer *t;
-    if ((t = xs_timer_heap_peek(&e->waiting)) != NULL && t->when < next)
-        next = t->when;
-    if ((t = xs_timer_heap_peek(&e->deadlines)) != NULL && t->when < next)
-        next = t->when;
-    if (next == UINT64_MAX)
-        return timeout_ms;
-    uint64_t ms = next <= now ? 0 : (next - now + NS_PER_MS - 1) / NS_PER_MS;
-    if (timeout_ms >= 0 && ms > (uint64_t)timeout_ms)
-        return timeout_ms;
-    return ms > 1000000 ? 1000000 : (int)ms;
+    on_timeout(arg, CONTAINER_OF(t, conn, deadline));
+}
+
+/* Before each wait: rejected paths are delivered, ready requests take free slots. */
+static bool engine_hook(void *arg)
+{
+    xs_http_engine *e = arg;
+    int before = e->delivered;
+    deliver_invalid(e);
+    start_ready(e);
+    return e->delivered != before || (e->ready_head && e->free_list);
 }
 
 int xs_http_engine_poll(xs_http_engine *e, int timeout_ms, xs_http_done_fn done, void *arg)
 {
+    xs_http_done_fn keep = e->done;
+    void *keep_arg = e->done_arg;
     e->done = done;
     e->done_arg = arg;
     e->delivered = 0;
-
-    deliver_invalid(e);
-    uint64_t now = xs_http_now_ns();
-    promote_waiting(e, now);
-    start_ready(e);
-
-    struct epoll_event evs[EPOLL_BATCH];
-    int n = epoll_wait(e->epfd, evs, EPOLL_BATCH, wait_ms(e, timeout_ms, now));
-    if (n < 0 && errno != EINTR)
-        return -1;
-    for (int i = 0; i < n; i++) {
-        if (evs[i].data.ptr == NULL) {          /* wakeup */
-            uint64_t v;
-            ssize_t r = read(e->wakefd, &v, sizeof v);
-            (void)r;
-            continue;
-        }
-        on_event(e, evs[i].data.ptr, evs[i].events);
-    }
-    now = xs_http_now_ns();
-    expire_deadlines(e, now);
-    deliver_invalid(e);                         /* done callbacks may have submitted some */
-    promote_waiting(e, now);
-    start_ready(e);
+    int rc = xs_loop_run_once(e->loop, timeout_ms);
     int d = e->delivered;
-    e->done = NULL;
-    e->done_arg = NULL;
-    return d;
+    e->done = keep;
+    e->done_arg = keep_arg;
+    return rc < 0 ? -1 : d;
 }
 
 void xs_http_engine_free(xs_http_engine *e)
@@ -910,13 +911,17 @@ void xs_http_engine_free(xs_http_engine *e)
         conn *c = &e->conns[i];
         if (c->state == C_FREE)
             continue;
-        close_transport(c);
+        close_transport(e, c);
+        xs_loop_timer_cancel(e->loop, &c->deadline);
         xs_http_parser_free(c->parser);
         xs_http_result_free(c->res);
         free(c->req);
     }
-    for (size_t i = 0; i < e->waiting.len; i++)
-        free(CONTAINER_OF(e->waiting.items[i], req_node, timer));
+    for (req_node *n = e->waiting, *next; n; n = next) {
+        next = n->wnext;
+        xs_loop_timer_cancel(e->loop, &n->timer);
+        free(n);
+    }
     for (req_node *n = e->ready_head, *next; n; n = next) {
         next = n->next;
         free(n);
@@ -925,14 +930,12 @@ void xs_http_engine_free(xs_http_engine *e)
         next = n->next;
         free(n);
     }
-    xs_timer_heap_free(&e->waiting);
-    xs_timer_heap_free(&e->deadlines);
+    if (e->hooked)
+        xs_loop_hook_remove(e->loop, engine_hook, e);
     if (e->ssl_ctx)
         SSL_CTX_free(e->ssl_ctx);
-    if (e->epfd >= 0)
-        close(e->epfd);
-    if (e->wakefd >= 0)
-        close(e->wakefd);
+    if (e->own_loop)
+        xs_loop_free(e->loop);
     free(e->conns);
     free(e->user_agent);
     free(e);

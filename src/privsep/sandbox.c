@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <openssl/ssl.h>
 #include "xsweep/checks.h"
+#include "xsweep/event_loop.h"
+#include "xsweep/clock.h"
 #include "xsweep/privsep.h"
 
 static int fail(char *err, size_t errlen, const char *what)
@@ -156,6 +158,30 @@ int xs_privsep_lockdown(int keep, const char *empty_dir, unsigned uid, unsigned 
     return 0;
 }
 
+static void selftest_tick(xs_timer *t, void *arg)
+{
+    (void)t;
+    *(bool *)arg = true;
+}
+
+/* The stage's event loop under the filter: epoll, its eventfd wake-up and a timer. */
+static bool selftest_event_loop(void)
+{
+    xs_loop *l = xs_loop_new();
+    if (!l)
+        return false;
+    bool fired = false;
+    xs_timer t;
+    xs_timer_init(&t, selftest_tick, &fired);
+    xs_loop_timer_set(l, &t, xs_now_ns() + 1000000);
+    xs_loop_wakeup(l);
+    for (int i = 0; i < 100 && !fired; i++)
+        if (xs_loop_run_once(l, 10) < 0)
+            break;
+    xs_loop_free(l);
+    return fired;
+}
+
 void xs_privsep_selftest(void)
 {
     const char *e = getenv("XSWEEP_PRIVSEP_SELFTEST");
@@ -173,10 +199,12 @@ void xs_privsep_selftest(void)
     int open_fds = 0;
     for (int i = 0; i < 1024; i++)
         open_fds += fcntl(i, F_GETFD) != -1 && i != tcp;
+    bool loop_ok = selftest_event_loop();   /* after the count: its fds are its own */
     fprintf(stderr, "xsweep: privsep selftest: uid=%u open=%s create=%s packet_socket=%s raw_socket=%s "
-            "tcp_socket=%s fds=%d\n", (unsigned)getuid(), fd < 0 ? strerrorname_np(open_errno) : "OPENED",
+            "tcp_socket=%s event_loop=%s fds=%d\n", (unsigned)getuid(), fd < 0 ? strerrorname_np(open_errno) : "OPENED",
             creat_fd < 0 ? strerrorname_np(creat_errno) : "CREATED", pk < 0 ? strerrorname_np(pk_errno) : "OPENED",
-            raw < 0 ? strerrorname_np(raw_errno) : "OPENED", tcp >= 0 ? "ok" : "refused", open_fds);
+            raw < 0 ? strerrorname_np(raw_errno) : "OPENED", tcp >= 0 ? "ok" : "refused",
+            loop_ok ? "ok" : "failed", open_fds);
     if (tcp >= 0)
         close(tcp);
 }

@@ -1,14 +1,14 @@
-/* The probe engine: one thread, one epoll set, non-blocking kernel TCP sockets, a fixed pool of
- * connection slots. A probe lives in the waiting heap (not_before in the future), then the ready
- * queue (due, waiting for a slot), then a slot (connected, talking). Slots carry one deadline each;
- * with a few hundred slots a linear scan per poll is cheaper than keeping a heap in step. */
+/* The probe engine: non-blocking kernel TCP sockets, a fixed pool of connection slots, on the
+ * event loop it was created on (the stage's one loop: one epoll set, one timer heap). A probe
+ * waits for its not_before time (a timer, holding no slot), then in the ready queue (due, waiting
+ * for a slot), then in a slot (connected, talking), whose deadline is a timer too. A hook of the
+ * loop starts ready probes in free slots before each wait. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -16,15 +16,19 @@
 
 #include "probe_internal.h"
 #include "xsweep/clock.h"
+#include "xsweep/event_loop.h"
 #include "xsweep/record.h"
 #include "xsweep/throttle.h"
 
 #define NS_PER_MS   1000000ULL
-#define EPOLL_BATCH 128
 #define OUT_CAP     512
+
+#define CONTAINER_OF(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 
 typedef struct req_node {
     struct req_node *next;       /* ready queue */
+    xs_timer timer;              /* not_before, while waiting */
+    struct req_node *wprev, *wnext; /* the waiting list (so free finds them) */
     uint64_t not_before;
     uint64_t submitted_ns;
     xs_addr addr;
@@ -44,10 +48,11 @@ typedef enum { C_FREE = 0, C_CONNECTING, C_TALKING } conn_state;
 typedef struct conn {
     conn_state state;
     int fd;
-    uint32_t events;             /* current epoll interest, 0 = not registered */
+    xs_io io;                    /* fd's registration with the loop (io.events = interest) */
+    xs_timer deadline;           /* the slot's deadline */
     struct conn *next_free;
     req_node *req;
-    uint64_t deadline, t_start, t_connected;
+    uint64_t t_start, t_connected;
     unsigned step;
     bool close_after_send;
     unsigned char out[OUT_CAP];
@@ -59,14 +64,14 @@ typedef struct conn {
 
 struct xs_probe_engine {
     xs_probe_config cfg;
-    int epfd, wakefd;
+    xs_loop *loop;
+    bool own_loop, hooked;       /* own_loop: made by xs_probe_engine_new, freed with it */
     conn *conns;
     unsigned char *inbufs;
     conn *free_list;
     size_t active, pending;
     req_node *ready_head, *ready_tail;
-    req_node **waiting;          /* min-heap on not_before */
-    size_t n_waiting, cap_waiting;
+    req_node *waiting;           /* not_before in the future: their timers are in the loop */
     xs_probe_done_fn done;
     void *done_arg;
     int delivered;
@@ -86,12 +91,35 @@ void xs_probe_config_defaults(xs_probe_config *cfg)
     cfg->max_bytes = XS_PROBE_MAX_BYTES;
 }
 
+static bool engine_hook(void *arg);
+static void on_io(xs_io *io, uint32_t revents, void *arg);
+static void on_deadline(xs_timer *t, void *arg);
+static void on_waiting_due(xs_timer *t, void *arg);
+
 /* ---------------------------------------------------------------- setup */
 xs_probe_engine *xs_probe_engine_new(const xs_probe_config *cfg)
+{
+    xs_loop *loop = xs_loop_new();
+    if (!loop)
+        return NULL;
+    xs_probe_engine *e = xs_probe_engine_new_on(loop, cfg, NULL, NULL);
+    if (!e) {
+        xs_loop_free(loop);
+        return NULL;
+    }
+    e->own_loop = true;
+    return e;
+}
+
+xs_probe_engine *xs_probe_engine_new_on(xs_loop *loop, const xs_probe_config *cfg,
+                                        xs_probe_done_fn done, void *arg)
 {
     xs_probe_engine *e = calloc(1, sizeof *e);
     if (!e)
         return NULL;
+    e->loop = loop;
+    e->done = done;
+    e->done_arg = arg;
     xs_probe_config_defaults(&e->cfg);
     if (cfg) {
         if (cfg->concurrency) e->cfg.concurrency = cfg->concurrency;
@@ -102,23 +130,18 @@ xs_probe_engine *xs_probe_engine_new(const xs_probe_config *cfg)
     }
     if (e->cfg.max_bytes < 64)
         e->cfg.max_bytes = 64;
-    e->epfd = e->wakefd = -1;
     e->conns = calloc(e->cfg.concurrency, sizeof *e->conns);
     e->inbufs = malloc((size_t)e->cfg.concurrency * e->cfg.max_bytes);
-    e->epfd = epoll_create1(EPOLL_CLOEXEC);
-    e->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (!e->conns || !e->inbufs || e->epfd < 0 || e->wakefd < 0) {
+    if (!e->conns || !e->inbufs || xs_loop_hook_add(loop, engine_hook, e) != 0) {
         xs_probe_engine_free(e);
         return NULL;
     }
-    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
-    if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->wakefd, &ev) != 0) {
-        xs_probe_engine_free(e);
-        return NULL;
-    }
+    e->hooked = true;
     for (unsigned i = e->cfg.concurrency; i-- > 0;) {
         conn *c = &e->conns[i];
         c->fd = -1;
+        xs_io_init(&c->io, -1, on_io, e);
+        xs_timer_init(&c->deadline, on_deadline, e);
         c->in = e->inbufs + (size_t)i * e->cfg.max_bytes;
         c->next_free = e->free_list;
         e->free_list = c;
@@ -135,21 +158,24 @@ xs_probe_engine *xs_probe_engine_new(const xs_probe_config *cfg)
 size_t xs_probe_engine_pending(const xs_probe_engine *e) { return e->pending; }
 size_t xs_probe_engine_active(const xs_probe_engine *e) { return e->active; }
 
-void xs_probe_engine_wakeup(xs_probe_engine *e)
+/* Closes c's socket; registered with the loop, it is closed through it (no stale event). */
+static void close_conn_fd(xs_probe_engine *e, conn *c)
 {
-    uint64_t one = 1;
-    ssize_t r = write(e->wakefd, &one, sizeof one);
-    (void)r;
+    if (c->io.events)
+        xs_loop_io_close(e->loop, &c->io);
+    else if (c->fd >= 0)
+        close(c->fd);
+    c->fd = c->io.fd = -1;
 }
 
 void xs_probe_engine_free(xs_probe_engine *e)
 {
     if (!e)
         return;
-    if (e->conns) {
+    if (e->conns && e->hooked) {   /* the slots were set up */
         for (unsigned i = 0; i < e->cfg.concurrency; i++) {
-            if (e->conns[i].fd >= 0)
-                close(e->conns[i].fd);
+            close_conn_fd(e, &e->conns[i]);
+            xs_loop_timer_cancel(e->loop, &e->conns[i].deadline);
             free(e->conns[i].req);
         }
     }
@@ -158,13 +184,15 @@ void xs_probe_engine_free(xs_probe_engine *e)
         e->ready_head = n->next;
         free(n);
     }
-    for (size_t i = 0; i < e->n_waiting; i++)
-        free(e->waiting[i]);
-    free(e->waiting);
-    if (e->epfd >= 0)
-        close(e->epfd);
-    if (e->wakefd >= 0)
-        close(e->wakefd);
+    for (req_node *n = e->waiting, *next; n; n = next) {
+        next = n->wnext;
+        xs_loop_timer_cancel(e->loop, &n->timer);
+        free(n);
+    }
+    if (e->hooked)
+        xs_loop_hook_remove(e->loop, engine_hook, e);
+    if (e->own_loop)
+        xs_loop_free(e->loop);
     free(e->inbufs);
     free(e->conns);
     free(e);
@@ -192,46 +220,30 @@ static req_node *ready_pop(xs_probe_engine *e)
     return n;
 }
 
+/* n waits for its not_before holding no slot; its timer moves it to the ready queue. */
 static int waiting_push(xs_probe_engine *e, req_node *n)
 {
-    if (e->n_waiting == e->cap_waiting) {
-        size_t cap = e->cap_waiting ? e->cap_waiting * 2 : 64;
-        req_node **w = realloc(e->waiting, cap * sizeof *w);
-        if (!w)
-            return -1;
-        e->waiting = w;
-        e->cap_waiting = cap;
-    }
-    size_t i = e->n_waiting++;
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (e->waiting[p]->not_before <= n->not_before)
-            break;
-        e->waiting[i] = e->waiting[p];
-        i = p;
-    }
-    e->waiting[i] = n;
+    if (xs_loop_timer_set(e->loop, &n->timer, n->not_before) != 0)
+        return -1;
+    n->wprev = NULL;
+    n->wnext = e->waiting;
+    if (e->waiting)
+        e->waiting->wprev = n;
+    e->waiting = n;
     return 0;
 }
 
-static req_node *waiting_pop(xs_probe_engine *e)
+static void on_waiting_due(xs_timer *t, void *arg)
 {
-    req_node *top = e->waiting[0];
-    req_node *last = e->waiting[--e->n_waiting];
-    size_t i = 0, n = e->n_waiting;
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        uint64_t mv = last->not_before;
-        if (l < n && e->waiting[l]->not_before < mv) { m = l; mv = e->waiting[l]->not_before; }
-        if (r < n && e->waiting[r]->not_before < mv) { m = r; }
-        if (m == i)
-            break;
-        e->waiting[i] = e->waiting[m];
-        i = m;
-    }
-    if (n)
-        e->waiting[i] = last;
-    return top;
+    xs_probe_engine *e = arg;
+    req_node *n = CONTAINER_OF(t, req_node, timer);
+    if (n->wprev)
+        n->wprev->wnext = n->wnext;
+    else
+        e->waiting = n->wnext;
+    if (n->wnext)
+        n->wnext->wprev = n->wprev;
+    ready_push(e, n);
 }
 
 int xs_probe_engine_submit_kind(xs_probe_engine *e, const xs_addr *addr, uint16_t port, xs_probe_kind kind,
@@ -244,6 +256,7 @@ int xs_probe_engine_submit_kind(xs_probe_engine *e, const xs_addr *addr, uint16_
     req_node *n = calloc(1, sizeof *n);
     if (!n)
         return -1;
+    xs_timer_init(&n->timer, on_waiting_due, e);
     n->addr = *addr;
     n->port = port;
     n->kind = kind == XS_PROBE_AUTO ? xs_probe_kind_for_port(port) : kind;
@@ -274,11 +287,15 @@ int xs_probe_engine_submit(xs_probe_engine *e, const xs_addr *addr, uint16_t por
 /* ---------------------------------------------------------------- connections */
 static void set_interest(xs_probe_engine *e, conn *c, uint32_t events)
 {
-    if (c->events == events)
-        return;
-    struct epoll_event ev = {.events = events, .data.ptr = c};
-    epoll_ctl(e->epfd, c->events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd, &ev);
-    c->events = events;
+    if (!c->io.events)
+        c->io.fd = c->fd;
+    xs_loop_io_set(e->loop, &c->io, events);
+}
+
+/* The slot's deadline; no memory = no deadline: I/O (or the peer) still ends it. */
+static void set_deadline(xs_probe_engine *e, conn *c, uint64_t when)
+{
+    xs_loop_timer_set(e->loop, &c->deadline, when);
 }
 
 static void waiting_or_ready(xs_probe_engine *e, req_node *n);
@@ -317,10 +334,8 @@ static bool requeue(xs_probe_engine *e, conn *c, xs_probe_kind next, bool always
         c->res.handoff = next;
         return false;
     }
-    if (c->fd >= 0)
-        close(c->fd);
-    c->fd = -1;
-    c->events = 0;
+    close_conn_fd(e, c);
+    xs_loop_timer_cancel(e->loop, &c->deadline);
     c->state = C_FREE;
     c->req = NULL;
     c->next_free = e->free_list;
@@ -360,10 +375,8 @@ static void finish(xs_probe_engine *e, conn *c, xs_probe_error err, const char *
         r->handoff = XS_PROBE_HTTP_STAGE;     /* an HTTP answer on any port: the HTTP stage's */
     else if (!strcmp(r->info.protocol, "tls"))
         r->handoff = XS_PROBE_TLS;
-    if (c->fd >= 0)
-        close(c->fd);                    /* also leaves the epoll set */
-    c->fd = -1;
-    c->events = 0;
+    close_conn_fd(e, c);                 /* also leaves the epoll set */
+    xs_loop_timer_cancel(e->loop, &c->deadline);
     c->state = C_FREE;
     free(c->req);
     c->req = NULL;
@@ -475,7 +488,7 @@ static void established(xs_probe_engine *e, conn *c)
     xs_probe_kind k = c->req->kind;
     bool passive = k == XS_PROBE_BANNER || k == XS_PROBE_HTTP_STAGE || k == XS_PROBE_TLS ||
                    k == XS_PROBE_AUTO;
-    c->deadline = now + (uint64_t)(passive ? e->cfg.banner_timeout_ms : e->cfg.total_timeout_ms) * NS_PER_MS;
+    set_deadline(e, c, now + (uint64_t)(passive ? e->cfg.banner_timeout_ms : e->cfg.total_timeout_ms) * NS_PER_MS);
     c->outlen = xs_probe_first_request(k, &c->req->addr, c->req->port, c->out, sizeof c->out);
     c->outoff = 0;
     c->close_after_send = false;
@@ -536,10 +549,9 @@ static void start(xs_probe_engine *e, req_node *n)
     c->req = n;
     c->step = 0;
     c->inlen = c->outlen = c->outoff = 0;
-    c->events = 0;
     c->t_connected = 0;
     c->t_start = xs_probe_now_ns();
-    c->deadline = c->t_start + (uint64_t)e->cfg.connect_timeout_ms * NS_PER_MS;
+    set_deadline(e, c, c->t_start + (uint64_t)e->cfg.connect_timeout_ms * NS_PER_MS);
     c->state = C_CONNECTING;
     struct sockaddr_storage sa;
     socklen_t salen = xs_addr_to_sockaddr(&n->addr, n->port, &sa);
@@ -586,73 +598,45 @@ static void on_event(xs_probe_engine *e, conn *c, uint32_t ev)
 }
 
 /* ---------------------------------------------------------------- the loop */
-static void admit(xs_probe_engine *e)
+/* Before each wait: ready probes take free slots. */
+static bool engine_hook(void *arg)
 {
-    uint64_t now = xs_probe_now_ns();
-    while (e->n_waiting && e->waiting[0]->not_before <= now)
-        ready_push(e, waiting_pop(e));
+    xs_probe_engine *e = arg;
+    int before = e->delivered;
     for (size_t budget = e->pending + 1; e->free_list && e->ready_head && budget > 0; budget--)
         start(e, ready_pop(e));
+    return e->delivered != before || (e->ready_head && e->free_list);
 }
 
-static void expire(xs_probe_engine *e)
+static void on_io(xs_io *io, uint32_t revents, void *arg)
 {
-    uint64_t now = xs_probe_now_ns();
-    for (unsigned i = 0; i < e->cfg.concurrency; i++) {
-        conn *c = &e->conns[i];
-        if (c->state == C_FREE || c->deadline > now)
-            continue;
-        if (c->state == C_CONNECTING)
-            finish(e, c, XS_PROBE_ERR_CONNECT_TIMEOUT, "connect timed out");
-        else if (c->inlen)
-            converse(e, c, true);        /* judge what came before the deadline */
-        else
-            finish(e, c, XS_PROBE_ERR_NO_RESPONSE, "timed out waiting for bytes");
-    }
+    on_event(arg, CONTAINER_OF(io, conn, io), revents);
 }
 
-/* Milliseconds until the next timer (a waiting probe or a slot deadline), capped by limit. */
-static int next_timeout(const xs_probe_engine *e, int limit)
+static void on_deadline(xs_timer *t, void *arg)
 {
-    uint64_t now = xs_probe_now_ns(), next = UINT64_MAX;
-    if (e->n_waiting)
-        next = e->waiting[0]->not_before;
-    if (e->active)
-        for (unsigned i = 0; i < e->cfg.concurrency; i++)
-            if (e->conns[i].state != C_FREE && e->conns[i].deadline < next)
-                next = e->conns[i].deadline;
-    if (e->ready_head && e->free_list)
-        return 0;
-    if (next == UINT64_MAX)
-        return limit;
-    uint64_t ms = next <= now ? 0 : (next - now + NS_PER_MS - 1) / NS_PER_MS;
-    if (limit >= 0 && ms > (uint64_t)limit)
-        return limit;
-    return ms > 60000 ? 60000 : (int)ms;
+    xs_probe_engine *e = arg;
+    conn *c = CONTAINER_OF(t, conn, deadline);
+    if (c->state == C_FREE)
+        return;
+    if (c->state == C_CONNECTING)
+        finish(e, c, XS_PROBE_ERR_CONNECT_TIMEOUT, "connect timed out");
+    else if (c->inlen)
+        converse(e, c, true);            /* judge what came before the deadline */
+    else
+        finish(e, c, XS_PROBE_ERR_NO_RESPONSE, "timed out waiting for bytes");
 }
 
 int xs_probe_engine_poll(xs_probe_engine *e, int timeout_ms, xs_probe_done_fn done, void *arg)
 {
+    xs_probe_done_fn keep = e->done;
+    void *keep_arg = e->done_arg;
     e->done = done;
     e->done_arg = arg;
     e->delivered = 0;
-    admit(e);
-    int wait = e->delivered ? 0 : next_timeout(e, timeout_ms);
-    struct epoll_event evs[EPOLL_BATCH];
-    int n = epoll_wait(e->epfd, evs, EPOLL_BATCH, wait);
-    if (n < 0 && errno != EINTR)
-        return -1;
-    for (int i = 0; i < n; i++) {
-        if (!evs[i].data.ptr) {
-            uint64_t v;
-            ssize_t r = read(e->wakefd, &v, sizeof v);
-            (void)r;
-            continue;
-        }
-        on_event(e, evs[i].data.ptr, evs[i].events);
-    }
-    expire(e);
-    admit(e);
-    e->done = NULL;
-    return e->delivered;
+    int rc = xs_loop_run_once(e->loop, timeout_ms);
+    int d = e->delivered;
+    e->done = keep;
+    e->done_arg = keep_arg;
+    return rc < 0 ? -1 : d;
 }

@@ -1,6 +1,7 @@
-/* A bounded pool of headless chromium processes, one per shot, driven from one thread by poll(2):
- * each child's stdout (the DOM), stderr (load errors) and pidfd (its exit) are watched; a child
- * past its deadline has its whole process group SIGKILLed. Exits are detected with
+/* A bounded pool of headless chromium processes, one per shot, on the event loop of the thread
+ * that owns it (the stage's one loop): each child's stdout (the DOM), stderr (load errors) and
+ * pidfd (its exit) are watched by the loop, and its deadline is a timer in the loop's heap; a
+ * child past its deadline has its whole process group SIGKILLed. Exits are detected with
  * waitid(WNOWAIT) first, so the group is killed (stragglers) while its leader, a zombie, still
  * holds the group id: a kill can never reach a process that is not ours. */
 #include <ctype.h>
@@ -8,7 +9,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -20,9 +20,11 @@
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "xsweep/event_loop.h"
 #include "xsweep/screenshot.h"
 #include "xsweep/clock.h"
 
@@ -31,12 +33,15 @@
 
 typedef struct shot_job {
     struct shot_job *next;
+    struct xs_shot_pool *pool;
     char   *url, *resolve_to, *png_path;
     char   *doc_url;           /* data: URL of the fetched document, or NULL (chromium fetches) */
     void   *user;
     /* while running */
     pid_t   pid;
     int     pidfd, out_fd, err_fd;
+    xs_io   out_io, err_io, pid_io;   /* their registrations with the loop */
+    xs_timer deadline;
     char   *profile_dir;
     char   *dom;
     size_t  dom_len, dom_cap;
@@ -59,8 +64,12 @@ struct xs_shot_pool {
     size_t   queued;
     shot_job **running;        /* concurrency slots, NULL when free */
     size_t   n_running;
-    struct pollfd *pfds;
-    shot_job     **pfd_job;
+    xs_loop *loop;
+    bool     own_loop, hooked; /* own_loop: made by xs_shot_pool_new, freed with the pool */
+    xs_timer tick;             /* exit checks of children without a pidfd */
+    xs_shot_done_fn done;
+    void    *done_arg;
+    int      delivered;
     char    *text;             /* XS_SHOT_TEXT_MAX + 1, reused for every result */
     char    *env[4];
     char   **graves;           /* profile dirs a dying process wrote into while we removed them */
@@ -133,6 +142,18 @@ static void close_fd(int *fd)
     *fd = -1;
 }
 
+/* Closes one of a running job's fds, through the loop when it is registered there. */
+static void close_watched(shot_job *j, xs_io *io, int *fd)
+{
+    if (io->events) {
+        xs_loop_io_close(j->pool->loop, io);
+        *fd = -1;
+    } else {
+        close_fd(fd);
+    }
+    io->fd = -1;
+}
+
 /* ------------------------------------------------------------------ setup */
 
 static int open_deny_proxy(unsigned *port)
@@ -158,7 +179,27 @@ static const char *default_chromium(void)
     return "/usr/bin/chromium";
 }
 
+static bool pool_hook(void *arg);
+static void on_tick(xs_timer *t, void *arg);
+
 xs_shot_pool *xs_shot_pool_new(const xs_shot_config *cfg, char *err, size_t errlen)
+{
+    xs_loop *loop = xs_loop_new();
+    if (!loop) {
+        snprintf(err, errlen, "screenshots: event loop: %s", strerror(errno));
+        return NULL;
+    }
+    xs_shot_pool *p = xs_shot_pool_new_on(loop, cfg, NULL, NULL, err, errlen);
+    if (!p) {
+        xs_loop_free(loop);
+        return NULL;
+    }
+    p->own_loop = true;
+    return p;
+}
+
+xs_shot_pool *xs_shot_pool_new_on(xs_loop *loop, const xs_shot_config *cfg, xs_shot_done_fn done,
+                                  void *arg, char *err, size_t errlen)
 {
     xs_shot_config c = cfg ? *cfg : (xs_shot_config){0};
     const char *chromium = c.chromium_path ? c.chromium_path : default_chromium();
@@ -174,6 +215,10 @@ xs_shot_pool *xs_shot_pool_new(const xs_shot_config *cfg, char *err, size_t errl
     if (!p)
         goto nomem;
     p->deny_fd = -1;
+    p->loop = loop;
+    p->done = done;
+    p->done_arg = arg;
+    xs_timer_init(&p->tick, on_tick, p);
     p->concurrency = c.concurrency ? c.concurrency : XS_SHOT_DEFAULT_CONCURRENCY;
     p->timeout_ms = c.timeout_ms ? c.timeout_ms : XS_SHOT_DEFAULT_TIMEOUT_MS;
     p->width = c.width ? c.width : XS_SHOT_DEFAULT_WIDTH;
@@ -183,16 +228,15 @@ xs_shot_pool *xs_shot_pool_new(const xs_shot_config *cfg, char *err, size_t errl
     p->tmp_dir = strdup(tmp);
     p->dir = c.dir ? strdup(c.dir) : NULL;
     p->running = calloc(p->concurrency, sizeof *p->running);
-    p->pfds = calloc(3 * (size_t)p->concurrency, sizeof *p->pfds);
-    p->pfd_job = calloc(3 * (size_t)p->concurrency, sizeof *p->pfd_job);
     p->text = malloc(XS_SHOT_TEXT_MAX + 1);
     /* chromium gets a minimal environment: no proxy variables, no session bus, and HOME and
      * TMPDIR set per shot to its profile directory, so everything it writes goes away with it */
     p->env[0] = strdup("PATH=/usr/bin:/bin");
     p->env[1] = strdup("LANG=C.UTF-8");
-    if (!p->chromium || !p->tmp_dir || (c.dir && !p->dir) || !p->running || !p->pfds ||
-        !p->pfd_job || !p->text || !p->env[0] || !p->env[1])
+    if (!p->chromium || !p->tmp_dir || (c.dir && !p->dir) || !p->running || !p->text ||
+        !p->env[0] || !p->env[1] || xs_loop_hook_add(loop, pool_hook, p) != 0)
         goto nomem;
+    p->hooked = true;
     p->deny_fd = open_deny_proxy(&p->deny_port);
     if (p->deny_fd < 0) {
         snprintf(err, errlen, "screenshots: loopback socket: %s", strerror(errno));
@@ -222,6 +266,7 @@ int xs_shot_pool_submit_pinned(xs_shot_pool *p, const char *url, const char *res
     if (!j)
         return -1;
     j->pidfd = j->out_fd = j->err_fd = -1;
+    j->pool = p;
     j->user = user;
     j->url = strdup(url);
     j->resolve_to = resolve_to ? strdup(resolve_to) : NULL;
@@ -442,7 +487,7 @@ static void read_dom(shot_job *j)
         if (n < 0 && errno == EINTR)
             continue;
         if (n == 0)
-            close_fd(&j->out_fd);
+            close_watched(j, &j->out_io, &j->out_fd);
         return;                                                  /* EAGAIN or EOF */
     }
 }
@@ -471,7 +516,7 @@ static void read_stderr(shot_job *j)
             if (n == 0) {
                 if (j->line_len)
                     stderr_line(j);
-                close_fd(&j->err_fd);
+                close_watched(j, &j->err_io, &j->err_fd);
             }
             return;
         }
@@ -494,8 +539,7 @@ static bool job_exited(shot_job *j)
     return waitid(P_PID, (id_t)j->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == j->pid;
 }
 
-static void deliver(xs_shot_pool *p, shot_job *j, const char *spawn_error, int status,
-                    xs_shot_done_fn done, void *arg)
+static void deliver(xs_shot_pool *p, shot_job *j, const char *spawn_error, int status)
 {
     char error[192];
     xs_shot_result r = {.url = j->url, .user = j->user, .text = ""};
@@ -543,7 +587,9 @@ static void deliver(xs_shot_pool *p, shot_job *j, const char *spawn_error, int s
         r.text_truncated = false;
     }
     bury(p, j->profile_dir);
-    done(&r, arg);
+    p->delivered++;
+    if (p->done)
+        p->done(&r, p->done_arg);
 }
 
 /* Reaps an exited child: kill the stragglers of its group, drain its pipes, collect its status. */
@@ -557,16 +603,105 @@ static int reap(shot_job *j)
     int status = 0;
     while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR) /* a zombie: does not block */
         ;
-    close_fd(&j->out_fd);
-    close_fd(&j->err_fd);
-    close_fd(&j->pidfd);
+    close_watched(j, &j->out_io, &j->out_fd);
+    close_watched(j, &j->err_io, &j->err_fd);
+    close_watched(j, &j->pid_io, &j->pidfd);
+    xs_loop_timer_cancel(j->pool->loop, &j->deadline);
     return status;
 }
 
-/* Fills free slots from the queue; spawn failures are delivered at once. */
-static int start_queued(xs_shot_pool *p, xs_shot_done_fn done, void *arg)
+/* The child exited: reap it, free its slot, hand over its shot. */
+static void check_exit(xs_shot_pool *p, shot_job *j)
 {
-    int delivered = 0;
+    if (!job_exited(j))
+        return;
+    for (size_t s = 0; s < p->concurrency; s++)
+        if (p->running[s] == j)
+            p->running[s] = NULL;
+    p->n_running--;
+    int status = reap(j);
+    deliver(p, j, NULL, status);
+    job_free(j);
+}
+
+static void on_out(xs_io *io, uint32_t revents, void *arg)
+{
+    (void)io; (void)revents;
+    read_dom(arg);
+}
+
+static void on_err(xs_io *io, uint32_t revents, void *arg)
+{
+    (void)io; (void)revents;
+    read_stderr(arg);
+}
+
+static void on_pidfd(xs_io *io, uint32_t revents, void *arg)
+{
+    (void)io; (void)revents;
+    shot_job *j = arg;
+    check_exit(j->pool, j);
+}
+
+static void on_deadline(xs_timer *t, void *arg)
+{
+    (void)t;
+    shot_job *j = arg;
+    kill(-j->pid, SIGKILL);            /* the whole group; reaped when its leader has exited */
+    j->killed = true;
+}
+
+/* Children without a pidfd (old kernels): an exit check every EXIT_TICK_MS. */
+static void on_tick(xs_timer *t, void *arg)
+{
+    (void)t;
+    xs_shot_pool *p = arg;
+    bool again = false;
+    for (size_t s = 0; s < p->concurrency; s++) {
+        shot_job *j = p->running[s];
+        if (j && j->pidfd < 0) {
+            check_exit(p, j);
+            again |= p->running[s] != NULL;
+        }
+    }
+    if (again)
+        xs_loop_timer_set(p->loop, &p->tick, xs_now_ns() + EXIT_TICK_MS * 1000000ull);
+}
+
+/* A spawned child's pipes, pidfd and deadline go to the loop. 0, or -1 (nothing registered). */
+static int watch(xs_shot_pool *p, shot_job *j)
+{
+    xs_io_init(&j->out_io, j->out_fd, on_out, j);
+    xs_io_init(&j->err_io, j->err_fd, on_err, j);
+    xs_io_init(&j->pid_io, j->pidfd, on_pidfd, j);
+    xs_timer_init(&j->deadline, on_deadline, j);
+    if (xs_loop_io_set(p->loop, &j->out_io, EPOLLIN) != 0 ||
+        xs_loop_io_set(p->loop, &j->err_io, EPOLLIN) != 0 ||
+        (j->pidfd >= 0 && xs_loop_io_set(p->loop, &j->pid_io, EPOLLIN) != 0) ||
+        xs_loop_timer_set(p->loop, &j->deadline, j->deadline_ns) != 0)
+        return -1;
+    if (j->pidfd < 0 && !xs_timer_armed(&p->tick))
+        xs_loop_timer_set(p->loop, &p->tick, xs_now_ns() + EXIT_TICK_MS * 1000000ull);
+    return 0;
+}
+
+/* Kills and reaps a running child; its profile and partial PNG go. */
+static void stop_job(xs_shot_pool *p, shot_job *j)
+{
+    kill(-j->pid, SIGKILL);
+    while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    close_watched(j, &j->out_io, &j->out_fd);
+    close_watched(j, &j->err_io, &j->err_fd);
+    close_watched(j, &j->pid_io, &j->pidfd);
+    xs_loop_timer_cancel(p->loop, &j->deadline);
+    bury(p, j->profile_dir);
+    unlink(j->png_path);
+}
+
+/* Fills free slots from the queue; spawn failures are delivered at once. */
+static void start_queued(xs_shot_pool *p)
+{
     for (size_t s = 0; s < p->concurrency && p->queue_head; s++) {
         if (p->running[s])
             continue;
@@ -577,92 +712,52 @@ static int start_queued(xs_shot_pool *p, xs_shot_done_fn done, void *arg)
         p->queued--;
         j->next = NULL;
         int rc = spawn_job(p, j);
+        if (rc == 0 && watch(p, j) != 0) {
+            stop_job(p, j);
+            rc = ENOMEM;
+        }
         if (rc != 0) {
-            deliver(p, j, strerror(rc), 0, done, arg);
+            deliver(p, j, strerror(rc), 0);
             job_free(j);
-            delivered++;
             continue;
         }
         p->running[s] = j;
         p->n_running++;
     }
-    return delivered;
+}
+
+/* Before each wait: queued shots take free slots; the dead's leftovers are swept. */
+static bool pool_hook(void *arg)
+{
+    xs_shot_pool *p = arg;
+    int before = p->delivered;
+    if (p->n_graves)
+        sweep_graves(p);
+    start_queued(p);
+    return p->delivered != before;
 }
 
 int xs_shot_pool_poll(xs_shot_pool *p, int timeout_ms, xs_shot_done_fn done, void *arg)
 {
+    xs_shot_done_fn keep = p->done;
+    void *keep_arg = p->done_arg;
+    p->done = done;
+    p->done_arg = arg;
+    p->delivered = 0;
     uint64_t until = timeout_ms >= 0 ? xs_now_ns() + (uint64_t)timeout_ms * 1000000u : UINT64_MAX;
-    int delivered = 0;
-    if (p->n_graves)
-        sweep_graves(p);
+    int rc = 0;
     for (;;) {
-        delivered += start_queued(p, done, arg);
-        if (p->n_running == 0)
-            return delivered;
-        uint64_t now = xs_now_ns(), wake = until;
-        bool tick = false;
-        size_t n = 0;
-        for (size_t s = 0; s < p->concurrency; s++) {
-            shot_job *j = p->running[s];
-            if (!j)
-                continue;
-            if (!j->killed && j->deadline_ns < wake)
-                wake = j->deadline_ns;
-            int fds[3] = {j->out_fd, j->err_fd, j->pidfd};
-            for (int k = 0; k < 3; k++) {
-                if (fds[k] < 0)
-                    continue;
-                p->pfds[n] = (struct pollfd){.fd = fds[k], .events = POLLIN};
-                p->pfd_job[n++] = j;
-            }
-            if (j->pidfd < 0)
-                tick = true;
-        }
-        int wait_ms;
-        if (delivered > 0)
-            wait_ms = 0;
-        else if (wake == UINT64_MAX)
-            wait_ms = -1;
-        else
-            wait_ms = wake > now ? (int)((wake - now + 999999u) / 1000000u) : 0;
-        if (tick && (wait_ms < 0 || wait_ms > EXIT_TICK_MS))
-            wait_ms = EXIT_TICK_MS;
-        int pr = poll(p->pfds, n, wait_ms);
-        if (pr < 0 && errno != EINTR)
-            return -1;
-        for (size_t i = 0; pr > 0 && i < n; i++) {
-            if (!p->pfds[i].revents)
-                continue;
-            shot_job *j = p->pfd_job[i];
-            if (p->pfds[i].fd == j->out_fd)
-                read_dom(j);
-            else if (p->pfds[i].fd == j->err_fd)
-                read_stderr(j);
-        }
-        now = xs_now_ns();
-        for (size_t s = 0; s < p->concurrency; s++) {
-            shot_job *j = p->running[s];
-            if (!j)
-                continue;
-            if (job_exited(j)) {
-                int status = reap(j);
-                p->running[s] = NULL;
-                p->n_running--;
-                deliver(p, j, NULL, status, done, arg);
-                job_free(j);
-                delivered++;
-            } else if (!j->killed && now >= j->deadline_ns) {
-                kill(-j->pid, SIGKILL);    /* the whole group; reaped on a later pass */
-                j->killed = true;
-            }
-        }
-        if (delivered > 0) {
-            delivered += start_queued(p, done, arg); /* keep the slots busy between calls */
-            return delivered;
-        }
-        if (now >= until)
-            return 0;
+        pool_hook(p);
+        if (p->delivered || xs_shot_pool_pending(p) == 0)
+            break;
+        uint64_t now = xs_now_ns();
+        int left = until == UINT64_MAX ? -1 : now >= until ? 0 : (int)((until - now + 999999u) / 1000000u);
+        if ((rc = xs_loop_run_once(p->loop, left)) < 0 || p->delivered || xs_now_ns() >= until)
+            break;
     }
+    p->done = keep;
+    p->done_arg = keep_arg;
+    return rc < 0 ? -1 : p->delivered;
 }
 
 void xs_shot_pool_free(xs_shot_pool *p)
@@ -673,14 +768,7 @@ void xs_shot_pool_free(xs_shot_pool *p)
         shot_job *j = p->running[s];
         if (!j)
             continue;
-        kill(-j->pid, SIGKILL);
-        while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
-            ;
-        close_fd(&j->out_fd);
-        close_fd(&j->err_fd);
-        close_fd(&j->pidfd);
-        bury(p, j->profile_dir);
-        unlink(j->png_path);
+        stop_job(p, j);
         job_free(j);
     }
     while (p->queue_head) {
@@ -703,8 +791,12 @@ void xs_shot_pool_free(xs_shot_pool *p)
     for (size_t k = 0; k < sizeof p->env / sizeof p->env[0]; k++)
         free(p->env[k]);
     free(p->running);
-    free(p->pfds);
-    free(p->pfd_job);
+    if (p->loop)
+        xs_loop_timer_cancel(p->loop, &p->tick);
+    if (p->hooked)
+        xs_loop_hook_remove(p->loop, pool_hook, p);
+    if (p->own_loop)
+        xs_loop_free(p->loop);
     free(p->text);
     free(p->chromium);
     free(p->tmp_dir);

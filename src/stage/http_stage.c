@@ -1,6 +1,8 @@
 /* The stage thread. It owns the HTTP engine, the protocol probe engine and a fingerprint matcher. Jobs come from the
  * output thread over one SPSC ring, and enriched endpoints go back over another, so neither the scan
- * nor the output ever waits on a slow web server. The stage's own throttle is the not_before time:
+ * nor the output ever waits on a slow web server. The thread runs one event loop (src/loop/): the
+ * HTTP engine, the probe engine, the screenshot pool and the checks pool all register their fds
+ * and timers with it, and a push of the output thread wakes it. The stage's own throttle is the not_before time:
  * no GET starts within min_gap of the SYN probe of the same IP:port. */
 #include <ctype.h>
 #include <pthread.h>
@@ -12,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "xsweep/clock.h"
+#include "xsweep/event_loop.h"
 #include "xsweep/record.h"
 #include "xsweep/ring.h"
 #include "xsweep/throttle.h"
@@ -22,7 +25,7 @@
 
 #define JOB_RING_CAP  (1u << 16)
 #define DONE_RING_CAP (1u << 16)
-#define POLL_MS       20
+#define IDLE_MS       100   /* the loop's longest wait: pushes, close and abort wake it at once */
 
 /* Jobs the stage thread has taken and not yet handed back: kept so an abort can return them. */
 typedef struct outstanding {
@@ -36,6 +39,7 @@ struct xs_http_stage {
     xs_ring jobs;                 /* xs_http_job, main -> stage */
     xs_ring done;                 /* xs_enriched *, stage -> main */
     pthread_t thread;
+    xs_loop *loop;                /* the stage thread's one loop; woken by the output thread */
     _Atomic bool input_closed;    /* main will push nothing more */
     _Atomic bool abort;
     _Atomic bool thread_done;
@@ -460,48 +464,37 @@ static void *stage_main(void *arg)
     s->clock = xs_throttle_new(s->cfg.min_gap_ns ? s->cfg.min_gap_ns : 1000000000ULL);
     s->cfg.http.clock = s->clock;
     s->cfg.probe.clock = s->clock;   /* one clock: the probe engine asks it before every connect */
-    xs_http_engine *engine = s->clock ? xs_http_engine_new(&s->cfg.http) : NULL;
-    xs_probe_engine *probes = s->clock ? xs_probe_engine_new(&s->cfg.probe) : NULL;
     xs_fp_matcher *m = s->cfg.fingerprints ? xs_fp_matcher_new(s->cfg.fingerprints) : NULL;
-    done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg, s->cfg.services}, NULL, engine, probes, s->clock,
+    done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg, s->cfg.services}, NULL, NULL, NULL, s->clock,
                     NULL, false};
+    xs_http_engine *engine = s->clock ? xs_http_engine_new_on(s->loop, &s->cfg.http, on_done, &ctx) : NULL;
+    xs_probe_engine *probes = s->clock ? xs_probe_engine_new_on(s->loop, &s->cfg.probe, on_probe_done, &ctx)
+                                       : NULL;
+    ctx.engine = engine;
+    ctx.probes = probes;
     if (s->cfg.checks.db && s->clock) {
         xs_checks_config ck = s->cfg.checks;
         char err[256];
         ck.clock = s->clock;   /* the one per-endpoint clock, shared with the HTTP engine */
-        if (!(ctx.checks = xs_checks_pool_new(&ck, err, sizeof err)))
+        if (!(ctx.checks = xs_checks_pool_new(&ck, s->loop, on_checks_done, &ctx, err, sizeof err)))
             fprintf(stderr, "xsweep: warning: no active checks: %s\n", err);
     }
     if (s->cfg.screenshot_dir) {
         /* Chromium keeps its own sandbox unless we run as root (it refuses to, then). */
         xs_shot_config shot_cfg = {.dir = s->cfg.screenshot_dir, .sandbox = geteuid() != 0};
         char err[256];
-        if (!(ctx.shots = xs_shot_pool_new(&shot_cfg, err, sizeof err)))
+        if (!(ctx.shots = xs_shot_pool_new_on(s->loop, &shot_cfg, on_shot_done, &ctx, err, sizeof err)))
             fprintf(stderr, "xsweep: warning: no screenshots: %s\n", err);
     }
     while (engine && probes && !atomic_load(&s->abort)) {
         take_jobs(s, engine, probes);
-        size_t http_n = xs_http_engine_pending(engine), probe_n = xs_probe_engine_pending(probes);
-        size_t shot_n = ctx.shots ? xs_shot_pool_pending(ctx.shots) : 0;
-        size_t check_n = xs_checks_pool_pending(ctx.checks);
-        if (check_n)
-            xs_checks_pool_poll(ctx.checks, http_n || probe_n || shot_n ? 0 : POLL_MS, on_checks_done, &ctx);
-        if (shot_n)
-            xs_shot_pool_poll(ctx.shots, http_n || probe_n ? 0 : POLL_MS, on_shot_done, &ctx);
-        if (http_n == 0 && probe_n == 0) {
-            if (shot_n || check_n)
-                continue;
-            if (atomic_load(&s->input_closed) && xs_ring_count(&s->jobs) == 0)
-                break;
-            nap_us(1000);
-            continue;
-        }
-        /* Two engines, one thread: each waits at most half the slice while the other has work. */
-        int slice = http_n && probe_n ? POLL_MS / 2 : POLL_MS;
-        if (http_n)
-            xs_http_engine_poll(engine, slice, on_done, &ctx);
-        if (probe_n)
-            xs_probe_engine_poll(probes, slice, on_probe_done, &ctx);
+        size_t busy = xs_http_engine_pending(engine) + xs_probe_engine_pending(probes) +
+                      (ctx.shots ? xs_shot_pool_pending(ctx.shots) : 0) + xs_checks_pool_pending(ctx.checks);
+        if (busy == 0 && atomic_load(&s->input_closed) && xs_ring_count(&s->jobs) == 0)
+            break;
+        /* One loop for all four: it sleeps until a socket, a child, a timer or a push wakes it. */
+        if (xs_loop_run_once(s->loop, IDLE_MS) < 0)
+            nap_us(1000);   /* epoll failed (EBADF/ENOMEM): do not spin */
     }
     /* Checks stop first: their endpoints come back with partial reports, before the hand-back. */
     ctx.stopping = true;
@@ -551,8 +544,10 @@ xs_http_stage *xs_http_stage_start(const xs_http_stage_config *cfg, char *err, s
         return NULL;
     }
     s->cfg = *cfg;
-    if (pthread_create(&s->thread, NULL, stage_main, s) != 0) {
+    s->loop = xs_loop_new();   /* made here: the output thread may wake it before the thread runs */
+    if (!s->loop || pthread_create(&s->thread, NULL, stage_main, s) != 0) {
         snprintf(err, errlen, "cannot start the HTTP stage thread");
+        xs_loop_free(s->loop);
         xs_ring_free(&s->jobs);
         xs_ring_free(&s->done);
         free(s);
@@ -563,14 +558,20 @@ xs_http_stage *xs_http_stage_start(const xs_http_stage_config *cfg, char *err, s
 
 static void flush_backlog(xs_http_stage *s)
 {
+    bool moved = false;
     while (s->backlog_n > 0 && xs_ring_push(&s->jobs, &s->backlog[s->backlog_head])) {
         s->backlog_head++;
         s->backlog_n--;
+        moved = true;
     }
+    if (moved)
+        xs_loop_wakeup(s->loop);
     if (s->backlog_n == 0)
         s->backlog_head = 0;
-    if (s->closing && s->backlog_n == 0)
+    if (s->closing && s->backlog_n == 0 && !atomic_load(&s->input_closed)) {
         atomic_store(&s->input_closed, true);
+        xs_loop_wakeup(s->loop);
+    }
 }
 
 static bool backlog_append(xs_http_stage *s, const xs_http_job *job)
@@ -596,14 +597,17 @@ void xs_http_stage_push(xs_http_stage *s, const xs_http_job *job)
 {
     s->in_flight++;
     flush_backlog(s);
-    if (s->backlog_n == 0 && xs_ring_push(&s->jobs, job))
+    if (s->backlog_n == 0 && xs_ring_push(&s->jobs, job)) {
+        xs_loop_wakeup(s->loop);
         return;
+    }
     if (backlog_append(s, job))
         return;
     while (!xs_ring_push(&s->jobs, job)) {   /* out of memory: wait for the stage, lose nothing */
         nap_us(1000);
         flush_backlog(s);
     }
+    xs_loop_wakeup(s->loop);
 }
 
 xs_enriched *xs_http_stage_pop(xs_http_stage *s)
@@ -626,6 +630,7 @@ void xs_http_stage_abort(xs_http_stage *s)
 {
     xs_http_stage_close_input(s);
     atomic_store(&s->abort, true);
+    xs_loop_wakeup(s->loop);
 }
 
 bool xs_http_stage_finished(xs_http_stage *s)
@@ -654,6 +659,7 @@ void xs_http_stage_free(xs_http_stage *s)
     pthread_join(s->thread, NULL);
     while (xs_ring_pop(&s->done, &e))
         xs_enriched_free(e);
+    xs_loop_free(s->loop);
     xs_ring_free(&s->jobs);
     xs_ring_free(&s->done);
     free(s->backlog);

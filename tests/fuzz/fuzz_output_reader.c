@@ -26,6 +26,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (r == 1 && (rec.port == 0 || rec.status > XS_STATUS_FAILED))
         abort();
+    if (r == 1) {   /* either family: the address reads back as the text the writer gives it */
+        char text[XS_ADDR_STRLEN];
+        xs_addr again;
+        xs_addr_format(&rec.addr, text);
+        if (!xs_addr_parse(text, &again) || !xs_addr_eq(&again, &rec.addr))
+            abort();
+    }
     free(line);
     return 0;
 }

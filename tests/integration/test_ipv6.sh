@@ -158,7 +158,7 @@ ip netns exec "$SINKNS" timeout 70 python3 -c '
 import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 while True: s.sendto(b"nudge", ("198.18.0.9", 9)); time.sleep(0.1)' & nudge=$!
-PIDS+=($nudge)
+PIDS+=("$nudge")
 timeout 60 ip netns exec "$TB_PREFIX-scan" masscan --adapter "$IF" --adapter-ip "$TB_SCAN_IP6" \
     --router-mac-ipv6 "$TB_SINK_MAC" --rate 5000 --retries 1 --wait 2 -p "$PORTS" -oL "$WORK/masscan6.list" \
     2001:2::-2001:2::1f 2001:2::abcd 2001:2::8000 2001:2::ffff >"$WORK/masscan6.out" 2>&1
@@ -383,7 +383,7 @@ verdicts "$WORK/shard.out"
 echo "-- [$(( $(date +%s) - T0 )) s] --resume: interrupted by SIGINT, resumed = the whole set (2001:2::/112 x 80,6379 + 198.19.0.0/24)"
 RS=(-p 80,6379 --show closed --no-http --seed 11 --retries 0 --rate 20000 --wait 1 2001:2::/112 198.19.0.0/24)
 ip netns exec "$TB_PREFIX-scan" "$XSWEEP" "${NET[@]}" --no-progress "${RS[@]}" -o "$WORK/rs.json" 2>"$WORK/rs1.err" & pid=$!
-PIDS+=($pid)
+PIDS+=("$pid")
 sleep 2.5; kill -INT "$pid" 2>/dev/null; wait "$pid"; rc=$?
 first=$(grep -c '' "$WORK/rs.json" 2>/dev/null)
 check "first run stopped by SIGINT with 130 (got $rc) after ${first:-0} records" [ "$rc" = 130 ]

@@ -50,6 +50,7 @@ check "the child cannot create a file" grep -q 'create=EACCES' <<<"$st"
 check "the child cannot make a packet socket (to send a raw frame)" grep -q 'packet_socket=EPERM' <<<"$st"
 check "the child cannot make a raw IP socket" grep -q 'raw_socket=EPERM' <<<"$st"
 check "the child can still make TCP sockets (its job)" grep -q 'tcp_socket=ok' <<<"$st"
+check "the stage's event loop runs under the filter (epoll, eventfd, a timer)" grep -q 'event_loop=ok' <<<"$st"
 check "the child inherited nothing but stdin/out/err and its socketpair" grep -q 'fds=4$' <<<"$st"
 n=$(grep -c '"status_code":200' "$WORK/out.json")
 check "results still carry their HTTP fields ($n of $(wc -l <"$WORK/out.json"))" [ "$n" = 4096 ]

@@ -71,6 +71,16 @@ static void ids_are_stable_and_distinct(void **state)
     json_t *c = json_array();
     assert_int_equal(xs_agent_findings("lab-1", "{\"ip\":\"198.19.0.5\",\"port\":80,\"status\":\"closed\"}", c), 0);
     assert_int_equal(xs_agent_findings("lab-1", "not json", c), 0);
+    /* IPv6: the endpoint travels in its canonical text form; a bracketed or bad address does not */
+    json_t *d = json_array();
+    assert_true(xs_agent_findings("lab-1", "{\"ip\":\"2001:0002:0::05\",\"port\":443,\"status\":\"open\","
+                                           "\"protocol\":\"HTTP/S\",\"severity\":\"high\"}", d) > 0);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "ip")), "2001:2::5");
+    assert_int_equal(xs_agent_findings("lab-1", "{\"ip\":\"[2001:2::5]\",\"port\":443,\"status\":\"open\","
+                                                "\"severity\":\"high\"}", d), 0);
+    assert_int_equal(xs_agent_findings("lab-1", "{\"ip\":\"2001:2::5::1\",\"port\":443,\"status\":\"open\","
+                                                "\"severity\":\"high\"}", d), 0);
+    json_decref(d);
     json_decref(c);
 }
 

@@ -166,6 +166,16 @@ static void config_file_then_command_line(void **state)
     xs_options_free(&o);
     unlink(echo_path);
 
+    /* Every target line of the file counts, both families (a resume file holds them so). */
+    f = fopen(path, "w");
+    fputs("target = 2001:2::/112\ntarget = 198.19.0.0/24\ntarget = 198.19.1.7\n", f);
+    fclose(f);
+    assert_int_equal(parse(&o, err, sizeof err, 3, "-c", path), 0);
+    assert_int_equal(o.ntargets, 3);
+    assert_string_equal(o.targets[0], "2001:2::/112");
+    assert_string_equal(o.targets[2], "198.19.1.7");
+    xs_options_free(&o);
+
     f = fopen(path, "w");
     fputs("rate = 5000\nfrobnicate = 1\n", f);
     fclose(f);

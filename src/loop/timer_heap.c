@@ -1,7 +1,9 @@
-/* Binary min-heap of xs_timer pointers, ordered by `when`. Items carry their own slot index. */
+/* Binary min-heap of xs_timer pointers, ordered by `when`: the deadline heap of the event loop,
+ * the project's one heap. Items carry their own slot index, so removing or moving one is
+ * O(log n). */
 #include <stdlib.h>
 
-#include "http_internal.h"
+#include "xsweep/event_loop.h"
 
 static void place(xs_timer_heap *h, size_t i, xs_timer *t)
 {
