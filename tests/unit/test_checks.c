@@ -144,17 +144,94 @@ static void test_rejects_outside_subset(void **state)
     rejects(y, "must start with");
     snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: dsl, dsl: ['contains(body, 1)']}]\n", head);
     rejects(y, "dsl");
-    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: binary, binary: ['00']}]\n", head);
-    rejects(y, "binary");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: xpath, xpath: ['/html']}]\n", head);
+    rejects(y, "xpath");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: binary, binary: ['0g']}]\n", head);
+    rejects(y, "not hex");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: regex, regex: [a], case-insensitive: true}]\n", head);
+    rejects(y, "only for word");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/{{rand_base(5)}}']\n    matchers: [{type: status, status: [200]}]\n", head);
+    rejects(y, "{{rand_base(5)}}");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    headers: {X-A: '{{token}}'}\n    matchers: [{type: status, status: [200]}]\n", head);
+    rejects(y, "{{token}}");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    redirects: true\n    matchers: [{type: status, status: [200]}]\n", head);
+    rejects(y, "redirects");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    extractors: [{type: regex, internal: true, regex: [a]}]\n", head);
+    rejects(y, "internal extractors");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    extractors: [{type: json, json: ['.a']}]\n", head);
+    rejects(y, "extractor type 'json'");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: word, part: interactsh_protocol, words: [dns]}]\n", head);
+    rejects(y, "interactsh_protocol");
+    rejects("id: x\ninfo: {name: x}\nvariables: {a: b}\nhttp:\n  - path: ['{{BaseURL}}/']\n    matchers: [{type: status, status: [200]}]\n", "variables");
     snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: regex, regex: ['(']}]\n", head);
     rejects(y, "regex");
     snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n", head);
-    rejects(y, "matchers");
+    rejects(y, "matchers or extractors");
     rejects("id: 'bad id'\ninfo: {name: x}\nhttp: []\n", "id");
     rejects("id: x\ninfo: {name: x, severity: urgent}\nhttp: []\n", "severity");
     rejects("id: x\ninfo: {name: x}\ndns:\n  - name: a\n", "dns");
     rejects("id: [unclosed\n", "YAML");
     rejects("- a\n- b\n", "mapping");
+}
+
+/* nuclei's semantics beyond word/regex/status: size, binary, hex words, a header by name, all =
+ * body + headers, regexes without implicit multi-line, kval extractors, extractors alone. */
+static void test_nuclei_semantics(void **state)
+{
+    (void)state;
+    const char *y =
+        "id: n\ninfo: {name: n, severity: info}\nhttp:\n  - path: ['{{BaseURL}}/']\n"
+        "    matchers:\n"
+        "      - {type: size, size: [5]}\n"                                        /* 0 */
+        "      - {type: binary, binary: ['504b0304']}\n"                           /* 1 */
+        "      - {type: word, encoding: hex, words: ['7a6970']}\n"                 /* 2 "zip" */
+        "      - {type: word, part: content_type, words: ['zip']}\n"               /* 3 */
+        "      - {type: regex, regex: ['^two']}\n"                                 /* 4 */
+        "      - {type: regex, regex: ['(?m)^two']}\n"                             /* 5 */
+        "      - {type: regex, part: all, regex: ['two\\nHTTP/1.1']}\n"           /* 6 */
+        "      - {type: word, part: x_missing, words: ['a'], negative: true}\n"    /* 7 */
+        "      - {type: size, part: header, size: [48], match-all: true}\n"        /* 8 */
+        "    extractors:\n"
+        "      - {type: kval, kval: [Content-Type]}\n";
+    check_tmpl t;
+    char err[256];
+    if (check_tmpl_parse(y, strlen(y), &t, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    check_request *q = &t.req[0];
+    assert_int_equal(q->nm, 9);
+    check_response r = resp(200, "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\n", "one\ntwo\n");
+    bool want[9] = {false, false, false, true, false, true, true, false, true};
+    for (size_t i = 0; i < q->nm; i++) {
+        check_request one = *q;
+        one.m = &q->m[i];
+        one.nm = 1;
+        if (check_match(&one, &r, NULL) != want[i])
+            fail_msg("matcher %zu: want %d", i, want[i]);
+    }
+    check_response_free(&r);
+    r = resp(200, "HTTP/1.1 200 OK\r\n", "PK\x03\x04zip");
+    for (size_t i = 1; i <= 2; i++) {   /* the magic bytes, the hex-encoded word */
+        check_request one = *q;
+        one.m = &q->m[i];
+        one.nm = 1;
+        assert_true(check_match(&one, &r, NULL));
+    }
+    check_response_free(&r);
+    check_tmpl_free(&t);
+    /* extractors alone: a hit is the match, and the value is the detail */
+    const char *x = "id: x\ninfo: {name: x}\nhttp:\n  - path: ['{{BaseURL}}/']\n"
+                    "    extractors:\n      - {type: regex, group: 1, regex: ['ver=(\\d+)']}\n";
+    assert_int_equal(check_tmpl_parse(x, strlen(x), &t, err, sizeof err), 0);
+    r = resp(200, "HTTP/1.1 200 OK\r\n", "ver=7");
+    assert_true(check_match(&t.req[0], &r, NULL));
+    char out[16];
+    check_extract(&t.req[0], &r, out, sizeof out);
+    assert_string_equal(out, "7");
+    check_response_free(&r);
+    r = resp(200, "HTTP/1.1 200 OK\r\n", "none");
+    assert_false(check_match(&t.req[0], &r, NULL));
+    check_response_free(&r);
+    check_tmpl_free(&t);
 }
 
 static void test_page(void **state)
@@ -233,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_parse_and_match),
         cmocka_unit_test(test_marker_and_duration),
         cmocka_unit_test(test_rejects_outside_subset),
+        cmocka_unit_test(test_nuclei_semantics),
         cmocka_unit_test(test_page),
         cmocka_unit_test(test_hello),
         cmocka_unit_test(test_shipped),
