@@ -6,6 +6,9 @@ Rows:
   recall  RATE TOOL FOUND TRUE_OPEN PROBES_ANSWERED SINK_SYNACK SINK_RST WINDOW_S COOKIES LISTEN_DROPS PLANNED
   mem     TOOL MAXRSS_KB EXPECTED PACKETS_AT_SINK PPS WINDOW_S
   skip    TOOL REASON
+  tx6     FAMILY TOOL REP PPS WINDOW_S PACKETS EXPECTED LOAD      (FAMILY: 4 | 6; NIC-like sink, x 1 port)
+  recall6 FAMILY RATE TOOL FOUND ... PLANNED                       (the recall fields after FAMILY)
+  skip6   TOOL REASON                                              (a tool left out of the IPv6 figure)
 """
 import statistics
 import sys
@@ -28,6 +31,83 @@ def fmt_pps(v):
     return f"{v / 1e3:,.0f}k" if v < 1e6 else f"{v / 1e6:.2f}M"
 
 
+def recall_line(r):
+    """One recall row (the fields after the row kind) as the printed table line."""
+    r = r + [""] * (11 - len(r))
+    rate, tool, found, true_open, probes, synack, rst, window, cookies, ldrops, planned = r[:11]
+    found, true_open, probes, synack, rst = (num(v, int) or 0 for v in (found, true_open, probes, synack, rst))
+    cookies, ldrops, planned = (num(v, int) or 0 for v in (cookies, ldrops, planned))
+    window = num(window) or 0.0
+    pct = 100.0 * found / true_open if true_open else 0.0
+    pps = probes / window if window > 0 and tool != "zmap" else None
+    if synack > true_open * 1.5:
+        # Far more segments than SYN-ACKs: the tool completed connections (e.g. xsweep's
+        # HTTP stage), so the sink's numbers are not one answer per probe any more.
+        probes = int(planned)
+    if probes < int(planned):
+        verdict = f"SINK-LIMITED or lost on the way: {int(planned) - probes} probes never answered"
+        if found < synack:
+            verdict += f"; tool also missed {synack - found} SYN-ACKs"
+    elif synack < true_open:
+        verdict = f"SINK-LIMITED: sink sent {true_open - synack} fewer SYN-ACKs than open ports"
+    elif found < synack and found < true_open:
+        verdict = f"tool missed {min(synack, true_open) - found} replies the sink sent"
+    else:
+        verdict = "complete"
+    if int(cookies):
+        verdict += f"; {cookies} syncookies"
+    if int(ldrops):
+        verdict += f"; {ldrops} listen drops"
+    return (f"{rate:<10}{tool:<10}{found:>8}{true_open:>8}{pct:>7.1f}%{probes:>10}{int(planned):>9}"
+            f"{synack:>9}{rst:>8}{fmt_pps(pps):>9}  {verdict}")
+
+
+def ipv6_section(tx6, recall6, skips6):
+    """The IPv6 figure: each tool over 2001:2::/112 beside the same tool over 198.19.0.0/16."""
+    if not (tx6 or recall6 or skips6):
+        return
+    print("== IPv6 beside IPv4: 2001:2::/112 and 198.19.0.0/16 (65536 addresses each), one --ipv6 testbed")
+    if tx6:
+        print("   Transmit, NIC-like sink, x 1 port: probes/s counted at the sink veth (rx_packets over the send window)")
+        print(f"{'family':<8}{'tool':<16}{'median':>10}{'min':>10}{'max':>10}{'runs':>6}  note")
+        med = {}
+        for fam in ("4", "6"):
+            for tool in TOOLS:
+                rows = tx6.get((fam, tool))
+                if rows is None:
+                    continue
+                vals = [v for v, _, _ in rows if v is not None]
+                failed = sum(v is None for v, _, _ in rows)
+                short = sum(1 for v, p, e in rows if v is not None and e is not None and (p or 0) < e)
+                note = (f"{failed} run(s) without a reading " if failed else "") + \
+                       (f"{short} run(s) delivered fewer probes than planned" if short else "")
+                if not vals:
+                    print(f"{'IPv' + fam:<8}{tool:<16}{'n/a':>10}{'':>10}{'':>10}{0:>6}  {note}")
+                    continue
+                med[(fam, tool)] = statistics.median(vals)
+                print(f"{'IPv' + fam:<8}{tool:<16}{fmt_pps(med[(fam, tool)]):>10}{fmt_pps(min(vals)):>10}"
+                      f"{fmt_pps(max(vals)):>10}{len(vals):>6}  {note}")
+        parts = []
+        for tool in TOOLS:
+            a, b = med.get(("6", tool)), med.get(("4", tool))
+            if a and b:
+                parts.append(f"{tool} IPv6/IPv4 = {a / b:.2f}")
+        x6, m6 = med.get(("6", "xsweep")), med.get(("6", "masscan"))
+        if x6 and m6:
+            parts.append(f"IPv6 xsweep/masscan = {x6 / m6:.2f}")
+        if parts:
+            print("  Ratios of medians: " + ", ".join(parts))
+    if recall6:
+        print("   Recall, answering sink (found open / true open; ~pps = answered / time at the sink)")
+        print(f"{'family':<8}{'rate':<10}{'tool':<10}{'found':>8}{'true':>8}{'recall':>8}{'answered':>10}{'planned':>9}"
+              f"{'SYN-ACK':>9}{'RST':>8}{'~pps':>9}  verdict")
+        for fam, row in recall6:
+            print(f"{'IPv' + fam:<8}" + recall_line(row))
+    for tool, why in skips6.items():
+        print(f"  {tool}: not in this figure: {why}")
+    print()
+
+
 def main(path):
     tx = defaultdict(list)          # (sink, ports, tool) -> [pps]
     tx_short = defaultdict(int)     # (sink, ports, tool) -> runs where fewer packets arrived than sent
@@ -36,6 +116,9 @@ def main(path):
     recall = []
     mem = []
     skips = {}
+    tx6 = defaultdict(list)         # (family, tool) -> [(pps or None, packets, expected)]
+    recall6 = []                    # (family, recall fields)
+    skips6 = {}
     with open(path) as f:
         for line in f:
             row = line.rstrip("\n").split("\t")
@@ -58,6 +141,14 @@ def main(path):
                 mem.append(row[1:])
             elif kind == "skip":
                 skips[row[1]] = row[2]
+            elif kind == "tx6":
+                row += [""] * (10 - len(row))
+                fam, tool, _rep, pps, _win, packets, expected, _load = row[1:9]
+                tx6[(fam, tool)].append((num(pps), num(packets, int), num(expected, int)))
+            elif kind == "recall6":
+                recall6.append((row[1], row[2:]))
+            elif kind == "skip6":
+                skips6[row[1]] = row[2]
 
     medians = {}
     sinks = [k for k in ("nic", "ipstack") if any(t[0] == k for t in list(tx) + list(tx_failed))]
@@ -99,11 +190,12 @@ def main(path):
                 parts.append(f"xsweep/{other} = {xs / o:.2f}" if xs and o else f"xsweep/{other} = n/a")
             print(f"  {ports:>3} port(s): " + ", ".join(parts))
         print()
-    print("  ceiling = bench/ceiling.c: pre-built SYNs, AF_PACKET + PACKET_QDISC_BYPASS, sendmmsg batch 256")
-    print("  (ceiling-txring: PACKET_TX_RING); ceiling-xdp = bench/xdp_ceiling.c: pre-built SYNs, AF_XDP copy")
-    print("  mode, 32 per kick; all with the same thread count as xsweep and zmap, sending for a fixed time.")
-    print("  xsweep = --sender auto (AF_XDP where it opens), xsweep-sendmmsg = --sender sendmmsg.")
-    print()
+    if sinks:
+        print("  ceiling = bench/ceiling.c: pre-built SYNs, AF_PACKET + PACKET_QDISC_BYPASS, sendmmsg batch 256")
+        print("  (ceiling-txring: PACKET_TX_RING); ceiling-xdp = bench/xdp_ceiling.c: pre-built SYNs, AF_XDP copy")
+        print("  mode, 32 per kick; all with the same thread count as xsweep and zmap, sending for a fixed time.")
+        print("  xsweep = --sender auto (AF_XDP where it opens), xsweep-sendmmsg = --sender sendmmsg.")
+        print()
 
     if recall:
         print("== Recall: /16 x the scanned ports against an answering sink (found open / true open)")
@@ -112,33 +204,7 @@ def main(path):
         print(f"{'rate':<10}{'tool':<10}{'found':>8}{'true':>8}{'recall':>8}{'answered':>10}{'planned':>9}"
               f"{'SYN-ACK':>9}{'RST':>8}{'~pps':>9}  verdict")
         for r in recall:
-            r = r + [""] * (11 - len(r))
-            rate, tool, found, true_open, probes, synack, rst, window, cookies, ldrops, planned = r[:11]
-            found, true_open, probes, synack, rst = (num(v, int) or 0 for v in (found, true_open, probes, synack, rst))
-            cookies, ldrops, planned = (num(v, int) or 0 for v in (cookies, ldrops, planned))
-            window = num(window) or 0.0
-            pct = 100.0 * found / true_open if true_open else 0.0
-            pps = probes / window if window > 0 and tool != "zmap" else None
-            if synack > true_open * 1.5:
-                # Far more segments than SYN-ACKs: the tool completed connections (e.g. xsweep's
-                # HTTP stage), so the sink's numbers are not one answer per probe any more.
-                probes = int(planned)
-            if probes < int(planned):
-                verdict = f"SINK-LIMITED or lost on the way: {int(planned) - probes} probes never answered"
-                if found < synack:
-                    verdict += f"; tool also missed {synack - found} SYN-ACKs"
-            elif synack < true_open:
-                verdict = f"SINK-LIMITED: sink sent {true_open - synack} fewer SYN-ACKs than open ports"
-            elif found < synack and found < true_open:
-                verdict = f"tool missed {min(synack, true_open) - found} replies the sink sent"
-            else:
-                verdict = "complete"
-            if int(cookies):
-                verdict += f"; {cookies} syncookies"
-            if int(ldrops):
-                verdict += f"; {ldrops} listen drops"
-            print(f"{rate:<10}{tool:<10}{found:>8}{true_open:>8}{pct:>7.1f}%{probes:>10}{int(planned):>9}"
-                  f"{synack:>9}{rst:>8}{fmt_pps(pps):>9}  {verdict}")
+            print(recall_line(r))
         for tool in ("masscan", "zmap", "xsweep"):
             if tool in skips and not any(r[1] == tool for r in recall):
                 print(f"{'-':<10}{tool:<10}  n/a: {skips[tool]}")
@@ -164,6 +230,8 @@ def main(path):
         if any(r[0] == "xsweep+http" for r in mem):
             print("  xsweep+http: xsweep with its HTTP/fingerprint stage left on (nothing to fetch: the sink drops)")
         print()
+
+    ipv6_section(tx6, recall6, skips6)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 # Benchmark xsweep against masscan, zmap and a bare AF_PACKET sender, through a veth between two
 # namespaces this script creates (scripts/testbed.sh), so nothing leaves the machine.
 #
-#   bench/run.sh [--quick] [--prefix P] [--threads N]   (N: default 2, or BENCH_THREADS)
+#   bench/run.sh [--quick] [--prefix P] [--threads N] [--only FIGURES]
+#   (N: default 2, or BENCH_THREADS; FIGURES: comma list of transmit, recall, memory, ipv6)
 #
 # 1. Transmit: each tool at its maximum rate over 198.19.0.0/16 x 1 port, then x 10 ports, sink
 #    dropping, with THREADS transmitters each (xsweep --tx-threads, zmap -T, the bare sender's
@@ -17,7 +18,13 @@
 #    next to the sink's own counters so a sink-side limit shows as such. xsweep+http: the same
 #    with its HTTP stage on (it then also fetches every open port).
 # 3. Memory: peak RSS (/usr/bin/time -v) of each tool for one large real scan, sink dropping.
-# --quick keeps it under 2 minutes; the full run stays under 15. Installs nothing.
+# 4. IPv6 beside IPv4 (testbed --ipv6): transmit (NIC-like sink, x 1 port) and recall (answering
+#    sink, x 4 ports, at the recall rates) of xsweep and masscan over 2001:2::/112 (RFC 5180), each
+#    next to the same tool over 198.19.0.0/16 (the same 65536 addresses) in the same testbed, so
+#    the two families are measured under the same conditions. zmap: Debian's 2.1.1 has no IPv6
+#    probe module (checked with --list-probe-modules), said so in the output.
+# --quick keeps it under 2 minutes (--quick --only ipv6 about 1); the full run stays under 15.
+# Installs nothing.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +32,7 @@ root=$(cd "$here/.." && pwd)
 cd "$root" || exit 1
 
 quick=0
+ONLY=transmit,recall,memory,ipv6
 prefix=${XS_NS_TAG:-}xs
 THREADS=${BENCH_THREADS:-2}
 while [ $# -gt 0 ]; do
@@ -33,7 +41,9 @@ while [ $# -gt 0 ]; do
         --threads) THREADS=${2:-}; shift 2 || exit 2 ;;
         --prefix) prefix=${2:-}; shift 2 || exit 2 ;;
         --prefix=*) prefix=${1#*=}; shift ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        --only) ONLY=${2:-}; shift 2 || exit 2 ;;
+        --only=*) ONLY=${1#*=}; shift ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -54,6 +64,10 @@ else
     MEM_PORTS=256          # 2^24 probes
 fi
 case "$THREADS" in ''|*[!0-9]*) echo "run.sh: --threads wants a number" >&2; exit 2 ;; esac
+for f in $(echo "$ONLY" | tr ',' ' '); do
+    case "$f" in transmit|recall|memory|ipv6) ;; *) echo "run.sh: --only: unknown figure $f (transmit, recall, memory, ipv6)" >&2; exit 2 ;; esac
+done
+want_figure() { case ",$ONLY," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 SINKS=${BENCH_SINKS:-"nic ipstack"}
 TX_PORTS_10=80,443,8080,8443,22,25,21,53,110,143
 RECALL_PORTS=${RECALL_PORTS:-80,443,8080,8443}
@@ -63,6 +77,9 @@ RECALL_LISTEN=${RECALL_LISTEN:-80}
 XSWEEP_EXTRA=${XSWEEP_EXTRA-auto}
 TARGET=198.19.0.0/16
 TARGET_SIZE=65536
+TARGET4=$TARGET
+TARGET6=2001:2::/112     # the sink's local route with testbed --ipv6 --answer: 65536 addresses too
+FAMILY=4                 # which of the two run_tool sends from (set_family)
 NUDGE_IP=198.18.0.9      # not configured anywhere: the scanner's kernel drops it silently
 
 BENCH_BUILD=build/bench
@@ -191,6 +208,15 @@ ports_list() {  # N -> comma list of N ports for the transmit figure
     if [ "$1" = 1 ]; then echo 80; else echo "$TX_PORTS_10" | cut -d, -f1-"$1"; fi
 }
 
+# The family run_tool scans: its target and the scanner's address of that family.
+set_family() {
+    FAMILY=$1
+    if [ "$FAMILY" = 6 ]; then TARGET=$TARGET6; else TARGET=$TARGET4; fi
+}
+src_ip() { if [ "$FAMILY" = 6 ]; then echo "$TB_SCAN_IP6"; else echo "$TB_SCAN_IP"; fi; }
+# masscan 1.3.2 keeps one router MAC per family.
+masscan_router_flag() { if [ "$FAMILY" = 6 ]; then echo --router-mac-ipv6; else echo --router-mac; fi; }
+
 # ---- one run of a tool ---------------------------------------------------------------------------
 # run_tool TOOL PORTS RATE WAIT OUTFILE TIMEOUT [wrapper...]
 # RATE: a number or "max". PORTS: comma list (zmap: a count N means -P N on port 80, see below).
@@ -201,7 +227,7 @@ run_tool() {
     case "$tool" in
         masscan)
             [ "$rate" = max ] && rate=100000000
-            cmd=(masscan --adapter "$TB_IF_SCAN" --adapter-ip "$TB_SCAN_IP" --router-mac "$TB_SINK_MAC"
+            cmd=(masscan --adapter "$TB_IF_SCAN" --adapter-ip "$(src_ip)" "$(masscan_router_flag)" "$TB_SINK_MAC"
                  --rate "$rate" -p "$ports" --wait "$wait_s" --seed 1 "$TARGET")
             [ "$out" != - ] && cmd+=(-oL "$out")
             nudge_start $((tmo + 5))
@@ -219,7 +245,7 @@ run_tool() {
             ;;
         xsweep|xsweep+http|xsweep-sendmmsg)
             # --retries 0: one probe per endpoint, like masscan's default and zmap's -P 1.
-            cmd=(./xsweep -i "$TB_IF_SCAN" --source-ip "$TB_SCAN_IP" --router-mac "$TB_SINK_MAC"
+            cmd=(./xsweep -i "$TB_IF_SCAN" --source-ip "$(src_ip)" --router-mac "$TB_SINK_MAC"
                  --rate "$rate" --retries 0 -p "$ports" --wait "$wait_s" --no-progress
                  --tx-threads "$THREADS")
             [ "$out" != - ] && cmd+=(-oL -o "$out")
@@ -312,7 +338,7 @@ count_found() {  # count_found TOOL FILE... -> unique open (ip, port) pairs
 recall_figure() {
     log "recall: sink answering, listening on $RECALL_LISTEN, scanning $RECALL_PORTS at: $RECALL_RATES"
     tb_up --answer --listen "$RECALL_LISTEN"
-    local nports nlisten true_open rate tool before after found tmo res p
+    local nports nlisten true_open rate tool p
     nports=$(echo "$RECALL_PORTS" | tr ',' '\n' | wc -l)
     nlisten=0
     for p in $(echo "$RECALL_LISTEN" | tr ',' ' '); do
@@ -322,39 +348,48 @@ recall_figure() {
     for rate in $RECALL_RATES; do
         for tool in masscan zmap xsweep xsweep+http; do
             tool_enabled "$tool" || continue
-            local out=$OUT_DIR/recall-$tool-$rate
-            rm -f "$out" "$out".*
-            if [ "$rate" = max ]; then tmo=$((TARGET_SIZE * nports / 20000 + 30)); else tmo=$((TARGET_SIZE * nports / rate + 30)); fi
-            # With its HTTP stage on, xsweep also fetches every open port (65536 GETs) before it exits.
-            [ "$tool" = xsweep+http ] && tmo=$((tmo + 120))
-            before=$(sink_tcp_stats)
-            meter_start $((tmo * nports + 10))
-            if [ "$tool" = zmap ]; then
-                for p in $(echo "$RECALL_PORTS" | tr ',' ' '); do
-                    run_tool zmap "$p" "$rate" "$RECALL_WAIT" "$out.$p" "$tmo"
-                done
-                found=$(count_found zmap "$out".*)
-            else
-                run_tool "$tool" "$RECALL_PORTS" "$rate" "$RECALL_WAIT" "$out" "$tmo"
-                found=$(count_found "$tool" "$out")
-            fi
-            meter_stop
-            res=$METER_RES
-            after=$(sink_tcp_stats)
-            # deltas: synack rst cookies listen_drops rx tx
-            read -r s0 r0 c0 l0 _ <<<"$before"
-            read -r s1 r1 c1 l1 _ <<<"$after"
-            # Every probe the sink's TCP saw got a SYN-ACK (open) or a RST (closed); the sink's
-            # rx_packets cannot count probes here because it also holds the RSTs that the
-            # scanner's kernel (and masscan itself) send back for each SYN-ACK.
-            local synack=$((s1 - s0)) rst=$((r1 - r0))
-            local probes=$((synack + rst))
-            printf 'recall\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rate" "$tool" "$found" "$true_open" \
-                "$probes" "$synack" "$rst" "$(field window_s "$res")" "$((c1 - c0))" "$((l1 - l0))" \
-                "$((TARGET_SIZE * nports))" >>"$RESULTS"
-            log "  $rate pps, $tool: found $found/$true_open; sink answered $probes: ${synack} SYN-ACK, ${rst} RST"
+            recall_measure "$tool" "$rate" "$nports" "$true_open" "$OUT_DIR/recall-$tool-$rate"
+            printf 'recall\t%s\n' "$RECALL_ROW" >>"$RESULTS"
+            log "  $rate pps, $tool: $RECALL_LOG"
         done
     done
+}
+
+# recall_measure TOOL RATE NPORTS TRUE_OPEN OUT: one recall run over $TARGET; sets RECALL_ROW (the
+# tab-separated fields after the row kind) and RECALL_LOG. Runs in this shell (the meter's parent).
+recall_measure() {
+    local tool=$1 rate=$2 nports=$3 true_open=$4 out=$5
+    local before after found tmo res p
+    rm -f "$out" "$out".*
+    if [ "$rate" = max ]; then tmo=$((TARGET_SIZE * nports / 20000 + 30)); else tmo=$((TARGET_SIZE * nports / rate + 30)); fi
+    # With its HTTP stage on, xsweep also fetches every open port (65536 GETs) before it exits.
+    [ "$tool" = xsweep+http ] && tmo=$((tmo + 120))
+    before=$(sink_tcp_stats)
+    meter_start $((tmo * nports + 10))
+    if [ "$tool" = zmap ]; then
+        for p in $(echo "$RECALL_PORTS" | tr ',' ' '); do
+            run_tool zmap "$p" "$rate" "$RECALL_WAIT" "$out.$p" "$tmo"
+        done
+        found=$(count_found zmap "$out".*)
+    else
+        run_tool "$tool" "$RECALL_PORTS" "$rate" "$RECALL_WAIT" "$out" "$tmo"
+        found=$(count_found "$tool" "$out")
+    fi
+    meter_stop
+    res=$METER_RES
+    after=$(sink_tcp_stats)
+    # deltas: synack rst cookies listen_drops rx tx
+    read -r s0 r0 c0 l0 _ <<<"$before"
+    read -r s1 r1 c1 l1 _ <<<"$after"
+    # Every probe the sink's TCP saw got a SYN-ACK (open) or a RST (closed); the sink's
+    # rx_packets cannot count probes here because it also holds the RSTs that the
+    # scanner's kernel (and masscan itself) send back for each SYN-ACK.
+    local synack=$((s1 - s0)) rst=$((r1 - r0))
+    local probes=$((synack + rst))
+    RECALL_ROW=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$rate" "$tool" "$found" "$true_open" \
+        "$probes" "$synack" "$rst" "$(field window_s "$res")" "$((c1 - c0))" "$((l1 - l0))" \
+        "$((TARGET_SIZE * nports))")
+    RECALL_LOG="found $found/$true_open; sink answered $probes: ${synack} SYN-ACK, ${rst} RST"
 }
 
 # ---- 3. memory -----------------------------------------------------------------------------------
@@ -390,14 +425,70 @@ memory_figure() {
     fi
 }
 
+# ---- 4. IPv6 beside IPv4 ------------------------------------------------------------------------
+# The same tools, sizes and sinks as figures 1 and 2, over 2001:2::/112 and over 198.19.0.0/16 in
+# one --ipv6 testbed, alternating families, so neither gets a quieter machine than the other.
+ipv6_figure() {
+    local tools="masscan xsweep" rep fam tool tmo load mods
+    if [ $have_zmap = 1 ]; then
+        mods=$(zmap --list-probe-modules 2>/dev/null | tr '\n' ' ')
+        case "$mods" in
+            *ipv6*) printf 'skip6\tzmap\tzmap lists an IPv6 probe module, but this script drives only its IPv4 tcp_synscan\n' >>"$RESULTS" ;;
+            *) printf 'skip6\tzmap\t%s has no IPv6 scanning: its probe modules are %s\n' \
+                   "$(zmap --version 2>/dev/null | head -1)" "${mods% }" >>"$RESULTS" ;;
+        esac
+    fi
+    log "ipv6: transmit, NIC-like sink, x 1 port, $REPEATS repeat(s): $TARGET6 beside $TARGET4"
+    tb_up --ipv6
+    sink_nic
+    for rep in $(seq 1 "$REPEATS"); do
+        for fam in 4 6; do
+            set_family $fam
+            for tool in $tools; do
+                tool_enabled "$tool" || continue
+                tmo=$((TARGET_SIZE / 20000 + 20))
+                load=$(cut -d' ' -f1 /proc/loadavg)
+                meter_start $((tmo + 5))
+                run_tool "$tool" 80 max 0 - "$tmo"
+                meter_stop
+                printf 'tx6\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$fam" "$tool" "$rep" "$(field pps "$METER_RES")" \
+                    "$(field window_s "$METER_RES")" "$(field packets "$METER_RES")" "$TARGET_SIZE" "$load" >>"$RESULTS"
+                log "  IPv$fam, rep $rep, $tool: $METER_RES (load $load)"
+            done
+        done
+    done
+
+    log "ipv6: recall, sink answering (dual-stack listener on $RECALL_LISTEN), $RECALL_PORTS at: $RECALL_RATES"
+    tb_up --ipv6 --answer --listen "$RECALL_LISTEN"
+    local nports nlisten p rate
+    nports=$(echo "$RECALL_PORTS" | tr ',' '\n' | wc -l)
+    nlisten=0
+    for p in $(echo "$RECALL_LISTEN" | tr ',' ' '); do
+        echo ",$RECALL_PORTS," | grep -q ",$p," && nlisten=$((nlisten + 1))
+    done
+    for rate in $RECALL_RATES; do
+        for fam in 4 6; do
+            set_family $fam
+            for tool in $tools; do
+                tool_enabled "$tool" || continue
+                recall_measure "$tool" "$rate" "$nports" "$((TARGET_SIZE * nlisten))" "$OUT_DIR/recall6-$fam-$tool-$rate"
+                printf 'recall6\t%s\t%s\n' "$fam" "$RECALL_ROW" >>"$RESULTS"
+                log "  IPv$fam, $rate pps, $tool: $RECALL_LOG"
+            done
+        done
+    done
+    set_family 4
+}
+
 start=$(date +%s)
-transmit_figure
-recall_figure
-memory_figure
+want_figure transmit && transmit_figure
+want_figure recall && recall_figure
+want_figure memory && memory_figure
+want_figure ipv6 && ipv6_figure
 bash scripts/testbed.sh down --prefix "$prefix" >/dev/null 2>&1
 
 echo
-echo "xsweep benchmark ($([ $quick = 1 ] && echo quick || echo full), $(( $(date +%s) - start )) s)"
+echo "xsweep benchmark ($([ $quick = 1 ] && echo quick || echo full), figures: $ONLY, $(( $(date +%s) - start )) s)"
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"
 echo "tools: $(masscan --version 2>/dev/null | sed -n 's/^Masscan version \([^ ]*\).*/masscan \1/p'), $(zmap --version 2>/dev/null | head -1), xsweep $([ $have_xsweep = 1 ] && echo "present (extra flags: ${XSWEEP_EXTRA:-none})" || echo absent)"
 echo "path: AF_PACKET -> veth $TB_IF_SCAN -> $TB_IF_SINK (namespaces $TB_NS_SCAN/$TB_NS_SINK); timings are noisy on a shared machine"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two-namespace testbed for xsweep's integration tests and benchmarks.
 #
-#   testbed.sh up     [--prefix P] [--answer] [--listen PORTS]
+#   testbed.sh up     [--prefix P] [--answer] [--listen PORTS] [--ipv6]
 #   testbed.sh down   [--prefix P]
 #   testbed.sh status [--prefix P]
 #
@@ -19,6 +19,15 @@
 # --listen   comma/space separated TCP ports; one tiny HTTP listener process per port in the sink
 #            (listen backlog 65535). PIDs go to /run/xsweep-testbed/P/pids so `down` kills exactly
 #            those. `down` is idempotent and safe in traps.
+# --ipv6     also IPv6 from 2001:2::/48 (RFC 5180) on the same veth: scanner 2001:2:0:ff::1/64, sink
+#            2001:2:0:ff::2/64, neighbour discovery across the veth (no static entries; nodad and
+#            accept_dad=0 so nothing waits for DAD; no router solicitations or RAs). The scanner
+#            routes 2001:2::/48 via the sink (only the sink's link address is ever solicited); the
+#            sink blackholes 2001:2::/48 (silent drop, no ICMPv6 unreachable) except its link and,
+#            with --answer, owns 2001:2::/112 through a local route on lo (every address of it
+#            answers: SYN-ACK on listening ports, RST elsewhere) with net.ipv6.ip_nonlocal_bind=1,
+#            so a server may bind to one address of the /112. --listen listeners are dual-stack.
+#            Without --ipv6, IPv6 stays disabled in both namespaces (the IPv4 testbed is unchanged).
 #
 # Offloads: ethtool is not installed here, so none are changed. veth frames in these tests are
 # single SYN/RST/SYN-ACK segments, which GRO never merges, so rx_packets counts probes one-to-one.
@@ -33,9 +42,16 @@ TARGET_NET=198.19.0.0/16
 # Fixed locally administered MACs: callers and captures can rely on them.
 SCAN_MAC=02:58:53:00:00:01
 SINK_MAC=02:58:53:00:00:02
+# IPv6 (--ipv6), all inside 2001:2::/48: the link is its own /64, apart from the target /112, so
+# a sweep of the whole 2001:2::/112 never includes the scanner's or the sink's link address.
+SCAN_IP6=2001:2:0:ff::1
+SINK_IP6=2001:2:0:ff::2
+LINK6_LEN=64
+TARGET_NET6=2001:2::/112
+ROUTE_NET6=2001:2::/48
 
 usage() {
-    echo "usage: $0 up|down|status [--prefix P] [--answer] [--listen PORTS]" >&2
+    echo "usage: $0 up|down|status [--prefix P] [--answer] [--listen PORTS] [--ipv6]" >&2
     exit 2
 }
 
@@ -47,11 +63,13 @@ shift
 prefix=xs
 answer=0
 listen=""
+ipv6=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --prefix) prefix=${2:-}; shift 2 || usage ;;
         --prefix=*) prefix=${1#*=}; shift ;;
         --answer) answer=1; shift ;;
+        --ipv6) ipv6=1; shift ;;
         --listen) listen=${2:-}; shift 2 || usage ;;
         --listen=*) listen=${1#*=}; shift ;;
         -h|--help) usage ;;
@@ -79,7 +97,7 @@ in_sink() { ip netns exec "$NS_SINK" "$@"; }
 # The listener: one port, HTTP/1.0, answers "xsweep-testbed" and closes. Threaded so a slow
 # client cannot stall it; large backlog so the accept queue is not the first thing that fills.
 LISTENER_PY='
-import http.server, socketserver, sys
+import http.server, socket, socketserver, sys
 class Handler(http.server.BaseHTTPRequestHandler):
     server_version = "xsweep-testbed/1"
     def do_GET(self):
@@ -96,7 +114,15 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 65535
-Server(("0.0.0.0", int(sys.argv[1])), Handler).serve_forever()
+class Server6(Server):
+    address_family = socket.AF_INET6   # "::" with v6only off: both families on one socket
+    def server_bind(self):
+        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        super().server_bind()
+if sys.argv[3] == "6":
+    Server6(("::", int(sys.argv[1])), Handler).serve_forever()
+else:
+    Server(("0.0.0.0", int(sys.argv[1])), Handler).serve_forever()
 '
 
 kill_listeners() {
@@ -141,7 +167,7 @@ start_listeners() {
     for p in $ports; do
         if ! [[ "$p" =~ ^[0-9]+$ ]] || [ "$p" -lt 1 ] || [ "$p" -gt 65535 ]; then die "bad port: $p"; fi
         # ip netns exec execs the command, so $! is the python process itself.
-        ip netns exec "$NS_SINK" "$PYTHON" -c "$LISTENER_PY" "$p" "$LISTENER_TAG" \
+        ip netns exec "$NS_SINK" "$PYTHON" -c "$LISTENER_PY" "$p" "$LISTENER_TAG" "$([ $ipv6 = 1 ] && echo 6 || echo 4)" \
             </dev/null >"$STATE_DIR/listener-$p.log" 2>&1 &
         pid=$!
         echo "$pid $p" >>"$STATE_DIR/pids"
@@ -157,6 +183,37 @@ start_listeners() {
     done
 }
 
+# Before the interfaces come up, so their link-local addresses skip DAD too.
+setup_ipv6_sysctls() {
+    local ns ifn
+    for pair in "$NS_SCAN:$IF_SCAN" "$NS_SINK:$IF_SINK"; do
+        ns=${pair%%:*} ifn=${pair#*:}
+        for c in all default "$ifn"; do
+            ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$c.disable_ipv6=0" "net.ipv6.conf.$c.accept_dad=0" \
+                "net.ipv6.conf.$c.dad_transmits=0" "net.ipv6.conf.$c.accept_ra=0" \
+                "net.ipv6.conf.$c.router_solicitations=0" "net.ipv6.conf.$c.forwarding=0"
+        done
+    done
+}
+
+setup_ipv6_addresses() {
+    ip -n "$NS_SCAN" -6 addr add "$SCAN_IP6/$LINK6_LEN" dev "$IF_SCAN" nodad
+    ip -n "$NS_SINK" -6 addr add "$SINK_IP6/$LINK6_LEN" dev "$IF_SINK" nodad
+    # Only the sink's link address is ever solicited: neighbour discovery for the next hop, as
+    # behind a real router. The whole /48 goes there, so a stray target never leaves the veth.
+    ip -n "$NS_SCAN" -6 route add "$ROUTE_NET6" via "$SINK_IP6" dev "$IF_SCAN"
+    # Anything of the /48 the sink does not own is dropped without an ICMPv6 error (the local
+    # /112 and the link /64 are more specific, or in the local table, and win).
+    ip -n "$NS_SINK" -6 route add blackhole "$ROUTE_NET6"
+    # The addresses are usable at once (nodad), but wait (bounded) until neither is tentative.
+    for _ in $(seq 1 50); do
+        if ! in_scan ip -6 addr show tentative | grep -q inet6 &&
+           ! in_sink ip -6 addr show tentative | grep -q inet6; then return 0; fi
+        sleep 0.1
+    done
+    die "IPv6 addresses stayed tentative"
+}
+
 do_up() {
     # Start from a clean slate so a crashed earlier run does not leave half a testbed.
     do_down
@@ -170,9 +227,13 @@ do_up() {
     ip -n "$NS_SCAN" link add "$IF_SCAN" address "$SCAN_MAC" type veth \
         peer name "$IF_SINK" address "$SINK_MAC" netns "$NS_SINK"
 
-    # IPv6 off on both sides: no router solicitations or MLD reports in the packet counters.
-    in_scan sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-    in_sink sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    if [ $ipv6 = 1 ]; then
+        setup_ipv6_sysctls
+    else
+        # IPv6 off on both sides: no router solicitations or MLD reports in the packet counters.
+        in_scan sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+        in_sink sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    fi
     ip -n "$NS_SCAN" link set lo up
     ip -n "$NS_SINK" link set lo up
     ip -n "$NS_SCAN" addr add "$SCAN_IP/$NET_LEN" dev "$IF_SCAN"
@@ -186,6 +247,7 @@ do_up() {
     # Kernel connections from the scanner (e.g. xsweep's HTTP stage) to 198.19/16 go via the sink
     # as gateway, whose MAC is static, instead of ARPing for each address.
     ip -n "$NS_SCAN" route add "$TARGET_NET" via "$SINK_IP" dev "$IF_SCAN"
+    [ $ipv6 = 1 ] && setup_ipv6_addresses
 
     if [ $answer = 1 ]; then
         ip -n "$NS_SINK" route add local "$TARGET_NET" dev lo
@@ -195,6 +257,11 @@ do_up() {
         in_sink sysctl -qw net.ipv4.tcp_max_syn_backlog=65535
         # Scanners never complete the handshake; do not keep retransmitting SYN-ACKs.
         in_sink sysctl -qw net.ipv4.tcp_synack_retries=1
+        if [ $ipv6 = 1 ]; then
+            ip -n "$NS_SINK" -6 route add local "$TARGET_NET6" dev lo
+            # Servers bind to single addresses of the /112 (IPv6 bind wants a configured address).
+            in_sink sysctl -qw net.ipv6.ip_nonlocal_bind=1
+        fi
     fi
     if [ -n "$listen" ]; then
         start_listeners
@@ -216,7 +283,15 @@ TB_TARGET_NET=$TARGET_NET
 TB_ANSWER=$answer
 TB_LISTEN_PORTS=$(echo "$listen" | tr ' ' ',')
 TB_STATE_DIR=$STATE_DIR
+TB_IPV6=$ipv6
 EOF
+    if [ $ipv6 = 1 ]; then
+        cat >>"$STATE_DIR/env" <<EOF
+TB_SCAN_IP6=$SCAN_IP6
+TB_SINK_IP6=$SINK_IP6
+TB_TARGET_NET6=$TARGET_NET6
+EOF
+    fi
     cat "$STATE_DIR/env"
 }
 
@@ -237,6 +312,11 @@ do_status() {
             echo "sink answers $TARGET_NET"
         else
             echo "sink drops $TARGET_NET"
+        fi
+        if ip -n "$NS_SINK" -6 route show table local | grep -q "^local ${TARGET_NET6}"; then
+            echo "sink answers $TARGET_NET6"
+        elif ip -n "$NS_SINK" -6 addr show dev "$IF_SINK" 2>/dev/null | grep -qF "$SINK_IP6"; then
+            echo "sink drops $TARGET_NET6"
         fi
     fi
     if [ -f "$STATE_DIR/pids" ]; then

@@ -13,12 +13,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "xsweep/addr.h"
 
 #define XS_AGENT_MAX_ALLOW 64
 
+/* An address block of either family: the first `bits` bits of net (IPv4 /N is ::ffff:0:0/96+N). */
 typedef struct {
-    uint32_t net, mask;
+    xs_addr  net;
+    unsigned bits;
 } xs_agent_range;
+
+/* "198.19.0.0/16", "198.19.0.7", "2001:2::/48", "2001:2::5": false for anything else (host bits
+ * are cleared). */
+bool xs_agent_range_parse(const char *s, xs_agent_range *r);
+/* Does outer hold every address of inner? */
+bool xs_agent_range_contains(const xs_agent_range *outer, const xs_agent_range *inner);
 
 typedef struct {
     char    *platform;       /* https://host[:port] (no path) */
@@ -44,7 +53,7 @@ void xs_agent_config_free(xs_agent_config *c);
 /* A scan job as the platform sends it, validated. */
 typedef struct {
     char    id[65];          /* [A-Za-z0-9._-]{1,64} */
-    char  **targets;         /* IPv4 addresses or CIDR blocks, each inside the allow list */
+    char  **targets;         /* addresses or CIDR blocks (either family), each inside the allow list */
     size_t  ntargets;
     char    ports[256];      /* [0-9,-]+ or "supported" */
     char    policy[16];      /* strict | moderate | permissive */

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "xsweep/addr.h"
 #include "xsweep/severity.h"
 #include "xsweep/throttle.h"
 
@@ -79,7 +80,7 @@ void xs_check_report_write_json(const xs_check_report *r, void *jsonw);
 
 /* The endpoint to check, as the HTTP stage saw it. */
 typedef struct {
-    uint32_t    ip;          /* host byte order */
+    xs_addr     addr;        /* either family */
     uint16_t    port;
     bool        tls;         /* the GET ran over TLS (or the service speaks TLS first) */
     bool        tls_only;    /* not HTTP: only the TLS audit runs (FTPS, STARTTLS services) */

@@ -13,5 +13,8 @@ void     xs_cookie_key_init(xs_cookie_key *key, uint64_t seed, int seed_given);
 /* All addresses/ports in host order, from the prober's point of view (src = us). */
 uint32_t xs_cookie(const xs_cookie_key *key, uint32_t src_ip, uint16_t src_port,
                    uint32_t dst_ip, uint16_t dst_port);
+/* The same over IPv6 addresses (16 bytes, network order): the whole of both addresses is hashed. */
+uint32_t xs_cookie6(const xs_cookie_key *key, const uint8_t src_ip[16], uint16_t src_port,
+                    const uint8_t dst_ip[16], uint16_t dst_port);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "xsweep/addr.h"
 
 /* An open history database, SQLite or PostgreSQL (see store.h). */
 typedef struct xs_diff_db xs_diff_db;
@@ -31,7 +32,7 @@ typedef struct {
 } xs_diff_side;
 
 typedef struct {
-    uint32_t ip;
+    xs_addr  addr;              /* either family */
     uint16_t port;
     xs_diff_change change;
     unsigned fields;            /* XS_DIFF_* bits */

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xsweep/addr.h"
 #include "xsweep/throttle.h"
 
 #define XS_HTTP_MAX_HEADER_BYTES  (64u * 1024u) /* raw header block kept at most */
@@ -68,9 +69,9 @@ typedef struct {
 void xs_http_config_defaults(xs_http_config *cfg);
 
 typedef struct {
-    uint32_t    ip;            /* IPv4, host byte order (as in xs_result) */
+    xs_addr     addr;          /* either family, as in xs_result */
     uint16_t    port;
-    const char *host;          /* SNI and Host header; NULL = ip[:port]. Copied. */
+    const char *host;          /* SNI and Host header; NULL = ip[:port] ("[2001:2::5]:8443"). Copied. */
     const char *path;          /* NULL = "/". Copied. */
     xs_tls_mode tls;
     uint64_t    not_before_ns; /* CLOCK_MONOTONIC; 0 = now. Waits in a timer heap, holding no slot. */
@@ -108,7 +109,7 @@ typedef struct {
 
 typedef struct xs_http_result {
     /* ---- the request ---- */
-    uint32_t    ip;
+    xs_addr     addr;
     uint16_t    port;
     char       *host;          /* as submitted, or NULL */
     char       *path;          /* as submitted ("/" when NULL was given) */
@@ -196,9 +197,13 @@ bool   xs_http_port_prefers_tls(uint16_t port);
 bool   xs_http_path_valid(const char *path);
 /* false when host is empty, too long, or holds characters that cannot go in a Host header. */
 bool   xs_http_host_valid(const char *host);
-/* Formats the GET into buf; returns its length, or 0 when it does not fit. host NULL = ip. */
-size_t xs_http_format_request(char *buf, size_t cap, uint32_t ip, uint16_t port, const char *host,
-                              const char *path, bool tls, const char *user_agent);
+/* Formats the GET into buf; returns its length, or 0 when it does not fit. host NULL = the
+ * address, an IPv6 one in brackets (RFC 7230 5.4, RFC 3986 3.2.2: "Host: [2001:2::5]:8443"). */
+size_t xs_http_format_request(char *buf, size_t cap, const xs_addr *addr, uint16_t port,
+                              const char *host, const char *path, bool tls, const char *user_agent);
+/* The TLS server name for a Host value (port and brackets dropped): true with out filled when it
+ * is a DNS name; false for NULL, an IPv4 or IPv6 literal (RFC 6066 3: SNI never carries one). */
+bool   xs_http_sni_name(const char *host, char *out, size_t cap);
 
 /* Bytes of the first max_chars UTF-8 characters of s (an invalid byte counts as one character). */
 size_t xs_utf8_prefix_bytes(const unsigned char *s, size_t len, size_t max_chars);

@@ -36,7 +36,7 @@ xs_output *xs_output_open(const char *path, xs_format fmt, bool append, char *er
 xs_output *xs_output_open_options(const xs_options *o, char *err, size_t errlen);
 /* Resuming: calls add(key) for each endpoint that every output file already holds (an endpoint
  * only some files hold, after a kill -9, is written again to the others only). Returns the count. */
-long       xs_output_replayed(xs_output *o, void (*add)(uint64_t key, void *arg), void *arg);
+long       xs_output_replayed(xs_output *o, void (*add)(xs_epkey key, void *arg), void *arg);
 void       xs_output_write(xs_output *o, const xs_report *rep);
 uint64_t   xs_output_count(const xs_output *o, xs_status s);
 /* Every record also goes, as its JSON line, into this sweep of the history database. */
@@ -60,13 +60,15 @@ void xs_format_time(uint64_t realtime_ns, char out[32]);
 
 /* Single-threaded set of endpoint keys that grows as needed: one record per endpoint. */
 typedef struct {
-    uint64_t *slots;
+    xs_epkey *slots;     /* port + 1; 0 = empty */
     size_t mask, used;
 } xs_seen;
 
 int  xs_seen_init(xs_seen *s);
 void xs_seen_free(xs_seen *s);
-bool xs_seen_add(xs_seen *s, uint64_t key);      /* true when new */
-bool xs_seen_contains(const xs_seen *s, uint64_t key);
+bool xs_seen_add(xs_seen *s, xs_epkey key);      /* true when new */
+bool xs_seen_contains(const xs_seen *s, xs_epkey key);
+/* Slot i (0..mask) holds a key: true and *key set. For walking the whole set. */
+bool xs_seen_slot(const xs_seen *s, size_t i, xs_epkey *key);
 
 #endif

@@ -27,14 +27,14 @@ typedef struct {
 
 /* The record's common text, rendered once for every format. */
 typedef struct {
-    const char *ip;            /* dotted quad */
+    const char *ip;            /* "198.19.0.1" or "2001:2::5" (RFC 5952, no brackets) */
     const char *ts;            /* ISO 8601 UTC */
     const char *json;          /* the JSON line (with its newline), when the module needs_json */
 } xs_record_text;
 
 /* One record the reader found. */
 typedef struct xs_read_record {
-    uint32_t  ip;
+    xs_addr   addr;            /* either family */
     uint16_t  port;
     xs_status status;
     uint64_t  start_s;         /* a header's start time (seconds), 0 when the line has none */

@@ -19,7 +19,11 @@ typedef struct {
 /* Returns 0, or -1 with one line in err (bad target, unreadable file, no target …). */
 int  xs_plan_build(xs_plan *p, const xs_options *o, char *err, size_t errlen);
 void xs_plan_free(xs_plan *p);
-/* First address that will be probed (route lookup), 0 when none. */
+/* First IPv4 address that will be probed (route lookup), 0 when none. */
 uint32_t xs_plan_first_ip(const xs_plan *p);
+/* First address of that family that will be probed: false when the plan has none. */
+bool     xs_plan_first_addr(const xs_plan *p, bool v6, xs_addr *out);
+/* How many of the probes go to IPv4 and to IPv6 endpoints. */
+void     xs_plan_probe_counts(const xs_plan *p, uint64_t *v4, uint64_t *v6);
 
 #endif

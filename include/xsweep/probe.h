@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "xsweep/addr.h"
 #include "xsweep/jsonw.h"
 
 #define XS_PROBE_MAX_BYTES      4096u  /* bytes read from a peer at most (the buffer size) */
@@ -144,7 +145,7 @@ typedef struct {
 void xs_probe_config_defaults(xs_probe_config *cfg);
 
 typedef struct {
-    uint32_t       ip;            /* host byte order */
+    xs_addr        addr;          /* either family */
     uint16_t       port;
     xs_probe_kind  kind;          /* the conversation held (never AUTO) */
     void          *user;
@@ -177,10 +178,10 @@ typedef void (*xs_probe_done_fn)(const xs_probe_result *res, void *arg);
 xs_probe_engine *xs_probe_engine_new(const xs_probe_config *cfg);
 /* Queues one probe, kind chosen by port. not_before_ns: CLOCK_MONOTONIC (xs_probe_now_ns), 0 = now.
  * 0, or -1 with errno (ENOMEM). A port of kind XS_PROBE_HTTP_STAGE is still probed passively. */
-int    xs_probe_engine_submit(xs_probe_engine *e, uint32_t ip, uint16_t port, uint64_t not_before_ns,
-                              void *user);
+int    xs_probe_engine_submit(xs_probe_engine *e, const xs_addr *addr, uint16_t port,
+                              uint64_t not_before_ns, void *user);
 /* Same with an explicit kind (tests, services on unusual ports). AUTO = by port. */
-int    xs_probe_engine_submit_kind(xs_probe_engine *e, uint32_t ip, uint16_t port, xs_probe_kind kind,
+int    xs_probe_engine_submit_kind(xs_probe_engine *e, const xs_addr *addr, uint16_t port, xs_probe_kind kind,
                                    uint64_t not_before_ns, void *user);
 /* Runs I/O for up to timeout_ms (-1 = until something completes or a timer fires; 0 = no wait) and
  * calls done(res, arg) for each finished probe. Returns results delivered, or -1 (epoll failure). */
@@ -201,8 +202,9 @@ typedef enum {
     XS_PROBE_STEP_DONE,       /* info is final */
 } xs_probe_step;
 
-/* The opening request for kind (0 = the server speaks first). ip/port fill an HTTP Host header. */
-size_t xs_probe_first_request(xs_probe_kind kind, uint32_t ip, uint16_t port,
+/* The opening request for kind (0 = the server speaks first). addr/port fill an HTTP Host header
+ * (an IPv6 address in brackets). */
+size_t xs_probe_first_request(xs_probe_kind kind, const xs_addr *addr, uint16_t port,
                               unsigned char *out, size_t cap);
 /* Feeds everything received since the last SEND (in[0..len)); `final` = no more bytes will come
  * (peer closed, buffer full or timeout): then the answer is never MORE. *step counts exchanges (starts
@@ -256,7 +258,7 @@ typedef struct {
     const char *sends;       /* what reaches the wire, for --list-probes */
     const char *learns;      /* facts recorded */
     /* The opening request (NULL or 0 bytes: the server speaks first). */
-    size_t         (*request)(uint32_t ip, uint16_t port, unsigned char *out, size_t cap);
+    size_t         (*request)(const xs_addr *addr, uint16_t port, unsigned char *out, size_t cap);
     /* Everything received since the last send; same contract as xs_probe_feed. */
     xs_probe_step  (*reply)(unsigned *step, const unsigned char *in, size_t len, bool final,
                             xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len);

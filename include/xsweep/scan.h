@@ -100,4 +100,14 @@ static inline uint16_t xs_scan_src_port(const xs_scan *s, uint32_t ip, uint16_t 
     return (uint16_t)(s->sport_first + (h % s->sport_count));
 }
 
+/* The same for an IPv6 address (network order): its four words folded into one. */
+static inline uint16_t xs_scan_src_port6(const xs_scan *s, const uint8_t ip[16], uint16_t port)
+{
+    uint32_t folded = 0;
+    for (int i = 0; i < 16; i += 4)
+        folded = (folded * 0x9e3779b1u) ^ ((uint32_t)ip[i] << 24 | (uint32_t)ip[i + 1] << 16 |
+                                             (uint32_t)ip[i + 2] << 8 | ip[i + 3]);
+    return xs_scan_src_port(s, folded, port);
+}
+
 #endif

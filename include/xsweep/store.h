@@ -1,25 +1,28 @@
 /* Sweep history: every sweep's endpoint records in one SQLite database (`--db FILE`), so that
  * `xsweep diff` can say what appeared, disappeared or changed between two sweeps.
  *
- * Schema (PRAGMA user_version = 1):
+ * Schema (PRAGMA user_version = 2; a version 1 database, IPv4 only, is upgraded when opened):
  *   sweeps(id INTEGER PRIMARY KEY, started TEXT, ended TEXT, options TEXT,
  *          open INTEGER, closed INTEGER, other INTEGER, pruned INTEGER)
  *       started/ended are ISO 8601 UTC ("2026-11-23T10:00:00Z"); ended is NULL while a sweep runs
  *       or when it never finished. pruned = 1 once its endpoint rows were deleted by prune.
- *   endpoints(sweep, ip INTEGER (host byte order), port, status, severity, http_status_code,
+ *   endpoints(sweep, ip BLOB (the 16-byte address, network order; IPv4 as ::ffff:a.b.c.d, so
+ *             both families sort in one numeric order), port, status, severity, http_status_code,
  *             title, auth_method, tech, record, first_seen, last_seen)
  *       record is the whole JSON line the output stage wrote; the other columns are extracted from
  *       it (tech = the technology names, sorted, de-duplicated, joined with ",").
  *       first_seen/last_seen are sweep ids: the first and the latest sweep (up to this one) in which
  *       the endpoint was probed with an answer or a timeout, i.e. any status but excluded,
  *       unsupported or failed. NULL when it never was.
- *   view endpoints_text: endpoints with ip as a dotted quad, for people typing SQL.
+ *   view endpoints_text: endpoints with ip as text ("198.19.0.1", "2001:2::5"), for people
+ *       typing SQL.
  *
  * One writer at a time (the scan); readers (`xsweep diff`, sqlite3) may read while it writes.
  *
  * Two backends behind these functions: SQLite (a file name, the embedded default) and PostgreSQL
  * (a "postgresql://" / "postgres://" URI or a libpq "key=value" connection string). PostgreSQL has
- * the same sweeps and endpoints tables (and view), plus what sharing a sweep needs:
+ * the same sweeps and endpoints tables (and view; endpoints.ip is of type inet there, IPv4 sorting
+ * before IPv6), plus what sharing a sweep needs:
  *   sweeps.sweep_key TEXT UNIQUE, sweeps.shards INTEGER: the name the shards of one sweep share;
  *   sweep_shards(sweep, shard, started, ended, open, closed, other): one row per shard (0-based);
  *   endpoints.shard INTEGER: which shard wrote the row;
@@ -79,6 +82,6 @@ int     xs_store_sync(xs_store *s);
 long    xs_store_reconcile(xs_store *s, int64_t sweep, const char *path, xs_format fmt);
 
 #define XS_STORE_BATCH 10000
-#define XS_STORE_SCHEMA_VERSION 1
+#define XS_STORE_SCHEMA_VERSION 2
 
 #endif

@@ -1,38 +1,65 @@
-/* Targets: IPv4 ranges, ports, endpoint lists, and the index space the scan walks. */
+/* Targets: IPv4 and IPv6 ranges, ports, endpoint lists, and the index space the scan walks. */
 #ifndef XSWEEP_TARGETS_H
 #define XSWEEP_TARGETS_H
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include "xsweep/addr.h"
 
-/* ---- IPv4 ranges (host byte order, inclusive) ---- */
+/* ---- ranges (inclusive): IPv4 in host byte order, IPv6 as 128-bit integers ---- */
 typedef struct { uint32_t first, last; } xs_range;
+typedef unsigned __int128 xs_u128;
+typedef struct { xs_u128 first, last; } xs_range6;
 
+/* The largest IPv6 prefix or range one target spec may name: a /96, as many addresses as the
+ * whole IPv4 space. Larger blocks (a /64 is 2^64 addresses) cannot be swept address by address. */
+#define XS_IPV6_SPEC_MAX (1ULL << 32)
+
+/* One list holds both families. Its index space (count, pick) is the IPv4 addresses in order,
+ * then the IPv6 ones: an IPv4-only list numbers its addresses exactly as before. */
 typedef struct {
     xs_range *v;
     size_t n, cap;
     uint64_t *prefix;   /* prefix[i] = addresses in v[0..i); built by xs_rangelist_normalize */
+    xs_range6 *v6;
+    size_t n6, cap6;
+    uint64_t *prefix6;  /* the same for v6 (each merged range is far below 2^64) */
 } xs_rangelist;
 
 void     xs_rangelist_free(xs_rangelist *rl);
-/* Adds "a.b.c.d", "a.b.c.d/n" or "a.b.c.d-e.f.g.h". On error returns -1 and writes one line to err. */
+/* Adds "a.b.c.d", "a.b.c.d/n", "a.b.c.d-e.f.g.h", or the IPv6 forms "2001:db8::1",
+ * "2001:db8::/112", "2001:db8::1-2001:db8::ff" (at most XS_IPV6_SPEC_MAX addresses; IPv4-mapped
+ * ::ffff:a.b.c.d is read as the IPv4 address). On error returns -1 and writes one line to err. */
 int      xs_rangelist_add_spec(xs_rangelist *rl, const char *spec, char *err, size_t errlen);
 /* Comma- or whitespace-separated specs. */
 int      xs_rangelist_add_list(xs_rangelist *rl, const char *list, char *err, size_t errlen);
 /* One spec per line, '#' starts a comment, blank lines ignored. Errors name file:line. */
 int      xs_rangelist_load_file(xs_rangelist *rl, const char *path, char *err, size_t errlen);
 void     xs_rangelist_add(xs_rangelist *rl, uint32_t first, uint32_t last);
+void     xs_rangelist_add6(xs_rangelist *rl, xs_u128 first, xs_u128 last);
 /* Sorts, merges overlapping/adjacent ranges, builds prefix sums. Call before count/pick/contains. */
 void     xs_rangelist_normalize(xs_rangelist *rl);
 /* rl -= ex (both normalized); rl is normalized afterwards. */
 void     xs_rangelist_subtract(xs_rangelist *rl, const xs_rangelist *ex);
-uint64_t xs_rangelist_count(const xs_rangelist *rl);
-/* index in [0, count) -> address, O(log n). */
+uint64_t xs_rangelist_count(const xs_rangelist *rl);      /* both families */
+uint64_t xs_rangelist_count_v4(const xs_rangelist *rl);
+uint64_t xs_rangelist_count_v6(const xs_rangelist *rl);
+/* IPv4 index in [0, count_v4) -> address, O(log n). */
 uint32_t xs_rangelist_pick(const xs_rangelist *rl, uint64_t index);
+/* index in [0, count) -> address of either family, O(log n). */
+xs_addr  xs_rangelist_pick_addr(const xs_rangelist *rl, uint64_t index);
 bool     xs_rangelist_contains(const xs_rangelist *rl, uint32_t ip);
-/* Adds the always-excluded blocks: 0.0.0.0/8, 224.0.0.0/3 (multicast + reserved), 255.255.255.255. */
-void     xs_rangelist_add_reserved(xs_rangelist *rl);
+bool     xs_rangelist_contains_addr(const xs_rangelist *rl, const xs_addr *a);
+/* Adds the always-excluded blocks: 0.0.0.0/8, 224.0.0.0/3 (multicast + reserved),
+ * 255.255.255.255; ::/128 (unspecified), ff00::/8 (multicast), and fe80::/10 (link-local) unless
+ * link_local is true (the operator named the link with -i). */
+void     xs_rangelist_add_reserved(xs_rangelist *rl, bool link_local);
+/* 128-bit integer <-> address (an IPv4 address is ::ffff:a.b.c.d). */
+xs_u128  xs_addr_to_u128(const xs_addr *a);
+xs_addr  xs_addr_from_u128(xs_u128 v);
+/* Decimal text of v, for "N addresses" messages. */
+void     xs_u128_format(xs_u128 v, char out[40]);
 
 /* ---- ports ---- */
 typedef struct {
@@ -69,9 +96,9 @@ extern const size_t xs_supported_ports_count;
 const char *xs_supported_protocol(uint16_t port);
 bool xs_port_is_http(uint16_t port);
 
-/* ---- endpoint lists: "ip:port [bucket] [path=/x] [host=name]" per line ---- */
+/* ---- endpoint lists: "ip:port [bucket] [path=/x] [host=name]" per line; IPv6 as [ip6]:port ---- */
 typedef struct xs_endpoint {
-    uint32_t ip;
+    xs_addr  addr;       /* either family */
     uint16_t port;
     bool     bucket;     /* resource is a directly exposed bucket (severity column) */
     char    *path;       /* HTTP path to GET, NULL = "/" */
@@ -92,7 +119,7 @@ int  xs_endpointlist_add_line(xs_endpointlist *el, const char *line, char *err, 
  * probed once a pass; lines with another path are kept on the survivor's `more` list. */
 void xs_endpointlist_normalize(xs_endpointlist *el);
 /* Binary search; NULL when absent. Needs normalize first. */
-const xs_endpoint *xs_endpointlist_find(const xs_endpointlist *el, uint32_t ip, uint16_t port);
+const xs_endpoint *xs_endpointlist_find(const xs_endpointlist *el, const xs_addr *addr, uint16_t port);
 
 /* ---- the index space: ranges x ports, or an endpoint list as given ---- */
 typedef struct {
@@ -104,8 +131,8 @@ typedef struct {
 
 void xs_targetspace_init_ranges(xs_targetspace *ts, const xs_rangelist *r, const xs_portlist *p);
 void xs_targetspace_init_endpoints(xs_targetspace *ts, const xs_endpointlist *e);
-/* index in [0, size) -> (ip, port) */
-void xs_targetspace_get(const xs_targetspace *ts, uint64_t index, uint32_t *ip, uint16_t *port);
+/* index in [0, size) -> (address, port). Ranges mode: the IPv4 targets' indices come first. */
+void xs_targetspace_get(const xs_targetspace *ts, uint64_t index, xs_addr *addr, uint16_t *port);
 
 /* Parses dotted-quad into host order; returns false when malformed. Plain decimal only:
  * exactly four parts 0-255, no leading zeros ("01.2.3.4" is ambiguous), nothing after. */

@@ -26,30 +26,53 @@ static bool valid_id(const char *s)
                                           "0123456789._-") == n;
 }
 
-/* "A.B.C.D" or "A.B.C.D/N" */
-static int parse_range(const char *s, xs_agent_range *r)
+/* Keeps the first bits bits of a. */
+static void clear_host_bits(xs_addr *a, unsigned bits)
 {
-    char ip[32];
-    unsigned bits = 32;
+    for (unsigned i = 0; i < 16; i++) {
+        unsigned keep = bits >= 8 * (i + 1) ? 8 : bits > 8 * i ? bits - 8 * i : 0;
+        a->b[i] &= (uint8_t)(0xff00u >> keep);
+    }
+}
+
+bool xs_agent_range_parse(const char *s, xs_agent_range *r)
+{
+    char ip[XS_ADDR_STRLEN];
     const char *slash = strchr(s, '/');
     size_t n = slash ? (size_t)(slash - s) : strlen(s);
-    if (n >= sizeof ip)
-        return -1;
+    if (n == 0 || n >= sizeof ip || strspn(s, "0123456789abcdefABCDEF.:") != n)
+        return false;
     memcpy(ip, s, n);
     ip[n] = '\0';
+    xs_addr a;
+    if (!xs_addr_parse(ip, &a))
+        return false;
+    unsigned width = xs_addr_is_v4(&a) ? 32 : 128, bits = width;
     if (slash) {
         char *end;
         unsigned long b = strtoul(slash + 1, &end, 10);
-        if (end == slash + 1 || *end || b > 32)
-            return -1;
+        if (end == slash + 1 || *end || slash[1] == '-' || slash[1] == '+' || b > width)
+            return false;
         bits = (unsigned)b;
     }
-    uint32_t a;
-    if (!xs_parse_ipv4(ip, &a))
-        return -1;
-    r->mask = bits ? ~0u << (32 - bits) : 0;
-    r->net = a & r->mask;
-    return 0;
+    r->bits = bits + 128 - width;   /* IPv4 lives in ::ffff:0:0/96 */
+    clear_host_bits(&a, r->bits);
+    r->net = a;
+    return true;
+}
+
+bool xs_agent_range_contains(const xs_agent_range *outer, const xs_agent_range *inner)
+{
+    if (inner->bits < outer->bits)
+        return false;
+    xs_addr a = inner->net;
+    clear_host_bits(&a, outer->bits);
+    return xs_addr_eq(&a, &outer->net);
+}
+
+static int parse_range(const char *s, xs_agent_range *r)
+{
+    return xs_agent_range_parse(s, r) ? 0 : -1;
 }
 
 static int set(char **dst, const char *v)
@@ -139,7 +162,7 @@ int xs_agent_config_load(xs_agent_config *c, const char *path, char *err, size_t
             rc = set(&c->xsweep, v);
         } else if (!strcmp(k, "allow")) {
             if (c->nallow == XS_AGENT_MAX_ALLOW || parse_range(v, &c->allow[c->nallow]) < 0) {
-                rc = fail(err, errlen, path, line, "allow: give an IPv4 address or CIDR block", v);
+                rc = fail(err, errlen, path, line, "allow: give an address or CIDR block (IPv4 or IPv6)", v);
                 break;
             }
             c->nallow++;

@@ -180,10 +180,16 @@ int xs_agent_findings(const char *agent_id, const char *record_line, json_t *out
         .path = path_of(http),
         .out = out,
     };
-    if (!c.ip || strspn(c.ip, "0123456789.") != strlen(c.ip) || !c.port) {
+    xs_addr addr;   /* either family; sent in its canonical text form */
+    char ipbuf[XS_ADDR_STRLEN];
+    if (!c.ip || strlen(c.ip) >= sizeof ipbuf ||
+        strspn(c.ip, "0123456789abcdefABCDEF.:") != strlen(c.ip) || !xs_addr_parse(c.ip, &addr) ||
+        !c.port) {
         json_decref(r);
         return 0;
     }
+    xs_addr_format(&addr, ipbuf);
+    c.ip = ipbuf;
     /* product/version: the protocol probe's, else the first technology with a version */
     c.product = token_or_null(json_string_value(json_object_get(probe, "product")), 40, PRODUCT_CHARS);
     c.version = c.product ? token_or_null(json_string_value(json_object_get(probe, "version")), 32,

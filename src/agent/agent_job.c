@@ -15,42 +15,18 @@ static int refuse(char *err, size_t errlen, const char *why)
     return -1;
 }
 
-static bool inside(const xs_agent_config *c, uint32_t first, uint32_t last)
-{
-    for (size_t i = 0; i < c->nallow; i++) {
-        uint32_t lo = c->allow[i].net, hi = c->allow[i].net | ~c->allow[i].mask;
-        if (first >= lo && last <= hi)
-            return true;
-    }
-    return false;
-}
-
-/* "A.B.C.D" or "A.B.C.D/N" inside the allow list; its first and last address. */
+/* "A.B.C.D[/N]" or "2001:2::5[/N]" (either family) wholly inside one block of the allow list. */
 static bool target_ok(const xs_agent_config *c, const char *t)
 {
-    char ip[20];
-    unsigned bits = 32;
     size_t n = strlen(t);
-    if (n == 0 || n > 18 || strspn(t, "0123456789./") != n)
+    xs_agent_range r;
+    if (n == 0 || n > XS_ADDR_STRLEN + 4 || strspn(t, "0123456789abcdefABCDEF.:/") != n ||
+        !xs_agent_range_parse(t, &r))
         return false;
-    const char *slash = strchr(t, '/');
-    size_t ipn = slash ? (size_t)(slash - t) : n;
-    if (ipn >= sizeof ip)
-        return false;
-    memcpy(ip, t, ipn);
-    ip[ipn] = '\0';
-    if (slash) {
-        char *end;
-        unsigned long b = strtoul(slash + 1, &end, 10);
-        if (end == slash + 1 || *end || b > 32)
-            return false;
-        bits = (unsigned)b;
-    }
-    uint32_t a;
-    if (!xs_parse_ipv4(ip, &a))
-        return false;
-    uint32_t mask = bits ? ~0u << (32 - bits) : 0;
-    return inside(c, a & mask, (a & mask) | ~mask);
+    for (size_t i = 0; i < c->nallow; i++)
+        if (xs_agent_range_contains(&c->allow[i], &r))
+            return true;
+    return false;
 }
 
 int xs_agent_job_parse(const xs_agent_config *c, const char *json, xs_agent_job *job, char *err,
@@ -87,7 +63,7 @@ int xs_agent_job_parse(const xs_agent_config *c, const char *json, xs_agent_job 
     for (size_t i = 0; i < json_array_size(targets); i++) {
         const char *t = json_string_value(json_array_get(targets, i));
         if (!t || !target_ok(c, t)) {
-            refuse(err, errlen, "a target is not an IPv4 address/CIDR inside the agent's allow list");
+            refuse(err, errlen, "a target is not an address/CIDR (IPv4 or IPv6) inside the agent's allow list");
             goto out;
         }
         job->targets[job->ntargets++] = strdup(t);

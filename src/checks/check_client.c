@@ -31,13 +31,14 @@ static double now_s(void)
 _Thread_local uint64_t check_last_connect_ns;
 
 /* A connected socket within the timeout, or -1. */
-int check_connect(uint32_t ip, uint16_t port, unsigned timeout_ms)
+int check_connect(const xs_addr *addr, uint16_t port, unsigned timeout_ms)
 {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    struct sockaddr_storage sa;
+    socklen_t salen = xs_addr_to_sockaddr(addr, port, &sa);
+    int fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip)};
-    int rc = connect(fd, (struct sockaddr *)&sa, sizeof sa), saved = errno;
+    int rc = connect(fd, (struct sockaddr *)&sa, salen), saved = errno;
     /* Read after connect(): the SYN left inside that call, so the contact is never dated before it
      * (a thread preempted between a clock read and connect() would otherwise shorten the gap). */
     struct timespec ts;
@@ -84,7 +85,7 @@ static SSL_CTX *client_ctx(void)
 static int link_open(link_t *l, const check_conn *c)
 {
     memset(l, 0, sizeof *l);
-    if ((l->fd = check_connect(c->ip, c->port, c->timeout_ms)) < 0)
+    if ((l->fd = check_connect(&c->addr, c->port, c->timeout_ms)) < 0)
         return -1;
     if (!c->tls)
         return 0;
@@ -214,9 +215,8 @@ int check_http(const check_conn *c, const char *method, const char *target,
     char hostbuf[64];
     const char *host = c->host;
     if (!host) {
-        struct in_addr a = {htonl(c->ip)};
-        char ip[16];
-        inet_ntop(AF_INET, &a, ip, sizeof ip);
+        char ip[XS_ADDR_STRLEN + 2];
+        xs_addr_format_host(&c->addr, ip);   /* [2001:2::5] for IPv6 (RFC 7230 5.4) */
         bool dflt = (c->tls && c->port == 443) || (!c->tls && c->port == 80);
         snprintf(hostbuf, sizeof hostbuf, dflt ? "%s" : "%s:%u", ip, c->port);
         host = hostbuf;

@@ -84,7 +84,7 @@ typedef struct {
 } check_response;
 
 typedef struct {
-    uint32_t ip; uint16_t port; bool tls;
+    xs_addr addr; uint16_t port; bool tls;
     const char *host;                  /* Host header and SNI */
     unsigned timeout_ms;
 } check_conn;

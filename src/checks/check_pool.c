@@ -15,7 +15,7 @@
 struct check_gate {
     struct xs_checks_pool *pool;
     pthread_cond_t cv;
-    uint64_t key;
+    xs_epkey key;
     uint64_t connected_ns;   /* the worker's last real connection start, not yet on the clock */
     bool waiting, granted;
 };
@@ -24,7 +24,8 @@ typedef struct job {
     xs_check_target t;
     char *host, *page, *page_path;
     void *user;
-    uint64_t key, connected_ns;  /* the endpoint's last connection start, for the clock */
+    xs_epkey key;
+    uint64_t connected_ns;       /* the endpoint's last connection start, for the clock */
     xs_check_report *rep;
     struct job *next;
 } job;
@@ -91,7 +92,7 @@ static void *worker_main(void *arg)
         p->queue = j->next;
         if (!p->queue)
             p->queue_tail = NULL;
-        w->gate.key = xs_endpoint_key(j->t.ip, j->t.port);
+        w->gate.key = xs_endpoint_key(&j->t.addr, j->t.port);
         pthread_mutex_unlock(&p->mu);
         check_last_connect_ns = 0;
         check_run_endpoint(&env, &j->t, j->rep);

@@ -34,11 +34,11 @@ static int expand(const run *r, const char *src, char *out, size_t cap)
     size_t o = 0;
     char hostport[300], port[8];
     snprintf(port, sizeof port, "%u", r->t->port);
-    char ip[16];
-    struct in_addr a = {htonl(r->t->ip)};
-    inet_ntop(AF_INET, &a, ip, sizeof ip);
+    char ip[XS_ADDR_STRLEN], bracketed[XS_ADDR_STRLEN + 2];
+    xs_addr_format(&r->t->addr, ip);
+    xs_addr_format_host(&r->t->addr, bracketed);   /* {{Hostname}}: [2001:2::5]:8443 */
     const char *host = r->t->host ? r->t->host : ip;
-    snprintf(hostport, sizeof hostport, "%s:%u", host, r->t->port);
+    snprintf(hostport, sizeof hostport, "%s:%u", r->t->host ? r->t->host : bracketed, r->t->port);
     for (const char *p = src; *p;) {
         const char *val = NULL;
         size_t skip = 0;
@@ -316,7 +316,7 @@ static bool run_fuzz(run *r, const check_tmpl *t, const check_request *q, const 
 void check_run_endpoint(const check_env *env, const xs_check_target *t, xs_check_report *rep)
 {
     run r = {.env = env, .t = t, .rep = rep,
-             .conn = {t->ip, t->port, t->tls, t->host, env->timeout_ms}};
+             .conn = {t->addr, t->port, t->tls, t->host, env->timeout_ms}};
     if (env->canary) {
         const char *h = strstr(env->canary, "://");
         snprintf(r.canary_host, sizeof r.canary_host, "%s", h ? h + 3 : env->canary);

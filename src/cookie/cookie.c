@@ -56,3 +56,18 @@ uint32_t xs_cookie(const xs_cookie_key *key, uint32_t src_ip, uint16_t src_port,
     uint64_t h = xs_siphash24(key, m, sizeof m);
     return (uint32_t)(h ^ (h >> 32));
 }
+
+uint32_t xs_cookie6(const xs_cookie_key *key, const uint8_t src_ip[16], uint16_t src_port,
+                    const uint8_t dst_ip[16], uint16_t dst_port)
+{
+    /* 36 bytes: both addresses as on the wire, then the ports little-endian as above. */
+    uint8_t m[36];
+    memcpy(m, src_ip, 16);
+    memcpy(m + 16, dst_ip, 16);
+    m[32] = (uint8_t)src_port;
+    m[33] = (uint8_t)(src_port >> 8);
+    m[34] = (uint8_t)dst_port;
+    m[35] = (uint8_t)(dst_port >> 8);
+    uint64_t h = xs_siphash24(key, m, sizeof m);
+    return (uint32_t)(h ^ (h >> 32));
+}

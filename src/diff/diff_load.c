@@ -117,10 +117,31 @@ static void read_side(sqlite3_stmt *st, xs_diff_side *s)
     s->last_seen = sqlite3_column_int64(st, 9);
 }
 
-static uint64_t row_key(sqlite3_stmt *st)
+/* The row's endpoint: schema 2 holds the 16-byte address, schema 1 (read as it is, never
+ * written) an IPv4 integer. */
+typedef struct {
+    xs_addr addr;
+    uint16_t port;
+} row_key;
+
+static row_key key_of(sqlite3_stmt *st)
 {
-    return ((uint64_t)(uint32_t)sqlite3_column_int64(st, 0) << 16) |
-           (uint16_t)sqlite3_column_int(st, 1);
+    row_key k = {.port = (uint16_t)sqlite3_column_int(st, 1)};
+    if (sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+        k.addr = xs_addr_from_v4((uint32_t)sqlite3_column_int64(st, 0));
+    } else {
+        const void *b = sqlite3_column_blob(st, 0);
+        if (b && sqlite3_column_bytes(st, 0) == (int)sizeof k.addr.b)
+            memcpy(k.addr.b, b, sizeof k.addr.b);
+    }
+    return k;
+}
+
+/* Both schemas keep a sweep's rows in this order (the integer of schema 1 as its IPv4 address). */
+static int key_cmp(const row_key *x, const row_key *y)
+{
+    int c = xs_addr_cmp(&x->addr, &y->addr);
+    return c ? c : (x->port > y->port) - (x->port < y->port);
 }
 
 /* Steps st; returns 1 row, 0 done, -1 error. */
@@ -144,17 +165,21 @@ static int lite_sweeps(sqlite3 *db, int64_t a, int64_t b, xs_diff_fn fn, void *c
     sqlite3_bind_int64(sb, 1, b);
     int ha = step(sa), hb = step(sb);
     while (ha > 0 || hb > 0) {
-        uint64_t ka = ha > 0 ? row_key(sa) : UINT64_MAX;
-        uint64_t kb = hb > 0 ? row_key(sb) : UINT64_MAX;
+        row_key ka = {0}, kb = {0};
+        if (ha > 0)
+            ka = key_of(sa);
+        if (hb > 0)
+            kb = key_of(sb);
+        int c = ha <= 0 ? 1 : hb <= 0 ? -1 : key_cmp(&ka, &kb);
         xs_diff_side before, after;
-        bool in_a = ka <= kb, in_b = kb <= ka;
+        bool in_a = c <= 0, in_b = c >= 0;
         if (in_a)
             read_side(sa, &before);
         if (in_b)
             read_side(sb, &after);
         xs_diff_entry e = {
-            .ip = (uint32_t)((in_a ? ka : kb) >> 16),
-            .port = (uint16_t)(in_a ? ka : kb),
+            .addr = in_a ? ka.addr : kb.addr,
+            .port = in_a ? ka.port : kb.port,
             .before = in_a ? &before : NULL,
             .after = in_b ? &after : NULL,
         };

@@ -109,14 +109,28 @@ int xs_diff_pg_last_two(xs_diff_db *d, xs_diff_sweep *a, xs_diff_sweep *b, char 
 /* Columns: ip, port, then for A and for B: present, status, severity, tech, title, auth_method,
  * http_status_code, first_seen, last_seen. */
 static const char JOINED[] =
-    "SELECT coalesce(a.ip, b.ip), coalesce(a.port, b.port),"
+    "SELECT coalesce(a.ip, b.ip)::text, coalesce(a.port, b.port),"
     " a.ip IS NOT NULL, a.status, a.severity, a.tech, a.title, a.auth_method, a.http_status_code,"
     " a.first_seen, a.last_seen,"
     " b.ip IS NOT NULL, b.status, b.severity, b.tech, b.title, b.auth_method, b.http_status_code,"
     " b.first_seen, b.last_seen"
     " FROM (SELECT * FROM endpoints WHERE sweep = $1) a"
     " FULL JOIN (SELECT * FROM endpoints WHERE sweep = $2) b ON a.ip = b.ip AND a.port = b.port"
-    " ORDER BY 1, 2";
+    " ORDER BY coalesce(a.ip, b.ip), 2";
+
+/* ip as text: schema 2's inet ("2001:2::5/128", either family) or schema 1's IPv4 integer (diff
+ * only reads: the next sweep's xsweep upgrades the database). */
+static xs_addr row_addr(const char *text)
+{
+    xs_addr a = {{0}};
+    char buf[XS_ADDR_STRLEN + 8];
+    if (text[0] && strspn(text, "0123456789") == strlen(text))
+        return xs_addr_from_v4((uint32_t)strtoull(text, NULL, 10));
+    snprintf(buf, sizeof buf, "%s", text);
+    buf[strcspn(buf, "/")] = '\0';
+    xs_addr_parse(buf, &a);
+    return a;
+}
 
 static const char *text(PGresult *r, int col)
 {
@@ -157,7 +171,7 @@ int xs_diff_pg_sweeps(xs_diff_db *d, int64_t a, int64_t b, xs_diff_fn fn, void *
             if (in_b)
                 read_side(r, 12, &after);
             xs_diff_entry e = {
-                .ip = (uint32_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10),
+                .addr = row_addr(PQgetvalue(r, 0, 0)),
                 .port = (uint16_t)atoi(PQgetvalue(r, 0, 1)),
                 .before = in_a ? &before : NULL,
                 .after = in_b ? &after : NULL,

@@ -48,8 +48,8 @@ void xs_diff_print_header(FILE *out)
 
 void xs_diff_print_text(FILE *out, const xs_diff_entry *e)
 {
-    char ip[16];
-    xs_format_ipv4(e->ip, ip);
+    char ip[XS_ADDR_STRLEN + 2];
+    xs_addr_format_host(&e->addr, ip);   /* [2001:2::5]:443 */
     int n = fprintf(out, "%-12s %s:%u", xs_diff_change_name(e->change), ip, e->port);
     pad(out, n > 13 ? (size_t)n - 13 : 0, ENDPOINT_WIDTH + 1);
     pad(out, put_side(out, e->before), SIDE_WIDTH + 1);
@@ -105,8 +105,8 @@ void xs_diff_print_json(FILE *out, const xs_diff_entry *e)
     static const struct { unsigned bit; const char *name; } FIELDS[] = {
         {XS_DIFF_STATUS, "status"}, {XS_DIFF_SEVERITY, "severity"}, {XS_DIFF_TECH, "tech"},
     };
-    char ip[16];
-    xs_format_ipv4(e->ip, ip);
+    char ip[XS_ADDR_STRLEN];
+    xs_addr_format(&e->addr, ip);
     xs_jsonw w;
     xs_jsonw_init(&w, out);
     xs_jsonw_begin_object(&w);

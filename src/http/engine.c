@@ -38,7 +38,7 @@
 typedef struct req_node {
     xs_timer timer;              /* not_before, while in the waiting heap */
     struct req_node *next;       /* ready queue / invalid list */
-    uint32_t ip;
+    xs_addr addr;
     uint16_t port;
     xs_tls_mode tls;
     uint64_t submitted_ns;
@@ -216,7 +216,7 @@ int xs_http_engine_submit(xs_http_engine *e, const xs_http_request *req)
         return -1;
     memset(n, 0, sizeof *n);
     n->timer.slot = SIZE_MAX;
-    n->ip = req->ip;
+    n->addr = req->addr;
     n->port = req->port;
     n->tls = req->tls;
     n->user = req->user;
@@ -252,7 +252,7 @@ static xs_http_result *result_for(const req_node *n)
     xs_http_result *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    r->ip = n->ip;
+    r->addr = n->addr;
     r->port = n->port;
     r->user = n->user;
     r->host = n->host ? strdup(n->host) : NULL;
@@ -375,7 +375,7 @@ static void start_attempt(xs_http_engine *e, conn *c, bool use_tls);
 /* Nanoseconds until the endpoint may be contacted; 0 = now, and the contact is recorded. */
 static uint64_t clock_wait(xs_http_engine *e, const req_node *n, uint64_t now)
 {
-    return e->cfg.clock ? xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(n->ip, n->port), now) : 0;
+    return e->cfg.clock ? xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(&n->addr, n->port), now) : 0;
 }
 
 /* Tears down the current attempt and starts the other flavour (at most once per request). */
@@ -450,7 +450,7 @@ static void start_sending(xs_http_engine *e, conn *c)
     size_t cap = strlen(n->path) + (n->host ? strlen(n->host) : 0) + strlen(e->user_agent) + 256;
     free(c->reqbuf);
     c->reqbuf = malloc(cap);
-    c->reqlen = c->reqbuf ? xs_http_format_request(c->reqbuf, cap, n->ip, n->port, n->host,
+    c->reqlen = c->reqbuf ? xs_http_format_request(c->reqbuf, cap, &n->addr, n->port, n->host,
                                                    n->path, c->use_tls, e->user_agent)
                           : 0;
     c->reqoff = 0;
@@ -547,20 +547,9 @@ static void start_handshake(xs_http_engine *e, conn *c)
         finish(e, c, XS_HTTP_ERR_NETWORK, "SSL_new failed");
         return;
     }
-    const char *host = c->req->host;
-    if (host) {
-        /* SNI carries a DNS name only: no port, no IP literal. */
-        char name[256];
-        size_t k = 0;
-        while (host[k] && host[k] != ':' && k < sizeof name - 1) {
-            name[k] = host[k];
-            k++;
-        }
-        name[k] = '\0';
-        struct in_addr a;
-        if (k > 0 && host[0] != '[' && inet_pton(AF_INET, name, &a) != 1)
-            SSL_set_tlsext_host_name(c->ssl, name);
-    }
+    char name[256];   /* SNI carries a DNS name only: no port, no IP literal of either family */
+    if (xs_http_sni_name(c->req->host, name, sizeof name))
+        SSL_set_tlsext_host_name(c->ssl, name);
     SSL_set_connect_state(c->ssl);
     c->state = C_HANDSHAKE;
     c->peeked = c->peer_not_tls = false;
@@ -604,7 +593,9 @@ static void start_attempt(xs_http_engine *e, conn *c, bool use_tls)
         finish(e, c, XS_HTTP_ERR_NETWORK, "out of memory");
         return;
     }
-    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    struct sockaddr_storage sa;
+    socklen_t salen = xs_addr_to_sockaddr(&c->req->addr, c->req->port, &sa);
+    c->fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (c->fd < 0) {
         char why[96];
         snprintf(why, sizeof why, "socket: %s", strerror(errno));
@@ -613,11 +604,9 @@ static void start_attempt(xs_http_engine *e, conn *c, bool use_tls)
     }
     int one = 1;
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(c->req->port),
-                             .sin_addr.s_addr = htonl(c->req->ip)};
     c->state = C_CONNECTING;
     set_deadline(e, c, now + (uint64_t)e->cfg.connect_timeout_ms * NS_PER_MS);
-    if (connect(c->fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+    if (connect(c->fd, (struct sockaddr *)&sa, salen) == 0) {
         set_interest(e, c, EPOLLOUT);
         on_connected(e, c);
         return;
@@ -830,7 +819,7 @@ static void start_ready(xs_http_engine *e)
             n->timer.when = 0;        /* out of memory: wait here rather than break the rule */
             struct timespec ts = {(time_t)(wait / 1000000000ULL), (long)(wait % 1000000000ULL)};
             nanosleep(&ts, NULL);
-            xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(n->ip, n->port), xs_http_now_ns());
+            xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(&n->addr, n->port), xs_http_now_ns());
         }
         conn *c = e->free_list;
         e->free_list = c->next_free;

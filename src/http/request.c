@@ -44,26 +44,34 @@ bool xs_http_host_valid(const char *host)
     return true;
 }
 
-size_t xs_http_format_request(char *buf, size_t cap, uint32_t ip, uint16_t port, const char *host,
-                              const char *path, bool tls, const char *user_agent)
+/* A Host value that already names its port: "name:8080", "1.2.3.4:8080", "[2001:2::5]:8443". */
+static bool host_has_port(const char *host)
 {
-    char hostbuf[300];
+    const char *colon = strrchr(host, ':');
+    if (!colon)
+        return false;
+    if (host[0] == '[')
+        return colon > host && colon[-1] == ']';
+    return strchr(host, ':') == colon;   /* more than one ':' unbracketed: an IPv6 literal */
+}
+
+size_t xs_http_format_request(char *buf, size_t cap, const xs_addr *addr, uint16_t port,
+                              const char *host, const char *path, bool tls, const char *user_agent)
+{
+    char hostbuf[300], lit[260];   /* a Host is at most 255 bytes (xs_http_host_valid) */
     uint16_t default_port = tls ? 443 : 80;
-    if (host) {
-        /* Add the port unless it is the scheme's default or the caller already gave one. */
-        if (port == default_port || strchr(host, ':'))
-            snprintf(hostbuf, sizeof hostbuf, "%s", host);
-        else
-            snprintf(hostbuf, sizeof hostbuf, "%s:%u", host, port);
-    } else {
-        struct in_addr a = {.s_addr = htonl(ip)};
-        char ipbuf[INET_ADDRSTRLEN];
-        inet_ntop(AF_INET, &a, ipbuf, sizeof ipbuf);
-        if (port == default_port)
-            snprintf(hostbuf, sizeof hostbuf, "%s", ipbuf);
-        else
-            snprintf(hostbuf, sizeof hostbuf, "%s:%u", ipbuf, port);
+    if (host && host[0] != '[' && strchr(host, ':') && !host_has_port(host)) {
+        snprintf(lit, sizeof lit, "[%s]", host);   /* a bare IPv6 literal */
+        host = lit;
+    } else if (!host) {
+        xs_addr_format_host(addr, lit);
+        host = lit;
     }
+    /* Add the port unless it is the scheme's default or the caller already gave one. */
+    if (port == default_port || host_has_port(host))
+        snprintf(hostbuf, sizeof hostbuf, "%s", host);
+    else
+        snprintf(hostbuf, sizeof hostbuf, "%s:%u", host, port);
     int n = snprintf(buf, cap,
                      "GET %s HTTP/1.1\r\n"
                      "Host: %s\r\n"
@@ -75,4 +83,20 @@ size_t xs_http_format_request(char *buf, size_t cap, uint32_t ip, uint16_t port,
     if (n < 0 || (size_t)n >= cap)
         return 0;
     return (size_t)n;
+}
+
+bool xs_http_sni_name(const char *host, char *out, size_t cap)
+{
+    if (!host || !host[0] || host[0] == '[' || cap == 0)
+        return false;                       /* [v6] or [v6]:port: a literal */
+    const char *colon = strchr(host, ':');
+    if (colon && strchr(colon + 1, ':'))
+        return false;                       /* a bare IPv6 literal */
+    size_t n = colon ? (size_t)(colon - host) : strlen(host);
+    if (n == 0 || n >= cap)
+        return false;
+    memcpy(out, host, n);
+    out[n] = '\0';
+    struct in_addr a;
+    return inet_pton(AF_INET, out, &a) != 1;
 }

@@ -35,17 +35,22 @@ int xs_neigh_parse_entry(const struct nlmsghdr *nlh, void *data)
         nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct ndmsg))
         return MNL_CB_OK;
     const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
-    if (ndm->ndm_family != AF_INET || !(ndm->ndm_state & NUD_HAS_LLADDR) ||
+    if (ndm->ndm_family != (q->v6 ? AF_INET6 : AF_INET) || !(ndm->ndm_state & NUD_HAS_LLADDR) ||
         (q->ifindex && (unsigned)ndm->ndm_ifindex != q->ifindex))
         return MNL_CB_OK;
     neigh_attrs n = {0};
     if (mnl_attr_parse(nlh, sizeof *ndm, neigh_attr, &n) < 0 || !n.dst || !n.lladdr ||
-        mnl_attr_get_payload_len(n.dst) != 4 || mnl_attr_get_payload_len(n.lladdr) != 6)
+        mnl_attr_get_payload_len(n.dst) != (q->v6 ? 16u : 4u) || mnl_attr_get_payload_len(n.lladdr) != 6)
         return MNL_CB_OK;
-    uint32_t ip;
-    memcpy(&ip, mnl_attr_get_payload(n.dst), 4);
-    if (ntohl(ip) != q->ip)
-        return MNL_CB_OK;
+    if (q->v6) {
+        if (memcmp(mnl_attr_get_payload(n.dst), q->ip6, 16) != 0)
+            return MNL_CB_OK;
+    } else {
+        uint32_t ip;
+        memcpy(&ip, mnl_attr_get_payload(n.dst), 4);
+        if (ntohl(ip) != q->ip)
+            return MNL_CB_OK;
+    }
     static const uint8_t zero[6];
     if (memcmp(mnl_attr_get_payload(n.lladdr), zero, 6) == 0)
         return MNL_CB_OK;
@@ -54,9 +59,8 @@ int xs_neigh_parse_entry(const struct nlmsghdr *nlh, void *data)
     return MNL_CB_OK;   /* keep reading: the dump must be drained */
 }
 
-int xs_neigh_lookup(const char *ifname_or_null, uint32_t ip, uint8_t mac_out[6])
+static int lookup(const char *ifname_or_null, xs_neigh_query q, uint8_t mac_out[6])
 {
-    xs_neigh_query q = {.ip = ip};
     if (ifname_or_null && !(q.ifindex = if_nametoindex(ifname_or_null)))
         return -1;
     char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -64,10 +68,22 @@ int xs_neigh_lookup(const char *ifname_or_null, uint32_t ip, uint8_t mac_out[6])
     nlh->nlmsg_type = RTM_GETNEIGH;
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof *ndm);
-    ndm->ndm_family = AF_INET;
+    ndm->ndm_family = q.v6 ? AF_INET6 : AF_INET;
     char err[128];
     if (xs_netlink_exchange(nlh, xs_neigh_parse_entry, &q, err, sizeof err) < 0 || !q.found)
         return -1;
     memcpy(mac_out, q.mac, 6);
     return 0;
+}
+
+int xs_neigh_lookup(const char *ifname_or_null, uint32_t ip, uint8_t mac_out[6])
+{
+    return lookup(ifname_or_null, (xs_neigh_query){.ip = ip}, mac_out);
+}
+
+int xs_neigh_lookup6(const char *ifname_or_null, const xs_addr *ip, uint8_t mac_out[6])
+{
+    xs_neigh_query q = {.v6 = true};
+    memcpy(q.ip6, ip->b, 16);
+    return lookup(ifname_or_null, q, mac_out);
 }

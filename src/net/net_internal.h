@@ -13,6 +13,8 @@ int xs_netlink_exchange(struct nlmsghdr *req, mnl_cb_t on_msg, void *data, char 
 /* Callbacks over one answer message, exposed for the unit tests. */
 typedef struct {
     uint32_t ip;         /* host order */
+    bool     v6;         /* look for ip6 (AF_INET6 entries) instead */
+    uint8_t  ip6[16];
     unsigned ifindex;    /* 0: any interface */
     bool     found;
     uint8_t  mac[6];

@@ -99,10 +99,10 @@ static bool csv_record(FILE *f, const xs_report *rep, const xs_record_text *t)
 
 static int csv_read_line(const char *line, xs_read_record *rec)
 {
-    char ip[32], status[16];
+    char ip[64], status[16];
     unsigned port;
-    if (sscanf(line, "%31[0-9.],%u,tcp,%15[a-z],", ip, &port, status) != 3 || port == 0 ||
-        port > 65535 || !xs_parse_ipv4(ip, &rec->ip))
+    if (sscanf(line, "%63[0-9a-fA-F.:],%u,tcp,%15[a-z],", ip, &port, status) != 3 || port == 0 ||
+        port > 65535 || !xs_addr_parse(ip, &rec->addr))
         return 0;   /* the header line */
     rec->port = (uint16_t)port;
     rec->status = xs_status_parse(status);

@@ -79,12 +79,12 @@ static void grepable_footer(FILE *f, const xs_output_meta *m)
 
 static int grepable_read_line(const char *line, xs_read_record *rec)
 {
-    char ip[32], state[16];
+    char ip[64], state[16];
     unsigned port;
     const char *ports = strstr(line, "\tPorts: ");
-    if (strncmp(line, "Host: ", 6) || !ports || sscanf(line + 6, "%31[0-9.]", ip) != 1 ||
+    if (strncmp(line, "Host: ", 6) || !ports || sscanf(line + 6, "%63[0-9a-fA-F.:]", ip) != 1 ||
         sscanf(ports + 8, "%u/%15[a-z]/", &port, state) != 2 || port == 0 || port > 65535 ||
-        !xs_parse_ipv4(ip, &rec->ip))
+        !xs_addr_parse(ip, &rec->addr))
         return 0;
     rec->port = (uint16_t)port;
     rec->status = !strcmp(state, "open") ? XS_STATUS_OPEN : XS_STATUS_CLOSED;

@@ -31,14 +31,14 @@ static bool string_value(const char *line, const char *key, char *out, size_t n)
 
 static int json_read_line(const char *line, xs_read_record *rec)
 {
-    char ip[32], status[16];
+    char ip[64], status[16];
     const char *port = strstr(line, "\"port\":");
     if (line[0] != '{' || !port || !string_value(line, "\"ip\":\"", ip, sizeof ip) ||
         !string_value(line, "\"status\":\"", status, sizeof status))
         return 0;
     char *end;
     unsigned long p = strtoul(port + 7, &end, 10);
-    if (p == 0 || p > 65535 || !xs_parse_ipv4(ip, &rec->ip))
+    if (p == 0 || p > 65535 || !xs_addr_parse(ip, &rec->addr))
         return 0;
     rec->port = (uint16_t)p;
     rec->status = xs_status_parse(status);

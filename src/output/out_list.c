@@ -27,10 +27,10 @@ static void list_footer(FILE *f, const xs_output_meta *m)
 
 static int list_read_line(const char *line, xs_read_record *rec)
 {
-    char status[32], ip[32];
+    char status[32], ip[64];
     unsigned port;
-    if (line[0] == '#' || sscanf(line, "%31s tcp %u %31s", status, &port, ip) != 3 ||
-        port == 0 || port > 65535 || !xs_parse_ipv4(ip, &rec->ip))
+    if (line[0] == '#' || sscanf(line, "%31s tcp %u %63s", status, &port, ip) != 3 ||
+        port == 0 || port > 65535 || !xs_addr_parse(ip, &rec->addr))
         return 0;
     rec->port = (uint16_t)port;
     rec->status = xs_status_parse(status);

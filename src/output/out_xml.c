@@ -43,8 +43,9 @@ static int xml_read_line(const char *line, xs_read_record *rec)
         return 0;
     const char *addr = attr(line, "<address addr=\""), *port = attr(line, "portid=\""),
                *state = attr(line, "<state state=\"");
-    char ip[32];
-    if (!addr || !port || !state || sscanf(addr, "%31[0-9.]", ip) != 1 || !xs_parse_ipv4(ip, &rec->ip))
+    char ip[64];
+    if (!addr || !port || !state || sscanf(addr, "%63[0-9a-fA-F.:]", ip) != 1 ||
+        !xs_addr_parse(ip, &rec->addr))
         return 0;
     unsigned long p = strtoul(port, NULL, 10);
     if (p == 0 || p > 65535)

@@ -1,13 +1,7 @@
-/* Growable open-addressing set of endpoint keys, owned by the output thread alone. */
+/* Growable open-addressing set of endpoint keys, owned by the output thread alone. A slot holds
+ * the whole key (both families) with port + 1, so that port 0 means an empty slot. */
 #include <stdlib.h>
 #include "xsweep/output.h"
-
-static size_t mix(uint64_t k)
-{
-    k ^= k >> 33;
-    k *= 0xc4ceb9fe1a85ec53ULL;
-    return (size_t)(k ^ (k >> 29));
-}
 
 int xs_seen_init(xs_seen *s)
 {
@@ -23,14 +17,14 @@ void xs_seen_free(xs_seen *s)
     s->slots = NULL;
 }
 
-static bool insert(uint64_t *slots, size_t mask, uint64_t stored)
+static bool insert(xs_epkey *slots, size_t mask, const xs_epkey *stored)
 {
-    for (size_t i = mix(stored);; i++) {
-        uint64_t *p = &slots[i & mask];
-        if (*p == stored)
+    for (size_t i = (size_t)xs_epkey_hash(stored);; i++) {
+        xs_epkey *p = &slots[i & mask];
+        if (xs_epkey_eq(p, stored))
             return false;
-        if (*p == 0) {
-            *p = stored;
+        if (p->port == 0) {
+            *p = *stored;
             return true;
         }
     }
@@ -39,35 +33,46 @@ static bool insert(uint64_t *slots, size_t mask, uint64_t stored)
 static int grow(xs_seen *s)
 {
     size_t n = (s->mask + 1) * 2;
-    uint64_t *nv = calloc(n, sizeof *nv);
+    xs_epkey *nv = calloc(n, sizeof *nv);
     if (!nv)
         return -1;
     for (size_t i = 0; i <= s->mask; i++)
-        if (s->slots[i])
-            insert(nv, n - 1, s->slots[i]);
+        if (s->slots[i].port)
+            insert(nv, n - 1, &s->slots[i]);
     free(s->slots);
     s->slots = nv;
     s->mask = n - 1;
     return 0;
 }
 
-bool xs_seen_add(xs_seen *s, uint64_t key)
+bool xs_seen_add(xs_seen *s, xs_epkey key)
 {
     if ((s->used + 1) * 2 > s->mask + 1 && grow(s) < 0 && s->used >= s->mask)
         return true;   /* out of memory and full: report rather than lose the result */
-    if (!insert(s->slots, s->mask, key + 1))
+    key.port++;
+    if (!insert(s->slots, s->mask, &key))
         return false;
     s->used++;
     return true;
 }
 
-bool xs_seen_contains(const xs_seen *s, uint64_t key)
+bool xs_seen_contains(const xs_seen *s, xs_epkey key)
 {
-    for (size_t i = mix(key + 1);; i++) {
-        uint64_t v = s->slots[i & s->mask];
-        if (v == key + 1)
+    key.port++;
+    for (size_t i = (size_t)xs_epkey_hash(&key);; i++) {
+        const xs_epkey *v = &s->slots[i & s->mask];
+        if (xs_epkey_eq(v, &key))
             return true;
-        if (v == 0)
+        if (v->port == 0)
             return false;
     }
+}
+
+bool xs_seen_slot(const xs_seen *s, size_t i, xs_epkey *key)
+{
+    if (i > s->mask || s->slots[i].port == 0)
+        return false;
+    *key = s->slots[i];
+    key->port--;
+    return true;
 }

@@ -66,7 +66,7 @@ static xs_output *output_new(char *err, size_t errlen)
 static void replay_add(const xs_read_record *rec, void *arg)
 {
     xs_sink *s = arg;
-    if (xs_seen_add(&s->had, xs_endpoint_key(rec->ip, rec->port)) && rec->status <= XS_STATUS_FAILED)
+    if (xs_seen_add(&s->had, xs_endpoint_key(&rec->addr, rec->port)) && rec->status <= XS_STATUS_FAILED)
         s->counts[rec->status]++;
 }
 
@@ -153,7 +153,7 @@ xs_output *xs_output_open_options(const xs_options *opt, char *err, size_t errle
     return o;
 }
 
-long xs_output_replayed(xs_output *o, void (*add)(uint64_t key, void *arg), void *arg)
+long xs_output_replayed(xs_output *o, void (*add)(xs_epkey key, void *arg), void *arg)
 {
     xs_sink *first = NULL;
     for (unsigned i = 0; i < o->nsinks && !first; i++)
@@ -163,15 +163,15 @@ long xs_output_replayed(xs_output *o, void (*add)(uint64_t key, void *arg), void
         return 0;
     long n = 0;
     for (size_t k = 0; k <= first->had.mask; k++) {
-        uint64_t stored = first->had.slots[k];
-        if (!stored)
+        xs_epkey key;
+        if (!xs_seen_slot(&first->had, k, &key))
             continue;
         bool everywhere = true;   /* a record only some files got (kill -9) is written again to the others */
         for (unsigned i = 0; i < o->nsinks && everywhere; i++)
-            if (o->sinks[i].resumed && !xs_seen_contains(&o->sinks[i].had, stored - 1))
+            if (o->sinks[i].resumed && !xs_seen_contains(&o->sinks[i].had, key))
                 everywhere = false;
         if (everywhere) {
-            add(stored - 1, arg);
+            add(key, arg);
             n++;
         }
     }
@@ -214,8 +214,8 @@ static void render_json(xs_output *o, const xs_report *rep, const char *ip, cons
 
 void xs_output_write(xs_output *o, const xs_report *rep)
 {
-    char ip[16], ts[32];
-    xs_format_ipv4(xs_addr_v4(&rep->r.addr), ip);
+    char ip[XS_ADDR_STRLEN], ts[32];
+    xs_addr_format(&rep->r.addr, ip);
     xs_format_time(rep->r.ts_ns, ts);
     uint8_t st = rep->r.status <= XS_STATUS_FAILED ? rep->r.status : XS_STATUS_FAILED;
     o->counts[st]++;
@@ -225,7 +225,7 @@ void xs_output_write(xs_output *o, const xs_report *rep)
         o->store_failed = true;   /* reported once, at the end; the file output goes on */
     }
     xs_record_text t = {ip, ts, o->json_buf};
-    uint64_t key = xs_endpoint_key(xs_addr_v4(&rep->r.addr), rep->r.port);
+    xs_epkey key = xs_endpoint_key(&rep->r.addr, rep->r.port);
     for (unsigned i = 0; i < o->nsinks; i++) {
         xs_sink *s = &o->sinks[i];
         if (s->resumed && xs_seen_contains(&s->had, key))

@@ -160,15 +160,15 @@ bool xs_xml_host(FILE *out, const xs_report *rep)
     } else {
         return false;
     }
-    char ip[16];
-    xs_format_ipv4(xs_addr_v4(&r->addr), ip);
+    char ip[XS_ADDR_STRLEN];
+    xs_addr_format(&r->addr, ip);
     long long ts = (long long)(r->ts_ns / 1000000000ULL);
     fprintf(out, "<host starttime=\"%lld\" endtime=\"%lld\">"
             "<status state=\"up\" reason=\"%s\" reason_ttl=\"%u\"/>"
-            "<address addr=\"%s\" addrtype=\"ipv4\"/>"
+            "<address addr=\"%s\" addrtype=\"%s\"/>"
             "<ports><port protocol=\"tcp\" portid=\"%u\">"
             "<state state=\"%s\" reason=\"%s\" reason_ttl=\"%u\"/>",
-            ts, ts, r->ttl ? reason : "user-set", r->ttl, ip, r->port, state, reason, r->ttl);
+            ts, ts, r->ttl ? reason : "user-set", r->ttl, ip, xs_addr_family_name(&r->addr), r->port, state, reason, r->ttl);
     if (rep->service || rep->protocol || rep->severity) {
         fputs("<service name=\"", out);
         if (rep->service)

@@ -4,10 +4,11 @@
 #include "xsweep/plan.h"
 
 #define MAX_PROBES_WITHOUT_EXCLUDE_FILE (1ULL << 32)
+#define MAX_PROBES                      (1ULL << 48)
 
 static int build_excludes(xs_plan *p, const xs_options *o, char *err, size_t errlen)
 {
-    xs_rangelist_add_reserved(&p->excludes);
+    xs_rangelist_add_reserved(&p->excludes, o->interface != NULL);
     for (size_t i = 0; i < o->nexcludes; i++)
         if (xs_rangelist_add_list(&p->excludes, o->excludes[i], err, errlen) < 0)
             return -1;
@@ -32,6 +33,14 @@ static int build_ranges(xs_plan *p, const xs_options *o, char *err, size_t errle
         return -1;
     }
     xs_rangelist_subtract(&p->ranges, &p->excludes);
+    /* Many IPv6 blocks could overflow the 64-bit index space: the hard ceiling is what every
+     * IPv4 address on every port makes. */
+    uint64_t addrs = xs_rangelist_count(&p->ranges);
+    if (p->ports.n && addrs > MAX_PROBES / p->ports.n) {
+        snprintf(err, errlen, "%llu addresses on %zu ports is more than 2^48 probes: split the sweep",
+                 (unsigned long long)addrs, p->ports.n);
+        return -1;
+    }
     xs_targetspace_init_ranges(&p->space, &p->ranges, &p->ports);
     if (p->space.size == 0) {
         snprintf(err, errlen, "no target left: the exclude list covers every target");
@@ -72,7 +81,7 @@ static int build_endpoints(xs_plan *p, const xs_options *o, char *err, size_t er
     for (size_t i = 0; i < all.n; i++) {
         xs_endpoint *e = &all.v[i];
         int status = -1;
-        if (xs_rangelist_contains(&p->excludes, e->ip))
+        if (xs_rangelist_contains_addr(&p->excludes, &e->addr))
             status = XS_STATUS_EXCLUDED;
         else if (o->ports && !xs_portlist_contains(&p->ports, e->port))
             status = XS_STATUS_UNSUPPORTED;
@@ -117,9 +126,36 @@ void xs_plan_free(xs_plan *p)
     memset(p, 0, sizeof *p);
 }
 
+bool xs_plan_first_addr(const xs_plan *p, bool v6, xs_addr *out)
+{
+    if (p->endpoint_mode) {
+        for (size_t i = 0; i < p->endpoints.n; i++)
+            if (xs_addr_is_v4(&p->endpoints.v[i].addr) != v6) {
+                *out = p->endpoints.v[i].addr;
+                return true;
+            }
+        return false;
+    }
+    if (v6 ? p->ranges.n6 == 0 : p->ranges.n == 0)
+        return false;
+    *out = v6 ? xs_addr_from_u128(p->ranges.v6[0].first) : xs_addr_from_v4(p->ranges.v[0].first);
+    return true;
+}
+
+void xs_plan_probe_counts(const xs_plan *p, uint64_t *v4, uint64_t *v6)
+{
+    *v4 = *v6 = 0;
+    if (p->endpoint_mode) {
+        for (size_t i = 0; i < p->endpoints.n; i++)
+            *(xs_addr_is_v4(&p->endpoints.v[i].addr) ? v4 : v6) += 1;
+        return;
+    }
+    *v4 = xs_rangelist_count_v4(&p->ranges) * p->ports.n;
+    *v6 = xs_rangelist_count_v6(&p->ranges) * p->ports.n;
+}
+
 uint32_t xs_plan_first_ip(const xs_plan *p)
 {
-    if (p->endpoint_mode)
-        return p->endpoints.n ? p->endpoints.v[0].ip : 0;
-    return p->ranges.n ? p->ranges.v[0].first : 0;
+    xs_addr a;
+    return xs_plan_first_addr(p, false, &a) ? xs_addr_v4(&a) : 0;
 }

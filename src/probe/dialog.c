@@ -119,11 +119,11 @@ xs_probe_step probe_send_next(unsigned *step, const char *what, unsigned char *o
 }
 
 /* ---------------------------------------------------------------- dispatch through the modules */
-size_t xs_probe_first_request(xs_probe_kind kind, uint32_t ip, uint16_t port, unsigned char *out,
-                              size_t cap)
+size_t xs_probe_first_request(xs_probe_kind kind, const xs_addr *addr, uint16_t port,
+                              unsigned char *out, size_t cap)
 {
     const xs_probe_module *m = xs_probe_module_get(kind);
-    return m && m->request ? m->request(ip, port, out, cap) : 0;   /* 0: the server speaks first */
+    return m && m->request ? m->request(addr, port, out, cap) : 0;   /* 0: the server speaks first */
 }
 
 xs_probe_step xs_probe_feed(xs_probe_kind kind, unsigned *step, const unsigned char *in, size_t len,

@@ -27,7 +27,7 @@ typedef struct req_node {
     struct req_node *next;       /* ready queue */
     uint64_t not_before;
     uint64_t submitted_ns;
-    uint32_t ip;
+    xs_addr addr;
     uint16_t port;
     xs_probe_kind kind;
     void *user;
@@ -234,7 +234,7 @@ static req_node *waiting_pop(xs_probe_engine *e)
     return top;
 }
 
-int xs_probe_engine_submit_kind(xs_probe_engine *e, uint32_t ip, uint16_t port, xs_probe_kind kind,
+int xs_probe_engine_submit_kind(xs_probe_engine *e, const xs_addr *addr, uint16_t port, xs_probe_kind kind,
                                 uint64_t not_before_ns, void *user)
 {
     if ((unsigned)kind >= XS_PROBE_KIND_COUNT) {
@@ -244,7 +244,7 @@ int xs_probe_engine_submit_kind(xs_probe_engine *e, uint32_t ip, uint16_t port, 
     req_node *n = calloc(1, sizeof *n);
     if (!n)
         return -1;
-    n->ip = ip;
+    n->addr = *addr;
     n->port = port;
     n->kind = kind == XS_PROBE_AUTO ? xs_probe_kind_for_port(port) : kind;
     if (!e->cfg.no_fallbacks)
@@ -265,10 +265,10 @@ int xs_probe_engine_submit_kind(xs_probe_engine *e, uint32_t ip, uint16_t port, 
     return 0;
 }
 
-int xs_probe_engine_submit(xs_probe_engine *e, uint32_t ip, uint16_t port, uint64_t not_before_ns,
-                           void *user)
+int xs_probe_engine_submit(xs_probe_engine *e, const xs_addr *addr, uint16_t port,
+                           uint64_t not_before_ns, void *user)
 {
-    return xs_probe_engine_submit_kind(e, ip, port, XS_PROBE_AUTO, not_before_ns, user);
+    return xs_probe_engine_submit_kind(e, addr, port, XS_PROBE_AUTO, not_before_ns, user);
 }
 
 /* ---------------------------------------------------------------- connections */
@@ -476,7 +476,7 @@ static void established(xs_probe_engine *e, conn *c)
     bool passive = k == XS_PROBE_BANNER || k == XS_PROBE_HTTP_STAGE || k == XS_PROBE_TLS ||
                    k == XS_PROBE_AUTO;
     c->deadline = now + (uint64_t)(passive ? e->cfg.banner_timeout_ms : e->cfg.total_timeout_ms) * NS_PER_MS;
-    c->outlen = xs_probe_first_request(k, c->req->ip, c->req->port, c->out, sizeof c->out);
+    c->outlen = xs_probe_first_request(k, &c->req->addr, c->req->port, c->out, sizeof c->out);
     c->outoff = 0;
     c->close_after_send = false;
     if (c->outlen)
@@ -507,7 +507,7 @@ static bool clock_allows(xs_probe_engine *e, req_node *n)
     if (!e->cfg.clock)
         return true;
     uint64_t now = xs_probe_now_ns();
-    uint64_t wait = xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(n->ip, n->port), now);
+    uint64_t wait = xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(&n->addr, n->port), now);
     if (wait == 0)
         return true;
     n->not_before = now + wait;
@@ -527,7 +527,7 @@ static void start(xs_probe_engine *e, req_node *n)
     e->free_list = c->next_free;
     e->active++;
     memset(&c->res, 0, sizeof c->res);
-    c->res.ip = n->ip;
+    c->res.addr = n->addr;
     c->res.port = n->port;
     c->res.kind = n->kind;
     c->res.user = n->user;
@@ -541,14 +541,14 @@ static void start(xs_probe_engine *e, req_node *n)
     c->t_start = xs_probe_now_ns();
     c->deadline = c->t_start + (uint64_t)e->cfg.connect_timeout_ms * NS_PER_MS;
     c->state = C_CONNECTING;
-    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    struct sockaddr_storage sa;
+    socklen_t salen = xs_addr_to_sockaddr(&n->addr, n->port, &sa);
+    c->fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (c->fd < 0) {
         connect_failed(e, c, errno);
         return;
     }
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(n->port),
-                             .sin_addr.s_addr = htonl(n->ip)};
-    if (connect(c->fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+    if (connect(c->fd, (struct sockaddr *)&sa, salen) == 0) {
         established(e, c);
         return;
     }

@@ -13,9 +13,9 @@ static const unsigned char cql_startup[] = {
     0x00, 0x05, '3', '.', '0', '.', '0',
 };
 
-static size_t request(uint32_t ip, uint16_t port, unsigned char *out, size_t cap)
+static size_t request(const xs_addr *addr, uint16_t port, unsigned char *out, size_t cap)
 {
-    (void)ip; (void)port;
+    (void)addr; (void)port;
     return probe_put(out, cap, cql_options, sizeof cql_options);
 }
 

@@ -5,12 +5,14 @@
 
 #include "probe_internal.h"
 
-static size_t request(uint32_t ip, uint16_t port, unsigned char *out, size_t cap)
+static size_t request(const xs_addr *addr, uint16_t port, unsigned char *out, size_t cap)
 {
+    char host[XS_ADDR_STRLEN + 2];
+    xs_addr_format_host(addr, host);   /* [2001:2::5] for IPv6 (RFC 7230 5.4) */
     int w = snprintf((char *)out, cap,
-                     "GET / HTTP/1.1\r\nHost: %u.%u.%u.%u:%u\r\nUser-Agent: xsweep/0.1\r\n"
+                     "GET / HTTP/1.1\r\nHost: %s:%u\r\nUser-Agent: xsweep/0.1\r\n"
                      "Accept: application/json\r\nConnection: close\r\n\r\n",
-                     ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff, port);
+                     host, port);
     return (w > 0 && (size_t)w < cap) ? (size_t)w : 0;
 }
 

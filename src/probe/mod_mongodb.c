@@ -16,9 +16,9 @@ static const unsigned char mongo_ismaster[] = {
     0,
 };
 
-static size_t request(uint32_t ip, uint16_t port, unsigned char *out, size_t cap)
+static size_t request(const xs_addr *addr, uint16_t port, unsigned char *out, size_t cap)
 {
-    (void)ip; (void)port;
+    (void)addr; (void)port;
     return probe_put(out, cap, mongo_ismaster, sizeof mongo_ismaster);
 }
 

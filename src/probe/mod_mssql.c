@@ -13,9 +13,9 @@ static const unsigned char mssql_prelogin[] = {
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  0x00,  0x00,  0x00, 0x00, 0x00, 0x00,  0x00,
 };
 
-static size_t request(uint32_t ip, uint16_t port, unsigned char *out, size_t cap)
+static size_t request(const xs_addr *addr, uint16_t port, unsigned char *out, size_t cap)
 {
-    (void)ip; (void)port;
+    (void)addr; (void)port;
     return probe_put(out, cap, mssql_prelogin, sizeof mssql_prelogin);
 }
 

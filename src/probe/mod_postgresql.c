@@ -8,9 +8,9 @@
 /* PostgreSQL SSLRequest: length 8, code 80877103. */
 static const unsigned char pg_sslrequest[] = {0x00, 0x00, 0x00, 0x08, 0x04, 0xd2, 0x16, 0x2f};
 
-static size_t request(uint32_t ip, uint16_t port, unsigned char *out, size_t cap)
+static size_t request(const xs_addr *addr, uint16_t port, unsigned char *out, size_t cap)
 {
-    (void)ip; (void)port;
+    (void)addr; (void)port;
     return probe_put(out, cap, pg_sslrequest, sizeof pg_sslrequest);
 }
 

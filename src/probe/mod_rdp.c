@@ -12,9 +12,9 @@ static const unsigned char rdp_x224[] = {
     0x01, 0x00, 0x08, 0x00, 0x03, 0x00, 0x00, 0x00,
 };
 
-static size_t request(uint32_t ip, uint16_t port, unsigned char *out, size_t cap)
+static size_t request(const xs_addr *addr, uint16_t port, unsigned char *out, size_t cap)
 {
-    (void)ip; (void)port;
+    (void)addr; (void)port;
     return probe_put(out, cap, rdp_x224, sizeof rdp_x224);
 }
 

@@ -28,9 +28,9 @@ static const unsigned char smb2_negotiate[] = {
     0x02, 0x00, 0x01, 0x00, 0x02, 0x00,                          /* AES-128-CCM, AES-128-GCM */
 };
 
-static size_t request(uint32_t ip, uint16_t port, unsigned char *out, size_t cap)
+static size_t request(const xs_addr *addr, uint16_t port, unsigned char *out, size_t cap)
 {
-    (void)ip; (void)port;
+    (void)addr; (void)port;
     return probe_put(out, cap, smb2_negotiate, sizeof smb2_negotiate);
 }
 
@@ -51,9 +51,9 @@ static const unsigned char smb1_negotiate[] = {
     0x02, 'N', 'T', ' ', 'L', 'M', ' ', '0', '.', '1', '2', 0x00,
 };
 
-static size_t smb1_request(uint32_t ip, uint16_t port, unsigned char *out, size_t cap)
+static size_t smb1_request(const xs_addr *addr, uint16_t port, unsigned char *out, size_t cap)
 {
-    (void)ip; (void)port;
+    (void)addr; (void)port;
     return probe_put(out, cap, smb1_negotiate, sizeof smb1_negotiate);
 }
 

@@ -17,7 +17,7 @@
 #include "xsweep/record.h"
 #include "xsweep/scan.h"
 
-#define RX_SNAPLEN        128          /* link + IPv4 + TCP headers with options */
+#define RX_SNAPLEN        192          /* link + IPv4/IPv6 (+ a few extension headers) + TCP */
 #define RX_BUFFER_BYTES   (64 << 20)   /* ~170 ms of 2 M replies/s (the ring is mapped: this is RSS) */
 #define RX_TIMEOUT_MS     50
 #define RX_POLL_MS        50           /* stop_rx is seen within this */
@@ -50,22 +50,29 @@ static uint64_t mono_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void ip_text(uint32_t ip, char out[16])
-{
-    snprintf(out, 16, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
-}
-
-/* Only SYN-ACKs and RSTs sent to our address and source-port range reach user space. */
+/* Only SYN-ACKs and RSTs sent to our address and source-port range reach user space. libpcap
+ * cannot index the TCP header of IPv6 (tcp[] is IPv4 only), so IPv6 flags are checked here;
+ * IPv6 packets whose next header is not TCP (extension headers) go to the parser too, except
+ * ICMPv6, which is never a reply. */
 static int install_filter(pcap_t *p, const xs_scan *s)
 {
-    char ip[16], expr[192];
+    char ip[XS_ADDR_STRLEN], ip6[XS_ADDR_STRLEN], expr[512];
     unsigned last = (unsigned)s->sport_first + (s->sport_count ? s->sport_count : 1) - 1;
     if (last > 65535)
         last = 65535;
-    ip_text(s->net.src_ip, ip);
-    snprintf(expr, sizeof expr,
-             "tcp and dst host %s and dst portrange %u-%u and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0",
-             ip, (unsigned)s->sport_first, last);
+    xs_addr a4 = xs_addr_from_v4(s->net.src_ip);
+    xs_addr_format(&a4, ip);
+    xs_addr_format(&s->net.src_ip6, ip6);
+    char v4[256] = "", v6[256] = "";
+    if (s->net.has_v4)
+        snprintf(v4, sizeof v4,
+                 "(ip and tcp and dst host %s and dst portrange %u-%u and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0)",
+                 ip, (unsigned)s->sport_first, last);
+    if (s->net.has_v6)
+        snprintf(v6, sizeof v6,
+                 "(ip6 and dst host %s and ((ip6[6] == 6 and dst portrange %u-%u) or (ip6[6] != 6 and ip6[6] != 58)))",
+                 ip6, (unsigned)s->sport_first, last);
+    snprintf(expr, sizeof expr, "%s%s%s", v4, v4[0] && v6[0] ? " or " : "", v6);
     struct bpf_program prog;
     if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0)
         return -1;
@@ -154,12 +161,31 @@ static void push_result(rx_state *st, const xs_result *r)
     }
 }
 
+/* Is rep addressed to us, and does it carry the cookie of the probe it answers? The endpoint's
+ * address is written to addr. */
+static bool reply_is_ours(const xs_scan *s, const xs_tcp_reply *rep, xs_addr *addr)
+{
+    if (rep->family == 4) {
+        if (!s->net.has_v4 || rep->dst_ip != s->net.src_ip)
+            return false;
+        uint32_t expected = xs_cookie(&s->key, s->net.src_ip, rep->dst_port, rep->src_ip, rep->src_port);
+        *addr = xs_addr_from_v4(rep->src_ip);
+        return rep->ack == expected + 1;
+    }
+    if (!s->net.has_v6 || memcmp(rep->dst_ip6, s->net.src_ip6.b, 16) != 0)
+        return false;
+    uint32_t expected = xs_cookie6(&s->key, s->net.src_ip6.b, rep->dst_port, rep->src_ip6, rep->src_port);
+    *addr = xs_addr_from_v6(rep->src_ip6);
+    /* A "reply" from an IPv4-mapped source is no IPv6 endpoint we probed. */
+    return rep->ack == expected + 1 && !xs_addr_is_v4(addr);
+}
+
 static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
     rx_state *st = (rx_state *)(void *)user;
     xs_scan *s = st->scan;
     xs_tcp_reply rep;
-    if (xs_frame_parse(bytes, h->caplen, st->dlt, &rep) < 0 || rep.dst_ip != s->net.src_ip) {
+    if (xs_frame_parse(bytes, h->caplen, st->dlt, &rep) < 0) {
         st->invalid++;
         return;
     }
@@ -173,18 +199,22 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
         st->invalid++;
         return;
     }
-    uint32_t expected = xs_cookie(&s->key, s->net.src_ip, rep.dst_port, rep.src_ip, rep.src_port);
-    if (rep.ack != expected + 1) {
+    xs_addr addr;
+    if (!reply_is_ours(s, &rep, &addr)) {
         st->invalid++;
         return;
     }
     st->replies++;
     /* Only retries consult `answered`; the add is a cache miss into a large table, the most
      * expensive step here, so skip it when there will be no retry. */
-    if (s->retries)
-        xs_keyset_add(&s->answered, xs_endpoint_key(rep.src_ip, rep.src_port));
+    if (s->retries) {
+        if (rep.family == 4)   /* the one-word key, without building the wide one */
+            xs_keyset_add_v4(&s->answered, (uint64_t)rep.src_ip << 16 | rep.src_port);
+        else
+            xs_keyset_add(&s->answered, xs_endpoint_key(&addr, rep.src_port));
+    }
     xs_result r = {
-        .addr = xs_addr_from_v4(rep.src_ip),
+        .addr = addr,
         .port = rep.src_port,
         .status = (uint8_t)status,
         .ttl = rep.ttl,

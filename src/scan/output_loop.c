@@ -8,15 +8,15 @@
 #include "xsweep/signals.h"
 #include "run_internal.h"
 
-static const xs_endpoint *endpoint_of(const xs_runctx *c, uint32_t ip, uint16_t port)
+static const xs_endpoint *endpoint_of(const xs_runctx *c, const xs_addr *addr, uint16_t port)
 {
-    return c->plan->endpoint_mode ? xs_endpointlist_find(&c->plan->endpoints, ip, port) : NULL;
+    return c->plan->endpoint_mode ? xs_endpointlist_find(&c->plan->endpoints, addr, port) : NULL;
 }
 
 /* Every record leaves with its severity; e carries the HTTP stage's findings, if any. */
 static void write_record(xs_runctx *c, const xs_result *r, const xs_enriched *e)
 {
-    const xs_endpoint *ep = e ? e->ep : endpoint_of(c, xs_addr_v4(&r->addr), r->port);
+    const xs_endpoint *ep = e ? e->ep : endpoint_of(c, &r->addr, r->port);
     xs_report rep = {0};
     rep.r = *r;
     rep.protocol = xs_supported_protocol(r->port);
@@ -54,13 +54,13 @@ static bool wants_http(const xs_runctx *c, uint16_t port)
 /* One record per endpoint: the first validated reply wins. */
 static void consume(xs_runctx *c, const xs_result *r)
 {
-    if (!xs_seen_add(&c->seen, xs_endpoint_key(xs_addr_v4(&r->addr), r->port)))
+    if (!xs_seen_add(&c->seen, xs_endpoint_key(&r->addr, r->port)))
         return;
     if (r->status == XS_STATUS_OPEN) {
         c->found++;
         bool http = wants_http(c, r->port);
         if (c->stage && (http || !c->o->no_probes)) {
-            xs_http_job job = {*r, endpoint_of(c, xs_addr_v4(&r->addr), r->port),
+            xs_http_job job = {*r, endpoint_of(c, &r->addr, r->port),
                                xs_ckpt_job_pushed(&c->ckpt, xs_now_ns()), !http};
             xs_stage_proxy_push(c->stage, &job);
             /* the same endpoint listed with other paths: one GET (the stage's clock spaces them
@@ -113,7 +113,7 @@ void xs_run_write_skipped(xs_runctx *c)
     const xs_plan *p = c->plan;
     uint64_t now = xs_realtime_ns();
     for (size_t i = 0; i < p->skipped.n; i++) {
-        xs_result r = {xs_addr_from_v4(p->skipped.v[i].ip), p->skipped.v[i].port, p->skipped_status[i], 0, now};
+        xs_result r = {p->skipped.v[i].addr, p->skipped.v[i].port, p->skipped_status[i], 0, now};
         write_result(c, &r);
     }
 }
@@ -126,14 +126,15 @@ void xs_run_write_unanswered(xs_runctx *c, bool complete)
     uint64_t now = xs_realtime_ns();
     for (uint64_t pos = 0; pos < s->positions; pos++) {
         uint64_t index = xs_perm_at(&s->perm, s->shard.index + pos * s->shard.count);
-        uint32_t ip;
+        xs_addr addr;
         uint16_t port;
-        xs_targetspace_get(s->space, index, &ip, &port);
-        if (xs_seen_contains(&c->seen, xs_endpoint_key(ip, port)))
+        xs_targetspace_get(s->space, index, &addr, &port);
+        xs_epkey key = xs_endpoint_key(&addr, port);
+        if (xs_seen_contains(&c->seen, key))
             continue;
         bool probed = complete || xs_scan_pass0_sent(s, pos);
-        xs_result r = {xs_addr_from_v4(ip), port, probed ? XS_STATUS_CLOSED : XS_STATUS_FAILED, 0, now};
-        xs_seen_add(&c->seen, xs_endpoint_key(ip, port));
+        xs_result r = {addr, port, probed ? XS_STATUS_CLOSED : XS_STATUS_FAILED, 0, now};
+        xs_seen_add(&c->seen, key);
         write_result(c, &r);
     }
 }

@@ -62,7 +62,7 @@ void xs_run_checkpoint_tick(xs_runctx *c, uint64_t now)
     }
 }
 
-static void replay_add(uint64_t key, void *arg)
+static void replay_add(xs_epkey key, void *arg)
 {
     xs_runctx *c = arg;
     xs_seen_add(&c->seen, key);

@@ -62,7 +62,9 @@ static int setup_scan(xs_scan *s, const xs_options *o, xs_plan *plan, char *err,
     /* The cookie key is always fresh: --seed (and a resume file) fix the probe order, but a seed
      * anyone can read must not let them forge valid replies. */
     xs_cookie_key_init(&s->key, 0, 0);
-    int kind = xs_netsetup(o, xs_plan_first_ip(plan), &s->net, err, errlen);
+    xs_addr first4, first6;
+    bool any4 = xs_plan_first_addr(plan, false, &first4), any6 = xs_plan_first_addr(plan, true, &first6);
+    int kind = xs_netsetup(o, any4 ? &first4 : NULL, any6 ? &first6 : NULL, &s->net, err, errlen);
     if (kind < 0)
         return kind;
     s->sport_first = DEFAULT_SPORT;
@@ -77,8 +79,10 @@ static int setup_scan(xs_scan *s, const xs_options *o, xs_plan *plan, char *err,
     s->sender_kind = sender_kind(o->sender);
     s->dry_run = o->dry_run;
     /* Only retries read the answered set: without them it costs nothing (stays flat in targets). */
-    uint64_t keys = s->retries == 0 ? 0 : plan->space.size < KEYSET_MAX ? plan->space.size : KEYSET_MAX;
-    if (xs_keyset_init(&s->answered, keys) < 0 ||
+    uint64_t k4 = 0, k6 = 0;
+    if (s->retries)
+        xs_plan_probe_counts(plan, &k4, &k6);
+    if (xs_keyset_init(&s->answered, k4 < KEYSET_MAX ? k4 : KEYSET_MAX, k6 < KEYSET_MAX ? k6 : KEYSET_MAX) < 0 ||
         xs_ring_init(&s->results, RESULTS_RING_CAP, sizeof(xs_result)) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;

@@ -31,8 +31,8 @@ static void fingerprint(xs_enriched *e, xs_fp_matcher *m)
         return;
     for (size_t i = 0; i < h->n_headers; i++)
         pairs[i] = (xs_fp_pair){h->headers[i].name, h->headers[i].value};
-    char ip[16], url[600];
-    xs_format_ipv4(h->ip, ip);
+    char ip[XS_ADDR_STRLEN + 2], url[600];
+    xs_addr_format_host(&h->addr, ip);   /* http://[2001:2::5]:8080/ */
     snprintf(url, sizeof url, "%s://%s:%u%s", h->tls.used ? "https" : "http", h->host ? h->host : ip,
              h->port, h->path ? h->path : "/");
     xs_fp_input in = {.url = url, .headers = pairs, .nheaders = h->n_headers,

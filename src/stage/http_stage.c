@@ -91,7 +91,7 @@ static bool hand_to_http(done_ctx *c, outstanding *o, xs_tls_mode tls)
 {
     xs_enriched *e = o->e;
     xs_http_request req = {
-        .ip = xs_addr_v4(&e->r.addr), .port = e->r.port, .host = e->ep ? e->ep->host : NULL,
+        .addr = e->r.addr, .port = e->r.port, .host = e->ep ? e->ep->host : NULL,
         .path = e->ep ? e->ep->path : NULL, .tls = tls, .not_before_ns = 0, .user = o,   /* the engine asks the clock */
     };
     if (xs_http_engine_submit(c->engine, &req) != 0)
@@ -122,7 +122,7 @@ static bool identify_http_bytes(done_ctx *c, outstanding *o)
     if (!pr)
         return false;
     if (!had) {
-        pr->ip = xs_addr_v4(&e->r.addr);
+        pr->addr = e->r.addr;
         pr->port = e->r.port;
     }
     pr->kind = h->tls.used ? XS_PROBE_TLS : XS_PROBE_HTTP_STAGE;
@@ -154,7 +154,7 @@ static bool identify_http_bytes(done_ctx *c, outstanding *o)
     if (!h->tls.used && k != XS_PROBE_KIND_COUNT && k != XS_PROBE_HTTP_STAGE && k != XS_PROBE_TLS &&
         k != XS_PROBE_BANNER) {
         e->probe = pr;   /* replaced by the protocol's own probe when it is done */
-        return xs_probe_engine_submit_kind(c->probes, xs_addr_v4(&e->r.addr), e->r.port, k, 0, o) == 0;
+        return xs_probe_engine_submit_kind(c->probes, &e->r.addr, e->r.port, k, 0, o) == 0;
     }
     e->probe = pr;
     return false;
@@ -172,7 +172,7 @@ static bool wants_shot(const done_ctx *c, const xs_enriched *e)
 static bool request_shot_document(done_ctx *c, outstanding *o)
 {
     const xs_http_result *h = o->e->http;
-    xs_http_request req = {.ip = h->ip, .port = h->port, .host = h->host, .path = h->path,
+    xs_http_request req = {.addr = h->addr, .port = h->port, .host = h->host, .path = h->path,
                            .tls = h->tls.used ? XS_TLS_ON : XS_TLS_OFF, .user = o};
     o->shot_doc = true;
     if (xs_http_engine_submit(c->engine, &req) == 0)
@@ -202,9 +202,16 @@ static void shot_failed(done_ctx *c, outstanding *o, const char *why)
 }
 
 /* IP_PORT.png for "/", IP_PORT_<path as [A-Za-z0-9-]>_<FNV-1a of the path>.png for other paths, so
- * several paths of one endpoint never share a file and a name never holds a '/' or "..". */
-static void shot_name(char *out, size_t cap, const char *ip, unsigned port, const char *path)
+ * several paths of one endpoint never share a file and a name never holds a '/' or "..". An IPv6
+ * address is written with '-' for ':' (2001-2--5_8443.png, as ipv6-literal.net names do): a ':'
+ * would read as host:path to scp and rsync, and is not allowed in Windows file names. */
+static void shot_name(char *out, size_t cap, const xs_addr *addr, unsigned port, const char *path)
 {
+    char ip[XS_ADDR_STRLEN];
+    xs_addr_format(addr, ip);
+    for (char *p = ip; *p; p++)
+        if (*p == ':')
+            *p = '-';
     if (!path || strcmp(path, "/") == 0) {
         snprintf(out, cap, "%s_%u.png", ip, port);
         return;
@@ -234,11 +241,11 @@ static void shot_document_done(done_ctx *c, outstanding *o, xs_http_result *doc)
         shot_failed(c, o, why);
         return;
     }
-    char ip[16], url[600], png[96];
-    xs_format_ipv4(h->ip, ip);
+    char ip[XS_ADDR_STRLEN + 2], url[600], png[120];
+    xs_addr_format_host(&h->addr, ip);   /* https://[2001:2::5]:8443/ */
     snprintf(url, sizeof url, "%s://%s:%u%s", h->tls.used ? "https" : "http", ip, h->port,
              h->path ? h->path : "/");
-    shot_name(png, sizeof png, ip, h->port, h->path);
+    shot_name(png, sizeof png, &h->addr, h->port, h->path);
     int rc = xs_shot_pool_submit_document(c->shots, url, doc->body, doc->body_len,
                                           header_value(doc, "Content-Type"), png, o);
     xs_http_result_free(doc);   /* the unredacted copy goes at once */
@@ -267,8 +274,8 @@ static bool submit_checks(done_ctx *c, outstanding *o)
     if (!c->checks || (h->status_code <= 0 && !tls_service) ||
         (tls_service && !xs_check_db_wants_tls(c->s->cfg.checks.db)))
         return false;
-    xs_throttle_note(c->s->clock, xs_endpoint_key(h->ip, h->port), xs_http_now_ns());
-    xs_check_target t = {.ip = h->ip, .port = h->port, .tls = h->tls.used, .tls_only = tls_service,
+    xs_throttle_note(c->s->clock, xs_endpoint_key(&h->addr, h->port), xs_http_now_ns());
+    xs_check_target t = {.addr = h->addr, .port = h->port, .tls = h->tls.used, .tls_only = tls_service,
                          .host = h->host, .page = (const char *)h->body, .page_len = h->body_len,
                          .page_path = h->path};
     return xs_checks_pool_submit(c->checks, &t, o) == 0;
@@ -286,8 +293,8 @@ static bool submit_starttls(done_ctx *c, outstanding *o)
     if (kind == XS_STARTTLS_NONE || p->info.tls == XS_PROBE_TLS_NO ||
         p->info.facts[XS_PROBE_FACT_SMTP_STARTTLS] < 0)
         return false;
-    xs_throttle_note(c->s->clock, xs_endpoint_key(p->ip, p->port), xs_http_now_ns());
-    xs_check_target t = {.ip = p->ip, .port = p->port, .tls_only = true, .starttls = kind};
+    xs_throttle_note(c->s->clock, xs_endpoint_key(&p->addr, p->port), xs_http_now_ns());
+    xs_check_target t = {.addr = p->addr, .port = p->port, .tls_only = true, .starttls = kind};
     return xs_checks_pool_submit(c->checks, &t, o) == 0;
 }
 
@@ -419,7 +426,7 @@ static uint64_t not_before(const xs_http_stage *s, const xs_result *r)
     uint64_t age = real > r->ts_ns ? real - r->ts_ns : 0;
     /* The SYN probe was a contact: the clock learns it (monotonic time of the probe). */
     if (s->clock && r->ts_ns && age < s->cfg.min_gap_ns && mono > age)
-        xs_throttle_note(s->clock, xs_endpoint_key(xs_addr_v4(&r->addr), r->port), mono - age);
+        xs_throttle_note(s->clock, xs_endpoint_key(&r->addr, r->port), mono - age);
     return age >= s->cfg.min_gap_ns ? 0 : mono + (s->cfg.min_gap_ns - age);
 }
 
@@ -444,7 +451,7 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine 
         e->probe_job = job.probe;
         o->e = e;
         xs_http_request req = {
-            .ip = xs_addr_v4(&job.r.addr), .port = job.r.port,
+            .addr = job.r.addr, .port = job.r.port,
             .host = job.ep ? job.ep->host : NULL, .path = job.ep ? job.ep->path : NULL,
             .tls = XS_TLS_AUTO, .not_before_ns = not_before(s, &job.r), .user = o,
         };
@@ -455,7 +462,7 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine 
             job.probe = false;
             req.tls = XS_TLS_ON;
         }
-        int rc = job.probe ? xs_probe_engine_submit(probes, xs_addr_v4(&job.r.addr), job.r.port, req.not_before_ns, o)
+        int rc = job.probe ? xs_probe_engine_submit(probes, &job.r.addr, job.r.port, req.not_before_ns, o)
                            : xs_http_engine_submit(engine, &req);
         if (rc < 0) {
             free(o);

@@ -71,8 +71,8 @@ int xs_store_cols_from(const xs_report *rep, const char *record_json, xs_store_c
         c->auth_method = dup_string(json_object_get(json_object_get(r, "auth"), "method"));
         c->tech = tech_names(json_object_get(r, "tech"));
     } else {
-        char ip[16];
-        xs_format_ipv4(xs_addr_v4(&rep->r.addr), ip);
+        char ip[XS_ADDR_STRLEN];
+        xs_addr_format(&rep->r.addr, ip);
         json_t *m = json_pack("{s:s, s:i, s:s, s:s, s:s?}", "ip", ip, "port", (int)rep->r.port,
                               "proto", "tcp", "status", xs_status_name(rep->r.status),
                               "severity", rep->severity);

@@ -5,6 +5,33 @@
 #include <string.h>
 #include "store_internal.h"
 
+/* Schema 2: ip is the 16-byte address (IPv4 as ::ffff:a.b.c.d), so one column holds both families
+ * and sorts as numbers do (the IPv4 block, then IPv6 above it); endpoints_text shows the record's
+ * own text form (every record xsweep writes has its "ip"; hex digits for one that does not). */
+#define ENDPOINTS_TABLE \
+    "CREATE TABLE IF NOT EXISTS endpoints(" \
+    "  sweep INTEGER NOT NULL REFERENCES sweeps(id)," \
+    "  ip BLOB NOT NULL," \
+    "  port INTEGER NOT NULL," \
+    "  status TEXT NOT NULL," \
+    "  severity TEXT," \
+    "  http_status_code INTEGER," \
+    "  title TEXT," \
+    "  auth_method TEXT," \
+    "  tech TEXT," \
+    "  record TEXT," \
+    "  first_seen INTEGER," \
+    "  last_seen INTEGER);"
+/* (sweep, ip, port): one row per endpoint a sweep, and a sweep's rows in endpoint order for
+ * diff. (ip, port, sweep): an endpoint's previous row, for first_seen/last_seen. */
+#define ENDPOINTS_INDEXES \
+    "CREATE UNIQUE INDEX IF NOT EXISTS endpoints_by_sweep ON endpoints(sweep, ip, port);" \
+    "CREATE INDEX IF NOT EXISTS endpoints_by_endpoint ON endpoints(ip, port, sweep);" \
+    "CREATE VIEW IF NOT EXISTS endpoints_text AS SELECT sweep," \
+    "  coalesce(json_extract(record, '$.ip'), lower(hex(ip))) AS ip," \
+    "  port, status, severity, http_status_code, title, auth_method, tech, first_seen, last_seen," \
+    "  record FROM endpoints;"
+
 static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS sweeps("
     "  id INTEGER PRIMARY KEY,"
@@ -13,33 +40,32 @@ static const char SCHEMA[] =
     "  options TEXT,"
     "  open INTEGER, closed INTEGER, other INTEGER,"
     "  pruned INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE IF NOT EXISTS endpoints("
-    "  sweep INTEGER NOT NULL REFERENCES sweeps(id),"
-    "  ip INTEGER NOT NULL,"
-    "  port INTEGER NOT NULL,"
-    "  status TEXT NOT NULL,"
-    "  severity TEXT,"
-    "  http_status_code INTEGER,"
-    "  title TEXT,"
-    "  auth_method TEXT,"
-    "  tech TEXT,"
-    "  record TEXT,"
-    "  first_seen INTEGER,"
-    "  last_seen INTEGER);"
-    /* (sweep, ip, port): one row per endpoint a sweep, and a sweep's rows in endpoint order for
-     * diff. (ip, port, sweep): an endpoint's previous row, for first_seen/last_seen. */
-    "CREATE UNIQUE INDEX IF NOT EXISTS endpoints_by_sweep ON endpoints(sweep, ip, port);"
-    "CREATE INDEX IF NOT EXISTS endpoints_by_endpoint ON endpoints(ip, port, sweep);"
-    "CREATE VIEW IF NOT EXISTS endpoints_text AS SELECT sweep,"
-    "  (ip >> 24) || '.' || ((ip >> 16) & 255) || '.' || ((ip >> 8) & 255) || '.' || (ip & 255) AS ip,"
-    "  port, status, severity, http_status_code, title, auth_method, tech, first_seen, last_seen,"
-    "  record FROM endpoints;";
+    ENDPOINTS_TABLE
+    ENDPOINTS_INDEXES;
+
+/* Schema 1 -> 2: the IPv4-only integer ip becomes the 16-byte form (xsweep_v4_addr, registered
+ * for the migration), rows and ids kept. One transaction: a failure leaves schema 1 as it was. */
+static const char MIGRATE_1_TO_2[] =
+    "BEGIN IMMEDIATE;"
+    "DROP VIEW IF EXISTS endpoints_text;"
+    "DROP INDEX IF EXISTS endpoints_by_sweep;"
+    "DROP INDEX IF EXISTS endpoints_by_endpoint;"
+    "ALTER TABLE endpoints RENAME TO endpoints_schema1;"
+    ENDPOINTS_TABLE
+    "INSERT INTO endpoints SELECT sweep, xsweep_v4_addr(ip), port, status, severity,"
+    "  http_status_code, title, auth_method, tech, record, first_seen, last_seen"
+    "  FROM endpoints_schema1;"
+    "DROP TABLE endpoints_schema1;"
+    ENDPOINTS_INDEXES
+    "PRAGMA user_version=2;"
+    "COMMIT;";
 
 static const char FIND_PREVIOUS[] =
     "SELECT first_seen, last_seen FROM endpoints"
     " WHERE ip = ?1 AND port = ?2 AND sweep < ?3 ORDER BY sweep DESC LIMIT 1";
 
-/* ?1 sweep ?2 ip ?3 port ?4 status ?5 severity ?6 first_seen ?7 last_seen ?8 dotted ip ?9 record.
+/* ?1 sweep ?2 ip (16 bytes) ?3 port ?4 status ?5 severity ?6 first_seen ?7 last_seen ?8 ip text
+ * ?9 record.
  * The record is used only when it is valid JSON, so a bad one cannot fail the row. */
 static const char INSERT_ENDPOINT[] =
     "INSERT OR REPLACE INTO endpoints(sweep, ip, port, status, severity, http_status_code, title,"
@@ -154,6 +180,27 @@ static int is_empty(sqlite3 *db, bool *empty)
     return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* xsweep_v4_addr(INTEGER ip): schema 1's host-order IPv4 as schema 2's 16-byte form. */
+static void v4_addr_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    xs_addr a = xs_addr_from_v4((uint32_t)sqlite3_value_int64(argv[0]));
+    sqlite3_result_blob(ctx, a.b, sizeof a.b, SQLITE_TRANSIENT);
+}
+
+/* Rewrites a schema 1 database (IPv4 only) in place; -1 with sqlite's message in why. */
+static int migrate_1_to_2(sqlite3 *db, char *why, size_t whylen)
+{
+    if (sqlite3_create_function(db, "xsweep_v4_addr", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                v4_addr_fn, NULL, NULL) == SQLITE_OK &&
+        sqlite3_exec(db, MIGRATE_1_TO_2, NULL, NULL, NULL) == SQLITE_OK)
+        return 0;
+    snprintf(why, whylen, "cannot upgrade schema 1 to %d: %s", XS_STORE_SCHEMA_VERSION,
+             sqlite3_errmsg(db));
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
+}
+
 /* Returns -1 with sqlite's message in why (a rollback would reset the handle's message). */
 static int create_schema(sqlite3 *db, char *why, size_t whylen)
 {
@@ -187,7 +234,12 @@ int xs_sqlite_open(xs_store *s, char *err, size_t errlen)
         extra = why;
         goto fail;
     }
-    if (version < XS_STORE_SCHEMA_VERSION) {
+    if (version == 1) {   /* an IPv4-only history: upgraded in place, every row kept */
+        if (migrate_1_to_2(s->db, why, sizeof why) < 0) {
+            extra = why;
+            goto fail;
+        }
+    } else if (version < XS_STORE_SCHEMA_VERSION) {
         bool empty = false;
         if (is_empty(s->db, &empty) < 0)
             goto fail;

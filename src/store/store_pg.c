@@ -13,6 +13,12 @@ struct pg_conn {
     PGconn *c;
 };
 
+/* endpoints with ip as text ("198.19.0.1", "2001:2::5"), for people typing SQL */
+#define ENDPOINTS_TEXT_VIEW \
+    "CREATE OR REPLACE VIEW endpoints_text AS SELECT sweep, host(ip) AS ip," \
+    "  port, status, severity, http_status_code, title, auth_method, tech, first_seen, last_seen," \
+    "  record FROM endpoints;"
+
 /* Schema creation is serialised by an advisory lock, as all shards start at once. */
 static const char SCHEMA[] =
     "SELECT pg_advisory_xact_lock(7853010241);"
@@ -35,7 +41,7 @@ static const char SCHEMA[] =
     "  PRIMARY KEY(sweep, shard));"
     "CREATE TABLE IF NOT EXISTS endpoints("
     "  sweep BIGINT NOT NULL REFERENCES sweeps(id),"
-    "  ip BIGINT NOT NULL,"
+    "  ip INET NOT NULL,"
     "  port INTEGER NOT NULL,"
     "  status TEXT NOT NULL,"
     "  severity TEXT,"
@@ -49,13 +55,22 @@ static const char SCHEMA[] =
     "  shard INTEGER NOT NULL DEFAULT 0);"
     "CREATE UNIQUE INDEX IF NOT EXISTS endpoints_by_sweep ON endpoints(sweep, ip, port);"
     "CREATE INDEX IF NOT EXISTS endpoints_by_endpoint ON endpoints(ip, port, sweep);"
-    "CREATE OR REPLACE VIEW endpoints_text AS SELECT sweep,"
-    "  (ip >> 24) || '.' || ((ip >> 16) & 255) || '.' || ((ip >> 8) & 255) || '.' || (ip & 255) AS ip,"
-    "  port, status, severity, http_status_code, title, auth_method, tech, first_seen, last_seen,"
-    "  record FROM endpoints;"
-    "INSERT INTO xsweep_meta SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM xsweep_meta);";
+    ENDPOINTS_TEXT_VIEW
+    "INSERT INTO xsweep_meta SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM xsweep_meta);";
 
-/* $1 sweep $2 ip $3 port $4 status $5 severity $6 code $7 title $8 auth $9 tech $10 record
+/* Schema 1 -> 2: ip BIGINT (IPv4, host order) becomes inet, which holds both families and sorts
+ * IPv4 before IPv6; the indexes are rebuilt by the ALTER. Under the schema lock, in the caller's
+ * transaction, and only while the version still says 1 (another shard may have done it). */
+static const char MIGRATE_1_TO_2[] =
+    "SELECT pg_advisory_xact_lock(7853010241);"
+    "DO $$ BEGIN IF (SELECT schema_version FROM xsweep_meta) = 1 THEN"
+    "  DROP VIEW IF EXISTS endpoints_text;"
+    "  ALTER TABLE endpoints ALTER COLUMN ip TYPE inet USING '0.0.0.0'::inet + ip;"
+    "  UPDATE xsweep_meta SET schema_version = 2;"
+    " END IF; END $$;"
+    ENDPOINTS_TEXT_VIEW;
+
+/* $1 sweep $2 ip (text, either family) $3 port $4 status $5 severity $6 code $7 title $8 auth $9 tech $10 record
  * $11 seen (counts for first/last_seen) $12 shard. */
 static const char INSERT_ENDPOINT[] =
     "INSERT INTO endpoints(sweep, ip, port, status, severity, http_status_code, title,"
@@ -265,9 +280,9 @@ static int pg_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *
         snprintf(s->err, sizeof s->err, "history database %s: out of memory", s->path);
         return -1;
     }
-    char id[24], ip[16], port[8], code[16], shard[16];
+    char id[24], ip[XS_ADDR_STRLEN], port[8], code[16], shard[16];
     snprintf(id, sizeof id, "%" PRId64, sweep);
-    snprintf(ip, sizeof ip, "%" PRIu32, xs_addr_v4(&rep->r.addr));
+    xs_addr_format(&rep->r.addr, ip);
     snprintf(port, sizeof port, "%u", rep->r.port);
     snprintf(code, sizeof code, "%d", c.http_status_code);
     snprintf(shard, sizeof shard, "%u", s->shard_index);
@@ -428,8 +443,9 @@ int xs_pg_open(xs_store *s, const char *conninfo, char *err, size_t errlen)
         goto fail;
     }
     if (version < XS_STORE_SCHEMA_VERSION) {
-        char sql[sizeof SCHEMA + 32];
-        snprintf(sql, sizeof sql, "BEGIN;%sCOMMIT;", SCHEMA);
+        char sql[sizeof SCHEMA + sizeof MIGRATE_1_TO_2 + 32];
+        /* version 1: an IPv4-only history, upgraded in place (every row kept) */
+        snprintf(sql, sizeof sql, "BEGIN;%sCOMMIT;", version == 1 ? MIGRATE_1_TO_2 : SCHEMA);
         r = PQexec(s->pg->c, sql);
         bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
         if (!ok) {

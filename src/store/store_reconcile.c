@@ -20,7 +20,7 @@ static int status_of(const char *name)
 /* One record line as a report: 0, or -1 for a line that is not a record (CSV header). */
 static int parse_record(char *line, xs_format fmt, xs_report *rep, json_t **owned)
 {
-    char ipbuf[32] = "", status[32] = "";
+    char ipbuf[64] = "", status[32] = "";
     unsigned port = 0;
     memset(rep, 0, sizeof *rep);
     *owned = NULL;
@@ -44,7 +44,7 @@ static int parse_record(char *line, xs_format fmt, xs_report *rep, json_t **owne
         xs_read_record rec;
         if (xs_output_module_of(fmt)->read_line(buf, &rec) != 1)
             return -1;
-        rep->r.addr = xs_addr_from_v4(rec.ip);
+        rep->r.addr = rec.addr;
         rep->r.port = rec.port;
         rep->r.status = (uint8_t)rec.status;
         return rec.port && rec.status <= XS_STATUS_FAILED ? 0 : -1;

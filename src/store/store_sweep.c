@@ -36,7 +36,7 @@ static int previous_seen(xs_store *s, int64_t sweep, const xs_result *r, int64_t
 {
     sqlite3_stmt *st = s->find_previous;
     *first = *last = 0;
-    sqlite3_bind_int64(st, 1, xs_addr_v4(&r->addr));
+    sqlite3_bind_blob(st, 1, r->addr.b, sizeof r->addr.b, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, r->port);
     sqlite3_bind_int64(st, 3, sweep);
     int rc = sqlite3_step(st);
@@ -45,6 +45,7 @@ static int previous_seen(xs_store *s, int64_t sweep, const xs_result *r, int64_t
         *last = sqlite3_column_int64(st, 1);
     }
     sqlite3_reset(st);
+    sqlite3_clear_bindings(st);   /* the address belongs to the caller */
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : xs_store_fail(s, "cannot read history");
 }
 
@@ -68,11 +69,11 @@ int xs_sqlite_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *
             first = sweep;
         last = sweep;
     }
-    char ip[16];
-    xs_format_ipv4(xs_addr_v4(&rep->r.addr), ip);
+    char ip[XS_ADDR_STRLEN];
+    xs_addr_format(&rep->r.addr, ip);
     sqlite3_stmt *st = s->insert_endpoint;
     sqlite3_bind_int64(st, 1, sweep);
-    sqlite3_bind_int64(st, 2, xs_addr_v4(&rep->r.addr));
+    sqlite3_bind_blob(st, 2, rep->r.addr.b, sizeof rep->r.addr.b, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, rep->r.port);
     sqlite3_bind_text(st, 4, xs_status_name(rep->r.status), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, rep->severity, -1, SQLITE_STATIC);   /* NULL binds NULL */

@@ -1,7 +1,10 @@
-/* Endpoint lists: "ip:port [bucket] [path=/x] [host=name]" lines, sorted and de-duplicated. */
+/* Endpoint lists: "ip:port [bucket] [path=/x] [host=name]" lines (IPv6 as "[2001:db8::1]:443"),
+ * sorted and de-duplicated. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "xsweep/record.h"
 #include "xsweep/targets.h"
 
 static void free_more(xs_endpoint *m)
@@ -56,6 +59,34 @@ static char *word_value(const char *w, size_t wlen, bool is_path, char *old, con
     return v;
 }
 
+/* The address at the start of line: a dotted quad, or an IPv6 address in brackets (the port
+ * follows a ':' that would otherwise be part of it). NULL, or why not. */
+static const char *scan_address(const char *line, size_t len, xs_addr *out, const char **end)
+{
+    if (line[0] != '[') {
+        uint32_t ip;
+        const char *why = xs_scan_ipv4(line, &ip, end);
+        if (why)
+            return strchr(line, ':') && !memchr(line, '.', strcspn(line, ":"))
+                       ? "an IPv6 address needs brackets: [2001:db8::1]:443" : why;
+        *out = xs_addr_from_v4(ip);
+        return NULL;
+    }
+    const char *close = memchr(line, ']', len);
+    char text[XS_ADDR_STRLEN];
+    size_t n = close ? (size_t)(close - line - 1) : 0;
+    struct in6_addr in6;
+    if (!close || n == 0 || n >= sizeof text)
+        return "expected [ipv6]:port";
+    memcpy(text, line + 1, n);
+    text[n] = '\0';
+    if (inet_pton(AF_INET6, text, &in6) != 1)
+        return "expected an IPv6 address inside the brackets";
+    *out = xs_addr_from_v6(in6.s6_addr);   /* ::ffff:a.b.c.d is the IPv4 address */
+    *end = close + 1;
+    return NULL;
+}
+
 /* '#' starts a comment only at the start of a word, so a path may still contain it. */
 int xs_endpointlist_add_line(xs_endpointlist *el, const char *line, char *err, size_t errlen)
 {
@@ -75,11 +106,11 @@ int xs_endpointlist_add_line(xs_endpointlist *el, const char *line, char *err, s
 
     xs_endpoint e = { 0 };
     const char *p;
-    const char *why = xs_scan_ipv4(line, &e.ip, &p);
+    const char *why = scan_address(line, len, &e.addr, &p);
     if (why)
         return fail(err, errlen, line, len, why);
     if (*p != ':')
-        return fail(err, errlen, line, len, "expected ip:port");
+        return fail(err, errlen, line, len, line[0] == '[' ? "expected [ipv6]:port" : "expected ip:port");
     p++;
     unsigned long port = 0;
     int digits = 0;
@@ -148,13 +179,14 @@ int xs_endpointlist_load_file(xs_endpointlist *el, const char *path, char *err, 
 }
 
 /* Sort key with the input position as tie-break, so the first of duplicates survives. */
-typedef struct { uint64_t key; size_t pos; } order;
+typedef struct { xs_epkey key; size_t pos; } order;
 
 static int cmp_order(const void *a, const void *b)
 {
     const order *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
+    int c = xs_epkey_cmp(&x->key, &y->key);
+    if (c)
+        return c;
     return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
@@ -198,12 +230,12 @@ void xs_endpointlist_normalize(xs_endpointlist *el)
         abort();
     }
     for (size_t i = 0; i < el->n; i++)
-        o[i] = (order){ (uint64_t)el->v[i].ip << 16 | el->v[i].port, i };
+        o[i] = (order){ xs_endpoint_key(&el->v[i].addr, el->v[i].port), i };
     qsort(o, el->n, sizeof *o, cmp_order);
     size_t n = 0;
     for (size_t i = 0; i < el->n; i++) {
         xs_endpoint *e = &el->v[o[i].pos];
-        if (n > 0 && o[i].key == o[i - 1].key) {
+        if (n > 0 && xs_epkey_eq(&o[i].key, &o[i - 1].key)) {
             keep_other_path(&sorted[n - 1], e);
             continue;
         }
@@ -216,19 +248,19 @@ void xs_endpointlist_normalize(xs_endpointlist *el)
     el->n = n;
 }
 
-const xs_endpoint *xs_endpointlist_find(const xs_endpointlist *el, uint32_t ip, uint16_t port)
+const xs_endpoint *xs_endpointlist_find(const xs_endpointlist *el, const xs_addr *addr, uint16_t port)
 {
-    uint64_t key = (uint64_t)ip << 16 | port;
+    xs_epkey key = xs_endpoint_key(addr, port);
     size_t lo = 0, hi = el->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        uint64_t k = (uint64_t)el->v[mid].ip << 16 | el->v[mid].port;
-        if (k < key)
+        xs_epkey k = xs_endpoint_key(&el->v[mid].addr, el->v[mid].port);
+        if (xs_epkey_cmp(&k, &key) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo < el->n && el->v[lo].ip == ip && el->v[lo].port == port)
+    if (lo < el->n && xs_addr_eq(&el->v[lo].addr, addr) && el->v[lo].port == port)
         return &el->v[lo];
     return NULL;
 }

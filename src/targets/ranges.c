@@ -1,4 +1,5 @@
-/* IPv4 range lists: merge, subtract, count and index (pick) with 64-bit arithmetic. */
+/* Range lists of both families: merge, subtract, count and index (pick). IPv4 ranges use 64-bit
+ * arithmetic as always; IPv6 ranges 128-bit integers, in their own array after the IPv4 ones. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@ void xs_rangelist_free(xs_rangelist *rl)
 {
     free(rl->v);
     free(rl->prefix);
+    free(rl->v6);
+    free(rl->prefix6);
     memset(rl, 0, sizeof *rl);
 }
 
@@ -41,11 +44,59 @@ void xs_rangelist_add(xs_rangelist *rl, uint32_t first, uint32_t last)
     rl->prefix = NULL;
 }
 
-void xs_rangelist_add_reserved(xs_rangelist *rl)
+void xs_rangelist_add6(xs_rangelist *rl, xs_u128 first, xs_u128 last)
+{
+    if (first > last)
+        return;
+    if (rl->n6 == rl->cap6) {
+        rl->cap6 = rl->cap6 ? rl->cap6 * 2 : 16;
+        rl->v6 = xrealloc(rl->v6, rl->cap6 * sizeof *rl->v6);
+    }
+    rl->v6[rl->n6++] = (xs_range6){ first, last };
+    free(rl->prefix6);
+    rl->prefix6 = NULL;
+}
+
+#define U128(hi, lo) ((xs_u128)(hi) << 64 | (xs_u128)(lo))
+
+void xs_rangelist_add_reserved(xs_rangelist *rl, bool link_local)
 {
     xs_rangelist_add(rl, 0x00000000u, 0x00FFFFFFu);   /* 0.0.0.0/8 */
     xs_rangelist_add(rl, 0xE0000000u, 0xFFFFFFFFu);   /* 224.0.0.0/3 */
     xs_rangelist_add(rl, 0xFFFFFFFFu, 0xFFFFFFFFu);   /* 255.255.255.255/32 */
+    xs_rangelist_add6(rl, 0, 0);                       /* ::/128, unspecified */
+    xs_rangelist_add6(rl, U128(0xff00000000000000ULL, 0), ~(xs_u128)0);   /* ff00::/8 */
+    if (!link_local)                                   /* fe80::/10: needs the link named */
+        xs_rangelist_add6(rl, U128(0xfe80000000000000ULL, 0), U128(0xfebfffffffffffffULL, ~0ULL));
+}
+
+xs_u128 xs_addr_to_u128(const xs_addr *a)
+{
+    xs_u128 v = 0;
+    for (int i = 0; i < 16; i++)
+        v = v << 8 | a->b[i];
+    return v;
+}
+
+xs_addr xs_addr_from_u128(xs_u128 v)
+{
+    xs_addr a;
+    for (int i = 15; i >= 0; i--, v >>= 8)
+        a.b[i] = (uint8_t)v;
+    return a;
+}
+
+void xs_u128_format(xs_u128 v, char out[40])
+{
+    char tmp[40];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + (int)(v % 10));
+        v /= 10;
+    } while (v);
+    for (int i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    out[n] = '\0';
 }
 
 static int cmp_range(const void *a, const void *b)
@@ -56,16 +107,96 @@ static int cmp_range(const void *a, const void *b)
     return (x->last > y->last) - (x->last < y->last);
 }
 
+static int cmp_range6(const void *a, const void *b)
+{
+    const xs_range6 *x = a, *y = b;
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    return (x->last > y->last) - (x->last < y->last);
+}
+
+/* Saturates at UINT64_MAX: the plan refuses such a sweep long before. */
+static uint64_t range6_size(xs_range6 r)
+{
+    xs_u128 n = r.last - r.first + 1;
+    return r.last - r.first >= UINT64_MAX ? UINT64_MAX : (uint64_t)n;
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+    return a + b < a ? UINT64_MAX : a + b;
+}
+
+static void build_prefix6(xs_rangelist *rl)
+{
+    rl->prefix6 = xrealloc(rl->prefix6, (rl->n6 + 1) * sizeof *rl->prefix6);
+    rl->prefix6[0] = 0;
+    for (size_t i = 0; i < rl->n6; i++)
+        rl->prefix6[i + 1] = add_sat(rl->prefix6[i], range6_size(rl->v6[i]));
+}
+
 static void build_prefix(xs_rangelist *rl)
 {
     rl->prefix = xrealloc(rl->prefix, (rl->n + 1) * sizeof *rl->prefix);
     rl->prefix[0] = 0;
     for (size_t i = 0; i < rl->n; i++)
         rl->prefix[i + 1] = rl->prefix[i] + range_size(rl->v[i]);
+    build_prefix6(rl);
+}
+
+static void normalize6(xs_rangelist *rl)
+{
+    if (rl->n6 > 1)
+        qsort(rl->v6, rl->n6, sizeof *rl->v6, cmp_range6);
+    size_t out = 0;
+    for (size_t i = 0; i < rl->n6; i++) {
+        xs_range6 r = rl->v6[i];
+        if (out > 0 && (rl->v6[out - 1].last == ~(xs_u128)0 || r.first <= rl->v6[out - 1].last + 1)) {
+            if (r.last > rl->v6[out - 1].last)
+                rl->v6[out - 1].last = r.last;
+        } else {
+            rl->v6[out++] = r;
+        }
+    }
+    rl->n6 = out;
+}
+
+static void subtract6(xs_rangelist *rl, const xs_rangelist *ex)
+{
+    xs_range6 *res = NULL;
+    size_t n = 0, cap = 0, j = 0;
+    const xs_u128 top = ~(xs_u128)0;
+    for (size_t i = 0; i < rl->n6; i++) {
+        xs_u128 cur = rl->v6[i].first, last = rl->v6[i].last;
+        bool done = false;   /* cur stepped past the top of the address space */
+        while (j < ex->n6 && ex->v6[j].last < cur)
+            j++;
+        for (size_t k = j; !done && k < ex->n6 && ex->v6[k].first <= last && cur <= last; k++) {
+            if (ex->v6[k].first > cur) {
+                if (n == cap)
+                    res = xrealloc(res, (cap = cap ? cap * 2 : 16) * sizeof *res);
+                res[n++] = (xs_range6){ cur, ex->v6[k].first - 1 };
+            }
+            if (ex->v6[k].last == top)
+                done = true;
+            else if (ex->v6[k].last + 1 > cur)
+                cur = ex->v6[k].last + 1;
+        }
+        if (!done && cur <= last) {
+            if (n == cap)
+                res = xrealloc(res, (cap = cap ? cap * 2 : 16) * sizeof *res);
+            res[n++] = (xs_range6){ cur, last };
+        }
+    }
+    free(rl->v6);
+    rl->v6 = res;
+    rl->n6 = n;
+    rl->cap6 = cap;
 }
 
 void xs_rangelist_normalize(xs_rangelist *rl)
 {
+    normalize6(rl);
     if (rl->n > 1)
         qsort(rl->v, rl->n, sizeof *rl->v, cmp_range);
     size_t out = 0;
@@ -111,10 +242,11 @@ void xs_rangelist_subtract(xs_rangelist *rl, const xs_rangelist *ex)
     rl->v = res;
     rl->n = n;
     rl->cap = cap;
+    subtract6(rl, ex);
     build_prefix(rl);
 }
 
-uint64_t xs_rangelist_count(const xs_rangelist *rl)
+uint64_t xs_rangelist_count_v4(const xs_rangelist *rl)
 {
     if (rl->prefix)
         return rl->prefix[rl->n];
@@ -122,6 +254,68 @@ uint64_t xs_rangelist_count(const xs_rangelist *rl)
     for (size_t i = 0; i < rl->n; i++)
         total += range_size(rl->v[i]);
     return total;
+}
+
+uint64_t xs_rangelist_count_v6(const xs_rangelist *rl)
+{
+    if (rl->prefix6)
+        return rl->prefix6[rl->n6];
+    uint64_t total = 0;
+    for (size_t i = 0; i < rl->n6; i++)
+        total = add_sat(total, range6_size(rl->v6[i]));
+    return total;
+}
+
+uint64_t xs_rangelist_count(const xs_rangelist *rl)
+{
+    return add_sat(xs_rangelist_count_v4(rl), xs_rangelist_count_v6(rl));
+}
+
+/* index in [0, count_v6) -> IPv6 address (as pick does for IPv4). */
+static xs_u128 pick6(const xs_rangelist *rl, uint64_t index)
+{
+    if (!rl->prefix6) {
+        for (size_t i = 0; i < rl->n6; i++) {
+            if (index < range6_size(rl->v6[i]))
+                return rl->v6[i].first + index;
+            index -= range6_size(rl->v6[i]);
+        }
+        return 0;
+    }
+    if (rl->n6 == 0)
+        return 0;
+    const uint64_t *prefix = rl->prefix6;
+    size_t base = 0, len = rl->n6;
+    while (len > 1) {
+        size_t half = len / 2;
+        base = prefix[base + half] <= index ? base + half : base;
+        len -= half;
+    }
+    return rl->v6[base].first + (index - prefix[base]);
+}
+
+xs_addr xs_rangelist_pick_addr(const xs_rangelist *rl, uint64_t index)
+{
+    uint64_t n4 = xs_rangelist_count_v4(rl);
+    if (index < n4)
+        return xs_addr_from_v4(xs_rangelist_pick(rl, index));
+    return xs_addr_from_u128(pick6(rl, index - n4));
+}
+
+bool xs_rangelist_contains_addr(const xs_rangelist *rl, const xs_addr *a)
+{
+    if (xs_addr_is_v4(a))
+        return xs_rangelist_contains(rl, xs_addr_v4(a));
+    xs_u128 v = xs_addr_to_u128(a);
+    size_t lo = 0, hi = rl->n6;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rl->v6[mid].last < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < rl->n6 && rl->v6[lo].first <= v;
 }
 
 uint32_t xs_rangelist_pick(const xs_rangelist *rl, uint64_t index)

@@ -6,7 +6,8 @@ void xs_targetspace_init_ranges(xs_targetspace *ts, const xs_rangelist *r, const
     ts->ranges = r;
     ts->ports = p;
     ts->endpoints = NULL;
-    ts->size = xs_rangelist_count(r) * p->n;   /* <= 2^32 * 65535 < 2^48 */
+    /* The plan keeps the address count far below 2^64 / 65535 (it refuses bigger sweeps). */
+    ts->size = xs_rangelist_count(r) * p->n;
 }
 
 void xs_targetspace_init_endpoints(xs_targetspace *ts, const xs_endpointlist *e)
@@ -18,19 +19,19 @@ void xs_targetspace_init_endpoints(xs_targetspace *ts, const xs_endpointlist *e)
 }
 
 /* Per-probe hot path: no allocation; one division and an O(log ranges) search. */
-void xs_targetspace_get(const xs_targetspace *ts, uint64_t index, uint32_t *ip, uint16_t *port)
+void xs_targetspace_get(const xs_targetspace *ts, uint64_t index, xs_addr *addr, uint16_t *port)
 {
     if (ts->endpoints) {
-        *ip = ts->endpoints->v[index].ip;
+        *addr = ts->endpoints->v[index].addr;
         *port = ts->endpoints->v[index].port;
         return;
     }
     size_t nports = ts->ports->n;
     if (nports == 1) {
-        *ip = xs_rangelist_pick(ts->ranges, index);
+        *addr = xs_rangelist_pick_addr(ts->ranges, index);
         *port = ts->ports->v[0];
         return;
     }
-    *ip = xs_rangelist_pick(ts->ranges, index / nports);
+    *addr = xs_rangelist_pick_addr(ts->ranges, index / nports);
     *port = ts->ports->v[index % nports];
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include "xsweep/throttle.h"
 
-typedef struct { uint64_t key; uint64_t t_ns; } contact;
+typedef struct { xs_epkey key; uint64_t t_ns; } contact;
 
 struct xs_throttle {
     contact *v;
@@ -35,11 +35,9 @@ void xs_throttle_free(xs_throttle *t)
     }
 }
 
-static size_t slot_of(uint64_t k)
+static size_t slot_of(const xs_epkey *k)
 {
-    k ^= k >> 31;
-    k *= 0x9e3779b97f4a7c15ULL;
-    return (size_t)(k ^ (k >> 29));
+    return (size_t)xs_epkey_hash(k);
 }
 
 static bool expired(const xs_throttle *t, const contact *c, uint64_t now)
@@ -59,7 +57,7 @@ static void grow(xs_throttle *t, uint64_t now)
         contact *c = &t->v[i];
         if (expired(t, c, now))
             continue;
-        for (size_t j = slot_of(c->key);; j++) {
+        for (size_t j = slot_of(&c->key);; j++) {
             if (nv[j & (n - 1)].t_ns == 0) {
                 nv[j & (n - 1)] = *c;
                 live++;
@@ -74,14 +72,14 @@ static void grow(xs_throttle *t, uint64_t now)
 }
 
 /* Finds key's slot, or the slot where it would go. Expired entries are reused in place. */
-static contact *find(xs_throttle *t, uint64_t key, uint64_t now)
+static contact *find(xs_throttle *t, const xs_epkey *key, uint64_t now)
 {
     contact *reuse = NULL;
     for (size_t i = slot_of(key), probes = 0; probes <= t->mask; i++, probes++) {
         contact *c = &t->v[i & t->mask];
         if (c->t_ns == 0)
             return reuse ? reuse : c;
-        if (c->key == key)
+        if (xs_epkey_eq(&c->key, key))
             return c;
         if (!reuse && expired(t, c, now))
             reuse = c;
@@ -89,13 +87,13 @@ static contact *find(xs_throttle *t, uint64_t key, uint64_t now)
     return reuse;
 }
 
-void xs_throttle_note(xs_throttle *t, uint64_t key, uint64_t now_ns)
+void xs_throttle_note(xs_throttle *t, xs_epkey key, uint64_t now_ns)
 {
     if (now_ns == 0)
         now_ns = 1;
     if (t->live * 2 >= t->mask + 1)
         grow(t, now_ns);
-    contact *c = find(t, key, now_ns);
+    contact *c = find(t, &key, now_ns);
     if (!c)
         return;
     if (c->t_ns == 0)
@@ -105,12 +103,12 @@ void xs_throttle_note(xs_throttle *t, uint64_t key, uint64_t now_ns)
         c->t_ns = now_ns;
 }
 
-uint64_t xs_throttle_acquire(xs_throttle *t, uint64_t key, uint64_t now_ns)
+uint64_t xs_throttle_acquire(xs_throttle *t, xs_epkey key, uint64_t now_ns)
 {
     if (now_ns == 0)
         now_ns = 1;
-    contact *c = find(t, key, now_ns);
-    if (c && c->t_ns != 0 && c->key == key && c->t_ns + t->gap > now_ns)
+    contact *c = find(t, &key, now_ns);
+    if (c && c->t_ns != 0 && xs_epkey_eq(&c->key, &key) && c->t_ns + t->gap > now_ns)
         return c->t_ns + t->gap - now_ns;
     xs_throttle_note(t, key, now_ns);
     return 0;

@@ -40,7 +40,7 @@ typedef struct {
     const check_env *env;
     const xs_check_target *t;
     xs_check_report *rep;
-    char ip[16];
+    char ip[XS_ADDR_STRLEN];
     const char *name;      /* SNI / hostname to check: the Host, or the address */
     bool refused;          /* the service refused the STARTTLS upgrade: nothing to audit */
 } audit;
@@ -48,7 +48,7 @@ typedef struct {
 /* A connection ready for the ClientHello: connected, and upgraded when the service needs it. */
 static int audit_connect(audit *a)
 {
-    int fd = check_connect(a->t->ip, a->t->port, a->env->timeout_ms);
+    int fd = check_connect(&a->t->addr, a->t->port, a->env->timeout_ms);
     if (fd >= 0 && tls_starttls(fd, a->t->starttls) < 0) {
         close(fd);
         a->refused = true;
@@ -315,8 +315,7 @@ static void weak_suites(audit *a)
 void xs_tls_audit(const check_env *env, const xs_check_target *t, xs_check_report *rep)
 {
     audit a = {.env = env, .t = t, .rep = rep};
-    struct in_addr ia = {htonl(t->ip)};
-    inet_ntop(AF_INET, &ia, a.ip, sizeof a.ip);
+    xs_addr_format(&t->addr, a.ip);   /* X509_check_ip_asc reads either family */
     a.name = is_name(t->host) ? t->host : a.ip;
     rep->tls_audited = true;
     rep->starttls = t->starttls;

@@ -3,6 +3,7 @@
 #define XSWEEP_TLS_INTERNAL_H
 #include <stddef.h>
 #include <stdint.h>
+#include "xsweep/addr.h"
 #include "xsweep/checks.h"
 
 /* A ClientHello record offering suites (plus the renegotiation SCSV) at version (0x0300 SSLv3:
@@ -17,7 +18,7 @@ int    tls_read_server_hello(int fd, unsigned *version, unsigned *suite);
  * the ClientHello, -1 when it refused or did not answer. NONE: 0 at once. */
 int    tls_starttls(int fd, xs_starttls kind);
 
-int check_connect(uint32_t ip, uint16_t port, unsigned timeout_ms);
+int check_connect(const xs_addr *addr, uint16_t port, unsigned timeout_ms);
 extern _Thread_local uint64_t check_last_connect_ns;
 
 #endif

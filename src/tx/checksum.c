@@ -67,3 +67,19 @@ void xs_syn_template_fill(const xs_syn_template *t, uint8_t *out, uint32_t dst_i
                     (seq & 0xffff);
     put16(tcp + 16, (uint16_t)~fold(tsum));
 }
+
+enum { IP6_OFF = 14, TCP6_OFF = 54 };
+
+void xs_syn_template_fill6(const xs_syn_template *t, uint8_t *out, const uint8_t dst_ip6[16],
+                           uint16_t dst_port, uint16_t src_port, uint32_t seq)
+{
+    memcpy(out, t->frame, XS_SYN6_FRAME_LEN);
+    uint8_t *ip6 = out + IP6_OFF, *tcp = out + TCP6_OFF;
+    memcpy(ip6 + 24, dst_ip6, 16);
+    put16(tcp, src_port);
+    put16(tcp + 2, dst_port);
+    put32(tcp + 4, seq);
+    uint64_t tsum = (uint64_t)t->tcp_sum_base + sum_be16(dst_ip6, 16) + src_port + dst_port +
+                    (seq >> 16) + (seq & 0xffff);
+    put16(tcp + 16, (uint16_t)~fold(tsum));
+}

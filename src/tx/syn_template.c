@@ -24,7 +24,7 @@ static uint32_t sum_words(const uint8_t *p, size_t len)
     return sum;
 }
 
-static int build_with_libnet(uint8_t frame[64], size_t *len, const uint8_t src_mac[6],
+static int build_with_libnet(uint8_t frame[96], size_t *len, const uint8_t src_mac[6],
                              const uint8_t dst_mac[6], uint32_t src_ip, uint16_t mss, uint8_t ttl,
                              char *err, size_t errlen)
 {
@@ -58,7 +58,7 @@ static int build_with_libnet(uint8_t frame[64], size_t *len, const uint8_t src_m
                  XS_SYN_FRAME_LEN);
         goto out;
     }
-    memset(frame, 0, 64);
+    memset(frame, 0, 96);
     memcpy(frame, pkt, pkt_len);
     *len = pkt_len;
     rc = 0;
@@ -90,5 +90,76 @@ int xs_syn_template_init(xs_syn_template *t, const uint8_t src_mac[6], const uin
     /* Pseudo-header: src (constant), dst (varies), zero+protocol, TCP length. */
     t->tcp_sum_base = (src_ip >> 16) + (src_ip & 0xffff) + IPPROTO_TCP + TCP_LEN +
                       sum_words(tcp, TCP_LEN);
+    return 0;
+}
+
+enum { IP6_OFF = ETH_LEN, TCP6_OFF = ETH_LEN + 40 };
+
+static int build6_with_libnet(uint8_t frame[96], const uint8_t src_mac[6], const uint8_t dst_mac[6],
+                              const uint8_t src_ip6[16], uint16_t mss, uint8_t ttl, char *err,
+                              size_t errlen)
+{
+    char lnerr[LIBNET_ERRBUF_SIZE] = "";
+    libnet_t *l = libnet_init(LIBNET_NONE, NULL, lnerr);
+    if (!l) {
+        snprintf(err, errlen, "libnet_init: %s", lnerr);
+        return -1;
+    }
+    uint8_t opts[4] = {2, 4, (uint8_t)(mss >> 8), (uint8_t)mss};   /* the IPv4 probe's options */
+    struct libnet_in6_addr src, dst;
+    memcpy(&src, src_ip6, 16);
+    memset(&dst, 0, sizeof dst);
+    int rc = -1;
+    uint8_t *pkt = NULL;
+    uint32_t pkt_len = 0;
+    if (libnet_build_tcp_options(opts, sizeof opts, l, 0) == -1 ||
+        libnet_build_tcp(0, 0, 0, 0, TH_SYN, SYN_WINDOW, 0, 0, TCP_LEN, NULL, 0, l, 0) == -1 ||
+        libnet_build_ipv6(0, 0, TCP_LEN, IPPROTO_TCP, ttl, src, dst, NULL, 0, l, 0) == -1 ||
+        libnet_build_ethernet(dst_mac, src_mac, ETHERTYPE_IPV6, NULL, 0, l, 0) == -1) {
+        snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
+        goto out;
+    }
+    if (libnet_pblock_coalesce(l, &pkt, &pkt_len) == -1) {
+        snprintf(err, errlen, "libnet_pblock_coalesce: %s", libnet_geterror(l));
+        goto out;
+    }
+    if (pkt_len != XS_SYN6_FRAME_LEN) {
+        snprintf(err, errlen, "libnet built a %u-byte IPv6 frame, expected %d", pkt_len,
+                 XS_SYN6_FRAME_LEN);
+        goto out;
+    }
+    memset(frame, 0, 96);
+    memcpy(frame, pkt, pkt_len);
+    rc = 0;
+out:
+    if (pkt)
+        libnet_adv_free_packet(l, pkt);
+    libnet_destroy(l);
+    return rc;
+}
+
+int xs_syn_template_init6(xs_syn_template *t, const uint8_t src_mac[6], const uint8_t dst_mac[6],
+                          const uint8_t src_ip6[16], uint16_t mss, uint8_t ttl, char *err,
+                          size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    if (build6_with_libnet(t->frame, src_mac, dst_mac, src_ip6, mss ? mss : 1460, ttl ? ttl : 64,
+                           err, errlen) != 0)
+        return -1;
+    t->len = XS_SYN6_FRAME_LEN;
+    memcpy(t->src_ip6, src_ip6, 16);
+    uint8_t *ip6 = t->frame + IP6_OFF, *tcp = t->frame + TCP6_OFF;
+    /* What the header must say, whatever libnet's conventions: version 6, no traffic class or
+     * flow label, the payload length, TCP directly after the fixed header. */
+    ip6[0] = 0x60;
+    ip6[1] = ip6[2] = ip6[3] = 0;
+    ip6[4] = 0;
+    ip6[5] = TCP_LEN;
+    ip6[6] = IPPROTO_TCP;
+    memset(ip6 + 24, 0, 16);  /* dst */
+    memset(tcp, 0, 8);        /* ports, seq */
+    memset(tcp + 16, 0, 2);   /* checksum */
+    /* Pseudo-header: src (constant), dst (varies), upper-layer length, next header. */
+    t->tcp_sum_base = sum_words(src_ip6, 16) + TCP_LEN + IPPROTO_TCP + sum_words(tcp, TCP_LEN);
     return 0;
 }

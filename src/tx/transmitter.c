@@ -30,7 +30,8 @@ typedef struct {
     uint64_t        first, stride; /* permutation index of own position j: first + j * stride */
     xs_sender      *sender;        /* NULL in dry run */
     bool            own_sender;    /* opened here (not by the run): closed here */
-    xs_syn_template tpl;
+    xs_syn_template tpl;           /* IPv4 probe */
+    xs_syn_template tpl6;          /* IPv6 probe (when the scan has IPv6 targets) */
     xs_pass_clock   clock;         /* this thread's passes only: its endpoints are its own */
     bool            limited;       /* a --rate applies */
     unsigned        passes, batch;
@@ -116,11 +117,11 @@ static void publish_counters(tx_state *tx)
         atomic_store_explicit(&s->thread_pos[tx->index][k], tx->next_pos[k], memory_order_relaxed);
 }
 
-static void print_probe(FILE *out, uint32_t ip, uint16_t port, uint16_t sport, uint32_t seq,
+static void print_probe(FILE *out, const xs_addr *addr, uint16_t port, uint16_t sport, uint32_t seq,
                         unsigned pass)
 {
-    char a[16];
-    xs_format_ipv4(ip, a);
+    char a[XS_ADDR_STRLEN];
+    xs_addr_format(addr, a);
     fprintf(out, "{\"ip\":\"%s\",\"port\":%u,\"src_port\":%u,\"seq\":%" PRIu32 ",\"pass\":%u}\n", a,
             (unsigned)port, (unsigned)sport, seq, pass);
 }
@@ -169,17 +170,21 @@ static void run_batch(tx_state *tx, unsigned k, uint64_t limit)
     unsigned probes = 0;
 
     while (probes < got && pos < scan_end) {
-        uint32_t ip;
+        xs_addr addr;
         uint16_t port;
-        xs_targetspace_get(s->space, xs_perm_at(&s->perm, first + pos * stride), &ip, &port);
+        xs_targetspace_get(s->space, xs_perm_at(&s->perm, first + pos * stride), &addr, &port);
         pos++;
-        if (k > 0 && xs_keyset_contains(&s->answered, xs_endpoint_key(ip, port)))
+        bool v4 = xs_addr_is_v4(&addr);
+        uint32_t ip = xs_addr_v4(&addr);
+        if (k > 0 && (v4 ? xs_keyset_contains_v4(&s->answered, (uint64_t)ip << 16 | port)
+                         : xs_keyset_contains(&s->answered, xs_endpoint_key(&addr, port))))
             continue;   /* answered already: a retry would only repeat the contact */
-        uint16_t sport = xs_scan_src_port(s, ip, port);
-        uint32_t seq = xs_cookie(&s->key, src_ip, sport, ip, port);
+        uint16_t sport = v4 ? xs_scan_src_port(s, ip, port) : xs_scan_src_port6(s, addr.b, port);
+        uint32_t seq = v4 ? xs_cookie(&s->key, src_ip, sport, ip, port)
+                          : xs_cookie6(&s->key, s->net.src_ip6.b, sport, addr.b, port);
         probes++;
         if (s->dry_run) {
-            print_probe(s->dry_run_out, ip, port, sport, seq, k);
+            print_probe(s->dry_run_out, &addr, port, sport, seq, k);
             continue;
         }
         uint8_t *buf = next_slot(tx);
@@ -187,8 +192,13 @@ static void run_batch(tx_state *tx, unsigned k, uint64_t limit)
             tx->local_failed++;
             continue;
         }
-        xs_syn_template_fill(&tx->tpl, buf, ip, port, sport, tx->ip_id++, seq);
-        xs_sender_commit(tx->sender, XS_SYN_FRAME_LEN);
+        if (v4) {
+            xs_syn_template_fill(&tx->tpl, buf, ip, port, sport, tx->ip_id++, seq);
+            xs_sender_commit(tx->sender, XS_SYN_FRAME_LEN);
+        } else {
+            xs_syn_template_fill6(&tx->tpl6, buf, addr.b, port, sport, seq);
+            xs_sender_commit(tx->sender, XS_SYN6_FRAME_LEN);
+        }
     }
     if (probes < got && tx->limited && !s->dry_run)
         refund(tx, got - probes);   /* skipped endpoints cost no probe */
@@ -239,8 +249,11 @@ static int setup(tx_state *tx, char *err, size_t errlen)
     tx->pub_pos0 = 0;   /* the resumed start counts as done for progress */
     if (s->dry_run)
         return 0;
-    if (xs_syn_template_init(&tx->tpl, s->net.src_mac, s->net.router_mac, s->net.src_ip, 0, 0, err,
-                             errlen) != 0)
+    if (s->net.has_v4 && xs_syn_template_init(&tx->tpl, s->net.src_mac, s->net.router_mac,
+                                              s->net.src_ip, 0, 0, err, errlen) != 0)
+        return -1;
+    if (s->net.has_v6 && xs_syn_template_init6(&tx->tpl6, s->net.src_mac, s->net.router_mac6,
+                                               s->net.src_ip6.b, 0, 0, err, errlen) != 0)
         return -1;
     tx->sender = s->senders[tx->index];
     if (!tx->sender) {

@@ -6,7 +6,11 @@
 #include <string.h>
 #include "xsweep/frame.h"
 
-static const int linktypes[] = {DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, 12, 14, 101, DLT_IPV4};
+#ifndef DLT_IPV6
+#define DLT_IPV6 229
+#endif
+static const int linktypes[] = {DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, 12, 14, 101, DLT_IPV4,
+                                DLT_IPV6};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,8 +23,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(frame, data, size);
     for (size_t i = 0; i < sizeof linktypes / sizeof linktypes[0]; i++) {
         xs_tcp_reply r;
-        if (xs_frame_parse(frame, size, linktypes[i], &r) == 0 && size < 40)
-            abort();   /* an IPv4 + TCP header needs at least 40 bytes */
+        if (xs_frame_parse(frame, size, linktypes[i], &r) != 0)
+            continue;
+        /* an IPv4 + TCP header needs at least 40 bytes, IPv6 + TCP 60 */
+        if ((r.family != 4 && r.family != 6) || size < (r.family == 4 ? 40u : 60u))
+            abort();
     }
     free(frame);
     return 0;

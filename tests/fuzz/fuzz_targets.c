@@ -9,28 +9,49 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Both settings of the link-local exclusion get exercised. */
+static bool size_t_parity(const char *text)
+{
+    return strlen(text) & 1;
+}
+
 static void check_ranges(const char *text)
 {
     xs_rangelist rl = { 0 };
     char err[256];
     if (xs_rangelist_add_list(&rl, text, err, sizeof err) == 0) {
         xs_rangelist_normalize(&rl);
-        uint64_t n = xs_rangelist_count(&rl);
-        if (n == 0 || n > (1ULL << 32))
+        uint64_t n = xs_rangelist_count(&rl), n4 = xs_rangelist_count_v4(&rl);
+        if (n == 0 || n4 > (1ULL << 32) || n != n4 + xs_rangelist_count_v6(&rl))
             abort();
         for (size_t i = 0; i < rl.n; i++)
             if (rl.v[i].first > rl.v[i].last || (i > 0 && rl.v[i].first <= rl.v[i - 1].last))
                 abort();
-        if (!xs_rangelist_contains(&rl, xs_rangelist_pick(&rl, 0)) ||
-            !xs_rangelist_contains(&rl, xs_rangelist_pick(&rl, n - 1)))
+        for (size_t i = 0; i < rl.n6; i++) {
+            xs_addr first = xs_addr_from_u128(rl.v6[i].first);
+            /* sorted, disjoint, never IPv4-mapped (those became IPv4 ranges) */
+            if (rl.v6[i].first > rl.v6[i].last || (i > 0 && rl.v6[i].first <= rl.v6[i - 1].last) ||
+                xs_addr_is_v4(&first))
+                abort();
+        }
+        xs_addr a0 = xs_rangelist_pick_addr(&rl, 0), alast = xs_rangelist_pick_addr(&rl, n - 1);
+        if (!xs_rangelist_contains_addr(&rl, &a0) || !xs_rangelist_contains_addr(&rl, &alast))
+            abort();
+        if (n4 && (!xs_rangelist_contains(&rl, xs_rangelist_pick(&rl, 0)) ||
+                   !xs_rangelist_contains(&rl, xs_rangelist_pick(&rl, n4 - 1))))
             abort();
         xs_rangelist ex = { 0 };
-        xs_rangelist_add_reserved(&ex);
+        xs_rangelist_add_reserved(&ex, size_t_parity(text));
         xs_rangelist_normalize(&ex);
         xs_rangelist_subtract(&rl, &ex);
         for (size_t i = 0; i < rl.n; i++)
             if (xs_rangelist_contains(&ex, rl.v[i].first) || xs_rangelist_contains(&ex, rl.v[i].last))
                 abort();
+        for (size_t i = 0; i < rl.n6; i++) {
+            xs_addr f = xs_addr_from_u128(rl.v6[i].first), l = xs_addr_from_u128(rl.v6[i].last);
+            if (xs_rangelist_contains_addr(&ex, &f) || xs_rangelist_contains_addr(&ex, &l))
+                abort();
+        }
         xs_rangelist_free(&ex);
     } else if (!memchr(err, '\0', sizeof err) || strchr(err, '\n')) {
         abort();   /* errors are one line */
@@ -70,7 +91,7 @@ static void check_endpoints(const char *text)
     }
     xs_endpointlist_normalize(&el);
     for (size_t i = 0; i < el.n; i++) {
-        if (el.v[i].port == 0 || xs_endpointlist_find(&el, el.v[i].ip, el.v[i].port) != &el.v[i])
+        if (el.v[i].port == 0 || xs_endpointlist_find(&el, &el.v[i].addr, el.v[i].port) != &el.v[i])
             abort();
         if ((el.v[i].path && !el.v[i].path[0]) || (el.v[i].host && !el.v[i].host[0]))
             abort();

@@ -65,12 +65,14 @@ http {
     access_log off;
     client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp;
     uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
-    server { listen 127.0.0.1:$P_PLAIN; root $WORK/www;
-             location /moved { return 301 https://login.microsoftonline.com/x/oauth2/authorize; } }
+    server { listen 127.0.0.1:$P_PLAIN; listen [::1]:$P_PLAIN; root $WORK/www;
+             location /moved { return 301 https://login.microsoftonline.com/x/oauth2/authorize; }
+             location /whoami { return 200 "host=[\$http_host] addr=[\$server_addr]\n"; } }
     server { listen 127.0.0.1:$P_PLAIN_TLSFIRST; root $WORK/www; }
-    server { listen 127.0.0.1:$P_TLS ssl; ssl_certificate $WORK/cert.pem;
-             ssl_certificate_key $WORK/key.pem; root $WORK/www; }
-    server { listen 127.0.0.1:$P_TLS_PLAINFIRST ssl; ssl_certificate $WORK/cert.pem;
+    server { listen 127.0.0.1:$P_TLS ssl; listen [::1]:$P_TLS ssl; ssl_certificate $WORK/cert.pem;
+             ssl_certificate_key $WORK/key.pem; root $WORK/www;
+             location /whoami { return 200 "host=[\$http_host] sni=[\$ssl_server_name] addr=[\$server_addr]\n"; } }
+    server { listen 127.0.0.1:$P_TLS_PLAINFIRST ssl; listen [::1]:$P_TLS_PLAINFIRST ssl; ssl_certificate $WORK/cert.pem;
              ssl_certificate_key $WORK/key.pem; root $WORK/www; }
     server { listen 127.0.0.1:$P_BASIC; root $WORK/www;
              auth_basic "xsweep basic"; auth_basic_user_file $WORK/htpasswd; }
@@ -143,6 +145,12 @@ $L $P_CLOSED
 $L $P_PLAIN path=/*/foo
 $L $P_PLAIN path=/{path}/foo
 $L $P_PLAIN path=/a%%20b
+::1 $P_PLAIN
+::1 $P_PLAIN path=/whoami
+::1 $P_TLS path=/whoami
+::1 $P_TLS path=/whoami?named host=xht.test
+::1 $P_TLS_PLAINFIRST
+::1 $P_CLOSED
 EOT
 echo "== probing $(wc -l < "$WORK/endpoints") endpoints"
 "$WORK/probe" -t 2000 < "$WORK/endpoints" > "$WORK/results.jsonl"
@@ -150,16 +158,16 @@ echo "== probing $(wc -l < "$WORK/endpoints") endpoints"
 python3 - "$WORK/results.jsonl" <<PY
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-by = {}
+by, by6 = {}, {}
 for r in rows:
-    by[(r["port"], r["path"])] = r
+    (by6 if r["ip"] == "::1" else by)[(r["port"], r["path"])] = r
 P = dict(plain=$P_PLAIN, tls_pf=$P_TLS_PLAINFIRST, basic=$P_BASIC, digest=$P_DIGEST, resp=$P_RESP,
          garbage=$P_GARBAGE, silent=$P_SILENT, redis=$P_REDIS, closed=$P_CLOSED, tls=$P_TLS,
          plain_tf=$P_PLAIN_TLSFIRST)
 passed = failed = 0
-def check(name, port, path, **want):
+def check(name, port, path, v6=False, **want):
     global passed, failed
-    r = by.get((port, path))
+    r = (by6 if v6 else by).get((port, path))
     bad = []
     if r is None:
         bad.append("no result")
@@ -221,6 +229,16 @@ check("closed port", P["closed"], "/", status="", code=0, error="connect_refused
 for p in ["/*/foo", "/{path}/foo", "/a b"]:
     check("invalid path " + p, P["plain"], p, status="Unsupported HTTP Path", code=0,
           error="invalid_path")
+# IPv6: the same servers on [::1]; nginx echoes the Host header and SNI it received
+check("IPv6 plain 200 + title", P["plain"], "/", v6=True, code=200, title="xsweep & nginx", tls=False)
+check("IPv6 Host header in brackets", P["plain"], "/whoami", v6=True, code=200,
+      preview=lambda p: p is not None and "host=[[::1]:%d] addr=[::1]" % P["plain"] in p)
+check("IPv6 TLS: bracketed Host, no SNI for an address", P["tls"], "/whoami", v6=True, code=200, tls=True,
+      preview=lambda p: p is not None and "host=[[::1]:%d] sni=[] addr=[::1]" % P["tls"] in p)
+check("IPv6 TLS with host=: that name as SNI and Host", P["tls"], "/whoami?named", v6=True, code=200, tls=True,
+      preview=lambda p: p is not None and "host=[xht.test:%d] sni=[xht.test]" % P["tls"] in p)
+check("IPv6 TLS on a plain-first port (fallback)", P["tls_pf"], "/", v6=True, code=200, tls=True, attempts=2)
+check("IPv6 closed port", P["closed"], "/", v6=True, status="", code=0, error="connect_refused")
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
 PY

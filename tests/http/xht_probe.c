@@ -47,9 +47,10 @@ static void on_done(xs_http_result *r, void *arg)
         return;
     }
     xs_auth_info a = xs_auth_detect(r);
-    struct in_addr ia = {.s_addr = htonl(r->ip)};
+    char ip[XS_ADDR_STRLEN];
+    xs_addr_format(&r->addr, ip);
     json_t *o = json_object();
-    json_object_set_new(o, "ip", json_string(inet_ntoa(ia)));
+    json_object_set_new(o, "ip", json_string(ip));
     json_object_set_new(o, "port", json_integer(r->port));
     json_object_set_new(o, "path", json_string(r->path));
     json_object_set_new(o, "status", json_bytes(r->status_text, strlen(r->status_text)));
@@ -122,10 +123,8 @@ int main(int argc, char **argv)
         if (sscanf(line, "%63s %u%n", ipbuf, &port, &used) < 2)
             continue;
         xs_http_request req = {.port = (uint16_t)port, .tls = XS_TLS_AUTO};
-        struct in_addr ia;
-        if (inet_pton(AF_INET, ipbuf, &ia) != 1)
+        if (!xs_addr_parse(ipbuf, &req.addr))   /* either family: 127.0.0.1 or ::1 */
             continue;
-        req.ip = ntohl(ia.s_addr);
         static char path[8192], host[256];
         for (char *tok = strtok(line + used, " \t\n"); tok; tok = strtok(NULL, " \t\n")) {
             if (!strncmp(tok, "path=", 5)) {

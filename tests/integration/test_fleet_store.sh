@@ -101,7 +101,7 @@ for kind in sqlite postgresql; do
     check "$kind: after kill -9 the sweep is not finished" [ "$(rows "SELECT count(ended) FROM sweeps")" = 0 ]
     in_scan "$XSWEEP" --resume "$WORK/k9-$kind.json.resume" 2>"$WORK/k9-$kind.err"
     check "$kind: resume exits 0" [ $? = 0 ]
-    rows "SELECT ((ip >> 24) & 255) || '.' || ((ip >> 16) & 255) || '.' || ((ip >> 8) & 255) || '.' || (ip & 255) || ':' || port || ' ' || status FROM endpoints" |
+    rows "SELECT ip || ':' || port || ' ' || status FROM endpoints_text" |
         sort >"$WORK/db-$kind.keys"
     outkeys "$WORK/k9-$kind.json" >"$WORK/out-$kind.keys"
     check "$kind: database == output after kill -9 + resume ($(wc -l <"$WORK/db-$kind.keys") rows, $(wc -l <"$WORK/out-$kind.keys") records, 16384 expected)" \
@@ -111,5 +111,104 @@ for kind in sqlite postgresql; do
           "1 $(grep -c '"status":"open"' "$WORK/k9-$kind.json") $(grep -c '"status":"closed"' "$WORK/k9-$kind.json")" ]
     check "$kind: resume said it rebuilt the sweep from the output" grep -q 'rebuilt from' "$WORK/k9-$kind.err"
 done
+
+echo "-- schema 1 (IPv4 only, ip BIGINT) upgraded in place; IPv6 beside IPv4 in both stores"
+V1_TABLES="CREATE TABLE sweeps(id INTEGER PRIMARY KEY, started TEXT NOT NULL, ended TEXT, options TEXT,
+  open BIGINT, closed BIGINT, other BIGINT, pruned INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE endpoints(sweep BIGINT NOT NULL REFERENCES sweeps(id), ip BIGINT NOT NULL,
+  port INTEGER NOT NULL, status TEXT NOT NULL, severity TEXT, http_status_code INTEGER, title TEXT,
+  auth_method TEXT, tech TEXT, record TEXT, first_seen BIGINT, last_seen BIGINT);
+CREATE UNIQUE INDEX endpoints_by_sweep ON endpoints(sweep, ip, port);
+CREATE INDEX endpoints_by_endpoint ON endpoints(ip, port, sweep);
+INSERT INTO sweeps VALUES(1, '2026-11-18T10:00:00Z', '2026-11-18T10:01:00Z', 'old', 1, 0, 0, 0);
+INSERT INTO endpoints VALUES(1, 3323133953, 80, 'open', 'high', 200, 'old', 'none', 'nginx',
+  '{\"ip\":\"198.19.0.1\",\"port\":80,\"status\":\"open\"}', 1, 1);"
+psql -q "$PG" -c 'CREATE DATABASE legacy' -c 'CREATE DATABASE mixed'
+DBL="${PG/dbname=postgres/dbname=legacy}"
+DBM="${PG/dbname=postgres/dbname=mixed}"
+psql -XAtq "$DBL" -c "${V1_TABLES//INTEGER PRIMARY KEY/BIGSERIAL PRIMARY KEY}
+  ALTER TABLE sweeps ADD COLUMN sweep_key TEXT UNIQUE, ADD COLUMN shards INTEGER NOT NULL DEFAULT 1;
+  CREATE TABLE sweep_shards(sweep BIGINT NOT NULL REFERENCES sweeps(id), shard INTEGER NOT NULL,
+    started TEXT NOT NULL, ended TEXT, open BIGINT, closed BIGINT, other BIGINT, PRIMARY KEY(sweep, shard));
+  ALTER TABLE endpoints ADD COLUMN shard INTEGER NOT NULL DEFAULT 0;
+  SELECT setval('sweeps_id_seq', 1);
+  CREATE VIEW endpoints_text AS SELECT sweep, (ip >> 24) || '.' || ((ip >> 16) & 255) || '.' ||
+    ((ip >> 8) & 255) || '.' || (ip & 255) AS ip, port, status FROM endpoints;
+  CREATE TABLE xsweep_meta(schema_version INTEGER NOT NULL); INSERT INTO xsweep_meta VALUES(1);" >/dev/null
+sqlite3 "$WORK/legacy.db" "$V1_TABLES
+  CREATE VIEW endpoints_text AS SELECT sweep, (ip >> 24) || '.' || ((ip >> 16) & 255) || '.' ||
+    ((ip >> 8) & 255) || '.' || (ip & 255) AS ip, port, status FROM endpoints;
+  PRAGMA user_version=1;"
+for db in "$WORK/legacy.db" "$DBL"; do
+    kind=sqlite; rows() { sqlite3 "$db" "$1"; }
+    [ "$db" = "$DBL" ] && { kind=postgresql; rows() { pq "$db" "$1"; }; }
+    run --db "$db" -o "$WORK/legacy-$kind.json" 2>"$WORK/legacy-$kind.err"
+    check "$kind schema 1: a sweep opens it and exits 0 ($(head -c 200 "$WORK/legacy-$kind.err"))" [ $? = 0 ]
+    if [ $kind = sqlite ]; then
+        check "$kind: upgraded to schema 2, ip now 16 bytes" \
+            [ "$(rows "PRAGMA user_version") $(rows "SELECT DISTINCT typeof(ip) || length(ip) FROM endpoints")" = "2 blob16" ]
+    else
+        check "$kind: upgraded to schema 2, ip now inet" \
+            [ "$(rows "SELECT schema_version FROM xsweep_meta") $(rows "SELECT data_type FROM information_schema.columns WHERE table_name = 'endpoints' AND column_name = 'ip'")" = "2 inet" ]
+    fi
+    check "$kind: the old row kept, its history carried into the new sweep" \
+        [ "$(rows "SELECT sweep || ':' || ip || ':' || first_seen || '-' || last_seen FROM endpoints_text WHERE port = 80 AND ip = '198.19.0.1' ORDER BY sweep")" = "$(printf '1:198.19.0.1:1-1\n2:198.19.0.1:1-2')" ]
+    check "$kind: the new sweep's rows = its output ($(wc -l <"$WORK/legacy-$kind.json") records)" \
+        [ "$(rows "SELECT ip || ':' || port || ' ' || status FROM endpoints_text WHERE sweep = 2" | sort)" = "$(outkeys "$WORK/legacy-$kind.json")" ]
+done
+
+# Both families through the real store code (a driver linked to libxsweep.a), then xsweep diff.
+cat >"$WORK/store6.c" <<'C'
+/* store6 DB FILE.jsonl START_S: one sweep of the JSON lines into DB (SQLite or PostgreSQL) */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "xsweep/store.h"
+int main(int argc, char **argv)
+{
+    char err[512], *line = NULL;
+    size_t cap = 0;
+    if (argc != 4) return 2;
+    xs_store *s = xs_store_open(argv[1], err, sizeof err);
+    if (!s) { fprintf(stderr, "%s\n", err); return 1; }
+    uint64_t t = strtoull(argv[3], NULL, 10) * 1000000000ULL;
+    int64_t id = xs_store_begin_sweep(s, "store6", t);
+    FILE *f = fopen(argv[2], "r");
+    while (id > 0 && f && getline(&line, &cap, f) > 0) {
+        json_t *o = json_loads(line, 0, NULL);
+        xs_report rep = {0};
+        if (!o || !xs_addr_parse(json_string_value(json_object_get(o, "ip")), &rep.r.addr)) return 1;
+        rep.r.port = (uint16_t)json_integer_value(json_object_get(o, "port"));
+        rep.r.status = (uint8_t)xs_status_parse(json_string_value(json_object_get(o, "status")));
+        if (xs_store_add(s, id, &rep, line) < 0) { fprintf(stderr, "%s\n", xs_store_error(s)); return 1; }
+        json_decref(o);
+    }
+    if (id < 0 || !f || xs_store_end_sweep(s, id, t + 1000000000ULL, 1, 0, 0) < 0) {
+        fprintf(stderr, "%s\n", xs_store_error(s));
+        return 1;
+    }
+    return xs_store_close(s, err, sizeof err) < 0;
+}
+C
+cc -std=c17 -D_GNU_SOURCE -O1 -I"$ROOT/include" -o "$WORK/store6" "$WORK/store6.c" \
+    "$ROOT/build/release/libxsweep.a" $(make -s -C "$ROOT" --no-print-directory print-libs)
+r6() { printf '{"ip":"%s","port":%s,"proto":"tcp","status":"%s","severity":"%s"}\n' "$@"; }
+{ r6 2001:2::10 443 open high; r6 198.19.0.9 80 open low; r6 2001:2::9 22 open low; r6 2001:2::9 80 open low; } >"$WORK/m1.jsonl"
+{ r6 2001:2::10 443 open critical; r6 198.19.0.9 80 closed low; r6 2001:2::a 22 open low; r6 2001:2::9 80 open low; } >"$WORK/m2.jsonl"
+for db in "$WORK/mixed.db" "$DBM"; do
+    "$WORK/store6" "$db" "$WORK/m1.jsonl" 1795000000 && "$WORK/store6" "$db" "$WORK/m2.jsonl" 1795604800
+done
+check "both families stored in SQLite and PostgreSQL (4 + 4 rows each)" \
+    [ "$(sqlite3 "$WORK/mixed.db" 'SELECT count(*) FROM endpoints') $(pq "$DBM" 'SELECT count(*) FROM endpoints')" = "8 8" ]
+"$XSWEEP" diff --db "$WORK/mixed.db" -oJ >"$WORK/dm-sqlite.json"
+"$XSWEEP" diff --db "$DBM" -oJ >"$WORK/dm-pg.json"
+check "xsweep diff across both families: IPv4 first, then IPv6 in numeric order" \
+    [ "$(jq -r '"\(.change) \(.ip) \(.port)"' "$WORK/dm-pg.json" | tr '\n' ';')" = \
+      "disappeared 198.19.0.9 80;disappeared 2001:2::9 22;appeared 2001:2::a 22;changed 2001:2::10 443;" ]
+check "diff across both families: PostgreSQL == SQLite, byte for byte" cmp -s "$WORK/dm-sqlite.json" "$WORK/dm-pg.json"
+check "PostgreSQL endpoints_text shows IPv6 as text" \
+    [ "$(pq "$DBM" "SELECT string_agg(ip, ' ' ORDER BY e) FROM (SELECT ip, ip::inet AS e FROM endpoints_text WHERE sweep = 1) t")" = \
+      "198.19.0.9 2001:2::9 2001:2::9 2001:2::10" ]
 
 finish

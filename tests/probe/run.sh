@@ -46,25 +46,27 @@ cc -std=c17 -D_GNU_SOURCE -Iinclude -O2 -g -Wall -Wextra -Werror -o "$WORK/xpb_p
 
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; }
 LOG_OF=()   # port -> the logs of the server behind it, shown if it never listens
-wait_port() {  # port, seconds: true once something accepts there
+wait_port() {  # port, seconds[, host]: true once something accepts there
     for _ in $(seq 1 $(( $2 * 10 ))); do
-        (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
+        (exec 3<>/dev/tcp/"${3:-127.0.0.1}"/"$1") 2>/dev/null && return 0
         sleep 0.1
     done
     return 1
 }
 TARGETS=()
+V6=()        # ports also probed over [::1]: each must answer as its 127.0.0.1 twin does
 EXPECT="$WORK/expect.txt"; : > "$EXPECT"
 expect() { echo "$*" >> "$EXPECT"; }   # port key=value ...
 
 echo "== starting servers"
 if have redis-server; then
-    redis-server --port $P_REDIS --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
+    redis-server --port $P_REDIS --bind 127.0.0.1 ::1 --save '' --appendonly no --dir "$WORK" \
         --daemonize no >"$WORK/redis.log" 2>&1 & PIDS+=($!)
     redis-server --port $P_REDIS_AUTH --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
         --requirepass 'xpb-secret' --daemonize no >"$WORK/redis-auth.log" 2>&1 & PIDS+=($!)
     LOG_OF[$P_REDIS]=$WORK/redis.log; LOG_OF[$P_REDIS_AUTH]=$WORK/redis-auth.log
-    TARGETS+=(redis:127.0.0.1:$P_REDIS redis:127.0.0.1:$P_REDIS_AUTH)
+    TARGETS+=(redis:127.0.0.1:$P_REDIS redis:127.0.0.1:$P_REDIS_AUTH redis:[::1]:$P_REDIS)
+    V6+=($P_REDIS)
     expect $P_REDIS protocol=redis auth=none version~.
     expect $P_REDIS_AUTH protocol=redis auth=required version=
 else echo "skip: redis-server"; fi
@@ -75,6 +77,7 @@ if have /usr/sbin/sshd; then
     cat > "$WORK/sshd_config" <<CFG
 Port $P_SSH
 ListenAddress 127.0.0.1
+ListenAddress [::1]
 HostKey $WORK/ssh_host_ed25519_key
 PidFile $WORK/sshd.pid
 UsePAM no
@@ -84,14 +87,16 @@ StrictModes no
 CFG
     /usr/sbin/sshd -D -e -f "$WORK/sshd_config" 2>"$WORK/sshd.log" & PIDS+=($!)
     LOG_OF[$P_SSH]=$WORK/sshd.log
-    TARGETS+=(ssh:127.0.0.1:$P_SSH)
+    TARGETS+=(ssh:127.0.0.1:$P_SSH ssh:[::1]:$P_SSH)
+    V6+=($P_SSH)
     expect $P_SSH protocol=ssh product=OpenSSH version~p banner~^SSH-2.0-OpenSSH_
 else echo "skip: sshd"; fi
 
 if have memcached; then
-    memcached -u memcache -l 127.0.0.1 -p $P_MEMC -U 0 -m 16 >"$WORK/memcached.log" 2>&1 & PIDS+=($!)
+    memcached -u memcache -l 127.0.0.1,[::1] -p $P_MEMC -U 0 -m 16 >"$WORK/memcached.log" 2>&1 & PIDS+=($!)
     LOG_OF[$P_MEMC]=$WORK/memcached.log
-    TARGETS+=(memcached:127.0.0.1:$P_MEMC)
+    TARGETS+=(memcached:127.0.0.1:$P_MEMC memcached:[::1]:$P_MEMC)
+    V6+=($P_MEMC)
     expect $P_MEMC protocol=memcached product=memcached auth=none version~^1\\.
 else echo "skip: memcached"; fi
 
@@ -137,6 +142,9 @@ stub() {   # kind port [args]: one stub server, its output kept as its log
 }
 stub ftp $P_FTP; stub smtp $P_SMTP "$WORK/smtp.log"; stub es200 $P_ES; stub es401 $P_ES401
 stub http2 $P_H2; stub silent $P_SILENT
+# the Elasticsearch probe over IPv6: its Host line names the address in brackets
+XPB_BIND=::1 python3 tests/probe/stub_server.py es200 $P_ES "$WORK/es6-host.log" >"$WORK/stub-es6.log" 2>&1 & PIDS+=($!)
+TARGETS+=(elasticsearch:[::1]:$P_ES [::1]:$P_CLOSED); V6+=($P_ES $P_CLOSED)
 TARGETS+=(ftp:127.0.0.1:$P_FTP smtp:127.0.0.1:$P_SMTP banner:127.0.0.1:$P_SMTP elasticsearch:127.0.0.1:$P_ES
           elasticsearch:127.0.0.1:$P_ES401 127.0.0.1:$P_H2 127.0.0.1:$P_SILENT 127.0.0.1:$P_CLOSED
           ssh:127.0.0.1:$P_FTP)
@@ -154,7 +162,8 @@ for t in "${TARGETS[@]}"; do
     p=${t##*:}
     [ "$p" = $P_CLOSED ] && continue
     grep -qx "$p" "$DOWN" && continue
-    wait_port "$p" $(( deadline > SECONDS ? deadline - SECONDS : 1 )) && continue
+    host=127.0.0.1; case $t in *"[::1]"*) host=::1 ;; esac
+    wait_port "$p" $(( deadline > SECONDS ? deadline - SECONDS : 1 )) $host && continue
     echo "$p" >> "$DOWN"
     echo "run.sh: nothing listens on $p (${t%%:*}); its log ends:"
     for f in ${LOG_OF[$p]:-}; do tail -n 6 "$f"; done | sed 's/^/    /'
@@ -166,7 +175,7 @@ rc=$?; [ $rc = 0 ] || { echo "run.sh: xpb_probe exited $rc"; echo bad-exit >> "$
 cat "$WORK/out.jsonl"
 
 echo "== checking"
-python3 - "$WORK/out.jsonl" "$EXPECT" "$WORK/smtp.log" $P_FTP "$DOWN" $P_SMTP <<'PY'
+python3 - "$WORK/out.jsonl" "$EXPECT" "$WORK/smtp.log" $P_FTP "$DOWN" $P_SMTP "$WORK/es6-host.log" $P_ES "${V6[*]}" <<'PY'
 import json, re, sys
 out, expect, smtp_log, p_ftp = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 down = {int(l) for l in open(sys.argv[5]) if l.strip()}
@@ -178,10 +187,12 @@ def check(name, ok, why=""):
     else:
         failed += 1
         print("FAIL", name, why)
+ips = {}
 for line in open(out):
     try:
         r = json.loads(line)
         recs.setdefault(r["port"], []).append(r["probe"])
+        ips.setdefault(r["port"], set()).add(r["ip"])
     except (ValueError, KeyError, TypeError):
         check("driver output is JSON records", False, f"got {line.strip()!r}")
 for port in sorted(down):
@@ -210,6 +221,13 @@ except OSError: log = b""
 check("smtp EHLO and QUIT only", log == b"EHLO xsweep.invalid\r\nQUIT\r\n", f"got {log!r}")
 smtp = [p for p in recs.get(int(sys.argv[6]), []) if p["kind"] == "smtp"]
 check("smtp STARTTLS fact", smtp and smtp[0].get("facts", {}).get("smtp.starttls") is True, f"got {smtp}")
+# IPv6: every [::1] target answered (its probe meets the same expectations as above, per port)
+for port in map(int, sys.argv[9].split()):
+    if port not in down:
+        check(f"{port} probed over IPv6 too", ips.get(port, set()) >= {"127.0.0.1", "::1"}, f"got {ips.get(port)}")
+try: es6 = open(sys.argv[7], "rb").read()
+except OSError: es6 = b""
+check("elasticsearch over IPv6: Host [::1]:port", es6 == b"Host: [::1]:%d\n" % int(sys.argv[8]), f"got {es6!r}")
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
 PY

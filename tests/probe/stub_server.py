@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Banner stubs for tests/probe/run.sh, on 127.0.0.1 only: ftp, smtp (records the commands: EHLO, then QUIT),
-es200 / es401 (Elasticsearch root answers), http2 (a SETTINGS frame first), silent.
+"""Banner stubs for tests/probe/run.sh, on 127.0.0.1 (or ::1 with XPB_BIND=::1) only: ftp, smtp
+(records the commands: EHLO, then QUIT), es200 / es401 (Elasticsearch root answers; es200 records the
+request's Host line), http2 (a SETTINGS frame first), silent.
 Usage: stub_server.py MODE PORT [LOGFILE]. Runs until killed; every connection is bounded."""
+import os
 import socket
 import sys
 import threading
@@ -35,7 +37,10 @@ def serve(c):
                     c.sendall(b"221 2.0.0 Bye\r\n")
                     break
         elif MODE in ("es200", "es401"):
-            c.recv(4096)
+            req = c.recv(4096)
+            if LOG:
+                with open(LOG, "ab") as f:
+                    f.write(b"".join(l + b"\n" for l in req.split(b"\r\n") if l.lower().startswith(b"host:")))
             if MODE == "es200":
                 c.sendall(b"HTTP/1.1 200 OK\r\nX-elastic-product: Elasticsearch\r\n"
                           b"content-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(ES_BODY)
@@ -56,9 +61,10 @@ def serve(c):
         c.close()
 
 
-s = socket.socket()
+BIND = os.environ.get("XPB_BIND", "127.0.0.1")
+s = socket.socket(socket.AF_INET6 if ":" in BIND else socket.AF_INET)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", PORT))
+s.bind((BIND, PORT))
 s.listen(64)
 while True:
     conn, _ = s.accept()

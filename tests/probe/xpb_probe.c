@@ -1,5 +1,6 @@
-/* Test driver for the probe engine: probes each [kind:]ip:port argument and prints one JSON line
- * per result ({"ip","port","probe":{...}}). Exit 0 when every probe delivered a result. */
+/* Test driver for the probe engine: probes each [kind:]ip:port argument (IPv6 as [kind:][::1]:port)
+ * and prints one JSON line per result ({"ip","port","probe":{...}}). Exit 0 when every probe
+ * delivered a result. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +25,8 @@ static void on_done(const xs_probe_result *r, void *arg)
     xs_jsonw w;
     xs_jsonw_init(&w, stdout);
     xs_jsonw_begin_object(&w);
-    char ip[INET_ADDRSTRLEN];
-    struct in_addr a = {.s_addr = htonl(r->ip)};
-    inet_ntop(AF_INET, &a, ip, sizeof ip);
+    char ip[XS_ADDR_STRLEN];
+    xs_addr_format(&r->addr, ip);
     xs_jsonw_key(&w, "ip");
     xs_jsonw_cstr(&w, ip);
     xs_jsonw_key(&w, "port");
@@ -52,14 +52,15 @@ int main(int argc, char **argv)
     if (!e)
         return 2;
     for (int i = 1; i < argc; i++) {
-        char *arg = argv[i], *last = strrchr(arg, ':'), *first = strchr(arg, ':');
-        if (!last) {
+        char *arg = argv[i], *bracket = strchr(arg, '['), *last = strrchr(arg, ':');
+        char *first = bracket ? (bracket > arg ? bracket - 1 : NULL) : strchr(arg, ':');
+        if (!last || (bracket && (!strchr(bracket, ']') || strchr(bracket, ']')[1] != ':'))) {
             fprintf(stderr, "xpb_probe: want [kind:]ip:port, got %s\n", arg);
             return 2;
         }
         xs_probe_kind kind = XS_PROBE_AUTO;
         char *ipstr = arg;
-        if (first != last) {
+        if (first && first != last) {
             kind = kind_by_name(arg, (size_t)(first - arg));
             if (kind == XS_PROBE_KIND_COUNT) {
                 fprintf(stderr, "xpb_probe: unknown kind in %s\n", arg);
@@ -68,12 +69,16 @@ int main(int argc, char **argv)
             ipstr = first + 1;
         }
         *last = 0;
-        struct in_addr a;
-        if (inet_pton(AF_INET, ipstr, &a) != 1) {
+        if (bracket) {
+            ipstr = bracket + 1;
+            *strchr(ipstr, ']') = 0;
+        }
+        xs_addr a;
+        if (!xs_addr_parse(ipstr, &a)) {
             fprintf(stderr, "xpb_probe: bad ip %s\n", ipstr);
             return 2;
         }
-        xs_probe_engine_submit_kind(e, ntohl(a.s_addr), (uint16_t)atoi(last + 1), kind, 0, NULL);
+        xs_probe_engine_submit_kind(e, &a, (uint16_t)atoi(last + 1), kind, 0, NULL);
     }
     while (xs_probe_engine_pending(e) > 0)
         if (xs_probe_engine_poll(e, 100, on_done, NULL) < 0)

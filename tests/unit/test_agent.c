@@ -123,9 +123,9 @@ static void check_findings_go_out_without_details(void **state)
 static void jobs_are_checked_against_the_allow_list(void **state)
 {
     (void)state;
-    xs_agent_config c = {.max_rate = 1000, .nallow = 1};
-    c.allow[0].net = (198u << 24) | (19u << 16);
-    c.allow[0].mask = 0xffff0000u;
+    xs_agent_config c = {.max_rate = 1000, .nallow = 2};
+    assert_true(xs_agent_range_parse("198.19.0.0/16", &c.allow[0]));
+    assert_true(xs_agent_range_parse("2001:2::/48", &c.allow[1]));
     xs_agent_job j;
     char err[256];
     assert_int_equal(xs_agent_job_parse(&c, "{\"id\":\"w49\",\"targets\":[\"198.19.0.0/28\",\"198.19.1.7\"],"
@@ -135,9 +135,18 @@ static void jobs_are_checked_against_the_allow_list(void **state)
     assert_int_equal(j.ntargets, 2);
     assert_int_equal(j.not_before, 1796526000);
     xs_agent_job_free(&j);
+    /* IPv6 targets: inside the /48, mixed with IPv4 */
+    assert_int_equal(xs_agent_job_parse(&c, "{\"id\":\"v6\",\"targets\":[\"2001:2::/112\",\"2001:2:0:ff::5\","
+                                            "\"198.19.3.0/24\"],\"ports\":\"443\"}", &j, err, sizeof err), 0);
+    assert_int_equal(j.ntargets, 3);
+    xs_agent_job_free(&j);
     const char *bad[] = {
         "{\"id\":\"w\",\"targets\":[\"198.18.0.0/15\"],\"ports\":\"80\"}",     /* wider than allowed */
         "{\"id\":\"w\",\"targets\":[\"10.0.0.1\"],\"ports\":\"80\"}",          /* outside */
+        "{\"id\":\"w\",\"targets\":[\"2001:2::/47\"],\"ports\":\"80\"}",       /* wider than the /48 */
+        "{\"id\":\"w\",\"targets\":[\"2001:3::1\"],\"ports\":\"80\"}",         /* outside */
+        "{\"id\":\"w\",\"targets\":[\"::ffff:10.0.0.1\"],\"ports\":\"80\"}",   /* mapped IPv4, outside */
+        "{\"id\":\"w\",\"targets\":[\"2001:2::1/129\"],\"ports\":\"80\"}",
         "{\"id\":\"w\",\"targets\":[\"198.19.0.1 -e\"],\"ports\":\"80\"}",     /* not an address */
         "{\"id\":\"w\",\"targets\":[\"198.19.0.1\"],\"ports\":\"80; rm\"}",
         "{\"id\":\"w\",\"targets\":[\"198.19.0.1\"],\"ports\":\"80\",\"rate\":5000}",

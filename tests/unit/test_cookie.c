@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <string.h>
 #include "xsweep/cookie.h"
 
 /* SipHash paper / reference implementation (vectors.h, vectors_sip64): key 00..0f, message
@@ -98,6 +99,32 @@ static void test_unseeded_keys_differ(void **state)
     assert_true(a.k0 != b.k0 || a.k1 != b.k1);
 }
 
+/* IPv6 cookies hash both whole addresses: a change of any one byte, or of a port, changes it. */
+static void test_cookie6_covers_every_byte(void **state)
+{
+    (void)state;
+    xs_cookie_key key;
+    xs_cookie_key_init(&key, 42, 1);
+    uint8_t src[16] = {0x20, 0x01, 0x00, 0x02, [15] = 1}, dst[16] = {0x20, 0x01, 0x00, 0x02, [15] = 7};
+    uint32_t base = xs_cookie6(&key, src, 61000, dst, 443);
+    assert_int_equal(base, xs_cookie6(&key, src, 61000, dst, 443));
+    int same = 0;
+    for (int i = 0; i < 16; i++) {
+        uint8_t s2[16], d2[16];
+        memcpy(s2, src, 16);
+        memcpy(d2, dst, 16);
+        s2[i] ^= 0x01;
+        d2[i] ^= 0x80;
+        same += xs_cookie6(&key, s2, 61000, dst, 443) == base;
+        same += xs_cookie6(&key, src, 61000, d2, 443) == base;
+    }
+    same += xs_cookie6(&key, src, 61001, dst, 443) == base;
+    same += xs_cookie6(&key, src, 61000, dst, 444) == base;
+    assert_int_equal(same, 0);
+    /* and it is not the IPv4 cookie of the low words */
+    assert_true(base != xs_cookie(&key, 0x00000001u, 61000, 0x00000007u, 443));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -105,6 +132,7 @@ int main(void)
         cmocka_unit_test(test_cookie_deterministic_per_key),
         cmocka_unit_test(test_cookie_differs_per_tuple),
         cmocka_unit_test(test_unseeded_keys_differ),
+        cmocka_unit_test(test_cookie6_covers_every_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,6 +40,10 @@ static const struct planted PLANTED[] = {
     {"198.18.0.9", 80, XS_STATUS_CLOSED, ABSENT, NULL, NULL, NULL, NULL},
     {"198.18.0.10", 80, XS_STATUS_OPEN, XS_STATUS_OPEN, "low", "high", "a", "b"},
     {"198.18.1.0", 80, ABSENT, XS_STATUS_CLOSED, NULL, NULL, NULL, NULL},
+    /* IPv6 beside IPv4 in one sweep: after every IPv4 address, in numeric order */
+    {"2001:2::10", 443, XS_STATUS_OPEN, ABSENT, "high", NULL, NULL, NULL},
+    {"2001:2::9", 80, ABSENT, XS_STATUS_OPEN, NULL, "medium", NULL, "nginx"},
+    {"2001:2::9", 443, XS_STATUS_OPEN, XS_STATUS_OPEN, "high", "high", "nginx", "nginx"},
 };
 
 /* What the diff must say, in (ip, port) order. */
@@ -52,6 +56,8 @@ static const char *const EXPECTED_JSON[][3] = {
     {"198.18.0.7:80", "changed", "severity"},
     {"198.18.0.8:80", "changed", "status"},
     {"198.18.0.10:80", "changed", "severity,tech"},
+    {"2001:2::9:80", "appeared", "status"},
+    {"2001:2::10:443", "disappeared", "status"},
 };
 #define NEXPECTED (sizeof EXPECTED_JSON / sizeof EXPECTED_JSON[0])
 
@@ -85,9 +91,9 @@ static void store_side(xs_store *s, int64_t sweep, const struct planted *p, bool
         return;
     const char *sev = second ? p->sev_b : p->sev_a;
     char *rec = record(p->ip, p->port, st, sev, second ? p->tech_b : p->tech_a);
-    uint32_t ip;
-    assert_true(xs_parse_ipv4(p->ip, &ip));
-    xs_report rep = {.r = {.addr = xs_addr_from_v4(ip), .port = p->port, .status = (uint8_t)st, .ttl = 64}};
+    xs_addr ip;
+    assert_true(xs_addr_parse(p->ip, &ip));
+    xs_report rep = {.r = {.addr = ip, .port = p->port, .status = (uint8_t)st, .ttl = 64}};
     assert_int_equal(xs_store_add(s, sweep, &rep, rec), 0);
     free(rec);
 }
@@ -171,8 +177,8 @@ static int collect(void *ctx, const xs_diff_entry *e)
 {
     struct collected *c = ctx;
     static const char *const names[] = {"status", "severity", "tech"};
-    char ip[16], fields[40] = "";
-    xs_format_ipv4(e->ip, ip);
+    char ip[XS_ADDR_STRLEN], fields[40] = "";
+    xs_addr_format(&e->addr, ip);
     for (int i = 0; i < 3; i++)
         if (e->fields & (1u << i))
             snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "%s%s",
@@ -277,7 +283,8 @@ static void prints_a_table_with_a_summary(void **state)
                                 "                    open high IIS\n"));
     assert_non_null(strstr(out, "\ndisappeared  198.18.0.3:22          open critical"
                                 "                      closed low\n"));
-    assert_non_null(strstr(out, "\n2 appeared, 2 disappeared, 4 changed\n"));
+    assert_non_null(strstr(out, "\nappeared     [2001:2::9]:80         -"));   /* host:port as in a URL */
+    assert_non_null(strstr(out, "\n3 appeared, 3 disappeared, 4 changed\n"));
     assert_null(strchr(out, '\x01'));
     free(out);
     free(err);
@@ -290,7 +297,7 @@ static void explicit_sweeps_and_errors(void **state)
     /* an unfinished sweep can be named, with a warning */
     assert_int_equal(run_diff(&out, &err, 5, "--db", path, "2", "3"), 0);
     assert_non_null(strstr(err, "warning: sweep 3 did not finish"));
-    assert_non_null(strstr(out, "\n0 appeared, 5 disappeared, 0 changed\n"));
+    assert_non_null(strstr(out, "\n0 appeared, 7 disappeared, 0 changed\n"));
     free(out);
     free(err);
 

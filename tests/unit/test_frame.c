@@ -334,6 +334,126 @@ static void other_protocols_are_rejected(void **state)
     assert_int_equal(xs_frame_parse(NULL, 0, DLT_EN10MB, &r), -1);
 }
 
+/* ---- IPv6 ---- */
+static const uint8_t SRC6[16] = {0x20, 0x01, 0x00, 0x02, [14] = 0x0a, [15] = 0x05};   /* the target */
+static const uint8_t DST6[16] = {0x20, 0x01, 0x00, 0x02, [15] = 0x01};                /* us */
+
+/* Ethernet + IPv6 + the extension headers named in ext (next-header values, 0-terminated list
+ * of at most 8; each 8 bytes long, AH 12) + a 20-byte TCP header. Returns the length. */
+static size_t build6(uint8_t *buf, const uint8_t *ext, size_t next, uint8_t flags)
+{
+    memset(buf, 0, 256);
+    memset(buf, 0x02, 12);
+    put16(buf + 12, 0x86dd);
+    uint8_t *ip = buf + 14;
+    ip[0] = 0x60;
+    ip[7] = 57;
+    memcpy(ip + 8, SRC6, 16);
+    memcpy(ip + 24, DST6, 16);
+    size_t off = 40;
+    uint8_t *nh = ip + 6;
+    for (size_t i = 0; i < next; i++) {
+        *nh = ext[i];
+        uint8_t *h = ip + off;
+        nh = h;
+        if (ext[i] == 51) {        /* AH: (len + 2) * 4 bytes */
+            h[1] = 1;
+            off += 12;
+        } else {                   /* (len + 1) * 8 bytes */
+            h[1] = 0;
+            off += 8;
+        }
+    }
+    *nh = 6;
+    uint8_t *tcp = ip + off;
+    put16(tcp, 443);
+    put16(tcp + 2, 61001);
+    put32(tcp + 4, 0xA1B2C3D4u);
+    put32(tcp + 8, 0x01020305u);
+    tcp[12] = 5 << 4;
+    tcp[13] = flags;
+    off += 20;
+    put16(ip + 4, (uint16_t)(off - 40));
+    return 14 + off;
+}
+
+static void ipv6_replies_parse(void **state)
+{
+    (void)state;
+    uint8_t buf[256];
+    xs_tcp_reply r;
+    size_t len = build6(buf, NULL, 0, XS_TCP_SYN | XS_TCP_ACK);
+    assert_int_equal(len, 74);
+    assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), 0);
+    assert_int_equal(r.family, 6);
+    assert_memory_equal(r.src_ip6, SRC6, 16);
+    assert_memory_equal(r.dst_ip6, DST6, 16);
+    assert_int_equal(r.src_port, 443);
+    assert_int_equal(r.dst_port, 61001);
+    assert_int_equal(r.ack, 0x01020305u);
+    assert_int_equal(r.ttl, 57);
+    assert_int_equal(r.flags, XS_TCP_SYN | XS_TCP_ACK);
+    /* the same packet on a raw and an IPv6 link */
+    assert_int_equal(parse_exact(buf + 14, len - 14, DLT_RAW, &r), 0);
+    assert_int_equal(parse_exact(buf + 14, len - 14, 229 /* DLT_IPV6 */, &r), 0);
+    assert_int_equal(parse_exact(buf + 14, len - 14, DLT_IPV4, &r), -1);
+    /* every truncation is refused, never over-read */
+    for (size_t cut = 0; cut < len; cut++)
+        assert_int_equal(parse_exact(buf, cut, DLT_EN10MB, &r), -1);
+    /* the payload length bounds the headers too */
+    put16(buf + 14 + 4, 19);
+    assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
+    put16(buf + 14 + 4, 0);   /* jumbogram */
+    assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
+}
+
+static void ipv6_extension_headers(void **state)
+{
+    (void)state;
+    uint8_t buf[256];
+    xs_tcp_reply r;
+    const uint8_t chain[] = {0, 60, 43, 51, 60};   /* hop-by-hop, dest opts, routing, AH, dest opts */
+    size_t len = build6(buf, chain, sizeof chain, XS_TCP_RST | XS_TCP_ACK);
+    assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), 0);
+    assert_int_equal(r.src_port, 443);
+    assert_int_equal(r.flags, XS_TCP_RST | XS_TCP_ACK);
+    for (size_t cut = 0; cut < len; cut++)
+        assert_int_equal(parse_exact(buf, cut, DLT_EN10MB, &r), -1);
+    /* eight extension headers are walked, a ninth is too many */
+    const uint8_t eight[] = {60, 60, 60, 60, 60, 60, 60, 60}, nine[] = {60, 60, 60, 60, 60, 60, 60, 60, 60};
+    len = build6(buf, eight, sizeof eight, XS_TCP_SYN | XS_TCP_ACK);
+    assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), 0);
+    len = build6(buf, nine, sizeof nine, XS_TCP_SYN | XS_TCP_ACK);
+    assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
+    /* a header length that points past the packet */
+    len = build6(buf, chain, 1, XS_TCP_SYN | XS_TCP_ACK);
+    buf[14 + 40 + 1] = 200;
+    assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
+}
+
+static void ipv6_fragments_esp_icmp_refused(void **state)
+{
+    (void)state;
+    uint8_t buf[256];
+    xs_tcp_reply r;
+    const uint8_t frag[] = {44}, hop_frag[] = {0, 44}, esp[] = {50}, none[] = {59};
+    size_t len = build6(buf, frag, 1, XS_TCP_SYN | XS_TCP_ACK);   /* even a first fragment */
+    assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
+    len = build6(buf, hop_frag, 2, XS_TCP_SYN | XS_TCP_ACK);
+    assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
+    len = build6(buf, esp, 1, XS_TCP_SYN | XS_TCP_ACK);
+    assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
+    len = build6(buf, none, 1, XS_TCP_SYN | XS_TCP_ACK);
+    assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
+    len = build6(buf, NULL, 0, XS_TCP_SYN | XS_TCP_ACK);
+    buf[14 + 6] = 58;   /* ICMPv6 */
+    assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
+    /* an IPv6 header behind the IPv4 ethertype */
+    len = build6(buf, NULL, 0, XS_TCP_SYN | XS_TCP_ACK);
+    put16(buf + 12, 0x0800);
+    assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +465,9 @@ int main(void)
         cmocka_unit_test(bad_tcp_data_offset),
         cmocka_unit_test(fragments_are_rejected_unless_first),
         cmocka_unit_test(other_protocols_are_rejected),
+        cmocka_unit_test(ipv6_replies_parse),
+        cmocka_unit_test(ipv6_extension_headers),
+        cmocka_unit_test(ipv6_fragments_esp_icmp_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 #include "xsweep/http.h"
 
 #define LOOPBACK 0x7f000001u
+#define LO4 {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1}}   /* 127.0.0.1 as xs_addr */
 
 static pid_t server_pid;
 static uint16_t server_port;
@@ -124,17 +125,17 @@ static void test_engine_end_to_end(void **state)
 
     uint64_t delay = 200ULL * 1000000ULL;
     xs_http_request reqs[] = {
-        {.ip = LOOPBACK, .port = server_port, .host = "example.test", .path = "/", .tls = XS_TLS_OFF,
+        {.addr = LO4, .port = server_port, .host = "example.test", .path = "/", .tls = XS_TLS_OFF,
          .user = (void *)1},
-        {.ip = LOOPBACK, .port = server_port, .path = "/garbage", .tls = XS_TLS_OFF, .user = (void *)2},
-        {.ip = LOOPBACK, .port = closed_port(), .path = "/", .tls = XS_TLS_OFF, .user = (void *)3},
-        {.ip = LOOPBACK, .port = server_port, .path = "/{x}", .user = (void *)4},
-        {.ip = LOOPBACK, .port = server_port, .path = "/auth", .tls = XS_TLS_OFF,
+        {.addr = LO4, .port = server_port, .path = "/garbage", .tls = XS_TLS_OFF, .user = (void *)2},
+        {.addr = LO4, .port = closed_port(), .path = "/", .tls = XS_TLS_OFF, .user = (void *)3},
+        {.addr = LO4, .port = server_port, .path = "/{x}", .user = (void *)4},
+        {.addr = LO4, .port = server_port, .path = "/auth", .tls = XS_TLS_OFF,
          .not_before_ns = xs_http_now_ns() + delay, .user = (void *)5},
     };
     for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++)
         assert_int_equal(xs_http_engine_submit(e, &reqs[i]), 0);
-    xs_http_request bad_host = {.ip = LOOPBACK, .port = 80, .host = "a\r\nb"};
+    xs_http_request bad_host = {.addr = LO4, .port = 80, .host = "a\r\nb"};
     assert_int_equal(xs_http_engine_submit(e, &bad_host), -1);
     assert_int_equal(xs_http_engine_pending(e), 5);
 
@@ -185,7 +186,7 @@ static void test_engine_free_with_pending(void **state)
     (void)state;
     xs_http_engine *e = xs_http_engine_new(NULL);
     assert_non_null(e);
-    xs_http_request req = {.ip = LOOPBACK, .port = server_port, .path = "/",
+    xs_http_request req = {.addr = LO4, .port = server_port, .path = "/",
                            .not_before_ns = xs_http_now_ns() + 60ULL * 1000000000ULL};
     assert_int_equal(xs_http_engine_submit(e, &req), 0);
     req.not_before_ns = 0;

@@ -152,15 +152,52 @@ static void test_format_request(void **state)
 {
     (void)state;
     char buf[512];
-    size_t n = xs_http_format_request(buf, sizeof buf, 0x7f000001, 8080, NULL, NULL, false, NULL);
+    xs_addr lo = xs_addr_from_v4(0x7f000001), v6;
+    size_t n = xs_http_format_request(buf, sizeof buf, &lo, 8080, NULL, NULL, false, NULL);
     assert_int_equal(n, strlen(buf));
     assert_string_equal(buf, "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: xsweep/0.1\r\n"
                              "Accept: */*\r\nConnection: close\r\n\r\n");
-    xs_http_format_request(buf, sizeof buf, 0x7f000001, 443, "example.com", "/x", true, "ua/1");
+    xs_http_format_request(buf, sizeof buf, &lo, 443, "example.com", "/x", true, "ua/1");
     assert_non_null(strstr(buf, "GET /x HTTP/1.1\r\nHost: example.com\r\nUser-Agent: ua/1\r\n"));
-    xs_http_format_request(buf, sizeof buf, 0x7f000001, 80, NULL, "/", false, NULL);
+    xs_http_format_request(buf, sizeof buf, &lo, 80, NULL, "/", false, NULL);
     assert_non_null(strstr(buf, "Host: 127.0.0.1\r\n"));
-    assert_int_equal(xs_http_format_request(buf, 10, 1, 80, NULL, "/", false, NULL), 0);
+    assert_int_equal(xs_http_format_request(buf, 10, &lo, 80, NULL, "/", false, NULL), 0);
+    /* IPv6: the literal in brackets, with the port outside them (RFC 7230 5.4, RFC 3986 3.2.2) */
+    assert_true(xs_addr_parse("2001:2::5", &v6));
+    xs_http_format_request(buf, sizeof buf, &v6, 8443, NULL, "/", true, NULL);
+    assert_non_null(strstr(buf, "\r\nHost: [2001:2::5]:8443\r\n"));
+    xs_http_format_request(buf, sizeof buf, &v6, 443, NULL, "/", true, NULL);
+    assert_non_null(strstr(buf, "\r\nHost: [2001:2::5]\r\n"));
+    xs_http_format_request(buf, sizeof buf, &v6, 80, NULL, "/", false, NULL);
+    assert_non_null(strstr(buf, "\r\nHost: [2001:2::5]\r\n"));
+    /* a Host given as a literal: a bare IPv6 one gets its brackets; a port given is kept */
+    xs_http_format_request(buf, sizeof buf, &v6, 8080, "2001:2::5", "/", false, NULL);
+    assert_non_null(strstr(buf, "\r\nHost: [2001:2::5]:8080\r\n"));
+    xs_http_format_request(buf, sizeof buf, &v6, 8080, "[2001:2::5]", "/", false, NULL);
+    assert_non_null(strstr(buf, "\r\nHost: [2001:2::5]:8080\r\n"));
+    xs_http_format_request(buf, sizeof buf, &v6, 8080, "[2001:2::5]:9000", "/", false, NULL);
+    assert_non_null(strstr(buf, "\r\nHost: [2001:2::5]:9000\r\n"));
+    xs_http_format_request(buf, sizeof buf, &v6, 8080, "www.example.com:81", "/", false, NULL);
+    assert_non_null(strstr(buf, "\r\nHost: www.example.com:81\r\n"));
+    xs_http_format_request(buf, sizeof buf, &v6, 8080, "www.example.com", "/", false, NULL);
+    assert_non_null(strstr(buf, "\r\nHost: www.example.com:8080\r\n"));
+}
+
+/* SNI: a DNS name only (RFC 6066 3), never an address literal of either family. */
+static void test_sni_name(void **state)
+{
+    (void)state;
+    char name[256];
+    assert_true(xs_http_sni_name("www.example.com", name, sizeof name));
+    assert_string_equal(name, "www.example.com");
+    assert_true(xs_http_sni_name("www.example.com:8443", name, sizeof name));
+    assert_string_equal(name, "www.example.com");
+    const char *literals[] = {"198.19.0.1", "198.19.0.1:443", "2001:2::5", "[2001:2::5]",
+                              "[2001:2::5]:8443", "::1", "::ffff:198.19.0.1", ":443", ""};
+    for (size_t i = 0; i < sizeof literals / sizeof literals[0]; i++)
+        if (xs_http_sni_name(literals[i], name, sizeof name))
+            fail_msg("SNI for %s", literals[i]);
+    assert_false(xs_http_sni_name(NULL, name, sizeof name));
 }
 
 /* A self-signed certificate made here, and one signed by it. */
@@ -311,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_preview_1000_chars),
         cmocka_unit_test(test_paths_and_hosts),
         cmocka_unit_test(test_format_request),
+        cmocka_unit_test(test_sni_name),
         cmocka_unit_test(test_cert_summary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -202,6 +202,73 @@ static void every_format_resumes_into_one_file(void **state)
     }
 }
 
+typedef struct {
+    xs_read_record got[4];
+    int n;
+} collected;
+
+static void collect_record(const xs_read_record *rec, void *arg)
+{
+    collected *c = arg;
+    if (c->n < 4)
+        c->got[c->n] = *rec;
+    c->n++;
+}
+
+/* IPv6 in every format: the text form as it is (masscan's -oL, nmap's -oG), addrtype="ipv6" in
+ * -oX, and every reader (the resume replays them) takes both families back. */
+static void ipv6_in_every_format(void **state)
+{
+    (void)state;
+    static const struct { xs_format fmt; const char *v6, *v4; } F[] = {
+        {XS_FMT_JSON, "{\"ip\":\"2001:2::5\",\"port\":8443,\"proto\":\"tcp\",\"status\":\"open\"",
+         "{\"ip\":\"198.19.0.7\",\"port\":80,"},
+        {XS_FMT_CSV, "\n2001:2::5,8443,tcp,open,64,2026-11-23T10:00:00Z,", "\n198.19.0.7,80,tcp,open,"},
+        {XS_FMT_LIST, "\nopen tcp 8443 2001:2::5 1795428000\n", "\nopen tcp 80 198.19.0.7 1795428000\n"},
+        {XS_FMT_XML, "<address addr=\"2001:2::5\" addrtype=\"ipv6\"/>",
+         "<address addr=\"198.19.0.7\" addrtype=\"ipv4\"/>"},
+        {XS_FMT_GREPABLE, "\nHost: 2001:2::5 ()\tPorts: 8443/open/tcp//", "\nHost: 198.19.0.7 ()\tPorts: 80/open/tcp//"},
+    };
+    xs_addr v6, v6b, v4 = xs_addr_from_v4((198u << 24) | (19u << 16) | 7u);
+    assert_true(xs_addr_parse("2001:2::5", &v6));
+    assert_true(xs_addr_parse("2001:2:0:ffff:abcd:ef01:2345:6789", &v6b));   /* the longest /48 form */
+    for (size_t i = 0; i < sizeof F / sizeof F[0]; i++) {
+        char path[32], err[128];
+        tmp_path(path);
+        xs_output *o = xs_output_open(path, F[i].fmt, false, err, sizeof err);
+        assert_non_null(o);
+        xs_output_begin(o, "xsweep -p 80,8443 2001:2::/112 198.19.0.0/24", 1795428000ULL * 1000000000ULL, NULL);
+        xs_report rep = {0};
+        rep.protocol = "HTTP/S";
+        rep.r = (xs_result){v6, 8443, XS_STATUS_OPEN, 64, 1795428000ULL * 1000000000ULL};
+        xs_output_write(o, &rep);
+        rep.r = (xs_result){v4, 80, XS_STATUS_OPEN, 64, 1795428000ULL * 1000000000ULL};
+        xs_output_write(o, &rep);
+        rep.r = (xs_result){v6b, 80, XS_STATUS_CLOSED, 64, 1795428000ULL * 1000000000ULL};
+        xs_output_write(o, &rep);
+        assert_int_equal(xs_output_close(o), 0);
+        char *text = slurp(path);
+        if (!strstr(text, F[i].v6) || !strstr(text, F[i].v4))
+            fail_msg("format %zu wrote:\n%s", i, text);
+        collected c = {0};
+        assert_int_equal(xs_output_replay(path, F[i].fmt, collect_record, &c, NULL, err, sizeof err), 3);
+        assert_int_equal(c.n, 3);
+        assert_true(xs_addr_eq(&c.got[0].addr, &v6));
+        assert_int_equal(c.got[0].port, 8443);
+        assert_int_equal(c.got[0].status, XS_STATUS_OPEN);
+        assert_true(xs_addr_eq(&c.got[1].addr, &v4));
+        assert_int_equal(c.got[1].port, 80);
+        assert_true(xs_addr_eq(&c.got[2].addr, &v6b));
+        assert_int_equal(c.got[2].status, XS_STATUS_CLOSED);
+        unlink(path);
+    }
+    /* a reader refuses what is not an address of either family */
+    xs_read_record rec;
+    assert_int_equal(xs_out_list.read_line("open tcp 80 2001:2::5::1 1795428000", &rec), 0);
+    assert_int_equal(xs_out_csv.read_line("2001:zz::5,80,tcp,open,64,x,", &rec), 0);
+    assert_int_equal(xs_out_json.read_line("{\"ip\":\"[2001:2::5]\",\"port\":80,\"status\":\"open\"}", &rec), 0);
+}
+
 static void unwritable_output_is_one_clear_error(void **state)
 {
     (void)state;
@@ -216,12 +283,22 @@ static void seen_grows_and_deduplicates(void **state)
     xs_seen s;
     assert_int_equal(xs_seen_init(&s), 0);
     for (uint64_t k = 0; k < 100000; k++)
-        assert_true(xs_seen_add(&s, k * 3));
+        assert_true(xs_seen_add(&s, xs_endpoint_key_v4((uint32_t)(k * 3 >> 16), (uint16_t)(k * 3))));
     for (uint64_t k = 0; k < 100000; k++) {
-        assert_false(xs_seen_add(&s, k * 3));
-        assert_true(xs_seen_contains(&s, k * 3));
-        assert_false(xs_seen_contains(&s, k * 3 + 1));
+        uint64_t v = k * 3, w = v + 1;
+        assert_false(xs_seen_add(&s, xs_endpoint_key_v4((uint32_t)(v >> 16), (uint16_t)v)));
+        assert_true(xs_seen_contains(&s, xs_endpoint_key_v4((uint32_t)(v >> 16), (uint16_t)v)));
+        assert_false(xs_seen_contains(&s, xs_endpoint_key_v4((uint32_t)(w >> 16), (uint16_t)w)));
     }
+    /* IPv6 keys: the whole address counts, not a hash of it. */
+    xs_addr a, b;
+    assert_true(xs_addr_parse("2001:2::1", &a));
+    assert_true(xs_addr_parse("2001:2::1:0:0:1", &b));
+    assert_true(xs_seen_add(&s, xs_endpoint_key(&a, 80)));
+    assert_false(xs_seen_contains(&s, xs_endpoint_key(&b, 80)));
+    assert_false(xs_seen_contains(&s, xs_endpoint_key(&a, 81)));
+    assert_true(xs_seen_add(&s, xs_endpoint_key(&b, 80)));
+    assert_false(xs_seen_add(&s, xs_endpoint_key(&a, 80)));
     xs_seen_free(&s);
 }
 
@@ -232,6 +309,7 @@ int main(void)
         cmocka_unit_test(writer_nests_objects_and_arrays),
         cmocka_unit_test(record_formats),
         cmocka_unit_test(every_format_resumes_into_one_file),
+        cmocka_unit_test(ipv6_in_every_format),
         cmocka_unit_test(unwritable_output_is_one_clear_error),
         cmocka_unit_test(seen_grows_and_deduplicates),
     };

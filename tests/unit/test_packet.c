@@ -122,12 +122,102 @@ static void test_inet_checksum_known_answer(void **state)
     assert_int_equal(xs_inet_checksum(odd, 3), (uint16_t)~(0x0102 + 0x0300));
 }
 
+/* ---- IPv6 ---- */
+static const uint8_t SRC6[16] = {0x20, 0x01, 0x00, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0x01};
+
+/* An independent TCP-over-IPv6 checksum, written out from RFC 8200 8.1 with 32-bit words: the
+ * pseudo-header (src, dst, 32-bit length, 3 zero bytes, next header) laid out as bytes, then the
+ * segment, summed in one pass. */
+static uint16_t ref_tcp6_checksum(const uint8_t src[16], const uint8_t dst[16], const uint8_t *tcp, size_t len)
+{
+    uint8_t buf[40 + 64];
+    memcpy(buf, src, 16);
+    memcpy(buf + 16, dst, 16);
+    buf[32] = (uint8_t)(len >> 24); buf[33] = (uint8_t)(len >> 16); buf[34] = (uint8_t)(len >> 8); buf[35] = (uint8_t)len;
+    buf[36] = buf[37] = buf[38] = 0;
+    buf[39] = 6;
+    memcpy(buf + 40, tcp, len);
+    uint32_t sum = 0;
+    for (size_t i = 0; i < 40 + len; i += 2) {
+        sum += (uint32_t)buf[i] << 8 | buf[i + 1];
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return (uint16_t)~sum;
+}
+
+static void test_ipv6_template_checksums(void **state)
+{
+    (void)state;
+    xs_syn_template t;
+    char err[128] = "";
+    if (xs_syn_template_init6(&t, src_mac, dst_mac, SRC6, 0, 0, err, sizeof err) != 0)
+        fail_msg("template: %s", err);
+    assert_int_equal(t.len, XS_SYN6_FRAME_LEN);
+    uint8_t frame[128], ref[128];
+    for (int i = 0; i < 100000; i++) {
+        uint64_t r = rnd(), r2 = rnd(), r3 = rnd();
+        uint8_t dst[16];
+        for (int k = 0; k < 8; k++) {
+            dst[k] = (uint8_t)(r2 >> (8 * k));
+            dst[8 + k] = (uint8_t)(r3 >> (8 * k));
+        }
+        uint16_t dport = (uint16_t)r, sport = (uint16_t)(r >> 16);
+        uint32_t seq = (uint32_t)(r >> 32);
+        if (i < 4) {
+            memset(dst, i & 1 ? 0xff : 0, 16);
+            dport = sport = i & 2 ? 0xffff : 0;
+            seq = i & 1 ? 0 : 0xffffffffu;
+        }
+        xs_syn_template_fill6(&t, frame, dst, dport, sport, seq);
+        assert_memory_equal(frame, dst_mac, 6);
+        assert_memory_equal(frame + 6, src_mac, 6);
+        assert_int_equal(be16(frame + 12), 0x86dd);
+        const uint8_t *ip6 = frame + 14, *tcp = frame + 54;
+        assert_int_equal(ip6[0], 0x60);                /* version 6, no traffic class */
+        assert_int_equal(ip6[1] | ip6[2] | ip6[3], 0); /* flow label 0 */
+        assert_int_equal(be16(ip6 + 4), 24);           /* payload: the TCP header with MSS */
+        assert_int_equal(ip6[6], 6);                   /* next header TCP, no extension header */
+        assert_int_equal(ip6[7], 64);                  /* hop limit */
+        assert_memory_equal(ip6 + 8, SRC6, 16);
+        assert_memory_equal(ip6 + 24, dst, 16);
+        assert_int_equal(be16(tcp), sport);
+        assert_int_equal(be16(tcp + 2), dport);
+        assert_int_equal(be32(tcp + 4), seq);
+        assert_int_equal(be32(tcp + 8), 0);
+        assert_int_equal(tcp[12] >> 4, 6);
+        assert_int_equal(tcp[13], 0x02);
+        assert_int_equal(tcp[20], 2);                  /* the IPv4 probe's MSS option */
+        assert_int_equal(be16(tcp + 22), 1460);
+        memcpy(ref, tcp, 24);
+        memset(ref + 16, 0, 2);
+        assert_int_equal(be16(tcp + 16), ref_tcp6_checksum(SRC6, dst, ref, 24));
+    }
+}
+
+static void test_ipv6_template_options(void **state)
+{
+    (void)state;
+    xs_syn_template t;
+    char err[128] = "";
+    assert_int_equal(xs_syn_template_init6(&t, src_mac, dst_mac, SRC6, 1400, 255, err, sizeof err), 0);
+    uint8_t frame[128], dst[16] = {0x20, 0x01, 0x00, 0x02, [15] = 7};
+    xs_syn_template_fill6(&t, frame, dst, 443, 61000, 0x12345678);
+    assert_int_equal(frame[14 + 7], 255);
+    assert_int_equal(be16(frame + 54 + 22), 1400);
+    uint8_t ref[24];
+    memcpy(ref, frame + 54, 24);
+    memset(ref + 16, 0, 2);
+    assert_int_equal(be16(frame + 54 + 16), ref_tcp6_checksum(SRC6, dst, ref, 24));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fill_matches_full_checksums),
         cmocka_unit_test(test_template_options),
         cmocka_unit_test(test_inet_checksum_known_answer),
+        cmocka_unit_test(test_ipv6_template_checksums),
+        cmocka_unit_test(test_ipv6_template_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -584,9 +584,14 @@ static void test_dialog_fallback_and_ports(void **s)
     assert_int_equal(len, out[0]);
     len = xs_probe_first_request(XS_PROBE_RDP, 0, 3389, out, sizeof out);
     assert_int_equal(len, out[3]);
-    size_t es = xs_probe_first_request(XS_PROBE_ELASTICSEARCH, 0x7f000001, 9200, out, sizeof out);
+    xs_addr lo4 = xs_addr_from_v4(0x7f000001), lo6;
+    size_t es = xs_probe_first_request(XS_PROBE_ELASTICSEARCH, &lo4, 9200, out, sizeof out);
     assert_true(es > 0);
     assert_non_null(strstr((char *)out, "Host: 127.0.0.1:9200\r\n"));
+    assert_true(xs_addr_parse("2001:2::5", &lo6));   /* IPv6: the Host in brackets (RFC 7230 5.4) */
+    es = xs_probe_first_request(XS_PROBE_ELASTICSEARCH, &lo6, 9200, out, sizeof out);
+    assert_true(es > 0);
+    assert_non_null(strstr((char *)out, "Host: [2001:2::5]:9200\r\n"));
     assert_int_equal(xs_probe_first_request(XS_PROBE_SMB, 0, 445, out, 10), 0);   /* no room: nothing */
 }
 
@@ -622,6 +627,9 @@ typedef struct {
     xs_probe_result last[4];
 } sink;
 
+/* 127.0.0.1 as the engine takes it */
+static const xs_addr LO4 = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1}};
+
 static void collect(const xs_probe_result *r, void *arg)
 {
     sink *k = arg;
@@ -655,8 +663,8 @@ static void test_engine_banner_and_refused(void **s)
     xs_probe_engine *e = xs_probe_engine_new(&cfg);
     assert_non_null(e);
     int tag = 7;
-    assert_int_equal(xs_probe_engine_submit(e, 0x7f000001, port, 0, &tag), 0);
-    assert_int_equal(xs_probe_engine_submit(e, 0x7f000001, closed_port, 0, NULL), 0);
+    assert_int_equal(xs_probe_engine_submit(e, &LO4, port, 0, &tag), 0);
+    assert_int_equal(xs_probe_engine_submit(e, &LO4, closed_port, 0, NULL), 0);
     assert_int_equal(xs_probe_engine_pending(e), 2);
     sink k = {0};
     xs_probe_engine_poll(e, 0, collect, &k);      /* starts both connects */
@@ -690,7 +698,7 @@ static void test_engine_request_and_close(void **s)
     int lfd = listener(&port);
     xs_probe_engine *e = xs_probe_engine_new(NULL);
     assert_non_null(e);
-    assert_int_equal(xs_probe_engine_submit_kind(e, 0x7f000001, port, XS_PROBE_MEMCACHED, 0, NULL), 0);
+    assert_int_equal(xs_probe_engine_submit_kind(e, &LO4, port, XS_PROBE_MEMCACHED, 0, NULL), 0);
     sink k = {0};
     xs_probe_engine_poll(e, 0, collect, &k);
     int afd = accept(lfd, NULL, NULL);
@@ -723,7 +731,7 @@ static void test_engine_not_before_and_free_with_pending(void **s)
     assert_non_null(e);
     uint64_t later = xs_probe_now_ns() + 3600ULL * 1000000000ULL;
     for (int i = 0; i < 100; i++)
-        assert_int_equal(xs_probe_engine_submit(e, 0x7f000001, 1, later - (uint64_t)i, NULL), 0);
+        assert_int_equal(xs_probe_engine_submit(e, &LO4, 1, later - (uint64_t)i, NULL), 0);
     sink k = {0};
     assert_int_equal(xs_probe_engine_poll(e, 0, collect, &k), 0);
     assert_int_equal(xs_probe_engine_active(e), 0);   /* nothing is due: no slot taken */

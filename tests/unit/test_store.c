@@ -36,17 +36,17 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
-static uint32_t ip_of(const char *s)
+static xs_addr ip_of(const char *s)
 {
-    uint32_t ip;
-    assert_true(xs_parse_ipv4(s, &ip));
-    return ip;
+    xs_addr a;
+    assert_true(xs_addr_parse(s, &a));   /* either family */
+    return a;
 }
 
 static void add(xs_store *s, int64_t sweep, const char *ip, uint16_t port, xs_status st,
                 const char *severity, const char *json)
 {
-    xs_report rep = {.r = {.addr = xs_addr_from_v4(ip_of(ip)), .port = port, .status = (uint8_t)st, .ttl = 64,
+    xs_report rep = {.r = {.addr = ip_of(ip), .port = port, .status = (uint8_t)st, .ttl = 64,
                            .ts_ns = T0},
                      .severity = severity};
     if (xs_store_add(s, sweep, &rep, json) != 0)
@@ -100,12 +100,12 @@ static void extracts_columns_from_the_record(void **state)
     add(s, sw, "198.18.0.1", 80, XS_STATUS_OPEN, NULL, REC_WEB);
     add(s, sw, "198.18.0.2", 22, XS_STATUS_OPEN, "critical", NULL);          /* no record */
     add(s, sw, "198.18.0.3", 22, XS_STATUS_OPEN, "low", "{not json");         /* bad record */
-    add(s, sw, "198.18.0.4", 80, XS_STATUS_OPEN, NULL, "{\"tech\":[\"b\",\"a\"]}");
+    add(s, sw, "198.18.0.4", 80, XS_STATUS_OPEN, NULL, "{\"ip\":\"198.18.0.4\",\"tech\":[\"b\",\"a\"]}");
     assert_int_equal(xs_store_end_sweep(s, sw, T0 + 60000000000ULL, 4, 0, 0), 0);
     assert_int_equal(xs_store_close(s, err, sizeof err), 0);
 
     expect("SELECT severity FROM endpoints_text WHERE ip='198.18.0.1'", "high");
-    expect("SELECT http_status_code FROM endpoints WHERE port=80 AND ip=3323068417", "401");
+    expect("SELECT http_status_code FROM endpoints WHERE port=80 AND ip=x'00000000000000000000ffffc6120001'", "401");
     expect("SELECT title FROM endpoints_text WHERE ip='198.18.0.1'", "Admin \xc3\xa9");
     expect("SELECT auth_method FROM endpoints_text WHERE ip='198.18.0.1'", "basic");
     expect("SELECT tech FROM endpoints_text WHERE ip='198.18.0.1'", "PHP,nginx");
@@ -254,6 +254,97 @@ static void reports_unusable_databases_in_one_line(void **state)
     assert_int_equal(xs_store_close(s, NULL, 0), 0);
 }
 
+/* One ip column for both families: 16 bytes, IPv4 as ::ffff:a.b.c.d, so a sweep's rows come in
+ * one numeric order (IPv4, then the IPv6 above it); first/last seen work for IPv6 as for IPv4. */
+static void holds_both_families_in_one_order(void **state)
+{
+    (void)state;
+    char err[256];
+    xs_store *s = xs_store_open(path, err, sizeof err);
+    assert_non_null(s);
+    int64_t s1 = xs_store_begin_sweep(s, "-p 443 2001:2::/112 198.19.0.0/24", T0);
+    add(s, s1, "2001:2::10", 443, XS_STATUS_OPEN, NULL, NULL);
+    add(s, s1, "198.19.0.200", 443, XS_STATUS_OPEN, NULL, NULL);
+    add(s, s1, "2001:2::9", 443, XS_STATUS_OPEN, NULL, NULL);
+    add(s, s1, "198.19.0.3", 443, XS_STATUS_CLOSED, NULL, NULL);
+    assert_int_equal(xs_store_end_sweep(s, s1, T0 + 1, 3, 1, 0), 0);
+    int64_t s2 = xs_store_begin_sweep(s, "-p 443 2001:2::/112 198.19.0.0/24", T0 + WEEK);
+    add(s, s2, "2001:2::10", 443, XS_STATUS_OPEN, NULL, NULL);
+    add(s, s2, "2001:2::0.0.0.16", 443, XS_STATUS_OPEN, "high", NULL);   /* the same address */
+    assert_int_equal(xs_store_end_sweep(s, s2, T0 + WEEK + 1, 1, 0, 0), 0);
+    assert_int_equal(xs_store_close(s, err, sizeof err), 0);
+    expect("SELECT group_concat(t, ' ') FROM (SELECT json_extract(record, '$.ip') AS t"
+           " FROM endpoints WHERE sweep = 1 ORDER BY ip, port)",
+           "198.19.0.3 198.19.0.200 2001:2::9 2001:2::10");
+    expect("SELECT hex(ip) FROM endpoints WHERE sweep = 1 AND port = 443 ORDER BY ip LIMIT 1",
+           "00000000000000000000FFFFC6130003");
+    expect("SELECT count(*) || ' ' || min(length(ip)) || ' ' || max(length(ip)) FROM endpoints", "5 16 16");
+    expect("SELECT first_seen || '-' || last_seen || ' ' || severity FROM endpoints_text"
+           " WHERE sweep = 2 AND ip = '2001:2::10'", "1-2 high");
+    expect("SELECT record FROM endpoints_text WHERE sweep = 1 AND ip = '2001:2::9'",
+           "{\"ip\":\"2001:2::9\",\"port\":443,\"proto\":\"tcp\",\"status\":\"open\","
+           "\"severity\":null}");
+}
+
+/* A schema 1 database (IPv4 only, ip an INTEGER) is upgraded in place when a sweep opens it:
+ * every row and id kept, the history continues, and an IPv6 row can join it. */
+static void upgrades_a_schema_1_database(void **state)
+{
+    (void)state;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    const char *v1 =
+        "CREATE TABLE sweeps(id INTEGER PRIMARY KEY, started TEXT NOT NULL, ended TEXT,"
+        "  options TEXT, open INTEGER, closed INTEGER, other INTEGER,"
+        "  pruned INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE endpoints(sweep INTEGER NOT NULL REFERENCES sweeps(id), ip INTEGER NOT NULL,"
+        "  port INTEGER NOT NULL, status TEXT NOT NULL, severity TEXT, http_status_code INTEGER,"
+        "  title TEXT, auth_method TEXT, tech TEXT, record TEXT, first_seen INTEGER,"
+        "  last_seen INTEGER);"
+        "CREATE UNIQUE INDEX endpoints_by_sweep ON endpoints(sweep, ip, port);"
+        "CREATE INDEX endpoints_by_endpoint ON endpoints(ip, port, sweep);"
+        "CREATE VIEW endpoints_text AS SELECT sweep,"
+        "  (ip >> 24) || '.' || ((ip >> 16) & 255) || '.' || ((ip >> 8) & 255) || '.' || (ip & 255) AS ip,"
+        "  port, status, severity, http_status_code, title, auth_method, tech, first_seen, last_seen,"
+        "  record FROM endpoints;"
+        "INSERT INTO sweeps VALUES(1, '2026-11-18T10:00:00Z', '2026-11-18T10:01:00Z', 'a', 2, 0, 0, 0);"
+        "INSERT INTO endpoints VALUES(1, 3323068417, 80, 'open', 'high', 401, 'Admin', 'basic',"
+        "  'nginx', '{\"ip\":\"198.18.0.1\",\"port\":80,\"status\":\"open\"}', 1, 1);"
+        "INSERT INTO endpoints VALUES(1, 3323068418, 22, 'open', 'low', NULL, NULL, NULL, NULL,"
+        "  '{\"ip\":\"198.18.0.2\",\"port\":22,\"status\":\"open\"}', 1, 1);"
+        "PRAGMA user_version=1;";
+    assert_int_equal(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    char err[256];
+    xs_store *s = xs_store_open(path, err, sizeof err);
+    if (!s)
+        fail_msg("%s", err);
+    int64_t s2 = xs_store_begin_sweep(s, "a", T0 + WEEK);
+    assert_int_equal(s2, 2);
+    add(s, s2, "198.18.0.1", 80, XS_STATUS_OPEN, NULL, NULL);
+    add(s, s2, "2001:2::1", 80, XS_STATUS_OPEN, NULL, NULL);
+    assert_int_equal(xs_store_end_sweep(s, s2, T0 + WEEK + 1, 2, 0, 0), 0);
+    assert_int_equal(xs_store_close(s, err, sizeof err), 0);
+
+    expect("PRAGMA user_version", "2");
+    expect("SELECT count(*) FROM sqlite_master WHERE name = 'endpoints_schema1'", "0");
+    expect("SELECT group_concat(hex(ip), ' ') FROM (SELECT ip FROM endpoints WHERE sweep = 1 ORDER BY ip)",
+           "00000000000000000000FFFFC6120001 00000000000000000000FFFFC6120002");
+    expect("SELECT title || ' ' || auth_method || ' ' || tech FROM endpoints_text WHERE sweep = 1"
+           " AND ip = '198.18.0.1'", "Admin basic nginx");
+    expect("SELECT first_seen || '-' || last_seen FROM endpoints_text WHERE sweep = 2"
+           " AND ip = '198.18.0.1'", "1-2");
+    expect("SELECT first_seen || '-' || last_seen FROM endpoints_text WHERE sweep = 2"
+           " AND ip = '2001:2::1'", "2-2");
+    expect("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'endpoints_by_%'", "2");
+    /* opened again: nothing to do */
+    s = xs_store_open(path, err, sizeof err);
+    assert_non_null(s);
+    assert_int_equal(xs_store_close(s, err, sizeof err), 0);
+    expect("SELECT count(*) FROM endpoints", "4");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +352,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(carries_first_and_last_seen_across_sweeps, setup, teardown),
         cmocka_unit_test_setup_teardown(batches_many_rows_and_prunes_old_sweeps, setup, teardown),
         cmocka_unit_test_setup_teardown(reports_unusable_databases_in_one_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(holds_both_families_in_one_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(upgrades_a_schema_1_database, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

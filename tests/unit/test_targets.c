@@ -13,6 +13,22 @@
 
 /* ---- IPv4 ---- */
 
+
+/* IPv4 views of the address-typed API, for the IPv4 cases below. */
+static const xs_endpoint *find4(const xs_endpointlist *el, uint32_t ip, uint16_t port)
+{
+    xs_addr a = xs_addr_from_v4(ip);
+    return xs_endpointlist_find(el, &a, port);
+}
+
+static void get4(const xs_targetspace *ts, uint64_t index, uint32_t *ip, uint16_t *port)
+{
+    xs_addr a;
+    xs_targetspace_get(ts, index, &a, port);
+    assert_true(xs_addr_is_v4(&a));
+    *ip = xs_addr_v4(&a);
+}
+
 static void ipv4_accepts_plain_dotted_decimal(void **state)
 {
     (void)state;
@@ -285,7 +301,7 @@ static void full_space_minus_reserved(void **state)
     xs_rangelist rl = { 0 }, ex = { 0 };
     xs_rangelist_add(&rl, 0, 0xFFFFFFFFu);
     xs_rangelist_normalize(&rl);
-    xs_rangelist_add_reserved(&ex);
+    xs_rangelist_add_reserved(&ex, false);
     xs_rangelist_normalize(&ex);
     assert_int_equal(ex.n, 2);   /* 255.255.255.255 lies inside 224.0.0.0/3 */
     xs_rangelist_subtract(&rl, &ex);
@@ -542,7 +558,7 @@ static void endpoint_lines_parse(void **state)
     assert_int_equal(xs_endpointlist_add_line(&el, "   \r\n", err, sizeof err), 0);
     assert_int_equal(xs_endpointlist_add_line(&el, "", err, sizeof err), 0);
     assert_int_equal(el.n, 3);
-    assert_int_equal(el.v[0].ip, IP(10, 0, 0, 1));
+    assert_int_equal(xs_addr_v4(&el.v[0].addr), IP(10, 0, 0, 1));
     assert_int_equal(el.v[0].port, 80);
     assert_false(el.v[0].bucket);
     assert_null(el.v[0].path);
@@ -598,23 +614,23 @@ static void endpoint_normalize_and_find(void **state)
         assert_int_equal(xs_endpointlist_add_line(&el, lines[i], err, sizeof err), 0);
     xs_endpointlist_normalize(&el);
     assert_int_equal(el.n, 4);
-    assert_int_equal(el.v[0].ip, IP(9, 0, 0, 1));
-    assert_int_equal(el.v[1].ip, IP(10, 0, 0, 1));
+    assert_int_equal(xs_addr_v4(&el.v[0].addr), IP(9, 0, 0, 1));
+    assert_int_equal(xs_addr_v4(&el.v[1].addr), IP(10, 0, 0, 1));
     assert_int_equal(el.v[2].port, 80);
     assert_int_equal(el.v[3].port, 443);
-    const xs_endpoint *e = xs_endpointlist_find(&el, IP(10, 0, 0, 2), 443);
+    const xs_endpoint *e = find4(&el, IP(10, 0, 0, 2), 443);
     assert_non_null(e);
     assert_string_equal(e->path, "/first");   /* first one wins */
     assert_null(e->host);
-    e = xs_endpointlist_find(&el, IP(10, 0, 0, 1), 80);
+    e = find4(&el, IP(10, 0, 0, 1), 80);
     assert_non_null(e);
     assert_false(e->bucket);
-    assert_null(xs_endpointlist_find(&el, IP(10, 0, 0, 1), 81));
-    assert_null(xs_endpointlist_find(&el, IP(10, 0, 0, 3), 80));
-    assert_null(xs_endpointlist_find(&el, 0, 0));
+    assert_null(find4(&el, IP(10, 0, 0, 1), 81));
+    assert_null(find4(&el, IP(10, 0, 0, 3), 80));
+    assert_null(find4(&el, 0, 0));
     xs_endpointlist_free(&el);
     xs_endpointlist_normalize(&el);   /* empty list is fine */
-    assert_null(xs_endpointlist_find(&el, 0, 0));
+    assert_null(find4(&el, 0, 0));
 }
 
 static void endpoint_file_loads_and_reports_lines(void **state)
@@ -659,22 +675,22 @@ static void targetspace_ranges_times_ports(void **state)
     assert_null(ts.endpoints);
     uint32_t ip;
     uint16_t port;
-    xs_targetspace_get(&ts, 0, &ip, &port);
+    get4(&ts, 0, &ip, &port);
     assert_int_equal(ip, IP(10, 0, 0, 0));
     assert_int_equal(port, 22);
-    xs_targetspace_get(&ts, 2, &ip, &port);
+    get4(&ts, 2, &ip, &port);
     assert_int_equal(ip, IP(10, 0, 0, 0));
     assert_int_equal(port, 443);
-    xs_targetspace_get(&ts, 3, &ip, &port);
+    get4(&ts, 3, &ip, &port);
     assert_int_equal(ip, IP(10, 0, 0, 1));
     assert_int_equal(port, 22);
-    xs_targetspace_get(&ts, 14, &ip, &port);
+    get4(&ts, 14, &ip, &port);
     assert_int_equal(ip, IP(10, 0, 1, 7));
     assert_int_equal(port, 443);
     /* every (ip, port) pair exactly once */
     bool seen[5][3] = { { false } };
     for (uint64_t i = 0; i < ts.size; i++) {
-        xs_targetspace_get(&ts, i, &ip, &port);
+        get4(&ts, i, &ip, &port);
         size_t a = ip == IP(10, 0, 1, 7) ? 4 : ip - IP(10, 0, 0, 0);
         size_t b = port == 22 ? 0 : port == 80 ? 1 : 2;
         assert_false(seen[a][b]);
@@ -689,7 +705,7 @@ static void targetspace_ranges_times_ports(void **state)
     assert_int_equal(xs_portlist_parse(&pl, "1-65535", err, sizeof err), 0);
     xs_targetspace_init_ranges(&ts, &rl, &pl);
     assert_int_equal(ts.size, (1ULL << 32) * 65535);
-    xs_targetspace_get(&ts, ts.size - 1, &ip, &port);
+    get4(&ts, ts.size - 1, &ip, &port);
     assert_int_equal(ip, 0xFFFFFFFFu);
     assert_int_equal(port, 65535);
     xs_rangelist_free(&rl);
@@ -709,10 +725,10 @@ static void targetspace_endpoints_as_given(void **state)
     assert_int_equal(ts.size, 2);
     uint32_t ip;
     uint16_t port;
-    xs_targetspace_get(&ts, 0, &ip, &port);
+    get4(&ts, 0, &ip, &port);
     assert_int_equal(ip, IP(10, 0, 0, 1));
     assert_int_equal(port, 22);
-    xs_targetspace_get(&ts, 1, &ip, &port);
+    get4(&ts, 1, &ip, &port);
     assert_int_equal(ip, IP(10, 0, 0, 9));
     assert_int_equal(port, 8080);
     xs_endpointlist_free(&el);
@@ -730,7 +746,7 @@ static void endpoint_paths_are_kept(void **state)
         assert_int_equal(xs_endpointlist_add_line(&el, lines[i], err, sizeof err), 0);
     xs_endpointlist_normalize(&el);
     assert_int_equal(el.n, 2);                       /* probed once each */
-    const xs_endpoint *e = xs_endpointlist_find(&el, 0x0a000009, 80);
+    const xs_endpoint *e = find4(&el, 0x0a000009, 80);
     assert_non_null(e);
     assert_string_equal(e->path, "/a");
     const char *want[] = {"/b", NULL, "/c"};         /* /a again dropped; "/" kept as NULL */
@@ -746,14 +762,240 @@ static void endpoint_paths_are_kept(void **state)
     assert_true(e->more->bucket);                    /* each line keeps its own words */
     assert_false(e->bucket);
     assert_string_equal(e->more->more->more->host, "x.test");
-    assert_null(xs_endpointlist_find(&el, 0x0a000001, 80)->more);
+    assert_null(find4(&el, 0x0a000001, 80)->more);
     xs_endpointlist_free(&el);
+}
+
+/* ---- IPv6 (issue 15) ---- */
+static xs_addr A(const char *text)
+{
+    xs_addr a;
+    if (!xs_addr_parse(text, &a))
+        fail_msg("bad test address %s", text);
+    return a;
+}
+
+static void ipv6_specs_parse(void **state)
+{
+    (void)state;
+    xs_rangelist rl = { 0 };
+    char err[256];
+    assert_int_equal(xs_rangelist_add_list(&rl, "2001:2::7, 2001:2::1:0/112 2001:2::ff00-2001:2::ff0f", err, sizeof err), 0);
+    assert_int_equal(xs_rangelist_add_spec(&rl, "2001:2::abcd/124", err, sizeof err), 0);   /* host bits masked */
+    xs_rangelist_normalize(&rl);
+    assert_int_equal(rl.n, 0);
+    assert_int_equal(xs_rangelist_count_v6(&rl), 1 + 65536 + 16 + 16);
+    xs_addr a = A("2001:2::abc5"), b = A("2001:2::abd0"), c = A("2001:2::1:ffff"), d = A("2001:2::2:0");
+    assert_true(xs_rangelist_contains_addr(&rl, &a));
+    assert_false(xs_rangelist_contains_addr(&rl, &b));
+    assert_true(xs_rangelist_contains_addr(&rl, &c));
+    assert_false(xs_rangelist_contains_addr(&rl, &d));
+    /* The index space walks them in address order. */
+    xs_addr first = xs_rangelist_pick_addr(&rl, 0), last = xs_rangelist_pick_addr(&rl, xs_rangelist_count(&rl) - 1);
+    xs_addr want_first = A("2001:2::7"), want_last = A("2001:2::1:ffff");
+    assert_true(xs_addr_eq(&first, &want_first));
+    assert_true(xs_addr_eq(&last, &want_last));
+    /* A /128 and the full 2^32 of a /96 are fine. */
+    assert_int_equal(xs_rangelist_add_spec(&rl, "2001:2::9/128", err, sizeof err), 0);
+    assert_int_equal(xs_rangelist_add_spec(&rl, "2001:2:0:1::/96", err, sizeof err), 0);
+    xs_rangelist_normalize(&rl);
+    assert_int_equal(xs_rangelist_count_v6(&rl), 1 + 65536 + 16 + 16 + 1 + (1ULL << 32));
+    xs_rangelist_free(&rl);
+}
+
+static void ipv6_limits_and_errors(void **state)
+{
+    (void)state;
+    struct { const char *spec, *why; } bad[] = {
+        { "2001:db8::/64", "18446744073709551616 addresses" },
+        { "2001:db8::/95", "8589934592 addresses" },
+        { "::/0", "340282366920938463463374607431768211456 addresses" },
+        { "2001:db8::-2001:db8::1:0:0", "4294967297 addresses" },
+        { "2001:db8::/129", "prefix length must be 0-128" },
+        { "2001:db8::/", "prefix length must be 0-128" },
+        { "2001:db8::/64x", "prefix length must be 0-128" },
+        { "2001:db8::5-2001:db8::1", "range start is after range end" },
+        { "2001:db8:::1", "expected an IPv6 address" },
+        { "2001:db8::1-", "range end must be an IPv6 address" },
+        { "2001:db8::1-10.0.0.1", "range end must be an IPv6 address" },
+        { "2001:db8::/120-2001:db8::ff", "not both" },
+        { "[2001:db8::1]", "expected an IPv6 address" },
+        { "fe80::1%eth0", "expected an IPv6 address" },
+        { "::fffe:ffff:fff0-::ffff:0:5", "IPv4-mapped" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        xs_rangelist rl = { 0 };
+        char err[256] = "";
+        assert_int_equal(xs_rangelist_add_spec(&rl, bad[i].spec, err, sizeof err), -1);
+        if (!strstr(err, bad[i].why) || !strstr(err, bad[i].spec))
+            fail_msg("\"%s\": error \"%s\" does not say \"%s\"", bad[i].spec, err, bad[i].why);
+        assert_int_equal(rl.n6, 0);
+        xs_rangelist_free(&rl);
+    }
+    /* The limit names the largest prefix one may give. */
+    xs_rangelist rl = { 0 };
+    char err[256];
+    assert_int_equal(xs_rangelist_add_spec(&rl, "2001:db8::/64", err, sizeof err), -1);
+    assert_non_null(strstr(err, "/96"));
+    xs_rangelist_free(&rl);
+}
+
+static void ipv4_mapped_is_ipv4(void **state)
+{
+    (void)state;
+    xs_rangelist rl = { 0 };
+    char err[256];
+    assert_int_equal(xs_rangelist_add_spec(&rl, "::ffff:198.19.0.0/120", err, sizeof err), 0);
+    assert_int_equal(xs_rangelist_add_spec(&rl, "::ffff:10.0.0.1", err, sizeof err), 0);
+    xs_rangelist_normalize(&rl);
+    assert_int_equal(rl.n6, 0);
+    assert_int_equal(xs_rangelist_count_v4(&rl), 257);
+    assert_true(xs_rangelist_contains(&rl, IP(198, 19, 0, 255)));
+    xs_rangelist_free(&rl);
+}
+
+static void mixed_families_one_index_space(void **state)
+{
+    (void)state;
+    xs_rangelist rl = { 0 };
+    xs_portlist pl = { 0 };
+    char err[256];
+    assert_int_equal(xs_rangelist_add_list(&rl, "2001:2::10/126,198.19.0.0/30", err, sizeof err), 0);
+    xs_rangelist_normalize(&rl);
+    assert_int_equal(xs_portlist_parse(&pl, "22,80", err, sizeof err), 0);
+    xs_targetspace ts;
+    xs_targetspace_init_ranges(&ts, &rl, &pl);
+    assert_int_equal(ts.size, 8 * 2);
+    xs_addr a;
+    uint16_t port;
+    /* IPv4 first, exactly as an IPv4-only list numbers them ... */
+    xs_targetspace_get(&ts, 0, &a, &port);
+    assert_true(xs_addr_is_v4(&a));
+    assert_int_equal(xs_addr_v4(&a), IP(198, 19, 0, 0));
+    assert_int_equal(port, 22);
+    xs_targetspace_get(&ts, 7, &a, &port);
+    assert_int_equal(xs_addr_v4(&a), IP(198, 19, 0, 3));
+    assert_int_equal(port, 80);
+    /* ... then IPv6. */
+    xs_targetspace_get(&ts, 8, &a, &port);
+    xs_addr want = A("2001:2::10");
+    assert_true(xs_addr_eq(&a, &want));
+    assert_int_equal(port, 22);
+    xs_targetspace_get(&ts, 15, &a, &port);
+    want = A("2001:2::13");
+    assert_true(xs_addr_eq(&a, &want));
+    assert_int_equal(port, 80);
+    /* every (address, port) exactly once */
+    bool seen[16] = { false };
+    for (uint64_t i = 0; i < ts.size; i++) {
+        xs_targetspace_get(&ts, i, &a, &port);
+        size_t host = xs_addr_is_v4(&a) ? xs_addr_v4(&a) - IP(198, 19, 0, 0) : 4 + (size_t)(a.b[15] - 0x10);
+        size_t slot = host * 2 + (port == 80);
+        assert_true(slot < 16);
+        assert_false(seen[slot]);
+        seen[slot] = true;
+    }
+    xs_portlist_free(&pl);
+    xs_rangelist_free(&rl);
+}
+
+static void ipv6_excludes_and_reserved(void **state)
+{
+    (void)state;
+    xs_rangelist rl = { 0 }, ex = { 0 };
+    char err[256];
+    assert_int_equal(xs_rangelist_add_list(&rl, "2001:2::/120 ff02::1 fe80::1 :: ::1 198.19.0.1", err, sizeof err), 0);
+    xs_rangelist_normalize(&rl);
+    xs_rangelist_add_reserved(&ex, false);
+    assert_int_equal(xs_rangelist_add_list(&ex, "2001:2::80-2001:2::ff,2001:2::5", err, sizeof err), 0);
+    xs_rangelist_normalize(&ex);
+    xs_rangelist_subtract(&rl, &ex);
+    /* 2001:2::0-4, 6-7f; ::1 (loopback stays); 198.19.0.1 */
+    assert_int_equal(xs_rangelist_count_v6(&rl), 5 + 122 + 1);
+    assert_int_equal(xs_rangelist_count_v4(&rl), 1);
+    const char *gone[] = {"ff02::1", "fe80::1", "::", "2001:2::5", "2001:2::80", "2001:2::ff"};
+    for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++) {
+        xs_addr g = A(gone[i]);
+        if (xs_rangelist_contains_addr(&rl, &g))
+            fail_msg("%s was not excluded", gone[i]);
+    }
+    xs_addr kept = A("::1");
+    assert_true(xs_rangelist_contains_addr(&rl, &kept));
+    xs_rangelist_free(&ex);
+    /* With the link named (-i), link-local addresses may be scanned. */
+    xs_rangelist ex2 = { 0 }, rl2 = { 0 };
+    assert_int_equal(xs_rangelist_add_spec(&rl2, "fe80::1", err, sizeof err), 0);
+    xs_rangelist_normalize(&rl2);
+    xs_rangelist_add_reserved(&ex2, true);
+    xs_rangelist_normalize(&ex2);
+    xs_rangelist_subtract(&rl2, &ex2);
+    assert_int_equal(xs_rangelist_count_v6(&rl2), 1);
+    /* An exclude of the whole space, touching the top address, leaves nothing. */
+    xs_rangelist ex3 = { 0 };
+    xs_rangelist_add6(&ex3, 0, ~(xs_u128)0);
+    xs_rangelist_normalize(&ex3);
+    xs_rangelist_subtract(&rl, &ex3);
+    assert_int_equal(xs_rangelist_count_v6(&rl), 0);
+    assert_int_equal(xs_rangelist_count_v4(&rl), 1);
+    xs_rangelist_free(&ex2);
+    xs_rangelist_free(&ex3);
+    xs_rangelist_free(&rl2);
+    xs_rangelist_free(&rl);
+}
+
+static void ipv6_endpoints(void **state)
+{
+    (void)state;
+    xs_endpointlist el = { 0 };
+    char err[256];
+    assert_int_equal(xs_endpointlist_add_line(&el, "[2001:2::1]:443 path=/x host=lb.example", err, sizeof err), 0);
+    assert_int_equal(xs_endpointlist_add_line(&el, "198.19.0.1:80", err, sizeof err), 0);
+    assert_int_equal(xs_endpointlist_add_line(&el, "[2001:2::1]:443 path=/y", err, sizeof err), 0);
+    assert_int_equal(xs_endpointlist_add_line(&el, "[::ffff:198.19.0.1]:80", err, sizeof err), 0);   /* the IPv4 one */
+    assert_int_equal(xs_endpointlist_add_line(&el, "[2001:2::1:0:0:1]:443", err, sizeof err), 0);
+    xs_endpointlist_normalize(&el);
+    assert_int_equal(el.n, 3);
+    xs_addr a = A("2001:2::1"), b = A("2001:2::1:0:0:1");
+    const xs_endpoint *e = xs_endpointlist_find(&el, &a, 443);
+    assert_non_null(e);
+    assert_string_equal(e->path, "/x");
+    assert_string_equal(e->host, "lb.example");
+    assert_non_null(e->more);
+    assert_string_equal(e->more->path, "/y");
+    assert_non_null(xs_endpointlist_find(&el, &b, 443));   /* differs only in the upper half */
+    assert_null(xs_endpointlist_find(&el, &a, 80));
+    assert_non_null(find4(&el, IP(198, 19, 0, 1), 80));
+    xs_endpointlist_free(&el);
+
+    struct { const char *line, *why; } bad[] = {
+        { "2001:2::1:443", "needs brackets" },
+        { "[2001:2::1]443", "expected [ipv6]:port" },
+        { "[2001:2::1]:", "port must be a number" },
+        { "[2001:2::1", "expected [ipv6]:port" },
+        { "[]:80", "expected [ipv6]:port" },
+        { "[2001:2:::1]:80", "inside the brackets" },
+        { "[198.19.0.1]:80", "inside the brackets" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        xs_endpointlist el2 = { 0 };
+        char err2[256] = "";
+        assert_int_equal(xs_endpointlist_add_line(&el2, bad[i].line, err2, sizeof err2), -1);
+        if (!strstr(err2, bad[i].why))
+            fail_msg("\"%s\": error \"%s\" does not say \"%s\"", bad[i].line, err2, bad[i].why);
+        xs_endpointlist_free(&el2);
+    }
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ipv4_accepts_plain_dotted_decimal),
+        cmocka_unit_test(ipv6_specs_parse),
+        cmocka_unit_test(ipv6_limits_and_errors),
+        cmocka_unit_test(ipv4_mapped_is_ipv4),
+        cmocka_unit_test(mixed_families_one_index_space),
+        cmocka_unit_test(ipv6_excludes_and_reserved),
+        cmocka_unit_test(ipv6_endpoints),
         cmocka_unit_test(endpoint_paths_are_kept),
         cmocka_unit_test(ipv4_rejects_malformed),
         cmocka_unit_test(ipv4_formats_and_round_trips),

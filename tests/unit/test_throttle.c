@@ -9,6 +9,12 @@
 
 #define SEC 1000000000ULL
 
+/* A test key: an IPv4 endpoint for k below 2^48, as the engines make them. */
+static xs_epkey K(uint64_t k)
+{
+    return xs_endpoint_key_v4((uint32_t)(k >> 16), (uint16_t)k);
+}
+
 static void pass_clock_never_lets_a_retry_within_the_gap(void **state)
 {
     (void)state;
@@ -55,15 +61,15 @@ static void keyset_add_contains(void **state)
 {
     (void)state;
     xs_keyset s;
-    assert_int_equal(xs_keyset_init(&s, 1000), 0);
+    assert_int_equal(xs_keyset_init(&s, 1000, 0), 0);
     for (uint64_t k = 0; k < 1000; k++)
-        assert_true(xs_keyset_add(&s, k * 7919));
+        assert_true(xs_keyset_add(&s, K(k * 7919)));
     for (uint64_t k = 0; k < 1000; k++) {
-        assert_false(xs_keyset_add(&s, k * 7919));
-        assert_true(xs_keyset_contains(&s, k * 7919));
-        assert_false(xs_keyset_contains(&s, k * 7919 + 1));
+        assert_false(xs_keyset_add(&s, K(k * 7919)));
+        assert_true(xs_keyset_contains(&s, K(k * 7919)));
+        assert_false(xs_keyset_contains(&s, K(k * 7919 + 1)));
     }
-    assert_true(xs_keyset_contains(&s, 0));   /* key 0 is a real key, not "empty" */
+    assert_true(xs_keyset_contains(&s, K(0)));   /* key 0 is a real key, not "empty" */
     xs_keyset_free(&s);
 }
 
@@ -73,7 +79,7 @@ static void *adder(void *p)
 {
     adder_arg *a = p;
     for (uint64_t k = 0; k < 200000; k++)
-        xs_keyset_add(a->s, a->base + k);
+        xs_keyset_add(a->s, K(a->base + k));
     return NULL;
 }
 
@@ -81,7 +87,7 @@ static void keyset_two_threads(void **state)
 {
     (void)state;
     xs_keyset s;
-    assert_int_equal(xs_keyset_init(&s, 400000), 0);
+    assert_int_equal(xs_keyset_init(&s, 400000, 0), 0);
     pthread_t t1, t2;
     adder_arg a1 = {&s, 0}, a2 = {&s, 100000};   /* overlapping halves */
     pthread_create(&t1, NULL, adder, &a1);
@@ -89,7 +95,7 @@ static void keyset_two_threads(void **state)
     pthread_join(t1, NULL);
     pthread_join(t2, NULL);
     for (uint64_t k = 0; k < 300000; k++)
-        assert_true(xs_keyset_contains(&s, k));
+        assert_true(xs_keyset_contains(&s, K(k)));
     assert_int_equal(atomic_load(&s.used), 300000);
     xs_keyset_free(&s);
 }
@@ -98,10 +104,10 @@ static void keyset_full_drops_adds(void **state)
 {
     (void)state;
     xs_keyset s;
-    assert_int_equal(xs_keyset_init(&s, 10), 0);
+    assert_int_equal(xs_keyset_init(&s, 10, 0), 0);
     size_t added = 0;
     for (uint64_t k = 0; k < 1000; k++)
-        added += xs_keyset_add(&s, k);
+        added += xs_keyset_add(&s, K(k));
     assert_true(added < 1000);
     assert_true(added >= 10);
     xs_keyset_free(&s);
@@ -112,20 +118,91 @@ static void contact_table_spaces_contacts(void **state)
     (void)state;
     xs_throttle *t = xs_throttle_new(SEC);
     assert_non_null(t);
-    assert_int_equal(xs_throttle_acquire(t, 42, 5 * SEC), 0);
-    assert_int_equal(xs_throttle_acquire(t, 42, 5 * SEC + SEC / 4), 3 * SEC / 4);
-    assert_int_equal(xs_throttle_acquire(t, 43, 5 * SEC + SEC / 4), 0);
-    assert_int_equal(xs_throttle_acquire(t, 42, 6 * SEC), 0);
-    xs_throttle_note(t, 44, 10 * SEC);
-    assert_int_equal(xs_throttle_acquire(t, 44, 10 * SEC + 1), SEC - 1);
+    assert_int_equal(xs_throttle_acquire(t, K(42), 5 * SEC), 0);
+    assert_int_equal(xs_throttle_acquire(t, K(42), 5 * SEC + SEC / 4), 3 * SEC / 4);
+    assert_int_equal(xs_throttle_acquire(t, K(43), 5 * SEC + SEC / 4), 0);
+    assert_int_equal(xs_throttle_acquire(t, K(42), 6 * SEC), 0);
+    xs_throttle_note(t, K(44), 10 * SEC);
+    assert_int_equal(xs_throttle_acquire(t, K(44), 10 * SEC + 1), SEC - 1);
     /* Many keys: growth keeps live entries. */
     for (uint64_t k = 1000; k < 20000; k++)
-        assert_int_equal(xs_throttle_acquire(t, k, 20 * SEC), 0);
+        assert_int_equal(xs_throttle_acquire(t, K(k), 20 * SEC), 0);
     for (uint64_t k = 1000; k < 20000; k++)
-        assert_true(xs_throttle_acquire(t, k, 20 * SEC + 10) > 0);
+        assert_true(xs_throttle_acquire(t, K(k), 20 * SEC + 10) > 0);
     /* After the gap, everything is free again. */
     for (uint64_t k = 1000; k < 20000; k++)
-        assert_int_equal(xs_throttle_acquire(t, k, 22 * SEC), 0);
+        assert_int_equal(xs_throttle_acquire(t, K(k), 22 * SEC), 0);
+    xs_throttle_free(t);
+}
+
+/* IPv6 keys: the whole address and port are the identity (addresses that share a hash-friendly
+ * half, or differ only in one bit, stay distinct), and two writers never lose or duplicate one. */
+static xs_epkey K6(uint64_t hi, uint64_t lo, uint16_t port)
+{
+    xs_epkey k = {hi, lo, port};
+    return k;
+}
+
+static void keyset_ipv6_keys_are_whole(void **state)
+{
+    (void)state;
+    xs_keyset s;
+    assert_int_equal(xs_keyset_init(&s, 10, 5000), 0);
+    for (uint64_t i = 0; i < 1000; i++) {
+        assert_true(xs_keyset_add(&s, K6(0x2001000200000000ULL, i, 80)));
+        assert_true(xs_keyset_add(&s, K6(0x2001000200000001ULL, i, 80)));   /* upper half differs */
+    }
+    for (uint64_t i = 0; i < 1000; i++) {
+        assert_false(xs_keyset_add(&s, K6(0x2001000200000000ULL, i, 80)));
+        assert_true(xs_keyset_contains(&s, K6(0x2001000200000001ULL, i, 80)));
+        assert_false(xs_keyset_contains(&s, K6(0x2001000200000000ULL, i, 81)));
+        assert_false(xs_keyset_contains(&s, K6(0x2001000200000002ULL, i, 80)));
+    }
+    /* IPv4 keys live apart and do not collide with IPv6 ones */
+    assert_false(xs_keyset_contains(&s, K(5 << 16 | 80)));
+    assert_true(xs_keyset_add(&s, K(5 << 16 | 80)));
+    assert_true(xs_keyset_contains(&s, K(5 << 16 | 80)));
+    assert_int_equal(atomic_load(&s.used6), 2000);
+    xs_keyset_free(&s);
+}
+
+typedef struct { xs_keyset *s; uint64_t base; } adder6_arg;
+
+static void *adder6(void *p)
+{
+    adder6_arg *a = p;
+    for (uint64_t k = 0; k < 50000; k++)
+        xs_keyset_add(a->s, K6(0x20010002ULL << 32, a->base + k, 443));
+    return NULL;
+}
+
+static void keyset_ipv6_two_threads(void **state)
+{
+    (void)state;
+    xs_keyset s;
+    assert_int_equal(xs_keyset_init(&s, 0, 100000), 0);
+    pthread_t t1, t2;
+    adder6_arg a1 = {&s, 0}, a2 = {&s, 25000};   /* overlapping halves */
+    pthread_create(&t1, NULL, adder6, &a1);
+    pthread_create(&t2, NULL, adder6, &a2);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    for (uint64_t k = 0; k < 75000; k++)
+        assert_true(xs_keyset_contains(&s, K6(0x20010002ULL << 32, k, 443)));
+    assert_int_equal(atomic_load(&s.used6), 75000);
+    xs_keyset_free(&s);
+}
+
+static void contact_table_ipv6(void **state)
+{
+    (void)state;
+    xs_throttle *t = xs_throttle_new(SEC);
+    xs_addr a, b;
+    assert_true(xs_addr_parse("2001:2::1", &a));
+    assert_true(xs_addr_parse("2001:3::1", &b));
+    assert_int_equal(xs_throttle_acquire(t, xs_endpoint_key(&a, 80), 5 * SEC), 0);
+    assert_int_equal(xs_throttle_acquire(t, xs_endpoint_key(&a, 80), 5 * SEC + SEC / 2), SEC / 2);
+    assert_int_equal(xs_throttle_acquire(t, xs_endpoint_key(&b, 80), 5 * SEC + SEC / 2), 0);
     xs_throttle_free(t);
 }
 
@@ -138,6 +215,9 @@ int main(void)
         cmocka_unit_test(keyset_two_threads),
         cmocka_unit_test(keyset_full_drops_adds),
         cmocka_unit_test(contact_table_spaces_contacts),
+        cmocka_unit_test(keyset_ipv6_keys_are_whole),
+        cmocka_unit_test(keyset_ipv6_two_threads),
+        cmocka_unit_test(contact_table_ipv6),
     };
     return cmocka_run_group_tests_name("throttle", tests, NULL, NULL);
 }
