@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "../../src/checks/check_internal.h"
 #include "../../src/tlscheck/tls_internal.h"
@@ -279,6 +281,52 @@ static void test_hello(void **state)
     assert_non_null(memmem(b, n, "example.test", 12));
 }
 
+/* The STARTTLS upgrades against scripted servers over a socket pair: what we send, and which
+ * answers let the handshake start. */
+static int upgrade(xs_starttls kind, const char *server, char *sent, size_t cap)
+{
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    assert_true(send(sv[1], server, strlen(server), 0) == (ssize_t)strlen(server));
+    shutdown(sv[1], SHUT_WR);
+    int rc = tls_starttls(sv[0], kind);
+    shutdown(sv[0], SHUT_WR);
+    ssize_t n = recv(sv[1], sent, cap - 1, MSG_WAITALL);
+    sent[n > 0 ? n : 0] = '\0';
+    close(sv[0]);
+    close(sv[1]);
+    return rc;
+}
+
+static void test_starttls(void **state)
+{
+    (void)state;
+    char sent[256];
+    assert_int_equal(upgrade(XS_STARTTLS_SMTP, "220-mail\r\n220 mail ESMTP\r\n250-mail\r\n250-SIZE 1\r\n"
+                                               "250 STARTTLS\r\n220 2.0.0 go\r\n", sent, sizeof sent), 0);
+    assert_string_equal(sent, "EHLO xsweep.invalid\r\nSTARTTLS\r\n");
+    assert_int_equal(upgrade(XS_STARTTLS_SMTP, "220 mail\r\n250 SIZE 1\r\n", sent, sizeof sent), -1);
+    assert_string_equal(sent, "EHLO xsweep.invalid\r\n");   /* not offered: never asked */
+    assert_int_equal(upgrade(XS_STARTTLS_IMAP, "* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n* NOTE x\r\n"
+                                               "xs1 OK begin\r\n", sent, sizeof sent), 0);
+    assert_string_equal(sent, "xs1 STARTTLS\r\n");
+    assert_int_equal(upgrade(XS_STARTTLS_IMAP, "* OK hi\r\nxs1 BAD no\r\n", sent, sizeof sent), -1);
+    assert_int_equal(upgrade(XS_STARTTLS_POP3, "+OK hi\r\n+OK begin\r\n", sent, sizeof sent), 0);
+    assert_string_equal(sent, "STLS\r\n");
+    assert_int_equal(upgrade(XS_STARTTLS_POP3, "+OK hi\r\n-ERR no\r\n", sent, sizeof sent), -1);
+    assert_int_equal(upgrade(XS_STARTTLS_FTP, "220-a\r\n220 b\r\n234 go\r\n", sent, sizeof sent), 0);
+    assert_string_equal(sent, "AUTH TLS\r\n");
+    assert_int_equal(upgrade(XS_STARTTLS_FTP, "220 b\r\n530 no\r\n", sent, sizeof sent), -1);
+    assert_int_equal(upgrade(XS_STARTTLS_POSTGRES, "S", sent, sizeof sent), 0);
+    assert_memory_equal(sent, "\0\0\0\x08\x04\xd2\x16\x2f", 8);
+    assert_int_equal(upgrade(XS_STARTTLS_POSTGRES, "N", sent, sizeof sent), -1);
+    assert_int_equal(upgrade(XS_STARTTLS_NONE, "", sent, sizeof sent), 0);
+    assert_string_equal(sent, "");
+    assert_int_equal(xs_starttls_for_protocol("postgresql"), XS_STARTTLS_POSTGRES);
+    assert_int_equal(xs_starttls_for_protocol("ssh"), XS_STARTTLS_NONE);
+    assert_string_equal(xs_starttls_name(XS_STARTTLS_POP3), "pop3");
+}
+
 static void test_shipped(void **state)
 {
     (void)state;
@@ -313,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_nuclei_semantics),
         cmocka_unit_test(test_page),
         cmocka_unit_test(test_hello),
+        cmocka_unit_test(test_starttls),
         cmocka_unit_test(test_shipped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
