@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The TLS audit of STARTTLS services next to testssl.sh --starttls and sslscan --starttls-* (both
 # from Debian) on the same real servers (tests/checks/starttls_servers.sh: postfix, dovecot,
-# vsftpd, PostgreSQL, implicit FTPS) in a throwaway testbed. Prints one table: per server and
+# vsftpd, PostgreSQL, MariaDB, implicit FTPS) in a throwaway testbed. Prints one table: per server and
 # property, what each tool says. Takes a few minutes (testssl.sh dominates).
 #   sudo XS_NS_TAG=c bench/tls_compare_starttls.sh [OUT.md]
 set -uo pipefail
@@ -16,7 +16,7 @@ PG_DIRS=()
 trap 'starttls_servers_down; cleanup' EXIT
 starttls_servers_up
 # ep  starttls-kind (testssl name; sslscan's is the same but psql)
-TARGETS="198.19.6.1:25:smtp 198.19.6.1:587:smtp 198.19.6.2:143:imap 198.19.6.2:110:pop3 198.19.6.3:21:ftp 198.19.6.4:5432:postgres 198.19.6.6:990:-"
+TARGETS="198.19.6.1:25:smtp 198.19.6.1:587:smtp 198.19.6.2:143:imap 198.19.6.2:110:pop3 198.19.6.3:21:ftp 198.19.6.4:5432:postgres 198.19.6.6:990:- 198.19.6.7:3306:mysql"
 : >"$WORK/endpoints.txt"
 for t in $TARGETS; do echo "${t%:*}" >>"$WORK/endpoints.txt"; done
 t0=$(date +%s.%N)

@@ -11,7 +11,8 @@
 #   198.19.6.4:5432   postgresql (SSLRequest)        CA-signed                     none
 #   198.19.6.5:21     vsftpd without TLS             (AUTH TLS refused)            not audited
 #   198.19.6.6:990    vsftpd implicit FTPS           CA-signed                     none
-STARTTLS_ENDPOINTS="198.19.6.1:25 198.19.6.1:587 198.19.6.2:143 198.19.6.2:110 198.19.6.3:21 198.19.6.4:5432 198.19.6.5:21 198.19.6.6:990"
+#   198.19.6.7:3306   mariadb (SSL request packet)   self-signed                   tls-cert-self-signed
+STARTTLS_ENDPOINTS="198.19.6.1:25 198.19.6.1:587 198.19.6.2:143 198.19.6.2:110 198.19.6.3:21 198.19.6.4:5432 198.19.6.5:21 198.19.6.6:990 198.19.6.7:3306"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 
 starttls_certs() {
@@ -40,6 +41,8 @@ starttls_certs() {
         -out "$d/imap-expired.pem" -notext -startdate 20240101000000Z -enddate 20240301000000Z 2>/dev/null
     openssl req -x509 -newkey rsa:2048 -nodes -days 200 -subj "/CN=smtp-self" -addext "subjectAltName=IP:198.19.6.1" \
         -keyout "$d/smtp-self.key" -out "$d/smtp-self.pem" 2>/dev/null
+    openssl req -x509 -newkey rsa:2048 -nodes -days 200 -subj "/CN=mysql-self" -addext "subjectAltName=IP:198.19.6.7" \
+        -keyout "$d/mysql.key" -out "$d/mysql.pem" 2>/dev/null
     chmod 644 "$d"/*.key
 }
 
@@ -155,6 +158,18 @@ postgres_up() {
         -c listen_addresses=198.19.6.4 -c ssl=on -c logging_collector=off" >"$WORK/pgs.log" 2>&1 & PIDS+=($!)
 }
 
+mariadb_up() {
+    local my=$WORK/my d=$WORK/spki
+    mariadb-install-db --no-defaults --datadir="$my" --user=mysql --skip-test-db --force \
+        --skip-name-resolve --auth-root-authentication-method=normal --innodb-log-file-size=8M \
+        >"$WORK/my-install.log" 2>&1
+    mkdir -p "$my-run"; chown mysql "$my-run"
+    "${SINK[@]}" mariadbd --no-defaults --datadir="$my" --user=mysql --port=3306 --bind-address=198.19.6.7 \
+        --socket="$my-run/my.sock" --pid-file="$my-run/my.pid" --skip-log-bin \
+        --innodb-buffer-pool-size=16M --innodb-log-file-size=8M --skip-name-resolve --skip-grant-tables \
+        --ssl-cert="$d/mysql.pem" --ssl-key="$d/mysql.key" >"$WORK/my.log" 2>&1 & PIDS+=($!)
+}
+
 starttls_servers_up() {
     starttls_certs
     chmod a+rX "$WORK"
@@ -168,6 +183,7 @@ starttls_servers_up() {
     vsftpd_up implicit 198.19.6.6 990 "ssl_enable=YES" "implicit_ssl=YES" "rsa_cert_file=$d/ftps.pem" \
         "rsa_private_key_file=$d/ftps.key" "require_ssl_reuse=NO"
     postgres_up
+    mariadb_up
     local ep
     for ep in $STARTTLS_ENDPOINTS; do
         for _ in $(seq 100); do
@@ -186,6 +202,7 @@ starttls_servers_down() {
     # start-fg's master outlives the postfix command we started: end it by its own pid file
     local mp=$WORK/postfix/queue/pid/master.pid
     [ -s "$mp" ] && kill $(cat "$mp") 2>/dev/null
+    [ -s "$WORK/my-run/my.pid" ] && kill "$(cat "$WORK/my-run/my.pid")" 2>/dev/null
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
     sleep 0.5
 }

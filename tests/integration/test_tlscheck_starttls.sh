@@ -2,7 +2,7 @@
 # The TLS audit of services that are not HTTP (--checks tls-config): real Debian servers in the
 # sink (tests/checks/starttls_servers.sh) reached through their STARTTLS upgrade - postfix
 # (SMTP STARTTLS on 25 and 587), dovecot (IMAP STARTTLS, POP3 STLS), vsftpd (AUTH TLS), PostgreSQL
-# (SSLRequest) - plus implicit FTPS and an FTP server without TLS. Each server's own weakness is
+# (SSLRequest), MariaDB (the SSL request packet) - plus implicit FTPS and an FTP server without TLS. Each server's own weakness is
 # found and nothing on its twins; on the wire (tcpdump in the sink) every audit connection
 # upgrades before its ClientHello, and no IP:port sees two connection starts within 1 s.
 source "$(dirname "$0")/lib.sh"
@@ -51,7 +51,8 @@ want = {"198.19.6.1:25": ("smtp", {"tls-cert-self-signed", "tls-deprecated-proto
         "198.19.6.2:110": ("pop3", {"tls-cert-expired"}),
         "198.19.6.3:21": ("ftp", {"tls-hostname-mismatch"}),
         "198.19.6.4:5432": ("postgres", set()),
-        "198.19.6.6:990": (None, set())}
+        "198.19.6.6:990": (None, set()),
+        "198.19.6.7:3306": ("mysql", {"tls-cert-self-signed"})}
 for ep, (st, w) in want.items():
     c = recs.get(ep, {}).get("checks", {})
     got = {f["id"] for f in c.get("findings", [])}

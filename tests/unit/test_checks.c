@@ -320,6 +320,29 @@ static void test_starttls(void **state)
     assert_int_equal(upgrade(XS_STARTTLS_POSTGRES, "S", sent, sizeof sent), 0);
     assert_memory_equal(sent, "\0\0\0\x08\x04\xd2\x16\x2f", 8);
     assert_int_equal(upgrade(XS_STARTTLS_POSTGRES, "N", sent, sizeof sent), -1);
+    /* MySQL: protocol 10 greeting "5.5.5-x", conn id, scramble, filler, capabilities with SSL */
+    static const char greet[] = "\x1a\0\0\0\x0a" "5.5.5-x\0" "\1\0\0\0" "abcdefgh" "\0" "\xff\xff" "\x21\2\0";
+    char g[64];
+    memcpy(g, greet, sizeof greet);
+    g[0] = (char)(sizeof greet - 1 - 4);
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    assert_true(send(sv[1], g, sizeof greet - 1, 0) == (ssize_t)(sizeof greet - 1));
+    assert_int_equal(tls_starttls(sv[0], XS_STARTTLS_MYSQL), 0);
+    unsigned char req[36];
+    assert_true(recv(sv[1], req, sizeof req, MSG_WAITALL) == 36);
+    assert_int_equal(req[0], 32);
+    assert_int_equal(req[3], 1);
+    assert_true((req[5] << 8 | req[4]) & 0x0800);   /* CLIENT_SSL asked */
+    close(sv[0]);
+    close(sv[1]);
+    g[sizeof greet - 1 - 5] = 0;                      /* capabilities without CLIENT_SSL */
+    g[sizeof greet - 1 - 4] = 0;
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    assert_true(send(sv[1], g, sizeof greet - 1, 0) == (ssize_t)(sizeof greet - 1));
+    assert_int_equal(tls_starttls(sv[0], XS_STARTTLS_MYSQL), -1);
+    close(sv[0]);
+    close(sv[1]);
     assert_int_equal(upgrade(XS_STARTTLS_NONE, "", sent, sizeof sent), 0);
     assert_string_equal(sent, "");
     assert_int_equal(xs_starttls_for_protocol("postgresql"), XS_STARTTLS_POSTGRES);
