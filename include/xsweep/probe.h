@@ -5,7 +5,8 @@
  *
  * Harmless by design: per endpoint at most one small protocol request (Redis: PING, then INFO server
  * only when PING showed no auth; Cassandra: OPTIONS, then STARTUP without credentials; SMTP: QUIT
- * after the greeting). Never a login, never a guessed credential, never a write.
+ * after the greeting). Never a guessed credential, never a write: the only logins are anonymous FTP
+ * and SMB "guest" with a blank password (closed at once, no share connected).
  *
  * Threading: an engine belongs to one thread; every call except xs_probe_engine_wakeup() comes from it.
  *
@@ -94,12 +95,28 @@ typedef enum {
     XS_PROBE_FACT_RDP_NLA,           /* "rdp.nla": the server chose CredSSP (HYBRID) */
     XS_PROBE_FACT_TLS,               /* "tls": the service offers TLS (SSLRequest, CLIENT_SSL...) */
     XS_PROBE_FACT_AUTH,              /* "auth": yes = required, no = answered without credentials */
+    XS_PROBE_FACT_SMB_GUEST,         /* "smb.guest": SESSION_SETUP as "guest", blank password, got a
+                                      * session (SMB2 SessionFlags IS_GUEST, or a user session) */
     XS_PROBE_FACT_COUNT
 } xs_probe_fact;
 const char *xs_probe_fact_name(xs_probe_fact f);
 int         xs_probe_fact_by_name(const char *name);   /* -1 when unknown */
 /* The fact's value: 1, -1 or 0; "tls" and "auth" read the tls/auth fields. */
 int         xs_probe_fact_get(const struct xs_probe_info_s *info, xs_probe_fact f);
+
+/* What an SMB server says of itself: the NTLMSSP CHALLENGE (version field, target info) of the
+ * SMB2 SESSION_SETUP, and SMB1's Session Setup AndX strings when SMB1 is on. "" = not said. */
+typedef struct {
+    char ntlm_version[24];   /* CHALLENGE Version: "6.1.0" (Samba always says so), "10.0.19041" */
+    char netbios_computer[32];
+    char netbios_domain[32];
+    char dns_computer[64];
+    char dns_domain[64];
+    char native_os[48];      /* SMB1: "Windows 6.1" (Samba), "Windows Server 2016 Standard 14393" */
+    char native_lanman[48];  /* SMB1: "Samba 4.17.12-Debian" */
+    char workgroup[32];      /* SMB1: PrimaryDomain ("WORKGROUP") */
+    char session[16];        /* the guest SESSION_SETUP: "guest", "user", "anonymous", "refused" */
+} xs_probe_smb;
 
 /* What the bytes said. Fixed size, NUL-terminated strings ("" = unknown). */
 typedef struct xs_probe_info_s {
@@ -118,6 +135,7 @@ typedef struct xs_probe_info_s {
     char          ssh_ciphers[384];
     char          ssh_macs[384];
     char          inner[16];     /* "tls": the bytes came through TLS (FTPS, ...) */
+    xs_probe_smb  smb;           /* what an SMB server says of itself (NTLMSSP, SMB1 session) */
 } xs_probe_info;
 
 typedef enum {
@@ -235,6 +253,13 @@ xs_probe_parse xs_probe_parse_elasticsearch(const unsigned char *b, size_t n, bo
 xs_probe_parse xs_probe_parse_mssql(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
 xs_probe_parse xs_probe_parse_rdp(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
 xs_probe_parse xs_probe_parse_smb(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+/* NTLMSSP CHALLENGE message (found anywhere in b, e.g. inside SPNEGO): version, target info names. */
+xs_probe_parse xs_probe_parse_ntlmssp_challenge(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+/* SMB2 SESSION_SETUP response (NetBIOS framed): the CHALLENGE leg (MORE_PROCESSING_REQUIRED) or the
+ * final one (SessionFlags: guest / anonymous session, or refused). */
+xs_probe_parse xs_probe_parse_smb2_session(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+/* SMB1 Session Setup AndX response: NativeOS, NativeLanMan ("Samba 4.17.12-Debian": the version). */
+xs_probe_parse xs_probe_parse_smb1_session(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
 /* Reply to OPTIONS (SUPPORTED: CQL and protocol versions) ... */
 xs_probe_parse xs_probe_parse_cassandra_options(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
 /* ... and to STARTUP: READY (auth none) or AUTHENTICATE <authenticator> (auth required). */
@@ -259,7 +284,8 @@ typedef struct {
     const char *learns;      /* facts recorded */
     /* The opening request (NULL or 0 bytes: the server speaks first). */
     size_t         (*request)(const xs_addr *addr, uint16_t port, unsigned char *out, size_t cap);
-    /* Everything received since the last send; same contract as xs_probe_feed. */
+    /* Everything received since the last send; same contract as xs_probe_feed. NULL: the module
+     * reads one answer through identify (foreign bytes go to xs_probe_identify). */
     xs_probe_step  (*reply)(unsigned *step, const unsigned char *in, size_t len, bool final,
                             xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len);
     /* The protocol's signature/parser of a first answer (also used by the fuzz target). */

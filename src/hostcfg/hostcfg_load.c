@@ -215,7 +215,7 @@ static const char *parse_condition(hc_cond *c, char *line, char *msg, size_t msg
         c->want = val[0] == 'y' ? 1 : -1;
         if (c->fact < 0) {
             snprintf(msg, msglen, "unknown fact \"%.40s\" (ftp.anonymous smb.v1 smb.signing_required "
-                     "smtp.starttls rdp.nla tls auth)", name);
+                     "smtp.starttls rdp.nla tls auth smb.guest)", name);
             return msg;
         }
         return NULL;

@@ -93,15 +93,32 @@ xs_probe_step probe_fallback(const unsigned char *in, size_t len, bool final, xs
     return (r == XS_PROBE_PARSE_MORE && !final) ? XS_PROBE_STEP_MORE : XS_PROBE_STEP_DONE;
 }
 
+bool probe_expect(xs_probe_parse (*fn)(const unsigned char *, size_t, bool, xs_probe_info *),
+                  const unsigned char *in, size_t len, bool final, xs_probe_info *info, xs_probe_step *st)
+{
+    xs_probe_parse r = fn(in, len, final, info);
+    if (r == XS_PROBE_PARSE_OK)
+        return true;
+    if (r == XS_PROBE_PARSE_MORE)
+        *st = final ? XS_PROBE_STEP_DONE : XS_PROBE_STEP_MORE;
+    else
+        *st = fn == xs_probe_identify ? XS_PROBE_STEP_DONE : probe_fallback(in, len, final, info);
+    return false;
+}
+
 xs_probe_step probe_single(xs_probe_parse (*fn)(const unsigned char *, size_t, bool, xs_probe_info *),
                            const unsigned char *in, size_t len, bool final, xs_probe_info *info)
 {
+    xs_probe_step st = XS_PROBE_STEP_DONE;
+    probe_expect(fn, in, len, final, info, &st);
+    return st;
+}
+
+xs_probe_step probe_last(xs_probe_parse (*fn)(const unsigned char *, size_t, bool, xs_probe_info *),
+                         const unsigned char *in, size_t len, bool final, xs_probe_info *info)
+{
     xs_probe_parse r = fn(in, len, final, info);
-    if (r == XS_PROBE_PARSE_MORE)
-        return final ? XS_PROBE_STEP_DONE : XS_PROBE_STEP_MORE;
-    if (r == XS_PROBE_PARSE_OK)
-        return XS_PROBE_STEP_DONE;
-    return probe_fallback(in, len, final, info);
+    return (r == XS_PROBE_PARSE_MORE && !final) ? XS_PROBE_STEP_MORE : XS_PROBE_STEP_DONE;
 }
 
 xs_probe_step probe_send_close(const char *what, unsigned char *out, size_t cap, size_t *out_len)
@@ -110,12 +127,18 @@ xs_probe_step probe_send_close(const char *what, unsigned char *out, size_t cap,
     return *out_len ? XS_PROBE_STEP_SEND_CLOSE : XS_PROBE_STEP_DONE;
 }
 
+xs_probe_step probe_send_bytes(unsigned *step, const void *what, size_t len, unsigned char *out, size_t cap,
+                               size_t *out_len)
+{
+    *out_len = probe_put(out, cap, what, len);
+    (*step)++;
+    return *out_len ? XS_PROBE_STEP_SEND : XS_PROBE_STEP_DONE;
+}
+
 xs_probe_step probe_send_next(unsigned *step, const char *what, unsigned char *out, size_t cap,
                               size_t *out_len)
 {
-    *out_len = probe_put(out, cap, what, strlen(what));
-    (*step)++;
-    return *out_len ? XS_PROBE_STEP_SEND : XS_PROBE_STEP_DONE;
+    return probe_send_bytes(step, what, strlen(what), out, cap, out_len);
 }
 
 /* ---------------------------------------------------------------- dispatch through the modules */
@@ -134,5 +157,7 @@ xs_probe_step xs_probe_feed(xs_probe_kind kind, unsigned *step, const unsigned c
     const xs_probe_module *m = xs_probe_module_get(kind);
     if (!m)
         return probe_fallback(in, len, final, info);
+    if (!m->reply)                       /* one answer, read through the module's parser */
+        return probe_single(m->identify, in, len, final, info);
     return m->reply(step, in, len, final, info, out, cap, out_len);
 }

@@ -5,17 +5,9 @@
 
 #include "probe_internal.h"
 
-static xs_probe_step passive(unsigned *step, const unsigned char *in, size_t len, bool final,
-                             xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len)
-{
-    (void)step; (void)out; (void)cap;
-    *out_len = 0;
-    return probe_fallback(in, len, final, info);
-}
-
 const xs_probe_module xs_probe_mod_banner = {
     .kind = XS_PROBE_BANNER, .name = "banner",
     .sends = "nothing: reads what the server says first",
     .learns = "protocol by signature",
-    .request = NULL, .reply = passive, .identify = xs_probe_identify,
+    .request = NULL, .reply = NULL, .identify = xs_probe_identify,
 };

@@ -22,22 +22,16 @@ static size_t request(const xs_addr *addr, uint16_t port, unsigned char *out, si
 static xs_probe_step reply(unsigned *step, const unsigned char *in, size_t len, bool final,
                            xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len)
 {
-    xs_probe_parse r;
+    xs_probe_step st;
     *out_len = 0;
     if (*step == 0) {
-        r = xs_probe_parse_cassandra_options(in, len, final, info);
-        if (r == XS_PROBE_PARSE_MORE)
-            return final ? XS_PROBE_STEP_DONE : XS_PROBE_STEP_MORE;
-        if (r == XS_PROBE_PARSE_BAD)
-            return probe_fallback(in, len, final, info);
+        if (!probe_expect(xs_probe_parse_cassandra_options, in, len, final, info, &st))
+            return st;
         if (len > 0 && in[4] == 0x00)    /* ERROR to OPTIONS: STARTUP would fail the same way */
             return XS_PROBE_STEP_DONE;
-        *out_len = probe_put(out, cap, cql_startup, sizeof cql_startup);
-        (*step)++;
-        return *out_len ? XS_PROBE_STEP_SEND : XS_PROBE_STEP_DONE;
+        return probe_send_bytes(step, cql_startup, sizeof cql_startup, out, cap, out_len);
     }
-    r = xs_probe_parse_cassandra_startup(in, len, final, info);
-    return (r == XS_PROBE_PARSE_MORE && !final) ? XS_PROBE_STEP_MORE : XS_PROBE_STEP_DONE;
+    return probe_last(xs_probe_parse_cassandra_startup, in, len, final, info);
 }
 
 const xs_probe_module xs_probe_mod_cassandra = {

@@ -16,17 +16,9 @@ static size_t request(const xs_addr *addr, uint16_t port, unsigned char *out, si
     return (w > 0 && (size_t)w < cap) ? (size_t)w : 0;
 }
 
-static xs_probe_step reply(unsigned *step, const unsigned char *in, size_t len, bool final,
-                           xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len)
-{
-    (void)step; (void)out; (void)cap;
-    *out_len = 0;
-    return probe_single(xs_probe_parse_elasticsearch, in, len, final, info);
-}
-
 const xs_probe_module xs_probe_mod_elasticsearch = {
     .kind = XS_PROBE_ELASTICSEARCH, .name = "elasticsearch",
     .sends = "GET / (Accept: application/json)",
     .learns = "version, auth",
-    .request = request, .reply = reply, .identify = xs_probe_parse_elasticsearch,
+    .request = request, .reply = NULL, .identify = xs_probe_parse_elasticsearch,
 };

@@ -6,24 +6,16 @@
 
 #include "probe_internal.h"
 
-static xs_probe_step passive(unsigned *step, const unsigned char *in, size_t len, bool final,
-                             xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len)
-{
-    (void)step; (void)out; (void)cap;
-    *out_len = 0;
-    return probe_fallback(in, len, final, info);
-}
-
 const xs_probe_module xs_probe_mod_http = {
     .kind = XS_PROBE_HTTP_STAGE, .name = "http",
     .sends = "the HTTP stage's GET, plain first",
     .learns = "status, title, headers, tech",
-    .request = NULL, .reply = passive, .identify = xs_probe_identify,
+    .request = NULL, .reply = NULL, .identify = xs_probe_identify,
 };
 
 const xs_probe_module xs_probe_mod_tls = {
     .kind = XS_PROBE_TLS, .name = "tls",
     .sends = "the HTTP stage over TLS; bytes inside identified",
     .learns = "certificate, inner protocol",
-    .request = NULL, .reply = passive, .identify = xs_probe_identify,
+    .request = NULL, .reply = NULL, .identify = xs_probe_identify,
 };

@@ -14,22 +14,16 @@ static size_t request(const xs_addr *addr, uint16_t port, unsigned char *out, si
 static xs_probe_step reply(unsigned *step, const unsigned char *in, size_t len, bool final,
                            xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len)
 {
-    xs_probe_parse r;
+    xs_probe_step st;
     *out_len = 0;
     if (*step == 0) {
-        r = xs_probe_parse_redis_ping(in, len, final, info);
-        if (r == XS_PROBE_PARSE_MORE)
-            return final ? XS_PROBE_STEP_DONE : XS_PROBE_STEP_MORE;
-        if (r == XS_PROBE_PARSE_BAD)
-            return probe_fallback(in, len, final, info);
+        if (!probe_expect(xs_probe_parse_redis_ping, in, len, final, info, &st))
+            return st;
         if (info->auth != XS_PROBE_AUTH_NONE)
             return XS_PROBE_STEP_DONE;
-        *out_len = probe_put(out, cap, "INFO server\r\n", 13);
-        (*step)++;
-        return *out_len ? XS_PROBE_STEP_SEND : XS_PROBE_STEP_DONE;
+        return probe_send_next(step, "INFO server\r\n", out, cap, out_len);
     }
-    r = xs_probe_parse_redis_info(in, len, final, info);
-    return (r == XS_PROBE_PARSE_MORE && !final) ? XS_PROBE_STEP_MORE : XS_PROBE_STEP_DONE;
+    return probe_last(xs_probe_parse_redis_info, in, len, final, info);
 }
 
 const xs_probe_module xs_probe_mod_redis = {

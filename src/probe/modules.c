@@ -26,6 +26,7 @@ static const char *const fact_names[XS_PROBE_FACT_COUNT] = {
     [XS_PROBE_FACT_FTP_ANONYMOUS] = "ftp.anonymous", [XS_PROBE_FACT_SMB1] = "smb.v1",
     [XS_PROBE_FACT_SMB_SIGNING] = "smb.signing_required", [XS_PROBE_FACT_SMTP_STARTTLS] = "smtp.starttls",
     [XS_PROBE_FACT_RDP_NLA] = "rdp.nla", [XS_PROBE_FACT_TLS] = "tls", [XS_PROBE_FACT_AUTH] = "auth",
+    [XS_PROBE_FACT_SMB_GUEST] = "smb.guest",
 };
 
 const char *xs_probe_fact_name(xs_probe_fact f)

@@ -46,6 +46,16 @@ xs_probe_step probe_fallback(const unsigned char *in, size_t len, bool final, xs
 /* One reply, one parser; foreign bytes go to probe_fallback. */
 xs_probe_step probe_single(xs_probe_parse (*fn)(const unsigned char *, size_t, bool, xs_probe_info *),
                            const unsigned char *in, size_t len, bool final, xs_probe_info *info);
+/* A conversation's first answer through fn: true when it is fn's protocol (go on talking); else
+ * false with *st the step to return (more bytes, done, or probe_fallback's verdict). */
+bool probe_expect(xs_probe_parse (*fn)(const unsigned char *, size_t, bool, xs_probe_info *),
+                  const unsigned char *in, size_t len, bool final, xs_probe_info *info, xs_probe_step *st);
+/* A conversation's last answer through fn: more bytes while it is incomplete, then done. */
+xs_probe_step probe_last(xs_probe_parse (*fn)(const unsigned char *, size_t, bool, xs_probe_info *),
+                         const unsigned char *in, size_t len, bool final, xs_probe_info *info);
+/* Sends what[0..len) and reads on (step + 1). */
+xs_probe_step probe_send_bytes(unsigned *step, const void *what, size_t len, unsigned char *out, size_t cap,
+                               size_t *out_len);
 /* Sends the NUL-terminated what: and reads on (step + 1), or closes after it. */
 xs_probe_step probe_send_next(unsigned *step, const char *what, unsigned char *out, size_t cap,
                               size_t *out_len);
@@ -57,6 +67,31 @@ extern const xs_probe_module xs_probe_mod_banner, xs_probe_mod_ssh, xs_probe_mod
     xs_probe_mod_postgresql, xs_probe_mod_mongodb, xs_probe_mod_elasticsearch, xs_probe_mod_mssql,
     xs_probe_mod_rdp, xs_probe_mod_smb, xs_probe_mod_smb1, xs_probe_mod_cassandra, xs_probe_mod_http,
     xs_probe_mod_tls;
+
+/* NTLMSSP (src/probe/parse_ntlmssp.c, ntlmssp_auth.c). */
+/* Offset of an NTLMSSP message of the type (2 = CHALLENGE) in b[0..n), or SIZE_MAX. */
+size_t probe_ntlmssp_find(const unsigned char *b, size_t n, uint32_t type);
+/* The CHALLENGE c[0..cl)'s TargetInfo: offset and length inside c; false when it runs outside. */
+bool   probe_ntlmssp_target_info(const unsigned char *c, size_t cl, size_t *off, size_t *len);
+/* UTF-16LE p[0..bytes) as printable ASCII (others '?'), up to a NUL, into dst[cap]. */
+void   probe_copy_utf16(char *dst, size_t cap, const unsigned char *p, size_t bytes);
+/* SPNEGO NegTokenInit carrying our NTLMSSP NEGOTIATE. */
+extern const unsigned char probe_spnego_ntlm_negotiate[74];
+/* SPNEGO NegTokenResp carrying the AUTHENTICATE ("guest", blank password, NTLMv2) that answers
+ * the CHALLENGE found in b[0..n); bytes written into out, 0 when there is none or it does not fit. */
+size_t probe_ntlm_guest_auth(const unsigned char *b, size_t n, unsigned char *out, size_t cap);
+
+/* One SMB2 SESSION_SETUP response, framing checked (src/probe/parse_smb_session.c). */
+typedef struct {
+    uint32_t             status;
+    unsigned             session_flags;
+    const unsigned char *session_id;     /* 8 bytes of the SMB2 header */
+    const unsigned char *blob;           /* the security buffer */
+    size_t               blob_len;
+} probe_smb2_setup;
+xs_probe_parse probe_smb2_setup_read(const unsigned char *b, size_t n, bool final, probe_smb2_setup *out);
+/* What the response says: the CHALLENGE leg's names; answers_auth: the session (smb.guest). */
+void probe_smb2_setup_learn(const probe_smb2_setup *s, bool answers_auth, xs_probe_info *info);
 
 /* Which protocol a bare 220 greeting belongs to, from its words: 1 = SMTP, 2 = FTP, 0 = unsure. */
 int probe_guess_220(const unsigned char *b, size_t n);

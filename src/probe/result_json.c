@@ -58,6 +58,22 @@ void xs_probe_result_write_json(const xs_probe_result *r, xs_jsonw *w)
         str_or_null(w, "macs", i->ssh_macs);
         xs_jsonw_end_object(w);
     }
+    const xs_probe_smb *m = &i->smb;
+    if (m->ntlm_version[0] || m->netbios_computer[0] || m->native_os[0] || m->native_lanman[0] ||
+        m->session[0]) {
+        xs_jsonw_key(w, "smb");          /* what the SMB server says of itself */
+        xs_jsonw_begin_object(w);
+        str_or_null(w, "ntlm_version", m->ntlm_version);
+        str_or_null(w, "netbios_computer", m->netbios_computer);
+        str_or_null(w, "netbios_domain", m->netbios_domain);
+        str_or_null(w, "dns_computer", m->dns_computer);
+        str_or_null(w, "dns_domain", m->dns_domain);
+        str_or_null(w, "native_os", m->native_os);
+        str_or_null(w, "native_lanman", m->native_lanman);
+        str_or_null(w, "workgroup", m->workgroup);
+        str_or_null(w, "session", m->session);
+        xs_jsonw_end_object(w);
+    }
     xs_jsonw_key(w, "error");
     if (r->error == XS_PROBE_ERR_NONE) {
         xs_jsonw_null(w);

@@ -56,7 +56,7 @@ static uint64_t mono_ns(void)
  * ICMPv6, which is never a reply. */
 static int install_filter(pcap_t *p, const xs_scan *s)
 {
-    char ip[XS_ADDR_STRLEN], ip6[XS_ADDR_STRLEN], expr[512];
+    char ip[XS_ADDR_STRLEN], ip6[XS_ADDR_STRLEN], expr[1024];
     unsigned last = (unsigned)s->sport_first + (s->sport_count ? s->sport_count : 1) - 1;
     if (last > 65535)
         last = 65535;

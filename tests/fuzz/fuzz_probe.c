@@ -15,7 +15,8 @@ static const parser_fn parsers[] = {
     xs_probe_parse_redis_info, xs_probe_parse_memcached, xs_probe_parse_mysql, xs_probe_parse_postgres,
     xs_probe_parse_mongodb, xs_probe_parse_elasticsearch, xs_probe_parse_mssql, xs_probe_parse_rdp,
     xs_probe_parse_smb, xs_probe_parse_cassandra_options, xs_probe_parse_cassandra_startup,
-    xs_probe_identify,
+    xs_probe_identify, xs_probe_parse_ntlmssp_challenge, xs_probe_parse_smb2_session,
+    xs_probe_parse_smb1_session,
 };
 #define N_PARSERS (sizeof parsers / sizeof parsers[0])
 
@@ -28,7 +29,12 @@ static void check_info(const xs_probe_info *i)
         strnlen(i->detail, sizeof i->detail) == sizeof i->detail || i->banner_len > XS_PROBE_BANNER_MAX ||
         strnlen(i->dialects, sizeof i->dialects) == sizeof i->dialects ||
         strnlen(i->ssh_kex, sizeof i->ssh_kex) == sizeof i->ssh_kex ||
-        strnlen(i->ssh_macs, sizeof i->ssh_macs) == sizeof i->ssh_macs)
+        strnlen(i->ssh_macs, sizeof i->ssh_macs) == sizeof i->ssh_macs ||
+        strnlen(i->smb.ntlm_version, sizeof i->smb.ntlm_version) == sizeof i->smb.ntlm_version ||
+        strnlen(i->smb.netbios_computer, sizeof i->smb.netbios_computer) == sizeof i->smb.netbios_computer ||
+        strnlen(i->smb.dns_domain, sizeof i->smb.dns_domain) == sizeof i->smb.dns_domain ||
+        strnlen(i->smb.native_lanman, sizeof i->smb.native_lanman) == sizeof i->smb.native_lanman ||
+        strnlen(i->smb.workgroup, sizeof i->smb.workgroup) == sizeof i->smb.workgroup)
         __builtin_trap();
 }
 
@@ -56,7 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_info(&info);
     } else {
         /* the dialog of one kind: split the input into three server replies (FTP: greeting,
-         * USER reply, PASS reply; SSH: identification, KEXINIT) */
+         * USER reply, PASS reply; SSH: identification, KEXINIT; SMB: NEGOTIATE, the CHALLENGE leg
+         * (the AUTHENTICATE is built from it), the session) */
         xs_probe_kind kind = (xs_probe_kind)(sel % XS_PROBE_KIND_COUNT);
         size_t cuts[4] = {0, n / 3, 2 * n / 3, n};
         unsigned step = 0;

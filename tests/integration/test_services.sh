@@ -3,10 +3,11 @@
 # from one `xsweep --endpoints` run over the namespace testbed against real Debian servers in the
 # sink, each in an unsafe and a safe configuration on its own address: OpenSSH (legacy kex/ciphers/
 # MACs vs hardened; and on 8080), Redis (no auth vs requirepass; and on 2222), nginx on 6379,
-# vsftpd (anonymous vs not; implicit FTPS on 990 with a self-signed certificate), Samba (SMB1 and
-# signing optional vs SMB2+ and signing mandatory), PostgreSQL (ssl off/on), MariaDB (no TLS vs
-# TLS), memcached, xrdp (no NLA). Then what reached the wire (tcpdump in the sink: the FTP login is
-# USER anonymous / PASS anonymous@ and QUIT, nothing else), -oX and -oC, a custom policy grading by
+# vsftpd (anonymous vs not; implicit FTPS on 990 with a self-signed certificate), Samba (SMB1,
+# signing optional, guest mapping vs SMB2+, signing mandatory, no guest), PostgreSQL (ssl off/on),
+# MariaDB (no TLS vs TLS), memcached, xrdp (no NLA), Postfix (STARTTLS vs none). Then what reached
+# the wire (tcpdump in the sink: the FTP login is USER anonymous / PASS anonymous@ and QUIT, SMTP
+# is EHLO and QUIT, SMB is NEGOTIATE and SESSION_SETUP as guest), -oX and -oC, a custom policy grading by
 # findings, and the same addresses under nmap -sV with its default safe scripts (timed).
 source "$(dirname "$0")/lib.sh"
 
@@ -17,7 +18,11 @@ NET=(-i "$TB_PREFIX-s0" --source-ip 198.18.0.1 --router-mac 02:58:53:00:00:02)
 SINK=(setsid ip netns exec "$TB_PREFIX-sink")
 PIDS=()
 PG_DIRS=()
+PF_DIRS=()
 stop_servers() {
+    for d in "${PF_DIRS[@]}"; do   # Postfix's master (it outlives postfix-script): TERM stops its children
+        [ -s "$d/queue/pid/master.pid" ] && kill "$(awk '{print $1}' "$d/queue/pid/master.pid")" 2>/dev/null
+    done
     for d in "${PG_DIRS[@]}"; do
         [ -f "$d/postmaster.pid" ] && kill -INT "$(head -1 "$d/postmaster.pid")" 2>/dev/null
     done
@@ -102,7 +107,7 @@ samba_conf() {   # name addr lines...
     # smbd binds only to interface addresses: give the sink's lo this one (inside the namespace).
     "${SINK[@]}" ip addr add "$addr/32" dev lo
     { echo "[global]"; echo "interfaces = $addr"; echo "bind interfaces only = yes"; echo "smb ports = 445"
-      echo "disable netbios = yes"; echo "server role = standalone server"; echo "map to guest = Bad User"
+      echo "disable netbios = yes"; echo "server role = standalone server"
       for k in lock state cache pid; do echo "$k directory = $d/$k"; done
       echo "private dir = $d/private"; echo "ncalrpc dir = $d/ncalrpc"; echo "log file = $d/log/smbd.log"
       echo "passdb backend = tdbsam:$d/private/passdb.tdb"; echo "load printers = no"; echo "printing = bsd"
@@ -111,7 +116,9 @@ samba_conf() {   # name addr lines...
       echo "[public]"; echo "path = $WORK/share"; echo "guest ok = yes"; echo "read only = yes"; } >"$d/smb.conf"
     "${SINK[@]}" smbd --foreground --no-process-group --configfile="$d/smb.conf" >"$d/stdout" 2>&1 & PIDS+=($!)
 }
-samba_conf unsafe $A.11 "server min protocol = NT1" "server signing = auto"
+# unsafe: SMB1, signing optional, unknown users mapped to guest; safe: SMB2+, signing mandatory,
+# no guest mapping (Samba's default "map to guest = Never")
+samba_conf unsafe $A.11 "server min protocol = NT1" "server signing = auto" "map to guest = Bad User"
 samba_conf safe $A.12 "server min protocol = SMB2_02" "server signing = mandatory"
 # PostgreSQL: ssl off, ssl on
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -148,10 +155,44 @@ if command -v xrdp >/dev/null; then
     "${SINK[@]}" xrdp --nodaemon --config "$WORK/xrdp.ini" >"$WORK/xrdp.log" 2>&1 & PIDS+=($!)
 fi
 
+# Postfix: STARTTLS offered (self-signed certificate) and not; each instance its own config and
+# queue, non-chrooted, listening on a sink address only, delivering nothing
+postfix_conf() {   # name addr lines...
+    local n=$1 addr=$2; shift 2
+    local d="$WORK/pf-$n"; mkdir -p "$d/queue" "$d/data"; chown postfix "$d/data"
+    "${SINK[@]}" ip addr add "$addr/32" dev lo
+    { echo "queue_directory = $d/queue"; echo "data_directory = $d/data"
+      echo "command_directory = /usr/sbin"; echo "daemon_directory = /usr/lib/postfix/sbin"
+      echo "meta_directory = /etc/postfix"; echo "shlib_directory = /usr/lib/postfix"
+      echo "mail_owner = postfix"; echo "setgid_group = postdrop"; echo "compatibility_level = 3.6"
+      echo "inet_interfaces = $addr"; echo "inet_protocols = ipv4"; echo "myhostname = mail.xsvc.test"
+      echo "mydestination ="; echo "alias_maps ="; echo "alias_database ="; echo "mynetworks = 127.0.0.0/8"
+      echo "smtpd_banner = \$myhostname ESMTP \$mail_name (Debian/GNU)"
+      echo "maillog_file = $d/maillog"; echo "maillog_file_prefixes = $WORK"
+      echo "local_transport = error:local delivery disabled"; echo "smtputf8_enable = no"
+      printf '%s\n' "$@"; } >"$d/main.cf"
+    { echo "$addr:25 inet n - n - - smtpd"
+      for svc in "pickup unix n - n 60 1 pickup" "cleanup unix n - n - 0 cleanup" "qmgr unix n - n 300 1 qmgr" \
+                 "tlsmgr unix - - n 1000? 1 tlsmgr" "rewrite unix - - n - - trivial-rewrite" \
+                 "bounce unix - - n - 0 bounce" "defer unix - - n - 0 bounce" "trace unix - - n - 0 bounce" \
+                 "verify unix - - n - 1 verify" "flush unix n - n 1000? 0 flush" "proxymap unix - - n - - proxymap" \
+                 "anvil unix - - n - 1 anvil" "scache unix - - n - 1 scache" "postlog unix-dgram n - n - 1 postlogd"
+      do echo "$svc"; done; } >"$d/master.cf"
+    PF_DIRS+=("$d")
+    "${SINK[@]}" postfix -c "$d" check >"$d/check.log" 2>&1
+    "${SINK[@]}" postfix -c "$d" start-fg >"$d/stdout" 2>&1 & PIDS+=($!)
+}
+if command -v postfix >/dev/null; then
+    postfix_conf tls $A.20 "smtpd_tls_security_level = may" "smtpd_tls_cert_file = $WORK/cert.pem" \
+        "smtpd_tls_key_file = $WORK/key.pem"
+    postfix_conf plain $A.21 "smtpd_tls_security_level = none"
+fi
+
 ENDPOINTS=( $A.1:22 $A.2:22 $A.3:8080 $A.4:6379 $A.5:6379 $A.6:2222 $A.7:6379 $A.8:21 $A.9:21
             $A.10:990 $A.11:445 $A.12:445 $A.13:5432 $A.14:5432 $A.15:3306 $A.16:3306 $A.17:11211
             $A.19:4990 )
 command -v xrdp >/dev/null && ENDPOINTS+=($A.18:3389)
+command -v postfix >/dev/null && ENDPOINTS+=($A.20:25 $A.21:25)
 up=0
 for ep in "${ENDPOINTS[@]}"; do
     for _ in $(seq 100); do
@@ -166,7 +207,7 @@ printf '%s\n' "${ENDPOINTS[@]}" >"$WORK/endpoints.txt"
 
 echo "-- one xsweep run over ${#ENDPOINTS[@]} endpoints (tcpdump in the sink)"
 "${SINK[@]}" tcpdump -i "$TB_PREFIX-k0" -U -s 0 -w "$WORK/wire.pcap" \
-    "tcp and (port 21 or port 990 or port 6379 or port 2222)" >/dev/null 2>"$WORK/tcpdump.log" & TCPD=$!
+    "tcp and (port 21 or port 990 or port 6379 or port 2222 or port 445 or port 25)" >/dev/null 2>"$WORK/tcpdump.log" & TCPD=$!
 PIDS+=($TCPD); sleep 1
 t0=$(date +%s.%N)
 in_scan "$XSWEEP" "${NET[@]}" --endpoints "$WORK/endpoints.txt" --rate 1000 --wait 1 \
@@ -261,7 +302,27 @@ check("990 written as FTPS, not SFTP", rec(10, 990).get("protocol") == "FTPS", r
 for n in (11, 12):
     p = probe(n, 445)
     check(f"{n}:445 smb / Samba, no dialect in the version field", p.get("protocol") == "smb"
-          and p.get("product") == "Samba" and p.get("version") is None and p.get("dialects"), p)
+          and p.get("product") == "Samba" and p.get("version") not in ("3.1.1", "3.0.2") and p.get("dialects"), p)
+    smb = p.get("smb") or {}
+    check(f"{n}:445 the NTLMSSP CHALLENGE named the server (NetBIOS computer, NTLM version)",
+          smb.get("netbios_computer") and smb.get("ntlm_version") == "6.1.0", smb)
+smb = probe(11, 445).get("smb") or {}
+check("Samba NT1: version from SMB1 NativeLanMan (Samba 4.17.x), NativeOS, workgroup WORKGROUP",
+      re.match(r"^4\.17\.\d+$", probe(11, 445).get("version") or "") and smb.get("native_os") == "Windows 6.1"
+      and (smb.get("native_lanman") or "").startswith("Samba 4.17.") and smb.get("workgroup") == "WORKGROUP",
+      (probe(11, 445).get("version"), smb))
+check("Samba SMB2 only: no version (Samba says none before a login)", probe(12, 445).get("version") is None,
+      probe(12, 445).get("version"))
+check("map to guest = Bad User: the guest SESSION_SETUP got a guest session (smb.guest true)",
+      probe(11, 445).get("facts", {}).get("smb.guest") is True and smb.get("session") == "guest", probe(11, 445))
+check("no guest mapping: the guest SESSION_SETUP refused (smb.guest false, LOGON_FAILURE)",
+      probe(12, 445).get("facts", {}).get("smb.guest") is False
+      and (probe(12, 445).get("smb") or {}).get("session") == "refused"
+      and "guest_status=0xc000006d" in (probe(12, 445).get("detail") or ""), probe(12, 445))
+has(11, 445, {"smb-guest-access"}, "Samba with map to guest = Bad User")
+lacks(12, 445, {"smb-guest-access"}, "Samba without guest mapping")
+has(11, 445, {"eol-samba"}, "Samba 4.17 (said over SMB1)")
+lacks(12, 445, {"eol-samba"}, "Samba that says no version")
 check("Samba NT1: smb.v1 true, dialects 3.1.1 then NT LM 0.12", probe(11, 445).get("facts", {}).get("smb.v1") is True
       and probe(11, 445).get("dialects") == "3.1.1,NT LM 0.12", probe(11, 445))
 check("Samba SMB2+: dialect 3.1.1 negotiated, no SMB1", probe(12, 445).get("dialects") == "3.1.1", probe(12, 445))
@@ -287,6 +348,21 @@ has(17, 11211, {"memcached-no-auth"}, "memcached without SASL")
 if (f"{A}.18", 3389) in recs:
     check("xrdp: rdp, no NLA", probe(18, 3389).get("protocol") == "rdp", probe(18, 3389))
     has(18, 3389, {"rdp-no-nla"}, "xrdp (no CredSSP)")
+# SMTP: Postfix with and without STARTTLS (nmap -sV says "Postfix smtpd", no version: Postfix gives none)
+if (f"{A}.20", 25) in recs:
+    for n in (20, 21):
+        p = probe(n, 25)
+        check(f"{n}:25 smtp / Postfix, no version, the EHLO keywords recorded", p.get("protocol") == "smtp"
+              and p.get("product") == "Postfix" and p.get("version") is None
+              and "ehlo=PIPELINING," in (p.get("detail") or "") and "SIZE" in (p.get("detail") or ""), p)
+    check("Postfix smtpd_tls_security_level=may: STARTTLS offered (smtp.starttls true, tls true)",
+          probe(20, 25).get("facts", {}).get("smtp.starttls") is True and probe(20, 25).get("tls") is True
+          and ",STARTTLS," in probe(20, 25).get("detail", ""), probe(20, 25))
+    lacks(20, 25, {"smtp-no-starttls"}, "Postfix with STARTTLS")
+    check("Postfix smtpd_tls_security_level=none: no STARTTLS (smtp.starttls false)",
+          probe(21, 25).get("facts", {}).get("smtp.starttls") is False and probe(21, 25).get("tls") is False
+          and "STARTTLS" not in probe(21, 25).get("detail", ""), probe(21, 25))
+    has(21, 25, {"smtp-no-starttls"}, "Postfix without STARTTLS")
 # findings carry CWE and remediation
 i = [x for x in rec(4, 6379).get("config_issues", []) if x["id"] == "redis-no-auth"]
 check("finding carries CWE and remediation", i and i[0].get("cwe") == 306 and "requirepass" in i[0].get("remediation", ""), i)
@@ -306,6 +382,33 @@ tcpdump -r "$WORK/wire.pcap" -A 'tcp dst port 21' 2>/dev/null | grep -aoE '(USER
 cmds=$(awk '{ $1=""; print }' "$WORK/ftp-cmds.txt" | sed 's/^ //' | sort -u | tr '\n' '|')
 check "FTP probes sent only USER anonymous, PASS anonymous@, QUIT (got: $cmds)" \
     [ "$cmds" = "PASS anonymous@|QUIT|USER anonymous|" ]
+if command -v postfix >/dev/null; then
+    smtp_cmds=$(tcpdump -r "$WORK/wire.pcap" -A 'tcp dst port 25' 2>/dev/null \
+        | grep -aoE '(HELO|EHLO) [a-z.]*invalid|MAIL FROM|RCPT TO|DATA|VRFY|EXPN|STARTTLS|AUTH|QUIT|RSET' | sort -u | tr '\n' '|')
+    check "SMTP probes sent only EHLO and QUIT (got: $smtp_cmds)" [ "$smtp_cmds" = "EHLO xsweep.invalid|QUIT|" ]
+fi
+# SMB: only NEGOTIATE and SESSION_SETUP (SMB2), NEGOTIATE and SESSION_SETUP_ANDX (SMB1) were sent;
+# the one login is "guest" (NTLMSSP AUTHENTICATE); no share was ever connected.
+smb_cmds=$(python3 - "$WORK/wire.pcap" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+at, seen, users = 24, set(), set()
+while at + 16 <= len(d):
+    _, _, incl, _ = struct.unpack_from("<IIII", d, at); pkt = d[at + 16:at + 16 + incl]; at += 16 + incl
+    if len(pkt) < 14 + 20 or pkt[12:14] != b"\x08\x00": continue
+    ihl = (pkt[14] & 15) * 4; tcp = pkt[14 + ihl:]
+    if struct.unpack_from(">H", tcp, 2)[0] != 445: continue
+    pl = tcp[(tcp[12] >> 4) * 4:]
+    for i in range(len(pl) - 16):
+        if pl[i:i + 4] == b"\xfeSMB": seen.add("smb2:%d" % struct.unpack_from("<H", pl, i + 12)[0])
+        if pl[i:i + 4] == b"\xffSMB": seen.add("smb1:0x%02x" % pl[i + 4])
+        if pl[i:i + 12] == b"NTLMSSP\x00\x03\x00\x00\x00":
+            ul, _, uo = struct.unpack_from("<HHI", pl, i + 36); users.add(pl[i + uo:i + uo + ul].decode("utf-16le", "replace"))
+print(",".join(sorted(seen)) + " users=" + ",".join(sorted(users)))
+PY
+)
+check "SMB probes sent only NEGOTIATE/SESSION_SETUP, the login as guest (got: $smb_cmds)" \
+    [ "$smb_cmds" = "smb1:0x72,smb1:0x73,smb2:0,smb2:1 users=guest" ]
 n2222=$(tcpdump -r "$WORK/wire.pcap" -nn 'tcp dst port 2222 and tcp[tcpflags] & tcp-syn != 0' 2>/dev/null | awk '{print $1}')
 gap=$(echo "$n2222" | awk -F: 'NF { t = $1*3600 + $2*60 + $3; if (p) { d = t - p; if (min == "" || d < min) min = d } p = t } END { print min }')
 check "Redis on 2222: SYN, probe, fallback probe at least 1 s apart on the wire (min gap ${gap:-none} s)" \
@@ -321,8 +424,8 @@ check "-oX: SSH on 8080 written as ssh / OpenSSH" \
     grep -qE 'portid="8080">.*<service name="ssh" product="OpenSSH" version="9\.' "$WORK/out.xml"
 check "-oX: 990 written as ftp / vsFTPd (probed inside TLS)" \
     grep -qE 'portid="990">.*<service name="ftp" product="vsFTPd"' "$WORK/out.xml"
-check "-oX: Samba without a dialect as its version" \
-    grep -qE 'portid="445">.*<service name="microsoft-ds" product="Samba" extrainfo' "$WORK/out.xml"
+check "-oX: Samba with the version it said (SMB1 NativeLanMan), not a dialect" \
+    grep -qE 'portid="445">.*<service name="microsoft-ds" product="Samba" version="4\.17\.[0-9]+" extrainfo' "$WORK/out.xml"
 in_scan "$XSWEEP" "${NET[@]}" --endpoints "$WORK/few.txt" --rate 1000 --wait 1 --connect-timeout 2 \
     --http-timeout 4 -oC -o "$WORK/out.csv" 2>/dev/null
 check "-oC: product, version and service columns (Redis on 2222: redis 7.x, service redis)" \
@@ -352,13 +455,13 @@ if [ "${XSVC_NMAP:-1}" != 0 ] && command -v nmap >/dev/null; then
     ips=$(printf '%s\n' "${ENDPOINTS[@]}" | cut -d: -f1 | sort -u | tr '\n' ' ')
     ports=$(printf '%s\n' "${ENDPOINTS[@]}" | cut -d: -f2 | sort -un | tr '\n' ',' | sed 's/,$//')
     t0=$(date +%s.%N)
-    in_scan timeout 120 nmap -n -Pn -sS -sV -p "$ports" -T4 --host-timeout 100s \
-        --script "(default and safe) or ssh2-enum-algos or smb-protocols or rdp-enum-encryption" \
+    in_scan timeout 110 nmap -n -Pn -sS -sV -p "$ports" -T4 --host-timeout 100s \
+        --script "(default and safe) or ssh2-enum-algos or smb-protocols or rdp-enum-encryption or smb-os-discovery or smb-security-mode" \
         -oX "$WORK/nmap.xml" $ips >"$WORK/nmap.txt" 2>&1
     NM_SECS=$(echo "$(date +%s.%N) - $t0" | bc)
     echo "  nmap: ${NM_SECS} s for ${#ENDPOINTS[@]} endpoints ($(echo $ips | wc -w) hosts x ports $ports); xsweep: ${XS_SECS} s"
     echo "  ratio nmap/xsweep: $(echo "scale=1; $NM_SECS / $XS_SECS" | bc)"
-    for ep in $A.6:2222 $A.3:8080 $A.7:6379 $A.10:990 $A.11:445; do
+    for ep in $A.6:2222 $A.3:8080 $A.7:6379 $A.10:990 $A.11:445 $A.12:445 $A.20:25 $A.21:25; do
         svc=$(python3 - "$WORK/nmap.xml" "$ep" <<'PY'
 import sys, xml.etree.ElementTree as ET
 ip, port = sys.argv[2].split(":")
@@ -372,6 +475,7 @@ PY
 )
         echo "  nmap $ep: $svc"
     done
+    echo "  nmap smb scripts: $(grep -E 'account_used|OS: Windows|Message signing' "$WORK/nmap.txt" | tr -s ' |_' ' ' | tr '\n' ';')"
     cp "$WORK/nmap.txt" "$WORK/nmap.xml" "${XSVC_NMAP_OUT:-$WORK}/" 2>/dev/null
 fi
 [ -n "${XSVC_KEEP:-}" ] && rm -rf "$XSVC_KEEP" && cp -a "$WORK" "$XSVC_KEEP"

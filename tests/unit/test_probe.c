@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "xsweep/probe.h"
+#include "../../src/probe/probe_internal.h"   /* the NTLMSSP AUTHENTICATE builder */
 
 #define P(fn, lit, fin, info) fn((const unsigned char *)(lit), sizeof(lit) - 1, (fin), (info))
 
@@ -359,6 +360,152 @@ static void test_smb(void **s)
     assert_string_equal(i.detail, "dialect=smb1");
 }
 
+/* ---------------------------------------------------------------- SMB sessions
+ * An NTLMSSP CHALLENGE ([MS-NLMP] 2.2.1.2) built field by field: target name "XSVC", version 6.1.0
+ * rev 15 (what Samba says), target info NbDomain XSVC, NbComputer HOST, DnsComputer host, a time. */
+static size_t ntlm_challenge(unsigned char *c)
+{
+    static const unsigned char ti[52] = {
+        2, 0, 8, 0, 'X', 0, 'S', 0, 'V', 0, 'C', 0,  1, 0, 8, 0, 'H', 0, 'O', 0, 'S', 0, 'T', 0,
+        3, 0, 8, 0, 'h', 0, 'o', 0, 's', 0, 't', 0,
+        7, 0, 8, 0, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,  0, 0, 0, 0,
+    };
+    memset(c, 0, 64 + sizeof ti);
+    memcpy(c, "NTLMSSP", 8);
+    c[8] = 2;
+    c[12] = 8; c[14] = 8; c[16] = 56;                   /* TargetNameFields */
+    c[20] = 0x15; c[21] = 0x82; c[22] = 0x89; c[23] = 0xe2;   /* flags, NEGOTIATE_VERSION among them */
+    for (int k = 0; k < 8; k++)
+        c[24 + k] = (unsigned char)(k + 1);             /* server challenge 01..08 */
+    c[40] = sizeof ti; c[42] = sizeof ti; c[44] = 64;   /* TargetInfoFields */
+    c[48] = 6; c[49] = 1; c[55] = 15;                   /* Version */
+    memcpy(c + 56, "X\0S\0V\0C\0", 8);
+    memcpy(c + 64, ti, sizeof ti);
+    return 64 + sizeof ti;
+}
+
+/* NetBIOS + SMB2 header + SESSION_SETUP response (StructureSize 9) around blob. */
+static size_t smb2_setup_response(unsigned char *r, uint32_t status, unsigned flags, const unsigned char *blob,
+                                  size_t bl)
+{
+    size_t n = 4 + 64 + 8 + bl;
+    memset(r, 0, 4 + 64 + 8);
+    r[2] = (unsigned char)((n - 4) >> 8); r[3] = (unsigned char)(n - 4);
+    unsigned char *h = r + 4;
+    memcpy(h, "\xfeSMB", 4);
+    h[4] = 64;
+    memcpy(h + 8, &status, 4);                          /* little-endian host */
+    h[12] = 1;
+    memcpy(h + 40, "SESSION!", 8);
+    h[64] = 9; h[66] = (unsigned char)flags; h[68] = 72; h[70] = (unsigned char)bl; h[71] = (unsigned char)(bl >> 8);
+    if (bl)
+        memcpy(h + 72, blob, bl);
+    return n;
+}
+
+static void test_smb_session(void **s)
+{
+    (void)s;
+    unsigned char chal[128], r[512], out[512];
+    size_t cl = ntlm_challenge(chal);
+    xs_probe_info i = {0};
+    assert_int_equal(xs_probe_parse_ntlmssp_challenge(chal, cl, true, &i), XS_PROBE_PARSE_OK);
+    assert_string_equal(i.smb.ntlm_version, "6.1.0");
+    assert_string_equal(i.smb.netbios_domain, "XSVC");
+    assert_string_equal(i.smb.netbios_computer, "HOST");
+    assert_string_equal(i.smb.dns_computer, "host");
+    assert_string_equal(i.smb.dns_domain, "");
+    /* a target info that runs past the message is not read */
+    chal[40] = 200;
+    memset(&i, 0, sizeof i);
+    xs_probe_parse_ntlmssp_challenge(chal, cl, true, &i);
+    assert_string_equal(i.smb.netbios_computer, "");
+    assert_int_equal(probe_ntlm_guest_auth(chal, cl, out, sizeof out), 0);
+    chal[40] = 52;
+
+    /* the AUTHENTICATE: SPNEGO NegTokenResp around NTLMSSP type 3, user "guest", NTLMv2 with a
+     * blank password; the NTProofStr is HMAC-MD5 computed independently (Python hmac/hashlib). */
+    size_t al = probe_ntlm_guest_auth(chal, cl, out, sizeof out);
+    assert_true(al > 72 + 24 + 16);
+    assert_int_equal(out[0], 0xa1);
+    size_t at = probe_ntlmssp_find(out, al, 3);
+    assert_true(at != SIZE_MAX);
+    const unsigned char *m = out + at;
+    assert_int_equal(m[12], 24);                                    /* LMv2: Z(24) */
+    size_t nt_len = (size_t)(m[20] | m[21] << 8), nt_off = (size_t)(m[24] | m[25] << 8);
+    assert_int_equal(nt_len, 16 + 28 + 52 + 4);
+    static const unsigned char proof[16] = {0x3d, 0x09, 0x09, 0x0a, 0xc0, 0xa9, 0x98, 0xf4,
+                                            0xba, 0x05, 0xaa, 0x18, 0x36, 0x98, 0x95, 0x1c};
+    assert_memory_equal(m + nt_off, proof, 16);
+    assert_memory_equal(m + nt_off + 16 + 8, "\x11\x12\x13\x14\x15\x16\x17\x18", 8);   /* server's time */
+    size_t user_len = m[36], user_off = (size_t)(m[40] | m[41] << 8);
+    assert_int_equal(user_len, 10);
+    assert_memory_equal(m + user_off, "g\0u\0e\0s\0t\0", 10);
+    assert_int_equal(probe_ntlm_guest_auth(chal, cl, out, 100), 0);   /* does not fit: nothing */
+
+    /* the conversation: NEGOTIATE answer -> SESSION_SETUP(NEGOTIATE) -> CHALLENGE leg ->
+     * SESSION_SETUP(AUTHENTICATE) with the server's SessionId -> the session: guest */
+    unsigned char neg[4 + 64 + 65] = {0};
+    neg[3] = sizeof neg - 4;
+    memcpy(neg + 4, "\xfeSMB", 4);
+    neg[4 + 4] = 64;
+    neg[4 + 64] = 65; neg[4 + 66] = 0x01; neg[4 + 68] = 0x11; neg[4 + 69] = 0x03;   /* 3.1.1, signing enabled */
+    unsigned step = 0;
+    size_t ol = 0;
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_feed(XS_PROBE_SMB, &step, neg, sizeof neg, false, &i, out, sizeof out, &ol),
+                     XS_PROBE_STEP_SEND);
+    assert_int_equal(step, 1);
+    assert_int_equal(out[4 + 12], 0x01);                            /* SESSION_SETUP */
+    assert_true(probe_ntlmssp_find(out, ol, 1) != SIZE_MAX);        /* carrying an NTLMSSP NEGOTIATE */
+    size_t rl = smb2_setup_response(r, 0xc0000016u, 0, chal, cl);
+    assert_int_equal(xs_probe_feed(XS_PROBE_SMB, &step, r, 40, false, &i, out, sizeof out, &ol), XS_PROBE_STEP_MORE);
+    assert_int_equal(xs_probe_feed(XS_PROBE_SMB, &step, r, rl, false, &i, out, sizeof out, &ol), XS_PROBE_STEP_SEND);
+    assert_memory_equal(out + 4 + 40, "SESSION!", 8);
+    assert_true(probe_ntlmssp_find(out, ol, 3) != SIZE_MAX);
+    assert_string_equal(i.smb.netbios_computer, "HOST");
+    assert_string_equal(i.product, "");                             /* 6.1.0 (build 0) is Samba's, never Windows' */
+    /* with a real Windows build in the Version field (10.0.19041), and no Samba hint: Windows */
+    step = 1;
+    chal[48] = 10; chal[49] = 0; chal[50] = 0x61; chal[51] = 0x4a;
+    rl = smb2_setup_response(r, 0xc0000016u, 0, chal, cl);
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_feed(XS_PROBE_SMB, &step, r, rl, false, &i, out, sizeof out, &ol), XS_PROBE_STEP_SEND);
+    assert_string_equal(i.product, "Windows");
+    assert_string_equal(i.version, "10.0.19041");
+    rl = smb2_setup_response(r, 0, 0x0001, NULL, 0);
+    assert_int_equal(xs_probe_feed(XS_PROBE_SMB, &step, r, rl, false, &i, out, sizeof out, &ol), XS_PROBE_STEP_DONE);
+    assert_int_equal(i.facts[XS_PROBE_FACT_SMB_GUEST], 1);
+    assert_string_equal(i.smb.session, "guest");
+    /* refused: STATUS_LOGON_FAILURE */
+    rl = smb2_setup_response(r, 0xc000006du, 0, NULL, 0);
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_parse_smb2_session(r, rl, true, &i), XS_PROBE_PARSE_OK);
+    assert_int_equal(i.facts[XS_PROBE_FACT_SMB_GUEST], -1);
+    assert_string_equal(i.smb.session, "refused");
+    assert_non_null(strstr(i.detail, "guest_status=0xc000006d"));
+
+    /* SMB1 Session Setup AndX answer, ASCII (captured shape of Samba 4.17 with SMB1 on) */
+    static const char strs[] = "Windows 6.1\0Samba 4.17.12-Debian\0WORKGROUP";
+    unsigned char a[4 + 32 + 1 + 6 + 2 + sizeof strs] = {0};
+    a[3] = sizeof a - 4;
+    memcpy(a + 4, "\xffSMB\x73", 5);
+    a[4 + 32] = 3;
+    a[4 + 33] = 0xff;
+    a[4 + 39] = sizeof strs;
+    memcpy(a + 4 + 41, strs, sizeof strs);
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_parse_smb1_session(a, sizeof a, false, &i), XS_PROBE_PARSE_OK);
+    assert_string_equal(i.smb.native_os, "Windows 6.1");
+    assert_string_equal(i.smb.native_lanman, "Samba 4.17.12-Debian");
+    assert_string_equal(i.smb.workgroup, "WORKGROUP");
+    assert_string_equal(i.product, "Samba");
+    assert_string_equal(i.version, "4.17.12");
+    assert_int_equal(xs_probe_parse_smb1_session(a, 30, false, &i), XS_PROBE_PARSE_MORE);
+    a[4 + 4] = 0x72;
+    assert_int_equal(xs_probe_parse_smb1_session(a, sizeof a, true, &i), XS_PROBE_PARSE_BAD);
+}
+
 /* ---------------------------------------------------------------- HTTP-speaking */
 static void test_elasticsearch(void **s)
 {
@@ -516,11 +663,14 @@ static void test_dialog_ftp_anonymous_and_ssh(void **s)
     assert_int_equal(xs_probe_first_request(XS_PROBE_SMB1, 0, 445, out, sizeof out), 51);
     assert_int_equal(out[3], 51 - 4);
     assert_int_equal(xs_probe_feed(XS_PROBE_SMB1, &step, smb, sizeof smb, false, &i, out, sizeof out, &ol),
-                     XS_PROBE_STEP_DONE);
+                     XS_PROBE_STEP_SEND);               /* accepted: the anonymous Session Setup AndX */
+    assert_int_equal(out[4 + 4], 0x73);
+    assert_int_equal(ol, (size_t)out[3] + 4);
     assert_int_equal(i.facts[XS_PROBE_FACT_SMB1], 1);
     assert_string_equal(i.dialects, "NT LM 0.12");
     smb[4 + 33] = 0xff; smb[4 + 34] = 0xff;
     memset(&i, 0, sizeof i);
+    step = 0;
     xs_probe_feed(XS_PROBE_SMB1, &step, smb, sizeof smb, false, &i, out, sizeof out, &ol);
     assert_int_equal(i.facts[XS_PROBE_FACT_SMB1], -1);
 }
@@ -560,8 +710,7 @@ static void test_dialog_fallback_and_ports(void **s)
         const xs_probe_module *m = xs_probe_module_get(k);
         assert_non_null(m);
         assert_string_equal(m->name, xs_probe_kind_name((xs_probe_kind)k));
-        assert_non_null(m->reply);
-        assert_non_null(m->identify);
+        assert_non_null(m->identify);               /* reply may be NULL: one answer through it */
     }
     assert_null(xs_probe_module_get(XS_PROBE_AUTO));
     assert_int_equal(xs_probe_module_count, XS_PROBE_KIND_COUNT - 1);
@@ -755,6 +904,7 @@ int main(void)
         cmocka_unit_test(test_mssql),
         cmocka_unit_test(test_rdp),
         cmocka_unit_test(test_smb),
+        cmocka_unit_test(test_smb_session),
         cmocka_unit_test(test_elasticsearch),
         cmocka_unit_test(test_identify),
         cmocka_unit_test(test_dialog_redis_and_smtp),
