@@ -40,6 +40,7 @@ typedef struct {
     double   poll_s;         /* between polls for a job */
     double   max_rate;       /* the highest rate a job may ask for */
     double   backoff_max_s;  /* retry delay cap for reports */
+    int      max_checks;     /* the most a job may ask for: 0 none (default), 1 safe, 2 all */
     xs_agent_range allow[XS_AGENT_MAX_ALLOW];   /* a job's targets must lie inside these */
     size_t   nallow;
     char     token[512];
@@ -58,6 +59,7 @@ typedef struct {
     char    policy[16];      /* strict | moderate | permissive */
     double  rate;            /* packets/s, 1..max_rate */
     int64_t not_before;      /* schedule.not_before as Unix seconds, 0 = now */
+    char    checks[8];       /* "" (none), "safe" or "all": --checks, at most the config's max-checks */
 } xs_agent_job;
 
 /* Parses and checks a job; -1 with the reason in err (the job is refused, not run). */

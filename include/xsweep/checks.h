@@ -36,6 +36,18 @@ int          xs_check_parse_text(const char *text, size_t len, char *err, size_t
 typedef enum { XS_CHECK_KIND_HTTP = 0, XS_CHECK_KIND_PAYLOAD, XS_CHECK_KIND_TLS } xs_check_kind;
 const char *xs_check_kind_name(xs_check_kind k);   /* "http", "payload", "tls" */
 
+/* How a TLS audit reaches the handshake: directly, or after the protocol's own upgrade request
+ * (as testssl.sh --starttls: SMTP STARTTLS, IMAP STARTTLS, POP3 STLS, FTP AUTH TLS, PostgreSQL
+ * SSLRequest, MySQL/MariaDB's SSL request packet). */
+typedef enum {
+    XS_STARTTLS_NONE = 0, XS_STARTTLS_SMTP, XS_STARTTLS_IMAP, XS_STARTTLS_POP3, XS_STARTTLS_FTP,
+    XS_STARTTLS_POSTGRES, XS_STARTTLS_MYSQL, XS_STARTTLS_COUNT
+} xs_starttls;
+/* The upgrade of a probe's protocol name ("smtp", "imap", "pop3", "ftp", "postgresql", "mysql"),
+ * or NONE. */
+xs_starttls xs_starttls_for_protocol(const char *protocol);
+const char *xs_starttls_name(xs_starttls s);   /* "smtp", ... "postgres"; "" for NONE */
+
 /* One finding: what the record and the agent's findings report carry. Never a response body. */
 typedef struct {
     char        id[XS_CHECK_ID_MAX];  /* check id, "git-head-exposed"; TLS: "tls-weak-cipher" ... */
@@ -54,6 +66,7 @@ typedef struct {
     unsigned requests;      /* connections the checks opened to this endpoint */
     bool     capped;        /* the per-endpoint cap stopped further requests */
     bool     tls_audited;   /* the TLS audit ran: tls_proto holds its protocol answers */
+    xs_starttls starttls;   /* ... through this upgrade ("starttls" in the record) */
     char     tls_proto[5][16];  /* SSLv3, TLSv1.0 .. TLSv1.3: "accepted", "rejected", "not testable" */
 } xs_check_report;
 
@@ -71,7 +84,9 @@ void xs_check_report_write_json(const xs_check_report *r, void *jsonw);
 typedef struct {
     xs_addr     addr;        /* either family */
     uint16_t    port;
-    bool        tls;         /* the GET ran over TLS */
+    bool        tls;         /* the GET ran over TLS (or the service speaks TLS first) */
+    bool        tls_only;    /* not HTTP: only the TLS audit runs (FTPS, STARTTLS services) */
+    xs_starttls starttls;    /* the audit's connections upgrade first (tls_only) */
     const char *host;        /* Host header / SNI, or NULL (ip) */
     const char *page;        /* the GET's body (links and forms for payload tests), may be NULL */
     size_t      page_len;

@@ -152,6 +152,12 @@ int xs_agent_config_load(xs_agent_config *c, const char *path, char *err, size_t
             rc = set(&c->agent_id, v);
         } else if (!strcmp(k, "scan-args")) {
             rc = set(&c->scan_args, v);
+        } else if (!strcmp(k, "max-checks")) {
+            c->max_checks = !strcmp(v, "none") ? 0 : !strcmp(v, "safe") ? 1 : !strcmp(v, "all") ? 2 : -1;
+            if (c->max_checks < 0) {
+                rc = fail(err, errlen, path, line, "max-checks: none, safe or all", v);
+                break;
+            }
         } else if (!strcmp(k, "xsweep")) {
             rc = set(&c->xsweep, v);
         } else if (!strcmp(k, "allow")) {

@@ -124,6 +124,26 @@ static void add(ctx *c, const char *type, const char *category, const char *seve
     c->n++;
 }
 
+/* "CWE-N" with 1-6 digits, else NULL. */
+static const char *cwe_or_null(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    return n >= 5 && n <= 10 && !strncmp(s, "CWE-", 4) && strspn(s + 4, "0123456789") == n - 4 ? s : NULL;
+}
+
+/* A template's remediation: printable ASCII, at most 255 characters (the templates are the
+ * operator's files, never the server's); else the fallback. */
+static const char *text_or(const char *s, const char *fallback)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > 255)
+        return fallback;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+            return fallback;
+    return s;
+}
+
 static const remedy *config_remedy(const char *id)
 {
     for (size_t i = 0; i < sizeof CONFIG / sizeof *CONFIG; i++)
@@ -221,6 +241,30 @@ int xs_agent_findings(const char *agent_id, const char *record_line, json_t *out
             json_pack("{s:s, s:I}", "location",
                       location_of(json_string_value(json_object_get(t, "where"))), "count",
                       count > 0 ? count : 1));
+    }
+    /* --checks: the active checks' findings. Only our own vocabulary goes out: the check id, its
+     * type, severity, CWE and the template's remediation. Never the detail (a value extracted from
+     * the response, a parameter name) and never the check's path, which may come from the page
+     * (linked directories, form actions): the finding keeps the endpoint's path. */
+    json_array_foreach(json_object_get(json_object_get(r, "checks"), "findings"), i, t) {
+        const char *id = json_string_value(json_object_get(t, "id"));
+        const char *kind = json_string_value(json_object_get(t, "type"));
+        if (!rule_id_ok(id))
+            continue;
+        static const char *const kinds[][2] = {{"http", "exposure"}, {"payload", "vulnerability"},
+                                               {"tls", "configuration"}};
+        const char *cat = NULL;
+        for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+            if (kind && !strcmp(kind, kinds[k][0]))
+                cat = kinds[k][1];
+        if (!cat)
+            continue;
+        char type[64];
+        snprintf(type, sizeof type, "check:%s", id);
+        add(&c, type, cat, severity_of(json_string_value(json_object_get(t, "severity"))),
+            cwe_or_null(json_string_value(json_object_get(t, "cwe"))),
+            text_or(json_string_value(json_object_get(t, "remediation")),
+                    "See the check's documentation (xsweep --list-checks)."), NULL);
     }
     json_decref(r);
     return c.n;

@@ -46,6 +46,7 @@ int xs_agent_job_parse(const xs_agent_config *c, const char *json, xs_agent_job 
     const char *policy = json_string_value(json_object_get(o, "policy"));
     json_t *rate = json_object_get(o, "rate");
     json_t *schedule = json_object_get(o, "schedule");
+    json_t *checks = json_object_get(o, "checks");
     size_t idn = id ? strlen(id) : 0;
     if (!id || idn < 1 || idn > 64 ||
         strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != idn) {
@@ -84,6 +85,21 @@ int xs_agent_job_parse(const xs_agent_config *c, const char *json, xs_agent_job 
     if (!(rate == NULL || json_is_number(rate)) || job->rate < 1 || job->rate > c->max_rate) {
         refuse(err, errlen, "rate: a number from 1 to the agent's max-rate");
         goto out;
+    }
+    /* Active checks only as far as the operator allows (max-checks): none, safe, all. */
+    if (checks && !json_is_null(checks)) {
+        const char *ck = json_string_value(checks);
+        int level = !ck ? -1 : !strcmp(ck, "none") ? 0 : !strcmp(ck, "safe") ? 1 : !strcmp(ck, "all") ? 2 : -1;
+        if (level < 0) {
+            refuse(err, errlen, "checks: \"none\", \"safe\" or \"all\"");
+            goto out;
+        }
+        if (level > c->max_checks) {
+            refuse(err, errlen, "checks: above the agent's max-checks");
+            goto out;
+        }
+        if (level)
+            snprintf(job->checks, sizeof job->checks, "%s", ck);
     }
     if (schedule && !json_is_null(schedule)) {
         const char *nb = json_string_value(json_object_get(schedule, "not_before"));

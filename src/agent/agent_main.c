@@ -140,6 +140,10 @@ static char **scan_argv(agent *a, const xs_agent_job *job, const char *out, char
                            "--output-format", "json", "-o", out, "--no-progress", "--checkpoint", "0"};
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
         v[n++] = (char *)fixed[i];
+    if (job->checks[0]) {
+        v[n++] = (char *)"--checks";
+        v[n++] = (char *)job->checks;
+    }
     v[n++] = (char *)"--";
     for (size_t i = 0; i < job->ntargets; i++)
         v[n++] = job->targets[i];

@@ -174,11 +174,9 @@ static int parse_response(char *buf, size_t n, check_response *r)
     if (!sp)
         return -1;
     r->status = atoi(sp + 1);
-    char *eol = memchr(buf, '\n', n);
-    char *head = eol ? eol + 1 : buf + n;
+    /* nuclei's header part starts at the status line */
+    char *head = buf;
     char *hend = sep ? sep + 2 : buf + n;
-    if (head > hend)
-        head = hend;
     r->head_len = (size_t)(hend - head);
     r->head = malloc(r->head_len + 1);
     char *body = sep ? sep + 4 : buf + n;

@@ -224,7 +224,7 @@ int xs_check_list_print(FILE *out, const char *dir, char *err, size_t errlen)
     fprintf(out, "Active checks (--checks safe|all|ID,...; payload checks only with 'all'):\n");
     fprintf(out, "%-31s %-8s %-9s %-9s %s\n", "ID", "SET", "SEVERITY", "CWE", "NAME");
     fprintf(out, "%-31s %-8s %-9s %-9s %s\n", TLS_CHECK_ID, "safe", "varies", "CWE-326",
-            "TLS configuration: protocols SSLv3..TLSv1.3, weak ciphers, certificate");
+            "TLS configuration (HTTPS, TLS and STARTTLS services): protocols, weak ciphers, certificate");
     for (size_t i = 0; i < n; i++) {
         fprintf(out, "%-31s %-8s %-9s %-9s %s\n", all[i].id,
                 all[i].kind == XS_CHECK_KIND_PAYLOAD ? "all" : "safe",

@@ -7,23 +7,30 @@
 #include <pcre2.h>
 #include "xsweep/checks.h"
 
-enum { PART_BODY = 0, PART_HEADER, PART_ALL, PART_STATUS };
-enum { M_WORD = 0, M_REGEX, M_STATUS, M_DURATION };
+/* nuclei's parts: body, header (all_headers: status line and headers), all (body + headers),
+ * response/raw (the whole response), or one header by its nuclei name (content_type). */
+enum { PART_BODY = 0, PART_HEADER, PART_ALL, PART_STATUS, PART_RAW, PART_NAMED };
+enum { M_WORD = 0, M_REGEX, M_STATUS, M_DURATION, M_SIZE, M_BINARY };
+enum { X_REGEX = 0, X_KVAL };
 enum { FZ_REPLACE = 0, FZ_POSTFIX, FZ_PREFIX };
 enum { FZ_QUERY = 0, FZ_BODY };
 
 typedef struct {
     int    type, part;
+    char   part_name[48];              /* PART_NAMED: "content_type" */
     bool   negative, cond_and, nocase;
-    char **words;   size_t nwords;     /* word */
+    char **words;   size_t nwords;     /* word, binary (hex-decoded) */
+    size_t *wlen;                      /* each word's length (binary ones may hold NUL) */
     pcre2_code **re; size_t nre;       /* regex */
-    int   *status;  size_t nstatus;    /* status */
+    int   *status;  size_t nstatus;    /* status; size (in bytes of the part) */
     double min_s;                      /* duration: dsl "duration>=N" */
 } check_matcher;
 
 typedef struct {
-    int    part, group;
-    pcre2_code **re; size_t nre;
+    int    type, part, group;
+    char   part_name[48];
+    pcre2_code **re; size_t nre;       /* regex */
+    char **keys; size_t nkeys;         /* kval: header names, nuclei style (content_type) */
 } check_extractor;
 
 typedef struct { char *name, *value; } check_header;
@@ -70,7 +77,7 @@ int  check_tmpl_parse(const char *text, size_t len, check_tmpl *t, char *err, si
 /* ---- one HTTP exchange ---- */
 typedef struct {
     int    status;
-    char  *head;   size_t head_len;    /* raw header block, status line excluded */
+    char  *head;   size_t head_len;    /* status line and header block, as received */
     char  *body;   size_t body_len;    /* de-chunked, capped */
     double seconds;                    /* request sent to last byte */
     char   location[512];
@@ -89,6 +96,7 @@ int  check_http(const check_conn *c, const char *method, const char *target,
 void check_response_free(check_response *r);
 
 /* ---- matching ---- */
+/* The request's matchers by matchers-condition; with no matchers, whether an extractor hits. */
 bool check_match(const check_request *q, const check_response *r, const char *marker);
 /* The smallest duration matcher's seconds, 0 when the request has none. */
 double check_duration_of(const check_request *q);

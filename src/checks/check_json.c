@@ -12,6 +12,10 @@ void xs_check_report_write_json(const xs_check_report *r, void *jsonw)
     xs_jsonw_uint(w, r->requests);
     xs_jsonw_key(w, "capped");
     xs_jsonw_bool(w, r->capped);
+    if (r->starttls) {   /* the audit upgraded each connection first (or tried: refused = no audit) */
+        xs_jsonw_key(w, "starttls");
+        xs_jsonw_cstr(w, xs_starttls_name(r->starttls));
+    }
     if (r->tls_audited) {
         xs_jsonw_key(w, "tls_protocols");
         xs_jsonw_begin_object(w);

@@ -109,18 +109,35 @@ static bool truthy(const char *s)
     return s && (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "True"));
 }
 
-static int part_of(walk *w, const char *s, bool status_ok, int *part)
+/* What nuclei's data map holds besides the response: parts xsweep cannot give. */
+static const char *const foreign_parts[] = {"interactsh_protocol", "interactsh_request", "interactsh_response",
+                                            "interactsh_ip", "request", "host", "matched", "type",
+                                            "duration", "template-id", "template-info", "template-path", NULL};
+
+static int part_of(walk *w, const char *s, bool status_ok, int *part, char *name, size_t namecap)
 {
     if (!s || !strcmp(s, "body") || !strcmp(s, "response_body"))
         *part = PART_BODY;
     else if (!strcmp(s, "header") || !strcmp(s, "all_headers") || !strcmp(s, "response_headers"))
         *part = PART_HEADER;
-    else if (!strcmp(s, "all") || !strcmp(s, "response") || !strcmp(s, "raw"))
+    else if (!strcmp(s, "all"))
         *part = PART_ALL;
+    else if (!strcmp(s, "response") || !strcmp(s, "raw"))
+        *part = PART_RAW;
     else if (status_ok && !strcmp(s, "status_code"))
         *part = PART_STATUS;
-    else
-        return bad(w, "part '%s' is not supported (body, header, all)", s);
+    else {
+        /* any other part names one response header, as nuclei's map does (content_type) */
+        size_t n = strlen(s);
+        bool foreign = false;
+        for (int i = 0; foreign_parts[i]; i++)
+            foreign |= !strcmp(s, foreign_parts[i]);
+        if (foreign || n == 0 || n >= namecap || strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+            return bad(w, "part '%.40s' is not supported (body, header, all, response, or a header name "
+                          "such as content_type)", s);
+        *part = PART_NAMED;
+        snprintf(name, namecap, "%s", s);
+    }
     return 0;
 }
 
@@ -135,7 +152,7 @@ static pcre2_code **compile_all(walk *w, char **src, size_t n, bool nocase)
         int ec;
         PCRE2_SIZE off;
         re[i] = pcre2_compile((PCRE2_SPTR)src[i], PCRE2_ZERO_TERMINATED,
-                              PCRE2_MULTILINE | (nocase ? PCRE2_CASELESS : 0), &ec, &off, NULL);
+                              nocase ? PCRE2_CASELESS : 0, &ec, &off, NULL);   /* Go's defaults: (?m) is the template's */
         if (!re[i]) {
             PCRE2_UCHAR msg[120];
             pcre2_get_error_message(ec, msg, sizeof msg);
@@ -164,6 +181,47 @@ static int parse_dsl(walk *w, check_matcher *m, char **dsl, size_t n)
     return bad(w, "dsl '%.60s' is not supported (only 'duration>=N', N <= 30)", dsl[0]);
 }
 
+/* Hex strings into bytes (binary matchers, encoding: hex words): each word keeps its length. */
+static int hex_decode_all(walk *w, char **v, size_t n, size_t *len, const char *what)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(v[i]), k = 0;
+        if (l == 0 || l % 2)
+            return bad(w, "%s '%.40s' is not hex", what, v[i]);
+        for (size_t j = 0; j < l; j += 2) {
+            unsigned b;
+            if (!isxdigit((unsigned char)v[i][j]) || !isxdigit((unsigned char)v[i][j + 1]) ||
+                sscanf(v[i] + j, "%2x", &b) != 1)
+                return bad(w, "%s '%.40s' is not hex", what, v[i]);
+            v[i][k++] = (char)b;
+        }
+        v[i][k] = '\0';
+        len[i] = k;
+    }
+    return 0;
+}
+
+static int parse_sizes(walk *w, yaml_node_t *mn, const char *key, check_matcher *m, int lo, int hi)
+{
+    char **v;
+    size_t n;
+    if (get_list(w, mn, key, &v, &n) < 0)
+        return -1;
+    m->status = calloc(n ? n : 1, sizeof *m->status);
+    for (size_t i = 0; m->status && i < n; i++) {
+        char *end;
+        long c = strtol(v[i], &end, 10);
+        if (*end || end == v[i] || c < lo || c > hi) {
+            bad(w, "%s '%.20s' is not a number from %d to %d", key, v[i], lo, hi);
+            free_list(v, n);
+            return -1;
+        }
+        m->status[m->nstatus++] = (int)c;
+    }
+    free_list(v, n);
+    return m->nstatus ? 0 : bad(w, "a %s matcher needs values", key);
+}
+
 static int parse_matcher(walk *w, yaml_node_t *mn, check_matcher *m)
 {
     if (!mn || mn->type != YAML_MAPPING_NODE)
@@ -175,20 +233,34 @@ static int parse_matcher(walk *w, yaml_node_t *mn, check_matcher *m)
     if (cond && strcmp(cond, "and") && strcmp(cond, "or"))
         return bad(w, "matcher condition '%s' (and, or)", cond);
     m->cond_and = cond && !strcmp(cond, "and");
+    /* match-all only changes which values nuclei reports, never whether it matched: accepted */
     if (truthy(get_str(w, mn, "internal")))
         return bad(w, "internal matchers are not supported");
-    if (part_of(w, get_str(w, mn, "part"), false, &m->part) < 0)
+    if (part_of(w, get_str(w, mn, "part"), false, &m->part, m->part_name, sizeof m->part_name) < 0)
         return -1;
     if (!type)
         return bad(w, "a matcher needs a type");
-    if (!strcmp(type, "word")) {
-        m->type = M_WORD;
-        if (get_list(w, mn, "words", &m->words, &m->nwords) < 0)
+    if (m->nocase && strcmp(type, "word"))   /* as nuclei: an error, not ignored */
+        return bad(w, "case-insensitive is supported only for word matchers (not '%s')", type);
+    const char *enc = get_str(w, mn, "encoding");
+    if (enc && (strcmp(enc, "hex") || strcmp(type, "word")))
+        return bad(w, "encoding '%.20s' is not supported (hex, on word matchers)", enc);
+    if (!strcmp(type, "word") || !strcmp(type, "binary")) {
+        bool bin = !strcmp(type, "binary");
+        m->type = bin ? M_BINARY : M_WORD;
+        if (get_list(w, mn, bin ? "binary" : "words", &m->words, &m->nwords) < 0)
             return -1;
         if (!m->nwords)
-            return bad(w, "a word matcher needs words");
-        if (get(w, mn, "encoding"))
-            return bad(w, "word encodings are not supported");
+            return bad(w, "a %s matcher needs %s", type, bin ? "binary" : "words");
+        if (!(m->wlen = calloc(m->nwords, sizeof *m->wlen)))
+            return bad(w, "out of memory");
+        for (size_t i = 0; i < m->nwords; i++)
+            m->wlen[i] = strlen(m->words[i]);
+        if (bin || enc) {
+            if (hex_decode_all(w, m->words, m->nwords, m->wlen, bin ? "binary" : "hex word") < 0)
+                return -1;
+            m->type = M_BINARY;   /* decoded bytes: matched as bytes */
+        }
     } else if (!strcmp(type, "regex")) {
         m->type = M_REGEX;
         char **src;
@@ -199,31 +271,17 @@ static int parse_matcher(walk *w, yaml_node_t *mn, check_matcher *m)
             free_list(src, n);
             return bad(w, "a regex matcher needs regex");
         }
-        m->re = compile_all(w, src, n, m->nocase);
+        m->re = compile_all(w, src, n, false);
         m->nre = m->re ? n : 0;
         free_list(src, n);
         if (!m->re)
             return -1;
     } else if (!strcmp(type, "status")) {
         m->type = M_STATUS;
-        char **v;
-        size_t n;
-        if (get_list(w, mn, "status", &v, &n) < 0)
-            return -1;
-        m->status = calloc(n ? n : 1, sizeof *m->status);
-        for (size_t i = 0; m->status && i < n; i++) {
-            char *end;
-            long c = strtol(v[i], &end, 10);
-            if (*end || c < 100 || c > 599) {
-                bad(w, "status '%.20s' is not an HTTP status code", v[i]);
-                free_list(v, n);
-                return -1;
-            }
-            m->status[m->nstatus++] = (int)c;
-        }
-        free_list(v, n);
-        if (!m->nstatus)
-            return bad(w, "a status matcher needs status codes");
+        return parse_sizes(w, mn, "status", m, 100, 599);
+    } else if (!strcmp(type, "size")) {
+        m->type = M_SIZE;
+        return parse_sizes(w, mn, "size", m, 0, 1 << 30);
     } else if (!strcmp(type, "dsl")) {
         char **dsl;
         size_t n;
@@ -233,7 +291,7 @@ static int parse_matcher(walk *w, yaml_node_t *mn, check_matcher *m)
         free_list(dsl, n);
         return rc;
     } else {
-        return bad(w, "matcher type '%s' is not supported (word, regex, status, dsl duration)", type);
+        return bad(w, "matcher type '%s' is not supported (word, regex, binary, status, size, dsl duration)", type);
     }
     return 0;
 }
@@ -241,9 +299,24 @@ static int parse_matcher(walk *w, yaml_node_t *mn, check_matcher *m)
 static int parse_extractor(walk *w, yaml_node_t *xn, check_extractor *x)
 {
     const char *type = get_str(w, xn, "type");
+    if (truthy(get_str(w, xn, "internal")))
+        return bad(w, "internal extractors (values for later requests) are not supported");
+    if (type && !strcmp(type, "kval")) {
+        x->type = X_KVAL;
+        if (get_list(w, xn, "kval", &x->keys, &x->nkeys) < 0)
+            return -1;
+        for (size_t i = 0; i < x->nkeys; i++) {
+            for (char *c = x->keys[i]; *c; c++)
+                *c = *c == '-' ? '_' : (char)tolower((unsigned char)*c);
+            if (!x->keys[i][0] || strlen(x->keys[i]) >= sizeof x->part_name)
+                return bad(w, "kval '%.40s' is not a header name", x->keys[i]);
+        }
+        return x->nkeys ? 0 : bad(w, "a kval extractor needs kval");
+    }
     if (!type || strcmp(type, "regex"))
-        return bad(w, "extractor type '%s' is not supported (regex)", type ? type : "");
-    if (part_of(w, get_str(w, xn, "part"), false, &x->part) < 0)
+        return bad(w, "extractor type '%s' is not supported (regex, kval)", type ? type : "");
+    x->type = X_REGEX;
+    if (part_of(w, get_str(w, xn, "part"), false, &x->part, x->part_name, sizeof x->part_name) < 0)
         return -1;
     const char *g = get_str(w, xn, "group");
     x->group = g ? atoi(g) : 0;
@@ -331,10 +404,16 @@ static int parse_request(walk *w, yaml_node_t *rn, check_request *q)
     if (!rn || rn->type != YAML_MAPPING_NODE)
         return bad(w, "a request must be a mapping");
     static const char *unsupported[] = {"raw", "attack", "race", "pipeline", "unsafe", "cookie-reuse",
-                                        "req-condition", "threads", NULL};
+                                        "req-condition", "threads", "iterate-all", "digest-username",
+                                        "digest-password", NULL};
     for (int i = 0; unsupported[i]; i++)
         if (get(w, rn, unsupported[i]))
             return bad(w, "'%s' is not supported (method/path/headers/body requests only)", unsupported[i]);
+    /* xsweep never follows a redirect: a template written for the final page would misjudge */
+    static const char *follow[] = {"redirects", "host-redirects", NULL};
+    for (int i = 0; follow[i]; i++)
+        if (truthy(get_str(w, rn, follow[i])))
+            return bad(w, "'%s: true' is not supported (xsweep never follows redirects)", follow[i]);
     const char *method = get_str(w, rn, "method");
     snprintf(q->method, sizeof q->method, "%s", method ? method : "GET");
     for (char *c = q->method; *c; c++) {
@@ -379,16 +458,16 @@ static int parse_request(walk *w, yaml_node_t *rn, check_request *q)
     q->m_and = mc && !strcmp(mc, "and");
     yaml_node_t *ms = get(w, rn, "matchers");
     size_t nm = seq_len(ms);
-    if (!nm)
-        return bad(w, "a request needs matchers");
-    q->m = calloc(nm, sizeof *q->m);
-    if (!q->m)
-        return bad(w, "out of memory");
-    for (yaml_node_item_t *it = ms->data.sequence.items.start; it < ms->data.sequence.items.top; it++)
-        if (parse_matcher(w, node(w, *it), &q->m[q->nm++]) < 0)
-            return -1;
     yaml_node_t *xs = get(w, rn, "extractors");
     size_t nx = seq_len(xs);
+    if (!nm && !nx)
+        return bad(w, "a request needs matchers or extractors");
+    q->m = calloc(nm ? nm : 1, sizeof *q->m);
+    if (!q->m)
+        return bad(w, "out of memory");
+    for (yaml_node_item_t *it = nm ? ms->data.sequence.items.start : NULL; nm && it < ms->data.sequence.items.top; it++)
+        if (parse_matcher(w, node(w, *it), &q->m[q->nm++]) < 0)
+            return -1;
     if (nx) {
         q->x = calloc(nx, sizeof *q->x);
         if (!q->x)
@@ -450,11 +529,62 @@ static bool uses(const check_request *q, const char *var)
     for (size_t i = 0; i < q->npaths; i++)
         if (strstr(q->paths[i], var))
             return true;
+    for (size_t i = 0; i < q->nheaders; i++)
+        if (strstr(q->headers[i].value, var))
+            return true;
+    if (q->body && strstr(q->body, var))
+        return true;
     for (size_t i = 0; i < q->nfz; i++)
         for (size_t j = 0; j < q->fz[i].nvalues; j++)
             if (strstr(q->fz[i].values[j], var))
                 return true;
     return false;
+}
+
+/* The first {{...}} in s that is not one of known (NULL-terminated), copied into out; false when
+ * every one is known. nuclei would render an unknown one (a DSL helper, a template variable, an
+ * extracted value); sending it literally would be a different request, so it is refused. */
+static bool unknown_var(const char *s, const char *const *known, char *out, size_t cap)
+{
+    for (const char *p = s ? strstr(s, "{{") : NULL; p; p = strstr(p + 2, "{{")) {
+        const char *e = strstr(p + 2, "}}");
+        size_t n = e ? (size_t)(e - p - 2) : strlen(p + 2);
+        bool ok = false;
+        for (int i = 0; e && known[i]; i++)
+            ok |= n == strlen(known[i]) && !strncmp(p + 2, known[i], n);
+        if (!ok) {
+            snprintf(out, cap, "{{%.*s}}", (int)(n < 40 ? n : 40), p + 2);
+            return true;
+        }
+    }
+    return false;
+}
+
+static int check_vars(walk *w, const check_request *q)
+{
+    static const char *const req[] = {"BaseURL", "RootURL", "Hostname", "Host", "Port", "Scheme", "randstr",
+                                      "marker", "interactsh-url", "canary", NULL};
+    static const char *const path[] = {"BaseURL", "RootURL", "Hostname", "Host", "Port", "Scheme", "randstr",
+                                       "marker", "interactsh-url", "canary", "LinkedDir", NULL};
+    static const char *const words[] = {"randstr", "marker", NULL};
+    char v[48];
+    for (size_t i = 0; i < q->npaths; i++)
+        if (unknown_var(q->paths[i], path, v, sizeof v))
+            return bad(w, "variable %s in a path is not supported", v);
+    for (size_t i = 0; i < q->nheaders; i++)
+        if (unknown_var(q->headers[i].value, req, v, sizeof v))
+            return bad(w, "variable %s in a header is not supported", v);
+    if (unknown_var(q->body, req, v, sizeof v))
+        return bad(w, "variable %s in the body is not supported", v);
+    for (size_t i = 0; i < q->nfz; i++)
+        for (size_t j = 0; j < q->fz[i].nvalues; j++)
+            if (unknown_var(q->fz[i].values[j], req, v, sizeof v))
+                return bad(w, "variable %s in a fuzz value is not supported", v);
+    for (size_t i = 0; i < q->nm; i++)
+        for (size_t j = 0; q->m[i].type == M_WORD && j < q->m[i].nwords; j++)
+            if (unknown_var(q->m[i].words[j], words, v, sizeof v))
+                return bad(w, "variable %s in a word matcher is not supported ({{randstr}} only)", v);
+    return 0;
 }
 
 static int parse_root(walk *w, yaml_node_t *root, check_tmpl *t)
@@ -493,10 +623,11 @@ static int parse_root(walk *w, yaml_node_t *root, check_tmpl *t)
     if (!reqs)
         reqs = get(w, root, "requests");
     static const char *other[] = {"dns", "file", "network", "tcp", "headless", "ssl", "websocket",
-                                  "whois", "code", "javascript", "flow", "workflows", NULL};
+                                  "whois", "code", "javascript", "flow", "workflows", "variables",
+                                  "constants", "self-contained", NULL};
     for (int i = 0; other[i]; i++)
         if (get(w, root, other[i]))
-            return bad(w, "%s: '%s' templates are not supported (http only)", t->id, other[i]);
+            return bad(w, "%s: '%s' is not supported (http requests only, no template variables)", t->id, other[i]);
     size_t nr = seq_len(reqs);
     if (!nr)
         return bad(w, "%s: no http requests", t->id);
@@ -506,7 +637,7 @@ static int parse_root(walk *w, yaml_node_t *root, check_tmpl *t)
     for (yaml_node_item_t *it = reqs->data.sequence.items.start; it < reqs->data.sequence.items.top; it++) {
         char why[200] = "";
         walk sub = {w->d, why, sizeof why};
-        if (parse_request(&sub, node(w, *it), &t->req[t->nreq++]) < 0)
+        if (parse_request(&sub, node(w, *it), &t->req[t->nreq++]) < 0 || check_vars(&sub, &t->req[t->nreq - 1]) < 0)
             return bad(w, "%s: %s", t->id, why);
     }
     bool fuzzes = false;
@@ -521,6 +652,7 @@ static int parse_root(walk *w, yaml_node_t *root, check_tmpl *t)
 static void matcher_free(check_matcher *m)
 {
     free_list(m->words, m->nwords);
+    free(m->wlen);
     for (size_t i = 0; i < m->nre; i++)
         pcre2_code_free(m->re[i]);
     free(m->re);
@@ -545,6 +677,7 @@ void check_tmpl_free(check_tmpl *t)
             for (size_t k = 0; k < q->x[j].nre; k++)
                 pcre2_code_free(q->x[j].re[k]);
             free(q->x[j].re);
+            free_list(q->x[j].keys, q->x[j].nkeys);
         }
         free(q->x);
         for (size_t j = 0; j < q->nfz; j++)

@@ -1,30 +1,59 @@
 /* nuclei matcher semantics: each matcher's values combine by its condition (or by default), a
  * negative matcher inverts its result, and the request's matchers combine by matchers-condition. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include "check_internal.h"
 
-typedef struct { const char *p; size_t n; } span;
+typedef struct { const char *p; size_t n; bool ok; } span;
 
-static span part_of(const check_response *r, int part, char *joined, size_t cap)
+/* One header's value by nuclei's name for it: lower case, '-' as '_' ("content_type"). */
+static span named_header(const check_response *r, const char *name)
 {
-    if (part == PART_HEADER)
-        return (span){r->head, r->head_len};
-    if (part == PART_ALL) {
-        /* header block and body, as nuclei's "all": bounded copy */
-        size_t h = r->head_len < cap ? r->head_len : cap;
-        memcpy(joined, r->head, h);
-        size_t b = r->body_len < cap - h ? r->body_len : cap - h;
-        memcpy(joined + h, r->body, b);
-        return (span){joined, h + b};
+    size_t nl = strlen(name);
+    for (const char *p = r->head; p && p < r->head + r->head_len;) {
+        const char *eol = memchr(p, '\n', (size_t)(r->head + r->head_len - p));
+        size_t ll = eol ? (size_t)(eol - p) : (size_t)(r->head + r->head_len - p);
+        bool same = ll > nl && p[nl] == ':';
+        for (size_t i = 0; same && i < nl; i++) {
+            char c = (char)tolower((unsigned char)p[i]);
+            same = (c == '-' ? '_' : c) == name[i];
+        }
+        if (same) {
+            const char *v = p + nl + 1, *e = p + ll;
+            while (v < e && (*v == ' ' || *v == '\t'))
+                v++;
+            while (e > v && (e[-1] == '\r' || e[-1] == ' '))
+                e--;
+            return (span){v, (size_t)(e - v), true};
+        }
+        p = eol ? eol + 1 : NULL;
     }
-    return (span){r->body, r->body_len};
+    return (span){"", 0, false};   /* nuclei: a missing part matches nothing, negative or not */
 }
 
-static bool contains(span s, const char *w, bool nocase)
+static span part_of(const check_response *r, int part, const char *name, char *joined, size_t cap)
 {
-    size_t wl = strlen(w);
+    if (part == PART_HEADER)
+        return (span){r->head, r->head_len, true};
+    if (part == PART_NAMED)
+        return named_header(r, name);
+    if (part == PART_ALL || part == PART_RAW) {
+        /* all: body then headers (nuclei's order); raw: the response as received. Bounded. */
+        const char *a = part == PART_ALL ? r->body : r->head, *b = part == PART_ALL ? r->head : r->body;
+        size_t al = part == PART_ALL ? r->body_len : r->head_len, bl = part == PART_ALL ? r->head_len : r->body_len;
+        size_t h = al < cap ? al : cap;
+        memcpy(joined, a, h);
+        size_t k = bl < cap - h ? bl : cap - h;
+        memcpy(joined + h, b, k);
+        return (span){joined, h + k, true};
+    }
+    return (span){r->body, r->body_len, true};
+}
+
+static bool contains(span s, const char *w, size_t wl, bool nocase)
+{
     if (wl == 0)
         return true;
     for (size_t i = 0; i + wl <= s.n; i++)
@@ -77,13 +106,28 @@ static bool one(const check_matcher *m, const check_response *r, char *joined, c
     } else if (m->type == M_DURATION) {
         hit = r->seconds >= m->min_s;
     } else {
-        span s = part_of(r, m->part, joined, ALL_CAP);
-        size_t n = m->type == M_WORD ? m->nwords : m->nre;
+        span s = part_of(r, m->part, m->part_name, joined, ALL_CAP);
+        if (!s.ok)
+            return false;
+        if (m->type == M_SIZE) {
+            hit = false;
+            for (size_t i = 0; i < m->nstatus; i++)
+                hit |= (size_t)m->status[i] == s.n;
+            return m->negative ? !hit : hit;
+        }
+        size_t n = m->type == M_REGEX ? m->nre : m->nwords;
         hit = m->cond_and;
         for (size_t i = 0; i < n; i++) {
             char wb[512];
-            bool h = m->type == M_WORD ? contains(s, word_of(m->words[i], marker, wb, sizeof wb), m->nocase)
-                                       : regex_hit(m->re[i], s, 0, NULL, 0);
+            bool h;
+            if (m->type == M_REGEX) {
+                h = regex_hit(m->re[i], s, 0, NULL, 0);
+            } else if (m->type == M_BINARY) {
+                h = contains(s, m->words[i], m->wlen[i], false);
+            } else {
+                const char *w = word_of(m->words[i], marker, wb, sizeof wb);
+                h = contains(s, w, strlen(w), m->nocase);
+            }
             if (m->cond_and && !h) {
                 hit = false;
                 break;
@@ -100,6 +144,11 @@ static bool one(const check_matcher *m, const check_response *r, char *joined, c
 bool check_match(const check_request *q, const check_response *r, const char *marker)
 {
     static _Thread_local char joined[ALL_CAP];
+    if (q->nm == 0) {   /* nuclei: a request with extractors only matches when one extracts */
+        char out[160];
+        check_extract(q, r, out, sizeof out);
+        return out[0] != '\0';
+    }
     bool all = true, any = false;
     for (size_t i = 0; i < q->nm; i++) {
         bool h = one(&q->m[i], r, joined, marker);
@@ -122,9 +171,20 @@ void check_extract(const check_request *q, const check_response *r, char *out, s
     static _Thread_local char joined[ALL_CAP];
     out[0] = '\0';
     for (size_t i = 0; i < q->nx; i++) {
-        span s = part_of(r, q->x[i].part, joined, ALL_CAP);
-        for (size_t j = 0; j < q->x[i].nre; j++)
-            if (regex_hit(q->x[i].re[j], s, q->x[i].group, out, outlen) && out[0])
+        const check_extractor *x = &q->x[i];
+        if (x->type == X_KVAL) {
+            for (size_t j = 0; j < x->nkeys; j++) {
+                span v = named_header(r, x->keys[j]);
+                if (v.ok && v.n) {
+                    snprintf(out, outlen, "%.*s", (int)(v.n < outlen ? v.n : outlen - 1), v.p);
+                    return;
+                }
+            }
+            continue;
+        }
+        span s = part_of(r, x->part, x->part_name, joined, ALL_CAP);
+        for (size_t j = 0; s.ok && j < x->nre; j++)
+            if (regex_hit(x->re[j], s, x->group, out, outlen) && out[0])
                 return;
     }
 }

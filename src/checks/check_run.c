@@ -322,8 +322,10 @@ void check_run_endpoint(const check_env *env, const xs_check_target *t, xs_check
         snprintf(r.canary_host, sizeof r.canary_host, "%s", h ? h + 3 : env->canary);
         r.canary_host[strcspn(r.canary_host, "/")] = '\0';
     }
-    if (t->tls && xs_check_db_wants_tls(env->db))
+    if ((t->tls || t->starttls) && xs_check_db_wants_tls(env->db))
         xs_tls_audit(env, t, rep);
+    if (t->tls_only)
+        return;   /* not HTTP: the TLS audit is all there is */
     check_page page;
     check_page_parse(t->page, t->page_len, t->page_path, &page);
     /* the URL's own query is one more parameter set */

@@ -338,8 +338,9 @@ const xs_optdef xs_optdefs[] = {
              "(deleted again when the page text holds a secret)"},
     {.name = "checks", .kind = XS_ARG_STRING, F(checks), .metavar = "LIST", .config_key = "checks",
      .help = "active checks on every HTTP endpoint (default none): safe (read-only\n"
-             "set and the TLS audit), all (adds payload tests), check ids, or\n"
-             "template files/directories (nuclei subset, see xsweep(1))"},
+             "set and the TLS audit, also of TLS and STARTTLS services), all (adds\n"
+             "payload tests), check ids, or template files/directories (nuclei\n"
+             "subset, see xsweep(1))"},
     {.name = "checks-max-requests", .kind = XS_ARG_UINT, F(checks_max_requests), .def = "60", .min = 1,
      .max = 100000, .metavar = "N", .config_key = "checks-max-requests", .hint = "give 1-100000",
      .help = "connections the checks open per endpoint at most"},

@@ -228,8 +228,11 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
     bool http_ok = e && e->http && e->http->status_code > 0;
     if (e && !http_ok && e->config.n)
         write_config(w, &e->config);
-    if (!e || !e->http)
+    if (!e || !e->http) {
+        if (e && e->checks)   /* the TLS audit of a STARTTLS service (no HTTP) */
+            xs_check_report_write_json(e->checks, w);
         return;
+    }
     write_http(w, e->http);
     if (e->http->tls.used)
         write_tls(w, &e->http->tls);

@@ -269,15 +269,36 @@ static bool findings_hold_secrets(const xs_enriched *e)
 
 static void finish_endpoint(done_ctx *c, outstanding *o);
 
-/* --checks: every endpoint that answered HTTP; the GET's contact is on the clock first. */
+/* --checks: every endpoint that answered HTTP, and (TLS audit only) every other service that
+ * spoke TLS (FTPS, IMAPS ...); the GET's contact is on the clock first. */
 static bool submit_checks(done_ctx *c, outstanding *o)
 {
     const xs_http_result *h = o->e->http;
-    if (!c->checks || h->status_code <= 0)
+    bool tls_service = h->status_code <= 0 && h->tls.used;
+    if (!c->checks || (h->status_code <= 0 && !tls_service) ||
+        (tls_service && !xs_check_db_wants_tls(c->s->cfg.checks.db)))
         return false;
     xs_throttle_note(c->s->clock, xs_endpoint_key(&h->addr, h->port), xs_http_now_ns());
-    xs_check_target t = {.addr = h->addr, .port = h->port, .tls = h->tls.used, .host = h->host,
-                         .page = (const char *)h->body, .page_len = h->body_len, .page_path = h->path};
+    xs_check_target t = {.addr = h->addr, .port = h->port, .tls = h->tls.used, .tls_only = tls_service,
+                         .host = h->host, .page = (const char *)h->body, .page_len = h->body_len,
+                         .page_path = h->path};
+    return xs_checks_pool_submit(c->checks, &t, o) == 0;
+}
+
+/* --checks with the TLS audit: a plain-text service that can upgrade (SMTP STARTTLS, IMAP, POP3,
+ * FTP AUTH TLS, PostgreSQL SSLRequest) is audited through that upgrade, unless its probe already
+ * learned that it offers no TLS. */
+static bool submit_starttls(done_ctx *c, outstanding *o)
+{
+    const xs_probe_result *p = o->e->probe;
+    if (!c->checks || !p || !xs_check_db_wants_tls(c->s->cfg.checks.db) || p->info.inner[0])
+        return false;
+    xs_starttls kind = xs_starttls_for_protocol(p->info.protocol);
+    if (kind == XS_STARTTLS_NONE || p->info.tls == XS_PROBE_TLS_NO ||
+        p->info.facts[XS_PROBE_FACT_SMTP_STARTTLS] < 0)
+        return false;
+    xs_throttle_note(c->s->clock, xs_endpoint_key(&p->addr, p->port), xs_http_now_ns());
+    xs_check_target t = {.addr = p->addr, .port = p->port, .tls_only = true, .starttls = kind};
     return xs_checks_pool_submit(c->checks, &t, o) == 0;
 }
 
@@ -398,6 +419,8 @@ static void on_probe_done(const xs_probe_result *res, void *arg)
         if (hand_to_http(c, o, tls))
             return;
     }
+    if (submit_starttls(c, o))
+        return;   /* delivered when the TLS audit is done */
     finish_endpoint(c, o);
 }
 

@@ -42,7 +42,20 @@ typedef struct {
     xs_check_report *rep;
     char ip[XS_ADDR_STRLEN];
     const char *name;      /* SNI / hostname to check: the Host, or the address */
+    bool refused;          /* the service refused the STARTTLS upgrade: nothing to audit */
 } audit;
+
+/* A connection ready for the ClientHello: connected, and upgraded when the service needs it. */
+static int audit_connect(audit *a)
+{
+    int fd = check_connect(&a->t->addr, a->t->port, a->env->timeout_ms);
+    if (fd >= 0 && tls_starttls(fd, a->t->starttls) < 0) {
+        close(fd);
+        a->refused = true;
+        return -1;
+    }
+    return fd;
+}
 
 static bool slot(audit *a)
 {
@@ -80,7 +93,7 @@ static void sslv3(audit *a)
     snprintf(a->rep->tls_proto[0], sizeof a->rep->tls_proto[0], "not testable");
     if (!slot(a))
         return;
-    int fd = check_connect(&a->t->addr, a->t->port, a->env->timeout_ms);
+    int fd = audit_connect(a);
     if (fd < 0)
         return;
     unsigned char b[1024];
@@ -111,7 +124,7 @@ static SSL *handshake(audit *a, int version, int *fd_out, bool *testable)
         SSL_CTX_free(ctx);
         return NULL;
     }
-    int fd = check_connect(&a->t->addr, a->t->port, a->env->timeout_ms);
+    int fd = audit_connect(a);
     SSL *ssl = fd >= 0 ? SSL_new(ctx) : NULL;
     SSL_CTX_free(ctx);   /* the SSL holds a reference */
     if (!ssl) {
@@ -267,7 +280,7 @@ static void weak_suites(audit *a)
         offer[i] = weak[i].id;
     char picked[160] = "";
     for (int round = 0; round < WEAK_ROUNDS && n && slot(a); round++) {
-        int fd = check_connect(&a->t->addr, a->t->port, a->env->timeout_ms);
+        int fd = audit_connect(a);
         if (fd < 0)
             break;
         unsigned char b[1024];
@@ -305,7 +318,12 @@ void xs_tls_audit(const check_env *env, const xs_check_target *t, xs_check_repor
     xs_addr_format(&t->addr, a.ip);   /* X509_check_ip_asc reads either family */
     a.name = is_name(t->host) ? t->host : a.ip;
     rep->tls_audited = true;
+    rep->starttls = t->starttls;
     sslv3(&a);
+    if (a.refused) {   /* no TLS behind this service (AUTH TLS or STARTTLS refused): no audit */
+        rep->tls_audited = false;
+        return;
+    }
     static const int versions[4] = {TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION};
     bool cert_done = false;
     for (int i = 3; i >= 0; i--) {   /* newest first: the certificate comes from the best handshake */

@@ -88,6 +88,37 @@ agent --max-jobs 1 --exit-when-idle
 wait_for 60 bash -c "! kill -0 $AGENT 2>/dev/null"; wait "$AGENT"
 check "second sweep: agent exits 0" [ $? = 0 ]
 kill "$RX" 2>/dev/null; wait "$RX" 2>/dev/null
+
+SECRETS=(AKIAZ7QWERTYUIOP2345 PLANTEDPassw0rd PLANTEDCOOKIE123 PLANTEDHEADERTOKEN987 PLANTEDTITLE42
+         PLANTEDBODYTEXT PLANTEDBANNERSECRET PlantedServer "Planted Title")
+echo "-- sweep 3: a job with checks (max-checks = safe): the check findings arrive, what they read does not"
+mkdir -p "$WORK/rx3"
+printf '{"id":"week-51","targets":["198.19.0.9"],"ports":"8080","policy":"moderate","rate":400,"checks":"safe"}\n' >"$WORK/week-51.json"
+{ cat "$WORK/agent.conf"; echo "max-checks = safe"; } >"$WORK/checks.conf"
+receiver "$WORK/rx3" --job "$WORK/week-51.json" || exit 1
+ip netns exec "$TB_PREFIX-scan" "$XSWEEP" agent -c "$WORK/checks.conf" --max-jobs 1 --exit-when-idle 2>>"$WORK/agent.log" & AGENT=$!; MINE+=($AGENT)
+wait_for 110 bash -c "! kill -0 $AGENT 2>/dev/null"; wait "$AGENT"
+check "checks sweep: agent exits 0" [ $? = 0 ]
+kill "$RX" 2>/dev/null; wait "$RX" 2>/dev/null
+python3 - "$WORK/rx3/reports.jsonl" <<'PY' && pass "check findings arrived: check:env-file-exposed and check:git-head-exposed, with CWE and remediation, the endpoint's path" || fail "check findings"
+import json, sys
+reps = [json.loads(l) for l in open(sys.argv[1])]
+got = {f["type"]: f for r in reps if r["kind"] == "findings" for f in r["findings"]}
+print("   ", sorted(got))
+for t, cwe in (("check:env-file-exposed", "CWE-538"), ("check:git-head-exposed", "CWE-538")):
+    f = got[t]
+    assert f["cwe"] == [cwe] and f["category"] == "exposure" and f["severity"] == "high", f
+    assert f["remediation"] and f["path"] == "/" and f["ip"] == "198.19.0.9" and f["port"] == 8080, f
+assert any(t.startswith("check:missing-") for t in got), "no missing-header finding"
+PY
+check "the checks read /.env and /.git/HEAD on the wire" \
+    bash -c "tcpdump -r '$WORK/wire.pcap' -A -n 'dst host 198.19.0.9 and dst port 8080' 2>/dev/null | grep -q 'GET /.env HTTP' && tcpdump -r '$WORK/wire.pcap' -A -n 'dst host 198.19.0.9' 2>/dev/null | grep -q 'GET /.git/HEAD HTTP'"
+leaks=""
+for s in PLANTEDENVNAME PLANTEDENVVALUE PLANTEDDBPASS PLANTEDBRANCH "${SECRETS[@]}"; do
+    grep -aqF "$s" "$WORK/rx3/raw.log" && leaks+="[$s] "
+done
+check "no value the checks read (.env names and values, the branch) nor any planted secret in what the agent sent (${leaks:-none})" [ -z "$leaks" ]
+
 sleep 1; kill "$dump"; wait "$dump" 2>/dev/null
 kill "$servers" 2>/dev/null
 
@@ -116,7 +147,7 @@ assert ssh and all(f["product"] == "OpenSSH" and f["version"] == "9.2p1" for f i
 aws = [f for f in a.values() if f["type"] == "secret:aws-access-key-id"][0]
 assert aws["cwe"] == ["CWE-798"] and aws["severity"] in ("high", "critical") and aws["path"] == "/" and aws["remediation"]
 PY
-python3 - "$WORK/rx1/reports.jsonl" "$WORK/rx2/reports.jsonl" <<'PY' && pass "reports hold only the documented fields" || fail "unexpected fields in reports"
+python3 - "$WORK/rx1/reports.jsonl" "$WORK/rx2/reports.jsonl" "$WORK/rx3/reports.jsonl" <<'PY' && pass "reports hold only the documented fields" || fail "unexpected fields in reports"
 import json, sys
 ENV = {"schema", "report_id", "agent", "job", "attempt", "seq", "kind", "time", "state", "targets",
        "records", "open", "findings", "findings_reports", "exit_status", "reason"}
@@ -129,8 +160,6 @@ for p in sys.argv[1:]:
             for f in r["findings"]:
                 assert set(f) <= FIND, set(f) - FIND
 PY
-SECRETS=(AKIAZ7QWERTYUIOP2345 PLANTEDPassw0rd PLANTEDCOOKIE123 PLANTEDHEADERTOKEN987 PLANTEDTITLE42
-         PLANTEDBODYTEXT PLANTEDBANNERSECRET PlantedServer "Planted Title")
 leaks=""
 for s in "${SECRETS[@]}"; do
     grep -aqF "$s" "$WORK/rx1/raw.log" "$WORK/rx2/raw.log" && leaks+="[$s] "

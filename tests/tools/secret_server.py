@@ -11,11 +11,23 @@ BODY = (b"<html><head><title>Planted Title PLANTEDTITLE42</title></head><body>"
         b"password = PLANTEDPassw0rd! </body></html>")
 
 
+# What the active checks read (--checks): a .env and a Git HEAD with planted values.
+CHECKED = {"/.env": b"PLANTEDENVNAME=PLANTEDENVVALUE\nDB_PASSWORD=PLANTEDDBPASS\n",
+           "/.git/HEAD": b"ref: refs/heads/PLANTEDBRANCH\n"}
+
+
 class H(BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
     def do_GET(self):
+        if self.path in CHECKED:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(CHECKED[self.path])))
+            self.end_headers()
+            self.wfile.write(CHECKED[self.path])
+            return
         self.send_response(200)
         self.send_header("Server", "PlantedServer/1.2.3")
         self.send_header("Set-Cookie", "session=PLANTEDCOOKIE123; Path=/")

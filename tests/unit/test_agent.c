@@ -84,6 +84,52 @@ static void ids_are_stable_and_distinct(void **state)
     json_decref(c);
 }
 
+/* --checks findings: id, type, severity, CWE and remediation go out; the detail, the check's path
+ * (it may come from the page) and anything malformed do not. */
+static const char CHECKED[] =
+    "{\"ip\":\"198.19.0.6\",\"port\":8080,\"status\":\"open\",\"severity\":\"high\","
+    "\"http\":{\"status_code\":200,\"path\":\"/\"},"
+    "\"checks\":{\"requests\":9,\"capped\":false,\"findings\":["
+    "{\"id\":\"env-file-exposed\",\"name\":\"SECRETNAME\",\"type\":\"http\",\"severity\":\"high\","
+    "\"cwe\":\"CWE-538\",\"path\":\"/.env\",\"detail\":\"SECRETDETAIL\",\"remediation\":\"Remove .env.\"},"
+    "{\"id\":\"directory-listing\",\"type\":\"http\",\"severity\":\"low\",\"cwe\":\"CWE-548 SECRETCWE\","
+    "\"path\":\"/SECRETDIR/\",\"detail\":\"\",\"remediation\":\"line\\nSECRETLINE\"},"
+    "{\"id\":\"xss-reflected\",\"type\":\"payload\",\"severity\":\"high\",\"cwe\":\"CWE-79\","
+    "\"path\":\"/search\",\"detail\":\"parameter SECRETPARAM\",\"remediation\":\"Escape output.\"},"
+    "{\"id\":\"tls-weak-cipher\",\"type\":\"tls\",\"severity\":\"high\",\"cwe\":\"CWE-327\","
+    "\"path\":\"/\",\"detail\":\"RC4-SHA\",\"remediation\":\"Disable RC4.\"},"
+    "{\"id\":\"Evil SECRETID\",\"type\":\"http\",\"severity\":\"high\"},"
+    "{\"id\":\"odd-kind\",\"type\":\"SECRETKIND\",\"severity\":\"high\"}]}}";
+
+static void check_findings_go_out_without_details(void **state)
+{
+    (void)state;
+    json_t *out = json_array();
+    assert_int_equal(xs_agent_findings("lab-1", CHECKED, out), 5);   /* the service + 4 checks */
+    char *s = json_dumps(out, JSON_COMPACT);
+    if (strstr(s, "SECRET") || strstr(s, "RC4-SHA") || strstr(s, "/.env"))
+        fail_msg("leak: %s", s);
+    static const char *const want[][3] = {{"check:env-file-exposed", "exposure", "CWE-538"},
+                                          {"check:directory-listing", "exposure", NULL},
+                                          {"check:xss-reflected", "vulnerability", "CWE-79"},
+                                          {"check:tls-weak-cipher", "configuration", "CWE-327"}};
+    for (size_t i = 0; i < 4; i++) {
+        json_t *f = json_array_get(out, i + 1);
+        assert_string_equal(json_string_value(json_object_get(f, "type")), want[i][0]);
+        assert_string_equal(json_string_value(json_object_get(f, "category")), want[i][1]);
+        assert_string_equal(json_string_value(json_object_get(f, "path")), "/");
+        json_t *cwe = json_array_get(json_object_get(f, "cwe"), 0);
+        if (want[i][2])
+            assert_string_equal(json_string_value(cwe), want[i][2]);
+        else
+            assert_null(cwe);
+        assert_non_null(json_string_value(json_object_get(f, "remediation")));
+    }
+    assert_string_equal(json_string_value(json_object_get(json_array_get(out, 1), "remediation")), "Remove .env.");
+    free(s);
+    json_decref(out);
+}
+
 static void jobs_are_checked_against_the_allow_list(void **state)
 {
     (void)state;
@@ -117,11 +163,22 @@ static void jobs_are_checked_against_the_allow_list(void **state)
         "{\"id\":\"../x\",\"targets\":[\"198.19.0.1\"],\"ports\":\"80\"}",
         "{\"id\":\"w\",\"targets\":[\"198.19.0.1\"],\"ports\":\"80\",\"policy\":\"--no-drop\"}",
         "{\"id\":\"w\",\"id\":\"v\",\"targets\":[\"198.19.0.1\"],\"ports\":\"80\"}",
+        "{\"id\":\"w\",\"targets\":[\"198.19.0.1\"],\"ports\":\"80\",\"checks\":\"safe\"}",   /* max-checks none */
+        "{\"id\":\"w\",\"targets\":[\"198.19.0.1\"],\"ports\":\"80\",\"checks\":\"--x\"}",
         "[]",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         if (xs_agent_job_parse(&c, bad[i], &j, err, sizeof err) != -1)
             fail_msg("accepted %s", bad[i]);
+    /* checks: up to the operator's max-checks */
+    c.max_checks = 1;
+    assert_int_equal(xs_agent_job_parse(&c, "{\"id\":\"w\",\"targets\":[\"198.19.0.1\"],\"ports\":\"80\","
+                                            "\"checks\":\"safe\"}", &j, err, sizeof err), 0);
+    assert_string_equal(j.checks, "safe");
+    xs_agent_job_free(&j);
+    assert_int_equal(xs_agent_job_parse(&c, "{\"id\":\"w\",\"targets\":[\"198.19.0.1\"],\"ports\":\"80\","
+                                            "\"checks\":\"all\"}", &j, err, sizeof err), -1);
+    assert_non_null(strstr(err, "max-checks"));
 }
 
 int main(void)
@@ -129,6 +186,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(findings_carry_nothing_from_the_response),
         cmocka_unit_test(ids_are_stable_and_distinct),
+        cmocka_unit_test(check_findings_go_out_without_details),
         cmocka_unit_test(jobs_are_checked_against_the_allow_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

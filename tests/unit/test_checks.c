@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "../../src/checks/check_internal.h"
 #include "../../src/tlscheck/tls_internal.h"
@@ -144,17 +146,94 @@ static void test_rejects_outside_subset(void **state)
     rejects(y, "must start with");
     snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: dsl, dsl: ['contains(body, 1)']}]\n", head);
     rejects(y, "dsl");
-    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: binary, binary: ['00']}]\n", head);
-    rejects(y, "binary");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: xpath, xpath: ['/html']}]\n", head);
+    rejects(y, "xpath");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: binary, binary: ['0g']}]\n", head);
+    rejects(y, "not hex");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: regex, regex: [a], case-insensitive: true}]\n", head);
+    rejects(y, "only for word");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/{{rand_base(5)}}']\n    matchers: [{type: status, status: [200]}]\n", head);
+    rejects(y, "{{rand_base(5)}}");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    headers: {X-A: '{{token}}'}\n    matchers: [{type: status, status: [200]}]\n", head);
+    rejects(y, "{{token}}");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    redirects: true\n    matchers: [{type: status, status: [200]}]\n", head);
+    rejects(y, "redirects");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    extractors: [{type: regex, internal: true, regex: [a]}]\n", head);
+    rejects(y, "internal extractors");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    extractors: [{type: json, json: ['.a']}]\n", head);
+    rejects(y, "extractor type 'json'");
+    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: word, part: interactsh_protocol, words: [dns]}]\n", head);
+    rejects(y, "interactsh_protocol");
+    rejects("id: x\ninfo: {name: x}\nvariables: {a: b}\nhttp:\n  - path: ['{{BaseURL}}/']\n    matchers: [{type: status, status: [200]}]\n", "variables");
     snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: regex, regex: ['(']}]\n", head);
     rejects(y, "regex");
     snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n", head);
-    rejects(y, "matchers");
+    rejects(y, "matchers or extractors");
     rejects("id: 'bad id'\ninfo: {name: x}\nhttp: []\n", "id");
     rejects("id: x\ninfo: {name: x, severity: urgent}\nhttp: []\n", "severity");
     rejects("id: x\ninfo: {name: x}\ndns:\n  - name: a\n", "dns");
     rejects("id: [unclosed\n", "YAML");
     rejects("- a\n- b\n", "mapping");
+}
+
+/* nuclei's semantics beyond word/regex/status: size, binary, hex words, a header by name, all =
+ * body + headers, regexes without implicit multi-line, kval extractors, extractors alone. */
+static void test_nuclei_semantics(void **state)
+{
+    (void)state;
+    const char *y =
+        "id: n\ninfo: {name: n, severity: info}\nhttp:\n  - path: ['{{BaseURL}}/']\n"
+        "    matchers:\n"
+        "      - {type: size, size: [5]}\n"                                        /* 0 */
+        "      - {type: binary, binary: ['504b0304']}\n"                           /* 1 */
+        "      - {type: word, encoding: hex, words: ['7a6970']}\n"                 /* 2 "zip" */
+        "      - {type: word, part: content_type, words: ['zip']}\n"               /* 3 */
+        "      - {type: regex, regex: ['^two']}\n"                                 /* 4 */
+        "      - {type: regex, regex: ['(?m)^two']}\n"                             /* 5 */
+        "      - {type: regex, part: all, regex: ['two\\nHTTP/1.1']}\n"           /* 6 */
+        "      - {type: word, part: x_missing, words: ['a'], negative: true}\n"    /* 7 */
+        "      - {type: size, part: header, size: [48], match-all: true}\n"        /* 8 */
+        "    extractors:\n"
+        "      - {type: kval, kval: [Content-Type]}\n";
+    check_tmpl t;
+    char err[256];
+    if (check_tmpl_parse(y, strlen(y), &t, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    check_request *q = &t.req[0];
+    assert_int_equal(q->nm, 9);
+    check_response r = resp(200, "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\n", "one\ntwo\n");
+    bool want[9] = {false, false, false, true, false, true, true, false, true};
+    for (size_t i = 0; i < q->nm; i++) {
+        check_request one = *q;
+        one.m = &q->m[i];
+        one.nm = 1;
+        if (check_match(&one, &r, NULL) != want[i])
+            fail_msg("matcher %zu: want %d", i, want[i]);
+    }
+    check_response_free(&r);
+    r = resp(200, "HTTP/1.1 200 OK\r\n", "PK\x03\x04zip");
+    for (size_t i = 1; i <= 2; i++) {   /* the magic bytes, the hex-encoded word */
+        check_request one = *q;
+        one.m = &q->m[i];
+        one.nm = 1;
+        assert_true(check_match(&one, &r, NULL));
+    }
+    check_response_free(&r);
+    check_tmpl_free(&t);
+    /* extractors alone: a hit is the match, and the value is the detail */
+    const char *x = "id: x\ninfo: {name: x}\nhttp:\n  - path: ['{{BaseURL}}/']\n"
+                    "    extractors:\n      - {type: regex, group: 1, regex: ['ver=(\\d+)']}\n";
+    assert_int_equal(check_tmpl_parse(x, strlen(x), &t, err, sizeof err), 0);
+    r = resp(200, "HTTP/1.1 200 OK\r\n", "ver=7");
+    assert_true(check_match(&t.req[0], &r, NULL));
+    char out[16];
+    check_extract(&t.req[0], &r, out, sizeof out);
+    assert_string_equal(out, "7");
+    check_response_free(&r);
+    r = resp(200, "HTTP/1.1 200 OK\r\n", "none");
+    assert_false(check_match(&t.req[0], &r, NULL));
+    check_response_free(&r);
+    check_tmpl_free(&t);
 }
 
 static void test_page(void **state)
@@ -202,6 +281,75 @@ static void test_hello(void **state)
     assert_non_null(memmem(b, n, "example.test", 12));
 }
 
+/* The STARTTLS upgrades against scripted servers over a socket pair: what we send, and which
+ * answers let the handshake start. */
+static int upgrade(xs_starttls kind, const char *server, char *sent, size_t cap)
+{
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    assert_true(send(sv[1], server, strlen(server), 0) == (ssize_t)strlen(server));
+    shutdown(sv[1], SHUT_WR);
+    int rc = tls_starttls(sv[0], kind);
+    shutdown(sv[0], SHUT_WR);
+    ssize_t n = recv(sv[1], sent, cap - 1, MSG_WAITALL);
+    sent[n > 0 ? n : 0] = '\0';
+    close(sv[0]);
+    close(sv[1]);
+    return rc;
+}
+
+static void test_starttls(void **state)
+{
+    (void)state;
+    char sent[256];
+    assert_int_equal(upgrade(XS_STARTTLS_SMTP, "220-mail\r\n220 mail ESMTP\r\n250-mail\r\n250-SIZE 1\r\n"
+                                               "250 STARTTLS\r\n220 2.0.0 go\r\n", sent, sizeof sent), 0);
+    assert_string_equal(sent, "EHLO xsweep.invalid\r\nSTARTTLS\r\n");
+    assert_int_equal(upgrade(XS_STARTTLS_SMTP, "220 mail\r\n250 SIZE 1\r\n", sent, sizeof sent), -1);
+    assert_string_equal(sent, "EHLO xsweep.invalid\r\n");   /* not offered: never asked */
+    assert_int_equal(upgrade(XS_STARTTLS_IMAP, "* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n* NOTE x\r\n"
+                                               "xs1 OK begin\r\n", sent, sizeof sent), 0);
+    assert_string_equal(sent, "xs1 STARTTLS\r\n");
+    assert_int_equal(upgrade(XS_STARTTLS_IMAP, "* OK hi\r\nxs1 BAD no\r\n", sent, sizeof sent), -1);
+    assert_int_equal(upgrade(XS_STARTTLS_POP3, "+OK hi\r\n+OK begin\r\n", sent, sizeof sent), 0);
+    assert_string_equal(sent, "STLS\r\n");
+    assert_int_equal(upgrade(XS_STARTTLS_POP3, "+OK hi\r\n-ERR no\r\n", sent, sizeof sent), -1);
+    assert_int_equal(upgrade(XS_STARTTLS_FTP, "220-a\r\n220 b\r\n234 go\r\n", sent, sizeof sent), 0);
+    assert_string_equal(sent, "AUTH TLS\r\n");
+    assert_int_equal(upgrade(XS_STARTTLS_FTP, "220 b\r\n530 no\r\n", sent, sizeof sent), -1);
+    assert_int_equal(upgrade(XS_STARTTLS_POSTGRES, "S", sent, sizeof sent), 0);
+    assert_memory_equal(sent, "\0\0\0\x08\x04\xd2\x16\x2f", 8);
+    assert_int_equal(upgrade(XS_STARTTLS_POSTGRES, "N", sent, sizeof sent), -1);
+    /* MySQL: protocol 10 greeting "5.5.5-x", conn id, scramble, filler, capabilities with SSL */
+    static const char greet[] = "\x1a\0\0\0\x0a" "5.5.5-x\0" "\1\0\0\0" "abcdefgh" "\0" "\xff\xff" "\x21\2\0";
+    char g[64];
+    memcpy(g, greet, sizeof greet);
+    g[0] = (char)(sizeof greet - 1 - 4);
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    assert_true(send(sv[1], g, sizeof greet - 1, 0) == (ssize_t)(sizeof greet - 1));
+    assert_int_equal(tls_starttls(sv[0], XS_STARTTLS_MYSQL), 0);
+    unsigned char req[36];
+    assert_true(recv(sv[1], req, sizeof req, MSG_WAITALL) == 36);
+    assert_int_equal(req[0], 32);
+    assert_int_equal(req[3], 1);
+    assert_true((req[5] << 8 | req[4]) & 0x0800);   /* CLIENT_SSL asked */
+    close(sv[0]);
+    close(sv[1]);
+    g[sizeof greet - 1 - 5] = 0;                      /* capabilities without CLIENT_SSL */
+    g[sizeof greet - 1 - 4] = 0;
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    assert_true(send(sv[1], g, sizeof greet - 1, 0) == (ssize_t)(sizeof greet - 1));
+    assert_int_equal(tls_starttls(sv[0], XS_STARTTLS_MYSQL), -1);
+    close(sv[0]);
+    close(sv[1]);
+    assert_int_equal(upgrade(XS_STARTTLS_NONE, "", sent, sizeof sent), 0);
+    assert_string_equal(sent, "");
+    assert_int_equal(xs_starttls_for_protocol("postgresql"), XS_STARTTLS_POSTGRES);
+    assert_int_equal(xs_starttls_for_protocol("ssh"), XS_STARTTLS_NONE);
+    assert_string_equal(xs_starttls_name(XS_STARTTLS_POP3), "pop3");
+}
+
 static void test_shipped(void **state)
 {
     (void)state;
@@ -233,8 +381,10 @@ int main(void)
         cmocka_unit_test(test_parse_and_match),
         cmocka_unit_test(test_marker_and_duration),
         cmocka_unit_test(test_rejects_outside_subset),
+        cmocka_unit_test(test_nuclei_semantics),
         cmocka_unit_test(test_page),
         cmocka_unit_test(test_hello),
+        cmocka_unit_test(test_starttls),
         cmocka_unit_test(test_shipped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
