@@ -418,7 +418,7 @@ echo "-- -oX and -oC of the same run"
 printf '%s\n' $A.6:2222 $A.3:8080 $A.10:990 $A.11:445 >"$WORK/few.txt"
 in_scan "$XSWEEP" "${NET[@]}" --endpoints "$WORK/few.txt" --rate 1000 --wait 1 --connect-timeout 2 \
     --http-timeout 4 -oX -o "$WORK/out.xml" 2>/dev/null
-check "-oX: Redis on 2222 written as redis, product, version, method=probed" \
+check "-oX: Redis on 2222 written as redis, product, version, method=probed (got: $(grep -oE 'portid="2222">.{0,200}' "$WORK/out.xml" | grep -oE '<service [^>]*>' | head -1))" \
     grep -qE 'portid="2222">.*<service name="redis" product="redis" version="7\.[^"]*"[^>]*method="probed"' "$WORK/out.xml"
 check "-oX: SSH on 8080 written as ssh / OpenSSH" \
     grep -qE 'portid="8080">.*<service name="ssh" product="OpenSSH" version="9\.' "$WORK/out.xml"

@@ -106,7 +106,8 @@ echo "-- answering sink, HTTP stage on: 2 threads find the whole open set"
 testbed_up xstt --answer --listen 80
 in_scan "$XSWEEP" "${NET[@]}" -p 80,81 --show closed --tx-threads 2 --rate 30000 --wait 2 --seed 5 \
     198.19.0.0/20 -o "$WORK/recall.json" 2>"$WORK/recall.err"
-check "scan with the HTTP stage exits 0" [ $? = 0 ]
+rc=$?
+check "scan with the HTTP stage exits 0 (got $rc$(grep -v '^xsweep: [0-9]' "$WORK/recall.err" | tail -1 | sed 's/^/: /'))" [ $rc = 0 ]
 open=$(jq -r 'select(.status == "open") | "\(.ip):\(.port)"' "$WORK/recall.json" | sort -u | wc -l)
 closed=$(jq -r 'select(.status == "closed") | "\(.ip):\(.port)"' "$WORK/recall.json" | sort -u | wc -l)
 http=$(jq -r 'select(.status == "open" and .http != null) | .ip' "$WORK/recall.json" | sort -u | wc -l)
