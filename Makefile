@@ -40,7 +40,7 @@ DEPS     := $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all test unit integration asan asan-integration demo install clean fuzz bench print-libs
+.PHONY: all test unit lint integration asan asan-integration demo install clean fuzz bench print-libs
 
 # Objects are rebuilt when the flags change (another PREFIX, CPPFLAGS, CC): make tracks files,
 # not flags, so the flags live in a file that every object depends on.
@@ -80,6 +80,10 @@ unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do \
 	  echo "== $$t"; $$t || fail=1; \
 	done; exit $$fail
+
+# The man page: mandoc's style lint must print nothing, and option dashes are written \- (CI, quick).
+lint:
+	bash scripts/man-lint.sh
 
 integration: xsweep
 	bash tests/integration/run-all.sh

@@ -232,7 +232,7 @@ const xs_optdef xs_optdefs[] = {
     {.name = "exclude-file", .kind = XS_ARG_LIST, L(exclude_files, nexclude_files), .metavar = "FILE",
      .config_key = "exclude-file",
      .help = "never probe the addresses in FILE; always excluded: 0.0.0.0/8,\n"
-             "224.0.0.0/3, 255.255.255.255"},
+             "224.0.0.0/3, 255.255.255.255, ::, ff00::/8 (and fe80::/10 unless -i)"},
     /* sending */
     {.name = "rate", .kind = XS_ARG_CUSTOM, .parse = parse_rate, .echo = echo_rate, .def = "10000",
      .metavar = "PPS", .section = "Sending", .config_key = "rate",

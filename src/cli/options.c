@@ -59,9 +59,9 @@ static void usage_row(FILE *out, const xs_optdef *d)
 void xs_options_usage(FILE *out)
 {
     fputs("Usage: xsweep [options] TARGET...\n"
-          "Validates which IPv4 endpoints are reachable (stateless TCP SYN scan) and writes one record per\n"
-          "endpoint. TARGET is an address (198.19.0.7), a CIDR block (198.19.0.0/16) or a range\n"
-          "(198.19.0.1-198.19.0.99).\n\n", out);
+          "Validates which IPv4 and IPv6 endpoints are reachable (stateless TCP SYN scan) and writes one\n"
+          "record per endpoint. TARGET is an address (198.19.0.7, 2001:2::7), a CIDR block\n"
+          "(198.19.0.0/16, 2001:2::/112) or a range (198.19.0.1-198.19.0.99, 2001:2::1-2001:2::ff).\n\n", out);
     for (size_t i = 0; i < xs_noptdefs; i++) {
         const xs_optdef *d = &xs_optdefs[i];
         if (d->section)

@@ -1,5 +1,6 @@
 /* The option table against what is generated from it and against man/xsweep.1: every option the
- * operator can see is documented, every documented option exists, defaults come from the table. */
+ * operator can see is documented (its dashes written \-), every documented option exists, --help
+ * names only documented options and the same exit statuses, defaults come from the table. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,21 +12,49 @@
 #include "xsweep/options.h"
 
 #define MAX_TAGS 256
+#define WORD_CHARS "-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-/* Option spellings ("--ports", "-p") on the tag lines (the line after .TP) of the OPTIONS
- * section, with roff's "\-" and font escapes taken out. */
-static size_t man_option_tags(char tags[][48])
+static FILE *open_man_page(void)
 {
     const char *path = getenv("XS_MAN_PAGE") ? getenv("XS_MAN_PAGE") : "man/xsweep.1";
     FILE *f = fopen(path, "r");
     assert_non_null(f);
-    char line[1024], plain[1024];
+    return f;
+}
+
+/* A roff line as text: "\-" becomes '-', font escapes go, quotes become spaces. escaped[k] says
+ * whether plain[k] was written "\-". */
+static void roff_plain(const char *line, char *plain, char *escaped, size_t size)
+{
+    size_t k = 0;
+    for (const char *p = line; *p && *p != '\n' && k + 1 < size; p++) {
+        escaped[k] = 0;
+        if (p[0] == '\\' && p[1] == '-') {
+            escaped[k] = 1;
+            plain[k++] = '-';
+            p++;
+        } else if (p[0] == '\\' && p[1] == 'f' && p[2]) {
+            p += 2;
+        } else if (*p == '"') {
+            plain[k++] = ' ';
+        } else {
+            plain[k++] = *p;
+        }
+    }
+    plain[k] = '\0';
+}
+
+/* The tag lines (the line after .TP) of the man page's section SECTION, as text. */
+static size_t man_tag_lines(const char *section, char lines[][256], char escaped[][256], size_t max)
+{
+    FILE *f = open_man_page();
+    char line[1024];
     size_t n = 0;
-    int in_options = 0, after_tp = 0;
+    int in_section = 0, after_tp = 0;
     while (fgets(line, sizeof line, f)) {
         if (!strncmp(line, ".SH", 3))
-            in_options = strstr(line, "OPTIONS") != NULL;
-        if (!in_options)
+            in_section = strstr(line, section) != NULL;
+        if (!in_section)
             continue;
         if (!strncmp(line, ".TP", 3)) {
             after_tp = 1;
@@ -34,33 +63,38 @@ static size_t man_option_tags(char tags[][48])
         if (!after_tp)
             continue;
         after_tp = 0;
-        size_t k = 0;
-        for (const char *p = line; *p && k + 1 < sizeof plain; p++) {
-            if (p[0] == '\\' && p[1] == '-') {
-                plain[k++] = '-';
-                p++;
-            } else if (p[0] == '\\' && p[1] == 'f' && p[2]) {
-                p += 2;
-            } else if (*p == '"') {
-                plain[k++] = ' ';
-            } else {
-                plain[k++] = *p;
-            }
-        }
-        plain[k] = '\0';
+        assert_true(n < max);
+        roff_plain(line, lines[n], escaped[n], sizeof lines[n]);
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+/* Option spellings ("--ports", "-p") on the tag lines of the OPTIONS section. Their dashes must
+ * be written "\-": a bare "-" may render as a hyphen that a shell does not take. */
+static size_t man_option_tags(char tags[][48])
+{
+    static char lines[MAX_TAGS][256], escaped[MAX_TAGS][256];
+    size_t nlines = man_tag_lines("OPTIONS", lines, escaped, MAX_TAGS);
+    size_t n = 0;
+    for (size_t i = 0; i < nlines; i++) {
+        char *plain = lines[i];
         for (char *p = plain; *p; p++) {
             if (*p != '-' || (p > plain && p[-1] != ' ' && p[-1] != ','))
                 continue;
-            size_t len = strspn(p, "-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+            size_t len = strspn(p, WORD_CHARS);
             if (len < 2 || len >= 48 || n >= MAX_TAGS)
                 continue;
             memcpy(tags[n], p, len);
             tags[n][len] = '\0';
+            for (size_t d = 0; d < len && p[d] == '-'; d++)
+                if (!escaped[i][p - plain + d])
+                    fail_msg("man/xsweep.1 writes the tag %s with a bare '-': write \\-", tags[n]);
             n++;
             p += len - 1;
         }
     }
-    fclose(f);
     return n;
 }
 
@@ -102,6 +136,101 @@ static void man_page_documents_exactly_the_table(void **state)
         if (!known)
             fail_msg("man/xsweep.1 documents %s, which is not in the option table", tags[i]);
     }
+}
+
+/* Does the man page write SPELLING ("-vv") anywhere, with its dashes as "\-", as a word? */
+static int man_mentions(const char *spelling)
+{
+    char want[64] = "";
+    for (const char *p = spelling; *p; p++)
+        strncat(want, *p == '-' ? "\\-" : (char[]){*p, '\0'}, sizeof want - strlen(want) - 1);
+    FILE *f = open_man_page();
+    char line[1024];
+    int found = 0;
+    size_t n = strlen(want);
+    while (!found && fgets(line, sizeof line, f))
+        for (char *p = strstr(line, want); p && !found; p = strstr(p + 1, want))
+            found = p[n] == '\0' || !strchr(WORD_CHARS, p[n]);
+    fclose(f);
+    return found;
+}
+
+/* What --help says agrees with the man page: every option it names is documented there, its
+ * sections are the OPTIONS subsections, and its exit statuses are those of EXIT STATUS. */
+static void help_agrees_with_the_man_page(void **state)
+{
+    (void)state;
+    static char tags[MAX_TAGS][48];
+    size_t ntags = man_option_tags(tags);
+    char *help = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&help, &len);
+    xs_options_usage(f);
+    fclose(f);
+    size_t named = 0;
+    for (char *p = help; *p; p++) {
+        if (*p != '-' || !(p[1] == '-' || (p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z')) ||
+            (p > help && !strchr(" ,('\n", p[-1])))
+            continue;
+        char word[48];
+        size_t n = strspn(p, WORD_CHARS);
+        if (n >= sizeof word)
+            fail_msg("--help names an overlong option: %.60s", p);
+        memcpy(word, p, n);
+        word[n] = '\0';
+        if (!has_tag(tags, ntags, word) && !man_mentions(word))
+            fail_msg("--help names %s, which man/xsweep.1 does not document", word);
+        named++;
+        p += n - 1;
+    }
+    assert_true(named > 60);
+    /* The table's sections are the OPTIONS subsections, by name. */
+    for (size_t i = 0; i < xs_noptdefs; i++) {
+        const char *sec = xs_optdefs[i].section;
+        if (!sec)
+            continue;
+        FILE *m = open_man_page();
+        char line[1024];
+        int found = 0;
+        while (!found && fgets(line, sizeof line, m))
+            found = !strncmp(line, ".SS ", 4) && !strncmp(line + 4, sec, strlen(sec)) &&
+                    (line[4 + strlen(sec)] == '\n' || line[4 + strlen(sec)] == '\0');
+        fclose(m);
+        if (!found)
+            fail_msg("--help has the section \"%s\", which man/xsweep.1 has no .SS for", sec);
+    }
+    /* "Exit status: 0 ..., 1 ..., 2 ..., 130/143 ..." against the EXIT STATUS tags. */
+    const char *ex = strstr(help, "Exit status:");
+    assert_non_null(ex);
+    unsigned from_help[16], from_man[16];
+    size_t nh = 0, nm = 0;
+    for (const char *p = ex + strlen("Exit status:"); *p && nh < 16; p++) {
+        /* a status is a number after a space or a '/', followed by a space or a '/' */
+        if (*p >= '0' && *p <= '9' && (p[-1] == ' ' || p[-1] == '/')) {
+            char *end;
+            unsigned long v = strtoul(p, &end, 10);
+            if (*end == ' ' || *end == '/')
+                from_help[nh++] = (unsigned)v;
+            p = end - 1;
+        }
+    }
+    static char lines[32][256], escaped[32][256];
+    size_t nlines = man_tag_lines("EXIT STATUS", lines, escaped, 32);
+    for (size_t i = 0; i < nlines; i++)
+        for (const char *p = lines[i]; *p && nm < 16; p++)
+            if (*p >= '0' && *p <= '9') {
+                char *end;
+                from_man[nm++] = (unsigned)strtoul(p, &end, 10);
+                p = end - 1;
+            }
+    assert_true(nh >= 4);
+    if (nh != nm)
+        fail_msg("--help lists %zu exit statuses, the EXIT STATUS of man/xsweep.1 %zu", nh, nm);
+    for (size_t i = 0; i < nh; i++)
+        if (from_help[i] != from_man[i])
+            fail_msg("--help's exit status %u is not man/xsweep.1's %u (EXIT STATUS, in order)", from_help[i],
+                     from_man[i]);
+    free(help);
 }
 
 static void rows_are_consistent(void **state)
@@ -191,6 +320,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(man_page_documents_exactly_the_table),
+        cmocka_unit_test(help_agrees_with_the_man_page),
         cmocka_unit_test(rows_are_consistent),
         cmocka_unit_test(defaults_come_from_the_table),
         cmocka_unit_test(log_levels_follow_verbose),
