@@ -1,5 +1,5 @@
 /* -oJ: JSON lines, one object per endpoint. The line itself is rendered by writer.c (the history
- * store keeps the same line); the key set is documented in man/xsweep.1 (OUTPUT FORMATS). */
+ * store keeps the same line); the key set is documented in man/xsweep.1 (OUTPUT). */
 #include <stdlib.h>
 #include <string.h>
 #include "xsweep/output_module.h"
