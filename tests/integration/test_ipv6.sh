@@ -388,19 +388,29 @@ sleep 2.5; kill -INT "$pid" 2>/dev/null; wait "$pid"; rc=$?
 first=$(grep -c '' "$WORK/rs.json" 2>/dev/null)
 check "first run stopped by SIGINT with 130 (got $rc) after ${first:-0} records" [ "$rc" = 130 ]
 check "resume file written" [ -s "$WORK/rs.json.resume" ]
+cp "$WORK/rs.json" "$WORK/rs1.json"   # what the first run wrote, to tell the runs apart below
 timeout -k 5 60 ip netns exec "$TB_PREFIX-scan" "$XSWEEP" --resume "$WORK/rs.json.resume" 2>"$WORK/rs2.err"
 rc=$?
 check "resumed scan exits 0 (got $rc $(grep -v '^xsweep: [0-9]' "$WORK/rs2.err" | head -1))" [ $rc = 0 ]
-python3 - "$WORK/rs.json" "$WORK/expect" <<'PY' >"$WORK/rs.out" 2>&1
-import ipaddress, json, sys
-try: recs = [((ipaddress.ip_address(r["ip"]).compressed, r["port"]), r["status"]) for r in map(json.loads, open(sys.argv[1]))]
-except Exception as e: recs = []; print(f"FAIL resumed output readable ({e})")
+python3 - "$WORK/rs.json" "$WORK/expect" "$WORK/rs1.json" "$WORK/rs1.err" "$WORK/rs2.err" <<'PY' >"$WORK/rs.out" 2>&1
+import collections, ipaddress, json, sys
+def load(f):
+    try: return [((ipaddress.ip_address(r["ip"]).compressed, r["port"]), r["status"]) for r in map(json.loads, open(f))]
+    except Exception as e: print(f"FAIL {f} readable ({e})"); return []
+recs, first = load(sys.argv[1]), load(sys.argv[3])
 opn = {(x, int(p)) for x, p in (l.split() for l in open(sys.argv[2]))}
 nets = [ipaddress.ip_network("2001:2::/112"), ipaddress.ip_network("198.19.0.0/24")]
 want = {((ip.compressed, p), "open" if (ip.compressed, p) in opn else "closed") for n in nets for ip in n for p in (80, 6379)}
 dup = len(recs) - len({k for k, _ in recs})
-print(("ok " if set(recs) == want and not dup else "FAIL ") + f"interrupted + resumed: {len(recs)} records, "
-      f"{dup} duplicates, = all {len(want)} endpoints with their true status: {set(recs) == want}")
+print(("ok " if set(recs) == want and not dup else "FAIL ") + f"interrupted + resumed: {len(recs)} records "
+      f"({len(first)} from the first run), {dup} duplicates, = all {len(want)} endpoints with their true status: {set(recs) == want}")
+if set(recs) != want:   # say where the difference is: which family, status, run
+    fam = lambda k: "v6" if ":" in k[0][0] else "v4"
+    miss, extra = want - set(recs), set(recs) - want
+    print("   missing by family/status:", dict(collections.Counter((fam(k), k[1]) for k in miss)),
+          "extra:", sorted(extra)[:4])
+    for f in sys.argv[4:]:
+        print("  ", f.rsplit("/", 1)[-1], "|".join(l.strip() for l in open(f) if "probes sent" in l or "resuming" in l))
 PY
 verdicts "$WORK/rs.out"
 
