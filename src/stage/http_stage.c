@@ -278,7 +278,7 @@ static bool submit_checks(done_ctx *c, outstanding *o)
     if (!c->checks || (h->status_code <= 0 && !tls_service) ||
         (tls_service && !xs_check_db_wants_tls(c->s->cfg.checks.db)))
         return false;
-    xs_throttle_note(c->s->clock, xs_endpoint_key(&h->addr, h->port), xs_http_now_ns());
+    xs_throttle_note(c->s->clock, xs_endpoint_key(&h->addr, h->port), xs_now_ns());
     xs_check_target t = {.addr = h->addr, .port = h->port, .tls = h->tls.used, .tls_only = tls_service,
                          .host = h->host, .page = (const char *)h->body, .page_len = h->body_len,
                          .page_path = h->path};
@@ -297,7 +297,7 @@ static bool submit_starttls(done_ctx *c, outstanding *o)
     if (kind == XS_STARTTLS_NONE || p->info.tls == XS_PROBE_TLS_NO ||
         p->info.facts[XS_PROBE_FACT_SMTP_STARTTLS] < 0)
         return false;
-    xs_throttle_note(c->s->clock, xs_endpoint_key(&p->addr, p->port), xs_http_now_ns());
+    xs_throttle_note(c->s->clock, xs_endpoint_key(&p->addr, p->port), xs_now_ns());
     xs_check_target t = {.addr = p->addr, .port = p->port, .tls_only = true, .starttls = kind};
     return xs_checks_pool_submit(c->checks, &t, o) == 0;
 }
@@ -426,7 +426,7 @@ static void on_probe_done(const xs_probe_result *res, void *arg)
 
 static uint64_t not_before(const xs_http_stage *s, const xs_result *r)
 {
-    uint64_t real = xs_realtime_ns(), mono = xs_http_now_ns();
+    uint64_t real = xs_realtime_ns(), mono = xs_now_ns();
     uint64_t age = real > r->ts_ns ? real - r->ts_ns : 0;
     /* The SYN probe was a contact: the clock learns it (monotonic time of the probe). */
     if (s->clock && r->ts_ns && age < s->cfg.min_gap_ns && mono > age)
