@@ -1,12 +1,13 @@
 /* The HTTP engine: one thread, one epoll set, non-blocking kernel TCP sockets, OpenSSL for TLS.
  *
- * A request lives in one of: the waiting heap (not_before in the future, no slot held), the ready
- * queue (due, waiting for a connection slot), a connection slot (in flight), or the invalid list
- * (rejected path, delivered on the next turn). Each in-flight connection has one deadline: the
- * current phase's timeout, capped by the attempt's total timeout. Sockets, waiting requests and
- * deadlines are all registered with the event loop the engine was created on (one epoll set and
- * one timer heap for the whole stage); a hook of the loop delivers rejected paths and starts ready
- * requests in free slots before each wait. */
+ * A request lives in one of: the wait queue (src/loop/wait_queue.c: a timer while not_before is
+ * in the future, no slot held, then the FIFO of due requests waiting for a connection slot), a
+ * connection slot (in flight), or the invalid list (rejected path, delivered on the next turn).
+ * Each in-flight connection has one deadline: the current phase's timeout, capped by the
+ * attempt's total timeout. Sockets, waiting requests and deadlines are all registered with the
+ * event loop the engine was created on (one epoll set and one timer heap for the whole stage); a
+ * hook of the loop delivers rejected paths and starts ready requests in free slots before each
+ * wait. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

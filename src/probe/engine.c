@@ -1,7 +1,7 @@
 /* The probe engine: non-blocking kernel TCP sockets, a fixed pool of connection slots, on the
  * event loop it was created on (the stage's one loop: one epoll set, one timer heap). A probe
- * waits for its not_before time (a timer, holding no slot), then in the ready queue (due, waiting
- * for a slot), then in a slot (connected, talking), whose deadline is a timer too. A hook of the
+ * waits in the wait queue (src/loop/wait_queue.c): for its not_before time (a timer, holding no
+ * slot), then in the FIFO of due probes waiting for a slot; then in a slot (connected, talking), whose deadline is a timer too. A hook of the
  * loop starts ready probes in free slots before each wait. */
 #include <errno.h>
 #include <netinet/in.h>
@@ -444,7 +444,7 @@ static void connect_failed(xs_probe_engine *e, conn *c, int err)
     finish(e, c, pe, strerror(err));
 }
 
-/* The per-endpoint clock: false (and n back in the waiting heap) when the endpoint was contacted
+/* The per-endpoint clock: false (and n back in the wait queue) when the endpoint was contacted
  * less than the gap ago. */
 static bool clock_allows(xs_probe_engine *e, req_node *n)
 {
