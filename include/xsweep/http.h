@@ -75,7 +75,7 @@ typedef struct {
     const char *host;          /* SNI and Host header; NULL = ip[:port] ("[2001:2::5]:8443"). Copied. */
     const char *path;          /* NULL = "/". Copied. */
     xs_tls_mode tls;
-    uint64_t    not_before_ns; /* CLOCK_MONOTONIC; 0 = now. Waits in a timer heap, holding no slot. */
+    uint64_t    not_before_ns; /* CLOCK_MONOTONIC (xs_now_ns); 0 = now. Waits in a timer heap, holding no slot. */
     void       *user;          /* handed back in the result */
 } xs_http_request;
 
@@ -194,8 +194,6 @@ size_t xs_http_engine_active(const xs_http_engine *e);
 void   xs_http_engine_wakeup(xs_http_engine *e);
 /* Closes every connection; requests not yet delivered are dropped without a callback. */
 void   xs_http_engine_free(xs_http_engine *e);
-
-uint64_t xs_http_now_ns(void); /* CLOCK_MONOTONIC, the clock of not_before_ns */
 
 /* ---------------------------------------------------------------- pure helpers */
 /* The seed's TLS-first ports: 443 1443 2443 3443 4443 5443 6443 7443 8443 10250 5986. */

@@ -34,6 +34,8 @@ int  xs_syn_template_init6(xs_syn_template *t, const uint8_t src_mac[6], const u
 void xs_syn_template_fill6(const xs_syn_template *t, uint8_t *out, const uint8_t dst_ip6[16],
                            uint16_t dst_port, uint16_t src_port, uint32_t seq);
 
+/* Sum of big-endian 16-bit words, not folded: what every checksum and base sum starts from. */
+uint64_t xs_sum_be16(const uint8_t *p, size_t len);
 /* Reference (full) Internet checksum, used by the tests to check the incremental one. */
 uint16_t xs_inet_checksum(const void *data, size_t len);
 /* Full TCP checksum over pseudo-header + segment (addresses host order). */

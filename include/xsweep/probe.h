@@ -200,7 +200,7 @@ xs_probe_engine *xs_probe_engine_new(const xs_probe_config *cfg);
 struct xs_loop;
 xs_probe_engine *xs_probe_engine_new_on(struct xs_loop *loop, const xs_probe_config *cfg,
                                         xs_probe_done_fn done, void *arg);
-/* Queues one probe, kind chosen by port. not_before_ns: CLOCK_MONOTONIC (xs_probe_now_ns), 0 = now.
+/* Queues one probe, kind chosen by port. not_before_ns: CLOCK_MONOTONIC (xs_now_ns), 0 = now.
  * 0, or -1 with errno (ENOMEM). A port of kind XS_PROBE_HTTP_STAGE is still probed passively. */
 int    xs_probe_engine_submit(xs_probe_engine *e, const xs_addr *addr, uint16_t port,
                               uint64_t not_before_ns, void *user);
@@ -215,8 +215,6 @@ size_t xs_probe_engine_pending(const xs_probe_engine *e);  /* submitted, not yet
 size_t xs_probe_engine_active(const xs_probe_engine *e);   /* connections open now */
 /* Closes every connection; probes not yet delivered are dropped without a callback. */
 void   xs_probe_engine_free(xs_probe_engine *e);
-
-uint64_t xs_probe_now_ns(void); /* CLOCK_MONOTONIC */
 
 /* ---------------------------------------------------------------- the conversation (pure) */
 typedef enum {

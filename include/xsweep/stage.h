@@ -83,8 +83,11 @@ void          xs_http_stage_close_input(xs_http_stage *s);
 void          xs_http_stage_abort(xs_http_stage *s);
 /* True when the input is closed, every job came back and pop returned them all. */
 bool          xs_http_stage_finished(xs_http_stage *s);
-size_t        xs_http_stage_in_flight(const xs_http_stage *s);
-void          xs_http_stage_free(xs_http_stage *s);
+/* Readable (poll, epoll) when pop may have something or a backlogged push can move on: the
+ * owner blocks on it instead of polling. Call xs_http_stage_notified() when it was readable,
+ * before popping. The stage lives as long as its process (the stage child _exits). */
+int           xs_http_stage_fd(const xs_http_stage *s);
+void          xs_http_stage_notified(xs_http_stage *s);
 
 /* What the stage thread learns from one response: auth, technologies, findings, configuration
  * issues; then every secret is redacted, before anything is written. */

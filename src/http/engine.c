@@ -1,12 +1,13 @@
 /* The HTTP engine: one thread, one epoll set, non-blocking kernel TCP sockets, OpenSSL for TLS.
  *
- * A request lives in one of: the waiting heap (not_before in the future, no slot held), the ready
- * queue (due, waiting for a connection slot), a connection slot (in flight), or the invalid list
- * (rejected path, delivered on the next turn). Each in-flight connection has one deadline: the
- * current phase's timeout, capped by the attempt's total timeout. Sockets, waiting requests and
- * deadlines are all registered with the event loop the engine was created on (one epoll set and
- * one timer heap for the whole stage); a hook of the loop delivers rejected paths and starts ready
- * requests in free slots before each wait. */
+ * A request lives in one of: the wait queue (src/loop/wait_queue.c: a timer while not_before is
+ * in the future, no slot held, then the FIFO of due requests waiting for a connection slot), a
+ * connection slot (in flight), or the invalid list (rejected path, delivered on the next turn).
+ * Each in-flight connection has one deadline: the current phase's timeout, capped by the
+ * attempt's total timeout. Sockets, waiting requests and deadlines are all registered with the
+ * event loop the engine was created on (one epoll set and one timer heap for the whole stage); a
+ * hook of the loop delivers rejected paths and starts ready requests in free slots before each
+ * wait. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +20,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,18 +29,18 @@
 
 #include "xsweep/clock.h"
 #include "xsweep/event_loop.h"
+#include "xsweep/fdlimit.h"
 #include "xsweep/http.h"
 #include "xsweep/record.h"
+#include "xsweep/wait_queue.h"
 #include "http_internal.h"
 
-#define CONTAINER_OF(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 #define RECV_CHUNK  16384
 #define NS_PER_MS   1000000ULL
 
 typedef struct req_node {
-    xs_timer timer;              /* not_before, while waiting */
-    struct req_node *next;       /* ready queue / invalid list */
-    struct req_node *wprev, *wnext; /* the waiting list (so free finds them) */
+    xs_wait_item wait;           /* in the engine's queue until it takes a slot */
+    struct req_node *next;       /* the invalid list */
     xs_addr addr;
     uint16_t port;
     xs_tls_mode tls;
@@ -86,9 +86,8 @@ struct xs_http_engine {
     conn *conns;
     conn *free_list;
     size_t active;
-    req_node *ready_head, *ready_tail;
+    xs_wait_queue queue;         /* not due yet (timers in the loop), then due: the ready FIFO */
     req_node *invalid_head, *invalid_tail;
-    req_node *waiting;           /* not_before in the future: their timers are in the loop */
     size_t pending;
     xs_http_done_fn done;        /* the delivery target (xs_http_engine_poll's, during it) */
     void *done_arg;
@@ -98,12 +97,6 @@ struct xs_http_engine {
 static bool engine_hook(void *arg);
 static void on_io(xs_io *io, uint32_t revents, void *arg);
 static void on_deadline(xs_timer *t, void *arg);
-static void on_waiting_due(xs_timer *t, void *arg);
-
-uint64_t xs_http_now_ns(void)
-{
-    return xs_now_ns();   /* one monotonic clock for the whole program */
-}
 
 void xs_http_config_defaults(xs_http_config *cfg)
 {
@@ -135,15 +128,6 @@ static SSL_CTX *make_ssl_ctx(void)
     return ctx;
 }
 
-static void raise_fd_limit(unsigned need)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
-        return;
-    rl.rlim_cur = need < rl.rlim_max ? need : rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
-}
-
 xs_http_engine *xs_http_engine_new(const xs_http_config *cfg)
 {
     xs_loop *loop = xs_loop_new();
@@ -165,6 +149,7 @@ xs_http_engine *xs_http_engine_new_on(xs_loop *loop, const xs_http_config *cfg,
     if (!e)
         return NULL;
     e->loop = loop;
+    xs_wait_queue_init(&e->queue, loop);
     e->done = done;
     e->done_arg = arg;
     xs_http_config_defaults(&e->cfg);
@@ -194,7 +179,7 @@ xs_http_engine *xs_http_engine_new_on(xs_loop *loop, const xs_http_config *cfg,
         c->next_free = e->free_list;
         e->free_list = c;
     }
-    raise_fd_limit(e->cfg.concurrency + 64);
+    xs_raise_fd_limit(e->cfg.concurrency + 64UL);
     /* OpenSSL writes to sockets with write(): a peer that closed would kill us with SIGPIPE. */
     struct sigaction sa;
     if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
@@ -221,32 +206,6 @@ static void list_append(req_node **head, req_node **tail, req_node *n)
     *tail = n;
 }
 
-/* n waits for `when` holding no slot; its timer moves it to the ready queue. */
-static int wait_until(xs_http_engine *e, req_node *n, uint64_t when)
-{
-    if (xs_loop_timer_set(e->loop, &n->timer, when) != 0)
-        return -1;
-    n->wprev = NULL;
-    n->wnext = e->waiting;
-    if (e->waiting)
-        e->waiting->wprev = n;
-    e->waiting = n;
-    return 0;
-}
-
-static void on_waiting_due(xs_timer *t, void *arg)
-{
-    xs_http_engine *e = arg;
-    req_node *n = CONTAINER_OF(t, req_node, timer);
-    if (n->wprev)
-        n->wprev->wnext = n->wnext;
-    else
-        e->waiting = n->wnext;
-    if (n->wnext)
-        n->wnext->wprev = n->wprev;
-    list_append(&e->ready_head, &e->ready_tail, n);
-}
-
 int xs_http_engine_submit(xs_http_engine *e, const xs_http_request *req)
 {
     if (req->host && !xs_http_host_valid(req->host)) {
@@ -259,12 +218,12 @@ int xs_http_engine_submit(xs_http_engine *e, const xs_http_request *req)
     if (!n)
         return -1;
     memset(n, 0, sizeof *n);
-    xs_timer_init(&n->timer, on_waiting_due, e);
+    xs_wait_item_init(&e->queue, &n->wait);
     n->addr = req->addr;
     n->port = req->port;
     n->tls = req->tls;
     n->user = req->user;
-    n->submitted_ns = xs_http_now_ns();
+    n->submitted_ns = xs_now_ns();
     char *tail = (char *)(n + 1);
     if (req->host) {
         n->host = tail;
@@ -277,13 +236,13 @@ int xs_http_engine_submit(xs_http_engine *e, const xs_http_request *req)
     if (!xs_http_path_valid(path)) {
         list_append(&e->invalid_head, &e->invalid_tail, n);
     } else if (req->not_before_ns > n->submitted_ns) {
-        if (wait_until(e, n, req->not_before_ns) != 0) {
+        if (xs_wait_queue_defer(&e->queue, &n->wait, req->not_before_ns) != 0) {
             free(n);
             errno = ENOMEM;
             return -1;
         }
     } else {
-        list_append(&e->ready_head, &e->ready_tail, n);
+        xs_wait_queue_ready(&e->queue, &n->wait);
     }
     e->pending++;
     return 0;
@@ -366,7 +325,7 @@ static void close_transport(xs_http_engine *e, conn *c)
 
 static void finish(xs_http_engine *e, conn *c, xs_http_error err, const char *text)
 {
-    uint64_t now = xs_http_now_ns();
+    uint64_t now = xs_now_ns();
     xs_http_result *r = c->res;
     if (r) {
         if (c->parser)
@@ -427,7 +386,7 @@ static void retry_other_flavour(xs_http_engine *e, conn *c)
     memset(&c->res->tls, 0, sizeof c->res->tls);
     c->attempt++;
     c->use_tls = !c->use_tls;
-    uint64_t now = xs_http_now_ns();
+    uint64_t now = xs_now_ns();
     uint64_t wait = clock_wait(e, c->req, now);
     if (wait > 0) {                   /* the second connection is a contact of its own */
         c->state = C_CLOCK;
@@ -449,7 +408,7 @@ static void do_recv(xs_http_engine *e, conn *c);
 static void begin_receiving(xs_http_engine *e, conn *c)
 {
     c->state = C_RECEIVING;
-    c->t_sent = xs_http_now_ns();
+    c->t_sent = xs_now_ns();
     set_interest(e, c, EPOLLIN);
     do_recv(e, c);
 }
@@ -522,7 +481,7 @@ static void record_tls(conn *c)
         t->have_cert = true;
         X509_free(cert);
     }
-    c->res->tls_ns = xs_http_now_ns() - c->t_hs_start;
+    c->res->tls_ns = xs_now_ns() - c->t_hs_start;
 }
 
 static void handshake_failed(xs_http_engine *e, conn *c, xs_http_error err, const char *why)
@@ -592,7 +551,7 @@ static void start_handshake(xs_http_engine *e, conn *c)
     SSL_set_connect_state(c->ssl);
     c->state = C_HANDSHAKE;
     c->peeked = c->peer_not_tls = false;
-    c->t_hs_start = xs_http_now_ns();
+    c->t_hs_start = xs_now_ns();
     set_deadline(e, c, c->t_hs_start + (uint64_t)e->cfg.tls_timeout_ms * NS_PER_MS);
     do_handshake(e, c, false);
 }
@@ -613,7 +572,7 @@ static void on_connected(xs_http_engine *e, conn *c)
                                            : XS_HTTP_ERR_NETWORK, why);
         return;
     }
-    c->t_connected = xs_http_now_ns();
+    c->t_connected = xs_now_ns();
     if (c->use_tls)
         start_handshake(e, c);
     else
@@ -622,7 +581,7 @@ static void on_connected(xs_http_engine *e, conn *c)
 
 static void start_attempt(xs_http_engine *e, conn *c, bool use_tls)
 {
-    uint64_t now = xs_http_now_ns();
+    uint64_t now = xs_now_ns();
     c->use_tls = use_tls;
     c->t_attempt_start = now;
     c->t_connected = c->t_hs_start = c->t_sent = c->t_first_byte = 0;
@@ -726,7 +685,7 @@ static void do_recv(xs_http_engine *e, conn *c)
         }
         if (n > 0) {
             if (!c->t_first_byte)
-                c->t_first_byte = xs_http_now_ns();
+                c->t_first_byte = xs_now_ns();
             xs_http_parse_state st = xs_http_parser_feed(c->parser, buf, (size_t)n);
             if (st == XS_HTTP_PARSE_DONE) {
                 response_ended(e, c, XS_HTTP_ERR_NONE, NULL);
@@ -819,7 +778,7 @@ static void on_timeout(xs_http_engine *e, conn *c)
         }
         break;
     case C_CLOCK: {
-        uint64_t now = xs_http_now_ns(), wait = clock_wait(e, c->req, now);
+        uint64_t now = xs_now_ns(), wait = clock_wait(e, c->req, now);
         if (wait > 0) {
             c->attempt_deadline = now + wait;
             set_deadline(e, c, now + wait);
@@ -836,19 +795,16 @@ static void on_timeout(xs_http_engine *e, conn *c)
 /* ---------------------------------------------------------------- scheduling */
 static void start_ready(xs_http_engine *e)
 {
-    while (e->free_list && e->ready_head) {
-        req_node *n = e->ready_head;
-        e->ready_head = n->next;
-        if (!e->ready_head)
-            e->ready_tail = NULL;
-        uint64_t now = xs_http_now_ns(), wait = clock_wait(e, n, now);
+    while (e->free_list && xs_wait_queue_has_ready(&e->queue)) {
+        req_node *n = XS_CONTAINER_OF(xs_wait_queue_pop(&e->queue), req_node, wait);
+        uint64_t now = xs_now_ns(), wait = clock_wait(e, n, now);
         if (wait > 0) {               /* contacted less than a gap ago: back to waiting */
-            if (wait_until(e, n, now + wait) == 0)
+            if (xs_wait_queue_defer(&e->queue, &n->wait, now + wait) == 0)
                 continue;
             /* out of memory: wait here rather than break the rule */
             struct timespec ts = {(time_t)(wait / 1000000000ULL), (long)(wait % 1000000000ULL)};
             nanosleep(&ts, NULL);
-            xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(&n->addr, n->port), xs_http_now_ns());
+            xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(&n->addr, n->port), xs_now_ns());
         }
         conn *c = e->free_list;
         e->free_list = c->next_free;
@@ -858,7 +814,7 @@ static void start_ready(xs_http_engine *e)
         c->first_err = XS_HTTP_ERR_NONE;
         c->first_why = NULL;
         c->res = result_for(n);
-        c->t_first_start = xs_http_now_ns();
+        c->t_first_start = xs_now_ns();
         if (!c->res) {
             finish(e, c, XS_HTTP_ERR_NETWORK, "out of memory");
             continue;
@@ -871,12 +827,12 @@ static void start_ready(xs_http_engine *e)
 
 static void on_io(xs_io *io, uint32_t revents, void *arg)
 {
-    on_event(arg, CONTAINER_OF(io, conn, io), revents);
+    on_event(arg, XS_CONTAINER_OF(io, conn, io), revents);
 }
 
 static void on_deadline(xs_timer *t, void *arg)
 {
-    on_timeout(arg, CONTAINER_OF(t, conn, deadline));
+    on_timeout(arg, XS_CONTAINER_OF(t, conn, deadline));
 }
 
 /* Before each wait: rejected paths are delivered, ready requests take free slots. */
@@ -886,7 +842,7 @@ static bool engine_hook(void *arg)
     int before = e->delivered;
     deliver_invalid(e);
     start_ready(e);
-    return e->delivered != before || (e->ready_head && e->free_list);
+    return e->delivered != before || (xs_wait_queue_has_ready(&e->queue) && e->free_list);
 }
 
 int xs_http_engine_poll(xs_http_engine *e, int timeout_ms, xs_http_done_fn done, void *arg)
@@ -917,15 +873,8 @@ void xs_http_engine_free(xs_http_engine *e)
         xs_http_result_free(c->res);
         free(c->req);
     }
-    for (req_node *n = e->waiting, *next; n; n = next) {
-        next = n->wnext;
-        xs_loop_timer_cancel(e->loop, &n->timer);
-        free(n);
-    }
-    for (req_node *n = e->ready_head, *next; n; n = next) {
-        next = n->next;
-        free(n);
-    }
+    for (xs_wait_item *it; (it = xs_wait_queue_take_any(&e->queue));)
+        free(XS_CONTAINER_OF(it, req_node, wait));
     for (req_node *n = e->invalid_head, *next; n; n = next) {
         next = n->next;
         free(n);

@@ -450,8 +450,12 @@ static void child_main(int fd, const xs_stage_proxy_config *cfg, const char *emp
     size_t have = 0;
     bool closed = false, gone = false;
     for (;;) {
-        struct pollfd pfd = {fd, POLLIN, 0};
-        if (!gone && poll(&pfd, 1, 5) > 0) {
+        /* Sleeps until the parent writes or the stage has a result (or room for a backlog). */
+        struct pollfd pfd[2] = {{gone ? -1 : fd, POLLIN, 0}, {xs_http_stage_fd(st), POLLIN, 0}};
+        int ready = poll(pfd, 2, -1);
+        if (ready > 0 && pfd[1].revents)
+            xs_http_stage_notified(st);
+        if (!gone && ready > 0 && pfd[0].revents) {
             ssize_t n = recv(fd, buf + have, sizeof buf - have, MSG_DONTWAIT);
             if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
                 gone = true;                      /* the parent went away: stop */

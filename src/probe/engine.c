@@ -1,7 +1,7 @@
 /* The probe engine: non-blocking kernel TCP sockets, a fixed pool of connection slots, on the
  * event loop it was created on (the stage's one loop: one epoll set, one timer heap). A probe
- * waits for its not_before time (a timer, holding no slot), then in the ready queue (due, waiting
- * for a slot), then in a slot (connected, talking), whose deadline is a timer too. A hook of the
+ * waits in the wait queue (src/loop/wait_queue.c): for its not_before time (a timer, holding no
+ * slot), then in the FIFO of due probes waiting for a slot; then in a slot (connected, talking), whose deadline is a timer too. A hook of the
  * loop starts ready probes in free slots before each wait. */
 #include <errno.h>
 #include <netinet/in.h>
@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,18 +16,16 @@
 #include "probe_internal.h"
 #include "xsweep/clock.h"
 #include "xsweep/event_loop.h"
+#include "xsweep/fdlimit.h"
 #include "xsweep/record.h"
 #include "xsweep/throttle.h"
+#include "xsweep/wait_queue.h"
 
 #define NS_PER_MS   1000000ULL
 #define OUT_CAP     512
 
-#define CONTAINER_OF(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
-
 typedef struct req_node {
-    struct req_node *next;       /* ready queue */
-    xs_timer timer;              /* not_before, while waiting */
-    struct req_node *wprev, *wnext; /* the waiting list (so free finds them) */
+    xs_wait_item wait;           /* in the engine's queue until it takes a slot */
     uint64_t not_before;
     uint64_t submitted_ns;
     xs_addr addr;
@@ -70,17 +67,11 @@ struct xs_probe_engine {
     unsigned char *inbufs;
     conn *free_list;
     size_t active, pending;
-    req_node *ready_head, *ready_tail;
-    req_node *waiting;           /* not_before in the future: their timers are in the loop */
+    xs_wait_queue queue;         /* not due yet (timers in the loop), then due: the ready FIFO */
     xs_probe_done_fn done;
     void *done_arg;
     int delivered;
 };
-
-uint64_t xs_probe_now_ns(void)
-{
-    return xs_now_ns();   /* one monotonic clock for the whole program */
-}
 
 void xs_probe_config_defaults(xs_probe_config *cfg)
 {
@@ -94,7 +85,6 @@ void xs_probe_config_defaults(xs_probe_config *cfg)
 static bool engine_hook(void *arg);
 static void on_io(xs_io *io, uint32_t revents, void *arg);
 static void on_deadline(xs_timer *t, void *arg);
-static void on_waiting_due(xs_timer *t, void *arg);
 
 /* ---------------------------------------------------------------- setup */
 xs_probe_engine *xs_probe_engine_new(const xs_probe_config *cfg)
@@ -118,6 +108,7 @@ xs_probe_engine *xs_probe_engine_new_on(xs_loop *loop, const xs_probe_config *cf
     if (!e)
         return NULL;
     e->loop = loop;
+    xs_wait_queue_init(&e->queue, loop);
     e->done = done;
     e->done_arg = arg;
     xs_probe_config_defaults(&e->cfg);
@@ -146,12 +137,7 @@ xs_probe_engine *xs_probe_engine_new_on(xs_loop *loop, const xs_probe_config *cf
         c->next_free = e->free_list;
         e->free_list = c;
     }
-    struct rlimit rl;
-    rlim_t need = e->cfg.concurrency + 64;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < need) {
-        rl.rlim_cur = need < rl.rlim_max ? need : rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
+    xs_raise_fd_limit(e->cfg.concurrency + 64UL);
     return e;
 }
 
@@ -179,16 +165,8 @@ void xs_probe_engine_free(xs_probe_engine *e)
             free(e->conns[i].req);
         }
     }
-    while (e->ready_head) {
-        req_node *n = e->ready_head;
-        e->ready_head = n->next;
-        free(n);
-    }
-    for (req_node *n = e->waiting, *next; n; n = next) {
-        next = n->wnext;
-        xs_loop_timer_cancel(e->loop, &n->timer);
-        free(n);
-    }
+    for (xs_wait_item *it; (it = xs_wait_queue_take_any(&e->queue));)
+        free(XS_CONTAINER_OF(it, req_node, wait));
     if (e->hooked)
         xs_loop_hook_remove(e->loop, engine_hook, e);
     if (e->own_loop)
@@ -199,51 +177,13 @@ void xs_probe_engine_free(xs_probe_engine *e)
 }
 
 /* ---------------------------------------------------------------- queues */
-static void ready_push(xs_probe_engine *e, req_node *n)
+/* n waits for its not_before holding no slot (its timer moves it to the ready FIFO), or, when
+ * that is past, is ready now. Out of memory for the timer: ready now, and the clock decides. */
+static void waiting_or_ready(xs_probe_engine *e, req_node *n)
 {
-    n->next = NULL;
-    if (e->ready_tail)
-        e->ready_tail->next = n;
-    else
-        e->ready_head = n;
-    e->ready_tail = n;
-}
-
-static req_node *ready_pop(xs_probe_engine *e)
-{
-    req_node *n = e->ready_head;
-    if (n) {
-        e->ready_head = n->next;
-        if (!e->ready_head)
-            e->ready_tail = NULL;
-    }
-    return n;
-}
-
-/* n waits for its not_before holding no slot; its timer moves it to the ready queue. */
-static int waiting_push(xs_probe_engine *e, req_node *n)
-{
-    if (xs_loop_timer_set(e->loop, &n->timer, n->not_before) != 0)
-        return -1;
-    n->wprev = NULL;
-    n->wnext = e->waiting;
-    if (e->waiting)
-        e->waiting->wprev = n;
-    e->waiting = n;
-    return 0;
-}
-
-static void on_waiting_due(xs_timer *t, void *arg)
-{
-    xs_probe_engine *e = arg;
-    req_node *n = CONTAINER_OF(t, req_node, timer);
-    if (n->wprev)
-        n->wprev->wnext = n->wnext;
-    else
-        e->waiting = n->wnext;
-    if (n->wnext)
-        n->wnext->wprev = n->wprev;
-    ready_push(e, n);
+    if (n->not_before > xs_now_ns() && xs_wait_queue_defer(&e->queue, &n->wait, n->not_before) == 0)
+        return;
+    xs_wait_queue_ready(&e->queue, &n->wait);
 }
 
 int xs_probe_engine_submit_kind(xs_probe_engine *e, const xs_addr *addr, uint16_t port, xs_probe_kind kind,
@@ -256,23 +196,23 @@ int xs_probe_engine_submit_kind(xs_probe_engine *e, const xs_addr *addr, uint16_
     req_node *n = calloc(1, sizeof *n);
     if (!n)
         return -1;
-    xs_timer_init(&n->timer, on_waiting_due, e);
+    xs_wait_item_init(&e->queue, &n->wait);
     n->addr = *addr;
     n->port = port;
     n->kind = kind == XS_PROBE_AUTO ? xs_probe_kind_for_port(port) : kind;
     if (!e->cfg.no_fallbacks)
         n->n_fallback = xs_probe_fallbacks_for_port(port, n->fallback);
     n->user = user;
-    n->submitted_ns = xs_probe_now_ns();
+    n->submitted_ns = xs_now_ns();
     n->not_before = not_before_ns;
     if (not_before_ns > n->submitted_ns) {
-        if (waiting_push(e, n) != 0) {
+        if (xs_wait_queue_defer(&e->queue, &n->wait, not_before_ns) != 0) {
             free(n);
             errno = ENOMEM;
             return -1;
         }
     } else {
-        ready_push(e, n);
+        xs_wait_queue_ready(&e->queue, &n->wait);
     }
     e->pending++;
     return 0;
@@ -297,8 +237,6 @@ static void set_deadline(xs_probe_engine *e, conn *c, uint64_t when)
 {
     xs_loop_timer_set(e->loop, &c->deadline, when);
 }
-
-static void waiting_or_ready(xs_probe_engine *e, req_node *n);
 
 /* Nothing named yet: the next probe of the fallback order on a new connection (the clock keeps it
  * a second after this one), or, when that next probe is the HTTP stage's, a hand-off. */
@@ -342,14 +280,14 @@ static bool requeue(xs_probe_engine *e, conn *c, xs_probe_kind next, bool always
     e->free_list = c;
     e->active--;
     n->kind = next;
-    n->not_before = xs_probe_now_ns();
+    n->not_before = xs_now_ns();
     waiting_or_ready(e, n);
     return true;
 }
 
 static void finish(xs_probe_engine *e, conn *c, xs_probe_error err, const char *why)
 {
-    uint64_t now = xs_probe_now_ns();
+    uint64_t now = xs_now_ns();
     xs_probe_result *r = &c->res;
     if (c->req->kind == XS_PROBE_SMB1 && c->t_connected && c->res.info.facts[XS_PROBE_FACT_SMB1] == 0)
         c->res.info.facts[XS_PROBE_FACT_SMB1] = -1;   /* closed on NT LM 0.12: not offered */
@@ -482,7 +420,7 @@ static void do_recv(xs_probe_engine *e, conn *c)
 
 static void established(xs_probe_engine *e, conn *c)
 {
-    uint64_t now = xs_probe_now_ns();
+    uint64_t now = xs_now_ns();
     c->t_connected = now;
     c->state = C_TALKING;
     xs_probe_kind k = c->req->kind;
@@ -506,26 +444,19 @@ static void connect_failed(xs_probe_engine *e, conn *c, int err)
     finish(e, c, pe, strerror(err));
 }
 
-static void waiting_or_ready(xs_probe_engine *e, req_node *n)
-{
-    if (n->not_before > xs_probe_now_ns() && waiting_push(e, n) == 0)
-        return;
-    ready_push(e, n);
-}
-
-/* The per-endpoint clock: false (and n back in the waiting heap) when the endpoint was contacted
+/* The per-endpoint clock: false (and n back in the wait queue) when the endpoint was contacted
  * less than the gap ago. */
 static bool clock_allows(xs_probe_engine *e, req_node *n)
 {
     if (!e->cfg.clock)
         return true;
-    uint64_t now = xs_probe_now_ns();
+    uint64_t now = xs_now_ns();
     uint64_t wait = xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(&n->addr, n->port), now);
     if (wait == 0)
         return true;
     n->not_before = now + wait;
-    if (waiting_push(e, n) != 0)
-        ready_push(e, n);   /* out of memory: try again on the next admit */
+    if (xs_wait_queue_defer(&e->queue, &n->wait, n->not_before) != 0)
+        xs_wait_queue_ready(&e->queue, &n->wait);   /* out of memory: try again on the next admit */
     return false;
 }
 
@@ -550,7 +481,7 @@ static void start(xs_probe_engine *e, req_node *n)
     c->step = 0;
     c->inlen = c->outlen = c->outoff = 0;
     c->t_connected = 0;
-    c->t_start = xs_probe_now_ns();
+    c->t_start = xs_now_ns();
     set_deadline(e, c, c->t_start + (uint64_t)e->cfg.connect_timeout_ms * NS_PER_MS);
     c->state = C_CONNECTING;
     struct sockaddr_storage sa;
@@ -603,20 +534,20 @@ static bool engine_hook(void *arg)
 {
     xs_probe_engine *e = arg;
     int before = e->delivered;
-    for (size_t budget = e->pending + 1; e->free_list && e->ready_head && budget > 0; budget--)
-        start(e, ready_pop(e));
-    return e->delivered != before || (e->ready_head && e->free_list);
+    for (size_t budget = e->pending + 1; e->free_list && xs_wait_queue_has_ready(&e->queue) && budget > 0; budget--)
+        start(e, XS_CONTAINER_OF(xs_wait_queue_pop(&e->queue), req_node, wait));
+    return e->delivered != before || (xs_wait_queue_has_ready(&e->queue) && e->free_list);
 }
 
 static void on_io(xs_io *io, uint32_t revents, void *arg)
 {
-    on_event(arg, CONTAINER_OF(io, conn, io), revents);
+    on_event(arg, XS_CONTAINER_OF(io, conn, io), revents);
 }
 
 static void on_deadline(xs_timer *t, void *arg)
 {
     xs_probe_engine *e = arg;
-    conn *c = CONTAINER_OF(t, conn, deadline);
+    conn *c = XS_CONTAINER_OF(t, conn, deadline);
     if (c->state == C_FREE)
         return;
     if (c->state == C_CONNECTING)

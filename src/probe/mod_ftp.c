@@ -26,18 +26,15 @@ static xs_probe_step login(unsigned *step, const unsigned char *in, size_t len, 
 static xs_probe_step reply(unsigned *step, const unsigned char *in, size_t len, bool final,
                            xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len)
 {
-    xs_probe_parse r;
+    xs_probe_step st;
     *out_len = 0;
     if (*step > 0)
         return login(step, in, len, final, info, out, cap, out_len);
-    r = xs_probe_parse_ftp(in, len, final, info);
-    if (r != XS_PROBE_PARSE_OK)
-        return probe_single(xs_probe_parse_ftp, in, len, final, info);
+    if (!probe_expect(xs_probe_parse_ftp, in, len, final, info, &st))
+        return st;
     if (final || probe_reply_code(in, len, final) != 220)
         return XS_PROBE_STEP_DONE;
-    *out_len = probe_put(out, cap, "USER anonymous\r\n", 16);
-    (*step)++;
-    return *out_len ? XS_PROBE_STEP_SEND : XS_PROBE_STEP_DONE;
+    return probe_send_next(step, "USER anonymous\r\n", out, cap, out_len);
 }
 
 const xs_probe_module xs_probe_mod_ftp = {

@@ -321,9 +321,15 @@ xs_probe_parse xs_probe_parse_mongodb(const unsigned char *b, size_t n, bool fin
 #define CQL_AUTHENTICATE 0x03
 #define CQL_SUPPORTED    0x06
 
-/* Validates a response frame header; body/blen point at what arrived of the body. */
-static xs_probe_parse cql_frame(const unsigned char *b, size_t n, bool final, unsigned *opcode,
-                                const unsigned char **body, size_t *blen)
+/* One response frame: its opcode and what arrived of its body. */
+typedef struct {
+    unsigned op;
+    const unsigned char *body;
+    size_t blen;
+} cql_msg;
+
+/* Validates a response frame header and points m at its body. */
+static xs_probe_parse cql_frame(const unsigned char *b, size_t n, bool final, cql_msg *m)
 {
     if (n < 9)
         return final ? XS_PROBE_PARSE_BAD : XS_PROBE_PARSE_MORE;
@@ -334,9 +340,9 @@ static xs_probe_parse cql_frame(const unsigned char *b, size_t n, bool final, un
         return XS_PROBE_PARSE_BAD;
     if (n - 9 < len && !final && n < XS_PROBE_MAX_BYTES)
         return XS_PROBE_PARSE_MORE;
-    *opcode = b[4];
-    *body = b + 9;
-    *blen = n - 9 < len ? n - 9 : len;
+    m->op = b[4];
+    m->body = b + 9;
+    m->blen = n - 9 < len ? n - 9 : len;
     return XS_PROBE_PARSE_OK;
 }
 
@@ -366,40 +372,38 @@ static void cql_error_detail(const unsigned char *body, size_t blen, xs_probe_in
 xs_probe_parse xs_probe_parse_cassandra_options(const unsigned char *b, size_t n, bool final,
                                                 xs_probe_info *out)
 {
-    unsigned op = 0;
-    const unsigned char *body = NULL;
-    size_t blen = 0;
-    xs_probe_parse st = cql_frame(b, n, final, &op, &body, &blen);
+    cql_msg m;
+    xs_probe_parse st = cql_frame(b, n, final, &m);
     if (st != XS_PROBE_PARSE_OK)
         return st;
-    if (op != CQL_SUPPORTED && op != CQL_ERROR)
+    if (m.op != CQL_SUPPORTED && m.op != CQL_ERROR)
         return XS_PROBE_PARSE_BAD;
     PROBE_SET(out->protocol, "cassandra");
     PROBE_SET(out->product, "Cassandra");
     probe_detail_add(out->detail, sizeof out->detail, "native_protocol=v%u", b[0] & 0x7f);
-    if (op == CQL_ERROR) {
-        cql_error_detail(body, blen, out);
+    if (m.op == CQL_ERROR) {
+        cql_error_detail(m.body, m.blen, out);
         return XS_PROBE_PARSE_OK;
     }
     /* [string multimap]: short n, then n x ([string] key, [string list] values) */
-    if (blen < 2)
+    if (m.blen < 2)
         return XS_PROBE_PARSE_OK;
-    unsigned pairs = rd_be16(body);
+    unsigned pairs = rd_be16(m.body);
     size_t i = 2;
     char cql[32] = "", protos[64] = "";
-    for (unsigned k = 0; k < pairs && k < 64 && i < blen; k++) {
+    for (unsigned k = 0; k < pairs && k < 64 && i < m.blen; k++) {
         char key[48];
-        size_t used = cql_string(body + i, blen - i, key, sizeof key);
-        if (!used || blen - i - used < 2)
+        size_t used = cql_string(m.body + i, m.blen - i, key, sizeof key);
+        if (!used || m.blen - i - used < 2)
             break;
         i += used;
-        unsigned nv = rd_be16(body + i);
+        unsigned nv = rd_be16(m.body + i);
         i += 2;
         if (strncmp(key, "SCYLLA", 6) == 0)
             PROBE_SET(out->product, "ScyllaDB");
         for (unsigned v = 0; v < nv && v < 64; v++) {
             char val[32];
-            used = cql_string(body + i, blen - i, val, sizeof val);
+            used = cql_string(m.body + i, m.blen - i, val, sizeof val);
             if (!used)
                 break;
             i += used;
@@ -425,22 +429,20 @@ xs_probe_parse xs_probe_parse_cassandra_options(const unsigned char *b, size_t n
 xs_probe_parse xs_probe_parse_cassandra_startup(const unsigned char *b, size_t n, bool final,
                                                 xs_probe_info *out)
 {
-    unsigned op = 0;
-    const unsigned char *body = NULL;
-    size_t blen = 0;
-    xs_probe_parse st = cql_frame(b, n, final, &op, &body, &blen);
+    cql_msg m;
+    xs_probe_parse st = cql_frame(b, n, final, &m);
     if (st != XS_PROBE_PARSE_OK)
         return st;
-    if (op == CQL_READY) {
+    if (m.op == CQL_READY) {
         out->auth = XS_PROBE_AUTH_NONE;
-    } else if (op == CQL_AUTHENTICATE) {
+    } else if (m.op == CQL_AUTHENTICATE) {
         char who[96] = "";
-        cql_string(body, blen, who, sizeof who);
+        cql_string(m.body, m.blen, who, sizeof who);
         out->auth = XS_PROBE_AUTH_REQUIRED;
         if (who[0])
             probe_detail_add(out->detail, sizeof out->detail, "authenticator=%s", who);
-    } else if (op == CQL_ERROR) {
-        cql_error_detail(body, blen, out);
+    } else if (m.op == CQL_ERROR) {
+        cql_error_detail(m.body, m.blen, out);
     } else {
         return XS_PROBE_PARSE_BAD;
     }

@@ -36,29 +36,6 @@ static bool json_str(const unsigned char *b, size_t n, const char *key, char *ds
     return true;
 }
 
-/* Value of header `name` in the header block b[0..n) (case-insensitive name). */
-static bool header_value(const unsigned char *b, size_t n, const char *name, char *dst, size_t cap)
-{
-    size_t nl = strlen(name);
-    for (size_t line = 0; line < n;) {
-        size_t eol = probe_find_eol(b, n, line);
-        size_t end = eol == SIZE_MAX ? n : eol;
-        if (end - line > nl && b[line + nl] == ':' && probe_find_ci(b + line, nl, name) == 0) {
-            size_t vs = line + nl + 1, ve = end;
-            while (vs < ve && (b[vs] == ' ' || b[vs] == '\t'))
-                vs++;
-            if (ve > vs && b[ve - 1] == '\r')
-                ve--;
-            probe_copy_text(dst, cap, (const char *)b + vs, ve - vs);
-            return true;
-        }
-        if (eol == SIZE_MAX)
-            break;
-        line = eol + 1;
-    }
-    return false;
-}
-
 xs_probe_parse xs_probe_parse_elasticsearch(const unsigned char *b, size_t n, bool final, xs_probe_info *out)
 {
     static const char prefix[] = "HTTP/1.";
@@ -77,7 +54,7 @@ xs_probe_parse xs_probe_parse_elasticsearch(const unsigned char *b, size_t n, bo
     const unsigned char *body = hend == SIZE_MAX ? b + n : b + hend + 4;
     size_t blen = (size_t)(b + n - body);
     char cl[24] = "";
-    if (!final && header_value(b, hlen, "Content-Length", cl, sizeof cl)) {
+    if (!final && probe_line_value(b, hlen, "Content-Length", cl, sizeof cl, NULL)) {
         unsigned long long want = 0;
         for (const char *c = cl; *c >= '0' && *c <= '9' && want < (1ull << 40); c++)
             want = want * 10 + (unsigned)(*c - '0');
@@ -93,9 +70,9 @@ xs_probe_parse xs_probe_parse_elasticsearch(const unsigned char *b, size_t n, bo
 
     probe_set_banner(out, b, hlen);
     char server[64] = "", product_hdr[64] = "", auth_hdr[96] = "";
-    header_value(b, hlen, "Server", server, sizeof server);
-    header_value(b, hlen, "X-elastic-product", product_hdr, sizeof product_hdr);
-    header_value(b, hlen, "WWW-Authenticate", auth_hdr, sizeof auth_hdr);
+    probe_line_value(b, hlen, "Server", server, sizeof server, NULL);
+    probe_line_value(b, hlen, "X-elastic-product", product_hdr, sizeof product_hdr, NULL);
+    probe_line_value(b, hlen, "WWW-Authenticate", auth_hdr, sizeof auth_hdr, NULL);
 
     char number[48] = "", dist[32] = "", cluster[96] = "", tagline[64] = "";
     json_str(body, blen, "number", number, sizeof number);

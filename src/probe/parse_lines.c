@@ -212,27 +212,6 @@ xs_probe_parse xs_probe_parse_redis_ping(const unsigned char *b, size_t n, bool 
     return XS_PROBE_PARSE_OK;
 }
 
-/* Value of "key:" at the start of a line in b[0..n), copied into dst. */
-static bool info_field(const unsigned char *b, size_t n, const char *key, char *dst, size_t cap)
-{
-    size_t kl = strlen(key);
-    for (size_t line = 0; line < n;) {
-        size_t eol = probe_find_eol(b, n, line);
-        size_t end = eol == SIZE_MAX ? n : eol;
-        if (end - line > kl && memcmp(b + line, key, kl) == 0 && b[line + kl] == ':') {
-            size_t vs = line + kl + 1, ve = end;
-            if (ve > vs && b[ve - 1] == '\r')
-                ve--;
-            probe_copy_text(dst, cap, (const char *)b + vs, ve - vs);
-            return eol != SIZE_MAX;   /* a value cut off by the buffer end may be partial */
-        }
-        if (eol == SIZE_MAX)
-            break;
-        line = eol + 1;
-    }
-    return false;
-}
-
 xs_probe_parse xs_probe_parse_redis_info(const unsigned char *b, size_t n, bool final, xs_probe_info *out)
 {
     if (n == 0)
@@ -264,18 +243,19 @@ xs_probe_parse xs_probe_parse_redis_info(const unsigned char *b, size_t n, bool 
     if (have > want)
         have = (size_t)want;
     char name[32] = "", ver[64] = "", mode[32] = "";
-    info_field(body, have, "server_name", name, sizeof name);
+    bool whole = false;                         /* a mode cut off by the buffer end may be partial */
+    probe_line_value(body, have, "server_name", name, sizeof name, NULL);
     if (name[0] && strcmp(name, "redis") != 0) {
         PROBE_SET(out->product, name);          /* Valkey and friends keep redis_version for clients */
         char key[48];
         snprintf(key, sizeof key, "%s_version", name);
-        info_field(body, have, key, ver, sizeof ver);
+        probe_line_value(body, have, key, ver, sizeof ver, NULL);
     }
     if (!ver[0])
-        info_field(body, have, "redis_version", ver, sizeof ver);
+        probe_line_value(body, have, "redis_version", ver, sizeof ver, NULL);
     if (ver[0])
         PROBE_SET(out->version, ver);
-    if (info_field(body, have, "redis_mode", mode, sizeof mode) && mode[0])
+    if (probe_line_value(body, have, "redis_mode", mode, sizeof mode, &whole) && whole && mode[0])
         probe_detail_add(out->detail, sizeof out->detail, "mode=%s", mode);
     return XS_PROBE_PARSE_OK;
 }

@@ -23,6 +23,10 @@ void probe_set_banner_strings(xs_probe_info *out, const unsigned char *b, size_t
 size_t probe_find_eol(const unsigned char *b, size_t n, size_t from);
 /* Case-insensitive search of needle in b[0..n); offset or SIZE_MAX. */
 size_t probe_find_ci(const unsigned char *b, size_t n, const char *needle);
+/* The value of the first line "key: value" of b[0..n) (HTTP headers, Redis INFO): key matched
+ * case-insensitively, blanks after the colon and a trailing CR dropped, copied into dst. False
+ * when absent. *whole (when not NULL): the line ended inside b, so the value is not cut off. */
+bool probe_line_value(const unsigned char *b, size_t n, const char *key, char *dst, size_t cap, bool *whole);
 /* Version-like token at b[at..]: skips spaces, '/', 'v', then takes [0-9A-Za-z.+~_-]. */
 size_t probe_version_at(const unsigned char *b, size_t n, size_t at, char *dst, size_t cap);
 

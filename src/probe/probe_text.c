@@ -136,3 +136,27 @@ bool probe_match_product(const unsigned char *b, size_t n, const probe_product_r
     }
     return false;
 }
+
+bool probe_line_value(const unsigned char *b, size_t n, const char *key, char *dst, size_t cap, bool *whole)
+{
+    size_t kl = strlen(key);
+    for (size_t line = 0; line < n;) {
+        size_t eol = probe_find_eol(b, n, line);
+        size_t end = eol == SIZE_MAX ? n : eol;
+        if (end - line > kl && b[line + kl] == ':' && probe_find_ci(b + line, kl, key) == 0) {
+            size_t vs = line + kl + 1, ve = end;
+            while (vs < ve && (b[vs] == ' ' || b[vs] == '\t'))
+                vs++;
+            if (ve > vs && b[ve - 1] == '\r')
+                ve--;
+            probe_copy_text(dst, cap, (const char *)b + vs, ve - vs);
+            if (whole)
+                *whole = eol != SIZE_MAX;
+            return true;
+        }
+        if (eol == SIZE_MAX)
+            break;
+        line = eol + 1;
+    }
+    return false;
+}

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 #include "xsweep/clock.h"
@@ -42,7 +43,11 @@ struct xs_http_stage {
     xs_loop *loop;                /* the stage thread's one loop; woken by the output thread */
     _Atomic bool input_closed;    /* main will push nothing more */
     _Atomic bool abort;
-    _Atomic bool thread_done;
+    /* The owner's wake-up (xs_http_stage_fd): an eventfd written, at most once until the owner
+     * reads it, when a result is ready or the job ring has room for a waiting backlog. */
+    int notify_fd;
+    _Atomic bool notify_pending;
+    _Atomic bool want_room;       /* main has a backlog: say when the stage takes jobs */
     /* main thread only */
     xs_http_job *backlog;
     size_t backlog_head, backlog_n, backlog_cap;
@@ -61,10 +66,20 @@ static void nap_us(long us)
 
 /* ---------------------------------------------------------------- stage thread */
 
+static void notify_owner(xs_http_stage *s)
+{
+    if (atomic_exchange(&s->notify_pending, true))
+        return;                   /* a write is there and not yet read */
+    uint64_t one = 1;
+    ssize_t w = write(s->notify_fd, &one, sizeof one);
+    (void)w;                      /* EAGAIN: the counter is full, so it is readable anyway */
+}
+
 static void deliver(xs_http_stage *s, xs_enriched *e)
 {
     while (!xs_ring_push(&s->done, &e))
         nap_us(200);   /* the output thread drains continuously: this is a short wait */
+    notify_owner(s);
 }
 
 static void forget(xs_http_stage *s, outstanding *o)
@@ -278,7 +293,7 @@ static bool submit_checks(done_ctx *c, outstanding *o)
     if (!c->checks || (h->status_code <= 0 && !tls_service) ||
         (tls_service && !xs_check_db_wants_tls(c->s->cfg.checks.db)))
         return false;
-    xs_throttle_note(c->s->clock, xs_endpoint_key(&h->addr, h->port), xs_http_now_ns());
+    xs_throttle_note(c->s->clock, xs_endpoint_key(&h->addr, h->port), xs_now_ns());
     xs_check_target t = {.addr = h->addr, .port = h->port, .tls = h->tls.used, .tls_only = tls_service,
                          .host = h->host, .page = (const char *)h->body, .page_len = h->body_len,
                          .page_path = h->path};
@@ -297,7 +312,7 @@ static bool submit_starttls(done_ctx *c, outstanding *o)
     if (kind == XS_STARTTLS_NONE || p->info.tls == XS_PROBE_TLS_NO ||
         p->info.facts[XS_PROBE_FACT_SMTP_STARTTLS] < 0)
         return false;
-    xs_throttle_note(c->s->clock, xs_endpoint_key(&p->addr, p->port), xs_http_now_ns());
+    xs_throttle_note(c->s->clock, xs_endpoint_key(&p->addr, p->port), xs_now_ns());
     xs_check_target t = {.addr = p->addr, .port = p->port, .tls_only = true, .starttls = kind};
     return xs_checks_pool_submit(c->checks, &t, o) == 0;
 }
@@ -426,7 +441,7 @@ static void on_probe_done(const xs_probe_result *res, void *arg)
 
 static uint64_t not_before(const xs_http_stage *s, const xs_result *r)
 {
-    uint64_t real = xs_realtime_ns(), mono = xs_http_now_ns();
+    uint64_t real = xs_realtime_ns(), mono = xs_now_ns();
     uint64_t age = real > r->ts_ns ? real - r->ts_ns : 0;
     /* The SYN probe was a contact: the clock learns it (monotonic time of the probe). */
     if (s->clock && r->ts_ns && age < s->cfg.min_gap_ns && mono > age)
@@ -437,7 +452,9 @@ static uint64_t not_before(const xs_http_stage *s, const xs_result *r)
 static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine *probes)
 {
     xs_http_job job;
+    bool took = false;
     while (xs_ring_pop(&s->jobs, &job)) {
+        took = true;
         xs_enriched *e = calloc(1, sizeof *e);
         outstanding *o = calloc(1, sizeof *o);
         if (!e || !o) {
@@ -478,6 +495,8 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine 
             s->live->prev = o;
         s->live = o;
     }
+    if (took && atomic_exchange(&s->want_room, false))
+        notify_owner(s);          /* the ring has room: the owner's backlog can move */
 }
 
 static void *stage_main(void *arg)
@@ -548,7 +567,6 @@ static void *stage_main(void *arg)
     xs_fp_matcher_free(m);
     xs_throttle_free(s->clock);
     s->clock = NULL;
-    atomic_store(&s->thread_done, true);
     return NULL;
 }
 
@@ -568,8 +586,11 @@ xs_http_stage *xs_http_stage_start(const xs_http_stage_config *cfg, char *err, s
     }
     s->cfg = *cfg;
     s->loop = xs_loop_new();   /* made here: the output thread may wake it before the thread runs */
-    if (!s->loop || pthread_create(&s->thread, NULL, stage_main, s) != 0) {
+    s->notify_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (!s->loop || s->notify_fd < 0 || pthread_create(&s->thread, NULL, stage_main, s) != 0) {
         snprintf(err, errlen, "cannot start the HTTP stage thread");
+        if (s->notify_fd >= 0)
+            close(s->notify_fd);
         xs_loop_free(s->loop);
         xs_ring_free(&s->jobs);
         xs_ring_free(&s->done);
@@ -591,6 +612,8 @@ static void flush_backlog(xs_http_stage *s)
         xs_loop_wakeup(s->loop);
     if (s->backlog_n == 0)
         s->backlog_head = 0;
+    else
+        atomic_store(&s->want_room, true);
     if (s->closing && s->backlog_n == 0 && !atomic_load(&s->input_closed)) {
         atomic_store(&s->input_closed, true);
         xs_loop_wakeup(s->loop);
@@ -624,8 +647,10 @@ void xs_http_stage_push(xs_http_stage *s, const xs_http_job *job)
         xs_loop_wakeup(s->loop);
         return;
     }
-    if (backlog_append(s, job))
+    if (backlog_append(s, job)) {
+        atomic_store(&s->want_room, true);
         return;
+    }
     while (!xs_ring_push(&s->jobs, job)) {   /* out of memory: wait for the stage, lose nothing */
         nap_us(1000);
         flush_backlog(s);
@@ -662,29 +687,15 @@ bool xs_http_stage_finished(xs_http_stage *s)
     return atomic_load(&s->input_closed) && s->in_flight == 0;
 }
 
-size_t xs_http_stage_in_flight(const xs_http_stage *s)
+int xs_http_stage_fd(const xs_http_stage *s)
 {
-    return s->in_flight;
+    return s->notify_fd;
 }
 
-void xs_http_stage_free(xs_http_stage *s)
+void xs_http_stage_notified(xs_http_stage *s)
 {
-    if (!s)
-        return;
-    xs_http_stage_abort(s);
-    /* The thread may be waiting to deliver: keep draining until it is gone. */
-    xs_enriched *e;
-    while (!atomic_load(&s->thread_done)) {
-        while (xs_ring_pop(&s->done, &e))
-            xs_enriched_free(e);
-        nap_us(500);
-    }
-    pthread_join(s->thread, NULL);
-    while (xs_ring_pop(&s->done, &e))
-        xs_enriched_free(e);
-    xs_loop_free(s->loop);
-    xs_ring_free(&s->jobs);
-    xs_ring_free(&s->done);
-    free(s->backlog);
-    free(s);
+    uint64_t n;
+    ssize_t r = read(s->notify_fd, &n, sizeof n);
+    (void)r;                      /* EAGAIN: nothing was written */
+    atomic_store(&s->notify_pending, false);   /* before the owner pops: a later push writes again */
 }

@@ -137,14 +137,15 @@ static void open_error(sqlite3 *db, const char *path, const char *extra, char *e
         snprintf(err, errlen, "cannot open history database %s: %s", path, msg);
 }
 
-static int read_user_version(sqlite3 *db, int *version)
+/* The one integer a one-row query answers. 0, or -1. */
+static int query_int(sqlite3 *db, const char *sql, int *out)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        *version = sqlite3_column_int(st, 0);
+        *out = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : -1;
 }
@@ -170,14 +171,11 @@ static int configure(sqlite3 *db)
 /* A database without our schema version must be empty: never add tables to someone else's. */
 static int is_empty(sqlite3 *db, bool *empty)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) != SQLITE_OK)
+    int n = 0;
+    if (query_int(db, "SELECT count(*) FROM sqlite_master", &n) != 0)
         return -1;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *empty = sqlite3_column_int(st, 0) == 0;
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : -1;
+    *empty = n == 0;
+    return 0;
 }
 
 /* xsweep_v4_addr(INTEGER ip): schema 1's host-order IPv4 as schema 2's 16-byte form. */
@@ -226,7 +224,7 @@ int xs_sqlite_open(xs_store *s, char *err, size_t errlen)
     const char *extra = NULL;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK ||
-        read_user_version(s->db, &version) < 0 || configure(s->db) < 0)
+        query_int(s->db, "PRAGMA user_version", &version) < 0 || configure(s->db) < 0)
         goto fail;
     if (version > XS_STORE_SCHEMA_VERSION) {
         snprintf(why, sizeof why, "written by a newer xsweep (schema %d, this one reads %d)",

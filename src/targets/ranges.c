@@ -1,5 +1,6 @@
-/* Range lists of both families: merge, subtract, count and index (pick). IPv4 ranges use 64-bit
- * arithmetic as always; IPv6 ranges 128-bit integers, in their own array after the IPv4 ones. */
+/* Range lists of both families: merge, subtract, count and index (pick). IPv6 ranges are 128-bit
+ * integers, in their own array after the IPv4 ones. Merging and subtracting are one algorithm
+ * over 128-bit bounds: IPv4 ranges are widened for it (start-up work, not per probe). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,15 @@ static void *xrealloc(void *p, size_t n)
         abort();
     }
     return q;
+}
+
+/* v, with room for one more of n items of `size` bytes (capacity *cap). */
+static void *grow(void *v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return v;
+    *cap = *cap ? *cap * 2 : 16;
+    return xrealloc(v, *cap * size);
 }
 
 static uint64_t range_size(xs_range r)
@@ -34,10 +44,7 @@ void xs_rangelist_add(xs_rangelist *rl, uint32_t first, uint32_t last)
 {
     if (first > last)
         return;
-    if (rl->n == rl->cap) {
-        rl->cap = rl->cap ? rl->cap * 2 : 16;
-        rl->v = xrealloc(rl->v, rl->cap * sizeof *rl->v);
-    }
+    rl->v = grow(rl->v, &rl->cap, rl->n, sizeof *rl->v);
     rl->v[rl->n++] = (xs_range){ first, last };
     /* The prefix sums no longer describe the list. */
     free(rl->prefix);
@@ -48,10 +55,7 @@ void xs_rangelist_add6(xs_rangelist *rl, xs_u128 first, xs_u128 last)
 {
     if (first > last)
         return;
-    if (rl->n6 == rl->cap6) {
-        rl->cap6 = rl->cap6 ? rl->cap6 * 2 : 16;
-        rl->v6 = xrealloc(rl->v6, rl->cap6 * sizeof *rl->v6);
-    }
+    rl->v6 = grow(rl->v6, &rl->cap6, rl->n6, sizeof *rl->v6);
     rl->v6[rl->n6++] = (xs_range6){ first, last };
     free(rl->prefix6);
     rl->prefix6 = NULL;
@@ -99,14 +103,6 @@ void xs_u128_format(xs_u128 v, char out[40])
     out[n] = '\0';
 }
 
-static int cmp_range(const void *a, const void *b)
-{
-    const xs_range *x = a, *y = b;
-    if (x->first != y->first)
-        return x->first < y->first ? -1 : 1;
-    return (x->last > y->last) - (x->last < y->last);
-}
-
 static int cmp_range6(const void *a, const void *b)
 {
     const xs_range6 *x = a, *y = b;
@@ -144,105 +140,98 @@ static void build_prefix(xs_rangelist *rl)
     build_prefix6(rl);
 }
 
-static void normalize6(xs_rangelist *rl)
+/* Sorts v[0..n) and merges overlapping or adjacent ranges; returns the new count. */
+static size_t normalize_wide(xs_range6 *v, size_t n)
 {
-    if (rl->n6 > 1)
-        qsort(rl->v6, rl->n6, sizeof *rl->v6, cmp_range6);
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_range6);
     size_t out = 0;
-    for (size_t i = 0; i < rl->n6; i++) {
-        xs_range6 r = rl->v6[i];
-        if (out > 0 && (rl->v6[out - 1].last == ~(xs_u128)0 || r.first <= rl->v6[out - 1].last + 1)) {
-            if (r.last > rl->v6[out - 1].last)
-                rl->v6[out - 1].last = r.last;
+    for (size_t i = 0; i < n; i++) {
+        xs_range6 r = v[i];
+        /* last + 1 must not wrap at the top of the space */
+        if (out > 0 && (v[out - 1].last == ~(xs_u128)0 || r.first <= v[out - 1].last + 1)) {
+            if (r.last > v[out - 1].last)
+                v[out - 1].last = r.last;
         } else {
-            rl->v6[out++] = r;
+            v[out++] = r;
         }
     }
-    rl->n6 = out;
+    return out;
 }
 
-static void subtract6(xs_rangelist *rl, const xs_rangelist *ex)
+/* v minus ex (both normalized): a new array of *n ranges, capacity *cap. */
+static xs_range6 *subtract_wide(const xs_range6 *v, size_t nv, const xs_range6 *ex, size_t nex,
+                                size_t *n, size_t *cap)
 {
     xs_range6 *res = NULL;
-    size_t n = 0, cap = 0, j = 0;
+    size_t j = 0;
     const xs_u128 top = ~(xs_u128)0;
-    for (size_t i = 0; i < rl->n6; i++) {
-        xs_u128 cur = rl->v6[i].first, last = rl->v6[i].last;
+    *n = *cap = 0;
+    for (size_t i = 0; i < nv; i++) {
+        xs_u128 cur = v[i].first, last = v[i].last;
         bool done = false;   /* cur stepped past the top of the address space */
-        while (j < ex->n6 && ex->v6[j].last < cur)
+        while (j < nex && ex[j].last < cur)
             j++;
-        for (size_t k = j; !done && k < ex->n6 && ex->v6[k].first <= last && cur <= last; k++) {
-            if (ex->v6[k].first > cur) {
-                if (n == cap)
-                    res = xrealloc(res, (cap = cap ? cap * 2 : 16) * sizeof *res);
-                res[n++] = (xs_range6){ cur, ex->v6[k].first - 1 };
+        for (size_t k = j; !done && k < nex && ex[k].first <= last && cur <= last; k++) {
+            if (ex[k].first > cur) {
+                res = grow(res, cap, *n, sizeof *res);
+                res[(*n)++] = (xs_range6){ cur, ex[k].first - 1 };
             }
-            if (ex->v6[k].last == top)
+            if (ex[k].last == top)
                 done = true;
-            else if (ex->v6[k].last + 1 > cur)
-                cur = ex->v6[k].last + 1;
+            else if (ex[k].last + 1 > cur)
+                cur = ex[k].last + 1;
         }
         if (!done && cur <= last) {
-            if (n == cap)
-                res = xrealloc(res, (cap = cap ? cap * 2 : 16) * sizeof *res);
-            res[n++] = (xs_range6){ cur, last };
+            res = grow(res, cap, *n, sizeof *res);
+            res[(*n)++] = (xs_range6){ cur, last };
         }
     }
-    free(rl->v6);
-    rl->v6 = res;
-    rl->n6 = n;
-    rl->cap6 = cap;
+    return res;
+}
+
+/* The IPv4 list as 128-bit ranges, and back. */
+static xs_range6 *widen(const xs_range *v, size_t n)
+{
+    xs_range6 *w = xrealloc(NULL, n * sizeof *w);
+    for (size_t i = 0; i < n; i++)
+        w[i] = (xs_range6){ v[i].first, v[i].last };
+    return w;
+}
+
+static void set_v4(xs_rangelist *rl, xs_range6 *w, size_t n)
+{
+    if (n > rl->cap) {
+        rl->v = xrealloc(rl->v, n * sizeof *rl->v);
+        rl->cap = n;
+    }
+    for (size_t i = 0; i < n; i++)
+        rl->v[i] = (xs_range){ (uint32_t)w[i].first, (uint32_t)w[i].last };
+    rl->n = n;
+    free(w);
 }
 
 void xs_rangelist_normalize(xs_rangelist *rl)
 {
-    normalize6(rl);
-    if (rl->n > 1)
-        qsort(rl->v, rl->n, sizeof *rl->v, cmp_range);
-    size_t out = 0;
-    for (size_t i = 0; i < rl->n; i++) {
-        xs_range r = rl->v[i];
-        /* Merge when overlapping or adjacent; last+1 must not wrap at 255.255.255.255. */
-        if (out > 0 && (rl->v[out - 1].last == UINT32_MAX || r.first <= rl->v[out - 1].last + 1)) {
-            if (r.last > rl->v[out - 1].last)
-                rl->v[out - 1].last = r.last;
-        } else {
-            rl->v[out++] = r;
-        }
-    }
-    rl->n = out;
+    rl->n6 = normalize_wide(rl->v6, rl->n6);
+    xs_range6 *w = widen(rl->v, rl->n);
+    set_v4(rl, w, normalize_wide(w, rl->n));
     build_prefix(rl);
 }
 
 void xs_rangelist_subtract(xs_rangelist *rl, const xs_rangelist *ex)
 {
-    xs_range *res = NULL;
-    size_t n = 0, cap = 0, j = 0;
-    for (size_t i = 0; i < rl->n; i++) {
-        uint64_t cur = rl->v[i].first;          /* 64-bit: may step past 255.255.255.255 */
-        uint64_t last = rl->v[i].last;
-        while (j < ex->n && ex->v[j].last < cur)
-            j++;
-        for (size_t k = j; k < ex->n && ex->v[k].first <= last && cur <= last; k++) {
-            if (ex->v[k].first > cur) {
-                if (n == cap)
-                    res = xrealloc(res, (cap = cap ? cap * 2 : 16) * sizeof *res);
-                res[n++] = (xs_range){ (uint32_t)cur, ex->v[k].first - 1 };
-            }
-            if ((uint64_t)ex->v[k].last + 1 > cur)
-                cur = (uint64_t)ex->v[k].last + 1;
-        }
-        if (cur <= last) {
-            if (n == cap)
-                res = xrealloc(res, (cap = cap ? cap * 2 : 16) * sizeof *res);
-            res[n++] = (xs_range){ (uint32_t)cur, (uint32_t)last };
-        }
-    }
-    free(rl->v);
-    rl->v = res;
-    rl->n = n;
-    rl->cap = cap;
-    subtract6(rl, ex);
+    size_t n, cap;
+    xs_range6 *v6 = subtract_wide(rl->v6, rl->n6, ex->v6, ex->n6, &n, &cap);
+    free(rl->v6);
+    rl->v6 = v6;
+    rl->n6 = n;
+    rl->cap6 = cap;
+    xs_range6 *w = widen(rl->v, rl->n), *wex = widen(ex->v, ex->n);
+    xs_range6 *res = subtract_wide(w, rl->n, wex, ex->n, &n, &cap);
+    free(w);
+    free(wex);
+    set_v4(rl, res, n);
     build_prefix(rl);
 }
 
@@ -271,6 +260,20 @@ uint64_t xs_rangelist_count(const xs_rangelist *rl)
     return add_sat(xs_rangelist_count_v4(rl), xs_rangelist_count_v6(rl));
 }
 
+/* The last range i (of n > 0) whose prefix[i] <= index. Branch-free (the compiler emits a
+ * conditional move): the target space picks once per probe with random indices, which a branchy
+ * search would mispredict at every level. */
+static inline size_t prefix_slot(const uint64_t *prefix, size_t n, uint64_t index)
+{
+    size_t base = 0, len = n;
+    while (len > 1) {
+        size_t half = len / 2;
+        base = prefix[base + half] <= index ? base + half : base;
+        len -= half;
+    }
+    return base;
+}
+
 /* index in [0, count_v6) -> IPv6 address (as pick does for IPv4). */
 static xs_u128 pick6(const xs_rangelist *rl, uint64_t index)
 {
@@ -284,14 +287,8 @@ static xs_u128 pick6(const xs_rangelist *rl, uint64_t index)
     }
     if (rl->n6 == 0)
         return 0;
-    const uint64_t *prefix = rl->prefix6;
-    size_t base = 0, len = rl->n6;
-    while (len > 1) {
-        size_t half = len / 2;
-        base = prefix[base + half] <= index ? base + half : base;
-        len -= half;
-    }
-    return rl->v6[base].first + (index - prefix[base]);
+    size_t i = prefix_slot(rl->prefix6, rl->n6, index);
+    return rl->v6[i].first + (index - rl->prefix6[i]);
 }
 
 xs_addr xs_rangelist_pick_addr(const xs_rangelist *rl, uint64_t index)
@@ -330,17 +327,8 @@ uint32_t xs_rangelist_pick(const xs_rangelist *rl, uint64_t index)
     }
     if (rl->n == 0)
         return 0;
-    /* Last range whose prefix[i] <= index. Branch-free (the compiler emits a conditional move):
-     * the target space calls this once per probe with random indices, which a branchy search
-     * would mispredict at every level. */
-    const uint64_t *prefix = rl->prefix;
-    size_t base = 0, len = rl->n;
-    while (len > 1) {
-        size_t half = len / 2;
-        base = prefix[base + half] <= index ? base + half : base;
-        len -= half;
-    }
-    return rl->v[base].first + (uint32_t)(index - prefix[base]);
+    size_t i = prefix_slot(rl->prefix, rl->n, index);
+    return rl->v[i].first + (uint32_t)(index - rl->prefix[i]);
 }
 
 bool xs_rangelist_contains(const xs_rangelist *rl, uint32_t ip)

@@ -13,7 +13,7 @@ static inline uint16_t fold(uint64_t sum)
     return (uint16_t)sum;
 }
 
-static uint64_t sum_be16(const uint8_t *p, size_t len)
+uint64_t xs_sum_be16(const uint8_t *p, size_t len)
 {
     uint64_t sum = 0;
     for (size_t i = 0; i + 1 < len; i += 2)
@@ -25,13 +25,13 @@ static uint64_t sum_be16(const uint8_t *p, size_t len)
 
 uint16_t xs_inet_checksum(const void *data, size_t len)
 {
-    return (uint16_t)~fold(sum_be16(data, len));
+    return (uint16_t)~fold(xs_sum_be16(data, len));
 }
 
 uint16_t xs_tcp_checksum_full(uint32_t src_ip, uint32_t dst_ip, const uint8_t *tcp, size_t tcp_len)
 {
     uint64_t sum = (src_ip >> 16) + (src_ip & 0xffff) + (dst_ip >> 16) + (dst_ip & 0xffff) +
-                   6 /* IPPROTO_TCP */ + tcp_len + sum_be16(tcp, tcp_len);
+                   6 /* IPPROTO_TCP */ + tcp_len + xs_sum_be16(tcp, tcp_len);
     return (uint16_t)~fold(sum);
 }
 
@@ -79,7 +79,7 @@ void xs_syn_template_fill6(const xs_syn_template *t, uint8_t *out, const uint8_t
     put16(tcp, src_port);
     put16(tcp + 2, dst_port);
     put32(tcp + 4, seq);
-    uint64_t tsum = (uint64_t)t->tcp_sum_base + sum_be16(dst_ip6, 16) + src_port + dst_port +
+    uint64_t tsum = (uint64_t)t->tcp_sum_base + xs_sum_be16(dst_ip6, 16) + src_port + dst_port +
                     (seq >> 16) + (seq & 0xffff);
     put16(tcp + 16, (uint16_t)~fold(tsum));
 }

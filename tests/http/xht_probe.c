@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "xsweep/auth.h"
+#include "xsweep/clock.h"
 #include "xsweep/http.h"
 
 static int quiet;
@@ -115,7 +116,7 @@ int main(int argc, char **argv)
         return 1;
     }
     char line[16384];
-    uint64_t start = xs_http_now_ns();
+    uint64_t start = xs_now_ns();
     while (fgets(line, sizeof line, stdin)) {
         char ipbuf[64];
         unsigned port;
@@ -147,7 +148,7 @@ int main(int argc, char **argv)
             } else if (!strcmp(tok, "tls=on")) req.tls = XS_TLS_ON;
             else if (!strcmp(tok, "tls=off")) req.tls = XS_TLS_OFF;
             else if (!strncmp(tok, "delay_ms=", 9))
-                req.not_before_ns = xs_http_now_ns() + (uint64_t)atol(tok + 9) * 1000000ULL;
+                req.not_before_ns = xs_now_ns() + (uint64_t)atol(tok + 9) * 1000000ULL;
         }
         if (xs_http_engine_submit(e, &req) != 0)
             perror("submit");
@@ -157,7 +158,7 @@ int main(int argc, char **argv)
             perror("poll");
             break;
         }
-    double secs = (double)(xs_http_now_ns() - start) / 1e9;
+    double secs = (double)(xs_now_ns() - start) / 1e9;
     if (quiet)
         printf("results=%zu with_status=%zu seconds=%.3f per_second=%.0f\n", total_count, ok_count,
                secs, (double)total_count / secs);

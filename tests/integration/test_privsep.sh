@@ -55,6 +55,19 @@ check "the child inherited nothing but stdin/out/err and its socketpair" grep -q
 n=$(grep -c '"status_code":200' "$WORK/out.json")
 check "results still carry their HTTP fields ($n of $(wc -l <"$WORK/out.json"))" [ "$n" = 4096 ]
 
+echo "-- an idle stage process sleeps: its main thread blocks on the socket and the stage's eventfd"
+ip netns exec "$TB_PREFIX-scan" "$XSWEEP" "${NET[@]}" -p 80 --rate 500 --wait 4 --retries 0 --checkpoint 0 \
+    --key-file "$WORK/k" 198.19.0.0/28 -o "$WORK/idle.json" 2>"$WORK/idle.err" & pid=$!
+sleep 2
+child=$(stage_child "$pid")
+switches() { field "$1/task/$1" voluntary_ctxt_switches; }
+before=$(switches "$child"); sleep 1; after=$(switches "$child")
+wakeups=$(( ${after:-0} - ${before:-0} ))
+idle=no; [ -n "$before" ] && [ -n "$after" ] && [ "$wakeups" -lt 20 ] && idle=yes
+check "the idle child's main thread woke $wakeups times in 1 s (a 5 ms poll would be ~200)" [ $idle = yes ]
+wait $pid
+check "and its 16 endpoints came back fetched" [ "$(grep -c '"status_code":200' "$WORK/idle.json")" = 16 ]
+
 echo "-- the stage process killed mid-scan: no endpoint lost"
 ip netns exec "$TB_PREFIX-scan" "$XSWEEP" "${NET[@]}" "${SCAN[@]}" -o "$WORK/kill.json" 2>"$WORK/kill.err" & pid=$!
 sleep 2

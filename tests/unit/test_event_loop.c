@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "xsweep/event_loop.h"
 #include "xsweep/clock.h"
+#include "xsweep/wait_queue.h"
 
 #define MS 1000000ULL
 
@@ -323,6 +324,57 @@ static void test_wakeup_from_another_thread(void **state)
     xs_loop_free(l);
 }
 
+/* The engines' queue: ready items leave in the order they became due, a deferred one joins
+ * them when its timer fires, and teardown takes every item and disarms its timer. */
+typedef struct {
+    int id;
+    xs_wait_item wait;
+} queued;
+
+static int pop_id(xs_wait_queue *q)
+{
+    xs_wait_item *it = xs_wait_queue_pop(q);
+    return it ? XS_CONTAINER_OF(it, queued, wait)->id : -1;
+}
+
+static void test_wait_queue_order(void **state)
+{
+    (void)state;
+    xs_loop *l = xs_loop_new();
+    assert_non_null(l);
+    xs_wait_queue q;
+    xs_wait_queue_init(&q, l);
+    queued r[5];
+    for (int i = 0; i < 5; i++) {
+        r[i].id = i;
+        xs_wait_item_init(&q, &r[i].wait);
+    }
+    uint64_t t0 = xs_now_ns();
+    xs_wait_queue_ready(&q, &r[0].wait);
+    assert_int_equal(xs_wait_queue_defer(&q, &r[1].wait, t0 + 20 * MS), 0);
+    assert_int_equal(xs_wait_queue_defer(&q, &r[2].wait, t0 + 5 * MS), 0);
+    assert_int_equal(xs_wait_queue_defer(&q, &r[3].wait, t0 + 3600000 * MS), 0);
+    xs_wait_queue_ready(&q, &r[4].wait);
+    assert_int_equal(pop_id(&q), 0);
+    assert_int_equal(pop_id(&q), 4);
+    assert_false(xs_wait_queue_has_ready(&q));
+    for (int i = 0; i < 100 && !(xs_wait_queue_has_ready(&q) && q.ready_head != q.ready_tail); i++)
+        assert_true(xs_loop_run_once(l, 50) >= 0);
+    assert_true(xs_now_ns() - t0 >= 20 * MS);   /* never early */
+    assert_int_equal(pop_id(&q), 2);
+    assert_int_equal(pop_id(&q), 1);
+    assert_int_equal(pop_id(&q), -1);
+    /* r[3] still waits: teardown finds it and leaves no timer behind. */
+    xs_wait_queue_ready(&q, &r[0].wait);
+    int seen = 0;
+    for (xs_wait_item *it; (it = xs_wait_queue_take_any(&q));)
+        seen |= 1 << XS_CONTAINER_OF(it, queued, wait)->id;
+    assert_int_equal(seen, (1 << 3) | (1 << 0));
+    assert_false(xs_timer_armed(&r[3].wait.timer));
+    assert_int_equal(xs_loop_timer_count(l), 0);
+    xs_loop_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_many_timers),
         cmocka_unit_test(test_hook_keeps_loop_awake),
         cmocka_unit_test(test_wakeup_from_another_thread),
+        cmocka_unit_test(test_wait_queue_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "xsweep/auth.h"
+#include "xsweep/clock.h"
 #include "xsweep/http.h"
 
 #define LOOPBACK 0x7f000001u
@@ -131,7 +132,7 @@ static void test_engine_end_to_end(void **state)
         {.addr = LO4, .port = closed_port(), .path = "/", .tls = XS_TLS_OFF, .user = (void *)3},
         {.addr = LO4, .port = server_port, .path = "/{x}", .user = (void *)4},
         {.addr = LO4, .port = server_port, .path = "/auth", .tls = XS_TLS_OFF,
-         .not_before_ns = xs_http_now_ns() + delay, .user = (void *)5},
+         .not_before_ns = xs_now_ns() + delay, .user = (void *)5},
     };
     for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++)
         assert_int_equal(xs_http_engine_submit(e, &reqs[i]), 0);
@@ -187,7 +188,7 @@ static void test_engine_free_with_pending(void **state)
     xs_http_engine *e = xs_http_engine_new(NULL);
     assert_non_null(e);
     xs_http_request req = {.addr = LO4, .port = server_port, .path = "/",
-                           .not_before_ns = xs_http_now_ns() + 60ULL * 1000000000ULL};
+                           .not_before_ns = xs_now_ns() + 60ULL * 1000000000ULL};
     assert_int_equal(xs_http_engine_submit(e, &req), 0);
     req.not_before_ns = 0;
     assert_int_equal(xs_http_engine_submit(e, &req), 0);

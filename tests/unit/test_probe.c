@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "xsweep/clock.h"
 #include "xsweep/probe.h"
 #include "../../src/probe/probe_internal.h"   /* the NTLMSSP AUTHENTICATE builder */
 
@@ -878,7 +879,7 @@ static void test_engine_not_before_and_free_with_pending(void **s)
     (void)s;
     xs_probe_engine *e = xs_probe_engine_new(NULL);
     assert_non_null(e);
-    uint64_t later = xs_probe_now_ns() + 3600ULL * 1000000000ULL;
+    uint64_t later = xs_now_ns() + 3600ULL * 1000000000ULL;
     for (int i = 0; i < 100; i++)
         assert_int_equal(xs_probe_engine_submit(e, &LO4, 1, later - (uint64_t)i, NULL), 0);
     sink k = {0};
@@ -887,6 +888,24 @@ static void test_engine_not_before_and_free_with_pending(void **s)
     assert_int_equal(xs_probe_engine_pending(e), 100);
     xs_probe_engine_free(e);                          /* drops them without callbacks (ASan: no leak) */
     assert_int_equal(k.n, 0);
+}
+
+/* probe_line_value: the one "key: value" line reader of the HTTP-header and Redis INFO parsers. */
+static void test_line_value(void **state)
+{
+    (void)state;
+    static const char hdr[] = "HTTP/1.1 200 OK\r\nserver:  nginx/1.25\r\nContent-Length:12";
+    const unsigned char *b = (const unsigned char *)hdr;
+    char v[32];
+    bool whole = false;
+    assert_true(probe_line_value(b, strlen(hdr), "Server", v, sizeof v, &whole));
+    assert_string_equal(v, "nginx/1.25");        /* any case, blanks and CR dropped */
+    assert_true(whole);
+    assert_true(probe_line_value(b, strlen(hdr), "content-length", v, sizeof v, &whole));
+    assert_string_equal(v, "12");
+    assert_false(whole);                          /* the buffer ended inside the line */
+    assert_false(probe_line_value(b, strlen(hdr), "Content", v, sizeof v, NULL));   /* whole key */
+    assert_false(probe_line_value(b, strlen(hdr), "Location", v, sizeof v, NULL));
 }
 
 int main(void)
@@ -914,6 +933,7 @@ int main(void)
         cmocka_unit_test(test_engine_banner_and_refused),
         cmocka_unit_test(test_engine_request_and_close),
         cmocka_unit_test(test_engine_not_before_and_free_with_pending),
+        cmocka_unit_test(test_line_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
