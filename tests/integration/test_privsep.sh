@@ -35,7 +35,8 @@ if [ -n "$child" ]; then
     check "child: no_new_privs" [ "$(field "$child" NoNewPrivs)" = 1 ]
     check "child: seccomp filter mode (Seccomp $(field "$child" Seccomp))" [ "$(field "$child" Seccomp)" = 2 ]
     root=$(readlink "/proc/$child/root")
-    check "child: chrooted to an empty directory ($root)" [ "$root" != / ] && [ -z "$(ls -A "/proc/$child/root/" 2>/dev/null)" ]
+    inroot=$(ls -A "/proc/$child/root/" 2>/dev/null | tr '\n' ' ')
+    check "child: chrooted to an empty directory ($root, holding: ${inroot:-nothing})" [ "$root" != / -a -z "$inroot" ]
     files=$(for l in /proc/"$child"/fd/*; do readlink "$l"; done 2>/dev/null | grep '^/' | grep -v '^/dev/null$' | tr '\n' ' ')
     check "child: no file open but /dev/null, not even our stderr (${files:-none})" [ -z "$files" ]
     leaked=$(comm -12 <(socket_inodes "$child" | sort) <(packet_inodes "$child" | sort) | tr '\n' ' ')
