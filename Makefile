@@ -40,7 +40,7 @@ DEPS     := $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all test unit lint integration asan asan-integration demo install clean fuzz bench print-libs
+.PHONY: all test unit lint format format-check integration asan asan-integration demo install clean fuzz bench print-libs
 
 # Objects are rebuilt when the flags change (another PREFIX, CPPFLAGS, CC): make tracks files,
 # not flags, so the flags live in a file that every object depends on.
@@ -82,8 +82,15 @@ unit: $(UNIT_BIN)
 	done; exit $$fail
 
 # The man page: mandoc's style lint must print nothing, and option dashes are written \- (CI, quick).
-lint:
+lint: format-check
 	bash scripts/man-lint.sh
+
+# The C style is .clang-format's; `make format` applies it, `make lint` (CI) fails on any drift.
+C_SOURCES = $(shell find src include tests bench -name '*.[ch]' -not -path '*/corpus/*' | sort)
+format:
+	@clang-format -i $(C_SOURCES)
+format-check:
+	@clang-format --dry-run -Werror $(C_SOURCES) && echo "format-check: $(words $(C_SOURCES)) files as .clang-format wants"
 
 integration: xsweep
 	bash tests/integration/run-all.sh

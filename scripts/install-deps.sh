@@ -8,6 +8,7 @@ PKGS=(
   libpcap-dev libnet1-dev libssl-dev libjemalloc-dev libpcre2-dev libjansson-dev libsqlite3-dev
   libmnl-dev   # route and neighbour discovery over netlink
   mandoc       # make lint: the man page checked with mandoc -Tlint
+  clang-format # make lint: the C sources checked against .clang-format (make format applies it)
   # HTML parsing: SSO hand-offs, titles and their entities, Wappalyzer dom selectors
   libgumbo-dev
   # tests
