@@ -27,8 +27,8 @@
 
 enum { FRAME_LEN = 54, FRAME_COUNT = 65536, MAX_BATCH = 1024 };
 
-static const uint32_t SRC_IP = 0xC6120001u;   /* 198.18.0.1 */
-static const uint32_t DST_NET = 0xC6130000u;  /* 198.19.0.0/16 */
+static const uint32_t SRC_IP = 0xC6120001u;  /* 198.18.0.1 */
+static const uint32_t DST_NET = 0xC6130000u; /* 198.19.0.0/16 */
 
 static double now_s(void)
 {
@@ -53,8 +53,16 @@ static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
     return sum;
 }
 
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)(v >> 16)); put16(p + 2, (uint16_t)v); }
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)(v >> 16));
+    put16(p + 2, (uint16_t)v);
+}
 
 static void build_syn(uint8_t *f, const uint8_t dst_mac[6], const uint8_t src_mac[6],
                       uint32_t dst_ip, uint16_t sport, uint32_t seq)
@@ -66,9 +74,9 @@ static void build_syn(uint8_t *f, const uint8_t dst_mac[6], const uint8_t src_ma
     uint8_t *ip = f + 14;
     ip[0] = 0x45;
     put16(ip + 2, 40);
-    put16(ip + 4, (uint16_t)seq);      /* IP id */
-    ip[8] = 64;                        /* TTL */
-    ip[9] = 6;                         /* TCP */
+    put16(ip + 4, (uint16_t)seq); /* IP id */
+    ip[8] = 64;                   /* TTL */
+    ip[9] = 6;                    /* TCP */
     put32(ip + 12, SRC_IP);
     put32(ip + 16, dst_ip);
     put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
@@ -77,7 +85,7 @@ static void build_syn(uint8_t *f, const uint8_t dst_mac[6], const uint8_t src_ma
     put16(tcp + 2, 80);
     put32(tcp + 4, seq);
     tcp[12] = 5 << 4;
-    tcp[13] = 0x02;                    /* SYN */
+    tcp[13] = 0x02; /* SYN */
     put16(tcp + 14, 1024);
     uint8_t pseudo[12];
     put32(pseudo, SRC_IP);
@@ -91,7 +99,8 @@ static void build_syn(uint8_t *f, const uint8_t dst_mac[6], const uint8_t src_ma
 static int parse_mac(const char *s, uint8_t mac[6])
 {
     unsigned v[6];
-    if (sscanf(s, "%x%*[:-]%x%*[:-]%x%*[:-]%x%*[:-]%x%*[:-]%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+    if (sscanf(s, "%x%*[:-]%x%*[:-]%x%*[:-]%x%*[:-]%x%*[:-]%x", &v[0], &v[1], &v[2], &v[3], &v[4],
+               &v[5]) != 6)
         return -1;
     for (int i = 0; i < 6; i++) {
         if (v[i] > 255)
@@ -171,7 +180,7 @@ static uint64_t run_txring(int fd, uint8_t *frames, double seconds, unsigned bat
         while (filled < batch) {
             struct tpacket2_hdr *h = (struct tpacket2_hdr *)(ring + slot * req.tp_frame_size);
             if (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) != TP_STATUS_AVAILABLE)
-                break;                       /* ring full: kick the kernel, then come back */
+                break; /* ring full: kick the kernel, then come back */
             memcpy((uint8_t *)h + data_off, frames + next * FRAME_LEN, FRAME_LEN);
             h->tp_len = FRAME_LEN;
             __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
@@ -190,11 +199,13 @@ static uint64_t run_txring(int fd, uint8_t *frames, double seconds, unsigned bat
         }
     }
     /* Let the kernel drain what is queued, then count only what left. */
-    while (send(fd, NULL, 0, 0) < 0 && (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)) {}
+    while (send(fd, NULL, 0, 0) < 0 && (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)) {
+    }
     uint64_t pending = 0;
     for (size_t i = 0; i < req.tp_frame_nr; i++) {
         struct tpacket2_hdr *h = (struct tpacket2_hdr *)(ring + i * req.tp_frame_size);
-        if (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) & (TP_STATUS_SEND_REQUEST | TP_STATUS_SENDING))
+        if (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) &
+            (TP_STATUS_SEND_REQUEST | TP_STATUS_SENDING))
             pending++;
     }
     munmap(ring, ring_len);
@@ -230,7 +241,8 @@ static void *worker_main(void *arg)
         return NULL;
     }
     memcpy(src_mac, ifr.ifr_hwaddr.sa_data, 6);
-    struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = (int)if_nametoindex(w->ifname) };
+    struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+                              .sll_ifindex = (int)if_nametoindex(w->ifname)};
     if (sll.sll_ifindex == 0 || bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0) {
         perror("bind");
         close(fd);
@@ -249,8 +261,9 @@ static void *worker_main(void *arg)
     for (uint32_t i = 0; i < FRAME_COUNT; i++)
         build_syn(frames + (size_t)i * FRAME_LEN, w->dst_mac, src_mac, DST_NET | i,
                   (uint16_t)(40000 + ((i + w->index * 4096) & 0x3fff)), 0x5eed0000u ^ i);
-    w->sent = strcmp(w->mode, "txring") == 0 ? run_txring(fd, frames, w->seconds, w->batch, &w->failed)
-                                             : run_sendmmsg(fd, frames, w->seconds, w->batch, &w->failed);
+    w->sent = strcmp(w->mode, "txring") == 0
+                  ? run_txring(fd, frames, w->seconds, w->batch, &w->failed)
+                  : run_sendmmsg(fd, frames, w->seconds, w->batch, &w->failed);
     w->ok = 1;
     free(frames);
     close(fd);
@@ -260,7 +273,8 @@ static void *worker_main(void *arg)
 int main(int argc, char **argv)
 {
     if (argc < 4 || argc > 7) {
-        fprintf(stderr, "usage: %s IFACE SECONDS DST_MAC [sendmmsg|txring] [BATCH] [THREADS]\n", argv[0]);
+        fprintf(stderr, "usage: %s IFACE SECONDS DST_MAC [sendmmsg|txring] [BATCH] [THREADS]\n",
+                argv[0]);
         return 2;
     }
     const char *ifname = argv[1];
@@ -272,7 +286,8 @@ int main(int argc, char **argv)
     if (seconds <= 0 || seconds > 600 || parse_mac(argv[3], dst_mac) < 0 || batch < 1 ||
         batch > MAX_BATCH || threads < 1 || threads > 64 ||
         (strcmp(mode, "sendmmsg") && strcmp(mode, "txring"))) {
-        fprintf(stderr, "ceiling: bad arguments (SECONDS in (0,600], BATCH 1..%d, THREADS 1..64)\n", MAX_BATCH);
+        fprintf(stderr, "ceiling: bad arguments (SECONDS in (0,600], BATCH 1..%d, THREADS 1..64)\n",
+                MAX_BATCH);
         return 2;
     }
     worker w[64];
@@ -295,7 +310,8 @@ int main(int argc, char **argv)
         ok &= w[t].ok;
     }
     double elapsed = now_s() - t0;
-    printf("ceiling mode=%s batch=%u threads=%u qdisc_bypass=%s frames=%llu seconds=%.3f busy_retries=%llu pps=%.0f\n",
+    printf("ceiling mode=%s batch=%u threads=%u qdisc_bypass=%s frames=%llu seconds=%.3f "
+           "busy_retries=%llu pps=%.0f\n",
            mode, batch, threads, bypass ? "on" : "off", (unsigned long long)sent, elapsed,
            (unsigned long long)failed, elapsed > 0 ? (double)sent / elapsed : 0.0);
     return ok && sent > 0 ? 0 : 1;

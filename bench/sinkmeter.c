@@ -19,7 +19,11 @@
 
 static volatile sig_atomic_t stop_requested;
 
-static void on_signal(int sig) { (void)sig; stop_requested = 1; }
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
 
 static double now_s(void)
 {
@@ -60,7 +64,7 @@ int main(int argc, char **argv)
         perror(argv[1]);
         return 1;
     }
-    struct sigaction sa = { .sa_handler = on_signal };
+    struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
@@ -75,7 +79,7 @@ int main(int argc, char **argv)
     prev = base;
     double t0 = now_s(), first_t = -1, last_t = -1;
     uint64_t first_c = base, last_c = base;
-    const struct timespec tick = { 0, 1000000 };
+    const struct timespec tick = {0, 1000000};
     while (!stop_requested && now_s() - t0 < max_s) {
         nanosleep(&tick, NULL);
         if (read_counter(fd, &cur) < 0)

@@ -43,25 +43,47 @@ static uint16_t csum(const uint8_t *p, size_t len, uint32_t sum)
     return (uint16_t)~sum;
 }
 
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)(v >> 16)); put16(p + 2, (uint16_t)v); }
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)(v >> 16));
+    put16(p + 2, (uint16_t)v);
+}
 
-static void build_syn(uint8_t *f, const uint8_t dmac[6], const uint8_t smac[6], uint32_t dst, uint16_t sport)
+static void build_syn(uint8_t *f, const uint8_t dmac[6], const uint8_t smac[6], uint32_t dst,
+                      uint16_t sport)
 {
     memset(f, 0, FRAME_LEN);
     memcpy(f, dmac, 6);
     memcpy(f + 6, smac, 6);
     put16(f + 12, 0x0800);
     uint8_t *ip = f + 14, *tcp = ip + 20;
-    ip[0] = 0x45; put16(ip + 2, 40); ip[8] = 64; ip[9] = 6;
-    put32(ip + 12, 0xC6120001u); put32(ip + 16, dst);
+    ip[0] = 0x45;
+    put16(ip + 2, 40);
+    ip[8] = 64;
+    ip[9] = 6;
+    put32(ip + 12, 0xC6120001u);
+    put32(ip + 16, dst);
     put16(ip + 10, csum(ip, 20, 0));
-    put16(tcp, sport); put16(tcp + 2, 80); put32(tcp + 4, dst ^ 0x5eed);
-    tcp[12] = 5 << 4; tcp[13] = 0x02; put16(tcp + 14, 1024);
+    put16(tcp, sport);
+    put16(tcp + 2, 80);
+    put32(tcp + 4, dst ^ 0x5eed);
+    tcp[12] = 5 << 4;
+    tcp[13] = 0x02;
+    put16(tcp + 14, 1024);
     uint8_t ph[12];
-    put32(ph, 0xC6120001u); put32(ph + 4, dst); ph[8] = 0; ph[9] = 6; put16(ph + 10, 20);
+    put32(ph, 0xC6120001u);
+    put32(ph + 4, dst);
+    ph[8] = 0;
+    ph[9] = 6;
+    put16(ph + 10, 20);
     uint32_t s = 0;
-    for (int i = 0; i < 12; i += 2) s += (uint32_t)(ph[i] << 8 | ph[i + 1]);
+    for (int i = 0; i < 12; i += 2)
+        s += (uint32_t)(ph[i] << 8 | ph[i + 1]);
     put16(tcp + 16, csum(tcp, 20, s));
 }
 
@@ -192,7 +214,8 @@ int main(int argc, char **argv)
         w[t].batch = batch;
         w[t].seconds = seconds;
         err = t == 0 ? xsk_socket__create(&w[t].xsk, ifname, 0, umem, NULL, &w[t].tx, &scfg)
-                     : xsk_socket__create_shared(&w[t].xsk, ifname, 0, umem, NULL, &w[t].tx, &fq, &cq, &scfg);
+                     : xsk_socket__create_shared(&w[t].xsk, ifname, 0, umem, NULL, &w[t].tx, &fq,
+                                                 &cq, &scfg);
         if (err) {
             fprintf(stderr, "xsk_socket__create: %s\n", strerror(-err));
             return 1;
@@ -208,7 +231,8 @@ int main(int argc, char **argv)
         kicks_busy += w[t].busy;
     }
     double elapsed = now_s() - t0;
-    printf("ceiling mode=af_xdp-copy batch=%u threads=%u frames=%llu seconds=%.3f busy_kicks=%llu pps=%.0f\n",
+    printf("ceiling mode=af_xdp-copy batch=%u threads=%u frames=%llu seconds=%.3f busy_kicks=%llu "
+           "pps=%.0f\n",
            batch, threads, (unsigned long long)completed, elapsed, (unsigned long long)kicks_busy,
            elapsed > 0 ? (double)completed / elapsed : 0.0);
     for (unsigned t = 0; t < threads; t++)

@@ -21,9 +21,9 @@ typedef struct xs_addr {
 
 static inline xs_addr xs_addr_from_v4(uint32_t ip_host_order)
 {
-    xs_addr a = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
-                  (uint8_t)(ip_host_order >> 24), (uint8_t)(ip_host_order >> 16),
-                  (uint8_t)(ip_host_order >> 8), (uint8_t)ip_host_order}};
+    xs_addr a = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, (uint8_t)(ip_host_order >> 24),
+                  (uint8_t)(ip_host_order >> 16), (uint8_t)(ip_host_order >> 8),
+                  (uint8_t)ip_host_order}};
     return a;
 }
 

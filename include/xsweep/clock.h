@@ -6,7 +6,10 @@
 /* CLOCK_MONOTONIC: intervals, deadlines, the per-endpoint clock, the rate limiter. */
 uint64_t xs_now_ns(void);
 /* The same clock in seconds, for timeouts kept as doubles. */
-static inline double xs_now_s(void) { return (double)xs_now_ns() / 1e9; }
+static inline double xs_now_s(void)
+{
+    return (double)xs_now_ns() / 1e9;
+}
 /* CLOCK_REALTIME: what records and files show (ts, sweep times). */
 uint64_t xs_realtime_ns(void);
 

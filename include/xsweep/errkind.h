@@ -3,9 +3,9 @@
 #define XSWEEP_ERRKIND_H
 
 typedef enum {
-    XS_ERR_NONE    = 0,
+    XS_ERR_NONE = 0,
     XS_ERR_RUNTIME = 1, /* the scan could not run or finish: exit 1 */
-    XS_ERR_USAGE   = 2, /* bad usage or input the operator gave: exit 2 */
+    XS_ERR_USAGE = 2,   /* bad usage or input the operator gave: exit 2 */
 } xs_errkind;
 
 /* Functions that can fail either way return 0, or -(int)kind; -1 is therefore a runtime error. */

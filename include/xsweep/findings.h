@@ -28,41 +28,41 @@
 #include "xsweep/http.h"
 #include "xsweep/severity.h"
 
-#define XS_FINDING_ID_MAX     48u    /* rule ids are at most 47 characters */
-#define XS_FINDING_WHERE_MAX  80u    /* "header:<Name>" is cut to fit */
-#define XS_FINDINGS_LIST_MAX  8192u  /* findings kept per result; past it `overflow` is set */
-#define XS_FINDING_SCRUBBED   (-2)
+#define XS_FINDING_ID_MAX    48u   /* rule ids are at most 47 characters */
+#define XS_FINDING_WHERE_MAX 80u   /* "header:<Name>" is cut to fit */
+#define XS_FINDINGS_LIST_MAX 8192u /* findings kept per result; past it `overflow` is set */
+#define XS_FINDING_SCRUBBED  (-2)
 
 typedef enum {
-    XS_FINDING_SECRET = 0,   /* credentials, tokens, keys: a secret instance */
-    XS_FINDING_DATA,         /* sensitive data: e-mail addresses, card numbers, IBANs, SSNs */
+    XS_FINDING_SECRET = 0, /* credentials, tokens, keys: a secret instance */
+    XS_FINDING_DATA,       /* sensitive data: e-mail addresses, card numbers, IBANs, SSNs */
 } xs_finding_category;
 
 /* "secret" / "data". */
 const char *xs_finding_category_name(xs_finding_category c);
 
 typedef struct {
-    char        id[XS_FINDING_ID_MAX];        /* rule id, "aws-access-key-id" */
+    char id[XS_FINDING_ID_MAX]; /* rule id, "aws-access-key-id" */
     xs_finding_category category;
     xs_severity severity;
-    char        where[XS_FINDING_WHERE_MAX];  /* "body", "title", "status_line", "raw_headers",
+    char where[XS_FINDING_WHERE_MAX]; /* "body", "title", "status_line", "raw_headers",
                                                  "header:<Name as received>" (Location too) */
-    int         header_index;                 /* index into r->headers for "header:", else -1;
+    int header_index;                 /* index into r->headers for "header:", else -1;
                                                  XS_FINDING_SCRUBBED: found (and already cleared)
                                                  by xs_findings_scrub_fields */
-    size_t      offset;                       /* of the value in that field, bytes */
-    size_t      length;                       /* of the value, bytes */
-    unsigned    count;                        /* 1; count-only rules: matches in this field */
-    bool        redact;                       /* xs_findings_redact overwrites this value */
-    char        fingerprint[17];              /* 16 hex of HMAC-SHA256(key, value); "" for count-only
+    size_t offset;                    /* of the value in that field, bytes */
+    size_t length;                    /* of the value, bytes */
+    unsigned count;                   /* 1; count-only rules: matches in this field */
+    bool redact;                      /* xs_findings_redact overwrites this value */
+    char fingerprint[17];             /* 16 hex of HMAC-SHA256(key, value); "" for count-only
                                                  rules, and when no key was set */
 } xs_finding;
 
 typedef struct {
     xs_finding *v;
-    size_t      n, cap;
-    bool        overflow;      /* more than XS_FINDINGS_LIST_MAX: redaction then blanks every field */
-    unsigned    regex_errors;  /* matches abandoned (match limit): those regions were not checked */
+    size_t n, cap;
+    bool overflow;         /* more than XS_FINDINGS_LIST_MAX: redaction then blanks every field */
+    unsigned regex_errors; /* matches abandoned (match limit): those regions were not checked */
 } xs_finding_list;
 
 typedef struct xs_findings_db xs_findings_db;
@@ -71,18 +71,18 @@ typedef struct xs_findings_db xs_findings_db;
  * NULL on error with a one-line message ("FILE:LINE: ...") in err. */
 xs_findings_db *xs_findings_load(const char *path, char *err, size_t errlen);
 /* Same from text in memory; `label` names it in error messages. */
-xs_findings_db *xs_findings_load_buffer(const char *text, size_t len, const char *label,
-                                        char *err, size_t errlen);
-void   xs_findings_free(xs_findings_db *db);
+xs_findings_db *xs_findings_load_buffer(const char *text, size_t len, const char *label, char *err,
+                                        size_t errlen);
+void xs_findings_free(xs_findings_db *db);
 /* The key of the fingerprints; call once after loading, before any scan. */
-void   xs_findings_set_key(xs_findings_db *db, const xs_host_key *key);
+void xs_findings_set_key(xs_findings_db *db, const xs_host_key *key);
 size_t xs_findings_rule_count(const xs_findings_db *db);
 
 /* Scans r's body (body_preview when body is NULL), title, status line, every header value and the
  * raw header block (only what the header values did not already show), appending to out (which
  * must be zeroed or hold earlier findings). Returns the number of findings added, or -1 when out of
  * memory (out keeps what was added; redact then blanks every field, as for overflow). */
-int  xs_findings_scan(const xs_findings_db *db, const xs_http_result *r, xs_finding_list *out);
+int xs_findings_scan(const xs_findings_db *db, const xs_http_result *r, xs_finding_list *out);
 
 /* Text the HTTP result's scan does not cover but the output writes: header names, certificate
  * subject/issuer/SANs, probe banners. Scans each field, appends findings (where = the field's
@@ -91,11 +91,11 @@ int  xs_findings_scan(const xs_findings_db *db, const xs_http_result *r, xs_find
  * field is starred. Returns findings added, or -1 after starring everything. */
 typedef struct {
     const char *where;
-    char       *data;
-    size_t      len;
+    char *data;
+    size_t len;
 } xs_text_field;
-int  xs_findings_scrub_fields(const xs_findings_db *db, xs_text_field *fields, size_t n,
-                              xs_finding_list *out);
+int xs_findings_scrub_fields(const xs_findings_db *db, xs_text_field *fields, size_t n,
+                             xs_finding_list *out);
 
 /* Overwrites, with same-length runs of '*', every value of a finding with redact set: at its offset
  * in its field, at the same offset in body_preview for body findings (the preview is a prefix of

@@ -22,39 +22,39 @@ typedef struct {
 
 /* One HTTP response, independent of the HTTP code that fetched it. Every field may be NULL/0. */
 typedef struct {
-    const char       *url;
-    const xs_fp_pair *headers;     /* as received; names compared case-insensitively */
-    size_t            nheaders;
-    const xs_fp_pair *cookies;     /* NULL = taken from the Set-Cookie headers */
-    size_t            ncookies;
-    const char       *body;        /* html, need not be NUL-terminated */
-    size_t            body_len;
+    const char *url;
+    const xs_fp_pair *headers; /* as received; names compared case-insensitively */
+    size_t nheaders;
+    const xs_fp_pair *cookies; /* NULL = taken from the Set-Cookie headers */
+    size_t ncookies;
+    const char *body; /* html, need not be NUL-terminated */
+    size_t body_len;
 } xs_fp_input;
 
 typedef struct {
-    const char        *name;            /* owned by the db */
-    char               version[32];     /* "" when unknown */
-    int                confidence;      /* 0-100 */
-    const char *const *categories;      /* category names, owned by the db */
-    size_t             ncategories;
+    const char *name;              /* owned by the db */
+    char version[32];              /* "" when unknown */
+    int confidence;                /* 0-100 */
+    const char *const *categories; /* category names, owned by the db */
+    size_t ncategories;
 } xs_fp_tech;
 
 typedef struct {
-    xs_fp_tech *v;      /* sorted by name */
-    size_t      n, cap;
+    xs_fp_tech *v; /* sorted by name */
+    size_t n, cap;
 } xs_fp_result;
 
 typedef struct {
     size_t technologies, categories;
-    size_t patterns;            /* compiled and used */
-    size_t by_kind[7];          /* url, html, scriptSrc, scripts, headers, cookies, meta */
-    size_t js, dom;             /* js: needs a browser, counted, never matched; dom: counted, and
+    size_t patterns;       /* compiled and used */
+    size_t by_kind[7];     /* url, html, scriptSrc, scripts, headers, cookies, meta */
+    size_t js, dom;        /* js: needs a browser, counted, never matched; dom: counted, and
                                  * the selectors static HTML answers are matched on the parsed page */
-    size_t unsupported;         /* css, robots, xhr, dns, text, certIssuer, probe patterns */
-    size_t malformed;           /* wrong JSON type, unknown implies/excludes/requires names, ... */
-    size_t regex_rejected;      /* PCRE2 refused the (translated) pattern */
-    size_t jit;                 /* patterns JIT-compiled */
-    size_t prefiltered;         /* patterns with a literal checked before the regex runs */
+    size_t unsupported;    /* css, robots, xhr, dns, text, certIssuer, probe patterns */
+    size_t malformed;      /* wrong JSON type, unknown implies/excludes/requires names, ... */
+    size_t regex_rejected; /* PCRE2 refused the (translated) pattern */
+    size_t jit;            /* patterns JIT-compiled */
+    size_t prefiltered;    /* patterns with a literal checked before the regex runs */
 } xs_fp_stats;
 
 typedef struct xs_fp_db xs_fp_db;
@@ -65,16 +65,16 @@ typedef struct xs_fp_matcher xs_fp_matcher;
 xs_fp_db *xs_fp_db_load(const char *path, char *err, size_t errlen);
 /* Same from memory: categories JSON (may be NULL) and one technologies JSON object. */
 xs_fp_db *xs_fp_db_load_buffers(const char *categories, size_t categories_len,
-                                const char *technologies, size_t technologies_len,
-                                char *err, size_t errlen);
+                                const char *technologies, size_t technologies_len, char *err,
+                                size_t errlen);
 void xs_fp_db_free(xs_fp_db *db);
 void xs_fp_db_stats(const xs_fp_db *db, xs_fp_stats *out);
 
 xs_fp_matcher *xs_fp_matcher_new(const xs_fp_db *db);
-void           xs_fp_matcher_free(xs_fp_matcher *m);
+void xs_fp_matcher_free(xs_fp_matcher *m);
 /* Fills out (cleared first). 0, or -1 when out of memory. Counts of regex run-time errors (match
  * limits) are in xs_fp_matcher_errors. */
-int      xs_fp_match(xs_fp_matcher *m, const xs_fp_input *in, xs_fp_result *out);
+int xs_fp_match(xs_fp_matcher *m, const xs_fp_input *in, xs_fp_result *out);
 uint64_t xs_fp_matcher_errors(const xs_fp_matcher *m);
 
 void xs_fp_result_free(xs_fp_result *r);

@@ -14,13 +14,13 @@
 #define XS_IPV6_MAX_EXT_HEADERS 8
 
 typedef struct {
-    uint8_t  family;             /* 4 or 6 */
-    uint32_t src_ip, dst_ip;     /* IPv4: host order */
-    uint8_t  src_ip6[16], dst_ip6[16];   /* IPv6: network order */
+    uint8_t family;                   /* 4 or 6 */
+    uint32_t src_ip, dst_ip;          /* IPv4: host order */
+    uint8_t src_ip6[16], dst_ip6[16]; /* IPv6: network order */
     uint16_t src_port, dst_port;
     uint32_t seq, ack;
-    uint8_t  flags;              /* TCP flags byte (FIN..CWR) */
-    uint8_t  ttl;                /* IPv4 TTL or IPv6 hop limit */
+    uint8_t flags; /* TCP flags byte (FIN..CWR) */
+    uint8_t ttl;   /* IPv4 TTL or IPv6 hop limit */
 } xs_tcp_reply;
 
 /* linktype as pcap_datalink() reports it: DLT_EN10MB (with up to two 802.1Q/802.1ad tags),

@@ -20,7 +20,7 @@ typedef struct {
 
 /* path NULL = XS_HOST_KEY_DEFAULT for root, $XDG_STATE_HOME (or ~/.local/state)/xsweep/host.key
  * for other users (directories created 0700 when missing). 0, or -1 with a one-line err. */
-int  xs_host_key_load(xs_host_key *key, const char *path, char *err, size_t errlen);
+int xs_host_key_load(xs_host_key *key, const char *path, char *err, size_t errlen);
 /* HMAC-SHA256(key, data) as 64 lower-case hex digits plus NUL. */
 void xs_host_key_hmac_hex(const xs_host_key *key, const void *data, size_t len, char out[65]);
 

@@ -8,8 +8,8 @@
 
 typedef struct {
     FILE *out;
-    int   depth;
-    bool  need_comma[32];   /* per nesting level: something was written at this level */
+    int depth;
+    bool need_comma[32]; /* per nesting level: something was written at this level */
 } xs_jsonw;
 
 void xs_jsonw_init(xs_jsonw *w, FILE *out);
@@ -20,7 +20,7 @@ void xs_jsonw_end_array(xs_jsonw *w);
 void xs_jsonw_key(xs_jsonw *w, const char *key);
 /* Bytes are written as a JSON string: invalid UTF-8 becomes U+FFFD, controls are \u-escaped. */
 void xs_jsonw_string(xs_jsonw *w, const char *s, size_t len);
-void xs_jsonw_cstr(xs_jsonw *w, const char *s);       /* NULL writes null */
+void xs_jsonw_cstr(xs_jsonw *w, const char *s); /* NULL writes null */
 void xs_jsonw_int(xs_jsonw *w, int64_t v);
 void xs_jsonw_uint(xs_jsonw *w, uint64_t v);
 void xs_jsonw_bool(xs_jsonw *w, bool v);

@@ -5,32 +5,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define XS_SYN_FRAME_LEN  58   /* 14 Ethernet + 20 IPv4 + 24 TCP (header + MSS option) */
-#define XS_SYN6_FRAME_LEN 78   /* 14 Ethernet + 40 IPv6 + 24 TCP (the same options) */
+#define XS_SYN_FRAME_LEN  58 /* 14 Ethernet + 20 IPv4 + 24 TCP (header + MSS option) */
+#define XS_SYN6_FRAME_LEN 78 /* 14 Ethernet + 40 IPv6 + 24 TCP (the same options) */
 
 typedef struct {
-    uint8_t  frame[96];
-    size_t   len;
-    uint32_t src_ip;        /* host order (IPv4 template) */
-    uint8_t  src_ip6[16];   /* network order (IPv6 template) */
-    uint32_t ip_sum_base;   /* ones'-complement sum of the constant IPv4 header words */
-    uint32_t tcp_sum_base;  /* ones'-complement sum of the constant TCP words + pseudo-header */
+    uint8_t frame[96];
+    size_t len;
+    uint32_t src_ip;       /* host order (IPv4 template) */
+    uint8_t src_ip6[16];   /* network order (IPv6 template) */
+    uint32_t ip_sum_base;  /* ones'-complement sum of the constant IPv4 header words */
+    uint32_t tcp_sum_base; /* ones'-complement sum of the constant TCP words + pseudo-header */
 } xs_syn_template;
 
 /* Builds the frame with libnet. mss 0 = 1460. ttl 0 = 64. Returns 0, or -1 with err set. */
-int  xs_syn_template_init(xs_syn_template *t, const uint8_t src_mac[6], const uint8_t dst_mac[6],
-                          uint32_t src_ip, uint16_t mss, uint8_t ttl, char *err, size_t errlen);
+int xs_syn_template_init(xs_syn_template *t, const uint8_t src_mac[6], const uint8_t dst_mac[6],
+                         uint32_t src_ip, uint16_t mss, uint8_t ttl, char *err, size_t errlen);
 /* Writes t->len bytes into out: the template with these fields and both checksums fixed up
  * incrementally (no re-summing of the whole packet). Hot path: no allocation, no branches on data. */
-void xs_syn_template_fill(const xs_syn_template *t, uint8_t *out, uint32_t dst_ip, uint16_t dst_port,
-                          uint16_t src_port, uint16_t ip_id, uint32_t seq);
+void xs_syn_template_fill(const xs_syn_template *t, uint8_t *out, uint32_t dst_ip,
+                          uint16_t dst_port, uint16_t src_port, uint16_t ip_id, uint32_t seq);
 
 /* The IPv6 template: hop limit ttl (0 = 64), flow label 0, no extension header. The TCP checksum
  * covers the IPv6 pseudo-header (RFC 8200 8.1): both addresses, the upper-layer length, next
  * header 6; fill6 patches it for the destination, ports and sequence number. */
-int  xs_syn_template_init6(xs_syn_template *t, const uint8_t src_mac[6], const uint8_t dst_mac[6],
-                           const uint8_t src_ip6[16], uint16_t mss, uint8_t ttl, char *err,
-                           size_t errlen);
+int xs_syn_template_init6(xs_syn_template *t, const uint8_t src_mac[6], const uint8_t dst_mac[6],
+                          const uint8_t src_ip6[16], uint16_t mss, uint8_t ttl, char *err,
+                          size_t errlen);
 void xs_syn_template_fill6(const xs_syn_template *t, uint8_t *out, const uint8_t dst_ip6[16],
                            uint16_t dst_port, uint16_t src_port, uint32_t seq);
 

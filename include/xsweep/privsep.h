@@ -18,28 +18,28 @@
 #include "xsweep/stage.h"
 
 /* ---- the wire format (child -> parent), exposed for the decoder's unit test and fuzz target ---- */
-#define XS_PS_MAGIC      0x58535053u   /* "XSPS" */
-#define XS_PS_JSON_MAX   (4u << 20)    /* stage fields of one record, bytes */
+#define XS_PS_MAGIC    0x58535053u /* "XSPS" */
+#define XS_PS_JSON_MAX (4u << 20)  /* stage fields of one record, bytes */
 enum { XS_PS_RESULT = 1, XS_PS_DONE = 2 };
 enum { XS_PS_F_INTERRUPTED = 1u, XS_PS_F_PROBE = 2u };
 
 typedef struct {
     uint32_t magic, type;
-    uint64_t id;           /* the job's id as the parent sent it */
-    int32_t  status_code;  /* 0..999: what severity grading reads */
-    uint32_t auth_method;  /* xs_auth_method */
-    uint32_t flags;        /* XS_PS_F_* */
-    uint32_t json_len;     /* bytes that follow, <= XS_PS_JSON_MAX */
+    uint64_t id;          /* the job's id as the parent sent it */
+    int32_t status_code;  /* 0..999: what severity grading reads */
+    uint32_t auth_method; /* xs_auth_method */
+    uint32_t flags;       /* XS_PS_F_* */
+    uint32_t json_len;    /* bytes that follow, <= XS_PS_JSON_MAX */
 } xs_ps_header;
 
 typedef struct {
     uint32_t type;
     uint64_t id;
-    int      status_code;
+    int status_code;
     unsigned auth_method;
-    bool     interrupted, probe;
-    char    *json;         /* malloc'd, NUL-terminated "{...}" on one line; NULL for DONE */
-    size_t   json_len;
+    bool interrupted, probe;
+    char *json; /* malloc'd, NUL-terminated "{...}" on one line; NULL for DONE */
+    size_t json_len;
 } xs_ps_message;
 
 /* Decodes one message from buf[0..len). Returns the bytes it used (> 0) with *m filled, 0 when
@@ -55,27 +55,27 @@ void xs_privsep_fill_fields(xs_enriched *e);
 typedef struct xs_stage_proxy xs_stage_proxy;
 
 typedef struct {
-    xs_http_stage_config stage;       /* what the child's stage runs with */
-    const char *user;                 /* --user: the child's uid when screenshots need files */
-    bool        sandbox;              /* false only for --no-privsep debugging */
+    xs_http_stage_config stage; /* what the child's stage runs with */
+    const char *user;           /* --user: the child's uid when screenshots need files */
+    bool sandbox;               /* false only for --no-privsep debugging */
 } xs_stage_proxy_config;
 
 /* Forks the child (call before any thread is started). NULL with err. */
 xs_stage_proxy *xs_stage_proxy_start(const xs_stage_proxy_config *cfg, char *err, size_t errlen);
-void          xs_stage_proxy_push(xs_stage_proxy *p, const xs_http_job *job);
-xs_enriched  *xs_stage_proxy_pop(xs_stage_proxy *p);
-void          xs_stage_proxy_close_input(xs_stage_proxy *p);
-void          xs_stage_proxy_abort(xs_stage_proxy *p);
-bool          xs_stage_proxy_finished(xs_stage_proxy *p);
-size_t        xs_stage_proxy_in_flight(const xs_stage_proxy *p);
-void          xs_stage_proxy_free(xs_stage_proxy *p);
+void xs_stage_proxy_push(xs_stage_proxy *p, const xs_http_job *job);
+xs_enriched *xs_stage_proxy_pop(xs_stage_proxy *p);
+void xs_stage_proxy_close_input(xs_stage_proxy *p);
+void xs_stage_proxy_abort(xs_stage_proxy *p);
+bool xs_stage_proxy_finished(xs_stage_proxy *p);
+size_t xs_stage_proxy_in_flight(const xs_stage_proxy *p);
+void xs_stage_proxy_free(xs_stage_proxy *p);
 
 /* ---- the child's lockdown (sandbox.c) ---- */
 /* Keeps only fd `keep` (moved to 3) and /dev/null on 0 and 1; chroots to empty_dir and becomes
  * uid/gid `uid` when root; empties the capability sets and bounding set; no_new_privs; loads the
  * seccomp filter (allow_files: screenshots need Chromium and their directory). 0 or -1 + err. */
-int  xs_privsep_lockdown(int keep, const char *empty_dir, unsigned uid, unsigned gid, bool allow_files,
-                         char *err, size_t errlen);
+int xs_privsep_lockdown(int keep, const char *empty_dir, unsigned uid, unsigned gid,
+                        bool allow_files, char *err, size_t errlen);
 /* XSWEEP_PRIVSEP_SELFTEST=1: the child, once locked down, tries to open a file and to make raw and
  * packet sockets, and writes what happened on one stderr line (the integration test reads it). */
 void xs_privsep_selftest(void);

@@ -31,13 +31,13 @@
 #include "xsweep/addr.h"
 #include "xsweep/jsonw.h"
 
-#define XS_PROBE_MAX_BYTES      4096u  /* bytes read from a peer at most (the buffer size) */
-#define XS_PROBE_BANNER_MAX     256u   /* banner bytes kept (first line, raw) */
+#define XS_PROBE_MAX_BYTES  4096u /* bytes read from a peer at most (the buffer size) */
+#define XS_PROBE_BANNER_MAX 256u  /* banner bytes kept (first line, raw) */
 
 /* Which conversation to hold. XS_PROBE_AUTO picks by port (xs_probe_kind_for_port). */
 typedef enum {
     XS_PROBE_AUTO = 0,
-    XS_PROBE_BANNER,        /* passive: connect, read what the server says first (banner_timeout) */
+    XS_PROBE_BANNER, /* passive: connect, read what the server says first (banner_timeout) */
     XS_PROBE_SSH,
     XS_PROBE_FTP,
     XS_PROBE_SMTP,
@@ -51,16 +51,16 @@ typedef enum {
     XS_PROBE_RDP,
     XS_PROBE_SMB,
     XS_PROBE_CASSANDRA,
-    XS_PROBE_HTTP_STAGE,    /* "http": not ours, the HTTP stage GETs it (plain first) */
-    XS_PROBE_TLS,           /* "tls": the HTTP stage over TLS; the bytes inside are identified */
-    XS_PROBE_SMB1,          /* "smb1": follow-up of "smb", NEGOTIATE offering only NT LM 0.12 */
+    XS_PROBE_HTTP_STAGE, /* "http": not ours, the HTTP stage GETs it (plain first) */
+    XS_PROBE_TLS,        /* "tls": the HTTP stage over TLS; the bytes inside are identified */
+    XS_PROBE_SMB1,       /* "smb1": follow-up of "smb", NEGOTIATE offering only NT LM 0.12 */
     XS_PROBE_KIND_COUNT
 } xs_probe_kind;
 
 /* Kind for a port: the service table's first probe (src/targets/supported_ports.c); ports outside
  * the table get XS_PROBE_BANNER. */
 xs_probe_kind xs_probe_kind_for_port(uint16_t port);
-const char   *xs_probe_kind_name(xs_probe_kind k);       /* "banner", "ssh", ... "http", "tls" */
+const char *xs_probe_kind_name(xs_probe_kind k); /* "banner", "ssh", ... "http", "tls" */
 /* The kind named name[0..len) ("redis"), or XS_PROBE_KIND_COUNT. */
 xs_probe_kind xs_probe_kind_by_name(const char *name, size_t len);
 /* The fallback order of a port (the table's, or the default), at most XS_PROBE_MAX_FALLBACKS
@@ -73,10 +73,10 @@ void xs_probe_list(FILE *out);
 
 typedef enum {
     XS_PROBE_AUTH_UNKNOWN = 0,
-    XS_PROBE_AUTH_NONE,       /* the service answered a data/command request without credentials */
-    XS_PROBE_AUTH_REQUIRED,   /* the service said so (NOAUTH, 401, NLA required, host not allowed...) */
+    XS_PROBE_AUTH_NONE,     /* the service answered a data/command request without credentials */
+    XS_PROBE_AUTH_REQUIRED, /* the service said so (NOAUTH, 401, NLA required, host not allowed...) */
 } xs_probe_auth;
-const char *xs_probe_auth_name(xs_probe_auth a);          /* "unknown" | "none" | "required" */
+const char *xs_probe_auth_name(xs_probe_auth a); /* "unknown" | "none" | "required" */
 
 typedef enum {
     XS_PROBE_TLS_UNKNOWN = 0, /* not asked or not applicable (JSON null) */
@@ -101,42 +101,42 @@ typedef enum {
     XS_PROBE_FACT_COUNT
 } xs_probe_fact;
 const char *xs_probe_fact_name(xs_probe_fact f);
-int         xs_probe_fact_by_name(const char *name);   /* -1 when unknown */
+int xs_probe_fact_by_name(const char *name); /* -1 when unknown */
 /* The fact's value: 1, -1 or 0; "tls" and "auth" read the tls/auth fields. */
-int         xs_probe_fact_get(const struct xs_probe_info_s *info, xs_probe_fact f);
+int xs_probe_fact_get(const struct xs_probe_info_s *info, xs_probe_fact f);
 
 /* What an SMB server says of itself: the NTLMSSP CHALLENGE (version field, target info) of the
  * SMB2 SESSION_SETUP, and SMB1's Session Setup AndX strings when SMB1 is on. "" = not said. */
 typedef struct {
-    char ntlm_version[24];   /* CHALLENGE Version: "6.1.0" (Samba always says so), "10.0.19041" */
+    char ntlm_version[24]; /* CHALLENGE Version: "6.1.0" (Samba always says so), "10.0.19041" */
     char netbios_computer[32];
     char netbios_domain[32];
     char dns_computer[64];
     char dns_domain[64];
-    char native_os[48];      /* SMB1: "Windows 6.1" (Samba), "Windows Server 2016 Standard 14393" */
-    char native_lanman[48];  /* SMB1: "Samba 4.17.12-Debian" */
-    char workgroup[32];      /* SMB1: PrimaryDomain ("WORKGROUP") */
-    char session[16];        /* the guest SESSION_SETUP: "guest", "user", "anonymous", "refused" */
+    char native_os[48];     /* SMB1: "Windows 6.1" (Samba), "Windows Server 2016 Standard 14393" */
+    char native_lanman[48]; /* SMB1: "Samba 4.17.12-Debian" */
+    char workgroup[32];     /* SMB1: PrimaryDomain ("WORKGROUP") */
+    char session[16];       /* the guest SESSION_SETUP: "guest", "user", "anonymous", "refused" */
 } xs_probe_smb;
 
 /* What the bytes said. Fixed size, NUL-terminated strings ("" = unknown). */
 typedef struct xs_probe_info_s {
-    char          protocol[24];  /* "ssh", "ftp", "smtp", "redis", "mysql", ... "" = unidentified */
-    char          product[48];   /* "OpenSSH", "vsFTPd", "redis", "MariaDB", ... */
-    char          version[64];   /* "9.2p1", "7.0.15", ... */
+    char protocol[24]; /* "ssh", "ftp", "smtp", "redis", "mysql", ... "" = unidentified */
+    char product[48];  /* "OpenSSH", "vsFTPd", "redis", "MariaDB", ... */
+    char version[64];  /* "9.2p1", "7.0.15", ... */
     unsigned char banner[XS_PROBE_BANNER_MAX]; /* first line (or printable summary), raw bytes */
-    size_t        banner_len;
+    size_t banner_len;
     xs_probe_auth auth;
-    xs_probe_tls  tls;
-    char          detail[160];   /* protocol specifics: "auth_plugin=...", "signing=required", ... */
-    char          dialects[48];  /* SMB dialects: the one chosen first, then "smb1" when offered */
-    signed char   facts[XS_PROBE_FACT_COUNT];  /* 1 yes, -1 no, 0 not learned */
-    char          ssh_kex[512];  /* server KEXINIT name-lists (RFC 4253 7.1), as sent */
-    char          ssh_hostkeys[256];
-    char          ssh_ciphers[384];
-    char          ssh_macs[384];
-    char          inner[16];     /* "tls": the bytes came through TLS (FTPS, ...) */
-    xs_probe_smb  smb;           /* what an SMB server says of itself (NTLMSSP, SMB1 session) */
+    xs_probe_tls tls;
+    char detail[160];  /* protocol specifics: "auth_plugin=...", "signing=required", ... */
+    char dialects[48]; /* SMB dialects: the one chosen first, then "smb1" when offered */
+    signed char facts[XS_PROBE_FACT_COUNT]; /* 1 yes, -1 no, 0 not learned */
+    char ssh_kex[512];                      /* server KEXINIT name-lists (RFC 4253 7.1), as sent */
+    char ssh_hostkeys[256];
+    char ssh_ciphers[384];
+    char ssh_macs[384];
+    char inner[16];   /* "tls": the bytes came through TLS (FTPS, ...) */
+    xs_probe_smb smb; /* what an SMB server says of itself (NTLMSSP, SMB1 session) */
 } xs_probe_info;
 
 typedef enum {
@@ -148,39 +148,39 @@ typedef enum {
     XS_PROBE_ERR_UNRECOGNIZED,    /* bytes came back, but not of any protocol we know */
     XS_PROBE_ERR_NETWORK,         /* unreachable, out of sockets/fds, other local error */
 } xs_probe_error;
-const char *xs_probe_error_name(xs_probe_error e);        /* "none", "connect_refused", ... */
+const char *xs_probe_error_name(xs_probe_error e); /* "none", "connect_refused", ... */
 
 typedef struct {
     unsigned concurrency;        /* connections at once; default 256 */
     unsigned connect_timeout_ms; /* TCP handshake; default 3000 */
     unsigned total_timeout_ms;   /* established -> done; default 5000 */
     unsigned banner_timeout_ms;  /* passive banner read on unknown ports; default 2000 */
-    size_t   max_bytes;          /* bytes read at most, <= XS_PROBE_MAX_BYTES; default 4096 */
+    size_t max_bytes;            /* bytes read at most, <= XS_PROBE_MAX_BYTES; default 4096 */
     struct xs_throttle *clock;   /* the per-endpoint clock: every connect() first gets
                                   * xs_throttle_acquire(clock, key, now) == 0; NULL = none */
-    bool     no_fallbacks;       /* one probe per endpoint (tests): no fallback order */
+    bool no_fallbacks;           /* one probe per endpoint (tests): no fallback order */
 } xs_probe_config;
 
 void xs_probe_config_defaults(xs_probe_config *cfg);
 
 typedef struct {
-    xs_addr        addr;          /* either family */
-    uint16_t       port;
-    xs_probe_kind  kind;          /* the conversation held (never AUTO) */
-    void          *user;
+    xs_addr addr; /* either family */
+    uint16_t port;
+    xs_probe_kind kind; /* the conversation held (never AUTO) */
+    void *user;
     /* The HTTP stage should take over: XS_PROBE_HTTP_STAGE (an HTTP answer, or the fallback order
      * reached "http"), XS_PROBE_TLS (a TLS record answered, or "tls" is next); AUTO = no. */
-    xs_probe_kind  handoff;
-    unsigned       attempts;      /* connections made (first probe + fallbacks) */
-    char           tried[64];     /* kinds held, in order: "ssh,redis" */
-    xs_probe_info  info;
+    xs_probe_kind handoff;
+    unsigned attempts; /* connections made (first probe + fallbacks) */
+    char tried[64];    /* kinds held, in order: "ssh,redis" */
+    xs_probe_info info;
     xs_probe_error error;
-    char           error_text[96];
-    size_t         bytes_received;
-    uint64_t       queued_ns;     /* submit -> connect() */
-    uint64_t       connect_ns;    /* connect() -> established (0 = never) */
-    uint64_t       total_ns;      /* connect() -> done */
-    uint64_t       finished_realtime_ns;
+    char error_text[96];
+    size_t bytes_received;
+    uint64_t queued_ns;  /* submit -> connect() */
+    uint64_t connect_ns; /* connect() -> established (0 = never) */
+    uint64_t total_ns;   /* connect() -> done */
+    uint64_t finished_realtime_ns;
 } xs_probe_result;
 
 /* "probe": {"kind","protocol","product","version","banner","auth","tls","detail","error"}:
@@ -202,19 +202,19 @@ xs_probe_engine *xs_probe_engine_new_on(struct xs_loop *loop, const xs_probe_con
                                         xs_probe_done_fn done, void *arg);
 /* Queues one probe, kind chosen by port. not_before_ns: CLOCK_MONOTONIC (xs_now_ns), 0 = now.
  * 0, or -1 with errno (ENOMEM). A port of kind XS_PROBE_HTTP_STAGE is still probed passively. */
-int    xs_probe_engine_submit(xs_probe_engine *e, const xs_addr *addr, uint16_t port,
-                              uint64_t not_before_ns, void *user);
+int xs_probe_engine_submit(xs_probe_engine *e, const xs_addr *addr, uint16_t port,
+                           uint64_t not_before_ns, void *user);
 /* Same with an explicit kind (tests, services on unusual ports). AUTO = by port. */
-int    xs_probe_engine_submit_kind(xs_probe_engine *e, const xs_addr *addr, uint16_t port, xs_probe_kind kind,
-                                   uint64_t not_before_ns, void *user);
+int xs_probe_engine_submit_kind(xs_probe_engine *e, const xs_addr *addr, uint16_t port,
+                                xs_probe_kind kind, uint64_t not_before_ns, void *user);
 /* Runs one turn of the engine's loop for up to timeout_ms (-1 = until something completes or a
  * timer fires; 0 = no wait) and calls done(res, arg) for each finished probe. Returns results
  * delivered, or -1 (epoll failure). On a shared loop it runs the whole loop's turn. */
-int    xs_probe_engine_poll(xs_probe_engine *e, int timeout_ms, xs_probe_done_fn done, void *arg);
-size_t xs_probe_engine_pending(const xs_probe_engine *e);  /* submitted, not yet delivered */
-size_t xs_probe_engine_active(const xs_probe_engine *e);   /* connections open now */
+int xs_probe_engine_poll(xs_probe_engine *e, int timeout_ms, xs_probe_done_fn done, void *arg);
+size_t xs_probe_engine_pending(const xs_probe_engine *e); /* submitted, not yet delivered */
+size_t xs_probe_engine_active(const xs_probe_engine *e);  /* connections open now */
 /* Closes every connection; probes not yet delivered are dropped without a callback. */
-void   xs_probe_engine_free(xs_probe_engine *e);
+void xs_probe_engine_free(xs_probe_engine *e);
 
 /* ---------------------------------------------------------------- the conversation (pure) */
 typedef enum {
@@ -237,37 +237,51 @@ xs_probe_step xs_probe_feed(xs_probe_kind kind, unsigned *step, const unsigned c
 
 /* ---------------------------------------------------------------- parsers (pure, defensive) */
 typedef enum {
-    XS_PROBE_PARSE_MORE = 0,  /* incomplete: more bytes could change the answer (never when final) */
-    XS_PROBE_PARSE_OK,        /* recognised; info filled */
-    XS_PROBE_PARSE_BAD,       /* not this protocol; info untouched except banner */
+    XS_PROBE_PARSE_MORE = 0, /* incomplete: more bytes could change the answer (never when final) */
+    XS_PROBE_PARSE_OK,       /* recognised; info filled */
+    XS_PROBE_PARSE_BAD,      /* not this protocol; info untouched except banner */
 } xs_probe_parse;
 
 xs_probe_parse xs_probe_parse_ssh(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
 xs_probe_parse xs_probe_parse_ftp(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
-xs_probe_parse xs_probe_parse_smtp(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_smtp(const unsigned char *b, size_t n, bool final,
+                                   xs_probe_info *out);
 /* Reply to PING: +PONG (auth none), -NOAUTH / -DENIED (auth required), other -ERR (unknown). */
-xs_probe_parse xs_probe_parse_redis_ping(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_redis_ping(const unsigned char *b, size_t n, bool final,
+                                         xs_probe_info *out);
 /* Reply to INFO server: bulk string with redis_version (and server_name for Valkey). */
-xs_probe_parse xs_probe_parse_redis_info(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
-xs_probe_parse xs_probe_parse_memcached(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
-xs_probe_parse xs_probe_parse_mysql(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
-xs_probe_parse xs_probe_parse_postgres(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
-xs_probe_parse xs_probe_parse_mongodb(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
-xs_probe_parse xs_probe_parse_elasticsearch(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
-xs_probe_parse xs_probe_parse_mssql(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_redis_info(const unsigned char *b, size_t n, bool final,
+                                         xs_probe_info *out);
+xs_probe_parse xs_probe_parse_memcached(const unsigned char *b, size_t n, bool final,
+                                        xs_probe_info *out);
+xs_probe_parse xs_probe_parse_mysql(const unsigned char *b, size_t n, bool final,
+                                    xs_probe_info *out);
+xs_probe_parse xs_probe_parse_postgres(const unsigned char *b, size_t n, bool final,
+                                       xs_probe_info *out);
+xs_probe_parse xs_probe_parse_mongodb(const unsigned char *b, size_t n, bool final,
+                                      xs_probe_info *out);
+xs_probe_parse xs_probe_parse_elasticsearch(const unsigned char *b, size_t n, bool final,
+                                            xs_probe_info *out);
+xs_probe_parse xs_probe_parse_mssql(const unsigned char *b, size_t n, bool final,
+                                    xs_probe_info *out);
 xs_probe_parse xs_probe_parse_rdp(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
 xs_probe_parse xs_probe_parse_smb(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
 /* NTLMSSP CHALLENGE message (found anywhere in b, e.g. inside SPNEGO): version, target info names. */
-xs_probe_parse xs_probe_parse_ntlmssp_challenge(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_ntlmssp_challenge(const unsigned char *b, size_t n, bool final,
+                                                xs_probe_info *out);
 /* SMB2 SESSION_SETUP response (NetBIOS framed): the CHALLENGE leg (MORE_PROCESSING_REQUIRED) or the
  * final one (SessionFlags: guest / anonymous session, or refused). */
-xs_probe_parse xs_probe_parse_smb2_session(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_smb2_session(const unsigned char *b, size_t n, bool final,
+                                           xs_probe_info *out);
 /* SMB1 Session Setup AndX response: NativeOS, NativeLanMan ("Samba 4.17.12-Debian": the version). */
-xs_probe_parse xs_probe_parse_smb1_session(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_smb1_session(const unsigned char *b, size_t n, bool final,
+                                           xs_probe_info *out);
 /* Reply to OPTIONS (SUPPORTED: CQL and protocol versions) ... */
-xs_probe_parse xs_probe_parse_cassandra_options(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_cassandra_options(const unsigned char *b, size_t n, bool final,
+                                                xs_probe_info *out);
 /* ... and to STARTUP: READY (auth none) or AUTHENTICATE <authenticator> (auth required). */
-xs_probe_parse xs_probe_parse_cassandra_startup(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
+xs_probe_parse xs_probe_parse_cassandra_startup(const unsigned char *b, size_t n, bool final,
+                                                xs_probe_info *out);
 /* Whatever a server said first: SSH, FTP/SMTP (220), MySQL greeting, POP3, IMAP, VNC, HTTP/2
  * SETTINGS, an HTTP response, a TLS record. Always records the banner; OK when a protocol was named. */
 xs_probe_parse xs_probe_identify(const unsigned char *b, size_t n, bool final, xs_probe_info *out);
@@ -282,16 +296,16 @@ const char *xs_probe_mongodb_release(int64_t max_wire_version);
  * through the table of modules (src/probe/modules.c); --list-probes prints it. Adding a protocol:
  * one mod_*.c, one line in that table, one kind, and a row in the service table. */
 typedef struct {
-    int         kind;        /* xs_probe_kind */
-    const char *name;        /* "redis": what the service table and --list-probes call it */
-    const char *sends;       /* what reaches the wire, for --list-probes */
-    const char *learns;      /* facts recorded */
+    int kind;           /* xs_probe_kind */
+    const char *name;   /* "redis": what the service table and --list-probes call it */
+    const char *sends;  /* what reaches the wire, for --list-probes */
+    const char *learns; /* facts recorded */
     /* The opening request (NULL or 0 bytes: the server speaks first). */
-    size_t         (*request)(const xs_addr *addr, uint16_t port, unsigned char *out, size_t cap);
+    size_t (*request)(const xs_addr *addr, uint16_t port, unsigned char *out, size_t cap);
     /* Everything received since the last send; same contract as xs_probe_feed. NULL: the module
      * reads one answer through identify (foreign bytes go to xs_probe_identify). */
-    xs_probe_step  (*reply)(unsigned *step, const unsigned char *in, size_t len, bool final,
-                            xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len);
+    xs_probe_step (*reply)(unsigned *step, const unsigned char *in, size_t len, bool final,
+                           xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len);
     /* The protocol's signature/parser of a first answer (also used by the fuzz target). */
     xs_probe_parse (*identify)(const unsigned char *b, size_t n, bool final, xs_probe_info *info);
 } xs_probe_module;

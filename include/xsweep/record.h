@@ -7,24 +7,24 @@
 
 /* Port status values, as the seed's `Port Status` property defines them. */
 typedef enum {
-    XS_STATUS_OPEN = 0,      /* SYN-ACK came back: the handshake succeeded */
-    XS_STATUS_CLOSED,        /* RST came back, or nothing did */
-    XS_STATUS_EXCLUDED,      /* covered by the exclude list: never probed */
-    XS_STATUS_UNSUPPORTED,   /* port filtered out by `--ports supported` */
-    XS_STATUS_FAILED,        /* the probe could not be sent */
+    XS_STATUS_OPEN = 0,    /* SYN-ACK came back: the handshake succeeded */
+    XS_STATUS_CLOSED,      /* RST came back, or nothing did */
+    XS_STATUS_EXCLUDED,    /* covered by the exclude list: never probed */
+    XS_STATUS_UNSUPPORTED, /* port filtered out by `--ports supported` */
+    XS_STATUS_FAILED,      /* the probe could not be sent */
 } xs_status;
 
 const char *xs_status_name(xs_status s);
 /* The status of a name xs_status_name gives; XS_STATUS_FAILED for any other. */
-xs_status   xs_status_parse(const char *name);
+xs_status xs_status_parse(const char *name);
 
 /* Fixed-size and copyable: this is what crosses the lock-free rings. */
 typedef struct xs_result {
-    xs_addr  addr;      /* either family (IPv4 as ::ffff:a.b.c.d) */
+    xs_addr addr; /* either family (IPv4 as ::ffff:a.b.c.d) */
     uint16_t port;
-    uint8_t  status;    /* xs_status */
-    uint8_t  ttl;       /* IP TTL of the reply, 0 when there was none */
-    uint64_t ts_ns;     /* CLOCK_REALTIME of the reply (or of the decision) */
+    uint8_t status; /* xs_status */
+    uint8_t ttl;    /* IP TTL of the reply, 0 when there was none */
+    uint64_t ts_ns; /* CLOCK_REALTIME of the reply (or of the decision) */
 } xs_result;
 
 /* The identity of one IP:port, for de-duplication, the throttle and the answered set: the whole
@@ -32,7 +32,7 @@ typedef struct xs_result {
  * collision would drop a result or skip a probe). No padding: it may be hashed or compared as
  * three words. */
 typedef struct xs_epkey {
-    uint64_t hi, lo;   /* address bytes 0-7 and 8-15, big-endian; IPv4 is ::ffff:a.b.c.d */
+    uint64_t hi, lo; /* address bytes 0-7 and 8-15, big-endian; IPv4 is ::ffff:a.b.c.d */
     uint64_t port;
 } xs_epkey;
 

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 /* The resume file: O_RDWR|O_CREAT, mode 0600, never through a link. fd, or -1 with err. */
-int   xs_open_private_file(const char *path, char *err, size_t errlen);
+int xs_open_private_file(const char *path, char *err, size_t errlen);
 /* The output file, "w" or "a". NULL with errno set (ELOOP: a link planted by someone else). */
 FILE *xs_open_output_file(const char *path, bool append);
 

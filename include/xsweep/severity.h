@@ -46,20 +46,20 @@ int xs_severity_parse(const char *name);
 
 /* Authentication as the severity tables see it. */
 typedef enum {
-    XS_AUTHCLASS_NONE = 0,   /* "Not detected" */
-    XS_AUTHCLASS_WEAK,       /* basic, digest, NTLM, negotiate */
-    XS_AUTHCLASS_SSO,        /* Google Workspace, Entra ID, Okta, Ping, Duo */
+    XS_AUTHCLASS_NONE = 0, /* "Not detected" */
+    XS_AUTHCLASS_WEAK,     /* basic, digest, NTLM, negotiate */
+    XS_AUTHCLASS_SSO,      /* Google Workspace, Entra ID, Okta, Ping, Duo */
 } xs_auth_class;
 
 typedef struct {
-    xs_status     status;     /* port status from the SYN scan */
-    bool          is_http;    /* an HTTP response with a status line was obtained */
-    int           http_code;  /* valid when is_http */
-    xs_auth_class auth;       /* valid when is_http */
-    bool          is_bucket;  /* directly exposed bucket: the tables' first severity column */
+    xs_status status;   /* port status from the SYN scan */
+    bool is_http;       /* an HTTP response with a status line was obtained */
+    int http_code;      /* valid when is_http */
+    xs_auth_class auth; /* valid when is_http */
+    bool is_bucket;     /* directly exposed bucket: the tables' first severity column */
     /* Host configuration findings the endpoint carries (ids): "finding ID" rows regrade it. */
-    const char   *finding_ids[16];
-    size_t        n_finding_ids;
+    const char *finding_ids[16];
+    size_t n_finding_ids;
 } xs_severity_input;
 
 typedef struct xs_policy xs_policy;
@@ -69,13 +69,14 @@ typedef struct xs_policy xs_policy;
  * NULL on error with a one-line message ("FILE:LINE: ...") in err. */
 xs_policy *xs_policy_load(const char *name_or_path, char *err, size_t errlen);
 /* Parses policy text held in memory; `label` names it in error messages. */
-xs_policy *xs_policy_load_buffer(const char *text, size_t len, const char *label,
-                                 char *err, size_t errlen);
+xs_policy *xs_policy_load_buffer(const char *text, size_t len, const char *label, char *err,
+                                 size_t errlen);
 void xs_policy_free(xs_policy *p);
 /* The file's base name without ".policy" ("moderate"). */
 const char *xs_policy_name(const xs_policy *p);
 
 /* Never fails. `reason` (may be NULL) receives a string owned by the policy (or static). */
-xs_severity xs_policy_evaluate(const xs_policy *p, const xs_severity_input *in, const char **reason);
+xs_severity xs_policy_evaluate(const xs_policy *p, const xs_severity_input *in,
+                               const char **reason);
 
 #endif

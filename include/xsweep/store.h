@@ -40,10 +40,10 @@ typedef struct xs_store xs_store;
 
 /* Opens or creates the database and its schema. NULL with one line in err ("cannot open history
  * database FILE: reason") when the file cannot be written or is not an xsweep database. */
-xs_store   *xs_store_open(const char *path, char *err, size_t errlen);
+xs_store *xs_store_open(const char *path, char *err, size_t errlen);
 /* Commits what is pending and closes. Returns -1 (one line in err) when that commit failed.
  * NULL is fine; err may be NULL. */
-int         xs_store_close(xs_store *s, char *err, size_t errlen);
+int xs_store_close(xs_store *s, char *err, size_t errlen);
 /* The last error of any call below, one line naming the database. */
 const char *xs_store_error(const xs_store *s);
 
@@ -54,34 +54,34 @@ int64_t xs_store_begin_sweep(xs_store *s, const char *options_text, uint64_t sta
  * batches of XS_STORE_BATCH; a second add of the same endpoint in a sweep replaces the first. */
 /* --resume: continue sweep (it must exist and not have ended). Returns it, or -1. */
 int64_t xs_store_resume_sweep(xs_store *s, int64_t sweep);
-int     xs_store_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *record_json);
+int xs_store_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *record_json);
 /* Commits the sweep's last rows and records its end and its counts. */
-int     xs_store_end_sweep(xs_store *s, int64_t sweep, uint64_t end_realtime_ns,
-                           uint64_t open, uint64_t closed, uint64_t other);
+int xs_store_end_sweep(xs_store *s, int64_t sweep, uint64_t end_realtime_ns, uint64_t open,
+                       uint64_t closed, uint64_t other);
 /* Deletes the endpoint rows of all but the newest keep_last_n sweeps (their sweeps rows stay, with
  * pruned = 1, so first_seen ids keep a date). keep_last_n = 0 keeps everything. Returns the number
  * of sweeps pruned, or -1. */
-int     xs_store_prune(xs_store *s, unsigned keep_last_n);
+int xs_store_prune(xs_store *s, unsigned keep_last_n);
 
 /* Is spec a PostgreSQL connection string (URI or key=value) rather than an SQLite file name? */
-bool    xs_store_is_postgres(const char *spec);
+bool xs_store_is_postgres(const char *spec);
 /* "postgresql://user@host:port/db" for messages: the connection string without its password
  * (malloc'd). */
-char   *xs_store_pg_label(const char *conninfo);
+char *xs_store_pg_label(const char *conninfo);
 /* Before begin_sweep: this process is shard index0 (0-based) of count, and writes the shared
  * sweep named sweep_key (NULL: a sweep of its own). SQLite takes only count 1 or no key. */
-int     xs_store_set_shard(xs_store *s, uint32_t index0, uint32_t count, const char *sweep_key);
+int xs_store_set_shard(xs_store *s, uint32_t index0, uint32_t count, const char *sweep_key);
 /* The default shared sweep name: "YYYY-Www-" (ISO week of realtime_ns) + 16 hex digits of the
  * SHA-256 of the configuration text (every shard must give the same configuration). */
-void    xs_store_sweep_key(const char *config_text, uint64_t realtime_ns, char out[48]);
+void xs_store_sweep_key(const char *config_text, uint64_t realtime_ns, char out[48]);
 /* Commits what is pending (called whenever the output file is flushed for a checkpoint). */
-int     xs_store_sync(xs_store *s);
+int xs_store_sync(xs_store *s);
 /* --resume: makes this shard's rows of sweep exactly the records in the output file path
  * (format fmt, torn tail already cut): deletes the shard's rows, re-adds every record, commits, in
  * one transaction. Returns the number of records, or -1. */
-long    xs_store_reconcile(xs_store *s, int64_t sweep, const char *path, xs_format fmt);
+long xs_store_reconcile(xs_store *s, int64_t sweep, const char *path, xs_format fmt);
 
-#define XS_STORE_BATCH 10000
+#define XS_STORE_BATCH          10000
 #define XS_STORE_SCHEMA_VERSION 2
 
 #endif

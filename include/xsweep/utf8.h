@@ -10,7 +10,7 @@
  * cp (may be NULL) gets the code point. */
 size_t xs_utf8_seq_len(const unsigned char *s, size_t len, uint32_t *cp);
 /* True when all len bytes are well-formed UTF-8. */
-bool   xs_utf8_valid(const unsigned char *s, size_t len);
+bool xs_utf8_valid(const unsigned char *s, size_t len);
 /* Bytes of the first max_chars UTF-8 characters of s (an invalid byte counts as one character). */
 size_t xs_utf8_prefix_bytes(const unsigned char *s, size_t len, size_t max_chars);
 

@@ -22,8 +22,9 @@ static int fail(char *err, size_t errlen, const char *path, unsigned line, const
 static bool valid_id(const char *s)
 {
     size_t n = strlen(s);
-    return n >= 1 && n <= 64 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                          "0123456789._-") == n;
+    return n >= 1 && n <= 64 &&
+           strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                     "0123456789._-") == n;
 }
 
 /* Keeps the first bits bits of a. */
@@ -55,7 +56,7 @@ bool xs_agent_range_parse(const char *s, xs_agent_range *r)
             return false;
         bits = (unsigned)b;
     }
-    r->bits = bits + 128 - width;   /* IPv4 lives in ::ffff:0:0/96 */
+    r->bits = bits + 128 - width; /* IPv4 lives in ::ffff:0:0/96 */
     clear_host_bits(&a, r->bits);
     r->net = a;
     return true;
@@ -90,8 +91,9 @@ static int read_token(xs_agent_config *c, char *err, size_t errlen)
     fclose(f);
     c->token[strcspn(c->token, "\r\n")] = '\0';
     size_t n = strlen(c->token);
-    if (!ok || n < 16 || strspn(c->token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                          "0123456789._~+/=-") != n)
+    if (!ok || n < 16 ||
+        strspn(c->token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                         "0123456789._~+/=-") != n)
         return fail(err, errlen, c->token_file, 0,
                     "the token must be one line of 16-511 token characters", NULL);
     return 0;
@@ -153,7 +155,10 @@ int xs_agent_config_load(xs_agent_config *c, const char *path, char *err, size_t
         } else if (!strcmp(k, "scan-args")) {
             rc = set(&c->scan_args, v);
         } else if (!strcmp(k, "max-checks")) {
-            c->max_checks = !strcmp(v, "none") ? 0 : !strcmp(v, "safe") ? 1 : !strcmp(v, "all") ? 2 : -1;
+            c->max_checks = !strcmp(v, "none")   ? 0
+                            : !strcmp(v, "safe") ? 1
+                            : !strcmp(v, "all")  ? 2
+                                                 : -1;
             if (c->max_checks < 0) {
                 rc = fail(err, errlen, path, line, "max-checks: none, safe or all", v);
                 break;
@@ -162,7 +167,8 @@ int xs_agent_config_load(xs_agent_config *c, const char *path, char *err, size_t
             rc = set(&c->xsweep, v);
         } else if (!strcmp(k, "allow")) {
             if (c->nallow == XS_AGENT_MAX_ALLOW || parse_range(v, &c->allow[c->nallow]) < 0) {
-                rc = fail(err, errlen, path, line, "allow: give an address or CIDR block (IPv4 or IPv6)", v);
+                rc = fail(err, errlen, path, line,
+                          "allow: give an address or CIDR block (IPv4 or IPv6)", v);
                 break;
             }
             c->nallow++;
@@ -174,8 +180,9 @@ int xs_agent_config_load(xs_agent_config *c, const char *path, char *err, size_t
                 rc = fail(err, errlen, path, line, "not a number in range", v);
                 break;
             }
-            *(!strcmp(k, "poll") ? &c->poll_s : !strcmp(k, "max-rate") ? &c->max_rate
-                                                                        : &c->backoff_max_s) = d;
+            *(!strcmp(k, "poll")       ? &c->poll_s
+              : !strcmp(k, "max-rate") ? &c->max_rate
+                                       : &c->backoff_max_s) = d;
         } else {
             rc = fail(err, errlen, path, line, "unknown key", k);
         }
@@ -197,8 +204,8 @@ int xs_agent_config_load(xs_agent_config *c, const char *path, char *err, size_t
         gethostname(host, sizeof host);
         host[64] = '\0';
         for (char *h = host; *h; h++)
-            if (!strchr("._-", *h) && !((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') ||
-                                        (*h >= '0' && *h <= '9')))
+            if (!strchr("._-", *h) &&
+                !((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') || (*h >= '0' && *h <= '9')))
                 *h = '-';
         if (set(&c->agent_id, host) < 0)
             return fail(err, errlen, path, 0, "out of memory", NULL);

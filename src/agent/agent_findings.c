@@ -9,17 +9,21 @@
 #include "xsweep/agent.h"
 
 typedef struct {
-    const char *prefix;        /* rule id, or the start of one */
+    const char *prefix; /* rule id, or the start of one */
     const char *cwe;
     const char *remediation;
 } remedy;
 
 /* Host configuration rules (data/hostcfg/rules.txt), by id prefix. */
 static const remedy CONFIG[] = {
-    {"server-version-disclosed", "CWE-200", "Hide the server version (nginx: server_tokens off; Apache: ServerTokens Prod)."},
-    {"directory-listing", "CWE-548", "Turn directory listing off (nginx: autoindex off; Apache: Options -Indexes)."},
-    {"git-directory-listed", "CWE-527", "Remove the .git directory from the web root and rotate anything it held."},
-    {"secret-file-listed", "CWE-538", "Remove environment and credential files from the web root; rotate the credentials."},
+    {"server-version-disclosed", "CWE-200",
+     "Hide the server version (nginx: server_tokens off; Apache: ServerTokens Prod)."},
+    {"directory-listing", "CWE-548",
+     "Turn directory listing off (nginx: autoindex off; Apache: Options -Indexes)."},
+    {"git-directory-listed", "CWE-527",
+     "Remove the .git directory from the web root and rotate anything it held."},
+    {"secret-file-listed", "CWE-538",
+     "Remove environment and credential files from the web root; rotate the credentials."},
     {"backup-file-listed", "CWE-530", "Remove backups and dumps from the web root."},
     {"default-page", "CWE-1188", "Replace the default page, or stop the unused server."},
     {"tls-legacy-version", "CWE-326", "Allow TLS 1.2 and 1.3 only."},
@@ -34,7 +38,8 @@ static const remedy CONFIG[] = {
     {"cors-", "CWE-942", "Allow credentialed CORS only from an explicit list of origins."},
     {"spring-whitelabel-error", "CWE-209", "Replace the default error page."},
     /* management interfaces that answer without authentication */
-    {"", "CWE-306", "Require authentication, and reach the interface from a management network only."},
+    {"", "CWE-306",
+     "Require authentication, and reach the interface from a management network only."},
 };
 
 static const char *const SEVERITIES[] = {"critical", "high", "medium", "low", "info"};
@@ -101,10 +106,9 @@ static void add(ctx *c, const char *type, const char *category, const char *seve
     const char *loc = extra ? json_string_value(json_object_get(extra, "location")) : NULL;
     snprintf(idtype, sizeof idtype, "%s%s%s", type, loc ? "@" : "", loc ? loc : "");
     xs_agent_finding_id(c->agent, c->ip, c->port, c->path, idtype, id);
-    json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:[], s:[], s:s}", "id", id,
-                          "type", type, "category", category, "severity", severity, "ip", c->ip,
-                          "port", (int)c->port, "path", c->path, "cwe", "cve", "remediation",
-                          remediation);
+    json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:[], s:[], s:s}", "id", id, "type",
+                          type, "category", category, "severity", severity, "ip", c->ip, "port",
+                          (int)c->port, "path", c->path, "cwe", "cve", "remediation", remediation);
     if (!f) {
         json_decref(extra);
         return;
@@ -128,7 +132,9 @@ static void add(ctx *c, const char *type, const char *category, const char *seve
 static const char *cwe_or_null(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
-    return n >= 5 && n <= 10 && !strncmp(s, "CWE-", 4) && strspn(s + 4, "0123456789") == n - 4 ? s : NULL;
+    return n >= 5 && n <= 10 && !strncmp(s, "CWE-", 4) && strspn(s + 4, "0123456789") == n - 4
+               ? s
+               : NULL;
 }
 
 /* A template's remediation: printable ASCII, at most 255 characters (the templates are the
@@ -166,7 +172,8 @@ static const char *location_of(const char *where)
 int xs_agent_findings(const char *agent_id, const char *record_line, json_t *out)
 {
     json_t *r = json_loads(record_line, 0, NULL);
-    if (!json_is_object(r) || strcmp(json_string_value(json_object_get(r, "status")) ?: "", "open")) {
+    if (!json_is_object(r) ||
+        strcmp(json_string_value(json_object_get(r, "status")) ?: "", "open")) {
         json_decref(r);
         return 0;
     }
@@ -175,12 +182,12 @@ int xs_agent_findings(const char *agent_id, const char *record_line, json_t *out
         .agent = agent_id,
         .ip = json_string_value(json_object_get(r, "ip")),
         .port = (unsigned)json_integer_value(json_object_get(r, "port")),
-        .protocol = token_or_null(json_string_value(json_object_get(r, "protocol")), 24,
-                                  PRODUCT_CHARS "/"),
+        .protocol =
+            token_or_null(json_string_value(json_object_get(r, "protocol")), 24, PRODUCT_CHARS "/"),
         .path = path_of(http),
         .out = out,
     };
-    xs_addr addr;   /* either family; sent in its canonical text form */
+    xs_addr addr; /* either family; sent in its canonical text form */
     char ipbuf[XS_ADDR_STRLEN];
     if (!c.ip || strlen(c.ip) >= sizeof ipbuf ||
         strspn(c.ip, "0123456789abcdefABCDEF.:") != strlen(c.ip) || !xs_addr_parse(c.ip, &addr) ||
@@ -191,18 +198,21 @@ int xs_agent_findings(const char *agent_id, const char *record_line, json_t *out
     xs_addr_format(&addr, ipbuf);
     c.ip = ipbuf;
     /* product/version: the protocol probe's, else the first technology with a version */
-    c.product = token_or_null(json_string_value(json_object_get(probe, "product")), 40, PRODUCT_CHARS);
+    c.product =
+        token_or_null(json_string_value(json_object_get(probe, "product")), 40, PRODUCT_CHARS);
     c.version = c.product ? token_or_null(json_string_value(json_object_get(probe, "version")), 32,
-                                          VERSION_CHARS) : NULL;
+                                          VERSION_CHARS)
+                          : NULL;
     size_t i;
     json_t *t;
-    json_array_foreach(json_object_get(r, "tech"), i, t) {
+    json_array_foreach(json_object_get(r, "tech"), i, t)
+    {
         if (c.product)
             break;
-        const char *name = token_or_null(json_string_value(json_object_get(t, "name")), 40,
-                                         PRODUCT_CHARS);
-        const char *ver = token_or_null(json_string_value(json_object_get(t, "version")), 32,
-                                        VERSION_CHARS);
+        const char *name =
+            token_or_null(json_string_value(json_object_get(t, "name")), 40, PRODUCT_CHARS);
+        const char *ver =
+            token_or_null(json_string_value(json_object_get(t, "version")), 32, VERSION_CHARS);
         if (name && ver) {
             c.product = name;
             c.version = ver;
@@ -211,9 +221,11 @@ int xs_agent_findings(const char *agent_id, const char *record_line, json_t *out
     add(&c, "exposed-service", "exposure",
         severity_of(json_string_value(json_object_get(r, "severity"))), "CWE-668",
         "Check that this service is meant to be reachable from this network; close or filter it "
-        "otherwise.", NULL);
+        "otherwise.",
+        NULL);
     /* the rest is about the response: one product per endpoint is enough */
-    json_array_foreach(json_object_get(r, "config_issues"), i, t) {
+    json_array_foreach(json_object_get(r, "config_issues"), i, t)
+    {
         const char *id = json_string_value(json_object_get(t, "id"));
         if (!rule_id_ok(id))
             continue;
@@ -221,10 +233,11 @@ int xs_agent_findings(const char *agent_id, const char *record_line, json_t *out
         snprintf(type, sizeof type, "config:%s", id);
         const remedy *m = config_remedy(id);
         add(&c, type, "configuration",
-            severity_of(json_string_value(json_object_get(t, "severity"))), m->cwe,
-            m->remediation, NULL);
+            severity_of(json_string_value(json_object_get(t, "severity"))), m->cwe, m->remediation,
+            NULL);
     }
-    json_array_foreach(json_object_get(r, "findings"), i, t) {
+    json_array_foreach(json_object_get(r, "findings"), i, t)
+    {
         const char *id = json_string_value(json_object_get(t, "id"));
         const char *cat = json_string_value(json_object_get(t, "category"));
         if (!rule_id_ok(id))
@@ -246,13 +259,14 @@ int xs_agent_findings(const char *agent_id, const char *record_line, json_t *out
      * type, severity, CWE and the template's remediation. Never the detail (a value extracted from
      * the response, a parameter name) and never the check's path, which may come from the page
      * (linked directories, form actions): the finding keeps the endpoint's path. */
-    json_array_foreach(json_object_get(json_object_get(r, "checks"), "findings"), i, t) {
+    json_array_foreach(json_object_get(json_object_get(r, "checks"), "findings"), i, t)
+    {
         const char *id = json_string_value(json_object_get(t, "id"));
         const char *kind = json_string_value(json_object_get(t, "type"));
         if (!rule_id_ok(id))
             continue;
-        static const char *const kinds[][2] = {{"http", "exposure"}, {"payload", "vulnerability"},
-                                               {"tls", "configuration"}};
+        static const char *const kinds[][2] = {
+            {"http", "exposure"}, {"payload", "vulnerability"}, {"tls", "configuration"}};
         const char *cat = NULL;
         for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
             if (kind && !strcmp(kind, kinds[k][0]))
@@ -264,7 +278,8 @@ int xs_agent_findings(const char *agent_id, const char *record_line, json_t *out
         add(&c, type, cat, severity_of(json_string_value(json_object_get(t, "severity"))),
             cwe_or_null(json_string_value(json_object_get(t, "cwe"))),
             text_or(json_string_value(json_object_get(t, "remediation")),
-                    "See the check's documentation (xsweep --list-checks)."), NULL);
+                    "See the check's documentation (xsweep --list-checks)."),
+            NULL);
     }
     json_decref(r);
     return c.n;

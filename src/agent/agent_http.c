@@ -85,7 +85,7 @@ static long perform(xs_agent_http *h, const char *path, const char *post, char *
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");   /* the platform is reached directly, or not */
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*"); /* the platform is reached directly, or not */
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h->headers);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "xsweep-agent/1");
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
@@ -103,7 +103,9 @@ static long perform(xs_agent_http *h, const char *path, const char *post, char *
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     } else {
         snprintf(err, errlen, "%s: %s", h->cfg->platform,
-                 s.too_big ? "response too large" : h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+                 s.too_big      ? "response too large"
+                 : h->errbuf[0] ? h->errbuf
+                                : curl_easy_strerror(rc));
     }
     if (body && status >= 0)
         *body = s.buf ? s.buf : strdup("");

@@ -54,7 +54,8 @@ int xs_agent_job_parse(const xs_agent_config *c, const char *json, xs_agent_job 
         goto out;
     }
     snprintf(job->id, sizeof job->id, "%s", id);
-    if (!json_is_array(targets) || json_array_size(targets) == 0 || json_array_size(targets) > 1024) {
+    if (!json_is_array(targets) || json_array_size(targets) == 0 ||
+        json_array_size(targets) > 1024) {
         refuse(err, errlen, "targets: an array of 1-1024 addresses or CIDR blocks");
         goto out;
     }
@@ -63,7 +64,8 @@ int xs_agent_job_parse(const xs_agent_config *c, const char *json, xs_agent_job 
     for (size_t i = 0; i < json_array_size(targets); i++) {
         const char *t = json_string_value(json_array_get(targets, i));
         if (!t || !target_ok(c, t)) {
-            refuse(err, errlen, "a target is not an address/CIDR (IPv4 or IPv6) inside the agent's allow list");
+            refuse(err, errlen,
+                   "a target is not an address/CIDR (IPv4 or IPv6) inside the agent's allow list");
             goto out;
         }
         job->targets[job->ntargets++] = strdup(t);
@@ -89,7 +91,11 @@ int xs_agent_job_parse(const xs_agent_config *c, const char *json, xs_agent_job 
     /* Active checks only as far as the operator allows (max-checks): none, safe, all. */
     if (checks && !json_is_null(checks)) {
         const char *ck = json_string_value(checks);
-        int level = !ck ? -1 : !strcmp(ck, "none") ? 0 : !strcmp(ck, "safe") ? 1 : !strcmp(ck, "all") ? 2 : -1;
+        int level = !ck                   ? -1
+                    : !strcmp(ck, "none") ? 0
+                    : !strcmp(ck, "safe") ? 1
+                    : !strcmp(ck, "all")  ? 2
+                                          : -1;
         if (level < 0) {
             refuse(err, errlen, "checks: \"none\", \"safe\" or \"all\"");
             goto out;
@@ -105,7 +111,8 @@ int xs_agent_job_parse(const xs_agent_config *c, const char *json, xs_agent_job 
         const char *nb = json_string_value(json_object_get(schedule, "not_before"));
         struct tm tm = {0};
         const char *end = nb ? strptime(nb, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
-        if (!json_is_object(schedule) || (json_object_get(schedule, "not_before") && (!end || *end))) {
+        if (!json_is_object(schedule) ||
+            (json_object_get(schedule, "not_before") && (!end || *end))) {
             refuse(err, errlen, "schedule: {\"not_before\": \"YYYY-MM-DDTHH:MM:SSZ\"}");
             goto out;
         }

@@ -30,8 +30,8 @@ typedef struct {
     xs_agent_config cfg;
     xs_agent_http *http;
     char outbox[4096], jobs[4096];
-    double next_send;     /* monotonic seconds: the next report attempt */
-    double backoff;       /* current retry delay */
+    double next_send; /* monotonic seconds: the next report attempt */
+    double backoff;   /* current retry delay */
     unsigned long sent;
 } agent;
 
@@ -116,7 +116,8 @@ static void flush_outbox(agent *a)
 static void sleep_s(double s)
 {
     struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !stopping) {}
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !stopping) {
+    }
 }
 
 static char **scan_argv(agent *a, const xs_agent_job *job, const char *out, char *rate,
@@ -130,14 +131,16 @@ static char **scan_argv(agent *a, const xs_agent_job *job, const char *out, char
             cap++;
     char **v = calloc(cap, sizeof *v);
     size_t n = 0;
-    static char self[] = "/proc/self/exe";   /* outlives this call: v[0] points at it */
+    static char self[] = "/proc/self/exe"; /* outlives this call: v[0] points at it */
     v[n++] = a->cfg.xsweep ? a->cfg.xsweep : self;
     for (char *save, *t = extra ? strtok_r(extra, " \t", &save) : NULL; t;
          t = strtok_r(NULL, " \t", &save))
         v[n++] = t;
     snprintf(rate, 32, "%.17g", job->rate);
-    const char *fixed[] = {"-p", job->ports, "--rate", rate, "--policy", job->policy,
-                           "--output-format", "json", "-o", out, "--no-progress", "--checkpoint", "0"};
+    const char *fixed[] = {"-p",       job->ports,  "--rate",          rate,
+                           "--policy", job->policy, "--output-format", "json",
+                           "-o",       out,         "--no-progress",   "--checkpoint",
+                           "0"};
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
         v[n++] = (char *)fixed[i];
     if (job->checks[0]) {
@@ -148,7 +151,7 @@ static char **scan_argv(agent *a, const xs_agent_job *job, const char *out, char
     for (size_t i = 0; i < job->ntargets; i++)
         v[n++] = job->targets[i];
     v[n] = NULL;
-    return v;   /* the operator's arguments point into *extra_out */
+    return v; /* the operator's arguments point into *extra_out */
 }
 
 /* Runs the scanner; returns its exit status (or -1). It dies with the agent (PDEATHSIG), and a
@@ -232,7 +235,8 @@ static int report_results(agent *a, const xs_agent_job *job, unsigned attempt, u
             open++;
         total += (unsigned long)xs_agent_findings(a->cfg.agent_id, line, batch);
         if (json_array_size(batch) >= FINDINGS_PER_REPORT) {
-            rc |= enqueue(a, job->id, attempt, (*seq)++, "findings", json_pack("{s:o}", "findings", batch));
+            rc |= enqueue(a, job->id, attempt, (*seq)++, "findings",
+                          json_pack("{s:o}", "findings", batch));
             reports++;
             batch = json_array();
         }
@@ -240,7 +244,8 @@ static int report_results(agent *a, const xs_agent_job *job, unsigned attempt, u
     free(line);
     fclose(f);
     if (json_array_size(batch)) {
-        rc |= enqueue(a, job->id, attempt, (*seq)++, "findings", json_pack("{s:o}", "findings", batch));
+        rc |= enqueue(a, job->id, attempt, (*seq)++, "findings",
+                      json_pack("{s:o}", "findings", batch));
         reports++;
     } else {
         json_decref(batch);
@@ -269,11 +274,11 @@ static void run_job(agent *a, const char *job_json)
     snprintf(out, sizeof out, "%s/%s.jsonl", a->jobs, job.id);
     unlink(out);
     say("job %s: scanning", job.id, NULL);
-    enqueue(a, job.id, attempt, seq++, "progress", json_pack("{s:s, s:I}", "state", "started",
-                                                             "targets", (json_int_t)job.ntargets));
+    enqueue(a, job.id, attempt, seq++, "progress",
+            json_pack("{s:s, s:I}", "state", "started", "targets", (json_int_t)job.ntargets));
     flush_outbox(a);
     int rc = run_scanner(a, &job, out);
-    if (stopping) {   /* interrupted: the job stays in the spool and runs again */
+    if (stopping) { /* interrupted: the job stays in the spool and runs again */
         xs_agent_job_free(&job);
         return;
     }
@@ -295,7 +300,7 @@ static void run_job(agent *a, const char *job_json)
         snprintf(why, sizeof why, "exit status %d: %s", rc, last[0] ? last : "no message");
         say("job %s: the scan failed (%s)", job.id, why);
     }
-    remove_job(a, job.id);   /* only now: every report of it is in the outbox */
+    remove_job(a, job.id); /* only now: every report of it is in the outbox */
     xs_agent_job_free(&job);
 }
 
@@ -346,10 +351,12 @@ static bool poll_job(agent *a)
         const char *id = json_string_value(json_object_get(o, "id"));
         xs_agent_job tmp;
         /* the refusal goes back under the job's id when that id is well-formed */
-        if (id && strlen(id) <= 64 && strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == strlen(id)) {
+        if (id && strlen(id) <= 64 &&
+            strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+                strlen(id)) {
             snprintf(tmp.id, sizeof tmp.id, "%s", id);
-            enqueue(a, tmp.id, 0, 0, "progress", json_pack("{s:s, s:s}", "state", "refused",
-                                                           "reason", err));
+            enqueue(a, tmp.id, 0, 0, "progress",
+                    json_pack("{s:s, s:s}", "state", "refused", "reason", err));
         }
         json_decref(o);
         free(body);
@@ -383,7 +390,8 @@ static void usage(FILE *out)
           "      --exit-when-idle  exit once N jobs are done and the spool is empty\n"
           "  -h, --help            this help\n"
           "\n"
-          "Exit status: 0 done or stopped (SIGTERM/SIGINT), 1 configuration or spool error, 2 usage.\n",
+          "Exit status: 0 done or stopped (SIGTERM/SIGINT), 1 configuration or spool error, 2 "
+          "usage.\n",
           out);
 }
 
@@ -405,7 +413,9 @@ int xs_agent_main(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "c:h", LONG, NULL)) != -1) {
         char *end;
         switch (ch) {
-        case 'c': config = optarg; break;
+        case 'c':
+            config = optarg;
+            break;
         case 'm':
             errno = 0;
             max_jobs = strtol(optarg, &end, 10);
@@ -414,8 +424,12 @@ int xs_agent_main(int argc, char **argv)
                 return 2;
             }
             break;
-        case 'x': exit_idle = true; break;
-        case 'h': usage(stdout); return 0;
+        case 'x':
+            exit_idle = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
         default:
             fprintf(stderr, "xsweep agent: %s %s\nTry 'xsweep agent --help'.\n",
                     optopt == 'c' ? "option needs a value:" : "unknown option", argv[optind - 1]);

@@ -48,8 +48,13 @@ static const char *skip_value(const char *p)
 
 static unsigned scheme_bit(const char *s, size_t n)
 {
-    static const struct { const char *name; xs_auth_method m; } schemes[] = {
-        {"Basic", XS_AUTH_BASIC}, {"Digest", XS_AUTH_DIGEST}, {"NTLM", XS_AUTH_NTLM},
+    static const struct {
+        const char *name;
+        xs_auth_method m;
+    } schemes[] = {
+        {"Basic", XS_AUTH_BASIC},
+        {"Digest", XS_AUTH_DIGEST},
+        {"NTLM", XS_AUTH_NTLM},
         {"Negotiate", XS_AUTH_NEGOTIATE},
     };
     for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
@@ -74,17 +79,17 @@ unsigned xs_auth_parse_challenges(const char *v)
         while (is_tchar(*p))
             p++;
         size_t tl = (size_t)(p - t);
-        if (tl == 0) {                      /* junk: resynchronise at the next comma */
+        if (tl == 0) { /* junk: resynchronise at the next comma */
             while (*p && *p != ',')
                 p = *p == '"' ? skip_value(p) : p + 1;
             continue;
         }
         const char *q = skip_ows(p);
-        if (*q == '=') {                    /* auth-param of the previous challenge */
+        if (*q == '=') { /* auth-param of the previous challenge */
             p = skip_value(q + 1);
             continue;
         }
-        bits |= scheme_bit(t, tl);          /* a scheme */
+        bits |= scheme_bit(t, tl); /* a scheme */
         /* Its token68 or first auth-param, up to the next comma. */
         p = q;
         const char *u = p;
@@ -93,9 +98,9 @@ unsigned xs_auth_parse_challenges(const char *v)
         if (p > u) {
             const char *w = skip_ows(p);
             if (*w == '=' && w[1] != '=' && w[1] != ',' && w[1] != '\0') {
-                p = skip_value(w + 1);      /* realm="..." */
+                p = skip_value(w + 1); /* realm="..." */
             } else {
-                while (*p == '=')           /* token68 padding */
+                while (*p == '=') /* token68 padding */
                     p++;
             }
         }
@@ -120,7 +125,7 @@ static void split_url(const char *url, url_parts *u)
         sl++;
     if (sl > 0 && p[sl] == ':') {
         if (p[sl + 1] != '/' || p[sl + 2] != '/')
-            return;                                 /* javascript:, mailto:, data: ... */
+            return; /* javascript:, mailto:, data: ... */
         host = p + sl + 3;
     } else if (p[0] == '/' && p[1] == '/') {
         host = p + 2;
@@ -128,7 +133,7 @@ static void split_url(const char *url, url_parts *u)
     const char *rest = p;
     if (host) {
         size_t end = strcspn(host, "/?#\\");
-        const char *at = memchr(host, '@', end);   /* user:pass@host */
+        const char *at = memchr(host, '@', end); /* user:pass@host */
         while (at) {
             end -= (size_t)(at + 1 - host);
             host = at + 1;
@@ -176,7 +181,7 @@ static const xs_sso_endpoint_rule *host_rule(const char *host, size_t hl)
             info = host_is(host, label, r->not_labels[k]) ||
                    (label > strlen(r->not_labels[k]) &&
                     strncasecmp(host, r->not_labels[k], strlen(r->not_labels[k])) == 0 &&
-                    host[strlen(r->not_labels[k])] == '-');   /* admin-1234.duosecurity.com */
+                    host[strlen(r->not_labels[k])] == '-'); /* admin-1234.duosecurity.com */
         if (!info)
             return r;
     }
@@ -242,7 +247,7 @@ bool xs_auth_sso_url(const char *url, xs_sso_provider *provider, const char **ma
                 *marker = xs_sso_path_rules[i].text;
             return true;
         }
-    if (u.host && query_has_saml_request(u.query, u.ql)) {   /* to any IdP, known or not */
+    if (u.host && query_has_saml_request(u.query, u.ql)) { /* to any IdP, known or not */
         *provider = r ? r->provider : XS_SSO_NONE;
         if (marker)
             *marker = "SAMLRequest";
@@ -294,7 +299,7 @@ static void saw_sso(xs_auth_info *a, xs_sso_provider p, xs_auth_evidence ev, con
         a->evidence = ev;
         a->marker = marker;
     } else if (a->method == XS_AUTH_SSO && a->provider == XS_SSO_NONE && p != XS_SSO_NONE) {
-        a->provider = p;                     /* a bare SAML form, now with a known IdP */
+        a->provider = p; /* a bare SAML form, now with a known IdP */
         a->marker = marker;
     }
 }
@@ -366,7 +371,7 @@ xs_auth_info xs_auth_detect(const xs_http_result *r)
                                                      XS_AUTH_DIGEST, XS_AUTH_BASIC};
     for (size_t i = 0; i < sizeof strongest_first / sizeof strongest_first[0]; i++)
         if (a.methods & XS_AUTH_BIT(strongest_first[i])) {
-            if (a.method == XS_AUTH_SSO)   /* a Refresh hand-off came first: challenge wins */
+            if (a.method == XS_AUTH_SSO) /* a Refresh hand-off came first: challenge wins */
                 a.provider = XS_SSO_NONE, a.marker = NULL;
             a.method = strongest_first[i];
             a.evidence = XS_AUTH_FROM_CHALLENGE;
@@ -379,7 +384,8 @@ xs_auth_info xs_auth_detect(const xs_http_result *r)
     if (r->body && r->body_len > 0 && r->status_code != 0) {
         bool found = false;
         const char *marker = NULL;
-        xs_sso_provider p = xs_sso_page_evidence(r->body, r->body_len, &found, &marker, &a.form_login);
+        xs_sso_provider p =
+            xs_sso_page_evidence(r->body, r->body_len, &found, &marker, &a.form_login);
         if (found)
             saw_sso(&a, p, XS_AUTH_FROM_BODY, marker);
     }

@@ -7,15 +7,15 @@
 #include "xsweep/auth.h"
 
 typedef struct {
-    const char         *host;        /* exact host, or ".suffix" when is_suffix */
-    bool                is_suffix;
-    const char *const  *not_labels;  /* first labels under a suffix that are not IdP hosts */
-    const char *const  *paths;       /* "^/prefix" or "/contains", lower case, NULL-terminated */
-    xs_sso_provider     provider;
+    const char *host; /* exact host, or ".suffix" when is_suffix */
+    bool is_suffix;
+    const char *const *not_labels; /* first labels under a suffix that are not IdP hosts */
+    const char *const *paths;      /* "^/prefix" or "/contains", lower case, NULL-terminated */
+    xs_sso_provider provider;
 } xs_sso_endpoint_rule;
 
 typedef struct {
-    const char     *text;
+    const char *text;
     xs_sso_provider provider;
 } xs_sso_marker;
 

@@ -89,7 +89,7 @@ static void scan_script(page_scan *s, const char *text, size_t len)
         if (q >= end || *q != (call ? '(' : '='))
             continue;
         if (!call && q + 1 < end && q[1] == '=')
-            continue;                          /* a comparison */
+            continue; /* a comparison */
         q = skip_ws(q + 1, end);
         if (q >= end || (*q != '"' && *q != '\'' && *q != '`'))
             continue;
@@ -177,14 +177,15 @@ static void scan_element(page_scan *s, const GumboNode *node)
         xs_sso_provider p;
         if (!s->found && has_saml_request_input(node)) {
             /* SAML POST binding: SSO even to an IdP we do not know, when it posts elsewhere */
-            if (xs_auth_sso_url(action, &p, NULL) || strstr(action, "://") || !strncmp(action, "//", 2))
+            if (xs_auth_sso_url(action, &p, NULL) || strstr(action, "://") ||
+                !strncmp(action, "//", 2))
                 take(s, xs_auth_provider_for_host(action), "SAMLRequest form");
         }
         break;
     }
     case GUMBO_TAG_IFRAME: {
         const char *host = attr(el, "data-host");
-        if (id && strcmp(id, "duo_iframe") == 0 && host) {   /* Duo Web v2 prompt */
+        if (id && strcmp(id, "duo_iframe") == 0 && host) { /* Duo Web v2 prompt */
             char url[300];
             size_t n = strlen(host) < 256 ? strlen(host) : 256;
             memcpy(url, "https://", 8);
@@ -202,8 +203,8 @@ static void scan_element(page_scan *s, const GumboNode *node)
 
 static bool may_hold_evidence(const unsigned char *b, size_t n)
 {
-    static const char *const cues[] = {"refresh", "location", "<form", "okta-sign-in", "duo_iframe",
-                                       "password"};
+    static const char *const cues[] = {"refresh",      "location",   "<form",
+                                       "okta-sign-in", "duo_iframe", "password"};
     for (size_t k = 0; k < sizeof cues / sizeof cues[0]; k++) {
         size_t cl = strlen(cues[k]);
         for (size_t i = 0; i + cl <= n; i++)

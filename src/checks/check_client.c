@@ -43,7 +43,8 @@ int check_connect(const xs_addr *addr, uint16_t port, unsigned timeout_ms)
     struct pollfd p = {fd, POLLOUT, 0};
     int soerr = 0;
     socklen_t sl = sizeof soerr;
-    if (poll(&p, 1, (int)timeout_ms) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr) {
+    if (poll(&p, 1, (int)timeout_ms) != 1 ||
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr) {
         close(fd);
         return -1;
     }
@@ -68,7 +69,8 @@ static SSL_CTX *client_ctx(void)
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     if (ctx) {
         SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-        SSL_CTX_set_security_level(ctx, 0);   /* talk to old servers too: judging is the audit's job */
+        SSL_CTX_set_security_level(ctx,
+                                   0); /* talk to old servers too: judging is the audit's job */
         SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
     }
     return ctx;
@@ -103,7 +105,8 @@ static int link_write(link_t *l, const char *buf, size_t n)
 {
     size_t off = 0;
     while (off < n) {
-        long w = l->ssl ? SSL_write(l->ssl, buf + off, (int)(n - off)) : send(l->fd, buf + off, n - off, MSG_NOSIGNAL);
+        long w = l->ssl ? SSL_write(l->ssl, buf + off, (int)(n - off))
+                        : send(l->fd, buf + off, n - off, MSG_NOSIGNAL);
         if (w <= 0)
             return -1;
         off += (size_t)w;
@@ -198,9 +201,8 @@ static int parse_response(char *buf, size_t n, check_response *r)
     return 0;
 }
 
-int check_http(const check_conn *c, const char *method, const char *target,
-               const check_header *h, size_t nh, const char *body, size_t body_len,
-               check_response *r)
+int check_http(const check_conn *c, const char *method, const char *target, const check_header *h,
+               size_t nh, const char *body, size_t body_len, check_response *r)
 {
     memset(r, 0, sizeof *r);
     link_t l;
@@ -208,7 +210,7 @@ int check_http(const check_conn *c, const char *method, const char *target,
     const char *host = c->host;
     if (!host) {
         char ip[XS_ADDR_STRLEN + 2];
-        xs_addr_format_host(&c->addr, ip);   /* [2001:2::5] for IPv6 (RFC 7230 5.4) */
+        xs_addr_format_host(&c->addr, ip); /* [2001:2::5] for IPv6 (RFC 7230 5.4) */
         bool dflt = (c->tls && c->port == 443) || (!c->tls && c->port == 80);
         snprintf(hostbuf, sizeof hostbuf, dflt ? "%s" : "%s:%u", ip, c->port);
         host = hostbuf;
@@ -232,7 +234,8 @@ int check_http(const check_conn *c, const char *method, const char *target,
         off += snprintf(req + off, cap - (size_t)off, "User-Agent: xsweep/0.1 (checks)\r\n");
     if (body && body_len) {
         if (!ctype)
-            off += snprintf(req + off, cap - (size_t)off, "Content-Type: application/x-www-form-urlencoded\r\n");
+            off += snprintf(req + off, cap - (size_t)off,
+                            "Content-Type: application/x-www-form-urlencoded\r\n");
         off += snprintf(req + off, cap - (size_t)off, "Content-Length: %zu\r\n", body_len);
     }
     off += snprintf(req + off, cap - (size_t)off, "Accept: */*\r\nConnection: close\r\n\r\n");
@@ -251,7 +254,8 @@ int check_http(const check_conn *c, const char *method, const char *target,
     if (link_write(&l, req, (size_t)off) == 0) {
         long got;
         bool head_only = !strcmp(method, "HEAD");
-        while (n < RESPONSE_CAP && xs_now_s() < deadline && (got = link_read(&l, buf + n, RESPONSE_CAP - n)) > 0) {
+        while (n < RESPONSE_CAP && xs_now_s() < deadline &&
+               (got = link_read(&l, buf + n, RESPONSE_CAP - n)) > 0) {
             n += (size_t)got;
             buf[n] = '\0';
             if (head_only && strstr(buf, "\r\n\r\n"))

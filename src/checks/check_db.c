@@ -132,7 +132,7 @@ static int take(xs_check_db *db, check_tmpl *t)
 {
     for (size_t i = 0; i < db->n; i++)
         if (!strcmp(db->t[i].id, t->id)) {
-            check_tmpl_free(t);   /* named twice ("safe,git-head-exposed"): once is enough */
+            check_tmpl_free(t); /* named twice ("safe,git-head-exposed"): once is enough */
             return 0;
         }
     check_tmpl *nv = realloc(db->t, (db->n + 1) * sizeof *nv);
@@ -180,7 +180,8 @@ xs_check_db *xs_check_db_load(const char *list, const char *dir, char *err, size
             found = true;
         }
         for (size_t i = 0; i < nall; i++) {
-            bool pick = every || (safe && all[i].kind == XS_CHECK_KIND_HTTP) || !strcmp(all[i].id, w);
+            bool pick =
+                every || (safe && all[i].kind == XS_CHECK_KIND_HTTP) || !strcmp(all[i].id, w);
             if (!pick || !all[i].req)
                 continue;
             found = true;
@@ -224,7 +225,8 @@ int xs_check_list_print(FILE *out, const char *dir, char *err, size_t errlen)
     fprintf(out, "Active checks (--checks safe|all|ID,...; payload checks only with 'all'):\n");
     fprintf(out, "%-31s %-8s %-9s %-9s %s\n", "ID", "SET", "SEVERITY", "CWE", "NAME");
     fprintf(out, "%-31s %-8s %-9s %-9s %s\n", TLS_CHECK_ID, "safe", "varies", "CWE-326",
-            "TLS configuration (HTTPS, TLS and STARTTLS services): protocols, weak ciphers, certificate");
+            "TLS configuration (HTTPS, TLS and STARTTLS services): protocols, weak ciphers, "
+            "certificate");
     for (size_t i = 0; i < n; i++) {
         fprintf(out, "%-31s %-8s %-9s %-9s %s\n", all[i].id,
                 all[i].kind == XS_CHECK_KIND_PAYLOAD ? "all" : "safe",

@@ -16,39 +16,52 @@ enum { FZ_REPLACE = 0, FZ_POSTFIX, FZ_PREFIX };
 enum { FZ_QUERY = 0, FZ_BODY };
 
 typedef struct {
-    int    type, part;
-    char   part_name[48];              /* PART_NAMED: "content_type" */
-    bool   negative, cond_and, nocase;
-    char **words;   size_t nwords;     /* word, binary (hex-decoded) */
-    size_t *wlen;                      /* each word's length (binary ones may hold NUL) */
-    pcre2_code **re; size_t nre;       /* regex */
-    int   *status;  size_t nstatus;    /* status; size (in bytes of the part) */
-    double min_s;                      /* duration: dsl "duration>=N" */
+    int type, part;
+    char part_name[48]; /* PART_NAMED: "content_type" */
+    bool negative, cond_and, nocase;
+    char **words;
+    size_t nwords; /* word, binary (hex-decoded) */
+    size_t *wlen;  /* each word's length (binary ones may hold NUL) */
+    pcre2_code **re;
+    size_t nre; /* regex */
+    int *status;
+    size_t nstatus; /* status; size (in bytes of the part) */
+    double min_s;   /* duration: dsl "duration>=N" */
 } check_matcher;
 
 typedef struct {
-    int    type, part, group;
-    char   part_name[48];
-    pcre2_code **re; size_t nre;       /* regex */
-    char **keys; size_t nkeys;         /* kval: header names, nuclei style (content_type) */
+    int type, part, group;
+    char part_name[48];
+    pcre2_code **re;
+    size_t nre; /* regex */
+    char **keys;
+    size_t nkeys; /* kval: header names, nuclei style (content_type) */
 } check_extractor;
 
-typedef struct { char *name, *value; } check_header;
+typedef struct {
+    char *name, *value;
+} check_header;
 
 typedef struct {
-    int    part, type;
-    char **values; size_t nvalues;
+    int part, type;
+    char **values;
+    size_t nvalues;
 } check_fuzz;
 
 typedef struct {
-    char   method[16];
-    char **paths;  size_t npaths;      /* "{{BaseURL}}/.git/HEAD" */
-    check_header *headers; size_t nheaders;
-    char  *body;
-    check_matcher *m; size_t nm;
-    bool   m_and;                      /* matchers-condition: and */
-    check_extractor *x; size_t nx;
-    check_fuzz *fz; size_t nfz;        /* fuzzing rules: payload tests */
+    char method[16];
+    char **paths;
+    size_t npaths; /* "{{BaseURL}}/.git/HEAD" */
+    check_header *headers;
+    size_t nheaders;
+    char *body;
+    check_matcher *m;
+    size_t nm;
+    bool m_and; /* matchers-condition: and */
+    check_extractor *x;
+    size_t nx;
+    check_fuzz *fz;
+    size_t nfz; /* fuzzing rules: payload tests */
 } check_request;
 
 typedef struct {
@@ -58,41 +71,46 @@ typedef struct {
     char remediation[256];
     char cwe[16];
     xs_severity severity;
-    xs_check_kind kind;                /* payload when it fuzzes or metadata xsweep-set: payload */
-    bool https_only;                   /* metadata xsweep-scheme: https */
-    bool needs_canary;                 /* uses {{interactsh-url}} / {{canary}} */
-    bool compare_boolean;              /* metadata xsweep-compare: boolean (fuzz values in true/false pairs) */
-    check_request *req; size_t nreq;
+    xs_check_kind kind;   /* payload when it fuzzes or metadata xsweep-set: payload */
+    bool https_only;      /* metadata xsweep-scheme: https */
+    bool needs_canary;    /* uses {{interactsh-url}} / {{canary}} */
+    bool compare_boolean; /* metadata xsweep-compare: boolean (fuzz values in true/false pairs) */
+    check_request *req;
+    size_t nreq;
 } check_tmpl;
 
 struct xs_check_db {
-    check_tmpl *t; size_t n;
-    bool tls;                          /* the built-in TLS audit is selected */
+    check_tmpl *t;
+    size_t n;
+    bool tls; /* the built-in TLS audit is selected */
 };
 
 void check_tmpl_free(check_tmpl *t);
 /* One YAML document into *t: 0, or -1 with err ("file: why"). */
-int  check_tmpl_parse(const char *text, size_t len, check_tmpl *t, char *err, size_t errlen);
+int check_tmpl_parse(const char *text, size_t len, check_tmpl *t, char *err, size_t errlen);
 
 /* ---- one HTTP exchange ---- */
 typedef struct {
-    int    status;
-    char  *head;   size_t head_len;    /* status line and header block, as received */
-    char  *body;   size_t body_len;    /* de-chunked, capped */
-    double seconds;                    /* request sent to last byte */
-    char   location[512];
+    int status;
+    char *head;
+    size_t head_len; /* status line and header block, as received */
+    char *body;
+    size_t body_len; /* de-chunked, capped */
+    double seconds;  /* request sent to last byte */
+    char location[512];
 } check_response;
 
 typedef struct {
-    xs_addr addr; uint16_t port; bool tls;
-    const char *host;                  /* Host header and SNI */
+    xs_addr addr;
+    uint16_t port;
+    bool tls;
+    const char *host; /* Host header and SNI */
     unsigned timeout_ms;
 } check_conn;
 
 /* 0 with *r filled, -1 when no response came. */
-int  check_http(const check_conn *c, const char *method, const char *target,
-                const check_header *h, size_t nh, const char *body, size_t body_len,
-                check_response *r);
+int check_http(const check_conn *c, const char *method, const char *target, const check_header *h,
+               size_t nh, const char *body, size_t body_len, check_response *r);
 void check_response_free(check_response *r);
 
 /* ---- matching ---- */
@@ -105,14 +123,18 @@ void check_extract(const check_request *q, const check_response *r, char *out, s
 
 /* ---- the page's parameters ---- */
 typedef struct {
-    char  *path;                       /* request path of the link or form action, no query */
-    bool   post;
-    char **names; char **values; size_t n;
+    char *path; /* request path of the link or form action, no query */
+    bool post;
+    char **names;
+    char **values;
+    size_t n;
 } check_form;
 
 typedef struct {
-    check_form *v; size_t n;
-    char **dirs; size_t ndirs;         /* same-origin directories linked from the page */
+    check_form *v;
+    size_t n;
+    char **dirs;
+    size_t ndirs; /* same-origin directories linked from the page */
 } check_page;
 
 void check_page_parse(const char *html, size_t len, const char *page_path, check_page *p);
@@ -128,7 +150,7 @@ typedef struct {
     check_gate *gate;
     unsigned max_requests, timeout_ms;
     const char *canary;
-    const char *marker;                /* per-scan harmless marker, "xsw5f3a9c1e" */
+    const char *marker; /* per-scan harmless marker, "xsw5f3a9c1e" */
 } check_env;
 
 void check_run_endpoint(const check_env *env, const xs_check_target *t, xs_check_report *rep);

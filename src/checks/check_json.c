@@ -12,7 +12,7 @@ void xs_check_report_write_json(const xs_check_report *r, void *jsonw)
     xs_jsonw_uint(w, r->requests);
     xs_jsonw_key(w, "capped");
     xs_jsonw_bool(w, r->capped);
-    if (r->starttls) {   /* the audit upgraded each connection first (or tried: refused = no audit) */
+    if (r->starttls) { /* the audit upgraded each connection first (or tried: refused = no audit) */
         xs_jsonw_key(w, "starttls");
         xs_jsonw_cstr(w, xs_starttls_name(r->starttls));
     }
@@ -30,18 +30,25 @@ void xs_check_report_write_json(const xs_check_report *r, void *jsonw)
     for (size_t i = 0; i < r->n; i++) {
         const xs_check_finding *f = &r->v[i];
         xs_jsonw_begin_object(w);
-        xs_jsonw_key(w, "id");          xs_jsonw_cstr(w, f->id);
-        xs_jsonw_key(w, "name");        xs_jsonw_cstr(w, f->name);
-        xs_jsonw_key(w, "type");        xs_jsonw_cstr(w, xs_check_kind_name(f->kind));
-        xs_jsonw_key(w, "severity");    xs_jsonw_cstr(w, xs_severity_name(f->severity));
+        xs_jsonw_key(w, "id");
+        xs_jsonw_cstr(w, f->id);
+        xs_jsonw_key(w, "name");
+        xs_jsonw_cstr(w, f->name);
+        xs_jsonw_key(w, "type");
+        xs_jsonw_cstr(w, xs_check_kind_name(f->kind));
+        xs_jsonw_key(w, "severity");
+        xs_jsonw_cstr(w, xs_severity_name(f->severity));
         xs_jsonw_key(w, "cwe");
         if (f->cwe[0])
             xs_jsonw_cstr(w, f->cwe);
         else
             xs_jsonw_null(w);
-        xs_jsonw_key(w, "path");        xs_jsonw_cstr(w, f->path);
-        xs_jsonw_key(w, "detail");      xs_jsonw_cstr(w, f->detail);
-        xs_jsonw_key(w, "remediation"); xs_jsonw_cstr(w, f->remediation);
+        xs_jsonw_key(w, "path");
+        xs_jsonw_cstr(w, f->path);
+        xs_jsonw_key(w, "detail");
+        xs_jsonw_cstr(w, f->detail);
+        xs_jsonw_key(w, "remediation");
+        xs_jsonw_cstr(w, f->remediation);
         xs_jsonw_end_object(w);
     }
     xs_jsonw_end_array(w);

@@ -39,7 +39,8 @@ static yaml_node_t *get(walk *w, yaml_node_t *map, const char *key)
 {
     if (!map || map->type != YAML_MAPPING_NODE)
         return NULL;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
         const char *k = scalar(node(w, p->key));
         if (k && strcmp(k, key) == 0)
             return node(w, p->value);
@@ -76,8 +77,9 @@ static int get_list_raw(walk *w, yaml_node_t *map, const char *key, char ***out,
     *n = 0;
     if (!v)
         return 0;
-    size_t cap = v->type == YAML_SEQUENCE_NODE ?
-                 (size_t)(v->data.sequence.items.top - v->data.sequence.items.start) : 1;
+    size_t cap = v->type == YAML_SEQUENCE_NODE
+                     ? (size_t)(v->data.sequence.items.top - v->data.sequence.items.start)
+                     : 1;
     if (v->type == YAML_MAPPING_NODE)
         return bad(w, "'%s' must be a list", key);
     *out = calloc(cap ? cap : 1, sizeof **out);
@@ -87,7 +89,8 @@ static int get_list_raw(walk *w, yaml_node_t *map, const char *key, char ***out,
         (*out)[(*n)++] = strdup(scalar(v));
         return 0;
     }
-    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+         it++) {
         const char *s = scalar(node(w, *it));
         if (!s)
             return bad(w, "'%s' must hold plain values", key);
@@ -110,9 +113,19 @@ static bool truthy(const char *s)
 }
 
 /* What nuclei's data map holds besides the response: parts xsweep cannot give. */
-static const char *const foreign_parts[] = {"interactsh_protocol", "interactsh_request", "interactsh_response",
-                                            "interactsh_ip", "request", "host", "matched", "type",
-                                            "duration", "template-id", "template-info", "template-path", NULL};
+static const char *const foreign_parts[] = {"interactsh_protocol",
+                                            "interactsh_request",
+                                            "interactsh_response",
+                                            "interactsh_ip",
+                                            "request",
+                                            "host",
+                                            "matched",
+                                            "type",
+                                            "duration",
+                                            "template-id",
+                                            "template-info",
+                                            "template-path",
+                                            NULL};
 
 static int part_of(walk *w, const char *s, bool status_ok, int *part, char *name, size_t namecap)
 {
@@ -132,9 +145,13 @@ static int part_of(walk *w, const char *s, bool status_ok, int *part, char *name
         bool foreign = false;
         for (int i = 0; foreign_parts[i]; i++)
             foreign |= !strcmp(s, foreign_parts[i]);
-        if (foreign || n == 0 || n >= namecap || strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
-            return bad(w, "part '%.40s' is not supported (body, header, all, response, or a header name "
-                          "such as content_type)", s);
+        if (foreign || n == 0 || n >= namecap ||
+            strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+            return bad(
+                w,
+                "part '%.40s' is not supported (body, header, all, response, or a header name "
+                "such as content_type)",
+                s);
         *part = PART_NAMED;
         snprintf(name, namecap, "%s", s);
     }
@@ -151,8 +168,9 @@ static pcre2_code **compile_all(walk *w, char **src, size_t n, bool nocase)
     for (size_t i = 0; i < n; i++) {
         int ec;
         PCRE2_SIZE off;
-        re[i] = pcre2_compile((PCRE2_SPTR)src[i], PCRE2_ZERO_TERMINATED,
-                              nocase ? PCRE2_CASELESS : 0, &ec, &off, NULL);   /* Go's defaults: (?m) is the template's */
+        re[i] =
+            pcre2_compile((PCRE2_SPTR)src[i], PCRE2_ZERO_TERMINATED, nocase ? PCRE2_CASELESS : 0,
+                          &ec, &off, NULL); /* Go's defaults: (?m) is the template's */
         if (!re[i]) {
             PCRE2_UCHAR msg[120];
             pcre2_get_error_message(ec, msg, sizeof msg);
@@ -173,7 +191,8 @@ static int parse_dsl(walk *w, check_matcher *m, char **dsl, size_t n)
         return bad(w, "dsl matchers: exactly one 'duration>=N' expression is supported");
     double v;
     int used = 0;
-    if (sscanf(dsl[0], " duration >= %lf %n", &v, &used) == 1 && dsl[0][used] == '\0' && v > 0 && v <= 30) {
+    if (sscanf(dsl[0], " duration >= %lf %n", &v, &used) == 1 && dsl[0][used] == '\0' && v > 0 &&
+        v <= 30) {
         m->type = M_DURATION;
         m->min_s = v;
         return 0;
@@ -240,7 +259,7 @@ static int parse_matcher(walk *w, yaml_node_t *mn, check_matcher *m)
         return -1;
     if (!type)
         return bad(w, "a matcher needs a type");
-    if (m->nocase && strcmp(type, "word"))   /* as nuclei: an error, not ignored */
+    if (m->nocase && strcmp(type, "word")) /* as nuclei: an error, not ignored */
         return bad(w, "case-insensitive is supported only for word matchers (not '%s')", type);
     const char *enc = get_str(w, mn, "encoding");
     if (enc && (strcmp(enc, "hex") || strcmp(type, "word")))
@@ -259,7 +278,7 @@ static int parse_matcher(walk *w, yaml_node_t *mn, check_matcher *m)
         if (bin || enc) {
             if (hex_decode_all(w, m->words, m->nwords, m->wlen, bin ? "binary" : "hex word") < 0)
                 return -1;
-            m->type = M_BINARY;   /* decoded bytes: matched as bytes */
+            m->type = M_BINARY; /* decoded bytes: matched as bytes */
         }
     } else if (!strcmp(type, "regex")) {
         m->type = M_REGEX;
@@ -291,7 +310,10 @@ static int parse_matcher(walk *w, yaml_node_t *mn, check_matcher *m)
         free_list(dsl, n);
         return rc;
     } else {
-        return bad(w, "matcher type '%s' is not supported (word, regex, binary, status, size, dsl duration)", type);
+        return bad(
+            w,
+            "matcher type '%s' is not supported (word, regex, binary, status, size, dsl duration)",
+            type);
     }
     return 0;
 }
@@ -395,25 +417,37 @@ static int parse_fuzz(walk *w, yaml_node_t *fn, yaml_node_t *payloads, check_fuz
 
 static size_t seq_len(yaml_node_t *n)
 {
-    return n && n->type == YAML_SEQUENCE_NODE ?
-           (size_t)(n->data.sequence.items.top - n->data.sequence.items.start) : 0;
+    return n && n->type == YAML_SEQUENCE_NODE
+               ? (size_t)(n->data.sequence.items.top - n->data.sequence.items.start)
+               : 0;
 }
 
 static int parse_request(walk *w, yaml_node_t *rn, check_request *q)
 {
     if (!rn || rn->type != YAML_MAPPING_NODE)
         return bad(w, "a request must be a mapping");
-    static const char *unsupported[] = {"raw", "attack", "race", "pipeline", "unsafe", "cookie-reuse",
-                                        "req-condition", "threads", "iterate-all", "digest-username",
-                                        "digest-password", NULL};
+    static const char *unsupported[] = {"raw",
+                                        "attack",
+                                        "race",
+                                        "pipeline",
+                                        "unsafe",
+                                        "cookie-reuse",
+                                        "req-condition",
+                                        "threads",
+                                        "iterate-all",
+                                        "digest-username",
+                                        "digest-password",
+                                        NULL};
     for (int i = 0; unsupported[i]; i++)
         if (get(w, rn, unsupported[i]))
-            return bad(w, "'%s' is not supported (method/path/headers/body requests only)", unsupported[i]);
+            return bad(w, "'%s' is not supported (method/path/headers/body requests only)",
+                       unsupported[i]);
     /* xsweep never follows a redirect: a template written for the final page would misjudge */
     static const char *follow[] = {"redirects", "host-redirects", NULL};
     for (int i = 0; follow[i]; i++)
         if (truthy(get_str(w, rn, follow[i])))
-            return bad(w, "'%s: true' is not supported (xsweep never follows redirects)", follow[i]);
+            return bad(w, "'%s: true' is not supported (xsweep never follows redirects)",
+                       follow[i]);
     const char *method = get_str(w, rn, "method");
     snprintf(q->method, sizeof q->method, "%s", method ? method : "GET");
     for (char *c = q->method; *c; c++) {
@@ -439,7 +473,8 @@ static int parse_request(walk *w, yaml_node_t *rn, check_request *q)
     if (h && h->type == YAML_MAPPING_NODE) {
         size_t n = (size_t)(h->data.mapping.pairs.top - h->data.mapping.pairs.start);
         q->headers = calloc(n ? n : 1, sizeof *q->headers);
-        for (yaml_node_pair_t *p = h->data.mapping.pairs.start; q->headers && p < h->data.mapping.pairs.top; p++) {
+        for (yaml_node_pair_t *p = h->data.mapping.pairs.start;
+             q->headers && p < h->data.mapping.pairs.top; p++) {
             const char *k = scalar(node(w, p->key)), *v = scalar(node(w, p->value));
             if (!k || !v || strpbrk(k, "\r\n: ") || strpbrk(v, "\r\n"))
                 return bad(w, "header '%s' must be one line", k ? k : "");
@@ -465,14 +500,16 @@ static int parse_request(walk *w, yaml_node_t *rn, check_request *q)
     q->m = calloc(nm ? nm : 1, sizeof *q->m);
     if (!q->m)
         return bad(w, "out of memory");
-    for (yaml_node_item_t *it = nm ? ms->data.sequence.items.start : NULL; nm && it < ms->data.sequence.items.top; it++)
+    for (yaml_node_item_t *it = nm ? ms->data.sequence.items.start : NULL;
+         nm && it < ms->data.sequence.items.top; it++)
         if (parse_matcher(w, node(w, *it), &q->m[q->nm++]) < 0)
             return -1;
     if (nx) {
         q->x = calloc(nx, sizeof *q->x);
         if (!q->x)
             return bad(w, "out of memory");
-        for (yaml_node_item_t *it = xs->data.sequence.items.start; it < xs->data.sequence.items.top; it++)
+        for (yaml_node_item_t *it = xs->data.sequence.items.start; it < xs->data.sequence.items.top;
+             it++)
             if (parse_extractor(w, node(w, *it), &q->x[q->nx++]) < 0)
                 return -1;
     }
@@ -482,7 +519,8 @@ static int parse_request(walk *w, yaml_node_t *rn, check_request *q)
         q->fz = calloc(nf, sizeof *q->fz);
         if (!q->fz)
             return bad(w, "out of memory");
-        for (yaml_node_item_t *it = fz->data.sequence.items.start; it < fz->data.sequence.items.top; it++)
+        for (yaml_node_item_t *it = fz->data.sequence.items.start; it < fz->data.sequence.items.top;
+             it++)
             if (parse_fuzz(w, node(w, *it), get(w, rn, "payloads"), &q->fz[q->nfz++]) < 0)
                 return -1;
     } else if (get(w, rn, "payloads")) {
@@ -562,10 +600,12 @@ static bool unknown_var(const char *s, const char *const *known, char *out, size
 
 static int check_vars(walk *w, const check_request *q)
 {
-    static const char *const req[] = {"BaseURL", "RootURL", "Hostname", "Host", "Port", "Scheme", "randstr",
-                                      "marker", "interactsh-url", "canary", NULL};
-    static const char *const path[] = {"BaseURL", "RootURL", "Hostname", "Host", "Port", "Scheme", "randstr",
-                                       "marker", "interactsh-url", "canary", "LinkedDir", NULL};
+    static const char *const req[] = {"BaseURL",        "RootURL", "Hostname", "Host",
+                                      "Port",           "Scheme",  "randstr",  "marker",
+                                      "interactsh-url", "canary",  NULL};
+    static const char *const path[] = {"BaseURL",        "RootURL", "Hostname",  "Host",
+                                       "Port",           "Scheme",  "randstr",   "marker",
+                                       "interactsh-url", "canary",  "LinkedDir", NULL};
     static const char *const words[] = {"randstr", "marker", NULL};
     char v[48];
     for (size_t i = 0; i < q->npaths; i++)
@@ -583,7 +623,8 @@ static int check_vars(walk *w, const check_request *q)
     for (size_t i = 0; i < q->nm; i++)
         for (size_t j = 0; q->m[i].type == M_WORD && j < q->m[i].nwords; j++)
             if (unknown_var(q->m[i].words[j], words, v, sizeof v))
-                return bad(w, "variable %s in a word matcher is not supported ({{randstr}} only)", v);
+                return bad(w, "variable %s in a word matcher is not supported ({{randstr}} only)",
+                           v);
     return 0;
 }
 
@@ -622,22 +663,26 @@ static int parse_root(walk *w, yaml_node_t *root, check_tmpl *t)
     yaml_node_t *reqs = get(w, root, "http");
     if (!reqs)
         reqs = get(w, root, "requests");
-    static const char *other[] = {"dns", "file", "network", "tcp", "headless", "ssl", "websocket",
-                                  "whois", "code", "javascript", "flow", "workflows", "variables",
-                                  "constants", "self-contained", NULL};
+    static const char *other[] = {"dns",       "file",       "network",        "tcp",
+                                  "headless",  "ssl",        "websocket",      "whois",
+                                  "code",      "javascript", "flow",           "workflows",
+                                  "variables", "constants",  "self-contained", NULL};
     for (int i = 0; other[i]; i++)
         if (get(w, root, other[i]))
-            return bad(w, "%s: '%s' is not supported (http requests only, no template variables)", t->id, other[i]);
+            return bad(w, "%s: '%s' is not supported (http requests only, no template variables)",
+                       t->id, other[i]);
     size_t nr = seq_len(reqs);
     if (!nr)
         return bad(w, "%s: no http requests", t->id);
     t->req = calloc(nr, sizeof *t->req);
     if (!t->req)
         return bad(w, "out of memory");
-    for (yaml_node_item_t *it = reqs->data.sequence.items.start; it < reqs->data.sequence.items.top; it++) {
+    for (yaml_node_item_t *it = reqs->data.sequence.items.start; it < reqs->data.sequence.items.top;
+         it++) {
         char why[200] = "";
         walk sub = {w->d, why, sizeof why};
-        if (parse_request(&sub, node(w, *it), &t->req[t->nreq++]) < 0 || check_vars(&sub, &t->req[t->nreq - 1]) < 0)
+        if (parse_request(&sub, node(w, *it), &t->req[t->nreq++]) < 0 ||
+            check_vars(&sub, &t->req[t->nreq - 1]) < 0)
             return bad(w, "%s: %s", t->id, why);
     }
     bool fuzzes = false;
@@ -645,7 +690,8 @@ static int parse_root(walk *w, yaml_node_t *root, check_tmpl *t)
         fuzzes |= t->req[i].nfz > 0;
         t->needs_canary |= uses(&t->req[i], "{{interactsh-url}}") || uses(&t->req[i], "{{canary}}");
     }
-    t->kind = fuzzes || (set && !strcmp(set, "payload")) ? XS_CHECK_KIND_PAYLOAD : XS_CHECK_KIND_HTTP;
+    t->kind =
+        fuzzes || (set && !strcmp(set, "payload")) ? XS_CHECK_KIND_PAYLOAD : XS_CHECK_KIND_HTTP;
     return 0;
 }
 

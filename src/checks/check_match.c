@@ -6,7 +6,11 @@
 #include <strings.h>
 #include "check_internal.h"
 
-typedef struct { const char *p; size_t n; bool ok; } span;
+typedef struct {
+    const char *p;
+    size_t n;
+    bool ok;
+} span;
 
 /* One header's value by nuclei's name for it: lower case, '-' as '_' ("content_type"). */
 static span named_header(const check_response *r, const char *name)
@@ -30,7 +34,7 @@ static span named_header(const check_response *r, const char *name)
         }
         p = eol ? eol + 1 : NULL;
     }
-    return (span){"", 0, false};   /* nuclei: a missing part matches nothing, negative or not */
+    return (span){"", 0, false}; /* nuclei: a missing part matches nothing, negative or not */
 }
 
 static span part_of(const check_response *r, int part, const char *name, char *joined, size_t cap)
@@ -41,8 +45,10 @@ static span part_of(const check_response *r, int part, const char *name, char *j
         return named_header(r, name);
     if (part == PART_ALL || part == PART_RAW) {
         /* all: body then headers (nuclei's order); raw: the response as received. Bounded. */
-        const char *a = part == PART_ALL ? r->body : r->head, *b = part == PART_ALL ? r->head : r->body;
-        size_t al = part == PART_ALL ? r->body_len : r->head_len, bl = part == PART_ALL ? r->head_len : r->body_len;
+        const char *a = part == PART_ALL ? r->body : r->head,
+                   *b = part == PART_ALL ? r->head : r->body;
+        size_t al = part == PART_ALL ? r->body_len : r->head_len,
+               bl = part == PART_ALL ? r->head_len : r->body_len;
         size_t h = al < cap ? al : cap;
         memcpy(joined, a, h);
         size_t k = bl < cap - h ? bl : cap - h;
@@ -144,7 +150,7 @@ static bool one(const check_matcher *m, const check_response *r, char *joined, c
 bool check_match(const check_request *q, const check_response *r, const char *marker)
 {
     static _Thread_local char joined[ALL_CAP];
-    if (q->nm == 0) {   /* nuclei: a request with extractors only matches when one extracts */
+    if (q->nm == 0) { /* nuclei: a request with extractors only matches when one extracts */
         char out[160];
         check_extract(q, r, out, sizeof out);
         return out[0] != '\0';

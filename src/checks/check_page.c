@@ -7,9 +7,9 @@
 #include <strings.h>
 #include "check_internal.h"
 
-#define MAX_FORMS 16
+#define MAX_FORMS  16
 #define MAX_PARAMS 12
-#define MAX_DIRS 8
+#define MAX_DIRS   8
 
 static const char *find_ci(const char *p, const char *end, const char *needle)
 {
@@ -53,7 +53,7 @@ static char *resolve(const char *ref, const char *base)
         return strdup(base);
     const char *colon = strchr(ref, ':'), *slash = strchr(ref, '/');
     if (ref[0] == '#' || !strncmp(ref, "//", 2) || (colon && (!slash || colon < slash)))
-        return NULL;   /* another host or scheme (javascript:, mailto:, http://...) */
+        return NULL; /* another host or scheme (javascript:, mailto:, http://...) */
     if (ref[0] == '/')
         return strdup(ref);
     const char *last = strrchr(base, '/');
@@ -93,7 +93,7 @@ static void add_dir(check_page *p, const char *path)
     while (l > 1 && path[l - 1] != '/')
         l--;
     if (l <= 1 || p->ndirs >= MAX_DIRS)
-        return;   /* "/" itself is the page */
+        return; /* "/" itself is the page */
     for (size_t i = 0; i < p->ndirs; i++)
         if (strlen(p->dirs[i]) == l && !strncmp(p->dirs[i], path, l))
             return;
@@ -137,7 +137,7 @@ void check_page_parse(const char *html, size_t len, const char *page_path, check
     if (!html)
         return;
     const char *end = html + len, *base = page_path ? page_path : "/";
-    long form = -1;   /* index, not a pointer: p->v moves when a link adds a form */
+    long form = -1; /* index, not a pointer: p->v moves when a link adds a form */
     for (const char *t = html; (t = memchr(t, '<', (size_t)(end - t))); t++) {
         const char *te = memchr(t, '>', (size_t)(end - t));
         if (!te)
@@ -155,17 +155,19 @@ void check_page_parse(const char *html, size_t len, const char *page_path, check
         } else if (!strncasecmp(t, "<form", 5)) {
             char *action = attr(t + 5, te, "action"), *method = attr(t + 5, te, "method");
             char *path = action ? resolve(action, base) : strdup(base);
-            form = path && new_form(p, path, method && !strcasecmp(method, "post")) ? (long)p->n - 1 : -1;
+            form = path && new_form(p, path, method && !strcasecmp(method, "post")) ? (long)p->n - 1
+                                                                                    : -1;
             free(action);
             free(method);
             free(path);
         } else if (!strncasecmp(t, "</form", 6)) {
             form = -1;
         } else if (form >= 0 && (!strncasecmp(t, "<input", 6) || !strncasecmp(t, "<textarea", 9) ||
-                            !strncasecmp(t, "<select", 7))) {
+                                 !strncasecmp(t, "<select", 7))) {
             char *name = attr(t + 4, te, "name"), *value = attr(t + 4, te, "value");
             char *type = attr(t + 4, te, "type");
-            if (!type || (strcasecmp(type, "submit") && strcasecmp(type, "file") && strcasecmp(type, "image")))
+            if (!type || (strcasecmp(type, "submit") && strcasecmp(type, "file") &&
+                          strcasecmp(type, "image")))
                 add_param(&p->v[form], name, value && *value ? value : "1");
             free(name);
             free(value);

@@ -24,7 +24,7 @@ struct check_gate {
     struct xs_checks_pool *pool;
     pthread_cond_t cv;
     xs_epkey key;
-    uint64_t connected_ns;   /* the worker's last real connection start, not yet on the clock */
+    uint64_t connected_ns; /* the worker's last real connection start, not yet on the clock */
     bool waiting, granted;
 };
 
@@ -33,7 +33,7 @@ typedef struct job {
     char *host, *page, *page_path;
     void *user;
     xs_epkey key;
-    uint64_t connected_ns;       /* the endpoint's last connection start, for the clock */
+    uint64_t connected_ns; /* the endpoint's last connection start, for the clock */
     xs_check_report *rep;
     struct job *next;
 } job;
@@ -50,16 +50,16 @@ struct xs_checks_pool {
     pthread_mutex_t mu;
     pthread_cond_t work_cv;
     job *queue, *queue_tail, *done;
-    size_t pending;              /* submitted, not yet handed back (stage thread only) */
+    size_t pending; /* submitted, not yet handed back (stage thread only) */
     bool stop;
-    bool rung;                   /* the eventfd holds a write the loop has not read (under mu) */
+    bool rung; /* the eventfd holds a write the loop has not read (under mu) */
     worker *w;
     unsigned nw;
     char marker[16];
     /* stage thread only */
     xs_loop *loop;
-    xs_io bell;                  /* eventfd: a gate was raised or a job finished */
-    xs_timer retry;              /* the earliest time a held-back gate may open */
+    xs_io bell;     /* eventfd: a gate was raised or a job finished */
+    xs_timer retry; /* the earliest time a held-back gate may open */
     xs_checks_done_fn done_fn;
     void *done_arg;
 };
@@ -100,8 +100,12 @@ static void *worker_main(void *arg)
 {
     worker *w = arg;
     struct xs_checks_pool *p = w->pool;
-    check_env env = {.db = p->cfg.db, .gate = &w->gate, .max_requests = p->cfg.max_requests,
-                     .timeout_ms = p->cfg.timeout_ms, .canary = p->cfg.canary_url, .marker = p->marker};
+    check_env env = {.db = p->cfg.db,
+                     .gate = &w->gate,
+                     .max_requests = p->cfg.max_requests,
+                     .timeout_ms = p->cfg.timeout_ms,
+                     .canary = p->cfg.canary_url,
+                     .marker = p->marker};
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->queue && !p->stop)
@@ -315,7 +319,7 @@ void xs_checks_pool_free(xs_checks_pool *p, xs_checks_done_fn done, void *arg)
         if (p->w[i].started)
             pthread_join(p->w[i].th, NULL);
     hand_back(p, p->done, done, arg);
-    hand_back(p, p->queue, done, arg);   /* never started: an empty report */
+    hand_back(p, p->queue, done, arg); /* never started: an empty report */
     for (unsigned i = 0; p->w && i < p->nw; i++)
         pthread_cond_destroy(&p->w[i].gate.cv);
     xs_loop_timer_cancel(p->loop, &p->retry);

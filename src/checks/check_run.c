@@ -25,7 +25,7 @@ typedef struct {
     size_t ncache;
     char canary_host[256];
     bool stop;
-    check_response last;     /* the latest uncached response */
+    check_response last; /* the latest uncached response */
 } run;
 
 /* Appends src with {{variables}} replaced; returns the new length or -1 when it does not fit. */
@@ -36,7 +36,7 @@ static int expand(const run *r, const char *src, char *out, size_t cap)
     snprintf(port, sizeof port, "%u", r->t->port);
     char ip[XS_ADDR_STRLEN], bracketed[XS_ADDR_STRLEN + 2];
     xs_addr_format(&r->t->addr, ip);
-    xs_addr_format_host(&r->t->addr, bracketed);   /* {{Hostname}}: [2001:2::5]:8443 */
+    xs_addr_format_host(&r->t->addr, bracketed); /* {{Hostname}}: [2001:2::5]:8443 */
     const char *host = r->t->host ? r->t->host : ip;
     snprintf(hostport, sizeof hostport, "%s:%u", r->t->host ? r->t->host : bracketed, r->t->port);
     for (const char *p = src; *p;) {
@@ -122,7 +122,8 @@ static const check_response *fetch(run *r, const check_request *q, const char *t
     char key[4200];
     int kl = snprintf(key, sizeof key, "%s %s", q->method, target);
     for (size_t i = 0; i < q->nheaders && kl > 0 && (size_t)kl < sizeof key; i++)
-        kl += snprintf(key + kl, sizeof key - (size_t)kl, "\n%s:%s", q->headers[i].name, q->headers[i].value);
+        kl += snprintf(key + kl, sizeof key - (size_t)kl, "\n%s:%s", q->headers[i].name,
+                       q->headers[i].value);
     if (body_len && kl > 0 && (size_t)kl < sizeof key)
         snprintf(key + kl, sizeof key - (size_t)kl, "\n\n%.*s", (int)body_len, body);
     if (cacheable)
@@ -135,7 +136,8 @@ static const check_response *fetch(run *r, const check_request *q, const char *t
     }
     r->rep->requests++;
     check_response resp;
-    bool ok = check_http(&r->conn, q->method, target, q->headers, q->nheaders, body, body_len, &resp) == 0;
+    bool ok = check_http(&r->conn, q->method, target, q->headers, q->nheaders, body, body_len,
+                         &resp) == 0;
     if (cacheable && r->ncache < CACHE_MAX) {
         cached *c = &r->cache[r->ncache++];
         c->key = strdup(key);
@@ -180,7 +182,8 @@ static bool run_paths(run *r, const check_tmpl *t, const check_request *q, const
                 char *v = strstr(raw, "{{LinkedDir}}");
                 char rest[4096];
                 snprintf(rest, sizeof rest, "%s", v + 13);
-                snprintf(v, sizeof raw - (size_t)(v - raw), "%s%s", page->dirs[k] + (v > raw && v[-1] == '/'), rest);
+                snprintf(v, sizeof raw - (size_t)(v - raw), "%s%s",
+                         page->dirs[k] + (v > raw && v[-1] == '/'), rest);
             }
             if (expand(r, raw, target, sizeof target) < 0)
                 continue;
@@ -201,7 +204,8 @@ static bool run_paths(run *r, const check_tmpl *t, const check_request *q, const
     return false;
 }
 
-static void apply(const check_fuzz *fz, const char *orig, const char *payload, char *out, size_t cap)
+static void apply(const check_fuzz *fz, const char *orig, const char *payload, char *out,
+                  size_t cap)
 {
     if (fz->type == FZ_POSTFIX)
         snprintf(out, cap, "%s%s", orig, payload);
@@ -243,7 +247,10 @@ static const check_response *send_form(run *r, const check_request *q, const che
     return fetch(r, &post, target, NULL, 0, false);
 }
 
-typedef struct { int status; size_t len; } shape;
+typedef struct {
+    int status;
+    size_t len;
+} shape;
 
 static bool similar(shape a, shape b)
 {
@@ -262,7 +269,8 @@ static bool boolean_pair(run *r, const check_request *q, const check_form *f, si
     if (!(x = send_form(r, q, f, idx, tv, target, tcap)))
         return false;
     shape yes = {x->status, x->body_len};
-    if (!check_match(q, x, r->env->marker) || !similar(base, yes) || !(x = send_form(r, q, f, idx, fv, target, tcap)))
+    if (!check_match(q, x, r->env->marker) || !similar(base, yes) ||
+        !(x = send_form(r, q, f, idx, fv, target, tcap)))
         return false;
     shape no = {x->status, x->body_len};
     return !similar(base, no);
@@ -276,7 +284,7 @@ static bool run_fuzz(run *r, const check_tmpl *t, const check_request *q, const 
             for (size_t zi = 0; zi < q->nfz && !r->stop; zi++) {
                 const check_fuzz *fz = &q->fz[zi];
                 if ((fz->part == FZ_BODY) != f->post)
-                    continue;   /* query rules test links and GET forms, body rules POST forms */
+                    continue; /* query rules test links and GET forms, body rules POST forms */
                 size_t step = t->compare_boolean ? 2 : 1;
                 for (size_t vi = 0; vi + step - 1 < fz->nvalues && !r->stop; vi += step) {
                     char v1[1024], v2[1024], a1[1200], a2[1200], target[4096];
@@ -315,7 +323,9 @@ static bool run_fuzz(run *r, const check_tmpl *t, const check_request *q, const 
 
 void check_run_endpoint(const check_env *env, const xs_check_target *t, xs_check_report *rep)
 {
-    run r = {.env = env, .t = t, .rep = rep,
+    run r = {.env = env,
+             .t = t,
+             .rep = rep,
              .conn = {t->addr, t->port, t->tls, t->host, env->timeout_ms}};
     if (env->canary) {
         const char *h = strstr(env->canary, "://");
@@ -325,7 +335,7 @@ void check_run_endpoint(const check_env *env, const xs_check_target *t, xs_check
     if ((t->tls || t->starttls) && xs_check_db_wants_tls(env->db))
         xs_tls_audit(env, t, rep);
     if (t->tls_only)
-        return;   /* not HTTP: the TLS audit is all there is */
+        return; /* not HTTP: the TLS audit is all there is */
     check_page page;
     check_page_parse(t->page, t->page_len, t->page_path, &page);
     /* the URL's own query is one more parameter set */

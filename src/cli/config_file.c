@@ -29,7 +29,6 @@ static int push_owned(char ***v, size_t *n, char *s)
     return 0;
 }
 
-
 static int truthy(const char *v, int *out)
 {
     if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1") || !strcmp(v, "on"))
@@ -92,10 +91,12 @@ static int config_line(void *arg, const char *text, char *err, size_t errlen)
         if (truthy(val, &on) < 0) {
             snprintf(err, errlen, "\"%s\" takes true or false", key);
             rc = -1;
-        } else if (on && (asprintf(&out, "--%s", opt->name) < 0 || push_owned(c->args, c->nargs, out) < 0)) {
+        } else if (on && (asprintf(&out, "--%s", opt->name) < 0 ||
+                          push_owned(c->args, c->nargs, out) < 0)) {
             rc = -1;
         }
-    } else if (asprintf(&out, "--%s=%s", opt->name, val) < 0 || push_owned(c->args, c->nargs, out) < 0) {
+    } else if (asprintf(&out, "--%s=%s", opt->name, val) < 0 ||
+               push_owned(c->args, c->nargs, out) < 0) {
         rc = -1;
     }
     if (rc < 0 && !err[0])

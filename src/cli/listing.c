@@ -33,7 +33,7 @@ int xs_list_main(const xs_options *o)
     xs_hostcfg_free(http);
     xs_hostcfg_free(svc);
     fputc('\n', stdout);
-    if (xs_check_list_print(stdout, NULL, err, sizeof err) < 0) {   /* --checks: its own section */
+    if (xs_check_list_print(stdout, NULL, err, sizeof err) < 0) { /* --checks: its own section */
         fprintf(stderr, "xsweep: %s\n", err);
         return XS_EXIT_USAGE;
     }

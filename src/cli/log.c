@@ -8,7 +8,9 @@ static FILE *_Atomic stream;
 
 void xs_log_set_verbosity(unsigned verbose)
 {
-    atomic_store(&threshold, verbose >= 2 ? XS_LOG_DEBUG : verbose == 1 ? XS_LOG_INFO : XS_LOG_WARN);
+    atomic_store(&threshold, verbose >= 2   ? XS_LOG_DEBUG
+                             : verbose == 1 ? XS_LOG_INFO
+                                            : XS_LOG_WARN);
 }
 
 void xs_log_set_stream(FILE *f)

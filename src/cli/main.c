@@ -70,7 +70,8 @@ int main(int argc, char **argv)
     xs_log_set_verbosity(opts.verbose);
     const char *cli_key = argv_value(argc, argv, "--key-file");
     if (opts.resuming && opts.key_file && (!cli_key || strcmp(cli_key, opts.key_file))) {
-        fprintf(stderr, "xsweep: that scan used --key-file %s: give it again with --resume\n", opts.key_file);
+        fprintf(stderr, "xsweep: that scan used --key-file %s: give it again with --resume\n",
+                opts.key_file);
         xs_options_free(&opts);
         return XS_EXIT_USAGE;
     }
@@ -96,8 +97,8 @@ int main(int argc, char **argv)
         return XS_EXIT_USAGE;
     }
     xs_log(XS_LOG_INFO, "plan: %llu endpoints (%zu ports%s), %zu excluded ranges",
-           (unsigned long long)plan.space.size, plan.ports.n, plan.endpoint_mode ? ", endpoint list" : "",
-           plan.excludes.n);
+           (unsigned long long)plan.space.size, plan.ports.n,
+           plan.endpoint_mode ? ", endpoint list" : "", plan.excludes.n);
     rc = xs_run(&opts, &plan);
     xs_plan_free(&plan);
     xs_options_free(&opts);

@@ -8,7 +8,8 @@
 #include "xsweep/options.h"
 
 #define F(field) .offset = offsetof(xs_options, field)
-#define L(field, count) .offset = offsetof(xs_options, field), .count_off = offsetof(xs_options, count)
+#define L(field, count)                                                                            \
+    .offset = offsetof(xs_options, field), .count_off = offsetof(xs_options, count)
 
 static int fail(char *err, size_t errlen, const char *fmt, const char *arg)
 {
@@ -34,7 +35,8 @@ static int parse_rate(xs_options *o, const char *arg, char *err, size_t errlen)
         return 0;
     }
     if (end == arg || *end || strpbrk(arg, "xX") || !(v >= 1 && v <= 1e9))
-        return fail(err, errlen, "invalid --rate \"%s\": give packets per second (1 or more) or 'max'", arg);
+        return fail(err, errlen,
+                    "invalid --rate \"%s\": give packets per second (1 or more) or 'max'", arg);
     o->rate = v;
     return 0;
 }
@@ -63,8 +65,10 @@ static void echo_seed(FILE *out, const xs_optdef *d, const xs_options *o)
 
 static int parse_sender(xs_options *o, const char *arg, char *err, size_t errlen)
 {
-    if (strcmp(arg, "auto") && strcmp(arg, "xdp") && strcmp(arg, "txring") && strcmp(arg, "sendmmsg"))
-        return fail(err, errlen, "invalid --sender \"%s\": give auto, xdp, txring or sendmmsg", arg);
+    if (strcmp(arg, "auto") && strcmp(arg, "xdp") && strcmp(arg, "txring") &&
+        strcmp(arg, "sendmmsg"))
+        return fail(err, errlen, "invalid --sender \"%s\": give auto, xdp, txring or sendmmsg",
+                    arg);
     return replace(&o->sender, arg);
 }
 
@@ -94,7 +98,8 @@ static int parse_format(xs_options *o, const char *arg, char *err, size_t errlen
             o->format = (xs_format)i;
             return 0;
         }
-    return fail(err, errlen, "invalid output format \"%s\": give json, csv, list, xml or grepable", arg);
+    return fail(err, errlen, "invalid output format \"%s\": give json, csv, list, xml or grepable",
+                arg);
 }
 
 static void echo_format(FILE *out, const xs_optdef *d, const xs_options *o)
@@ -212,10 +217,14 @@ static int parse_open(xs_options *o, const char *arg, char *err, size_t errlen)
 
 static int refuse_top_ports(xs_options *o, const char *arg, char *err, size_t errlen)
 {
-    return fail(err, errlen, "--top-ports is not supported (xsweep has no port-frequency list): "
-                "give -p LIST, or -p supported for the supported-ports table%s", "");
+    return fail(err, errlen,
+                "--top-ports is not supported (xsweep has no port-frequency list): "
+                "give -p LIST, or -p supported for the supported-ports table%s",
+                "");
 }
 
+/* One option a row, as `--help` reads: kept out of clang-format's one-field-a-line layout. */
+/* clang-format off */
 const xs_optdef xs_optdefs[] = {
     /* targets */
     {.name = "ports", .short_name = "p", .kind = XS_ARG_STRING, F(ports), .def = "80", .metavar = "LIST",
@@ -409,5 +418,6 @@ const xs_optdef xs_optdefs[] = {
     {.name = "top-ports", .kind = XS_ARG_CUSTOM, .parse = refuse_top_ports, .metavar = "N",
      .flags = XS_OPT_NO_ECHO, .help = "refused: use -p LIST, or -p supported"},
 };
+/* clang-format on */
 
 const size_t xs_noptdefs = sizeof xs_optdefs / sizeof xs_optdefs[0];

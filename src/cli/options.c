@@ -43,8 +43,8 @@ static void usage_row(FILE *out, const xs_optdef *d)
                      d->short_name ? d->short_name : "", d->short_name ? ", " : "", d->name,
                      d->metavar ? " " : "", d->metavar ? d->metavar : "");
     if (d->short_name && strlen(d->short_name) > 1)
-        n = snprintf(left, sizeof left, "  -%s, --%s%s%s", d->short_name, d->name, d->metavar ? " " : "",
-                     d->metavar ? d->metavar : "");
+        n = snprintf(left, sizeof left, "  -%s, --%s%s%s", d->short_name, d->name,
+                     d->metavar ? " " : "", d->metavar ? d->metavar : "");
     fprintf(out, "%-*s", n < 27 ? 28 : n + 1, left);
     for (const char *p = d->help; *p; p++) {
         fputc(*p, out);
@@ -59,9 +59,12 @@ static void usage_row(FILE *out, const xs_optdef *d)
 void xs_options_usage(FILE *out)
 {
     fputs("Usage: xsweep [options] TARGET...\n"
-          "Validates which IPv4 and IPv6 endpoints are reachable (stateless TCP SYN scan) and writes one\n"
+          "Validates which IPv4 and IPv6 endpoints are reachable (stateless TCP SYN scan) and "
+          "writes one\n"
           "record per endpoint. TARGET is an address (198.19.0.7, 2001:2::7), a CIDR block\n"
-          "(198.19.0.0/16, 2001:2::/112) or a range (198.19.0.1-198.19.0.99, 2001:2::1-2001:2::ff).\n\n", out);
+          "(198.19.0.0/16, 2001:2::/112) or a range (198.19.0.1-198.19.0.99, "
+          "2001:2::1-2001:2::ff).\n\n",
+          out);
     for (size_t i = 0; i < xs_noptdefs; i++) {
         const xs_optdef *d = &xs_optdefs[i];
         if (d->section)
@@ -69,14 +72,16 @@ void xs_options_usage(FILE *out)
         if (!(d->flags & XS_OPT_INTERNAL))
             usage_row(out, d);
     }
-    fputs("Comparing sweeps:\n"
-          "  xsweep diff --db FILE [SWEEP_A SWEEP_B] [-oJ]   what changed between two sweeps\n"
-          "Agent:\n"
-          "  xsweep agent -c AGENT.conf   take scan jobs from a platform over HTTPS, send findings only\n"
-          "\n"
-          "Exit status: 0 scan complete, 1 runtime error, 2 bad usage or input, 130/143 stopped by\n"
-          "SIGINT/SIGTERM (every result found is still written). See xsweep(1).\n",
-          out);
+    fputs(
+        "Comparing sweeps:\n"
+        "  xsweep diff --db FILE [SWEEP_A SWEEP_B] [-oJ]   what changed between two sweeps\n"
+        "Agent:\n"
+        "  xsweep agent -c AGENT.conf   take scan jobs from a platform over HTTPS, send findings "
+        "only\n"
+        "\n"
+        "Exit status: 0 scan complete, 1 runtime error, 2 bad usage or input, 130/143 stopped by\n"
+        "SIGINT/SIGTERM (every result found is still written). See xsweep(1).\n",
+        out);
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -111,7 +116,7 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 {
     char *end;
     if (strpbrk(s, "xX"))
-        return -1;                              /* decimal only, as for the whole numbers */
+        return -1; /* decimal only, as for the whole numbers */
     errno = 0;
     double v = strtod(s, &end);
     if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
@@ -147,19 +152,23 @@ static bool looks_like_target(const char *s)
 
 static const char *translate_nmap_style(const char *arg, const char *next, bool *takes_file)
 {
-    static const struct { const char *from, *to; } map[] = {
-        {"-oJ", "--output-format=json"},
-        {"-oC", "--output-format=csv"}, {"-oL", "--output-format=list"},
-        {"-oX", "--output-format=xml"}, {"-oG", "--output-format=grepable"},
+    static const struct {
+        const char *from, *to;
+    } map[] = {
+        {"-oJ", "--output-format=json"},     {"-oC", "--output-format=csv"},
+        {"-oL", "--output-format=list"},     {"-oX", "--output-format=xml"},
+        {"-oG", "--output-format=grepable"},
     };
     *takes_file = false;
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(arg, map[i].from) == 0) {
-            *takes_file = next && (!strcmp(next, "-") || (next[0] != '-' && !looks_like_target(next)));
+            *takes_file =
+                next && (!strcmp(next, "-") || (next[0] != '-' && !looks_like_target(next)));
             return map[i].to;
         }
     static char longnames[128][48]; /* "--input-file" for row i, written once */
-    for (size_t i = 0; i < xs_noptdefs && i < 128; i++) { /* the table's two-letter short names (-iL) */
+    for (size_t i = 0; i < xs_noptdefs && i < 128;
+         i++) { /* the table's two-letter short names (-iL) */
         const char *sn = xs_optdefs[i].short_name;
         if (sn && sn[1] && arg[0] == '-' && !strcmp(arg + 1, sn)) {
             snprintf(longnames[i], sizeof longnames[i], "--%s", xs_optdefs[i].name);
@@ -177,10 +186,16 @@ static int apply(xs_options *o, const xs_optdef *d, const char *arg, char *err, 
     uint64_t u;
     int bad = 0;
     switch (d->kind) {
-    case XS_ARG_FLAG:   *FIELD(o, d, bool) = true; return 0;
-    case XS_ARG_COUNT:  (*FIELD(o, d, unsigned))++; return 0;
-    case XS_ARG_STRING: return set_str(FIELD(o, d, char *), arg);
-    case XS_ARG_LIST:   return push(FIELD(o, d, char **), (size_t *)(void *)((char *)o + d->count_off), arg);
+    case XS_ARG_FLAG:
+        *FIELD(o, d, bool) = true;
+        return 0;
+    case XS_ARG_COUNT:
+        (*FIELD(o, d, unsigned))++;
+        return 0;
+    case XS_ARG_STRING:
+        return set_str(FIELD(o, d, char *), arg);
+    case XS_ARG_LIST:
+        return push(FIELD(o, d, char **), (size_t *)(void *)((char *)o + d->count_off), arg);
     case XS_ARG_DOUBLE:
         if (!(bad = parse_double(arg, d->lo, d->hi, FIELD(o, d, double))))
             return 0;
@@ -219,7 +234,8 @@ static void set_defaults(xs_options *o)
         const xs_optdef *d = &xs_optdefs[i];
         if (d->def && d->kind != XS_ARG_STRING && d->kind != XS_ARG_LIST &&
             apply(o, d, d->def, err, sizeof err) != 0)
-            fprintf(stderr, "xsweep: internal: default of --%s: %s\n", d->name, err), abort(); /* a row's default its own parser refuses: caught by test_option_table */
+            fprintf(stderr, "xsweep: internal: default of --%s: %s\n", d->name, err),
+                abort(); /* a row's default its own parser refuses: caught by test_option_table */
     }
 }
 
@@ -229,7 +245,8 @@ static const char *find_config_arg(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--"))
             break;
-        if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config") || !strcmp(argv[i], "--resume")) &&
+        if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config") ||
+             !strcmp(argv[i], "--resume")) &&
             i + 1 < argc)
             return argv[i + 1];
         if (!strncmp(argv[i], "--config=", 9))
@@ -255,7 +272,7 @@ int xs_options_parse(xs_options *o, int argc, char **argv, char *err, size_t err
         rc = -1;
 
     int nargs = argc + (int)ncfg;
-    char **args = calloc(2 * (size_t)nargs + 1, sizeof *args);   /* -oX FILE becomes three */
+    char **args = calloc(2 * (size_t)nargs + 1, sizeof *args); /* -oX FILE becomes three */
     if (!args && rc == 0)
         rc = fail(err, errlen, "out of memory");
     if (rc == 0) {
@@ -267,12 +284,14 @@ int xs_options_parse(xs_options *o, int argc, char **argv, char *err, size_t err
             bool takes_file;
             args[at++] = (char *)translate_nmap_style(argv[i], i + 1 < argc ? argv[i + 1] : NULL,
                                                       &takes_file);
-            if (takes_file) {   /* "-oX FILE" is "--output-format=xml -o FILE" */
+            if (takes_file) { /* "-oX FILE" is "--output-format=xml -o FILE" */
                 args[at++] = "-o";
                 args[at++] = argv[++i];
-                if (++files == 2)   /* nmap writes both; one -o FILE here: say so, never drop one */
-                    rc = fail(err, errlen, "give one of -oJ/-oC/-oL/-oX/-oG FILE (\"%s\" is the second); "
-                              "-oA BASE writes every format", argv[i]);
+                if (++files == 2) /* nmap writes both; one -o FILE here: say so, never drop one */
+                    rc = fail(err, errlen,
+                              "give one of -oJ/-oC/-oL/-oX/-oG FILE (\"%s\" is the second); "
+                              "-oA BASE writes every format",
+                              argv[i]);
             }
         }
         nargs = at;
@@ -286,8 +305,9 @@ int xs_options_parse(xs_options *o, int argc, char **argv, char *err, size_t err
         rc = fail(err, errlen, "out of memory");
     for (size_t i = 0; longopts && i < xs_noptdefs; i++) {
         const xs_optdef *d = &xs_optdefs[i];
-        longopts[i] = (struct option){d->name, xs_optdef_takes_value(d) ? required_argument : no_argument,
-                                      NULL, OPT_BASE + (int)i};
+        longopts[i] =
+            (struct option){d->name, xs_optdef_takes_value(d) ? required_argument : no_argument,
+                            NULL, OPT_BASE + (int)i};
         if (d->short_name && !d->short_name[1] && ns + 3 < sizeof shortopts) {
             shortopts[ns++] = d->short_name[0];
             if (xs_optdef_takes_value(d))
@@ -304,7 +324,8 @@ int xs_options_parse(xs_options *o, int argc, char **argv, char *err, size_t err
         if (c >= OPT_BASE && c < OPT_BASE + (int)xs_noptdefs)
             d = &xs_optdefs[c - OPT_BASE];
         for (size_t i = 0; !d && c > 0 && c < 128 && i < xs_noptdefs; i++)
-            if (xs_optdefs[i].short_name && xs_optdefs[i].short_name[0] == c && !xs_optdefs[i].short_name[1])
+            if (xs_optdefs[i].short_name && xs_optdefs[i].short_name[0] == c &&
+                !xs_optdefs[i].short_name[1])
                 d = &xs_optdefs[i];
         if (c == ':') {
             rc = fail(err, errlen, "option \"%s\" needs a value", args[optind - 1]);

@@ -20,7 +20,7 @@ static uint64_t mix64(uint64_t x)
 void xs_cookie_key_init(xs_cookie_key *key, uint64_t seed, int seed_given)
 {
     if (seed_given) {
-        key->k0 = mix64(seed ^ 0x7873776565702d30ULL);   /* "xsweep-0" */
+        key->k0 = mix64(seed ^ 0x7873776565702d30ULL); /* "xsweep-0" */
         key->k1 = mix64(key->k0 ^ seed ^ 0x7873776565702d31ULL);
         return;
     }
@@ -48,9 +48,10 @@ uint32_t xs_cookie(const xs_cookie_key *key, uint32_t src_ip, uint16_t src_port,
 {
     /* Fixed 12-byte little-endian encoding of the tuple: the same on every host. */
     uint8_t m[12] = {
-        (uint8_t)src_ip, (uint8_t)(src_ip >> 8), (uint8_t)(src_ip >> 16), (uint8_t)(src_ip >> 24),
-        (uint8_t)dst_ip, (uint8_t)(dst_ip >> 8), (uint8_t)(dst_ip >> 16), (uint8_t)(dst_ip >> 24),
-        (uint8_t)src_port, (uint8_t)(src_port >> 8), (uint8_t)dst_port, (uint8_t)(dst_port >> 8),
+        (uint8_t)src_ip,          (uint8_t)(src_ip >> 8),  (uint8_t)(src_ip >> 16),
+        (uint8_t)(src_ip >> 24),  (uint8_t)dst_ip,         (uint8_t)(dst_ip >> 8),
+        (uint8_t)(dst_ip >> 16),  (uint8_t)(dst_ip >> 24), (uint8_t)src_port,
+        (uint8_t)(src_port >> 8), (uint8_t)dst_port,       (uint8_t)(dst_port >> 8),
     };
     uint64_t h = xs_siphash24(key, m, sizeof m);
     return (uint32_t)(h ^ (h >> 32));

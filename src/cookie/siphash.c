@@ -4,12 +4,22 @@
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
-#define SIPROUND                                                      \
-    do {                                                              \
-        v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);      \
-        v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;                        \
-        v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;                        \
-        v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);      \
+#define SIPROUND                                                                                   \
+    do {                                                                                           \
+        v0 += v1;                                                                                  \
+        v1 = ROTL(v1, 13);                                                                         \
+        v1 ^= v0;                                                                                  \
+        v0 = ROTL(v0, 32);                                                                         \
+        v2 += v3;                                                                                  \
+        v3 = ROTL(v3, 16);                                                                         \
+        v3 ^= v2;                                                                                  \
+        v0 += v3;                                                                                  \
+        v3 = ROTL(v3, 21);                                                                         \
+        v3 ^= v0;                                                                                  \
+        v2 += v1;                                                                                  \
+        v1 = ROTL(v1, 17);                                                                         \
+        v1 ^= v2;                                                                                  \
+        v2 = ROTL(v2, 32);                                                                         \
     } while (0)
 
 /* Little-endian load regardless of the host's byte order. */
@@ -38,15 +48,24 @@ uint64_t xs_siphash24(const xs_cookie_key *key, const void *msg, size_t len)
     }
 
     uint64_t b = (uint64_t)len << 56;
-    switch (len & 7) {   /* the tail, little-endian, below the length byte */
-    case 7: b |= (uint64_t)in[6] << 48; /* fall through */
-    case 6: b |= (uint64_t)in[5] << 40; /* fall through */
-    case 5: b |= (uint64_t)in[4] << 32; /* fall through */
-    case 4: b |= (uint64_t)in[3] << 24; /* fall through */
-    case 3: b |= (uint64_t)in[2] << 16; /* fall through */
-    case 2: b |= (uint64_t)in[1] << 8;  /* fall through */
-    case 1: b |= (uint64_t)in[0];       break;
-    case 0: break;
+    switch (len & 7) { /* the tail, little-endian, below the length byte */
+    case 7:
+        b |= (uint64_t)in[6] << 48; /* fall through */
+    case 6:
+        b |= (uint64_t)in[5] << 40; /* fall through */
+    case 5:
+        b |= (uint64_t)in[4] << 32; /* fall through */
+    case 4:
+        b |= (uint64_t)in[3] << 24; /* fall through */
+    case 3:
+        b |= (uint64_t)in[2] << 16; /* fall through */
+    case 2:
+        b |= (uint64_t)in[1] << 8; /* fall through */
+    case 1:
+        b |= (uint64_t)in[0];
+        break;
+    case 0:
+        break;
     }
     v3 ^= b;
     SIPROUND;

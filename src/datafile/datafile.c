@@ -25,11 +25,17 @@ void xs_set_error(char *err, size_t errlen, const char *fmt, ...)
 char *xs_next_token(char **cursor)
 {
     char *s = *cursor;
-    while (*s == ' ' || *s == '\t') s++;
-    if (!*s) { *cursor = s; return NULL; }
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (!*s) {
+        *cursor = s;
+        return NULL;
+    }
     char *start = s;
-    while (*s && *s != ' ' && *s != '\t') s++;
-    if (*s) *s++ = '\0';
+    while (*s && *s != ' ' && *s != '\t')
+        s++;
+    if (*s)
+        *s++ = '\0';
     *cursor = s;
     return start;
 }
@@ -37,9 +43,11 @@ char *xs_next_token(char **cursor)
 bool xs_valid_rule_id(const char *s, size_t max)
 {
     size_t n = strlen(s);
-    if (n == 0 || n >= max || !isalnum((unsigned char)s[0])) return false;
+    if (n == 0 || n >= max || !isalnum((unsigned char)s[0]))
+        return false;
     for (; *s; s++)
-        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-' || *s == '_' || *s == '.'))
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-' || *s == '_' ||
+              *s == '.'))
             return false;
     return true;
 }
@@ -70,7 +78,9 @@ char *xs_read_whole_file(const char *path, size_t max, size_t *len, char *err, s
     fclose(f);
     if (!buf || too_big || read_err) {
         xs_set_error(err, errlen, "%s: %s", path,
-                     !buf ? "out of memory" : too_big ? "file too large" : "read error");
+                     !buf      ? "out of memory"
+                     : too_big ? "file too large"
+                               : "read error");
         free(buf);
         return NULL;
     }

@@ -12,7 +12,8 @@ void xs_rule_lines_init(xs_rule_lines *r, const char *text, size_t len)
     r->line[0] = '\0';
 }
 
-char *xs_rule_lines_next(xs_rule_lines *r, const char *label, bool *failed, char *err, size_t errlen)
+char *xs_rule_lines_next(xs_rule_lines *r, const char *label, bool *failed, char *err,
+                         size_t errlen)
 {
     *failed = false;
     while (r->pos < r->len) {
@@ -23,7 +24,8 @@ char *xs_rule_lines_next(xs_rule_lines *r, const char *label, bool *failed, char
         r->lineno++;
         /* Refused, not cut: a truncated or NUL-split rule would silently mean something else. */
         if (n > XS_RULE_LINE_MAX) {
-            xs_set_error(err, errlen, "%s:%d: line longer than %u bytes", label, r->lineno, XS_RULE_LINE_MAX);
+            xs_set_error(err, errlen, "%s:%d: line longer than %u bytes", label, r->lineno,
+                         XS_RULE_LINE_MAX);
             *failed = true;
             return NULL;
         }
@@ -34,9 +36,11 @@ char *xs_rule_lines_next(xs_rule_lines *r, const char *label, bool *failed, char
         }
         memcpy(r->line, start, n);
         r->line[n] = '\0';
-        while (n && isspace((unsigned char)r->line[n - 1])) r->line[--n] = '\0';
+        while (n && isspace((unsigned char)r->line[n - 1]))
+            r->line[--n] = '\0';
         char *s = r->line;
-        while (isspace((unsigned char)*s)) s++;
+        while (isspace((unsigned char)*s))
+            s++;
         if (*s && *s != '#')
             return s;
     }

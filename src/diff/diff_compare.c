@@ -14,8 +14,8 @@ static bool same(const char *a, const char *b)
     return !strcmp(a, b);
 }
 
-bool xs_diff_classify(const xs_diff_side *before, const xs_diff_side *after,
-                      xs_diff_change *change, unsigned *fields)
+bool xs_diff_classify(const xs_diff_side *before, const xs_diff_side *after, xs_diff_change *change,
+                      unsigned *fields)
 {
     *fields = 0;
     if (is_open(after) && !is_open(before)) {
@@ -45,9 +45,12 @@ bool xs_diff_classify(const xs_diff_side *before, const xs_diff_side *after,
 const char *xs_diff_change_name(xs_diff_change c)
 {
     switch (c) {
-    case XS_DIFF_APPEARED:    return "appeared";
-    case XS_DIFF_DISAPPEARED: return "disappeared";
-    case XS_DIFF_CHANGED:     return "changed";
+    case XS_DIFF_APPEARED:
+        return "appeared";
+    case XS_DIFF_DISAPPEARED:
+        return "disappeared";
+    case XS_DIFF_CHANGED:
+        return "changed";
     }
     return "changed";
 }

@@ -42,8 +42,10 @@ static sqlite3 *lite_open(const char *path, char *err, size_t errlen)
             snprintf(err, errlen, "cannot open history database %s: not an xsweep history database",
                      path);
         else
-            snprintf(err, errlen, "cannot open history database %s: written by a newer xsweep "
-                     "(schema %d)", path, version);
+            snprintf(err, errlen,
+                     "cannot open history database %s: written by a newer xsweep "
+                     "(schema %d)",
+                     path, version);
         sqlite3_close(db);
         return NULL;
     }
@@ -60,8 +62,7 @@ static void read_sweep(sqlite3_stmt *st, xs_diff_sweep *out)
     out->pruned = sqlite3_column_int(st, 3) != 0;
 }
 
-static int lite_find_sweep(sqlite3 *db, int64_t id, xs_diff_sweep *out, char *err,
-                       size_t errlen)
+static int lite_find_sweep(sqlite3 *db, int64_t id, xs_diff_sweep *out, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, "SELECT id, started, ended, pruned FROM sweeps WHERE id = ?1", -1,
@@ -77,8 +78,7 @@ static int lite_find_sweep(sqlite3 *db, int64_t id, xs_diff_sweep *out, char *er
     return rc == SQLITE_ROW;
 }
 
-static int lite_last_two(sqlite3 *db, xs_diff_sweep *a, xs_diff_sweep *b, char *err,
-                     size_t errlen)
+static int lite_last_two(sqlite3 *db, xs_diff_sweep *a, xs_diff_sweep *b, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db,
@@ -151,8 +151,8 @@ static int step(sqlite3_stmt *st)
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int lite_sweeps(sqlite3 *db, int64_t a, int64_t b, xs_diff_fn fn, void *ctx,
-                   char *err, size_t errlen)
+static int lite_sweeps(sqlite3 *db, int64_t a, int64_t b, xs_diff_fn fn, void *ctx, char *err,
+                       size_t errlen)
 {
     sqlite3_stmt *sa = NULL, *sb = NULL;
     int rc = -1;

@@ -16,8 +16,8 @@ static PGconn *pg(xs_diff_db *d)
 static int pg_error(xs_diff_db *d, const char *what, const PGresult *r, char *err, size_t errlen)
 {
     char one[300];
-    snprintf(one, sizeof one, "%s", r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r)
-                                                                   : PQerrorMessage(pg(d)));
+    snprintf(one, sizeof one, "%s",
+             r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r) : PQerrorMessage(pg(d)));
     one[strcspn(one, "\n")] = '\0';
     snprintf(err, errlen, "history database %s: %s: %s", d->label, what, one);
     return -1;
@@ -40,16 +40,18 @@ int xs_diff_pg_open(xs_diff_db *d, const char *conninfo, char *err, size_t errle
     }
     PQclear(PQexec(c, "SET default_transaction_read_only = on"));
     PGresult *r = PQexec(c, "SELECT schema_version FROM xsweep_meta");
-    int version = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0
-                      ? atoi(PQgetvalue(r, 0, 0)) : 0;
+    int version =
+        PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ? atoi(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
     if (version < 1 || version > XS_STORE_SCHEMA_VERSION) {
         if (version < 1)
             snprintf(err, errlen, "cannot open history database %s: not an xsweep history database",
                      d->label);
         else
-            snprintf(err, errlen, "cannot open history database %s: written by a newer xsweep "
-                     "(schema %d)", d->label, version);
+            snprintf(err, errlen,
+                     "cannot open history database %s: written by a newer xsweep "
+                     "(schema %d)",
+                     d->label, version);
         PQfinish(c);
         return -1;
     }
@@ -89,8 +91,7 @@ int xs_diff_pg_find_sweep(xs_diff_db *d, int64_t id, xs_diff_sweep *out, char *e
     return found;
 }
 
-int xs_diff_pg_last_two(xs_diff_db *d, xs_diff_sweep *a, xs_diff_sweep *b, char *err,
-                        size_t errlen)
+int xs_diff_pg_last_two(xs_diff_db *d, xs_diff_sweep *a, xs_diff_sweep *b, char *err, size_t errlen)
 {
     PGresult *r = PQexec(pg(d), "SELECT id, started, ended, pruned FROM sweeps"
                                 " WHERE ended IS NOT NULL AND pruned = 0 ORDER BY id DESC LIMIT 2");
@@ -156,8 +157,7 @@ int xs_diff_pg_sweeps(xs_diff_db *d, int64_t a, int64_t b, xs_diff_fn fn, void *
     snprintf(sa, sizeof sa, "%lld", (long long)a);
     snprintf(sb, sizeof sb, "%lld", (long long)b);
     const char *p[2] = {sa, sb};
-    if (!PQsendQueryParams(pg(d), JOINED, 2, NULL, p, NULL, NULL, 0) ||
-        !PQsetSingleRowMode(pg(d)))
+    if (!PQsendQueryParams(pg(d), JOINED, 2, NULL, p, NULL, NULL, 0) || !PQsetSingleRowMode(pg(d)))
         return pg_error(d, "cannot read endpoints", NULL, err, errlen);
     int rc = 0;
     PGresult *r;
@@ -165,7 +165,8 @@ int xs_diff_pg_sweeps(xs_diff_db *d, int64_t a, int64_t b, xs_diff_fn fn, void *
         ExecStatusType st = PQresultStatus(r);
         if (st == PGRES_SINGLE_TUPLE && rc == 0) {
             xs_diff_side before, after;
-            bool in_a = !strcmp(PQgetvalue(r, 0, 2), "t"), in_b = !strcmp(PQgetvalue(r, 0, 11), "t");
+            bool in_a = !strcmp(PQgetvalue(r, 0, 2), "t"),
+                 in_b = !strcmp(PQgetvalue(r, 0, 11), "t");
             if (in_a)
                 read_side(r, 3, &before);
             if (in_b)
@@ -183,7 +184,7 @@ int xs_diff_pg_sweeps(xs_diff_db *d, int64_t a, int64_t b, xs_diff_fn fn, void *
         } else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && rc == 0) {
             rc = pg_error(d, "cannot read endpoints", r, err, errlen);
         }
-        PQclear(r);   /* drain every result, so the connection is clean */
+        PQclear(r); /* drain every result, so the connection is clean */
     }
     return rc;
 }

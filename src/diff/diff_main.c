@@ -16,7 +16,8 @@ void xs_diff_usage(FILE *out)
           "                        PostgreSQL URI / libpq connection string\n"
           "  SWEEP_A SWEEP_B       sweep ids to compare (default: the last two finished sweeps);\n"
           "                        list them with: sqlite3 FILE 'SELECT * FROM sweeps'\n"
-          "  -oJ, --json           JSON lines: {\"ip\",\"port\",\"change\",\"fields\",\"before\",\"after\"}\n"
+          "  -oJ, --json           JSON lines: "
+          "{\"ip\",\"port\",\"change\",\"fields\",\"before\",\"after\"}\n"
           "  -oT                   plain-text table (the default)\n"
           "  -h, --help            this help\n"
           "\n"
@@ -75,8 +76,10 @@ static int check_sweep(xs_diff_db *db, int64_t id, xs_diff_sweep *out, const cha
         return 1;
     }
     if (!out->finished)
-        fprintf(stderr, "xsweep diff: warning: sweep %lld did not finish; endpoints it did not "
-                "reach show as disappeared\n", (long long)id);
+        fprintf(stderr,
+                "xsweep diff: warning: sweep %lld did not finish; endpoints it did not "
+                "reach show as disappeared\n",
+                (long long)id);
     return 0;
 }
 
@@ -111,8 +114,8 @@ static int run(const char *path, const int64_t ids[2], bool json)
     }
     struct printer p = {.out = stdout, .json = json};
     if (!json) {
-        printf("sweep %lld (%s) -> sweep %lld (%s)\n", (long long)a.id, a.started,
-               (long long)b.id, b.started);
+        printf("sweep %lld (%s) -> sweep %lld (%s)\n", (long long)a.id, a.started, (long long)b.id,
+               b.started);
         xs_diff_print_header(stdout);
     }
     if (xs_diff_sweeps(db, a.id, b.id, print_entry, &p, err, sizeof err) < 0) {
@@ -143,7 +146,7 @@ int xs_diff_main(int argc, char **argv)
     const char *db = NULL;
     bool json = false;
     int c;
-    optind = 0;   /* glibc: start afresh even if the caller used getopt already */
+    optind = 0; /* glibc: start afresh even if the caller used getopt already */
     opterr = 0;
     while ((c = getopt_long(argc, argv, "ho:", LONG, NULL)) != -1) {
         switch (c) {

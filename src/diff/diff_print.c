@@ -49,7 +49,7 @@ void xs_diff_print_header(FILE *out)
 void xs_diff_print_text(FILE *out, const xs_diff_entry *e)
 {
     char ip[XS_ADDR_STRLEN + 2];
-    xs_addr_format_host(&e->addr, ip);   /* [2001:2::5]:443 */
+    xs_addr_format_host(&e->addr, ip); /* [2001:2::5]:443 */
     int n = fprintf(out, "%-12s %s:%u", xs_diff_change_name(e->change), ip, e->port);
     pad(out, n > 13 ? (size_t)n - 13 : 0, ENDPOINT_WIDTH + 1);
     pad(out, put_side(out, e->before), SIDE_WIDTH + 1);
@@ -85,16 +85,21 @@ static void json_side(xs_jsonw *w, const xs_diff_side *s)
         return;
     }
     xs_jsonw_begin_object(w);
-    xs_jsonw_key(w, "status");      xs_jsonw_cstr(w, s->status);
-    xs_jsonw_key(w, "severity");    xs_jsonw_cstr(w, s->severity);
-    xs_jsonw_key(w, "tech");        json_tech(w, s->tech);
+    xs_jsonw_key(w, "status");
+    xs_jsonw_cstr(w, s->status);
+    xs_jsonw_key(w, "severity");
+    xs_jsonw_cstr(w, s->severity);
+    xs_jsonw_key(w, "tech");
+    json_tech(w, s->tech);
     xs_jsonw_key(w, "http_status_code");
     if (s->http_status_code)
         xs_jsonw_int(w, s->http_status_code);
     else
         xs_jsonw_null(w);
-    xs_jsonw_key(w, "title");       xs_jsonw_cstr(w, s->title);
-    xs_jsonw_key(w, "auth_method"); xs_jsonw_cstr(w, s->auth_method);
+    xs_jsonw_key(w, "title");
+    xs_jsonw_cstr(w, s->title);
+    xs_jsonw_key(w, "auth_method");
+    xs_jsonw_cstr(w, s->auth_method);
     json_id(w, "first_seen", s->first_seen);
     json_id(w, "last_seen", s->last_seen);
     xs_jsonw_end_object(w);
@@ -102,25 +107,35 @@ static void json_side(xs_jsonw *w, const xs_diff_side *s)
 
 void xs_diff_print_json(FILE *out, const xs_diff_entry *e)
 {
-    static const struct { unsigned bit; const char *name; } FIELDS[] = {
-        {XS_DIFF_STATUS, "status"}, {XS_DIFF_SEVERITY, "severity"}, {XS_DIFF_TECH, "tech"},
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } FIELDS[] = {
+        {XS_DIFF_STATUS, "status"},
+        {XS_DIFF_SEVERITY, "severity"},
+        {XS_DIFF_TECH, "tech"},
     };
     char ip[XS_ADDR_STRLEN];
     xs_addr_format(&e->addr, ip);
     xs_jsonw w;
     xs_jsonw_init(&w, out);
     xs_jsonw_begin_object(&w);
-    xs_jsonw_key(&w, "ip");     xs_jsonw_cstr(&w, ip);
-    xs_jsonw_key(&w, "port");   xs_jsonw_uint(&w, e->port);
-    xs_jsonw_key(&w, "change"); xs_jsonw_cstr(&w, xs_diff_change_name(e->change));
+    xs_jsonw_key(&w, "ip");
+    xs_jsonw_cstr(&w, ip);
+    xs_jsonw_key(&w, "port");
+    xs_jsonw_uint(&w, e->port);
+    xs_jsonw_key(&w, "change");
+    xs_jsonw_cstr(&w, xs_diff_change_name(e->change));
     xs_jsonw_key(&w, "fields");
     xs_jsonw_begin_array(&w);
     for (size_t i = 0; i < sizeof FIELDS / sizeof FIELDS[0]; i++)
         if (e->fields & FIELDS[i].bit)
             xs_jsonw_cstr(&w, FIELDS[i].name);
     xs_jsonw_end_array(&w);
-    xs_jsonw_key(&w, "before"); json_side(&w, e->before);
-    xs_jsonw_key(&w, "after");  json_side(&w, e->after);
+    xs_jsonw_key(&w, "before");
+    json_side(&w, e->before);
+    xs_jsonw_key(&w, "after");
+    json_side(&w, e->after);
     xs_jsonw_end_object(&w);
     fputc('\n', out);
 }

@@ -28,7 +28,8 @@ const char *xs_finding_category_name(xs_finding_category c)
 static void rule_clear(fr_rule *r)
 {
     free(r->id);
-    for (size_t i = 0; i < r->nliterals; i++) free(r->literals[i]);
+    for (size_t i = 0; i < r->nliterals; i++)
+        free(r->literals[i]);
     pcre2_code_free(r->re);
     memset(r, 0, sizeof *r);
 }
@@ -39,11 +40,14 @@ static int parse_literals(fr_rule *r, const char *list)
     while (*list) {
         const char *bar = strchr(list, '|');
         size_t n = bar ? (size_t)(bar - list) : strlen(list);
-        if (n == 0 || r->nliterals == FR_MAX_LITERALS) return -1;
-        if (!(r->literals[r->nliterals] = strndup(list, n))) return -1;
+        if (n == 0 || r->nliterals == FR_MAX_LITERALS)
+            return -1;
+        if (!(r->literals[r->nliterals] = strndup(list, n)))
+            return -1;
         r->literal_len[r->nliterals++] = n;
         list += n + (bar != NULL);
-        if (bar && !*list) return -1;
+        if (bar && !*list)
+            return -1;
     }
     return r->nliterals ? 0 : -1;
 }
@@ -51,18 +55,22 @@ static int parse_literals(fr_rule *r, const char *list)
 /* Returns NULL, or a message for the error. */
 static const char *parse_options(fr_rule *r, char *opts)
 {
-    if (strcmp(opts, "-") == 0) return NULL;
+    if (strcmp(opts, "-") == 0)
+        return NULL;
     for (char *save = NULL, *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
         if (strncmp(o, "pre=", 4) == 0) {
-            if (r->nliterals || parse_literals(r, o + 4) < 0) return "bad pre= list (1-8 non-empty literals, given once)";
+            if (r->nliterals || parse_literals(r, o + 4) < 0)
+                return "bad pre= list (1-8 non-empty literals, given once)";
         } else if (strncmp(o, "group=", 6) == 0) {
             char *end;
             long g = strtol(o + 6, &end, 10);
-            if (end == o + 6 || *end || g < 0 || g > 9) return "group= wants 0-9";
+            if (end == o + 6 || *end || g < 0 || g > 9)
+                return "group= wants 0-9";
             r->group = (unsigned)g;
         } else if (strncmp(o, "check=", 6) == 0) {
             int k = fv_parse(o + 6);
-            if (k < 0) return "unknown check= (luhn iban ssn jwt aws_secret not_example password)";
+            if (k < 0)
+                return "unknown check= (luhn iban ssn jwt aws_secret not_example password)";
             r->check = (fv_kind)k;
         } else if (strcmp(o, "icase") == 0) {
             r->icase = true;
@@ -77,38 +85,61 @@ static const char *parse_options(fr_rule *r, char *opts)
     return NULL;
 }
 
-static int parse_line(fr_rule *r, char *line, const char *label, int lineno, char *err, size_t errlen)
+static int parse_line(fr_rule *r, char *line, const char *label, int lineno, char *err,
+                      size_t errlen)
 {
     char *cur = line;
-    char *id = xs_next_token(&cur), *cat = xs_next_token(&cur), *sev = xs_next_token(&cur), *opts = xs_next_token(&cur);
-    while (*cur == ' ' || *cur == '\t') cur++;
+    char *id = xs_next_token(&cur), *cat = xs_next_token(&cur), *sev = xs_next_token(&cur),
+         *opts = xs_next_token(&cur);
+    while (*cur == ' ' || *cur == '\t')
+        cur++;
     char *pattern = cur;
     if (!id || !cat || !sev || !opts || !*pattern) {
-        xs_set_error(err, errlen, "%s:%d: want ID CATEGORY SEVERITY OPTIONS PATTERN", label, lineno);
+        xs_set_error(err, errlen, "%s:%d: want ID CATEGORY SEVERITY OPTIONS PATTERN", label,
+                     lineno);
         return -1;
     }
     if (!xs_valid_rule_id(id, XS_FINDING_ID_MAX)) {
         xs_set_error(err, errlen, "%s:%d: bad rule id \"%s\" ([a-z0-9._-], at most %u characters)",
-                label, lineno, id, XS_FINDING_ID_MAX - 1);
+                     label, lineno, id, XS_FINDING_ID_MAX - 1);
         return -1;
     }
-    if (strcmp(cat, "secret") == 0) r->category = XS_FINDING_SECRET;
-    else if (strcmp(cat, "data") == 0) r->category = XS_FINDING_DATA;
-    else { xs_set_error(err, errlen, "%s:%d: category must be secret or data, not \"%s\"", label, lineno, cat); return -1; }
+    if (strcmp(cat, "secret") == 0)
+        r->category = XS_FINDING_SECRET;
+    else if (strcmp(cat, "data") == 0)
+        r->category = XS_FINDING_DATA;
+    else {
+        xs_set_error(err, errlen, "%s:%d: category must be secret or data, not \"%s\"", label,
+                     lineno, cat);
+        return -1;
+    }
     int s = xs_severity_parse(sev);
-    if (s < 0) { xs_set_error(err, errlen, "%s:%d: unknown severity \"%s\"", label, lineno, sev); return -1; }
+    if (s < 0) {
+        xs_set_error(err, errlen, "%s:%d: unknown severity \"%s\"", label, lineno, sev);
+        return -1;
+    }
     r->severity = (xs_severity)s;
-    if (!(r->id = strdup(id))) { xs_set_error(err, errlen, "out of memory"); return -1; }
+    if (!(r->id = strdup(id))) {
+        xs_set_error(err, errlen, "out of memory");
+        return -1;
+    }
     const char *msg = parse_options(r, opts);
-    if (msg) { xs_set_error(err, errlen, "%s:%d: %s", label, lineno, msg); return -1; }
-    if (r->category == XS_FINDING_SECRET) r->redact = true;      /* secrets never leave */
+    if (msg) {
+        xs_set_error(err, errlen, "%s:%d: %s", label, lineno, msg);
+        return -1;
+    }
+    if (r->category == XS_FINDING_SECRET)
+        r->redact = true; /* secrets never leave */
     if (r->count_only && r->redact) {
-        xs_set_error(err, errlen, "%s:%d: count and redact exclude each other (secrets are never count-only)", label, lineno);
+        xs_set_error(err, errlen,
+                     "%s:%d: count and redact exclude each other (secrets are never count-only)",
+                     label, lineno);
         return -1;
     }
     if (r->icase)
         for (size_t i = 0; i < r->nliterals; i++)
-            for (char *p = r->literals[i]; *p; p++) *p = (char)tolower((unsigned char)*p);
+            for (char *p = r->literals[i]; *p; p++)
+                *p = (char)tolower((unsigned char)*p);
 
     int ec;
     PCRE2_SIZE eo;
@@ -117,23 +148,27 @@ static int parse_line(fr_rule *r, char *line, const char *label, int lineno, cha
     if (!r->re) {
         PCRE2_UCHAR m[160];
         pcre2_get_error_message(ec, m, sizeof m);
-        xs_set_error(err, errlen, "%s:%d: pattern error at offset %zu: %s", label, lineno, (size_t)eo, (char *)m);
+        xs_set_error(err, errlen, "%s:%d: pattern error at offset %zu: %s", label, lineno,
+                     (size_t)eo, (char *)m);
         return -1;
     }
     uint32_t ncap = 0;
     pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &ncap);
     if (r->group > ncap) {
-        xs_set_error(err, errlen, "%s:%d: group=%u but the pattern has %u capture group(s)", label, lineno, r->group, ncap);
+        xs_set_error(err, errlen, "%s:%d: group=%u but the pattern has %u capture group(s)", label,
+                     lineno, r->group, ncap);
         return -1;
     }
-    (void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);        /* the interpreter is the fallback */
+    (void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
     return 0;
 }
 
 void xs_findings_free(xs_findings_db *db)
 {
-    if (!db) return;
-    for (size_t i = 0; i < db->nrules; i++) rule_clear(&db->rules[i]);
+    if (!db)
+        return;
+    for (size_t i = 0; i < db->nrules; i++)
+        rule_clear(&db->rules[i]);
     free(db->rules);
     free(db);
 }
@@ -143,27 +178,40 @@ size_t xs_findings_rule_count(const xs_findings_db *db)
     return db ? db->nrules : 0;
 }
 
-xs_findings_db *xs_findings_load_buffer(const char *text, size_t len, const char *label,
-                                        char *err, size_t errlen)
+xs_findings_db *xs_findings_load_buffer(const char *text, size_t len, const char *label, char *err,
+                                        size_t errlen)
 {
-    if (!label) label = "<buffer>";
+    if (!label)
+        label = "<buffer>";
     xs_findings_db *db = calloc(1, sizeof *db);
-    if (!db) { xs_set_error(err, errlen, "out of memory"); return NULL; }
+    if (!db) {
+        xs_set_error(err, errlen, "out of memory");
+        return NULL;
+    }
     xs_rule_lines lines;
     xs_rule_lines_init(&lines, text, len);
     char *s;
     bool bad_line;
     while ((s = xs_rule_lines_next(&lines, label, &bad_line, err, errlen)) != NULL) {
         int lineno = lines.lineno;
-        if (db->nrules == MAX_RULES) { xs_set_error(err, errlen, "%s:%d: more than %u rules", label, lineno, MAX_RULES); goto fail; }
+        if (db->nrules == MAX_RULES) {
+            xs_set_error(err, errlen, "%s:%d: more than %u rules", label, lineno, MAX_RULES);
+            goto fail;
+        }
         if (db->nrules % 32 == 0) {
             fr_rule *nr = realloc(db->rules, (db->nrules + 32) * sizeof *nr);
-            if (!nr) { xs_set_error(err, errlen, "out of memory"); goto fail; }
+            if (!nr) {
+                xs_set_error(err, errlen, "out of memory");
+                goto fail;
+            }
             db->rules = nr;
         }
         fr_rule *r = &db->rules[db->nrules];
         memset(r, 0, sizeof *r);
-        if (parse_line(r, s, label, lineno, err, errlen) < 0) { rule_clear(r); goto fail; }
+        if (parse_line(r, s, label, lineno, err, errlen) < 0) {
+            rule_clear(r);
+            goto fail;
+        }
         for (size_t i = 0; i < db->nrules; i++)
             if (strcmp(db->rules[i].id, r->id) == 0) {
                 xs_set_error(err, errlen, "%s:%d: duplicate rule id \"%s\"", label, lineno, r->id);
@@ -173,8 +221,12 @@ xs_findings_db *xs_findings_load_buffer(const char *text, size_t len, const char
         db->any_icase_literal |= r->icase && r->nliterals > 0;
         db->nrules++;
     }
-    if (bad_line) goto fail;
-    if (db->nrules == 0) { xs_set_error(err, errlen, "%s: no rules", label); goto fail; }
+    if (bad_line)
+        goto fail;
+    if (db->nrules == 0) {
+        xs_set_error(err, errlen, "%s: no rules", label);
+        goto fail;
+    }
     return db;
 fail:
     xs_findings_free(db);

@@ -8,30 +8,31 @@
 #include <string.h>
 #include "findings_internal.h"
 
-#define MATCH_LIMIT    1000000u   /* per pcre2_match call: bounds backtracking on hostile bodies */
-#define SMALL_LOWER    4096u      /* fields up to this size are lower-cased on the stack */
+#define MATCH_LIMIT 1000000u /* per pcre2_match call: bounds backtracking on hostile bodies */
+#define SMALL_LOWER 4096u    /* fields up to this size are lower-cased on the stack */
 
 typedef struct {
     const char *where;
-    int         header_index;
+    int header_index;
     const char *data;
-    size_t      len;
+    size_t len;
 } scan_field;
 
 typedef struct {
     const xs_findings_db *db;
-    pcre2_match_data     *md;
-    pcre2_match_context  *mctx;
-    xs_finding_list      *out;
-    int                   added;
-    bool                  oom;
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    xs_finding_list *out;
+    int added;
+    bool oom;
 } scan_ctx;
 
 /* Keyed: an unkeyed hash of a card number is reversed by trying the ~10^6 middle digits. */
 static void fingerprint_hex(const xs_findings_db *db, const char *v, size_t n, char out[17])
 {
     out[0] = '\0';
-    if (!db->keyed) return;
+    if (!db->keyed)
+        return;
     char full[65];
     xs_host_key_hmac_hex(&db->key, v, n, full);
     memcpy(out, full, 16);
@@ -41,7 +42,8 @@ static void fingerprint_hex(const xs_findings_db *db, const char *v, size_t n, c
 
 void xs_findings_set_key(xs_findings_db *db, const xs_host_key *key)
 {
-    if (!db) return;
+    if (!db)
+        return;
     db->key = *key;
     db->keyed = true;
 }
@@ -49,11 +51,18 @@ void xs_findings_set_key(xs_findings_db *db, const xs_host_key *key)
 static xs_finding *list_push(scan_ctx *c)
 {
     xs_finding_list *l = c->out;
-    if (l->n >= XS_FINDINGS_LIST_MAX) { l->overflow = true; return NULL; }
+    if (l->n >= XS_FINDINGS_LIST_MAX) {
+        l->overflow = true;
+        return NULL;
+    }
     if (l->n == l->cap) {
         size_t ncap = l->cap ? l->cap * 2 : 16;
         xs_finding *nv = realloc(l->v, ncap * sizeof *nv);
-        if (!nv) { l->overflow = true; c->oom = true; return NULL; }
+        if (!nv) {
+            l->overflow = true;
+            c->oom = true;
+            return NULL;
+        }
         l->v = nv;
         l->cap = ncap;
     }
@@ -63,7 +72,8 @@ static xs_finding *list_push(scan_ctx *c)
     return f;
 }
 
-static void finding_fill(xs_finding *f, const fr_rule *r, const scan_field *fld, size_t off, size_t len)
+static void finding_fill(xs_finding *f, const fr_rule *r, const scan_field *fld, size_t off,
+                         size_t len)
 {
     snprintf(f->id, sizeof f->id, "%s", r->id);
     f->category = r->category;
@@ -78,10 +88,12 @@ static void finding_fill(xs_finding *f, const fr_rule *r, const scan_field *fld,
 
 static bool prefilter_hit(const fr_rule *r, const scan_field *fld, const char *lower)
 {
-    if (r->nliterals == 0) return true;
+    if (r->nliterals == 0)
+        return true;
     const char *hay = r->icase ? lower : fld->data;
     for (size_t i = 0; i < r->nliterals; i++)
-        if (memmem(hay, fld->len, r->literals[i], r->literal_len[i])) return true;
+        if (memmem(hay, fld->len, r->literals[i], r->literal_len[i]))
+            return true;
     return false;
 }
 
@@ -90,7 +102,8 @@ static int match_at(scan_ctx *c, const fr_rule *r, const scan_field *fld, size_t
 {
     int rc = pcre2_match(r->re, (PCRE2_SPTR)fld->data, fld->len, start, 0, c->md, c->mctx);
     if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
-        rc = pcre2_match(r->re, (PCRE2_SPTR)fld->data, fld->len, start, PCRE2_NO_JIT, c->md, c->mctx);
+        rc = pcre2_match(r->re, (PCRE2_SPTR)fld->data, fld->len, start, PCRE2_NO_JIT, c->md,
+                         c->mctx);
     return rc;
 }
 
@@ -101,7 +114,8 @@ static void scan_rule(scan_ctx *c, const fr_rule *r, const scan_field *fld)
     while (start <= fld->len && !c->oom) {
         int rc = match_at(c, r, fld, start);
         if (rc < 0) {
-            if (rc != PCRE2_ERROR_NOMATCH) c->out->regex_errors++;
+            if (rc != PCRE2_ERROR_NOMATCH)
+                c->out->regex_errors++;
             break;
         }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
@@ -112,17 +126,23 @@ static void scan_rule(scan_ctx *c, const fr_rule *r, const scan_field *fld)
             vs = ov[2 * r->group];
             ve = ov[2 * r->group + 1];
         } else if (r->group) {
-            continue;                               /* the value group did not take part */
+            continue; /* the value group did not take part */
         }
-        if (ve <= vs || !fv_accept(r->check, fld->data + vs, ve - vs)) continue;
+        if (ve <= vs || !fv_accept(r->check, fld->data + vs, ve - vs))
+            continue;
         if (r->count_only) {
-            if (counted) { counted->count++; continue; }
-            if (!(counted = list_push(c))) return;
+            if (counted) {
+                counted->count++;
+                continue;
+            }
+            if (!(counted = list_push(c)))
+                return;
             finding_fill(counted, r, fld, vs, ve - vs);
             continue;
         }
         xs_finding *f = list_push(c);
-        if (!f) return;
+        if (!f)
+            return;
         finding_fill(f, r, fld, vs, ve - vs);
         fingerprint_hex(c->db, fld->data + vs, ve - vs, f->fingerprint);
     }
@@ -130,19 +150,27 @@ static void scan_rule(scan_ctx *c, const fr_rule *r, const scan_field *fld)
 
 static void scan_one_field(scan_ctx *c, const scan_field *fld)
 {
-    if (!fld->data || fld->len == 0) return;
+    if (!fld->data || fld->len == 0)
+        return;
     char small[SMALL_LOWER];
     char *lower = NULL;
     if (c->db->any_icase_literal) {
         lower = fld->len <= sizeof small ? small : malloc(fld->len);
-        if (!lower) { c->oom = true; c->out->overflow = true; return; }
-        for (size_t i = 0; i < fld->len; i++) lower[i] = (char)tolower((unsigned char)fld->data[i]);
+        if (!lower) {
+            c->oom = true;
+            c->out->overflow = true;
+            return;
+        }
+        for (size_t i = 0; i < fld->len; i++)
+            lower[i] = (char)tolower((unsigned char)fld->data[i]);
     }
     for (size_t i = 0; i < c->db->nrules && !c->oom; i++) {
         const fr_rule *r = &c->db->rules[i];
-        if (prefilter_hit(r, fld, lower)) scan_rule(c, r, fld);
+        if (prefilter_hit(r, fld, lower))
+            scan_rule(c, r, fld);
     }
-    if (lower != small) free(lower);
+    if (lower != small)
+        free(lower);
 }
 
 /* True when a header or status-line finding in [first, end) already reported this rule and value
@@ -151,8 +179,8 @@ static bool seen_before(const xs_finding_list *l, size_t first, size_t end, cons
 {
     for (size_t i = first; i < end; i++) {
         const xs_finding *e = &l->v[i];
-        if ((e->header_index >= 0 || strcmp(e->where, "status_line") == 0) && strcmp(e->id, f->id) == 0 &&
-            strcmp(e->fingerprint, f->fingerprint) == 0)
+        if ((e->header_index >= 0 || strcmp(e->where, "status_line") == 0) &&
+            strcmp(e->id, f->id) == 0 && strcmp(e->fingerprint, f->fingerprint) == 0)
             return true;
     }
     return false;
@@ -160,8 +188,9 @@ static bool seen_before(const xs_finding_list *l, size_t first, size_t end, cons
 
 int xs_findings_scan(const xs_findings_db *db, const xs_http_result *r, xs_finding_list *out)
 {
-    if (!db || !r || !out) return -1;
-    scan_ctx c = { .db = db, .out = out };
+    if (!db || !r || !out)
+        return -1;
+    scan_ctx c = {.db = db, .out = out};
     c.md = pcre2_match_data_create(10, NULL);
     c.mctx = pcre2_match_context_create(NULL);
     if (!c.md || !c.mctx) {
@@ -173,27 +202,33 @@ int xs_findings_scan(const xs_findings_db *db, const xs_http_result *r, xs_findi
     pcre2_set_match_limit(c.mctx, MATCH_LIMIT);
     size_t first = out->n;
 
-    scan_field body = r->body ? (scan_field){ "body", -1, (const char *)r->body, r->body_len }
-                              : (scan_field){ "body", -1, r->body_preview, r->body_preview_len };
+    scan_field body = r->body ? (scan_field){"body", -1, (const char *)r->body, r->body_len}
+                              : (scan_field){"body", -1, r->body_preview, r->body_preview_len};
     scan_one_field(&c, &body);
-    if (r->title) scan_one_field(&c, &(scan_field){ "title", -1, r->title, strlen(r->title) });
+    if (r->title)
+        scan_one_field(&c, &(scan_field){"title", -1, r->title, strlen(r->title)});
     if (r->status_line)
-        scan_one_field(&c, &(scan_field){ "status_line", -1, r->status_line, strlen(r->status_line) });
+        scan_one_field(&c,
+                       &(scan_field){"status_line", -1, r->status_line, strlen(r->status_line)});
     for (size_t i = 0; i < r->n_headers && !c.oom; i++) {
         const xs_http_header *h = &r->headers[i];
-        if (!h->value) continue;
+        if (!h->value)
+            continue;
         char where[XS_FINDING_WHERE_MAX];
         snprintf(where, sizeof where, "header:%s", h->name ? h->name : "");
-        scan_one_field(&c, &(scan_field){ where, (int)i, h->value, strlen(h->value) });
+        scan_one_field(&c, &(scan_field){where, (int)i, h->value, strlen(h->value)});
     }
     /* The raw block repeats the header values: keep only what they did not show (headers past
      * XS_HTTP_MAX_HEADERS, a value split by obs-fold), so redaction still reaches it. */
     size_t raw_first = out->n;
     if (r->raw_headers && !c.oom)
-        scan_one_field(&c, &(scan_field){ "raw_headers", -1, r->raw_headers, r->raw_headers_len });
+        scan_one_field(&c, &(scan_field){"raw_headers", -1, r->raw_headers, r->raw_headers_len});
     size_t keep = raw_first;
     for (size_t i = raw_first; i < out->n; i++) {
-        if (seen_before(out, first, raw_first, &out->v[i])) { c.added--; continue; }
+        if (seen_before(out, first, raw_first, &out->v[i])) {
+            c.added--;
+            continue;
+        }
         out->v[keep++] = out->v[i];
     }
     out->n = keep;
@@ -205,28 +240,35 @@ int xs_findings_scan(const xs_findings_db *db, const xs_http_result *r, xs_findi
 
 void xs_finding_list_free(xs_finding_list *f)
 {
-    if (!f) return;
+    if (!f)
+        return;
     free(f->v);
     memset(f, 0, sizeof *f);
 }
 
 /* ---- text fields outside the HTTP result: header names, certificate names, probe banners ---- */
 
-int xs_findings_scrub_fields(const xs_findings_db *db, xs_text_field *fields, size_t n, xs_finding_list *out)
+int xs_findings_scrub_fields(const xs_findings_db *db, xs_text_field *fields, size_t n,
+                             xs_finding_list *out)
 {
-    if (!db || !out) return -1;
-    scan_ctx c = { .db = db, .out = out };
+    if (!db || !out)
+        return -1;
+    scan_ctx c = {.db = db, .out = out};
     c.md = pcre2_match_data_create(10, NULL);
     c.mctx = pcre2_match_context_create(NULL);
     bool lost = !c.md || !c.mctx;
-    if (!lost) pcre2_set_match_limit(c.mctx, MATCH_LIMIT);
+    if (!lost)
+        pcre2_set_match_limit(c.mctx, MATCH_LIMIT);
     size_t first = out->n;
     size_t *field_of = NULL;
     for (size_t i = 0; i < n && !lost; i++) {
         size_t before = out->n;
-        scan_one_field(&c, &(scan_field){ fields[i].where, -1, fields[i].data, fields[i].len });
+        scan_one_field(&c, &(scan_field){fields[i].where, -1, fields[i].data, fields[i].len});
         size_t *nf = realloc(field_of, (out->n - first + 1) * sizeof *nf);
-        if (!nf) { lost = true; break; }
+        if (!nf) {
+            lost = true;
+            break;
+        }
         field_of = nf;
         for (size_t k = before; k < out->n; k++) {
             field_of[k - first] = i;
@@ -237,10 +279,14 @@ int xs_findings_scrub_fields(const xs_findings_db *db, xs_text_field *fields, si
     /* Copies first (clearing one value must not hide another), then clear, then sweep. */
     for (size_t k = first; k < out->n && !lost; k++) {
         const xs_finding *f = &out->v[k];
-        if (!f->redact) continue;
+        if (!f->redact)
+            continue;
         xs_text_field *fld = &fields[field_of[k - first]];
         char *copy = malloc(f->length ? f->length : 1);
-        if (!copy) { lost = true; break; }
+        if (!copy) {
+            lost = true;
+            break;
+        }
         memcpy(copy, fld->data + f->offset, f->length);
         memset(fld->data + f->offset, '*', f->length);
         for (size_t j = 0; j < n && f->length >= 4; j++) {
@@ -254,8 +300,9 @@ int xs_findings_scrub_fields(const xs_findings_db *db, xs_text_field *fields, si
         explicit_bzero(copy, f->length);
         free(copy);
     }
-    if (lost)   /* could not scan or place everything: fail closed */
-        for (size_t j = 0; j < n; j++) memset(fields[j].data, '*', fields[j].len);
+    if (lost) /* could not scan or place everything: fail closed */
+        for (size_t j = 0; j < n; j++)
+            memset(fields[j].data, '*', fields[j].len);
     free(field_of);
     pcre2_match_data_free(c.md);
     pcre2_match_context_free(c.mctx);

@@ -17,59 +17,59 @@
 #include "fp_internal.h"
 #include "xsweep/http.h"
 
-#define TEXT_MAX 8192u     /* textContent bytes a text condition looks at */
-#define ANCESTORS_MAX 256u /* a descendant combinator looks this far up (hostile nesting) */
-#define TEXT_EVALS_MAX 512u/* text conditions evaluated per page at most */
-#define GRAM 4u            /* prefilter: a rule's literal must have all its 4-grams in the page */
-#define GRAM_BITS (1u << 17)
+#define TEXT_MAX       8192u /* textContent bytes a text condition looks at */
+#define ANCESTORS_MAX  256u  /* a descendant combinator looks this far up (hostile nesting) */
+#define TEXT_EVALS_MAX 512u  /* text conditions evaluated per page at most */
+#define GRAM           4u    /* prefilter: a rule's literal must have all its 4-grams in the page */
+#define GRAM_BITS      (1u << 17)
 
 typedef struct {
-    char   *name, *value;   /* name lower case; value NULL for [name] */
-    char    op;             /* 0 exists, '=', '^', '$', '*', '~', '|' */
-    bool    icase;
+    char *name, *value; /* name lower case; value NULL for [name] */
+    char op;            /* 0 exists, '=', '^', '$', '*', '~', '|' */
+    bool icase;
 } sel_attr;
 
 typedef struct {
-    char     *tag;          /* lower case, NULL = any */
-    char     *id;
-    char    **classes;
-    size_t    nclasses;
+    char *tag; /* lower case, NULL = any */
+    char *id;
+    char **classes;
+    size_t nclasses;
     sel_attr *attrs;
-    size_t    nattrs;
-    char      comb;         /* how it joins the compound on its left: ' ' or '>' (0 for the first) */
+    size_t nattrs;
+    char comb; /* how it joins the compound on its left: ' ' or '>' (0 for the first) */
 } sel_compound;
 
 enum { COND_EXISTS, COND_TEXT, COND_ATTR };
 
 typedef struct {
     sel_compound *c;
-    size_t        n;
-    char        **lits;     /* lower case texts every matching page holds (ids, classes,
+    size_t n;
+    char **lits; /* lower case texts every matching page holds (ids, classes,
                              * attribute values, "<tag" of every compound), >= GRAM - 1 bytes */
-    size_t       *lit_lens;
-    size_t        nlits;
-    uint32_t     *all_tri;  /* bit positions of every 3-gram of lits: all must be set */
-    size_t        nall_tri;
-    uint32_t     *any_tri;  /* the regex's literals' 3-grams, any_end[k] ends literal k's run */
-    size_t       *any_end;
-    size_t        nany;     /* 0: the regex gives no literal of >= 3 bytes (no filter) */
-    uint8_t       cond;
-    char         *attr;     /* COND_ATTR: attribute name, lower case */
-    fp_pattern    pat;      /* regex (re NULL = matches anything) with version/confidence tags */
+    size_t *lit_lens;
+    size_t nlits;
+    uint32_t *all_tri; /* bit positions of every 3-gram of lits: all must be set */
+    size_t nall_tri;
+    uint32_t *any_tri; /* the regex's literals' 3-grams, any_end[k] ends literal k's run */
+    size_t *any_end;
+    size_t nany; /* 0: the regex gives no literal of >= 3 bytes (no filter) */
+    uint8_t cond;
+    char *attr;     /* COND_ATTR: attribute name, lower case */
+    fp_pattern pat; /* regex (re NULL = matches anything) with version/confidence tags */
 } dom_rule;
 
 typedef struct {
-    char  *key;             /* "#id", ".class", "[attr", "tag", or "*" */
+    char *key; /* "#id", ".class", "[attr", "tag", or "*" */
     size_t rule;
 } index_entry;
 
 struct fp_dom_db {
-    dom_rule    *rules;
-    size_t       n, cap;
-    uint32_t    *first_gram;        /* per rule, one 3-gram it needs (UINT32_MAX: none), packed so
+    dom_rule *rules;
+    size_t n, cap;
+    uint32_t *first_gram; /* per rule, one 3-gram it needs (UINT32_MAX: none), packed so
                                      * the per-page prefilter touches one small array first */
     index_entry *index;
-    size_t       nindex;
+    size_t nindex;
 };
 
 /* ------------------------------------------------------------------ selector parsing */
@@ -232,7 +232,7 @@ static int parse_complex(const char *p, const char *end, dom_rule *r)
             }
         }
         if (p == start)
-            return -1;                      /* ':' pseudo-classes, '+', '~' or junk */
+            return -1; /* ':' pseudo-classes, '+', '~' or junk */
         const char *q = skip_ws(p, end);
         if (q >= end)
             break;
@@ -282,7 +282,7 @@ static int precompute_grams(dom_rule *r)
         return 0;
     for (size_t k = 0; k < r->pat.nliterals; k++)
         if (r->pat.literal_lens[k] < GRAM - 1)
-            return 0;                      /* a short alternative: no filter from the regex */
+            return 0; /* a short alternative: no filter from the regex */
     size_t total = 0;
     if (!(r->any_end = calloc(r->pat.nliterals, sizeof *r->any_end)))
         return -1;
@@ -357,8 +357,8 @@ static int add_rule(fp_dom_db *d, xs_fp_db *db, pcre2_compile_context *cctx, uin
             }
     }
     if (cond == COND_TEXT && !r.pat.re)
-        r.cond = COND_EXISTS;                /* text "" matches any element: no text needed */
-    if (add_lit(&r, attr) < 0) {           /* the attribute the condition reads must be there */
+        r.cond = COND_EXISTS;    /* text "" matches any element: no text needed */
+    if (add_lit(&r, attr) < 0) { /* the attribute the condition reads must be there */
         rule_free(&r);
         return -1;
     }
@@ -426,9 +426,11 @@ int fp_dom_add(xs_fp_db *db, pcre2_compile_context *cctx, uint32_t tech, json_t 
     if (json_is_array(v)) {
         size_t i;
         json_t *e;
-        json_array_foreach(v, i, e) {
+        json_array_foreach(v, i, e)
+        {
             if (json_is_string(e)) {
-                if (add_selector_list(d, db, cctx, tech, json_string_value(e), COND_EXISTS, NULL, "") < 0)
+                if (add_selector_list(d, db, cctx, tech, json_string_value(e), COND_EXISTS, NULL,
+                                      "") < 0)
                     return -1;
             } else {
                 db->stats.malformed++;
@@ -442,7 +444,8 @@ int fp_dom_add(xs_fp_db *db, pcre2_compile_context *cctx, uint32_t tech, json_t 
     }
     const char *sel;
     json_t *conds;
-    json_object_foreach(v, sel, conds) {
+    json_object_foreach(v, sel, conds)
+    {
         if (!json_is_object(conds)) {
             db->stats.malformed++;
             continue;
@@ -459,13 +462,14 @@ int fp_dom_add(xs_fp_db *db, pcre2_compile_context *cctx, uint32_t tech, json_t 
         const char *an;
         json_t *av;
         if (json_is_object(attrs))
-            json_object_foreach(attrs, an, av) {
-                if (json_is_string(av) &&
-                    add_selector_list(d, db, cctx, tech, sel, COND_ATTR, an, json_string_value(av)) < 0)
+            json_object_foreach(attrs, an, av)
+            {
+                if (json_is_string(av) && add_selector_list(d, db, cctx, tech, sel, COND_ATTR, an,
+                                                            json_string_value(av)) < 0)
                     return -1;
             }
         if ((c = json_object_get(conds, "properties")))
-            db->stats.js += json_is_object(c) ? json_object_size(c) : 1;   /* needs JavaScript */
+            db->stats.js += json_is_object(c) ? json_object_size(c) : 1; /* needs JavaScript */
     }
     return 0;
 }
@@ -541,7 +545,6 @@ static const char *tag_of(const GumboElement *el, char *buf, size_t cap)
     return buf;
 }
 
-
 static bool has_word(const char *list, const char *w, bool icase)
 {
     size_t wl = strlen(w);
@@ -566,13 +569,18 @@ static bool attr_matches(const char *v, const sel_attr *a)
     size_t vl = strlen(v), al = strlen(a->value);
     int (*cmp)(const char *, const char *, size_t) = a->icase ? strncasecmp : strncmp;
     switch (a->op) {
-    case '=': return vl == al && cmp(v, a->value, al) == 0;
-    case '^': return al > 0 && vl >= al && cmp(v, a->value, al) == 0;
-    case '$': return al > 0 && vl >= al && cmp(v + vl - al, a->value, al) == 0;
+    case '=':
+        return vl == al && cmp(v, a->value, al) == 0;
+    case '^':
+        return al > 0 && vl >= al && cmp(v, a->value, al) == 0;
+    case '$':
+        return al > 0 && vl >= al && cmp(v + vl - al, a->value, al) == 0;
     case '*':
         return al > 0 && (a->icase ? strcasestr(v, a->value) : memmem(v, vl, a->value, al)) != NULL;
-    case '~': return has_word(v, a->value, a->icase);
-    case '|': return (vl == al || (vl > al && v[al] == '-')) && cmp(v, a->value, al) == 0;
+    case '~':
+        return has_word(v, a->value, a->icase);
+    case '|':
+        return (vl == al || (vl > al && v[al] == '-')) && cmp(v, a->value, al) == 0;
     }
     return false;
 }
@@ -580,11 +588,11 @@ static bool attr_matches(const char *v, const sel_attr *a)
 /* An element as the matcher sees it: from gumbo's tree, or from the flat start-tag scanner. */
 #define VIEW_ATTRS 64
 typedef struct {
-    const char *tag;                       /* lower case */
-    const char *names[VIEW_ATTRS];         /* lower case; the first of a name wins, as in the DOM */
+    const char *tag;               /* lower case */
+    const char *names[VIEW_ATTRS]; /* lower case; the first of a name wins, as in the DOM */
     const char *values[VIEW_ATTRS];
-    size_t      n;
-    const GumboNode *node;                 /* NULL from the flat scanner */
+    size_t n;
+    const GumboNode *node; /* NULL from the flat scanner */
 } elem_view;
 
 static const char *view_attr(const elem_view *e, const char *name)
@@ -653,7 +661,8 @@ static bool chain_matches(const GumboNode *n, const dom_rule *r, size_t k)
 
 static size_t text_content(const GumboNode *n, char *out, size_t cap, size_t o)
 {
-    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE || n->type == GUMBO_NODE_CDATA) {
+    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+        n->type == GUMBO_NODE_CDATA) {
         size_t tl = strlen(n->v.text.text);
         if (tl > cap - o)
             tl = cap - o;
@@ -663,7 +672,8 @@ static size_t text_content(const GumboNode *n, char *out, size_t cap, size_t o)
     if (n->type != GUMBO_NODE_ELEMENT)
         return o;
     /* iterative over the subtree: depth is bounded by gumbo's tree, not our stack */
-    const GumboNode *root = n, *c = n->v.element.children.length ? n->v.element.children.data[0] : NULL;
+    const GumboNode *root = n,
+                    *c = n->v.element.children.length ? n->v.element.children.data[0] : NULL;
     while (c && o < cap) {
         if (c->type == GUMBO_NODE_ELEMENT && c->v.element.children.length) {
             c = c->v.element.children.data[0];
@@ -693,12 +703,11 @@ static inline uint32_t tri_hash(uint32_t v)
     return ((v & 0xFFFFFFu) * 2654435761u) >> (32 - 17);
 }
 
-
 typedef struct {
     const fp_dom_db *d;
-    const index_entry *idx;     /* the index entries of the rules the prefilter left, sorted */
+    const index_entry *idx; /* the index entries of the rules the prefilter left, sorted */
     size_t nidx;
-    uint8_t *exists_done;       /* 2 for rules the prefilter ruled out */
+    uint8_t *exists_done; /* 2 for rules the prefilter ruled out */
     char *text;
     size_t text_evals;
     fp_dom_hit_fn hit;
@@ -774,7 +783,7 @@ static void eval_element(walk_ctx *w, const elem_view *e)
             key_of(buf, sizeof buf, '#', e->values[i], strlen(e->values[i]));
             eval_key(w, e, buf);
         } else if (strcmp(e->names[i], "class") == 0) {
-            for (const char *p = e->values[i]; *p;) {   /* rules key on one class each */
+            for (const char *p = e->values[i]; *p;) { /* rules key on one class each */
                 while (*p && isspace((unsigned char)*p))
                     p++;
                 const char *s = p;
@@ -794,7 +803,10 @@ static void eval_element(walk_ctx *w, const elem_view *e)
  * and their attributes answer it: no tree is built (gumbo's is the expensive part). Comments and
  * the raw text of script, style, textarea and title are skipped; attribute values are
  * entity-decoded (the common entities). */
-static bool is_sp(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+static bool is_sp(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
 
 static const char *find_ci_end(const char *p, const char *end, const char *needle)
 {
@@ -821,7 +833,7 @@ static void flat_scan(walk_ctx *w, const char *html, size_t len)
             continue;
         }
         if (p >= end || !isalpha((unsigned char)*p))
-            continue;                               /* </x>, <!doctype>, <? ... */
+            continue; /* </x>, <!doctype>, <? ... */
         elem_view e = {0};
         size_t so = 0;
         const char *t0 = p;
@@ -878,7 +890,7 @@ static void flat_scan(walk_ctx *w, const char *html, size_t len)
             nm[nl] = '\0';
             so += nl + 1;
             if (view_attr(&e, nm))
-                continue;                           /* a repeated attribute: the first wins */
+                continue; /* a repeated attribute: the first wins */
             char *vv = store + so;
             so += xs_html_decode_entities(v0, vl, vv, vl + 1) + 1;
             e.names[e.n] = nm;
@@ -887,7 +899,7 @@ static void flat_scan(walk_ctx *w, const char *html, size_t len)
         eval_element(w, &e);
         static const char *const raw[] = {"script", "style", "textarea", "title"};
         for (size_t k = 0; k < sizeof raw / sizeof raw[0]; k++)
-            if (strcmp(e.tag, raw[k]) == 0) {       /* their contents are text, not tags */
+            if (strcmp(e.tag, raw[k]) == 0) { /* their contents are text, not tags */
                 char close[16];
                 snprintf(close, sizeof close, "</%s", raw[k]);
                 const char *c = find_ci_end(p, end, close);
@@ -896,7 +908,6 @@ static void flat_scan(walk_ctx *w, const char *html, size_t len)
             }
     }
 }
-
 
 int fp_dom_match(const xs_fp_db *db, const char *html, size_t len, fp_dom_hit_fn hit, void *arg)
 {
@@ -924,7 +935,7 @@ int fp_dom_match(const xs_fp_db *db, const char *html, size_t len, fp_dom_hit_fn
     }
     size_t alive = 0;
     bool needs_tree = false;
-    for (size_t i = 0; i < d->n; i++) {   /* ruled out: marked 2, so every condition skips it */
+    for (size_t i = 0; i < d->n; i++) { /* ruled out: marked 2, so every condition skips it */
         uint32_t fg = d->first_gram[i];
         if (fg != UINT32_MAX && !(bits[fg >> 3] & (1u << (fg & 7)))) {
             done[i] = 2;
@@ -934,7 +945,7 @@ int fp_dom_match(const xs_fp_db *db, const char *html, size_t len, fp_dom_hit_fn
         bool ok = true;
         for (size_t k = 0; k < r->nall_tri && ok; k++)
             ok = bits[r->all_tri[k] >> 3] & (1u << (r->all_tri[k] & 7));
-        if (ok && r->nany) {             /* the regex needs one of its literals in the subject */
+        if (ok && r->nany) { /* the regex needs one of its literals in the subject */
             bool any = false;
             for (size_t k = 0, from = 0; k < r->nany && !any; from = r->any_end[k++]) {
                 any = true;
@@ -948,7 +959,7 @@ int fp_dom_match(const xs_fp_db *db, const char *html, size_t len, fp_dom_hit_fn
         needs_tree |= ok && (r->n > 1 || r->cond == COND_TEXT);
     }
     free(bits);
-    if (alive == 0) {                     /* nothing can match: the page is never parsed */
+    if (alive == 0) { /* nothing can match: the page is never parsed */
         free(done);
         return 0;
     }

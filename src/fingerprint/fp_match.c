@@ -18,16 +18,16 @@
 #include <strings.h>
 #include "fp_internal.h"
 
-#define ST_DETECTED 1u   /* a pattern matched */
-#define ST_ACTIVE   2u   /* detected and its requirements are met */
-#define ST_RESOLVED 4u   /* in the resolved list */
-#define ST_EXCLUDED 8u
+#define ST_DETECTED        1u /* a pattern matched */
+#define ST_ACTIVE          2u /* detected and its requirements are met */
+#define ST_RESOLVED        4u /* in the resolved list */
+#define ST_EXCLUDED        8u
 #define MAX_REQUIRE_ROUNDS 8
 
 typedef struct {
-    uint32_t    tech;
-    uint8_t     confidence;
-    const char *version;     /* into m->version[tech] or an implies tag */
+    uint32_t tech;
+    uint8_t confidence;
+    const char *version; /* into m->version[tech] or an implies tag */
 } resolved_entry;
 
 #define HTML_MAX_COLS 2000
@@ -36,10 +36,10 @@ typedef struct {
 /* A lower-cased haystack, the set of its byte pairs, and what is known of each literal in it. */
 typedef struct {
     const char *p;
-    size_t      n;
-    uint8_t    *lit_state;       /* per db literal id: LIT_UNKNOWN, LIT_PRESENT, LIT_ABSENT */
-    bool        scanned;         /* every literal was searched at once: LIT_UNKNOWN means absent */
-    uint64_t    pairs[65536 / 64];
+    size_t n;
+    uint8_t *lit_state; /* per db literal id: LIT_UNKNOWN, LIT_PRESENT, LIT_ABSENT */
+    bool scanned;       /* every literal was searched at once: LIT_UNKNOWN means absent */
+    uint64_t pairs[65536 / 64];
 } haystack;
 
 enum { LIT_UNKNOWN = 0, LIT_PRESENT, LIT_ABSENT };
@@ -47,34 +47,36 @@ enum { LIT_UNKNOWN = 0, LIT_PRESENT, LIT_ABSENT };
 enum { HAY_BODY, HAY_URL, HAY_SRC, HAY_N };
 
 struct xs_fp_matcher {
-    const xs_fp_db      *db;
-    pcre2_match_data    *md;
+    const xs_fp_db *db;
+    pcre2_match_data *md;
     pcre2_match_context *mctx;
-    pcre2_jit_stack     *jstack;
-    fp_html_parts        html;
-    char                *low;          /* lower-cased haystacks: body, url, script srcs */
-    size_t               low_cap;
-    fp_kv               *cookies;
-    size_t               ncookies, cap_cookies;
-    uint8_t             *state;        /* per technology ST_* */
-    uint8_t             *conf;
-    char               (*version)[FP_VERSION_MAX];
-    uint32_t            *touched;      /* detected technologies, in detection order */
-    size_t               ntouched;
-    resolved_entry      *res;
-    size_t               nres;
-    uint64_t             errors;
-    char                *capped;       /* the html patterns' view of a body above the driver's cap */
-    size_t               capped_cap;
-    uint8_t             *lit_state;    /* HAY_N x db->nlits */
-    haystack             hay[HAY_N];
+    pcre2_jit_stack *jstack;
+    fp_html_parts html;
+    char *low; /* lower-cased haystacks: body, url, script srcs */
+    size_t low_cap;
+    fp_kv *cookies;
+    size_t ncookies, cap_cookies;
+    uint8_t *state; /* per technology ST_* */
+    uint8_t *conf;
+    char (*version)[FP_VERSION_MAX];
+    uint32_t *touched; /* detected technologies, in detection order */
+    size_t ntouched;
+    resolved_entry *res;
+    size_t nres;
+    uint64_t errors;
+    char *capped; /* the html patterns' view of a body above the driver's cap */
+    size_t capped_cap;
+    uint8_t *lit_state; /* HAY_N x db->nlits */
+    haystack hay[HAY_N];
 };
 
 xs_fp_matcher *xs_fp_matcher_new(const xs_fp_db *db)
 {
-    if (!db) return NULL;
+    if (!db)
+        return NULL;
     xs_fp_matcher *m = calloc(1, sizeof *m);
-    if (!m) return NULL;
+    if (!m)
+        return NULL;
     m->db = db;
     size_t n = db->ntechs ? db->ntechs : 1;
     m->md = pcre2_match_data_create(db->max_captures + 1, NULL);
@@ -86,9 +88,10 @@ xs_fp_matcher *xs_fp_matcher_new(const xs_fp_db *db)
     m->touched = calloc(n, sizeof *m->touched);
     m->res = calloc(n, sizeof *m->res);
     m->lit_state = calloc(HAY_N * (db->nlits ? db->nlits : 1), 1);
-    for (int h = 0; h < HAY_N && m->lit_state; h++) m->hay[h].lit_state = m->lit_state + (size_t)h * db->nlits;
-    if (!m->lit_state ||
-        !m->md || !m->mctx || !m->jstack || !m->state || !m->conf || !m->version || !m->touched || !m->res) {
+    for (int h = 0; h < HAY_N && m->lit_state; h++)
+        m->hay[h].lit_state = m->lit_state + (size_t)h * db->nlits;
+    if (!m->lit_state || !m->md || !m->mctx || !m->jstack || !m->state || !m->conf || !m->version ||
+        !m->touched || !m->res) {
         xs_fp_matcher_free(m);
         return NULL;
     }
@@ -101,7 +104,8 @@ xs_fp_matcher *xs_fp_matcher_new(const xs_fp_db *db)
 
 void xs_fp_matcher_free(xs_fp_matcher *m)
 {
-    if (!m) return;
+    if (!m)
+        return;
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mctx);
     pcre2_jit_stack_free(m->jstack);
@@ -118,7 +122,10 @@ void xs_fp_matcher_free(xs_fp_matcher *m)
     free(m);
 }
 
-uint64_t xs_fp_matcher_errors(const xs_fp_matcher *m) { return m ? m->errors : 0; }
+uint64_t xs_fp_matcher_errors(const xs_fp_matcher *m)
+{
+    return m ? m->errors : 0;
+}
 
 /* ---- detection ---- */
 
@@ -153,17 +160,22 @@ static void record(xs_fp_matcher *m, const fp_pattern *p, const char *subject, s
 /* Runs one pattern on one subject and records a match. */
 static void run(xs_fp_matcher *m, const fp_pattern *p, const char *s, size_t n)
 {
-    if (!p->re) {                       /* empty pattern: JS new RegExp('') matches "" at 0 */
-        static const PCRE2_SIZE empty[2] = { 0, 0 };
+    if (!p->re) { /* empty pattern: JS new RegExp('') matches "" at 0 */
+        static const PCRE2_SIZE empty[2] = {0, 0};
         record(m, p, s ? s : "", 0, empty, 1);
         return;
     }
     int rc = pcre2_match(p->re, (PCRE2_SPTR)(s ? s : ""), n, 0, 0, m->md, m->mctx);
-    if (rc == PCRE2_ERROR_NOMATCH) return;
-    if (rc < 0) { m->errors++; return; }
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return;
+    if (rc < 0) {
+        m->errors++;
+        return;
+    }
     /* pairs past this pattern's own groups hold stale offsets from other patterns */
     int ngroups = p->ngroups;
-    if ((uint32_t)ngroups > pcre2_get_ovector_count(m->md)) ngroups = (int)pcre2_get_ovector_count(m->md);
+    if ((uint32_t)ngroups > pcre2_get_ovector_count(m->md))
+        ngroups = (int)pcre2_get_ovector_count(m->md);
     record(m, p, s, n, pcre2_get_ovector_pointer(m->md), ngroups);
 }
 
@@ -175,7 +187,7 @@ static void haystack_scan(haystack *h, const char *p, size_t n, const fp_litscan
     h->n = n;
     h->scanned = true;
     memset(h->lit_state, LIT_UNKNOWN, nlits);
-    fp_litscan_run(sc, p, n, h->lit_state);   /* sets 1 == LIT_PRESENT */
+    fp_litscan_run(sc, p, n, h->lit_state); /* sets 1 == LIT_PRESENT */
 }
 
 static void haystack_set(haystack *h, const char *p, size_t n)
@@ -195,7 +207,8 @@ static bool one_literal_in(const char *lit, size_t n, const haystack *h)
     const unsigned char *l = (const unsigned char *)lit;
     for (size_t i = 0; i + 1 < n; i++) {
         unsigned pair = l[i] << 8 | l[i + 1];
-        if (!(h->pairs[pair >> 6] & (1ull << (pair & 63)))) return false;
+        if (!(h->pairs[pair >> 6] & (1ull << (pair & 63))))
+            return false;
     }
     return memmem(h->p, h->n, lit, n) != NULL;
 }
@@ -203,13 +216,16 @@ static bool one_literal_in(const char *lit, size_t n, const haystack *h)
 /* Does the haystack hold one of the pattern's literals (true when it has none)? */
 static bool literal_in(const fp_pattern *p, haystack *h)
 {
-    if (!p->nliterals) return true;
+    if (!p->nliterals)
+        return true;
     for (size_t k = 0; k < p->nliterals; k++) {
         uint8_t *st = &h->lit_state[p->lit_ids[k]];
-        if (*st == LIT_UNKNOWN && h->scanned) continue;
+        if (*st == LIT_UNKNOWN && h->scanned)
+            continue;
         if (*st == LIT_UNKNOWN)
             *st = one_literal_in(p->literals[k], p->literal_lens[k], h) ? LIT_PRESENT : LIT_ABSENT;
-        if (*st == LIT_PRESENT) return true;
+        if (*st == LIT_PRESENT)
+            return true;
     }
     return false;
 }
@@ -219,25 +235,30 @@ static bool literal_in(const fp_pattern *p, haystack *h)
 static const char *html_capped(xs_fp_matcher *m, const char *body, size_t *len)
 {
     size_t n = *len;
-    if (n <= (size_t)HTML_MAX_COLS * HTML_MAX_ROWS) return body;
+    if (n <= (size_t)HTML_MAX_COLS * HTML_MAX_ROWS)
+        return body;
     /* the view, then its lower-cased copy */
     size_t need = 2 * ((size_t)HTML_MAX_COLS * (HTML_MAX_ROWS + 1) + HTML_MAX_ROWS + 2);
     if (need > m->capped_cap) {
         char *c = realloc(m->capped, need);
-        if (!c) return NULL;
+        if (!c)
+            return NULL;
         m->capped = c;
         m->capped_cap = need;
     }
     double rows = (double)n / HTML_MAX_COLS;
     size_t o = 0;
     for (size_t i = 0; (double)i < rows; i++) {
-        if (!((double)i < HTML_MAX_ROWS / 2 || (double)i > rows - HTML_MAX_ROWS / 2)) continue;
+        if (!((double)i < HTML_MAX_ROWS / 2 || (double)i > rows - HTML_MAX_ROWS / 2))
+            continue;
         size_t from = i * HTML_MAX_COLS, k = n - from < HTML_MAX_COLS ? n - from : HTML_MAX_COLS;
-        if (o) m->capped[o++] = '\n';
+        if (o)
+            m->capped[o++] = '\n';
         memcpy(m->capped + o, body + from, k);
         o += k;
     }
-    for (size_t i = 0; i < o; i++) m->capped[o + i] = (char)tolower((unsigned char)m->capped[i]);
+    for (size_t i = 0; i < o; i++)
+        m->capped[o + i] = (char)tolower((unsigned char)m->capped[i]);
     *len = o;
     return m->capped;
 }
@@ -246,8 +267,10 @@ static const char *html_capped(xs_fp_matcher *m, const char *body, size_t *len)
 static const char *lower_into(xs_fp_matcher *m, size_t *off, const char *src, size_t n, char sep)
 {
     char *dst = m->low + *off;
-    for (size_t i = 0; i < n; i++) dst[i] = (char)tolower((unsigned char)src[i]);
-    if (sep) dst[n++] = sep;
+    for (size_t i = 0; i < n; i++)
+        dst[i] = (char)tolower((unsigned char)src[i]);
+    if (sep)
+        dst[n++] = sep;
     *off += n;
     return dst;
 }
@@ -256,24 +279,34 @@ static const char *lower_into(xs_fp_matcher *m, size_t *off, const char *src, si
 static size_t keyed_range(const xs_fp_db *db, int kind, const char *name, size_t nlen, size_t *last)
 {
     char key[256];
-    if (nlen >= sizeof key) { *last = 0; return 0; }
-    for (size_t i = 0; i < nlen; i++) key[i] = (char)tolower((unsigned char)name[i]);
+    if (nlen >= sizeof key) {
+        *last = 0;
+        return 0;
+    }
+    for (size_t i = 0; i < nlen; i++)
+        key[i] = (char)tolower((unsigned char)name[i]);
     key[nlen] = '\0';
     size_t lo = db->kind_start[kind], hi = db->kind_start[kind + 1];
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (strcmp(db->patterns[mid].key, key) < 0) lo = mid + 1; else hi = mid;
+        if (strcmp(db->patterns[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     size_t end = lo;
-    while (end < db->kind_start[kind + 1] && strcmp(db->patterns[end].key, key) == 0) end++;
+    while (end < db->kind_start[kind + 1] && strcmp(db->patterns[end].key, key) == 0)
+        end++;
     *last = end;
     return lo;
 }
 
-static void run_keyed(xs_fp_matcher *m, int kind, const char *name, size_t nlen, const char *val, size_t vlen)
+static void run_keyed(xs_fp_matcher *m, int kind, const char *name, size_t nlen, const char *val,
+                      size_t vlen)
 {
     size_t last, first = keyed_range(m->db, kind, name, nlen, &last);
-    for (size_t i = first; i < last; i++) run(m, &m->db->patterns[i], val, vlen);
+    for (size_t i = first; i < last; i++)
+        run(m, &m->db->patterns[i], val, vlen);
 }
 
 static int add_cookie(xs_fp_matcher *m, fp_kv kv)
@@ -281,7 +314,8 @@ static int add_cookie(xs_fp_matcher *m, fp_kv kv)
     if (m->ncookies == m->cap_cookies) {
         size_t nc = m->cap_cookies ? m->cap_cookies * 2 : 16;
         fp_kv *n = realloc(m->cookies, nc * sizeof *n);
-        if (!n) return -1;
+        if (!n)
+            return -1;
         m->cookies = n;
         m->cap_cookies = nc;
     }
@@ -295,15 +329,21 @@ static int cookies_from_set_cookie(xs_fp_matcher *m, const char *h)
     const char *semi = strchr(h, ';');
     size_t n = semi ? (size_t)(semi - h) : strlen(h);
     const char *eq = memchr(h, '=', n);
-    if (!eq) return 0;
+    if (!eq)
+        return 0;
     const char *name = h, *name_end = eq;
-    while (name < name_end && isspace((unsigned char)*name)) name++;
-    while (name_end > name && isspace((unsigned char)name_end[-1])) name_end--;
-    if (name_end == name) return 0;
+    while (name < name_end && isspace((unsigned char)*name))
+        name++;
+    while (name_end > name && isspace((unsigned char)name_end[-1]))
+        name_end--;
+    if (name_end == name)
+        return 0;
     const char *v = eq + 1, *v_end = h + n;
-    while (v < v_end && isspace((unsigned char)*v)) v++;
-    while (v_end > v && isspace((unsigned char)v_end[-1])) v_end--;
-    return add_cookie(m, (fp_kv){ { name, (size_t)(name_end - name) }, { v, (size_t)(v_end - v) } });
+    while (v < v_end && isspace((unsigned char)*v))
+        v++;
+    while (v_end > v && isspace((unsigned char)v_end[-1]))
+        v_end--;
+    return add_cookie(m, (fp_kv){{name, (size_t)(name_end - name)}, {v, (size_t)(v_end - v)}});
 }
 
 /* ---- resolution ---- */
@@ -313,7 +353,8 @@ static bool in_resolved_category(const xs_fp_matcher *m, uint16_t cat)
     for (size_t i = 0; i < m->nres; i++) {
         const fp_tech *t = &m->db->techs[m->res[i].tech];
         for (size_t c = 0; c < t->ncats; c++)
-            if (t->cat_ids[c] == cat) return true;
+            if (t->cat_ids[c] == cat)
+                return true;
     }
     return false;
 }
@@ -321,15 +362,18 @@ static bool in_resolved_category(const xs_fp_matcher *m, uint16_t cat)
 static bool requirements_met(const xs_fp_matcher *m, const fp_tech *t)
 {
     for (size_t i = 0; i < t->nrequires; i++)
-        if (m->state[t->requires[i]] & ST_RESOLVED) return true;
+        if (m->state[t->requires[i]] & ST_RESOLVED)
+            return true;
     for (size_t i = 0; i < t->nrequires_cats; i++)
-        if (in_resolved_category(m, t->requires_cats[i])) return true;
+        if (in_resolved_category(m, t->requires_cats[i]))
+            return true;
     return false;
 }
 
 static void clear_resolved(xs_fp_matcher *m)
 {
-    for (size_t i = 0; i < m->nres; i++) m->state[m->res[i].tech] &= (uint8_t)~(ST_RESOLVED | ST_EXCLUDED);
+    for (size_t i = 0; i < m->nres; i++)
+        m->state[m->res[i].tech] &= (uint8_t) ~(ST_RESOLVED | ST_EXCLUDED);
     m->nres = 0;
 }
 
@@ -339,21 +383,25 @@ static void resolve_once(xs_fp_matcher *m)
     clear_resolved(m);
     for (size_t i = 0; i < m->ntouched; i++) {
         uint32_t t = m->touched[i];
-        if (!(m->state[t] & ST_ACTIVE)) continue;
-        m->res[m->nres++] = (resolved_entry){ t, m->conf[t], m->version[t] };
+        if (!(m->state[t] & ST_ACTIVE))
+            continue;
+        m->res[m->nres++] = (resolved_entry){t, m->conf[t], m->version[t]};
         m->state[t] |= ST_RESOLVED;
     }
     /* excludes, over the detected set */
     for (size_t i = 0; i < m->nres; i++) {
         const fp_tech *t = &db->techs[m->res[i].tech];
         for (size_t e = 0; e < t->nexcludes; e++)
-            if (m->state[t->excludes[e]] & ST_RESOLVED) m->state[t->excludes[e]] |= ST_EXCLUDED;
+            if (m->state[t->excludes[e]] & ST_RESOLVED)
+                m->state[t->excludes[e]] |= ST_EXCLUDED;
     }
     size_t kept = 0;
     for (size_t i = 0; i < m->nres; i++) {
         uint32_t t = m->res[i].tech;
-        if (m->state[t] & ST_EXCLUDED) m->state[t] &= (uint8_t)~(ST_RESOLVED | ST_EXCLUDED);
-        else m->res[kept++] = m->res[i];
+        if (m->state[t] & ST_EXCLUDED)
+            m->state[t] &= (uint8_t) ~(ST_RESOLVED | ST_EXCLUDED);
+        else
+            m->res[kept++] = m->res[i];
     }
     m->nres = kept;
     /* implies, transitively: the list grows while it is walked */
@@ -361,9 +409,11 @@ static void resolve_once(xs_fp_matcher *m)
         const fp_tech *t = &db->techs[m->res[i].tech];
         for (size_t k = 0; k < t->nimplies; k++) {
             const fp_implied *imp = &t->implies[k];
-            if (m->state[imp->tech] & ST_RESOLVED) continue;
-            uint8_t c = m->res[i].confidence < imp->confidence ? m->res[i].confidence : imp->confidence;
-            m->res[m->nres++] = (resolved_entry){ imp->tech, c, imp->version ? imp->version : "" };
+            if (m->state[imp->tech] & ST_RESOLVED)
+                continue;
+            uint8_t c =
+                m->res[i].confidence < imp->confidence ? m->res[i].confidence : imp->confidence;
+            m->res[m->nres++] = (resolved_entry){imp->tech, c, imp->version ? imp->version : ""};
             m->state[imp->tech] |= ST_RESOLVED;
         }
     }
@@ -374,18 +424,25 @@ static void resolve(xs_fp_matcher *m)
     const xs_fp_db *db = m->db;
     for (size_t i = 0; i < m->ntouched; i++) {
         uint32_t t = m->touched[i];
-        if (!db->techs[t].gated) m->state[t] |= ST_ACTIVE;
+        if (!db->techs[t].gated)
+            m->state[t] |= ST_ACTIVE;
     }
     for (int round = 0; round < MAX_REQUIRE_ROUNDS; round++) {
         resolve_once(m);
         bool added = false;
         for (size_t i = 0; i < m->ntouched; i++) {
             uint32_t t = m->touched[i];
-            if ((m->state[t] & ST_ACTIVE) || !db->techs[t].gated) continue;
-            if (requirements_met(m, &db->techs[t])) { m->state[t] |= ST_ACTIVE; added = true; }
+            if ((m->state[t] & ST_ACTIVE) || !db->techs[t].gated)
+                continue;
+            if (requirements_met(m, &db->techs[t])) {
+                m->state[t] |= ST_ACTIVE;
+                added = true;
+            }
         }
-        if (!added) break;
-        if (round == MAX_REQUIRE_ROUNDS - 1) resolve_once(m);
+        if (!added)
+            break;
+        if (round == MAX_REQUIRE_ROUNDS - 1)
+            resolve_once(m);
     }
 }
 
@@ -411,12 +468,15 @@ static int match_all(xs_fp_matcher *m, const xs_fp_input *in)
     const char *url = in->url ? in->url : "";
     size_t ulen = strlen(url);
 
-    if (fp_html_extract(body, blen, &m->html) < 0) return -1;
+    if (fp_html_extract(body, blen, &m->html) < 0)
+        return -1;
     size_t need = blen + ulen + 2;
-    for (size_t i = 0; i < m->html.nscript_src; i++) need += m->html.script_src[i].n + 1;
+    for (size_t i = 0; i < m->html.nscript_src; i++)
+        need += m->html.script_src[i].n + 1;
     if (need > m->low_cap) {
         char *nl = realloc(m->low, need);
-        if (!nl) return -1;
+        if (!nl)
+            return -1;
         m->low = nl;
         m->low_cap = need;
     }
@@ -430,20 +490,25 @@ static int match_all(xs_fp_matcher *m, const xs_fp_input *in)
     memset(m->lit_state, 0, HAY_N * db->nlits);
     size_t hlen = blen;
     const char *html = html_capped(m, body, &hlen);
-    if (!html) return -1;
-    haystack_scan(&m->hay[HAY_BODY], html == body ? body_low : html + hlen, hlen, db->body_scan, db->nlits);
+    if (!html)
+        return -1;
+    haystack_scan(&m->hay[HAY_BODY], html == body ? body_low : html + hlen, hlen, db->body_scan,
+                  db->nlits);
     haystack_set(&m->hay[HAY_URL], url_low, ulen);
     haystack_set(&m->hay[HAY_SRC], src_low, src_len);
 
     for (size_t i = db->kind_start[FP_URL]; i < db->kind_start[FP_URL + 1]; i++)
-        if (in->url && literal_in(&P[i], &m->hay[HAY_URL])) run(m, &P[i], url, ulen);
+        if (in->url && literal_in(&P[i], &m->hay[HAY_URL]))
+            run(m, &P[i], url, ulen);
     for (size_t i = db->kind_start[FP_HTML]; i < db->kind_start[FP_HTML + 1]; i++)
-        if (hlen && literal_in(&P[i], &m->hay[HAY_BODY])) run(m, &P[i], html, hlen);
-    if (html != body)   /* inline scripts are prefiltered on the whole body */
+        if (hlen && literal_in(&P[i], &m->hay[HAY_BODY]))
+            run(m, &P[i], html, hlen);
+    if (html != body) /* inline scripts are prefiltered on the whole body */
         haystack_scan(&m->hay[HAY_BODY], body_low, blen, db->body_scan, db->nlits);
     if (m->html.nscript_src) {
         for (size_t i = db->kind_start[FP_SCRIPTSRC]; i < db->kind_start[FP_SCRIPTSRC + 1]; i++) {
-            if (!literal_in(&P[i], &m->hay[HAY_SRC])) continue;
+            if (!literal_in(&P[i], &m->hay[HAY_SRC]))
+                continue;
             for (size_t s = 0; s < m->html.nscript_src; s++)
                 run(m, &P[i], m->html.script_src[s].p, m->html.script_src[s].n);
         }
@@ -451,7 +516,8 @@ static int match_all(xs_fp_matcher *m, const xs_fp_input *in)
     if (m->html.nscript_body) {
         /* every inline script is part of the body: its lower-cased copy is a valid prefilter */
         for (size_t i = db->kind_start[FP_SCRIPTS]; i < db->kind_start[FP_SCRIPTS + 1]; i++) {
-            if (!literal_in(&P[i], &m->hay[HAY_BODY])) continue;
+            if (!literal_in(&P[i], &m->hay[HAY_BODY]))
+                continue;
             for (size_t s = 0; s < m->html.nscript_body; s++)
                 run(m, &P[i], m->html.script_body[s].p, m->html.script_body[s].n);
         }
@@ -459,9 +525,11 @@ static int match_all(xs_fp_matcher *m, const xs_fp_input *in)
     m->ncookies = 0;
     for (size_t h = 0; h < in->nheaders; h++) {
         const xs_fp_pair *hp = &in->headers[h];
-        if (!hp->name || !hp->value) continue;
+        if (!hp->name || !hp->value)
+            continue;
         run_keyed(m, FP_HEADERS, hp->name, strlen(hp->name), hp->value, strlen(hp->value));
-        if (!in->cookies && strcasecmp(hp->name, "set-cookie") == 0 && cookies_from_set_cookie(m, hp->value) < 0)
+        if (!in->cookies && strcasecmp(hp->name, "set-cookie") == 0 &&
+            cookies_from_set_cookie(m, hp->value) < 0)
             return -1;
     }
     for (size_t c = 0; in->cookies && c < in->ncookies; c++) {
@@ -470,26 +538,34 @@ static int match_all(xs_fp_matcher *m, const xs_fp_input *in)
             run_keyed(m, FP_COOKIES, cp->name, strlen(cp->name), cp->value, strlen(cp->value));
     }
     for (size_t c = 0; c < m->ncookies; c++)
-        run_keyed(m, FP_COOKIES, m->cookies[c].name.p, m->cookies[c].name.n, m->cookies[c].value.p, m->cookies[c].value.n);
+        run_keyed(m, FP_COOKIES, m->cookies[c].name.p, m->cookies[c].name.n, m->cookies[c].value.p,
+                  m->cookies[c].value.n);
     for (size_t k = 0; k < m->html.nmeta; k++)
-        run_keyed(m, FP_META, m->html.meta[k].name.p, m->html.meta[k].name.n, m->html.meta[k].value.p, m->html.meta[k].value.n);
+        run_keyed(m, FP_META, m->html.meta[k].name.p, m->html.meta[k].name.n,
+                  m->html.meta[k].value.p, m->html.meta[k].value.n);
     /* dom selectors on the parsed page, only where the body can hold an element at all */
-    if (blen && memchr(body, '<', blen) && fp_dom_match(db, body, blen, dom_hit, m) < 0) return -1;
+    if (blen && memchr(body, '<', blen) && fp_dom_match(db, body, blen, dom_hit, m) < 0)
+        return -1;
     return 0;
 }
 
 int xs_fp_match(xs_fp_matcher *m, const xs_fp_input *in, xs_fp_result *out)
 {
     out->n = 0;
-    if (!m || !in) return -1;
+    if (!m || !in)
+        return -1;
     int rc = match_all(m, in);
     if (rc == 0) {
         resolve(m);
         qsort(m->res, m->nres, sizeof *m->res, cmp_entry);
         if (m->nres > out->cap) {
             xs_fp_tech *nv = realloc(out->v, m->nres * sizeof *nv);
-            if (!nv) rc = -1;
-            else { out->v = nv; out->cap = m->nres; }
+            if (!nv)
+                rc = -1;
+            else {
+                out->v = nv;
+                out->cap = m->nres;
+            }
         }
         for (size_t i = 0; rc == 0 && i < m->nres; i++) {
             const fp_tech *t = &m->db->techs[m->res[i].tech];
@@ -497,7 +573,8 @@ int xs_fp_match(xs_fp_matcher *m, const xs_fp_input *in, xs_fp_result *out)
             o->name = t->name;
             o->confidence = m->res[i].confidence;
             size_t vn = strlen(m->res[i].version);
-            if (vn >= sizeof o->version) vn = sizeof o->version - 1;
+            if (vn >= sizeof o->version)
+                vn = sizeof o->version - 1;
             memcpy(o->version, m->res[i].version, vn);
             o->version[vn] = '\0';
             o->categories = t->catnames;
@@ -506,14 +583,16 @@ int xs_fp_match(xs_fp_matcher *m, const xs_fp_input *in, xs_fp_result *out)
     }
     /* reset the per-technology state this response touched */
     clear_resolved(m);
-    for (size_t i = 0; i < m->ntouched; i++) m->state[m->touched[i]] = 0;
+    for (size_t i = 0; i < m->ntouched; i++)
+        m->state[m->touched[i]] = 0;
     m->ntouched = 0;
     return rc;
 }
 
 void xs_fp_result_free(xs_fp_result *r)
 {
-    if (!r) return;
+    if (!r)
+        return;
     free(r->v);
     r->v = NULL;
     r->n = r->cap = 0;
@@ -522,6 +601,7 @@ void xs_fp_result_free(xs_fp_result *r)
 const xs_fp_tech *xs_fp_result_find(const xs_fp_result *r, const char *name)
 {
     for (size_t i = 0; r && i < r->n; i++)
-        if (strcmp(r->v[i].name, name) == 0) return &r->v[i];
+        if (strcmp(r->v[i].name, name) == 0)
+            return &r->v[i];
     return NULL;
 }

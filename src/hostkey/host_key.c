@@ -19,8 +19,8 @@ static int read_key(int fd, xs_host_key *key, const char *path, char *err, size_
         return -1;
     }
     if (!S_ISREG(st.st_mode) || (st.st_mode & 077) || st.st_uid != geteuid()) {
-        snprintf(err, errlen, "key file %s must be a regular file of uid %u with mode 0600",
-                 path, (unsigned)geteuid());
+        snprintf(err, errlen, "key file %s must be a regular file of uid %u with mode 0600", path,
+                 (unsigned)geteuid());
         return -1;
     }
     unsigned char extra;
@@ -40,8 +40,10 @@ static int create_key(const char *path, xs_host_key *key, char *err, size_t errl
     }
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
-        return errno == EEXIST ? 1 : (snprintf(err, errlen, "cannot create key file %s: %s", path,
-                                               strerror(errno)), -1);
+        return errno == EEXIST
+                   ? 1
+                   : (snprintf(err, errlen, "cannot create key file %s: %s", path, strerror(errno)),
+                      -1);
     int ok = write(fd, key->k, sizeof key->k) == (ssize_t)sizeof key->k && fsync(fd) == 0;
     close(fd);
     if (!ok) {

@@ -41,7 +41,7 @@ static void name_cn(const X509_NAME *name, char *out, size_t cap)
     size_t k = (size_t)n < cap - 1 ? (size_t)n : cap - 1;
     memcpy(out, utf8, k);
     out[k] = '\0';
-    for (size_t i = 0; i < k; i++)          /* an embedded NUL would hide the rest */
+    for (size_t i = 0; i < k; i++) /* an embedded NUL would hide the rest */
         if (out[i] == '\0')
             out[i] = '?';
     OPENSSL_free(utf8);

@@ -16,7 +16,7 @@
 /* Copies a charset label (token, optionally quoted) at p into out, lower case. */
 static bool take_label(const char *p, const char *end, char *out, size_t cap)
 {
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '=' ))
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '='))
         p++;
     if (p < end && (*p == '"' || *p == '\''))
         p++;
@@ -47,14 +47,14 @@ static const char *iconv_name(const char *label, char *buf, size_t cap)
     if (!strcmp(label, "utf-8") || !strcmp(label, "utf8") || !strcmp(label, "unicode-1-1-utf-8"))
         return NULL;
     /* HTML: these labels all mean windows-1252 */
-    static const char *const w1252[] = {"iso-8859-1", "iso8859-1", "latin1", "l1", "us-ascii",
-                                        "ascii", "cp1252", "windows-1252", "iso_8859-1", "cp819",
-                                        "ibm819", "iso-ir-100", "x-cp1252"};
+    static const char *const w1252[] = {
+        "iso-8859-1",   "iso8859-1",  "latin1", "l1",     "us-ascii",   "ascii",   "cp1252",
+        "windows-1252", "iso_8859-1", "cp819",  "ibm819", "iso-ir-100", "x-cp1252"};
     for (size_t i = 0; i < sizeof w1252 / sizeof w1252[0]; i++)
         if (!strcmp(label, w1252[i]))
             return "WINDOWS-1252";
     if (!strcmp(label, "gb2312") || !strcmp(label, "gbk") || !strcmp(label, "x-gbk"))
-        return "GB18030";   /* HTML decodes these as gb18030's superset */
+        return "GB18030"; /* HTML decodes these as gb18030's superset */
     snprintf(buf, cap, "%s", label);
     return buf;
 }
@@ -94,7 +94,7 @@ char *xs_to_utf8(const char *charset, const unsigned char *in, size_t len, size_
     iconv_t cd = iconv_open("UTF-8", charset);
     if (cd == (iconv_t)-1)
         return NULL;
-    size_t cap = len * 3 + 4;           /* enough for any single-byte charset and for UTF-16 */
+    size_t cap = len * 3 + 4; /* enough for any single-byte charset and for UTF-16 */
     char *out = malloc(cap + 1);
     if (!out) {
         iconv_close(cd);
@@ -105,13 +105,13 @@ char *xs_to_utf8(const char *charset, const unsigned char *in, size_t len, size_
     while (il > 0) {
         if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1)
             break;
-        if (errno == EILSEQ && ol >= 3) {   /* a byte the charset does not have: U+FFFD */
+        if (errno == EILSEQ && ol >= 3) { /* a byte the charset does not have: U+FFFD */
             memcpy(op, "\xEF\xBF\xBD", 3);
             op += 3, ol -= 3;
             ip++, il--;
             continue;
         }
-        break;                              /* EINVAL: cut inside a character; E2BIG: full */
+        break; /* EINVAL: cut inside a character; E2BIG: full */
     }
     iconv_close(cd);
     *out_len = (size_t)(op - out);
@@ -124,7 +124,8 @@ char *xs_http_preview_utf8(const xs_http_result *r, size_t *len)
     if (!r->body_preview || !r->charset[0])
         return NULL;
     size_t ul = 0;
-    char *u = xs_to_utf8(r->charset, (const unsigned char *)r->body_preview, r->body_preview_len, &ul);
+    char *u =
+        xs_to_utf8(r->charset, (const unsigned char *)r->body_preview, r->body_preview_len, &ul);
     if (!u)
         return NULL;
     *len = xs_utf8_prefix_bytes((const unsigned char *)u, ul, XS_HTTP_PREVIEW_CHARS);

@@ -35,19 +35,19 @@
 #include "xsweep/wait_queue.h"
 #include "http_internal.h"
 
-#define RECV_CHUNK  16384
-#define NS_PER_MS   1000000ULL
+#define RECV_CHUNK 16384
+#define NS_PER_MS  1000000ULL
 
 typedef struct req_node {
-    xs_wait_item wait;           /* in the engine's queue until it takes a slot */
-    struct req_node *next;       /* the invalid list */
+    xs_wait_item wait;     /* in the engine's queue until it takes a slot */
+    struct req_node *next; /* the invalid list */
     xs_addr addr;
     uint16_t port;
     xs_tls_mode tls;
     uint64_t submitted_ns;
     void *user;
-    char *host;                  /* NULL or points into this allocation */
-    char *path;                  /* points into this allocation */
+    char *host; /* NULL or points into this allocation */
+    char *path; /* points into this allocation */
 } req_node;
 
 /* C_CLOCK: the fallback attempt waits for the endpoint's clock (deadline = when it may connect). */
@@ -58,18 +58,18 @@ typedef struct conn {
     struct conn *next_free;
     conn_state state;
     int fd;
-    xs_io io;                    /* fd's registration with the loop (io.events = interest) */
+    xs_io io; /* fd's registration with the loop (io.events = interest) */
     req_node *req;
     xs_http_result *res;
     xs_http_parser *parser;
     SSL *ssl;
     bool use_tls;
-    bool tls_first;              /* the first attempt used TLS */
-    bool peeked;                 /* saw the peer's first bytes during the handshake */
+    bool tls_first; /* the first attempt used TLS */
+    bool peeked;    /* saw the peer's first bytes during the handshake */
     bool peer_not_tls;
     unsigned attempt;
-    xs_http_error first_err;     /* why the first attempt gave up, when it fell back */
-    const char *first_why;       /* static text */
+    xs_http_error first_err; /* why the first attempt gave up, when it fell back */
+    const char *first_why;   /* static text */
     char *reqbuf;
     size_t reqlen, reqoff;
     uint64_t t_first_start, t_attempt_start, t_connected, t_hs_start, t_sent, t_first_byte;
@@ -80,16 +80,16 @@ struct xs_http_engine {
     xs_http_config cfg;
     char *user_agent;
     xs_loop *loop;
-    bool own_loop;               /* made by xs_http_engine_new: freed with the engine */
+    bool own_loop; /* made by xs_http_engine_new: freed with the engine */
     bool hooked;
     SSL_CTX *ssl_ctx;
     conn *conns;
     conn *free_list;
     size_t active;
-    xs_wait_queue queue;         /* not due yet (timers in the loop), then due: the ready FIFO */
+    xs_wait_queue queue; /* not due yet (timers in the loop), then due: the ready FIFO */
     req_node *invalid_head, *invalid_tail;
     size_t pending;
-    xs_http_done_fn done;        /* the delivery target (xs_http_engine_poll's, during it) */
+    xs_http_done_fn done; /* the delivery target (xs_http_engine_poll's, during it) */
     void *done_arg;
     int delivered;
 };
@@ -106,7 +106,7 @@ void xs_http_config_defaults(xs_http_config *cfg)
     cfg->total_timeout_ms = 10000;
     cfg->max_body = 64 * 1024;
     cfg->user_agent = "xsweep/0.1";
-    cfg->clock = NULL;             /* callers that fill a stack config get no stray pointer */
+    cfg->clock = NULL; /* callers that fill a stack config get no stray pointer */
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -154,12 +154,17 @@ xs_http_engine *xs_http_engine_new_on(xs_loop *loop, const xs_http_config *cfg,
     e->done_arg = arg;
     xs_http_config_defaults(&e->cfg);
     if (cfg) {
-        if (cfg->concurrency) e->cfg.concurrency = cfg->concurrency;
-        if (cfg->connect_timeout_ms) e->cfg.connect_timeout_ms = cfg->connect_timeout_ms;
-        if (cfg->tls_timeout_ms) e->cfg.tls_timeout_ms = cfg->tls_timeout_ms;
-        if (cfg->total_timeout_ms) e->cfg.total_timeout_ms = cfg->total_timeout_ms;
+        if (cfg->concurrency)
+            e->cfg.concurrency = cfg->concurrency;
+        if (cfg->connect_timeout_ms)
+            e->cfg.connect_timeout_ms = cfg->connect_timeout_ms;
+        if (cfg->tls_timeout_ms)
+            e->cfg.tls_timeout_ms = cfg->tls_timeout_ms;
+        if (cfg->total_timeout_ms)
+            e->cfg.total_timeout_ms = cfg->total_timeout_ms;
         e->cfg.max_body = cfg->max_body;
-        if (cfg->user_agent) e->cfg.user_agent = cfg->user_agent;
+        if (cfg->user_agent)
+            e->cfg.user_agent = cfg->user_agent;
         e->cfg.clock = cfg->clock;
     }
     e->user_agent = strdup(e->cfg.user_agent);
@@ -187,8 +192,14 @@ xs_http_engine *xs_http_engine_new_on(xs_loop *loop, const xs_http_config *cfg,
     return e;
 }
 
-size_t xs_http_engine_pending(const xs_http_engine *e) { return e->pending; }
-size_t xs_http_engine_active(const xs_http_engine *e) { return e->active; }
+size_t xs_http_engine_pending(const xs_http_engine *e)
+{
+    return e->pending;
+}
+size_t xs_http_engine_active(const xs_http_engine *e)
+{
+    return e->active;
+}
 
 void xs_http_engine_wakeup(xs_http_engine *e)
 {
@@ -268,7 +279,7 @@ static void deliver(xs_http_engine *e, xs_http_result *r)
     e->pending--;
     e->delivered++;
     if (!r)
-        return;                    /* out of memory building it: nothing to hand over */
+        return; /* out of memory building it: nothing to hand over */
     r->finished_realtime_ns = xs_realtime_ns();
     if (e->done)
         e->done(r, e->done_arg);
@@ -305,7 +316,8 @@ static void set_interest(xs_http_engine *e, conn *c, uint32_t events)
 static void set_deadline(xs_http_engine *e, conn *c, uint64_t when)
 {
     /* No memory: the total timeout is lost, I/O still ends it. */
-    xs_loop_timer_set(e->loop, &c->deadline, when < c->attempt_deadline ? when : c->attempt_deadline);
+    xs_loop_timer_set(e->loop, &c->deadline,
+                      when < c->attempt_deadline ? when : c->attempt_deadline);
 }
 
 static void close_transport(xs_http_engine *e, conn *c)
@@ -315,7 +327,7 @@ static void close_transport(xs_http_engine *e, conn *c)
         c->ssl = NULL;
     }
     if (c->io.events)
-        xs_loop_io_close(e->loop, &c->io);   /* closes c->fd: it also leaves the epoll set */
+        xs_loop_io_close(e->loop, &c->io); /* closes c->fd: it also leaves the epoll set */
     else if (c->fd >= 0)
         close(c->fd);
     c->fd = c->io.fd = -1;
@@ -332,7 +344,7 @@ static void finish(xs_http_engine *e, conn *c, xs_http_error err, const char *te
             xs_http_parser_fill_result(c->parser, r);
         bool has_status = r->status_code != 0;
         if (has_status) {
-            r->error = XS_HTTP_ERR_NONE;            /* we have an answer; text says how it ended */
+            r->error = XS_HTTP_ERR_NONE; /* we have an answer; text says how it ended */
             if (err != XS_HTTP_ERR_NONE && text)
                 snprintf(r->error_text, sizeof r->error_text, "after status: %s", text);
         } else {
@@ -373,7 +385,8 @@ static void start_attempt(xs_http_engine *e, conn *c, bool use_tls);
 /* Nanoseconds until the endpoint may be contacted; 0 = now, and the contact is recorded. */
 static uint64_t clock_wait(xs_http_engine *e, const req_node *n, uint64_t now)
 {
-    return e->cfg.clock ? xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(&n->addr, n->port), now) : 0;
+    return e->cfg.clock ? xs_throttle_acquire(e->cfg.clock, xs_endpoint_key(&n->addr, n->port), now)
+                        : 0;
 }
 
 /* Tears down the current attempt and starts the other flavour (at most once per request). */
@@ -388,7 +401,7 @@ static void retry_other_flavour(xs_http_engine *e, conn *c)
     c->use_tls = !c->use_tls;
     uint64_t now = xs_now_ns();
     uint64_t wait = clock_wait(e, c->req, now);
-    if (wait > 0) {                   /* the second connection is a contact of its own */
+    if (wait > 0) { /* the second connection is a contact of its own */
         c->state = C_CLOCK;
         c->attempt_deadline = now + wait;
         set_deadline(e, c, now + wait);
@@ -424,9 +437,15 @@ static void do_send(xs_http_engine *e, conn *c)
             }
             int err = SSL_get_error(c->ssl, w);
             ERR_clear_error();
-            if (err == SSL_ERROR_WANT_WRITE) { set_interest(e, c, EPOLLOUT); return; }
-            if (err == SSL_ERROR_WANT_READ)  { set_interest(e, c, EPOLLIN);  return; }
-            break;                          /* failed: read whatever the peer said */
+            if (err == SSL_ERROR_WANT_WRITE) {
+                set_interest(e, c, EPOLLOUT);
+                return;
+            }
+            if (err == SSL_ERROR_WANT_READ) {
+                set_interest(e, c, EPOLLIN);
+                return;
+            }
+            break; /* failed: read whatever the peer said */
         }
         ssize_t w = send(c->fd, c->reqbuf + c->reqoff, c->reqlen - c->reqoff, MSG_NOSIGNAL);
         if (w > 0) {
@@ -437,7 +456,7 @@ static void do_send(xs_http_engine *e, conn *c)
             set_interest(e, c, EPOLLOUT);
             return;
         }
-        break;                              /* EPIPE / ECONNRESET: read what is there */
+        break; /* EPIPE / ECONNRESET: read what is there */
     }
     begin_receiving(e, c);
 }
@@ -524,12 +543,20 @@ static void do_handshake(xs_http_engine *e, conn *c, bool readable)
         return;
     }
     int err = SSL_get_error(c->ssl, r);
-    if (err == SSL_ERROR_WANT_READ) { set_interest(e, c, EPOLLIN);  return; }
-    if (err == SSL_ERROR_WANT_WRITE) { set_interest(e, c, EPOLLOUT); return; }
+    if (err == SSL_ERROR_WANT_READ) {
+        set_interest(e, c, EPOLLIN);
+        return;
+    }
+    if (err == SSL_ERROR_WANT_WRITE) {
+        set_interest(e, c, EPOLLOUT);
+        return;
+    }
     char why[120];
     unsigned long code = ERR_peek_last_error();
     if (code)
-        snprintf(why, sizeof why, "tls: %s", ERR_reason_error_string(code) ? ERR_reason_error_string(code) : "handshake failed");
+        snprintf(why, sizeof why, "tls: %s",
+                 ERR_reason_error_string(code) ? ERR_reason_error_string(code)
+                                               : "handshake failed");
     else if (err == SSL_ERROR_SYSCALL && errno == ECONNRESET)
         snprintf(why, sizeof why, "tls: connection reset");
     else
@@ -545,7 +572,7 @@ static void start_handshake(xs_http_engine *e, conn *c)
         finish(e, c, XS_HTTP_ERR_NETWORK, "SSL_new failed");
         return;
     }
-    char name[256];   /* SNI carries a DNS name only: no port, no IP literal of either family */
+    char name[256]; /* SNI carries a DNS name only: no port, no IP literal of either family */
     if (xs_http_sni_name(c->req->host, name, sizeof name))
         SSL_set_tlsext_host_name(c->ssl, name);
     SSL_set_connect_state(c->ssl);
@@ -567,9 +594,11 @@ static void on_connected(xs_http_engine *e, conn *c)
     if (soerr != 0) {
         char why[96];
         snprintf(why, sizeof why, "connect: %s", strerror(soerr));
-        finish(e, c, soerr == ECONNREFUSED ? XS_HTTP_ERR_CONNECT_REFUSED
-                   : soerr == ETIMEDOUT    ? XS_HTTP_ERR_TIMEOUT
-                                           : XS_HTTP_ERR_NETWORK, why);
+        finish(e, c,
+               soerr == ECONNREFUSED ? XS_HTTP_ERR_CONNECT_REFUSED
+               : soerr == ETIMEDOUT  ? XS_HTTP_ERR_TIMEOUT
+                                     : XS_HTTP_ERR_NETWORK,
+               why);
         return;
     }
     c->t_connected = xs_now_ns();
@@ -639,8 +668,13 @@ static bool says_use_tls(const xs_http_result *r)
 /* Releases the response fields of r (the plain answer a TLS retry replaces). */
 static void clear_response(xs_http_result *r)
 {
-    free(r->status_line); free(r->title); free(r->body_preview); free(r->headers);
-    free(r->set_cookies); free(r->raw_headers); free(r->body);
+    free(r->status_line);
+    free(r->title);
+    free(r->body_preview);
+    free(r->headers);
+    free(r->set_cookies);
+    free(r->raw_headers);
+    free(r->body);
     r->status_line = r->title = r->body_preview = r->raw_headers = NULL;
     r->headers = NULL;
     r->set_cookies = NULL;
@@ -659,7 +693,7 @@ static void response_ended(xs_http_engine *e, conn *c, xs_http_error err, const 
         xs_http_parser_fill_result(c->parser, c->res);
         xs_http_parser_free(c->parser);
         c->parser = NULL;
-        if (says_use_tls(c->res)) {             /* "plain HTTP sent to HTTPS port": try TLS */
+        if (says_use_tls(c->res)) { /* "plain HTTP sent to HTTPS port": try TLS */
             clear_response(c->res);
             retry_other_flavour(e, c);
             return;
@@ -693,7 +727,7 @@ static void do_recv(xs_http_engine *e, conn *c)
             }
             if (st == XS_HTTP_PARSE_NOT_HTTP) {
                 if (!c->use_tls && may_fall_back(c) && xs_http_parser_saw_tls_record(c->parser))
-                    retry_other_flavour(e, c);     /* a TLS alert/record: the port speaks TLS */
+                    retry_other_flavour(e, c); /* a TLS alert/record: the port speaks TLS */
                 else
                     finish(e, c, XS_HTTP_ERR_NOT_HTTP, "response is not HTTP");
                 return;
@@ -701,14 +735,20 @@ static void do_recv(xs_http_engine *e, conn *c)
             continue;
         }
         if (c->ssl) {
-            if (ssl_err == SSL_ERROR_WANT_READ) { set_interest(e, c, EPOLLIN);  return; }
-            if (ssl_err == SSL_ERROR_WANT_WRITE) { set_interest(e, c, EPOLLOUT); return; }
+            if (ssl_err == SSL_ERROR_WANT_READ) {
+                set_interest(e, c, EPOLLIN);
+                return;
+            }
+            if (ssl_err == SSL_ERROR_WANT_WRITE) {
+                set_interest(e, c, EPOLLOUT);
+                return;
+            }
             if (ssl_err == SSL_ERROR_SYSCALL && errno == ECONNRESET && !c->t_first_byte) {
                 finish(e, c, XS_HTTP_ERR_RESET, "connection reset");
                 return;
             }
             ERR_clear_error();
-            n = 0;                              /* close_notify, EOF or a TLS error: end */
+            n = 0; /* close_notify, EOF or a TLS error: end */
         } else if (n < 0) {
             if (errno == EAGAIN || errno == EINTR) {
                 set_interest(e, c, EPOLLIN);
@@ -731,7 +771,7 @@ static void do_recv(xs_http_engine *e, conn *c)
         if (!c->t_first_byte && !c->use_tls && may_fall_back(c)) {
             c->first_err = XS_HTTP_ERR_RESET;
             c->first_why = "closed without a response to the plain GET";
-            retry_other_flavour(e, c);          /* closed on our plain GET: try TLS */
+            retry_other_flavour(e, c); /* closed on our plain GET: try TLS */
             return;
         }
         xs_http_parse_state st = xs_http_parser_eof(c->parser);
@@ -749,12 +789,21 @@ static void do_recv(xs_http_engine *e, conn *c)
 static void on_event(xs_http_engine *e, conn *c, uint32_t ev)
 {
     switch (c->state) {
-    case C_CONNECTING: on_connected(e, c); break;
-    case C_HANDSHAKE:  do_handshake(e, c, (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0); break;
-    case C_SENDING:    do_send(e, c); break;
-    case C_RECEIVING:  do_recv(e, c); break;
+    case C_CONNECTING:
+        on_connected(e, c);
+        break;
+    case C_HANDSHAKE:
+        do_handshake(e, c, (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0);
+        break;
+    case C_SENDING:
+        do_send(e, c);
+        break;
+    case C_RECEIVING:
+        do_recv(e, c);
+        break;
     case C_CLOCK:
-    case C_FREE:       break;
+    case C_FREE:
+        break;
     }
 }
 
@@ -770,11 +819,11 @@ static void on_timeout(xs_http_engine *e, conn *c)
     case C_SENDING:
     case C_RECEIVING:
         if (xs_http_parser_has_status(c->parser)) {
-            xs_http_parser_eof(c->parser);      /* keep what came: body ends here */
+            xs_http_parser_eof(c->parser); /* keep what came: body ends here */
             response_ended(e, c, XS_HTTP_ERR_TIMEOUT, "timeout");
         } else {
-            finish(e, c, XS_HTTP_ERR_TIMEOUT, c->t_first_byte ? "timeout inside the response"
-                                                              : "no response before timeout");
+            finish(e, c, XS_HTTP_ERR_TIMEOUT,
+                   c->t_first_byte ? "timeout inside the response" : "no response before timeout");
         }
         break;
     case C_CLOCK: {
@@ -798,7 +847,7 @@ static void start_ready(xs_http_engine *e)
     while (e->free_list && xs_wait_queue_has_ready(&e->queue)) {
         req_node *n = XS_CONTAINER_OF(xs_wait_queue_pop(&e->queue), req_node, wait);
         uint64_t now = xs_now_ns(), wait = clock_wait(e, n, now);
-        if (wait > 0) {               /* contacted less than a gap ago: back to waiting */
+        if (wait > 0) { /* contacted less than a gap ago: back to waiting */
             if (xs_wait_queue_defer(&e->queue, &n->wait, now + wait) == 0)
                 continue;
             /* out of memory: wait here rather than break the rule */
@@ -819,7 +868,8 @@ static void start_ready(xs_http_engine *e)
             finish(e, c, XS_HTTP_ERR_NETWORK, "out of memory");
             continue;
         }
-        bool tls = n->tls == XS_TLS_ON || (n->tls == XS_TLS_AUTO && xs_http_port_prefers_tls(n->port));
+        bool tls =
+            n->tls == XS_TLS_ON || (n->tls == XS_TLS_AUTO && xs_http_port_prefers_tls(n->port));
         c->tls_first = tls;
         start_attempt(e, c, tls);
     }

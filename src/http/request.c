@@ -52,16 +52,16 @@ static bool host_has_port(const char *host)
         return false;
     if (host[0] == '[')
         return colon > host && colon[-1] == ']';
-    return strchr(host, ':') == colon;   /* more than one ':' unbracketed: an IPv6 literal */
+    return strchr(host, ':') == colon; /* more than one ':' unbracketed: an IPv6 literal */
 }
 
 size_t xs_http_format_request(char *buf, size_t cap, const xs_addr *addr, uint16_t port,
                               const char *host, const char *path, bool tls, const char *user_agent)
 {
-    char hostbuf[300], lit[260];   /* a Host is at most 255 bytes (xs_http_host_valid) */
+    char hostbuf[300], lit[260]; /* a Host is at most 255 bytes (xs_http_host_valid) */
     uint16_t default_port = tls ? 443 : 80;
     if (host && host[0] != '[' && strchr(host, ':') && !host_has_port(host)) {
-        snprintf(lit, sizeof lit, "[%s]", host);   /* a bare IPv6 literal */
+        snprintf(lit, sizeof lit, "[%s]", host); /* a bare IPv6 literal */
         host = lit;
     } else if (!host) {
         xs_addr_format_host(addr, lit);
@@ -88,10 +88,10 @@ size_t xs_http_format_request(char *buf, size_t cap, const xs_addr *addr, uint16
 bool xs_http_sni_name(const char *host, char *out, size_t cap)
 {
     if (!host || !host[0] || host[0] == '[' || cap == 0)
-        return false;                       /* [v6] or [v6]:port: a literal */
+        return false; /* [v6] or [v6]:port: a literal */
     const char *colon = strchr(host, ':');
     if (colon && strchr(colon + 1, ':'))
-        return false;                       /* a bare IPv6 literal */
+        return false; /* a bare IPv6 literal */
     size_t n = colon ? (size_t)(colon - host) : strlen(host);
     if (n == 0 || n >= cap)
         return false;

@@ -35,7 +35,7 @@ struct xs_http_parser {
     /* header block, status line included */
     unsigned char *hdr;
     size_t hdr_len, hdr_cap;
-    size_t line_len;         /* non-CR bytes in the current line */
+    size_t line_len; /* non-CR bytes in the current line */
     unsigned leading_skipped;
     bool headers_truncated;
 
@@ -54,7 +54,7 @@ struct xs_http_parser {
     /* framing */
     bool chunked;
     bool have_length;
-    unsigned long long remaining;  /* Content-Length bytes or chunk bytes still to come */
+    unsigned long long remaining; /* Content-Length bytes or chunk bytes still to come */
     unsigned chunk_digits;
     bool saw_tls;
 
@@ -84,13 +84,19 @@ void xs_http_parser_free(xs_http_parser *p)
     free(p);
 }
 
-bool xs_http_parser_has_status(const xs_http_parser *p) { return p->has_status; }
-bool xs_http_parser_saw_tls_record(const xs_http_parser *p) { return p->saw_tls; }
+bool xs_http_parser_has_status(const xs_http_parser *p)
+{
+    return p->has_status;
+}
+bool xs_http_parser_saw_tls_record(const xs_http_parser *p)
+{
+    return p->saw_tls;
+}
 
 /* ---------------------------------------------------------------- buffers */
 static bool hdr_push(xs_http_parser *p, unsigned char c)
 {
-    if (p->hdr_len + 1 >= p->hdr_cap) {        /* +1: room for the final NUL */
+    if (p->hdr_len + 1 >= p->hdr_cap) { /* +1: room for the final NUL */
         size_t cap = p->hdr_cap ? p->hdr_cap * 2 : 1024;
         if (cap > XS_HTTP_MAX_HEADER_BYTES + 1)
             cap = XS_HTTP_MAX_HEADER_BYTES + 1;
@@ -138,7 +144,8 @@ static bool body_take(xs_http_parser *p, const unsigned char *d, size_t n)
 
 /* The body bytes a length (Content-Length, or a chunk's size) still counts: takes at most
  * p->remaining of d[0..avail), counts them off, and says through *more what body_take said. */
-static size_t body_take_remaining(xs_http_parser *p, const unsigned char *d, size_t avail, bool *more)
+static size_t body_take_remaining(xs_http_parser *p, const unsigned char *d, size_t avail,
+                                  bool *more)
 {
     size_t take = p->remaining < avail ? (size_t)p->remaining : avail;
     *more = body_take(p, d, take);
@@ -201,7 +208,7 @@ static void note_framing(xs_http_parser *p, const char *name, const char *value)
             return;
         for (; isdigit((unsigned char)*q); q++) {
             if (v > (1ULL << 60))
-                return;                     /* absurd: treat as absent (close-delimited) */
+                return; /* absurd: treat as absent (close-delimited) */
             v = v * 10 + (unsigned)(*q - '0');
         }
         if (*q != '\0' && *q != ',' && *q != ' ')
@@ -227,7 +234,7 @@ static void parse_header_block(xs_http_parser *p)
     if (p->status_line) {
         memcpy(p->status_line, b, sl);
         p->status_line[sl] = '\0';
-        for (size_t i = 0; i < sl; i++)     /* keep it a C string */
+        for (size_t i = 0; i < sl; i++) /* keep it a C string */
             if (p->status_line[i] == '\0')
                 p->status_line[i] = ' ';
     }
@@ -246,7 +253,7 @@ static void parse_header_block(xs_http_parser *p)
         return;
     char *arena = (char *)(p->headers + lines);
     size_t used = 0;
-    bool last_stored = false;          /* the previous line went into the arena (for folding) */
+    bool last_stored = false; /* the previous line went into the arena (for folding) */
 
     size_t pos = eol < n ? eol + 1 : n;
     while (pos < n) {
@@ -257,14 +264,14 @@ static void parse_header_block(xs_http_parser *p)
         size_t ll = trim_right(line, e - pos);
         pos = e + 1;
         if (ll == 0)
-            break;                                      /* end of the block */
-        if (line[0] == ' ' || line[0] == '\t') {        /* obs-fold: continue the last value */
+            break;                               /* end of the block */
+        if (line[0] == ' ' || line[0] == '\t') { /* obs-fold: continue the last value */
             if (!last_stored)
                 continue;
             size_t k = 0;
             while (k < ll && (line[k] == ' ' || line[k] == '\t'))
                 k++;
-            used--;                                     /* overwrite the value's NUL */
+            used--; /* overwrite the value's NUL */
             arena[used++] = ' ';
             for (; k < ll; k++)
                 arena[used++] = line[k] ? (char)line[k] : ' ';
@@ -274,7 +281,7 @@ static void parse_header_block(xs_http_parser *p)
         const unsigned char *colon = memchr(line, ':', ll);
         last_stored = false;
         if (!colon || colon == line)
-            continue;                                   /* not a header: ignore */
+            continue; /* not a header: ignore */
         size_t nl = trim_right(line, (size_t)(colon - line));
         size_t vs = (size_t)(colon - line) + 1;
         while (vs < ll && (line[vs] == ' ' || line[vs] == '\t'))
@@ -294,7 +301,7 @@ static void parse_header_block(xs_http_parser *p)
             p->n_headers++;
             last_stored = true;
         } else {
-            used = (size_t)(name - arena);              /* framing noted; pair not kept */
+            used = (size_t)(name - arena); /* framing noted; pair not kept */
         }
     }
 }
@@ -368,7 +375,7 @@ static size_t feed_head(xs_http_parser *p, const unsigned char *d, size_t n)
         }
         if (p->hdr_len >= XS_HTTP_MAX_HEADER_BYTES || !hdr_push(p, c)) {
             p->headers_truncated = true;
-            if (p->state == ST_STATUS) {            /* no line end in 64 KiB: not HTTP */
+            if (p->state == ST_STATUS) { /* no line end in 64 KiB: not HTTP */
                 not_http(p, d + i, 0);
                 return i;
             }
@@ -411,20 +418,20 @@ static size_t feed_chunked(xs_http_parser *p, const unsigned char *d, size_t n)
             i++;
             if (c == '\n') {
                 if (p->chunk_digits == 0 && p->state == ST_CHUNK_SIZE)
-                    break;                          /* tolerate a stray blank line */
+                    break; /* tolerate a stray blank line */
                 p->chunk_digits = 0;
                 p->state = p->remaining == 0 ? ST_CHUNK_TRAILER : ST_CHUNK_DATA;
                 p->line_len = 0;
             } else if (p->state == ST_CHUNK_EXT || c == '\r') {
                 /* skip extensions and CR */
             } else if (isxdigit(c) && p->chunk_digits < MAX_CHUNK_HEX) {
-                p->remaining = p->remaining * 16 +
-                               (unsigned)(isdigit(c) ? c - '0' : (tolower(c) - 'a' + 10));
+                p->remaining =
+                    p->remaining * 16 + (unsigned)(isdigit(c) ? c - '0' : (tolower(c) - 'a' + 10));
                 p->chunk_digits++;
             } else if ((c == ';' || c == ' ' || c == '\t') && p->chunk_digits > 0) {
                 p->state = ST_CHUNK_EXT;
             } else {
-                p->body_truncated = true;           /* broken framing: keep what we have */
+                p->body_truncated = true; /* broken framing: keep what we have */
                 p->state = ST_DONE;
             }
             break;
@@ -487,8 +494,11 @@ xs_http_parse_state xs_http_parser_feed(xs_http_parser *p, const unsigned char *
                 p->state = ST_DONE;
             i = n;
             break;
-        case ST_CHUNK_SIZE: case ST_CHUNK_EXT: case ST_CHUNK_DATA:
-        case ST_CHUNK_DATA_END: case ST_CHUNK_TRAILER:
+        case ST_CHUNK_SIZE:
+        case ST_CHUNK_EXT:
+        case ST_CHUNK_DATA:
+        case ST_CHUNK_DATA_END:
+        case ST_CHUNK_TRAILER:
             i += feed_chunked(p, d + i, n - i);
             break;
         case ST_DONE:
@@ -518,7 +528,7 @@ xs_http_parse_state xs_http_parser_eof(xs_http_parser *p)
     switch (p->state) {
     case ST_STATUS:
         if (p->hdr_len == 0) {
-            if (p->interim_line) {              /* only a 1xx came: report it */
+            if (p->interim_line) { /* only a 1xx came: report it */
                 p->status_line = p->interim_line;
                 p->interim_line = NULL;
                 p->code = p->interim_code;
@@ -531,7 +541,7 @@ xs_http_parse_state xs_http_parser_eof(xs_http_parser *p)
             not_http(p, NULL, 0);
             return XS_HTTP_PARSE_NOT_HTTP;
         }
-        return headers_cut_short(p);            /* a status line cut by the close still counts */
+        return headers_cut_short(p); /* a status line cut by the close still counts */
     case ST_HEADERS:
         return headers_cut_short(p);
     case ST_BODY_CLOSE:
@@ -541,7 +551,7 @@ xs_http_parse_state xs_http_parser_eof(xs_http_parser *p)
         return XS_HTTP_PARSE_NOT_HTTP;
     case ST_DONE:
         return XS_HTTP_PARSE_DONE;
-    default:                                    /* Content-Length or chunked body cut short */
+    default: /* Content-Length or chunked body cut short */
         p->body_truncated = true;
         p->state = ST_DONE;
         return XS_HTTP_PARSE_DONE;
@@ -568,7 +578,7 @@ void xs_http_parser_fill_result(xs_http_parser *p, xs_http_result *r)
     r->raw_headers = NULL;
     r->raw_headers_len = 0;
     if (p->has_status && p->hdr) {
-        p->hdr[p->hdr_len] = '\0';              /* hdr_push always leaves room */
+        p->hdr[p->hdr_len] = '\0'; /* hdr_push always leaves room */
         r->raw_headers = (char *)p->hdr;
         r->raw_headers_len = p->hdr_len;
         p->hdr = NULL;
@@ -580,7 +590,7 @@ void xs_http_parser_fill_result(xs_http_parser *p, xs_http_result *r)
     r->body = p->body;
     r->body_len = p->body_len;
     if (r->body)
-        r->body[r->body_len] = '\0';            /* body_take always leaves room */
+        r->body[r->body_len] = '\0'; /* body_take always leaves room */
     r->body_truncated = p->body_truncated;
     p->body = NULL;
     p->body_len = p->body_cap = 0;
@@ -618,7 +628,7 @@ void xs_http_parser_fill_result(xs_http_parser *p, xs_http_result *r)
         const char *cs = xs_http_charset(r, cs_buf, sizeof cs_buf);
         size_t ul = 0;
         char *utf8 = cs ? xs_to_utf8(cs, r->body, r->body_len, &ul) : NULL;
-        if (utf8) {            /* the title from the page as the browser reads it */
+        if (utf8) { /* the title from the page as the browser reads it */
             snprintf(r->charset, sizeof r->charset, "%s", cs);
             r->title = xs_html_title((const unsigned char *)utf8, ul, XS_HTTP_TITLE_MAX_CHARS);
             free(utf8);

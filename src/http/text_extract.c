@@ -38,12 +38,15 @@ static size_t utf8_put(uint32_t cp, char *out)
 }
 
 /* The entities titles actually use. Every one decodes to no more bytes than "&name;". */
-static const struct { const char *name; uint32_t cp; } named_entities[] = {
-    {"amp", '&'},     {"lt", '<'},      {"gt", '>'},      {"quot", '"'},    {"apos", '\''},
-    {"nbsp", 0xA0},   {"copy", 0xA9},   {"reg", 0xAE},    {"trade", 0x2122},{"ndash", 0x2013},
-    {"mdash", 0x2014},{"hellip", 0x2026},{"laquo", 0xAB}, {"raquo", 0xBB},  {"middot", 0xB7},
-    {"bull", 0x2022}, {"euro", 0x20AC}, {"lsquo", 0x2018},{"rsquo", 0x2019},{"ldquo", 0x201C},
-    {"rdquo", 0x201D},{"times", 0xD7},  {"pound", 0xA3},  {"yen", 0xA5},    {"sect", 0xA7},
+static const struct {
+    const char *name;
+    uint32_t cp;
+} named_entities[] = {
+    {"amp", '&'},      {"lt", '<'},        {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
+    {"nbsp", 0xA0},    {"copy", 0xA9},     {"reg", 0xAE},     {"trade", 0x2122}, {"ndash", 0x2013},
+    {"mdash", 0x2014}, {"hellip", 0x2026}, {"laquo", 0xAB},   {"raquo", 0xBB},   {"middot", 0xB7},
+    {"bull", 0x2022},  {"euro", 0x20AC},   {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C},
+    {"rdquo", 0x201D}, {"times", 0xD7},    {"pound", 0xA3},   {"yen", 0xA5},     {"sect", 0xA7},
     {"deg", 0xB0},
 };
 
@@ -72,7 +75,7 @@ static size_t decode_entity(const char *s, size_t len, uint32_t *cp)
                 return 0;
             v = v * (hex ? 16 : 10) + d;
             if (v > 0x10FFFF)
-                v = 0x110000;           /* clamp: invalid, becomes U+FFFD */
+                v = 0x110000; /* clamp: invalid, becomes U+FFFD */
         }
         *cp = v;
         return semi + 1;
@@ -136,7 +139,7 @@ static char *decode_html5_text(const char *raw, size_t n, size_t *out_len)
     memcpy(doc, open_tag, dl);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)raw[i];
-        if (c != 0)            /* other controls are whitespace to us (gumbo would make them U+FFFD) */
+        if (c != 0) /* other controls are whitespace to us (gumbo would make them U+FFFD) */
             doc[dl++] = (c < 0x20 || c == 0x7F) ? ' ' : (char)c;
     }
     memcpy(doc + dl, close_tag, sizeof close_tag - 1);

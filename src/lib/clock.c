@@ -9,5 +9,11 @@ static uint64_t clock_ns(clockid_t id)
     return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-uint64_t xs_now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
-uint64_t xs_realtime_ns(void) { return clock_ns(CLOCK_REALTIME); }
+uint64_t xs_now_ns(void)
+{
+    return clock_ns(CLOCK_MONOTONIC);
+}
+uint64_t xs_realtime_ns(void)
+{
+    return clock_ns(CLOCK_REALTIME);
+}

@@ -21,13 +21,17 @@ size_t xs_utf8_seq_len(const unsigned char *s, size_t len, uint32_t *cp)
     } else if (b >= 0xE0 && b <= 0xEF) {
         n = 3;
         v = b & 0x0F;
-        if (b == 0xE0) lo = 0xA0;
-        if (b == 0xED) hi = 0x9F;
+        if (b == 0xE0)
+            lo = 0xA0;
+        if (b == 0xED)
+            hi = 0x9F;
     } else if (b >= 0xF0 && b <= 0xF4) {
         n = 4;
         v = b & 0x07;
-        if (b == 0xF0) lo = 0x90;
-        if (b == 0xF4) hi = 0x8F;
+        if (b == 0xF0)
+            lo = 0x90;
+        if (b == 0xF4)
+            hi = 0x8F;
     } else {
         return 0;
     }
@@ -59,7 +63,7 @@ size_t xs_utf8_prefix_bytes(const unsigned char *s, size_t len, size_t max_chars
     size_t i = 0, chars = 0;
     while (i < len && chars < max_chars) {
         size_t n = xs_utf8_seq_len(s + i, len - i, NULL);
-        i += n ? n : 1;                 /* an invalid byte is one character, kept as is */
+        i += n ? n : 1; /* an invalid byte is one character, kept as is */
         chars++;
     }
     return i;

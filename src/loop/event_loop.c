@@ -21,8 +21,8 @@ typedef struct {
 
 struct xs_loop {
     int epfd;
-    xs_io wake;                    /* eventfd: xs_loop_wakeup() */
-    _Atomic bool wake_pending;     /* a write is in the eventfd and not yet read: coalesce */
+    xs_io wake;                /* eventfd: xs_loop_wakeup() */
+    _Atomic bool wake_pending; /* a write is in the eventfd and not yet read: coalesce */
     xs_timer_heap timers;
     hook hooks[MAX_HOOKS];
     size_t n_hooks;
@@ -35,7 +35,7 @@ static void on_wake(xs_io *io, uint32_t revents, void *arg)
 {
     xs_loop *l = arg;
     uint64_t v;
-    atomic_store(&l->wake_pending, false);   /* before the read: a later wakeup writes again */
+    atomic_store(&l->wake_pending, false); /* before the read: a later wakeup writes again */
     ssize_t r = read(io->fd, &v, sizeof v);
     (void)r;
     (void)revents;
@@ -214,7 +214,7 @@ int xs_loop_run_once(xs_loop *l, int timeout_ms)
         struct epoll_event ev = l->fired[l->at++];
         xs_io *io = ev.data.ptr;
         if (!io)
-            continue;             /* closed by an earlier callback of this batch */
+            continue; /* closed by an earlier callback of this batch */
         io->fn(io, ev.events, io->arg);
         done++;
     }
@@ -227,7 +227,7 @@ int xs_loop_run_once(xs_loop *l, int timeout_ms)
 void xs_loop_wakeup(xs_loop *l)
 {
     if (atomic_exchange(&l->wake_pending, true))
-        return;                   /* one write is enough until the loop reads it */
+        return; /* one write is enough until the loop reads it */
     uint64_t one = 1;
     ssize_t r = write(l->wake.fd, &one, sizeof one);
     (void)r;

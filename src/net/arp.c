@@ -15,8 +15,8 @@
 #include "xsweep/clock.h"
 #include "xsweep/netinfo.h"
 
-#define ARP_ATTEMPTS   3
-#define ARP_FRAME_LEN  42   /* Ethernet 14 + ARP 28 */
+#define ARP_ATTEMPTS  3
+#define ARP_FRAME_LEN 42 /* Ethernet 14 + ARP 28 */
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -34,18 +34,18 @@ static void build_request(uint8_t f[ARP_FRAME_LEN], uint32_t src_ip, const uint8
                           uint32_t target)
 {
     memset(f, 0, ARP_FRAME_LEN);
-    memset(f, 0xff, 6);                 /* broadcast */
+    memset(f, 0xff, 6); /* broadcast */
     memcpy(f + 6, src_mac, 6);
     put16(f + 12, ETHERTYPE_ARP);
     uint8_t *a = f + 14;
-    put16(a, 1);                        /* Ethernet */
+    put16(a, 1); /* Ethernet */
     put16(a + 2, ETHERTYPE_IP);
     a[4] = 6;
     a[5] = 4;
-    put16(a + 6, 1);                    /* request */
+    put16(a + 6, 1); /* request */
     memcpy(a + 8, src_mac, 6);
     put32(a + 14, src_ip);
-    put32(a + 24, target);              /* target hardware address stays zero */
+    put32(a + 24, target); /* target hardware address stays zero */
 }
 
 /* A reply from `target` carrying its MAC. */
@@ -62,8 +62,9 @@ static int parse_reply(const uint8_t *f, size_t len, uint32_t target, uint8_t ma
     return 0;
 }
 
-static int arp_who_has(const char *ifname, uint32_t src_ip, const uint8_t src_mac[6], uint32_t target,
-                       uint8_t mac_out[6], int timeout_ms, char *err, size_t errlen)
+static int arp_who_has(const char *ifname, uint32_t src_ip, const uint8_t src_mac[6],
+                       uint32_t target, uint8_t mac_out[6], int timeout_ms, char *err,
+                       size_t errlen)
 {
     unsigned ifindex = if_nametoindex(ifname);
     if (!ifindex) {
@@ -76,8 +77,10 @@ static int arp_who_has(const char *ifname, uint32_t src_ip, const uint8_t src_ma
                  ifname, strerror(errno));
         return -1;
     }
-    struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETHERTYPE_ARP),
-                              .sll_ifindex = (int)ifindex, .sll_halen = 6};
+    struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+                              .sll_protocol = htons(ETHERTYPE_ARP),
+                              .sll_ifindex = (int)ifindex,
+                              .sll_halen = 6};
     memset(sll.sll_addr, 0xff, 6);
     if (bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0) {
         snprintf(err, errlen, "cannot send ARP on %s: %s", ifname, strerror(errno));
@@ -93,7 +96,8 @@ static int arp_who_has(const char *ifname, uint32_t src_ip, const uint8_t src_ma
             return -1;
         }
         int64_t deadline = (int64_t)(xs_now_ns() / 1000000) + timeout_ms;
-        for (int64_t left = timeout_ms; left > 0; left = deadline - (int64_t)(xs_now_ns() / 1000000)) {
+        for (int64_t left = timeout_ms; left > 0;
+             left = deadline - (int64_t)(xs_now_ns() / 1000000)) {
             struct pollfd pfd = {.fd = fd, .events = POLLIN};
             int r = poll(&pfd, 1, (int)left);
             if (r < 0 && errno != EINTR)
@@ -111,18 +115,18 @@ static int arp_who_has(const char *ifname, uint32_t src_ip, const uint8_t src_ma
     close(fd);
     char ip[16];
     xs_net_ip_text(target, ip);
-    snprintf(err, errlen, "no ARP reply from %s on %s after %d tries: give --router-mac", ip, ifname,
-             ARP_ATTEMPTS);
+    snprintf(err, errlen, "no ARP reply from %s on %s after %d tries: give --router-mac", ip,
+             ifname, ARP_ATTEMPTS);
     return -1;
 }
 
 int xs_netinfo_resolve_mac(const char *ifname, uint32_t src_ip, const uint8_t src_mac[6],
-                           uint32_t next_hop, uint8_t mac_out[6], int timeout_ms,
-                           char *err, size_t errlen)
+                           uint32_t next_hop, uint8_t mac_out[6], int timeout_ms, char *err,
+                           size_t errlen)
 {
     static const uint8_t zero[6];
     if (memcmp(src_mac, zero, 6) == 0) {
-        memset(mac_out, 0, 6);   /* no link-layer addresses on this interface */
+        memset(mac_out, 0, 6); /* no link-layer addresses on this interface */
         return 0;
     }
     if (xs_neigh_lookup(ifname, next_hop, mac_out) == 0)

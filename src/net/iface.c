@@ -10,7 +10,8 @@
 #include <unistd.h>
 #include "xsweep/netinfo.h"
 
-int xs_netinfo_iface(const char *ifname, uint8_t mac[6], uint32_t *ip, int *mtu, char *err, size_t errlen)
+int xs_netinfo_iface(const char *ifname, uint8_t mac[6], uint32_t *ip, int *mtu, char *err,
+                     size_t errlen)
 {
     struct ifreq ifr;
     if (!ifname || !*ifname || strlen(ifname) >= sizeof ifr.ifr_name) {
@@ -29,7 +30,7 @@ int xs_netinfo_iface(const char *ifname, uint8_t mac[6], uint32_t *ip, int *mtu,
         close(fd);
         return -1;
     }
-    memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);   /* zeros on loopback and tun */
+    memcpy(mac, ifr.ifr_hwaddr.sa_data, 6); /* zeros on loopback and tun */
 
     memset(&ifr.ifr_ifru, 0, sizeof ifr.ifr_ifru);
     *ip = 0;

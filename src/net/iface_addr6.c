@@ -14,9 +14,9 @@
 
 typedef struct {
     unsigned ifindex;
-    bool     link_local;   /* wanted: a link-local address (fe80::/10 targets) */
-    bool     found;
-    uint8_t  addr[16];
+    bool link_local; /* wanted: a link-local address (fe80::/10 targets) */
+    bool found;
+    uint8_t addr[16];
 } addr6_query;
 
 typedef struct {
@@ -52,15 +52,16 @@ static int addr6_entry(const struct nlmsghdr *nlh, void *data)
         return MNL_CB_OK;
     uint32_t flags = ifa->ifa_flags;
     if (n.flags && mnl_attr_get_payload_len(n.flags) == 4)
-        flags = mnl_attr_get_u32(n.flags);   /* the 32-bit flags, when the kernel sends them */
+        flags = mnl_attr_get_u32(n.flags); /* the 32-bit flags, when the kernel sends them */
     if (flags & UNUSABLE)
         return MNL_CB_OK;
     memcpy(q->addr, mnl_attr_get_payload(n.address), 16);
     q->found = true;
-    return MNL_CB_OK;   /* the dump must still be drained */
+    return MNL_CB_OK; /* the dump must still be drained */
 }
 
-int xs_netinfo_iface_addr6(const char *ifname, bool link_local, xs_addr *out, char *err, size_t errlen)
+int xs_netinfo_iface_addr6(const char *ifname, bool link_local, xs_addr *out, char *err,
+                           size_t errlen)
 {
     addr6_query q = {.ifindex = if_nametoindex(ifname), .link_local = link_local};
     if (!q.ifindex) {

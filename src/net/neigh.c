@@ -40,7 +40,8 @@ int xs_neigh_parse_entry(const struct nlmsghdr *nlh, void *data)
         return MNL_CB_OK;
     neigh_attrs n = {0};
     if (mnl_attr_parse(nlh, sizeof *ndm, neigh_attr, &n) < 0 || !n.dst || !n.lladdr ||
-        mnl_attr_get_payload_len(n.dst) != (q->v6 ? 16u : 4u) || mnl_attr_get_payload_len(n.lladdr) != 6)
+        mnl_attr_get_payload_len(n.dst) != (q->v6 ? 16u : 4u) ||
+        mnl_attr_get_payload_len(n.lladdr) != 6)
         return MNL_CB_OK;
     if (q->v6) {
         if (memcmp(mnl_attr_get_payload(n.dst), q->ip6, 16) != 0)
@@ -56,7 +57,7 @@ int xs_neigh_parse_entry(const struct nlmsghdr *nlh, void *data)
         return MNL_CB_OK;
     memcpy(q->mac, mnl_attr_get_payload(n.lladdr), 6);
     q->found = true;
-    return MNL_CB_OK;   /* keep reading: the dump must be drained */
+    return MNL_CB_OK; /* keep reading: the dump must be drained */
 }
 
 static int lookup(const char *ifname_or_null, xs_neigh_query q, uint8_t mac_out[6])

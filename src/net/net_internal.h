@@ -10,22 +10,23 @@
 
 /* Sends req (its length, type and flags set; seq is filled in) and runs on_msg on every answer
  * until the kernel is done. 0, or -1 with one line in err (errno kept). */
-int xs_netlink_exchange(struct nlmsghdr *req, mnl_cb_t on_msg, void *data, char *err, size_t errlen);
+int xs_netlink_exchange(struct nlmsghdr *req, mnl_cb_t on_msg, void *data, char *err,
+                        size_t errlen);
 
 /* Callbacks over one answer message, exposed for the unit tests. */
 typedef struct {
-    uint32_t ip;         /* host order */
-    bool     v6;         /* look for ip6 (AF_INET6 entries) instead */
-    uint8_t  ip6[16];
-    unsigned ifindex;    /* 0: any interface */
-    bool     found;
-    uint8_t  mac[6];
+    uint32_t ip; /* host order */
+    bool v6;     /* look for ip6 (AF_INET6 entries) instead */
+    uint8_t ip6[16];
+    unsigned ifindex; /* 0: any interface */
+    bool found;
+    uint8_t mac[6];
 } xs_neigh_query;
 int xs_neigh_parse_entry(const struct nlmsghdr *nlh, void *query);
 
 /* What the kernel's route towards one address says besides the interface. */
 typedef struct {
-    bool    has_gateway, has_prefsrc;  /* false: on-link / no preferred source */
+    bool has_gateway, has_prefsrc; /* false: on-link / no preferred source */
     xs_addr gateway, prefsrc;
 } xs_route_hop;
 /* The kernel's route to `towards` (either family; RTM_GETROUTE): the outgoing interface's name and

@@ -33,7 +33,7 @@ int xs_netlink_exchange(struct nlmsghdr *req, mnl_cb_t on_msg, void *data, char 
         mnl_socket_close(nl);
         return -1;
     }
-    char buf[32768];   /* the size the kernel recommends for dumps */
+    char buf[32768]; /* the size the kernel recommends for dumps */
     int rc;
     do {
         ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof buf);
@@ -42,7 +42,7 @@ int xs_netlink_exchange(struct nlmsghdr *req, mnl_cb_t on_msg, void *data, char 
             break;
         }
         rc = mnl_cb_run(buf, (size_t)n, req->nlmsg_seq, portid, on_msg, data);
-    } while (rc > 0 && (req->nlmsg_flags & NLM_F_DUMP));   /* a dump goes on until NLMSG_DONE */
+    } while (rc > 0 && (req->nlmsg_flags & NLM_F_DUMP)); /* a dump goes on until NLMSG_DONE */
     int saved = errno;
     mnl_socket_close(nl);
     if (rc < 0) {
@@ -55,13 +55,13 @@ int xs_netlink_exchange(struct nlmsghdr *req, mnl_cb_t on_msg, void *data, char 
 
 /* ---- the route look-up of both families (RTM_GETROUTE, what `ip route get` asks) ---- */
 typedef struct {
-    int      family;
-    size_t   alen;               /* 4 or 16: the family's address length */
-    bool     found;
+    int family;
+    size_t alen; /* 4 or 16: the family's address length */
+    bool found;
     unsigned oif;
-    uint8_t  type;
-    bool     has_gateway, has_prefsrc;
-    uint8_t  gateway[16], prefsrc[16];   /* network order */
+    uint8_t type;
+    bool has_gateway, has_prefsrc;
+    uint8_t gateway[16], prefsrc[16]; /* network order */
 } route_answer;
 
 static int route_attr(const struct nlattr *a, void *data)
@@ -73,7 +73,8 @@ static int route_attr(const struct nlattr *a, void *data)
     if (type == RTA_OIF) {
         if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
             r->oif = mnl_attr_get_u32(a);
-    } else if ((type == RTA_GATEWAY || type == RTA_PREFSRC) && mnl_attr_get_payload_len(a) == r->alen) {
+    } else if ((type == RTA_GATEWAY || type == RTA_PREFSRC) &&
+               mnl_attr_get_payload_len(a) == r->alen) {
         memcpy(type == RTA_GATEWAY ? r->gateway : r->prefsrc, mnl_attr_get_payload(a), r->alen);
         *(type == RTA_GATEWAY ? &r->has_gateway : &r->has_prefsrc) = true;
     }

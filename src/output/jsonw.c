@@ -35,10 +35,22 @@ static void close_level(xs_jsonw *w, char c)
         w->depth--;
 }
 
-void xs_jsonw_begin_object(xs_jsonw *w) { open_level(w, '{'); }
-void xs_jsonw_end_object(xs_jsonw *w)   { close_level(w, '}'); }
-void xs_jsonw_begin_array(xs_jsonw *w)  { open_level(w, '['); }
-void xs_jsonw_end_array(xs_jsonw *w)    { close_level(w, ']'); }
+void xs_jsonw_begin_object(xs_jsonw *w)
+{
+    open_level(w, '{');
+}
+void xs_jsonw_end_object(xs_jsonw *w)
+{
+    close_level(w, '}');
+}
+void xs_jsonw_begin_array(xs_jsonw *w)
+{
+    open_level(w, '[');
+}
+void xs_jsonw_end_array(xs_jsonw *w)
+{
+    close_level(w, ']');
+}
 
 void xs_jsonw_key(xs_jsonw *w, const char *key)
 {
@@ -46,7 +58,7 @@ void xs_jsonw_key(xs_jsonw *w, const char *key)
     fputc('"', w->out);
     xs_json_escape_to(w->out, key, strlen(key));
     fputs("\":", w->out);
-    w->need_comma[w->depth] = false;   /* the value follows without a comma */
+    w->need_comma[w->depth] = false; /* the value follows without a comma */
 }
 
 void xs_json_escape_to(FILE *out, const char *str, size_t len)
@@ -61,12 +73,28 @@ void xs_json_escape_to(FILE *out, const char *str, size_t len)
             continue;
         }
         switch (c) {
-        case '"':  fputs("\\\"", out); i++; continue;
-        case '\\': fputs("\\\\", out); i++; continue;
-        case '\n': fputs("\\n", out); i++; continue;
-        case '\r': fputs("\\r", out); i++; continue;
-        case '\t': fputs("\\t", out); i++; continue;
-        default: break;
+        case '"':
+            fputs("\\\"", out);
+            i++;
+            continue;
+        case '\\':
+            fputs("\\\\", out);
+            i++;
+            continue;
+        case '\n':
+            fputs("\\n", out);
+            i++;
+            continue;
+        case '\r':
+            fputs("\\r", out);
+            i++;
+            continue;
+        case '\t':
+            fputs("\\t", out);
+            i++;
+            continue;
+        default:
+            break;
         }
         if (c < 0x20 || c == 0x7f) {
             fprintf(out, "\\u%04x", c);
@@ -100,15 +128,31 @@ void xs_jsonw_cstr(xs_jsonw *w, const char *s)
         xs_jsonw_string(w, s, strlen(s));
 }
 
-void xs_jsonw_int(xs_jsonw *w, int64_t v)   { separate(w); fprintf(w->out, "%" PRId64, v); }
-void xs_jsonw_uint(xs_jsonw *w, uint64_t v) { separate(w); fprintf(w->out, "%" PRIu64, v); }
-void xs_jsonw_bool(xs_jsonw *w, bool v)     { separate(w); fputs(v ? "true" : "false", w->out); }
-void xs_jsonw_null(xs_jsonw *w)             { separate(w); fputs("null", w->out); }
+void xs_jsonw_int(xs_jsonw *w, int64_t v)
+{
+    separate(w);
+    fprintf(w->out, "%" PRId64, v);
+}
+void xs_jsonw_uint(xs_jsonw *w, uint64_t v)
+{
+    separate(w);
+    fprintf(w->out, "%" PRIu64, v);
+}
+void xs_jsonw_bool(xs_jsonw *w, bool v)
+{
+    separate(w);
+    fputs(v ? "true" : "false", w->out);
+}
+void xs_jsonw_null(xs_jsonw *w)
+{
+    separate(w);
+    fputs("null", w->out);
+}
 
 void xs_jsonw_raw_members(xs_jsonw *w, const char *object, size_t len)
 {
     if (len <= 2)
-        return;   /* "{}" */
+        return; /* "{}" */
     separate(w);
     fwrite(object + 1, 1, len - 2, w->out);
 }

@@ -2,10 +2,8 @@
 #include "xsweep/output_module.h"
 
 static const xs_output_module *const MODULES[] = {
-    [XS_FMT_JSON] = &xs_out_json,
-    [XS_FMT_CSV] = &xs_out_csv,
-    [XS_FMT_LIST] = &xs_out_list,
-    [XS_FMT_XML] = &xs_out_xml,
+    [XS_FMT_JSON] = &xs_out_json,         [XS_FMT_CSV] = &xs_out_csv,
+    [XS_FMT_LIST] = &xs_out_list,         [XS_FMT_XML] = &xs_out_xml,
     [XS_FMT_GREPABLE] = &xs_out_grepable,
 };
 

@@ -8,8 +8,9 @@
 #include "xsweep/stage.h"
 #include "xsweep/targets.h"
 
-#define CSV_HEADER "ip,port,proto,status,ttl,ts,protocol,severity,severity_reason," \
-                   "http_status_code,http_title,http_server,tech,product,version,service\n"
+#define CSV_HEADER                                                                                 \
+    "ip,port,proto,status,ttl,ts,protocol,severity,severity_reason,"                               \
+    "http_status_code,http_title,http_server,tech,product,version,service\n"
 
 void xs_csv_field(FILE *f, const char *s)
 {
@@ -67,8 +68,8 @@ static void tech_field(FILE *f, const xs_fp_result *t)
 
 static bool csv_record(FILE *f, const xs_report *rep, const xs_record_text *t)
 {
-    fprintf(f, "%s,%u,tcp,%s,%u,%s,", t->ip, rep->r.port, xs_status_name(rep->r.status),
-            rep->r.ttl, t->ts);
+    fprintf(f, "%s,%u,tcp,%s,%u,%s,", t->ip, rep->r.port, xs_status_name(rep->r.status), rep->r.ttl,
+            t->ts);
     xs_csv_field(f, rep->protocol);
     fputc(',', f);
     xs_csv_field(f, rep->severity);
@@ -92,7 +93,7 @@ static bool csv_record(FILE *f, const xs_report *rep, const xs_record_text *t)
     fputc(',', f);
     text_field(f, p && p->version[0] ? p->version : NULL);
     fputc(',', f);
-    text_field(f, rep->service);   /* what the probe identified, not the port's table name */
+    text_field(f, rep->service); /* what the probe identified, not the port's table name */
     fputc('\n', f);
     return true;
 }
@@ -103,7 +104,7 @@ static int csv_read_line(const char *line, xs_read_record *rec)
     unsigned port;
     if (sscanf(line, "%63[0-9a-fA-F.:],%u,tcp,%15[a-z],", ip, &port, status) != 3 || port == 0 ||
         port > 65535 || !xs_addr_parse(ip, &rec->addr))
-        return 0;   /* the header line */
+        return 0; /* the header line */
     rec->port = (uint16_t)port;
     rec->status = xs_status_parse(status);
     return 1;

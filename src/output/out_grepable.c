@@ -36,7 +36,7 @@ static void grepable_header(FILE *f, const xs_output_meta *m)
     char when[64];
     nmap_time(m->start_ns, when);
     fprintf(f, "# xsweep %s scan initiated %s as: ", XSWEEP_VERSION, when);
-    for (const char *a = m->args; a && *a; a++)   /* one comment line */
+    for (const char *a = m->args; a && *a; a++) /* one comment line */
         fputc((unsigned char)*a < 0x20 ? ' ' : *a, f);
     fputc('\n', f);
 }
@@ -73,8 +73,10 @@ static void grepable_footer(FILE *f, const xs_output_meta *m)
     nmap_time(m->end_ns, when);
     unsigned long long open = m->counts[XS_STATUS_OPEN], closed = m->counts[XS_STATUS_CLOSED];
     double secs = m->end_ns > m->start_ns ? (double)(m->end_ns - m->start_ns) / 1e9 : 0;
-    fprintf(f, "# xsweep done at %s -- %llu endpoints (%llu open, %llu closed) scanned in %.2f seconds\n",
-            when, open + closed, open, closed, secs);
+    fprintf(
+        f,
+        "# xsweep done at %s -- %llu endpoints (%llu open, %llu closed) scanned in %.2f seconds\n",
+        when, open + closed, open, closed, secs);
 }
 
 static int grepable_read_line(const char *line, xs_read_record *rec)

@@ -29,8 +29,8 @@ static int list_read_line(const char *line, xs_read_record *rec)
 {
     char status[32], ip[64];
     unsigned port;
-    if (line[0] == '#' || sscanf(line, "%31s tcp %u %63s", status, &port, ip) != 3 ||
-        port == 0 || port > 65535 || !xs_addr_parse(ip, &rec->addr))
+    if (line[0] == '#' || sscanf(line, "%31s tcp %u %63s", status, &port, ip) != 3 || port == 0 ||
+        port > 65535 || !xs_addr_parse(ip, &rec->addr))
         return 0;
     rec->port = (uint16_t)port;
     rec->status = xs_status_parse(status);

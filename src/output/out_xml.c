@@ -33,7 +33,7 @@ static const char *attr(const char *s, const char *name)
 
 static int xml_read_line(const char *line, xs_read_record *rec)
 {
-    if (!strncmp(line, "<nmaprun ", 9)) {   /* the first run's start, for runstats' elapsed */
+    if (!strncmp(line, "<nmaprun ", 9)) { /* the first run's start, for runstats' elapsed */
         const char *st = attr(line, "\" start=\"");
         rec->start_s = st ? strtoull(st, NULL, 10) : 0;
         return 0;

@@ -48,7 +48,7 @@ static int grow(xs_seen *s)
 bool xs_seen_add(xs_seen *s, xs_epkey key)
 {
     if ((s->used + 1) * 2 > s->mask + 1 && grow(s) < 0 && s->used >= s->mask)
-        return true;   /* out of memory and full: report rather than lose the result */
+        return true; /* out of memory and full: report rather than lose the result */
     key.port++;
     if (!insert(s->slots, s->mask, &key))
         return false;

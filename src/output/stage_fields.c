@@ -49,7 +49,7 @@ static void write_http(xs_jsonw *w, const xs_http_result *h)
     xs_jsonw_cstr(w, h->title);
     xs_jsonw_key(w, "body_preview");
     size_t ul = 0;
-    char *utf8 = xs_http_preview_utf8(h, &ul);   /* the page's own charset, as UTF-8 */
+    char *utf8 = xs_http_preview_utf8(h, &ul); /* the page's own charset, as UTF-8 */
     if (utf8)
         xs_jsonw_string(w, utf8, ul);
     else if (h->body_preview)
@@ -88,17 +88,26 @@ static void write_tls(xs_jsonw *w, const xs_tls_info *t)
 {
     xs_jsonw_key(w, "tls");
     xs_jsonw_begin_object(w);
-    xs_jsonw_key(w, "version"); xs_jsonw_cstr(w, t->version);
-    xs_jsonw_key(w, "cipher");  xs_jsonw_cstr(w, t->cipher);
+    xs_jsonw_key(w, "version");
+    xs_jsonw_cstr(w, t->version);
+    xs_jsonw_key(w, "cipher");
+    xs_jsonw_cstr(w, t->cipher);
     if (t->have_cert) {
         const xs_cert_info *c = &t->cert;
-        xs_jsonw_key(w, "subject");     xs_jsonw_cstr(w, c->subject);
-        xs_jsonw_key(w, "subject_cn");  xs_jsonw_cstr(w, c->subject_cn);
-        xs_jsonw_key(w, "issuer");      xs_jsonw_cstr(w, c->issuer);
-        xs_jsonw_key(w, "not_before");  xs_jsonw_cstr(w, c->not_before);
-        xs_jsonw_key(w, "not_after");   xs_jsonw_cstr(w, c->not_after);
-        xs_jsonw_key(w, "self_signed"); xs_jsonw_bool(w, c->self_signed);
-        xs_jsonw_key(w, "sha256");      xs_jsonw_cstr(w, c->sha256);
+        xs_jsonw_key(w, "subject");
+        xs_jsonw_cstr(w, c->subject);
+        xs_jsonw_key(w, "subject_cn");
+        xs_jsonw_cstr(w, c->subject_cn);
+        xs_jsonw_key(w, "issuer");
+        xs_jsonw_cstr(w, c->issuer);
+        xs_jsonw_key(w, "not_before");
+        xs_jsonw_cstr(w, c->not_before);
+        xs_jsonw_key(w, "not_after");
+        xs_jsonw_cstr(w, c->not_after);
+        xs_jsonw_key(w, "self_signed");
+        xs_jsonw_bool(w, c->self_signed);
+        xs_jsonw_key(w, "sha256");
+        xs_jsonw_cstr(w, c->sha256);
         xs_jsonw_key(w, "sans");
         xs_jsonw_begin_array(w);
         for (size_t i = 0; i < c->n_sans; i++)
@@ -116,7 +125,8 @@ static void write_auth(xs_jsonw *w, const xs_auth_info *a)
     xs_jsonw_cstr(w, xs_auth_method_name(a->method));
     xs_jsonw_key(w, "provider");
     xs_jsonw_cstr(w, a->method == XS_AUTH_SSO && a->provider != XS_SSO_NONE
-                         ? xs_sso_provider_name(a->provider) : NULL);
+                         ? xs_sso_provider_name(a->provider)
+                         : NULL);
     xs_jsonw_key(w, "form_login");
     xs_jsonw_bool(w, a->form_login);
     xs_jsonw_end_object(w);
@@ -152,12 +162,18 @@ static void write_findings(xs_jsonw *w, const xs_finding_list *f)
     for (size_t i = 0; i < f->n && i < MAX_FINDINGS_OUT; i++) {
         const xs_finding *x = &f->v[i];
         xs_jsonw_begin_object(w);
-        xs_jsonw_key(w, "id");          xs_jsonw_cstr(w, x->id);
-        xs_jsonw_key(w, "category");    xs_jsonw_cstr(w, xs_finding_category_name(x->category));
-        xs_jsonw_key(w, "severity");    xs_jsonw_cstr(w, xs_severity_name(x->severity));
-        xs_jsonw_key(w, "where");       xs_jsonw_cstr(w, x->where);
-        xs_jsonw_key(w, "fingerprint"); xs_jsonw_cstr(w, x->fingerprint);
-        xs_jsonw_key(w, "count");       xs_jsonw_uint(w, x->count);
+        xs_jsonw_key(w, "id");
+        xs_jsonw_cstr(w, x->id);
+        xs_jsonw_key(w, "category");
+        xs_jsonw_cstr(w, xs_finding_category_name(x->category));
+        xs_jsonw_key(w, "severity");
+        xs_jsonw_cstr(w, xs_severity_name(x->severity));
+        xs_jsonw_key(w, "where");
+        xs_jsonw_cstr(w, x->where);
+        xs_jsonw_key(w, "fingerprint");
+        xs_jsonw_cstr(w, x->fingerprint);
+        xs_jsonw_key(w, "count");
+        xs_jsonw_uint(w, x->count);
         xs_jsonw_end_object(w);
     }
     xs_jsonw_end_array(w);
@@ -173,11 +189,20 @@ static void write_config(xs_jsonw *w, const xs_hostcfg_list *l)
     xs_jsonw_begin_array(w);
     for (size_t i = 0; i < l->n; i++) {
         xs_jsonw_begin_object(w);
-        xs_jsonw_key(w, "id");       xs_jsonw_cstr(w, l->v[i].id);
-        xs_jsonw_key(w, "title");    xs_jsonw_cstr(w, l->v[i].title);
-        xs_jsonw_key(w, "severity"); xs_jsonw_cstr(w, xs_severity_name(l->v[i].severity));
-        if (l->v[i].cwe) { xs_jsonw_key(w, "cwe"); xs_jsonw_uint(w, (unsigned)l->v[i].cwe); }
-        if (l->v[i].fix) { xs_jsonw_key(w, "remediation"); xs_jsonw_cstr(w, l->v[i].fix); }
+        xs_jsonw_key(w, "id");
+        xs_jsonw_cstr(w, l->v[i].id);
+        xs_jsonw_key(w, "title");
+        xs_jsonw_cstr(w, l->v[i].title);
+        xs_jsonw_key(w, "severity");
+        xs_jsonw_cstr(w, xs_severity_name(l->v[i].severity));
+        if (l->v[i].cwe) {
+            xs_jsonw_key(w, "cwe");
+            xs_jsonw_uint(w, (unsigned)l->v[i].cwe);
+        }
+        if (l->v[i].fix) {
+            xs_jsonw_key(w, "remediation");
+            xs_jsonw_cstr(w, l->v[i].fix);
+        }
         xs_jsonw_end_object(w);
     }
     xs_jsonw_end_array(w);
@@ -194,9 +219,12 @@ static void write_shot(xs_jsonw *w, const xs_shot_info *s)
         xs_jsonw_key(w, "error");
         xs_jsonw_cstr(w, s->error);
     } else {
-        xs_jsonw_key(w, "path");   xs_jsonw_cstr(w, s->path);
-        xs_jsonw_key(w, "width");  xs_jsonw_uint(w, s->width);
-        xs_jsonw_key(w, "height"); xs_jsonw_uint(w, s->height);
+        xs_jsonw_key(w, "path");
+        xs_jsonw_cstr(w, s->path);
+        xs_jsonw_key(w, "width");
+        xs_jsonw_uint(w, s->width);
+        xs_jsonw_key(w, "height");
+        xs_jsonw_uint(w, s->height);
     }
     xs_jsonw_key(w, "text_chars");
     xs_jsonw_uint(w, s->text_chars);
@@ -207,7 +235,7 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
 {
     const xs_enriched *e = rep->extra;
     xs_jsonw *w = jsonw;
-    if (e && e->stage_json) {   /* rendered by the sandboxed stage process */
+    if (e && e->stage_json) { /* rendered by the sandboxed stage process */
         xs_jsonw_raw_members(w, e->stage_json, e->stage_json_len);
         return;
     }
@@ -215,10 +243,10 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
         xs_jsonw_key(w, "probe");
         xs_probe_result_write_json(e->probe, w);
         if (!e->http && e->findings.n)
-            write_findings(w, &e->findings);   /* secrets in a banner: where, never the value */
+            write_findings(w, &e->findings); /* secrets in a banner: where, never the value */
     }
     if (e && e->interrupted && !e->http && !e->probe) {
-        xs_jsonw_key(w, e->probe_job ? "probe" : "http");   /* --resume fetches it again */
+        xs_jsonw_key(w, e->probe_job ? "probe" : "http"); /* --resume fetches it again */
         xs_jsonw_begin_object(w);
         xs_jsonw_key(w, "error");
         xs_jsonw_cstr(w, "interrupted");
@@ -229,7 +257,7 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
     if (e && !http_ok && e->config.n)
         write_config(w, &e->config);
     if (!e || !e->http) {
-        if (e && e->checks)   /* the TLS audit of a STARTTLS service (no HTTP) */
+        if (e && e->checks) /* the TLS audit of a STARTTLS service (no HTTP) */
             xs_check_report_write_json(e->checks, w);
         return;
     }

@@ -5,11 +5,16 @@
 const char *xs_status_name(xs_status s)
 {
     switch (s) {
-    case XS_STATUS_OPEN:        return "open";
-    case XS_STATUS_CLOSED:      return "closed";
-    case XS_STATUS_EXCLUDED:    return "excluded";
-    case XS_STATUS_UNSUPPORTED: return "unsupported";
-    case XS_STATUS_FAILED:      return "failed";
+    case XS_STATUS_OPEN:
+        return "open";
+    case XS_STATUS_CLOSED:
+        return "closed";
+    case XS_STATUS_EXCLUDED:
+        return "excluded";
+    case XS_STATUS_UNSUPPORTED:
+        return "unsupported";
+    case XS_STATUS_FAILED:
+        return "failed";
     }
     return "failed";
 }

@@ -21,19 +21,19 @@ typedef struct {
     const xs_output_module *mod;
     FILE *f;
     bool owned;
-    bool fresh;            /* the file was empty: it gets the header */
-    bool begun;            /* the header is written (or was, by the interrupted run) */
-    uint64_t start_ns;     /* the run the file began with */
-    uint64_t counts[XS_STATUS_FAILED + 1];   /* records the file holds */
+    bool fresh;        /* the file was empty: it gets the header */
+    bool begun;        /* the header is written (or was, by the interrupted run) */
+    uint64_t start_ns; /* the run the file began with */
+    uint64_t counts[XS_STATUS_FAILED + 1]; /* records the file holds */
     bool resumed;
-    xs_seen had;           /* resume: the endpoints this file already holds */
+    xs_seen had; /* resume: the endpoints this file already holds */
 } xs_sink;
 
 struct xs_output {
     xs_sink sinks[MAX_SINKS];
     unsigned nsinks;
     bool needs_json;
-    uint64_t counts[XS_STATUS_FAILED + 1];   /* records written by this run */
+    uint64_t counts[XS_STATUS_FAILED + 1]; /* records written by this run */
     /* the JSON line of the current record, for the JSON file and the history store alike */
     FILE *json;
     char *json_buf;
@@ -66,7 +66,8 @@ static xs_output *output_new(char *err, size_t errlen)
 static void replay_add(const xs_read_record *rec, void *arg)
 {
     xs_sink *s = arg;
-    if (xs_seen_add(&s->had, xs_endpoint_key(&rec->addr, rec->port)) && rec->status <= XS_STATUS_FAILED)
+    if (xs_seen_add(&s->had, xs_endpoint_key(&rec->addr, rec->port)) &&
+        rec->status <= XS_STATUS_FAILED)
         s->counts[rec->status]++;
 }
 
@@ -94,7 +95,7 @@ static int add_sink(xs_output *o, const char *path, xs_format fmt, bool append, 
                 return -1;
             }
             s->resumed = true;
-            o->nsinks++;   /* from here on, close frees it */
+            o->nsinks++; /* from here on, close frees it */
             if (xs_output_replay(path, fmt, replay_add, s, &start_s, err, errlen) < 0)
                 return -1;
             o->nsinks--;
@@ -102,7 +103,8 @@ static int add_sink(xs_output *o, const char *path, xs_format fmt, bool append, 
         s->f = xs_open_output_file(path, append);
         if (!s->f) {
             snprintf(err, errlen, "cannot write %s: %s", path,
-                     errno == ELOOP ? "a symbolic link someone else owns: refused" : strerror(errno));
+                     errno == ELOOP ? "a symbolic link someone else owns: refused"
+                                    : strerror(errno));
             xs_seen_free(&s->had);
             return -1;
         }
@@ -139,7 +141,8 @@ xs_output *xs_output_open_options(const xs_options *opt, char *err, size_t errle
     for (unsigned i = 0; rc == 0 && opt->output_all && i < xs_output_module_count(); i++) {
         char path[PATH_MAX];
         const xs_output_module *m = xs_output_module_of((xs_format)i);
-        if (snprintf(path, sizeof path, "%s.%s", opt->output_all, m->extension) >= (int)sizeof path) {
+        if (snprintf(path, sizeof path, "%s.%s", opt->output_all, m->extension) >=
+            (int)sizeof path) {
             snprintf(err, errlen, "-oA %s: name too long", opt->output_all);
             rc = -1;
         } else {
@@ -166,7 +169,8 @@ long xs_output_replayed(xs_output *o, void (*add)(xs_epkey key, void *arg), void
         xs_epkey key;
         if (!xs_seen_slot(&first->had, k, &key))
             continue;
-        bool everywhere = true;   /* a record only some files got (kill -9) is written again to the others */
+        bool everywhere =
+            true; /* a record only some files got (kill -9) is written again to the others */
         for (unsigned i = 0; i < o->nsinks && everywhere; i++)
             if (o->sinks[i].resumed && !xs_seen_contains(&o->sinks[i].had, key))
                 everywhere = false;
@@ -185,24 +189,33 @@ static void render_json(xs_output *o, const xs_report *rep, const char *ip, cons
     xs_jsonw w;
     xs_jsonw_init(&w, o->json);
     xs_jsonw_begin_object(&w);
-    xs_jsonw_key(&w, "ip");       xs_jsonw_cstr(&w, ip);
-    xs_jsonw_key(&w, "port");     xs_jsonw_uint(&w, rep->r.port);
-    xs_jsonw_key(&w, "proto");    xs_jsonw_cstr(&w, "tcp");
-    xs_jsonw_key(&w, "status");   xs_jsonw_cstr(&w, xs_status_name(rep->r.status));
-    xs_jsonw_key(&w, "ttl");      xs_jsonw_uint(&w, rep->r.ttl);
-    xs_jsonw_key(&w, "ts");       xs_jsonw_cstr(&w, ts);
-    xs_jsonw_key(&w, "schema");   xs_jsonw_uint(&w, XS_JSON_SCHEMA);
+    xs_jsonw_key(&w, "ip");
+    xs_jsonw_cstr(&w, ip);
+    xs_jsonw_key(&w, "port");
+    xs_jsonw_uint(&w, rep->r.port);
+    xs_jsonw_key(&w, "proto");
+    xs_jsonw_cstr(&w, "tcp");
+    xs_jsonw_key(&w, "status");
+    xs_jsonw_cstr(&w, xs_status_name(rep->r.status));
+    xs_jsonw_key(&w, "ttl");
+    xs_jsonw_uint(&w, rep->r.ttl);
+    xs_jsonw_key(&w, "ts");
+    xs_jsonw_cstr(&w, ts);
+    xs_jsonw_key(&w, "schema");
+    xs_jsonw_uint(&w, XS_JSON_SCHEMA);
     if (rep->protocol) {
         xs_jsonw_key(&w, "protocol");
         xs_jsonw_cstr(&w, rep->protocol);
     }
-    if (rep->service) {   /* identified by the probe, not the port's table name */
+    if (rep->service) { /* identified by the probe, not the port's table name */
         xs_jsonw_key(&w, "service");
         xs_jsonw_cstr(&w, rep->service);
     }
     if (rep->severity) {
-        xs_jsonw_key(&w, "severity");        xs_jsonw_cstr(&w, rep->severity);
-        xs_jsonw_key(&w, "severity_reason"); xs_jsonw_cstr(&w, rep->severity_reason);
+        xs_jsonw_key(&w, "severity");
+        xs_jsonw_cstr(&w, rep->severity);
+        xs_jsonw_key(&w, "severity_reason");
+        xs_jsonw_cstr(&w, rep->severity_reason);
     }
     if (rep->extra_json)
         rep->extra_json(rep, &w);
@@ -222,14 +235,14 @@ void xs_output_write(xs_output *o, const xs_report *rep)
     if (o->needs_json || o->store)
         render_json(o, rep, ip, ts);
     if (o->store && !o->store_failed && xs_store_add(o->store, o->sweep, rep, o->json_buf) < 0) {
-        o->store_failed = true;   /* reported once, at the end; the file output goes on */
+        o->store_failed = true; /* reported once, at the end; the file output goes on */
     }
     xs_record_text t = {ip, ts, o->json_buf};
     xs_epkey key = xs_endpoint_key(&rep->r.addr, rep->r.port);
     for (unsigned i = 0; i < o->nsinks; i++) {
         xs_sink *s = &o->sinks[i];
         if (s->resumed && xs_seen_contains(&s->had, key))
-            continue;   /* this file has it from the interrupted run */
+            continue; /* this file has it from the interrupted run */
         if (s->mod->record(s->f, rep, &t))
             s->counts[st]++;
     }

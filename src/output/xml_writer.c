@@ -13,17 +13,33 @@ void xs_xml_escape_to(FILE *out, const char *str, size_t len)
         unsigned char c = s[i];
         if (c < 0x80) {
             switch (c) {
-            case '&':  fputs("&amp;", out); break;
-            case '<':  fputs("&lt;", out); break;
-            case '>':  fputs("&gt;", out); break;
-            case '"':  fputs("&quot;", out); break;
-            case '\'': fputs("&apos;", out); break;
+            case '&':
+                fputs("&amp;", out);
+                break;
+            case '<':
+                fputs("&lt;", out);
+                break;
+            case '>':
+                fputs("&gt;", out);
+                break;
+            case '"':
+                fputs("&quot;", out);
+                break;
+            case '\'':
+                fputs("&apos;", out);
+                break;
             /* As references so attribute-value normalization keeps them. */
-            case '\t': fputs("&#9;", out); break;
-            case '\n': fputs("&#10;", out); break;
-            case '\r': fputs("&#13;", out); break;
+            case '\t':
+                fputs("&#9;", out);
+                break;
+            case '\n':
+                fputs("&#10;", out);
+                break;
+            case '\r':
+                fputs("&#13;", out);
+                break;
             default:
-                if (c >= 0x20)   /* other C0 controls are not allowed in XML 1.0: dropped */
+                if (c >= 0x20) /* other C0 controls are not allowed in XML 1.0: dropped */
                     fputc(c, out);
             }
             i++;
@@ -32,11 +48,11 @@ void xs_xml_escape_to(FILE *out, const char *str, size_t len)
         uint32_t cp;
         size_t n = xs_utf8_seq_len(s + i, len - i, &cp);
         if (!n) {
-            fputs("\xef\xbf\xbd", out);   /* U+FFFD for a malformed byte */
+            fputs("\xef\xbf\xbd", out); /* U+FFFD for a malformed byte */
             i++;
             continue;
         }
-        if (cp != 0xfffe && cp != 0xffff)   /* the two non-characters XML 1.0 excludes */
+        if (cp != 0xfffe && cp != 0xffff) /* the two non-characters XML 1.0 excludes */
             fwrite(s + i, 1, n, out);
         i += n;
     }
@@ -72,8 +88,7 @@ static long long nmap_time(uint64_t realtime_ns, char out[64])
     return (long long)t;
 }
 
-void xs_xml_begin(FILE *out, const char *args, uint64_t start_realtime_ns,
-                  const xs_portlist *ports)
+void xs_xml_begin(FILE *out, const char *args, uint64_t start_realtime_ns, const xs_portlist *ports)
 {
     char startstr[64];
     long long start = nmap_time(start_realtime_ns, startstr);
@@ -81,7 +96,8 @@ void xs_xml_begin(FILE *out, const char *args, uint64_t start_realtime_ns,
           "<!DOCTYPE nmaprun>\n"
           "<?xml-stylesheet href=\"file:///usr/share/nmap/nmap.xsl\" type=\"text/xsl\"?>\n"
           "<!-- xsweep " XSWEEP_VERSION " scan -->\n"
-          "<nmaprun scanner=\"xsweep\" args=\"", out);
+          "<nmaprun scanner=\"xsweep\" args=\"",
+          out);
     put_escaped(out, args);
     fprintf(out, "\" start=\"%lld\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"1.05\">\n",
             start, startstr, XSWEEP_VERSION);
@@ -94,9 +110,11 @@ void xs_xml_begin(FILE *out, const char *args, uint64_t start_realtime_ns,
 /* What nmap -sV calls the protocols the probes identify. */
 static void put_probed_name(FILE *out, const char *protocol)
 {
-    static const struct { const char *probe, *nmap; } NAMES[] = {
-        {"smb", "microsoft-ds"}, {"mssql", "ms-sql-s"}, {"rdp", "ms-wbt-server"},
-        {"elasticsearch", "http"}, {"tls", "ssl"}, {"http2", "http"},
+    static const struct {
+        const char *probe, *nmap;
+    } NAMES[] = {
+        {"smb", "microsoft-ds"},   {"mssql", "ms-sql-s"}, {"rdp", "ms-wbt-server"},
+        {"elasticsearch", "http"}, {"tls", "ssl"},        {"http2", "http"},
     };
     for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++) {
         if (!strcmp(protocol, NAMES[i].probe)) {
@@ -131,12 +149,14 @@ bool xs_xml_host(FILE *out, const xs_report *rep)
     char ip[XS_ADDR_STRLEN];
     xs_addr_format(&r->addr, ip);
     long long ts = (long long)(r->ts_ns / 1000000000ULL);
-    fprintf(out, "<host starttime=\"%lld\" endtime=\"%lld\">"
+    fprintf(out,
+            "<host starttime=\"%lld\" endtime=\"%lld\">"
             "<status state=\"up\" reason=\"%s\" reason_ttl=\"%u\"/>"
             "<address addr=\"%s\" addrtype=\"%s\"/>"
             "<ports><port protocol=\"tcp\" portid=\"%u\">"
             "<state state=\"%s\" reason=\"%s\" reason_ttl=\"%u\"/>",
-            ts, ts, r->ttl ? reason : "user-set", r->ttl, ip, xs_addr_family_name(&r->addr), r->port, state, reason, r->ttl);
+            ts, ts, r->ttl ? reason : "user-set", r->ttl, ip, xs_addr_family_name(&r->addr),
+            r->port, state, reason, r->ttl);
     if (rep->service || rep->protocol || rep->severity) {
         fputs("<service name=\"", out);
         if (rep->service)
@@ -163,7 +183,9 @@ bool xs_xml_host(FILE *out, const xs_report *rep)
                 put_escaped(out, rep->severity_reason);
             }
         }
-        fputs(rep->service ? "\" method=\"probed\" conf=\"10\"/>" : "\" method=\"table\" conf=\"3\"/>", out);
+        fputs(rep->service ? "\" method=\"probed\" conf=\"10\"/>"
+                           : "\" method=\"table\" conf=\"3\"/>",
+              out);
     }
     fputs("</port></ports></host>\n", out);
     return true;
@@ -172,13 +194,15 @@ bool xs_xml_host(FILE *out, const xs_report *rep)
 void xs_xml_end(FILE *out, uint64_t start_realtime_ns, uint64_t end_realtime_ns, uint64_t open,
                 uint64_t closed, uint64_t other)
 {
-    (void)other;   /* excluded/unsupported/failed records have no <host> */
+    (void)other; /* excluded/unsupported/failed records have no <host> */
     char timestr[64];
     long long end = nmap_time(end_realtime_ns, timestr);
     double elapsed = end_realtime_ns > start_realtime_ns
-                         ? (double)(end_realtime_ns - start_realtime_ns) / 1e9 : 0.0;
+                         ? (double)(end_realtime_ns - start_realtime_ns) / 1e9
+                         : 0.0;
     unsigned long long hosts = (unsigned long long)(open + closed);
-    fprintf(out, "<runstats><finished time=\"%lld\" timestr=\"%s\" elapsed=\"%.2f\""
+    fprintf(out,
+            "<runstats><finished time=\"%lld\" timestr=\"%s\" elapsed=\"%.2f\""
             " summary=\"xsweep done at %s; %llu endpoints: %llu open, %llu closed\""
             " exit=\"success\"/>"
             "<hosts up=\"%llu\" down=\"0\" total=\"%llu\"/></runstats>\n</nmaprun>\n",

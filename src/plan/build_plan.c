@@ -29,7 +29,9 @@ static int build_ranges(xs_plan *p, const xs_options *o, char *err, size_t errle
             return -1;
     xs_rangelist_normalize(&p->ranges);
     if (xs_rangelist_count(&p->ranges) == 0) {
-        snprintf(err, errlen, "no target given: name addresses, ranges or CIDR blocks, or use -iL or --endpoints");
+        snprintf(
+            err, errlen,
+            "no target given: name addresses, ranges or CIDR blocks, or use -iL or --endpoints");
         return -1;
     }
     xs_rangelist_subtract(&p->ranges, &p->excludes);
@@ -37,7 +39,8 @@ static int build_ranges(xs_plan *p, const xs_options *o, char *err, size_t errle
      * IPv4 address on every port makes. */
     uint64_t addrs = xs_rangelist_count(&p->ranges);
     if (p->ports.n && addrs > MAX_PROBES / p->ports.n) {
-        snprintf(err, errlen, "%llu addresses on %zu ports is more than 2^48 probes: split the sweep",
+        snprintf(err, errlen,
+                 "%llu addresses on %zu ports is more than 2^48 probes: split the sweep",
                  (unsigned long long)addrs, p->ports.n);
         return -1;
     }
@@ -47,7 +50,8 @@ static int build_ranges(xs_plan *p, const xs_options *o, char *err, size_t errle
         return -1;
     }
     if (p->space.size > MAX_PROBES_WITHOUT_EXCLUDE_FILE && o->nexclude_files == 0) {
-        snprintf(err, errlen, "%llu probes is more than 2^32: give --exclude-file to confirm such a sweep",
+        snprintf(err, errlen,
+                 "%llu probes is more than 2^32: give --exclude-file to confirm such a sweep",
                  (unsigned long long)p->space.size);
         return -1;
     }
@@ -92,7 +96,7 @@ static int build_endpoints(xs_plan *p, const xs_options *o, char *err, size_t er
             p->skipped.v[p->skipped.n++] = *e;
         }
     }
-    free(all.v);   /* the strings moved into endpoints/skipped */
+    free(all.v); /* the strings moved into endpoints/skipped */
     xs_targetspace_init_endpoints(&p->space, &p->endpoints);
     return 0;
 }

@@ -36,7 +36,8 @@ static void set_server(xs_http_result *h, const char *v)
 
 void xs_privsep_fill_fields(xs_enriched *e)
 {
-    json_t *root = e->stage_json ? json_loadb(e->stage_json, e->stage_json_len, JSON_ALLOW_NUL, NULL) : NULL;
+    json_t *root =
+        e->stage_json ? json_loadb(e->stage_json, e->stage_json_len, JSON_ALLOW_NUL, NULL) : NULL;
     if (!root)
         return;
     json_t *http = json_object_get(root, "http");
@@ -82,7 +83,8 @@ void xs_privsep_fill_fields(xs_enriched *e)
         e->config.cap = ni;
         size_t i;
         json_t *it;
-        json_array_foreach(issues, i, it) {
+        json_array_foreach(issues, i, it)
+        {
             const char *id = str(it, "id");
             if (id && *id)
                 copy(e->config.v[e->config.n++].id, XS_HOSTCFG_ID_MAX, id);

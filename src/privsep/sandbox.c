@@ -54,7 +54,7 @@ static int clear_caps(void)
 }
 
 /* Every field named: SCMP_A0() leaves datum_b out, which clang's -Wextra refuses. */
-#define ARG(n, op, a, b) ((struct scmp_arg_cmp){(n), (op), (scmp_datum_t)(a), (scmp_datum_t)(b)})
+#define ARG(n, op, a, b)        ((struct scmp_arg_cmp){(n), (op), (scmp_datum_t)(a), (scmp_datum_t)(b)})
 #define DENY(ctx, errno_, name) seccomp_rule_add(ctx, SCMP_ACT_ERRNO(errno_), SCMP_SYS(name), 0)
 
 /* Default allow, with the dangerous calls refused: a parser taken over can still talk TCP to the
@@ -66,15 +66,20 @@ static int load_filter(bool allow_files)
     if (!ctx)
         return -1;
     int rc = 0;
-    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1, ARG(0, SCMP_CMP_EQ, AF_PACKET, 0));
-    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 2, ARG(0, SCMP_CMP_EQ, AF_INET, 0),
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
+                           ARG(0, SCMP_CMP_EQ, AF_PACKET, 0));
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 2,
+                           ARG(0, SCMP_CMP_EQ, AF_INET, 0),
                            ARG(1, SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
-    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 2, ARG(0, SCMP_CMP_EQ, AF_INET6, 0),
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 2,
+                           ARG(0, SCMP_CMP_EQ, AF_INET6, 0),
                            ARG(1, SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
     static const int kernel[] = {
-        SCMP_SYS(init_module), SCMP_SYS(finit_module), SCMP_SYS(delete_module), SCMP_SYS(kexec_load),
-        SCMP_SYS(kexec_file_load), SCMP_SYS(reboot), SCMP_SYS(swapon), SCMP_SYS(swapoff), SCMP_SYS(acct),
-        SCMP_SYS(settimeofday), SCMP_SYS(clock_settime), SCMP_SYS(bpf), SCMP_SYS(quotactl),
+        SCMP_SYS(init_module),  SCMP_SYS(finit_module),    SCMP_SYS(delete_module),
+        SCMP_SYS(kexec_load),   SCMP_SYS(kexec_file_load), SCMP_SYS(reboot),
+        SCMP_SYS(swapon),       SCMP_SYS(swapoff),         SCMP_SYS(acct),
+        SCMP_SYS(settimeofday), SCMP_SYS(clock_settime),   SCMP_SYS(bpf),
+        SCMP_SYS(quotactl),
     };
     for (size_t i = 0; i < sizeof kernel / sizeof kernel[0]; i++)
         rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), kernel[i], 0);
@@ -87,10 +92,13 @@ static int load_filter(bool allow_files)
         return rc == 0 ? 0 : -1;
     }
     /* socket(): only AF_INET/AF_INET6, only SOCK_STREAM. */
-    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1, ARG(0, SCMP_CMP_LT, AF_INET, 0));
-    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1, ARG(0, SCMP_CMP_GT, AF_INET6, 0));
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
+                           ARG(0, SCMP_CMP_LT, AF_INET, 0));
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
+                           ARG(0, SCMP_CMP_GT, AF_INET6, 0));
     for (int dom = AF_INET + 1; dom < AF_INET6; dom++)
-        rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1, ARG(0, SCMP_CMP_EQ, dom, 0));
+        rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
+                               ARG(0, SCMP_CMP_EQ, dom, 0));
     rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
                            ARG(1, SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
     rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
@@ -116,15 +124,42 @@ static int load_filter(bool allow_files)
         rc |= DENY(ctx, EPERM, truncate);
     }
     static const int always[] = {
-        SCMP_SYS(ptrace), SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev), SCMP_SYS(mount),
-        SCMP_SYS(umount2), SCMP_SYS(pivot_root), SCMP_SYS(chroot), SCMP_SYS(unshare), SCMP_SYS(setns),
-        SCMP_SYS(perf_event_open), SCMP_SYS(keyctl), SCMP_SYS(add_key),
-        SCMP_SYS(request_key), SCMP_SYS(userfaultfd), SCMP_SYS(io_uring_setup), SCMP_SYS(mknod),
-        SCMP_SYS(mknodat), SCMP_SYS(link), SCMP_SYS(linkat), SCMP_SYS(symlink), SCMP_SYS(symlinkat),
-        SCMP_SYS(chmod), SCMP_SYS(fchmodat), SCMP_SYS(chown), SCMP_SYS(lchown), SCMP_SYS(fchownat),
-        SCMP_SYS(setxattr), SCMP_SYS(lsetxattr), SCMP_SYS(fsetxattr), SCMP_SYS(personality),
-        SCMP_SYS(name_to_handle_at), SCMP_SYS(fanotify_init), SCMP_SYS(open_tree), SCMP_SYS(move_mount),
-        SCMP_SYS(fsopen), SCMP_SYS(fsmount),
+        SCMP_SYS(ptrace),
+        SCMP_SYS(process_vm_readv),
+        SCMP_SYS(process_vm_writev),
+        SCMP_SYS(mount),
+        SCMP_SYS(umount2),
+        SCMP_SYS(pivot_root),
+        SCMP_SYS(chroot),
+        SCMP_SYS(unshare),
+        SCMP_SYS(setns),
+        SCMP_SYS(perf_event_open),
+        SCMP_SYS(keyctl),
+        SCMP_SYS(add_key),
+        SCMP_SYS(request_key),
+        SCMP_SYS(userfaultfd),
+        SCMP_SYS(io_uring_setup),
+        SCMP_SYS(mknod),
+        SCMP_SYS(mknodat),
+        SCMP_SYS(link),
+        SCMP_SYS(linkat),
+        SCMP_SYS(symlink),
+        SCMP_SYS(symlinkat),
+        SCMP_SYS(chmod),
+        SCMP_SYS(fchmodat),
+        SCMP_SYS(chown),
+        SCMP_SYS(lchown),
+        SCMP_SYS(fchownat),
+        SCMP_SYS(setxattr),
+        SCMP_SYS(lsetxattr),
+        SCMP_SYS(fsetxattr),
+        SCMP_SYS(personality),
+        SCMP_SYS(name_to_handle_at),
+        SCMP_SYS(fanotify_init),
+        SCMP_SYS(open_tree),
+        SCMP_SYS(move_mount),
+        SCMP_SYS(fsopen),
+        SCMP_SYS(fsmount),
     };
     for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
         rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), always[i], 0);
@@ -134,12 +169,12 @@ static int load_filter(bool allow_files)
     return rc == 0 ? 0 : -1;
 }
 
-int xs_privsep_lockdown(int keep, const char *empty_dir, unsigned uid, unsigned gid, bool allow_files,
-                        char *err, size_t errlen)
+int xs_privsep_lockdown(int keep, const char *empty_dir, unsigned uid, unsigned gid,
+                        bool allow_files, char *err, size_t errlen)
 {
     /* What OpenSSL would read from disk (its config) is read now, while there is a disk. */
     OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, NULL);
-    xs_tls_trust_preload();   /* and the trust store the TLS audit verifies chains with */
+    xs_tls_trust_preload(); /* and the trust store the TLS audit verifies chains with */
     if (only_fd(keep) != 0)
         return fail(err, errlen, "closing inherited files");
     bool root = geteuid() == 0;
@@ -147,7 +182,8 @@ int xs_privsep_lockdown(int keep, const char *empty_dir, unsigned uid, unsigned 
         return fail(err, errlen, "chroot");
     if (root && drop_bounding_set() != 0)
         return fail(err, errlen, "capability bounding set");
-    if (root && (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0))
+    if (root &&
+        (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0))
         return fail(err, errlen, "uid");
     if (clear_caps() != 0)
         return fail(err, errlen, "capabilities");
@@ -199,10 +235,13 @@ void xs_privsep_selftest(void)
     int open_fds = 0;
     for (int i = 0; i < 1024; i++)
         open_fds += fcntl(i, F_GETFD) != -1 && i != tcp;
-    bool loop_ok = selftest_event_loop();   /* after the count: its fds are its own */
-    fprintf(stderr, "xsweep: privsep selftest: uid=%u open=%s create=%s packet_socket=%s raw_socket=%s "
-            "tcp_socket=%s event_loop=%s fds=%d\n", (unsigned)getuid(), fd < 0 ? strerrorname_np(open_errno) : "OPENED",
-            creat_fd < 0 ? strerrorname_np(creat_errno) : "CREATED", pk < 0 ? strerrorname_np(pk_errno) : "OPENED",
+    bool loop_ok = selftest_event_loop(); /* after the count: its fds are its own */
+    fprintf(stderr,
+            "xsweep: privsep selftest: uid=%u open=%s create=%s packet_socket=%s raw_socket=%s "
+            "tcp_socket=%s event_loop=%s fds=%d\n",
+            (unsigned)getuid(), fd < 0 ? strerrorname_np(open_errno) : "OPENED",
+            creat_fd < 0 ? strerrorname_np(creat_errno) : "CREATED",
+            pk < 0 ? strerrorname_np(pk_errno) : "OPENED",
             raw < 0 ? strerrorname_np(raw_errno) : "OPENED", tcp >= 0 ? "ok" : "refused",
             loop_ok ? "ok" : "failed", open_fds);
     if (tcp >= 0)

@@ -21,15 +21,16 @@
 #include "xsweep/output.h"
 #include "xsweep/privsep.h"
 
-#define SANDBOX_UID 65533u   /* the stage's own uid: not nobody's, so it cannot signal or trace the parent */
-#define READ_CHUNK  (256u << 10)
+#define SANDBOX_UID                                                                                \
+    65533u /* the stage's own uid: not nobody's, so it cannot signal or trace the parent */
+#define READ_CHUNK (256u << 10)
 
 enum { JOB = 1, CLOSE = 2, ABORT = 3 };
 typedef struct {
     uint32_t magic, type;
     uint64_t id;
     xs_result r;
-    uint64_t ep;       /* the parent's xs_endpoint pointer: the child is a fork, same addresses */
+    uint64_t ep; /* the parent's xs_endpoint pointer: the child is a fork, same addresses */
     uint32_t probe;
     uint32_t pad;
 } job_msg;
@@ -40,19 +41,19 @@ typedef struct {
 } pending;
 
 struct xs_stage_proxy {
-    int    fd;
-    int    errfd;            /* the child's stderr: a pipe, so it holds no handle to our file */
-    pid_t  pid;
-    char   empty_dir[64];
+    int fd;
+    int errfd; /* the child's stderr: a pipe, so it holds no handle to our file */
+    pid_t pid;
+    char empty_dir[64];
     unsigned char *out;
     size_t out_off, out_len, out_cap;
     unsigned char *in;
     size_t in_len, in_cap;
-    pending *slots;          /* id - base -> job */
-    size_t   nslots, cap;
+    pending *slots; /* id - base -> job */
+    size_t nslots, cap;
     uint64_t base, next_id;
-    size_t   outstanding;
-    bool     closing, dead, done;
+    size_t outstanding;
+    bool closing, dead, done;
 };
 
 /* ------------------------------------------------------------------ parent */
@@ -79,7 +80,8 @@ static void kill_child(xs_stage_proxy *p, const char *why);
 static void flush_out(xs_stage_proxy *p)
 {
     while (!p->dead && p->out_off < p->out_len) {
-        ssize_t n = send(p->fd, p->out + p->out_off, p->out_len - p->out_off, MSG_DONTWAIT | MSG_NOSIGNAL);
+        ssize_t n =
+            send(p->fd, p->out + p->out_off, p->out_len - p->out_off, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n > 0) {
             p->out_off += (size_t)n;
             continue;
@@ -97,7 +99,7 @@ static void flush_out(xs_stage_proxy *p)
 static void send_msg(xs_stage_proxy *p, uint32_t type, uint64_t id, const xs_http_job *job)
 {
     job_msg m;
-    memset(&m, 0, sizeof m);   /* padding too: the bytes cross to the child */
+    memset(&m, 0, sizeof m); /* padding too: the bytes cross to the child */
     m.magic = XS_PS_MAGIC;
     m.type = type;
     m.id = id;
@@ -107,7 +109,7 @@ static void send_msg(xs_stage_proxy *p, uint32_t type, uint64_t id, const xs_htt
         m.probe = job->probe;
     }
     while (buf_append(&p->out, &p->out_len, &p->out_cap, &m, sizeof m) < 0) {
-        struct timespec ts = {0, 1000000};   /* out of memory: let the socket drain, lose nothing */
+        struct timespec ts = {0, 1000000}; /* out of memory: let the socket drain, lose nothing */
         nanosleep(&ts, NULL);
         flush_out(p);
         if (p->dead)
@@ -217,12 +219,12 @@ static xs_enriched *make_record(xs_stage_proxy *p, pending *s, const xs_ps_messa
         e->interrupted = m->interrupted;
         e->auth.method = (xs_auth_method)m->auth_method;
         if (m->status_code > 0 && (e->http = calloc(1, sizeof *e->http)))
-            e->http->status_code = m->status_code;   /* what grading reads; the fields are in json */
+            e->http->status_code = m->status_code; /* what grading reads; the fields are in json */
         e->stage_json = m->json;
         e->stage_json_len = m->json_len;
         xs_privsep_fill_fields(e);
     } else {
-        e->interrupted = true;      /* the stage process is gone: --resume fetches it again */
+        e->interrupted = true; /* the stage process is gone: --resume fetches it again */
     }
     s->used = false;
     p->outstanding--;
@@ -232,8 +234,11 @@ static xs_enriched *make_record(xs_stage_proxy *p, pending *s, const xs_ps_messa
 
 static void kill_child(xs_stage_proxy *p, const char *why)
 {
-    if (!p->dead && p->outstanding > 0)   /* with nothing outstanding, nothing was lost */
-        fprintf(stderr, "xsweep: warning: the HTTP stage process %s: its endpoints are written as interrupted\n", why);
+    if (!p->dead && p->outstanding > 0) /* with nothing outstanding, nothing was lost */
+        fprintf(stderr,
+                "xsweep: warning: the HTTP stage process %s: its endpoints are written as "
+                "interrupted\n",
+                why);
     p->dead = true;
     if (p->pid > 0)
         kill(p->pid, SIGKILL);
@@ -260,7 +265,7 @@ static void read_in(xs_stage_proxy *p)
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return;
         if (n == 0 && p->done && p->outstanding == 0)
-            p->dead = true;               /* it said it was done, and went */
+            p->dead = true; /* it said it was done, and went */
         else
             kill_child(p, n == 0 ? "ended early" : "failed");
     }
@@ -306,7 +311,7 @@ xs_enriched *xs_stage_proxy_pop(xs_stage_proxy *p)
             xs_ps_message_free(&m);
         return e;
     }
-    if (p->dead) {   /* hand back whatever it still had */
+    if (p->dead) { /* hand back whatever it still had */
         for (size_t i = 0; i < p->nslots; i++)
             if (p->slots[i].used)
                 return make_record(p, &p->slots[i], NULL);
@@ -407,11 +412,15 @@ static int send_result(int fd, const xs_enriched *e)
         json = strdup("{\"http\":{\"error\":\"record too large\"}}");
         len = json ? strlen(json) : 0;
     }
-    xs_ps_header h = {XS_PS_MAGIC, XS_PS_RESULT, e->seq,
-                      e->http && e->http->status_code > 0 && e->http->status_code <= 999 ? e->http->status_code : 0,
-                      (uint32_t)e->auth.method,
-                      (e->interrupted ? XS_PS_F_INTERRUPTED : 0u) | (e->probe_job ? XS_PS_F_PROBE : 0u),
-                      (uint32_t)len};
+    xs_ps_header h = {
+        XS_PS_MAGIC,
+        XS_PS_RESULT,
+        e->seq,
+        e->http && e->http->status_code > 0 && e->http->status_code <= 999 ? e->http->status_code
+                                                                           : 0,
+        (uint32_t)e->auth.method,
+        (e->interrupted ? XS_PS_F_INTERRUPTED : 0u) | (e->probe_job ? XS_PS_F_PROBE : 0u),
+        (uint32_t)len};
     int rc = json && write_all(fd, &h, sizeof h) == 0 && write_all(fd, json, len) == 0 ? 0 : -1;
     free(json);
     return rc;
@@ -422,12 +431,12 @@ static void child_main(int fd, const xs_stage_proxy_config *cfg, const char *emp
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() == 1)
         _exit(1);
-    signal(SIGINT, SIG_IGN);    /* the parent decides when to stop, and says so */
+    signal(SIGINT, SIG_IGN); /* the parent decides when to stop, and says so */
     signal(SIGTERM, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
     bool shots = cfg->stage.screenshot_dir != NULL;
     unsigned uid = SANDBOX_UID, gid = SANDBOX_UID;
-    if (shots) {                 /* Chromium writes into the directory given to --user */
+    if (shots) { /* Chromium writes into the directory given to --user */
         struct passwd *pw = getpwnam(cfg->user ? cfg->user : "nobody");
         if (pw) {
             uid = pw->pw_uid;
@@ -458,7 +467,7 @@ static void child_main(int fd, const xs_stage_proxy_config *cfg, const char *emp
         if (!gone && ready > 0 && pfd[0].revents) {
             ssize_t n = recv(fd, buf + have, sizeof buf - have, MSG_DONTWAIT);
             if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-                gone = true;                      /* the parent went away: stop */
+                gone = true; /* the parent went away: stop */
                 xs_http_stage_abort(st);
                 closed = true;
             } else if (n > 0) {
@@ -498,5 +507,5 @@ static void child_main(int fd, const xs_stage_proxy_config *cfg, const char *emp
         xs_ps_header h = {XS_PS_MAGIC, XS_PS_DONE, 0, 0, 0, 0, 0};
         write_all(fd, &h, sizeof h);
     }
-    _exit(0);   /* no atexit handlers and no stdio flush of the parent's buffers */
+    _exit(0); /* no atexit handlers and no stdio flush of the parent's buffers */
 }

@@ -10,13 +10,24 @@
 const char *xs_probe_kind_name(xs_probe_kind k)
 {
     static const char *const names[XS_PROBE_KIND_COUNT] = {
-        [XS_PROBE_AUTO] = "auto", [XS_PROBE_BANNER] = "banner", [XS_PROBE_SSH] = "ssh",
-        [XS_PROBE_FTP] = "ftp", [XS_PROBE_SMTP] = "smtp", [XS_PROBE_REDIS] = "redis",
-        [XS_PROBE_MEMCACHED] = "memcached", [XS_PROBE_MYSQL] = "mysql",
-        [XS_PROBE_POSTGRES] = "postgresql", [XS_PROBE_MONGODB] = "mongodb",
-        [XS_PROBE_ELASTICSEARCH] = "elasticsearch", [XS_PROBE_MSSQL] = "mssql",
-        [XS_PROBE_RDP] = "rdp", [XS_PROBE_SMB] = "smb", [XS_PROBE_CASSANDRA] = "cassandra",
-        [XS_PROBE_HTTP_STAGE] = "http", [XS_PROBE_TLS] = "tls", [XS_PROBE_SMB1] = "smb1",
+        [XS_PROBE_AUTO] = "auto",
+        [XS_PROBE_BANNER] = "banner",
+        [XS_PROBE_SSH] = "ssh",
+        [XS_PROBE_FTP] = "ftp",
+        [XS_PROBE_SMTP] = "smtp",
+        [XS_PROBE_REDIS] = "redis",
+        [XS_PROBE_MEMCACHED] = "memcached",
+        [XS_PROBE_MYSQL] = "mysql",
+        [XS_PROBE_POSTGRES] = "postgresql",
+        [XS_PROBE_MONGODB] = "mongodb",
+        [XS_PROBE_ELASTICSEARCH] = "elasticsearch",
+        [XS_PROBE_MSSQL] = "mssql",
+        [XS_PROBE_RDP] = "rdp",
+        [XS_PROBE_SMB] = "smb",
+        [XS_PROBE_CASSANDRA] = "cassandra",
+        [XS_PROBE_HTTP_STAGE] = "http",
+        [XS_PROBE_TLS] = "tls",
+        [XS_PROBE_SMB1] = "smb1",
     };
     return (unsigned)k < XS_PROBE_KIND_COUNT ? names[k] : "?";
 }
@@ -24,22 +35,32 @@ const char *xs_probe_kind_name(xs_probe_kind k)
 const char *xs_probe_auth_name(xs_probe_auth a)
 {
     switch (a) {
-    case XS_PROBE_AUTH_NONE: return "none";
-    case XS_PROBE_AUTH_REQUIRED: return "required";
-    default: return "unknown";
+    case XS_PROBE_AUTH_NONE:
+        return "none";
+    case XS_PROBE_AUTH_REQUIRED:
+        return "required";
+    default:
+        return "unknown";
     }
 }
 
 const char *xs_probe_error_name(xs_probe_error e)
 {
     switch (e) {
-    case XS_PROBE_ERR_NONE: return "none";
-    case XS_PROBE_ERR_CONNECT_REFUSED: return "connect_refused";
-    case XS_PROBE_ERR_CONNECT_TIMEOUT: return "connect_timeout";
-    case XS_PROBE_ERR_NO_RESPONSE: return "no_response";
-    case XS_PROBE_ERR_RESET: return "reset";
-    case XS_PROBE_ERR_UNRECOGNIZED: return "unrecognized";
-    case XS_PROBE_ERR_NETWORK: return "network";
+    case XS_PROBE_ERR_NONE:
+        return "none";
+    case XS_PROBE_ERR_CONNECT_REFUSED:
+        return "connect_refused";
+    case XS_PROBE_ERR_CONNECT_TIMEOUT:
+        return "connect_timeout";
+    case XS_PROBE_ERR_NO_RESPONSE:
+        return "no_response";
+    case XS_PROBE_ERR_RESET:
+        return "reset";
+    case XS_PROBE_ERR_UNRECOGNIZED:
+        return "unrecognized";
+    case XS_PROBE_ERR_NETWORK:
+        return "network";
     }
     return "?";
 }
@@ -94,7 +115,8 @@ xs_probe_step probe_fallback(const unsigned char *in, size_t len, bool final, xs
 }
 
 bool probe_expect(xs_probe_parse (*fn)(const unsigned char *, size_t, bool, xs_probe_info *),
-                  const unsigned char *in, size_t len, bool final, xs_probe_info *info, xs_probe_step *st)
+                  const unsigned char *in, size_t len, bool final, xs_probe_info *info,
+                  xs_probe_step *st)
 {
     xs_probe_parse r = fn(in, len, final, info);
     if (r == XS_PROBE_PARSE_OK)
@@ -106,7 +128,8 @@ bool probe_expect(xs_probe_parse (*fn)(const unsigned char *, size_t, bool, xs_p
     return false;
 }
 
-xs_probe_step probe_single(xs_probe_parse (*fn)(const unsigned char *, size_t, bool, xs_probe_info *),
+xs_probe_step probe_single(xs_probe_parse (*fn)(const unsigned char *, size_t, bool,
+                                                xs_probe_info *),
                            const unsigned char *in, size_t len, bool final, xs_probe_info *info)
 {
     xs_probe_step st = XS_PROBE_STEP_DONE;
@@ -127,8 +150,8 @@ xs_probe_step probe_send_close(const char *what, unsigned char *out, size_t cap,
     return *out_len ? XS_PROBE_STEP_SEND_CLOSE : XS_PROBE_STEP_DONE;
 }
 
-xs_probe_step probe_send_bytes(unsigned *step, const void *what, size_t len, unsigned char *out, size_t cap,
-                               size_t *out_len)
+xs_probe_step probe_send_bytes(unsigned *step, const void *what, size_t len, unsigned char *out,
+                               size_t cap, size_t *out_len)
 {
     *out_len = probe_put(out, cap, what, len);
     (*step)++;
@@ -146,7 +169,7 @@ size_t xs_probe_first_request(xs_probe_kind kind, const xs_addr *addr, uint16_t 
                               unsigned char *out, size_t cap)
 {
     const xs_probe_module *m = xs_probe_module_get(kind);
-    return m && m->request ? m->request(addr, port, out, cap) : 0;   /* 0: the server speaks first */
+    return m && m->request ? m->request(addr, port, out, cap) : 0; /* 0: the server speaks first */
 }
 
 xs_probe_step xs_probe_feed(xs_probe_kind kind, unsigned *step, const unsigned char *in, size_t len,
@@ -157,7 +180,7 @@ xs_probe_step xs_probe_feed(xs_probe_kind kind, unsigned *step, const unsigned c
     const xs_probe_module *m = xs_probe_module_get(kind);
     if (!m)
         return probe_fallback(in, len, final, info);
-    if (!m->reply)                       /* one answer, read through the module's parser */
+    if (!m->reply) /* one answer, read through the module's parser */
         return probe_single(m->identify, in, len, final, info);
     return m->reply(step, in, len, final, info, out, cap, out_len);
 }

@@ -21,11 +21,11 @@
 #include "xsweep/throttle.h"
 #include "xsweep/wait_queue.h"
 
-#define NS_PER_MS   1000000ULL
-#define OUT_CAP     512
+#define NS_PER_MS 1000000ULL
+#define OUT_CAP   512
 
 typedef struct req_node {
-    xs_wait_item wait;           /* in the engine's queue until it takes a slot */
+    xs_wait_item wait; /* in the engine's queue until it takes a slot */
     uint64_t not_before;
     uint64_t submitted_ns;
     xs_addr addr;
@@ -36,7 +36,7 @@ typedef struct req_node {
     size_t n_fallback, next_fallback;
     unsigned attempts;
     char tried[64];
-    bool carry;                  /* a follow-up: res.info starts from what the last probe learned */
+    bool carry; /* a follow-up: res.info starts from what the last probe learned */
     xs_probe_info carried;
 } req_node;
 
@@ -45,8 +45,8 @@ typedef enum { C_FREE = 0, C_CONNECTING, C_TALKING } conn_state;
 typedef struct conn {
     conn_state state;
     int fd;
-    xs_io io;                    /* fd's registration with the loop (io.events = interest) */
-    xs_timer deadline;           /* the slot's deadline */
+    xs_io io;          /* fd's registration with the loop (io.events = interest) */
+    xs_timer deadline; /* the slot's deadline */
     struct conn *next_free;
     req_node *req;
     uint64_t t_start, t_connected;
@@ -54,7 +54,7 @@ typedef struct conn {
     bool close_after_send;
     unsigned char out[OUT_CAP];
     size_t outlen, outoff;
-    unsigned char *in;           /* max_bytes, carved from the engine's buffer */
+    unsigned char *in; /* max_bytes, carved from the engine's buffer */
     size_t inlen;
     xs_probe_result res;
 } conn;
@@ -62,12 +62,12 @@ typedef struct conn {
 struct xs_probe_engine {
     xs_probe_config cfg;
     xs_loop *loop;
-    bool own_loop, hooked;       /* own_loop: made by xs_probe_engine_new, freed with it */
+    bool own_loop, hooked; /* own_loop: made by xs_probe_engine_new, freed with it */
     conn *conns;
     unsigned char *inbufs;
     conn *free_list;
     size_t active, pending;
-    xs_wait_queue queue;         /* not due yet (timers in the loop), then due: the ready FIFO */
+    xs_wait_queue queue; /* not due yet (timers in the loop), then due: the ready FIFO */
     xs_probe_done_fn done;
     void *done_arg;
     int delivered;
@@ -113,11 +113,16 @@ xs_probe_engine *xs_probe_engine_new_on(xs_loop *loop, const xs_probe_config *cf
     e->done_arg = arg;
     xs_probe_config_defaults(&e->cfg);
     if (cfg) {
-        if (cfg->concurrency) e->cfg.concurrency = cfg->concurrency;
-        if (cfg->connect_timeout_ms) e->cfg.connect_timeout_ms = cfg->connect_timeout_ms;
-        if (cfg->total_timeout_ms) e->cfg.total_timeout_ms = cfg->total_timeout_ms;
-        if (cfg->banner_timeout_ms) e->cfg.banner_timeout_ms = cfg->banner_timeout_ms;
-        if (cfg->max_bytes && cfg->max_bytes < XS_PROBE_MAX_BYTES) e->cfg.max_bytes = cfg->max_bytes;
+        if (cfg->concurrency)
+            e->cfg.concurrency = cfg->concurrency;
+        if (cfg->connect_timeout_ms)
+            e->cfg.connect_timeout_ms = cfg->connect_timeout_ms;
+        if (cfg->total_timeout_ms)
+            e->cfg.total_timeout_ms = cfg->total_timeout_ms;
+        if (cfg->banner_timeout_ms)
+            e->cfg.banner_timeout_ms = cfg->banner_timeout_ms;
+        if (cfg->max_bytes && cfg->max_bytes < XS_PROBE_MAX_BYTES)
+            e->cfg.max_bytes = cfg->max_bytes;
     }
     if (e->cfg.max_bytes < 64)
         e->cfg.max_bytes = 64;
@@ -141,8 +146,14 @@ xs_probe_engine *xs_probe_engine_new_on(xs_loop *loop, const xs_probe_config *cf
     return e;
 }
 
-size_t xs_probe_engine_pending(const xs_probe_engine *e) { return e->pending; }
-size_t xs_probe_engine_active(const xs_probe_engine *e) { return e->active; }
+size_t xs_probe_engine_pending(const xs_probe_engine *e)
+{
+    return e->pending;
+}
+size_t xs_probe_engine_active(const xs_probe_engine *e)
+{
+    return e->active;
+}
 
 /* Closes c's socket; registered with the loop, it is closed through it (no stale event). */
 static void close_conn_fd(xs_probe_engine *e, conn *c)
@@ -158,7 +169,7 @@ void xs_probe_engine_free(xs_probe_engine *e)
 {
     if (!e)
         return;
-    if (e->conns && e->hooked) {   /* the slots were set up */
+    if (e->conns && e->hooked) { /* the slots were set up */
         for (unsigned i = 0; i < e->cfg.concurrency; i++) {
             close_conn_fd(e, &e->conns[i]);
             xs_loop_timer_cancel(e->loop, &e->conns[i].deadline);
@@ -186,8 +197,8 @@ static void waiting_or_ready(xs_probe_engine *e, req_node *n)
     xs_wait_queue_ready(&e->queue, &n->wait);
 }
 
-int xs_probe_engine_submit_kind(xs_probe_engine *e, const xs_addr *addr, uint16_t port, xs_probe_kind kind,
-                                uint64_t not_before_ns, void *user)
+int xs_probe_engine_submit_kind(xs_probe_engine *e, const xs_addr *addr, uint16_t port,
+                                xs_probe_kind kind, uint64_t not_before_ns, void *user)
 {
     if ((unsigned)kind >= XS_PROBE_KIND_COUNT) {
         errno = EINVAL;
@@ -289,12 +300,13 @@ static void finish(xs_probe_engine *e, conn *c, xs_probe_error err, const char *
 {
     uint64_t now = xs_now_ns();
     xs_probe_result *r = &c->res;
-    if (c->req->kind == XS_PROBE_SMB1 && c->t_connected && c->res.info.facts[XS_PROBE_FACT_SMB1] == 0)
-        c->res.info.facts[XS_PROBE_FACT_SMB1] = -1;   /* closed on NT LM 0.12: not offered */
+    if (c->req->kind == XS_PROBE_SMB1 && c->t_connected &&
+        c->res.info.facts[XS_PROBE_FACT_SMB1] == 0)
+        c->res.info.facts[XS_PROBE_FACT_SMB1] = -1; /* closed on NT LM 0.12: not offered */
     if (retry_with_fallback(e, c) || follow_up(e, c))
         return;
     if (r->info.protocol[0]) {
-        err = XS_PROBE_ERR_NONE;         /* we have an answer: how the connection ended is moot */
+        err = XS_PROBE_ERR_NONE; /* we have an answer: how the connection ended is moot */
     } else if (err == XS_PROBE_ERR_NONE || err == XS_PROBE_ERR_NO_RESPONSE) {
         err = r->bytes_received ? XS_PROBE_ERR_UNRECOGNIZED : XS_PROBE_ERR_NO_RESPONSE;
         if (!why)
@@ -310,10 +322,10 @@ static void finish(xs_probe_engine *e, conn *c, xs_probe_error err, const char *
     r->attempts = c->req->attempts;
     snprintf(r->tried, sizeof r->tried, "%s", c->req->tried);
     if (!strcmp(r->info.protocol, "http") || !strcmp(r->info.protocol, "http2"))
-        r->handoff = XS_PROBE_HTTP_STAGE;     /* an HTTP answer on any port: the HTTP stage's */
+        r->handoff = XS_PROBE_HTTP_STAGE; /* an HTTP answer on any port: the HTTP stage's */
     else if (!strcmp(r->info.protocol, "tls"))
         r->handoff = XS_PROBE_TLS;
-    close_conn_fd(e, c);                 /* also leaves the epoll set */
+    close_conn_fd(e, c); /* also leaves the epoll set */
     xs_loop_timer_cancel(e->loop, &c->deadline);
     c->state = C_FREE;
     free(c->req);
@@ -363,7 +375,8 @@ static void converse(xs_probe_engine *e, conn *c, bool final)
 static void do_send(xs_probe_engine *e, conn *c)
 {
     while (c->outoff < c->outlen) {
-        ssize_t w = send(c->fd, c->out + c->outoff, c->outlen - c->outoff, MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t w =
+            send(c->fd, c->out + c->outoff, c->outlen - c->outoff, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w > 0) {
             c->outoff += (size_t)w;
             continue;
@@ -372,7 +385,7 @@ static void do_send(xs_probe_engine *e, conn *c)
             set_interest(e, c, EPOLLIN | EPOLLOUT);
             return;
         }
-        break;                           /* failed or best-effort: read what the peer said */
+        break; /* failed or best-effort: read what the peer said */
     }
     if (c->close_after_send) {
         finish(e, c, XS_PROBE_ERR_NONE, NULL);
@@ -397,7 +410,7 @@ static void do_recv(xs_probe_engine *e, conn *c)
             unsigned step_before = c->step;
             converse(e, c, false);
             if (c->state == C_FREE || c->step != step_before)
-                return;                  /* finished, or a new exchange began */
+                return; /* finished, or a new exchange began */
             continue;
         }
         if (r == 0) {
@@ -410,7 +423,7 @@ static void do_recv(xs_probe_engine *e, conn *c)
             continue;
         int err = errno;
         if (c->inlen) {
-            converse(e, c, true);        /* reset after some bytes: judge what came */
+            converse(e, c, true); /* reset after some bytes: judge what came */
             return;
         }
         finish(e, c, err == ECONNRESET ? XS_PROBE_ERR_RESET : XS_PROBE_ERR_NETWORK, strerror(err));
@@ -424,9 +437,11 @@ static void established(xs_probe_engine *e, conn *c)
     c->t_connected = now;
     c->state = C_TALKING;
     xs_probe_kind k = c->req->kind;
-    bool passive = k == XS_PROBE_BANNER || k == XS_PROBE_HTTP_STAGE || k == XS_PROBE_TLS ||
-                   k == XS_PROBE_AUTO;
-    set_deadline(e, c, now + (uint64_t)(passive ? e->cfg.banner_timeout_ms : e->cfg.total_timeout_ms) * NS_PER_MS);
+    bool passive =
+        k == XS_PROBE_BANNER || k == XS_PROBE_HTTP_STAGE || k == XS_PROBE_TLS || k == XS_PROBE_AUTO;
+    set_deadline(e, c,
+                 now + (uint64_t)(passive ? e->cfg.banner_timeout_ms : e->cfg.total_timeout_ms) *
+                           NS_PER_MS);
     c->outlen = xs_probe_first_request(k, &c->req->addr, c->req->port, c->out, sizeof c->out);
     c->outoff = 0;
     c->close_after_send = false;
@@ -439,7 +454,7 @@ static void established(xs_probe_engine *e, conn *c)
 static void connect_failed(xs_probe_engine *e, conn *c, int err)
 {
     xs_probe_error pe = err == ECONNREFUSED ? XS_PROBE_ERR_CONNECT_REFUSED
-                      : err == ETIMEDOUT    ? XS_PROBE_ERR_CONNECT_TIMEOUT
+                        : err == ETIMEDOUT  ? XS_PROBE_ERR_CONNECT_TIMEOUT
                                             : XS_PROBE_ERR_NETWORK;
     finish(e, c, pe, strerror(err));
 }
@@ -456,7 +471,7 @@ static bool clock_allows(xs_probe_engine *e, req_node *n)
         return true;
     n->not_before = now + wait;
     if (xs_wait_queue_defer(&e->queue, &n->wait, n->not_before) != 0)
-        xs_wait_queue_ready(&e->queue, &n->wait);   /* out of memory: try again on the next admit */
+        xs_wait_queue_ready(&e->queue, &n->wait); /* out of memory: try again on the next admit */
     return false;
 }
 
@@ -466,7 +481,8 @@ static void start(xs_probe_engine *e, req_node *n)
         return;
     n->attempts++;
     size_t tl = strlen(n->tried);
-    snprintf(n->tried + tl, sizeof n->tried - tl, "%s%s", tl ? "," : "", xs_probe_kind_name(n->kind));
+    snprintf(n->tried + tl, sizeof n->tried - tl, "%s%s", tl ? "," : "",
+             xs_probe_kind_name(n->kind));
     conn *c = e->free_list;
     e->free_list = c->next_free;
     e->active++;
@@ -534,7 +550,8 @@ static bool engine_hook(void *arg)
 {
     xs_probe_engine *e = arg;
     int before = e->delivered;
-    for (size_t budget = e->pending + 1; e->free_list && xs_wait_queue_has_ready(&e->queue) && budget > 0; budget--)
+    for (size_t budget = e->pending + 1;
+         e->free_list && xs_wait_queue_has_ready(&e->queue) && budget > 0; budget--)
         start(e, XS_CONTAINER_OF(xs_wait_queue_pop(&e->queue), req_node, wait));
     return e->delivered != before || (xs_wait_queue_has_ready(&e->queue) && e->free_list);
 }
@@ -553,7 +570,7 @@ static void on_deadline(xs_timer *t, void *arg)
     if (c->state == C_CONNECTING)
         finish(e, c, XS_PROBE_ERR_CONNECT_TIMEOUT, "connect timed out");
     else if (c->inlen)
-        converse(e, c, true);            /* judge what came before the deadline */
+        converse(e, c, true); /* judge what came before the deadline */
     else
         finish(e, c, XS_PROBE_ERR_NO_RESPONSE, "timed out waiting for bytes");
 }

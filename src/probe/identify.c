@@ -33,10 +33,8 @@ static void named(xs_probe_info *out, const char *protocol, const unsigned char 
 }
 
 static const probe_product_rule mail_products[] = {
-    {"Dovecot", "Dovecot", false},
-    {"Cyrus", "Cyrus", true},
-    {"Courier", "Courier", false},
-    {"Microsoft Exchange", "Microsoft Exchange", false},
+    {"Dovecot", "Dovecot", false}, {"Cyrus", "Cyrus", true},
+    {"Courier", "Courier", false}, {"Microsoft Exchange", "Microsoft Exchange", false},
     {NULL, NULL, false},
 };
 
@@ -47,7 +45,8 @@ xs_probe_parse xs_probe_identify(const unsigned char *b, size_t n, bool final, x
 
     /* Text protocols: wait for the first line (unless the server will say no more). */
     if (is_text(b, n)) {
-        static const char *const heads[] = {"SSH-", "+OK", "* OK", "RFB ", "HTTP/1.", "AMQP", "@RSYNCD:"};
+        static const char *const heads[] = {"SSH-",    "+OK",  "* OK",    "RFB ",
+                                            "HTTP/1.", "AMQP", "@RSYNCD:"};
         bool eol = probe_find_eol(b, n, 0) != SIZE_MAX;
         if (!final && !eol && n < 512)
             return XS_PROBE_PARSE_MORE;
@@ -56,7 +55,8 @@ xs_probe_parse xs_probe_identify(const unsigned char *b, size_t n, bool final, x
                 return XS_PROBE_PARSE_MORE;
         /* A TLS-only service telling a plaintext client off in OpenSSL's words (vsftpd with
          * implicit_ssl: "500 OOPS: error:0A00010B:SSL routines::wrong version number"). */
-        if (probe_find_ci(b, n, "SSL routines") != SIZE_MAX || probe_find_ci(b, n, "wrong version number") != SIZE_MAX) {
+        if (probe_find_ci(b, n, "SSL routines") != SIZE_MAX ||
+            probe_find_ci(b, n, "wrong version number") != SIZE_MAX) {
             named(out, "tls", b, n);
             out->tls = XS_PROBE_TLS_YES;
             return XS_PROBE_PARSE_OK;
@@ -70,7 +70,7 @@ xs_probe_parse xs_probe_identify(const unsigned char *b, size_t n, bool final, x
                 return xs_probe_parse_smtp(b, n, final, out);
             if (guess == 2)
                 return xs_probe_parse_ftp(b, n, final, out);
-            probe_set_banner(out, b, n);  /* a reply code, but whose? keep the banner only */
+            probe_set_banner(out, b, n); /* a reply code, but whose? keep the banner only */
             return XS_PROBE_PARSE_BAD;
         }
         if (starts(b, n, "+OK")) {
@@ -93,7 +93,8 @@ xs_probe_parse xs_probe_identify(const unsigned char *b, size_t n, bool final, x
             return XS_PROBE_PARSE_OK;
         }
         /* An HTTP server answering a one-line request (PING) as HTTP/0.9: a bare HTML page. */
-        if (probe_find_ci(b, n < 16 ? n : 16, "<html") == 0 || probe_find_ci(b, n < 16 ? n : 16, "<!DOCTYPE html") == 0) {
+        if (probe_find_ci(b, n < 16 ? n : 16, "<html") == 0 ||
+            probe_find_ci(b, n < 16 ? n : 16, "<!DOCTYPE html") == 0) {
             named(out, "http", b, n);
             return XS_PROBE_PARSE_OK;
         }

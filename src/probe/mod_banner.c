@@ -6,8 +6,11 @@
 #include "probe_internal.h"
 
 const xs_probe_module xs_probe_mod_banner = {
-    .kind = XS_PROBE_BANNER, .name = "banner",
+    .kind = XS_PROBE_BANNER,
+    .name = "banner",
     .sends = "nothing: reads what the server says first",
     .learns = "protocol by signature",
-    .request = NULL, .reply = NULL, .identify = xs_probe_identify,
+    .request = NULL,
+    .reply = NULL,
+    .identify = xs_probe_identify,
 };

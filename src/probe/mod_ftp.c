@@ -38,8 +38,11 @@ static xs_probe_step reply(unsigned *step, const unsigned char *in, size_t len, 
 }
 
 const xs_probe_module xs_probe_mod_ftp = {
-    .kind = XS_PROBE_FTP, .name = "ftp",
+    .kind = XS_PROBE_FTP,
+    .name = "ftp",
     .sends = "USER anonymous, PASS anonymous@, QUIT",
     .learns = "product, version, ftp.anonymous",
-    .request = NULL, .reply = reply, .identify = xs_probe_parse_ftp,
+    .request = NULL,
+    .reply = reply,
+    .identify = xs_probe_parse_ftp,
 };

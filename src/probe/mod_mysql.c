@@ -6,8 +6,11 @@
 #include "probe_internal.h"
 
 const xs_probe_module xs_probe_mod_mysql = {
-    .kind = XS_PROBE_MYSQL, .name = "mysql",
+    .kind = XS_PROBE_MYSQL,
+    .name = "mysql",
     .sends = "nothing: reads the greeting",
     .learns = "product, version, tls (CLIENT_SSL)",
-    .request = NULL, .reply = NULL, .identify = xs_probe_parse_mysql,
+    .request = NULL,
+    .reply = NULL,
+    .identify = xs_probe_parse_mysql,
 };

@@ -10,13 +10,17 @@ static const unsigned char pg_sslrequest[] = {0x00, 0x00, 0x00, 0x08, 0x04, 0xd2
 
 static size_t request(const xs_addr *addr, uint16_t port, unsigned char *out, size_t cap)
 {
-    (void)addr; (void)port;
+    (void)addr;
+    (void)port;
     return probe_put(out, cap, pg_sslrequest, sizeof pg_sslrequest);
 }
 
 const xs_probe_module xs_probe_mod_postgresql = {
-    .kind = XS_PROBE_POSTGRES, .name = "postgresql",
+    .kind = XS_PROBE_POSTGRES,
+    .name = "postgresql",
     .sends = "SSLRequest",
     .learns = "tls",
-    .request = request, .reply = NULL, .identify = xs_probe_parse_postgres,
+    .request = request,
+    .reply = NULL,
+    .identify = xs_probe_parse_postgres,
 };

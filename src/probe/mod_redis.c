@@ -7,7 +7,8 @@
 
 static size_t request(const xs_addr *addr, uint16_t port, unsigned char *out, size_t cap)
 {
-    (void)addr; (void)port;
+    (void)addr;
+    (void)port;
     return probe_put(out, cap, "PING\r\n", 6);
 }
 
@@ -27,8 +28,11 @@ static xs_probe_step reply(unsigned *step, const unsigned char *in, size_t len, 
 }
 
 const xs_probe_module xs_probe_mod_redis = {
-    .kind = XS_PROBE_REDIS, .name = "redis",
+    .kind = XS_PROBE_REDIS,
+    .name = "redis",
     .sends = "PING; INFO server only when PING needs no auth",
     .learns = "version, auth",
-    .request = request, .reply = reply, .identify = xs_probe_parse_redis_ping,
+    .request = request,
+    .reply = reply,
+    .identify = xs_probe_parse_redis_ping,
 };

@@ -22,17 +22,19 @@ static bool name_list(const unsigned char *p, size_t n, size_t *at, char *dst, s
 static xs_probe_step kexinit(unsigned *step, const unsigned char *in, size_t len, bool final,
                              xs_probe_info *info, unsigned char *out, size_t cap, size_t *out_len)
 {
-    (void)step; (void)out; (void)cap;
+    (void)step;
+    (void)out;
+    (void)cap;
     *out_len = 0;
     if (len < 6)
         return final ? XS_PROBE_STEP_DONE : XS_PROBE_STEP_MORE;
     size_t plen = rd_be32(in);
-    if (plen < 12 || plen > 35000 || in[5] != 20)   /* SSH_MSG_KEXINIT */
+    if (plen < 12 || plen > 35000 || in[5] != 20) /* SSH_MSG_KEXINIT */
         return XS_PROBE_STEP_DONE;
     if (len < 4 + plen && !final && len < XS_PROBE_MAX_BYTES)
         return XS_PROBE_STEP_MORE;
     size_t n = len < 4 + plen ? len : 4 + plen;
-    size_t at = 6 + 16;                              /* cookie */
+    size_t at = 6 + 16; /* cookie */
     char skip[8];
     if (name_list(in, n, &at, info->ssh_kex, sizeof info->ssh_kex) &&
         name_list(in, n, &at, info->ssh_hostkeys, sizeof info->ssh_hostkeys) &&
@@ -54,14 +56,17 @@ static xs_probe_step reply(unsigned *step, const unsigned char *in, size_t len, 
         return probe_single(xs_probe_parse_ssh, in, len, final, info);
     if (final || strncmp((const char *)info->banner, "SSH-2.0", 7) != 0)
         return XS_PROBE_STEP_DONE;
-    *out_len = probe_put(out, cap, "SSH-2.0-xsweep_0.1\r\n", 20);   /* then the server's KEXINIT */
+    *out_len = probe_put(out, cap, "SSH-2.0-xsweep_0.1\r\n", 20); /* then the server's KEXINIT */
     (*step)++;
     return *out_len ? XS_PROBE_STEP_SEND : XS_PROBE_STEP_DONE;
 }
 
 const xs_probe_module xs_probe_mod_ssh = {
-    .kind = XS_PROBE_SSH, .name = "ssh",
+    .kind = XS_PROBE_SSH,
+    .name = "ssh",
     .sends = "its identification line after the server's",
     .learns = "product, version, KEXINIT algorithms",
-    .request = NULL, .reply = reply, .identify = xs_probe_parse_ssh,
+    .request = NULL,
+    .reply = reply,
+    .identify = xs_probe_parse_ssh,
 };

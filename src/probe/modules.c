@@ -7,10 +7,12 @@
 
 /* Every module, in --list-probes order. */
 const xs_probe_module *const xs_probe_modules[] = {
-    &xs_probe_mod_banner, &xs_probe_mod_ssh, &xs_probe_mod_ftp, &xs_probe_mod_smtp, &xs_probe_mod_redis,
-    &xs_probe_mod_memcached, &xs_probe_mod_mysql, &xs_probe_mod_postgresql, &xs_probe_mod_mongodb,
-    &xs_probe_mod_elasticsearch, &xs_probe_mod_mssql, &xs_probe_mod_rdp, &xs_probe_mod_smb,
-    &xs_probe_mod_smb1, &xs_probe_mod_cassandra, &xs_probe_mod_http, &xs_probe_mod_tls,
+    &xs_probe_mod_banner,        &xs_probe_mod_ssh,        &xs_probe_mod_ftp,
+    &xs_probe_mod_smtp,          &xs_probe_mod_redis,      &xs_probe_mod_memcached,
+    &xs_probe_mod_mysql,         &xs_probe_mod_postgresql, &xs_probe_mod_mongodb,
+    &xs_probe_mod_elasticsearch, &xs_probe_mod_mssql,      &xs_probe_mod_rdp,
+    &xs_probe_mod_smb,           &xs_probe_mod_smb1,       &xs_probe_mod_cassandra,
+    &xs_probe_mod_http,          &xs_probe_mod_tls,
 };
 const size_t xs_probe_module_count = sizeof xs_probe_modules / sizeof xs_probe_modules[0];
 
@@ -23,9 +25,13 @@ const xs_probe_module *xs_probe_module_get(int kind)
 }
 
 static const char *const fact_names[XS_PROBE_FACT_COUNT] = {
-    [XS_PROBE_FACT_FTP_ANONYMOUS] = "ftp.anonymous", [XS_PROBE_FACT_SMB1] = "smb.v1",
-    [XS_PROBE_FACT_SMB_SIGNING] = "smb.signing_required", [XS_PROBE_FACT_SMTP_STARTTLS] = "smtp.starttls",
-    [XS_PROBE_FACT_RDP_NLA] = "rdp.nla", [XS_PROBE_FACT_TLS] = "tls", [XS_PROBE_FACT_AUTH] = "auth",
+    [XS_PROBE_FACT_FTP_ANONYMOUS] = "ftp.anonymous",
+    [XS_PROBE_FACT_SMB1] = "smb.v1",
+    [XS_PROBE_FACT_SMB_SIGNING] = "smb.signing_required",
+    [XS_PROBE_FACT_SMTP_STARTTLS] = "smtp.starttls",
+    [XS_PROBE_FACT_RDP_NLA] = "rdp.nla",
+    [XS_PROBE_FACT_TLS] = "tls",
+    [XS_PROBE_FACT_AUTH] = "auth",
     [XS_PROBE_FACT_SMB_GUEST] = "smb.guest",
 };
 
@@ -50,7 +56,8 @@ int xs_probe_fact_get(const xs_probe_info *info, xs_probe_fact f)
     case XS_PROBE_FACT_AUTH:
         return info->auth == XS_PROBE_AUTH_REQUIRED ? 1 : info->auth == XS_PROBE_AUTH_NONE ? -1 : 0;
     case XS_PROBE_FACT_RDP_NLA:
-        if (info->facts[f] == 0 && strcmp(info->protocol, "rdp") == 0 && info->auth != XS_PROBE_AUTH_UNKNOWN)
+        if (info->facts[f] == 0 && strcmp(info->protocol, "rdp") == 0 &&
+            info->auth != XS_PROBE_AUTH_UNKNOWN)
             return info->auth == XS_PROBE_AUTH_REQUIRED ? 1 : -1;
         return info->facts[f];
     default:
@@ -60,13 +67,15 @@ int xs_probe_fact_get(const xs_probe_info *info, xs_probe_fact f)
 
 void xs_probe_list(FILE *out)
 {
-    fprintf(out, "Probe modules (first probe per port below; then the fallbacks, one connection each,\n"
-                 "at least a second apart on the same IP:port):\n");
+    fprintf(out,
+            "Probe modules (first probe per port below; then the fallbacks, one connection each,\n"
+            "at least a second apart on the same IP:port):\n");
     fprintf(out, "  %-14s %-55s %s\n", "NAME", "SENDS", "LEARNS");
     for (size_t i = 0; i < xs_probe_module_count; i++)
         fprintf(out, "  %-14s %-55s %s\n", xs_probe_modules[i]->name, xs_probe_modules[i]->sends,
                 xs_probe_modules[i]->learns);
-    fprintf(out, "\nService table (-p supported; any other port: first probe banner, fallbacks %s):\n",
+    fprintf(out,
+            "\nService table (-p supported; any other port: first probe banner, fallbacks %s):\n",
             xs_service_default_fallbacks);
     fprintf(out, "  %-6s %-20s %-14s %-5s %-5s %-13s %s\n", "PORT", "NAME", "NMAP", "HTTP", "TLS",
             "FIRST", "FALLBACKS");
@@ -76,9 +85,12 @@ void xs_probe_list(FILE *out)
         xs_probe_kind k[XS_PROBE_MAX_FALLBACKS];
         size_t n = s->tls_first || s->http ? 0 : xs_probe_fallbacks_for_port(s->port, k);
         for (size_t j = 0; j < n; j++)
-            snprintf(fb + strlen(fb), sizeof fb - strlen(fb), "%s%s", j ? "," : "", xs_probe_kind_name(k[j]));
+            snprintf(fb + strlen(fb), sizeof fb - strlen(fb), "%s%s", j ? "," : "",
+                     xs_probe_kind_name(k[j]));
         fprintf(out, "  %-6u %-20s %-14s %-5s %-5s %-13s %s\n", s->port, s->protocol, s->nmap,
                 s->http ? "yes" : "no", s->tls_first ? "first" : "no", s->probe,
-                s->http || s->tls_first ? "-" : n ? fb : "none");
+                s->http || s->tls_first ? "-"
+                : n                     ? fb
+                                        : "none");
     }
 }

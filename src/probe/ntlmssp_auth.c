@@ -8,19 +8,86 @@
 
 #include "probe_internal.h"
 
-#define NTLM_FLAGS 0xa2888205u   /* UNICODE REQUEST_TARGET NTLM ALWAYS_SIGN EXTENDED_SESSIONSECURITY
+#define NTLM_FLAGS                                                                                 \
+    0xa2888205u /* UNICODE REQUEST_TARGET NTLM ALWAYS_SIGN EXTENDED_SESSIONSECURITY
                                   * TARGET_INFO VERSION 128 56 */
 
 /* GSS-API InitialContextToken: SPNEGO NegTokenInit { mechTypes { NTLMSSP }, mechToken NEGOTIATE }. */
 const unsigned char probe_spnego_ntlm_negotiate[74] = {
-    0x60, 0x48, 0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02,
-    0xa0, 0x3e, 0x30, 0x3c,
-    0xa0, 0x0e, 0x30, 0x0c, 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a,
-    0xa2, 0x2a, 0x04, 0x28,
-    'N', 'T', 'L', 'M', 'S', 'S', 'P', 0, 0x01, 0, 0, 0,
-    NTLM_FLAGS & 0xff, (NTLM_FLAGS >> 8) & 0xff, (NTLM_FLAGS >> 16) & 0xff, NTLM_FLAGS >> 24,
-    0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, 0, 0, 0, 0, 0,             /* no domain, no workstation */
-    0, 0, 0, 0, 0, 0, 0, 0x0f,                                    /* version: none, NTLM rev 15 */
+    0x60,
+    0x48,
+    0x06,
+    0x06,
+    0x2b,
+    0x06,
+    0x01,
+    0x05,
+    0x05,
+    0x02,
+    0xa0,
+    0x3e,
+    0x30,
+    0x3c,
+    0xa0,
+    0x0e,
+    0x30,
+    0x0c,
+    0x06,
+    0x0a,
+    0x2b,
+    0x06,
+    0x01,
+    0x04,
+    0x01,
+    0x82,
+    0x37,
+    0x02,
+    0x02,
+    0x0a,
+    0xa2,
+    0x2a,
+    0x04,
+    0x28,
+    'N',
+    'T',
+    'L',
+    'M',
+    'S',
+    'S',
+    'P',
+    0,
+    0x01,
+    0,
+    0,
+    0,
+    NTLM_FLAGS & 0xff,
+    (NTLM_FLAGS >> 8) & 0xff,
+    (NTLM_FLAGS >> 16) & 0xff,
+    NTLM_FLAGS >> 24,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0, /* no domain, no workstation */
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0x0f, /* version: none, NTLM rev 15 */
 };
 
 /* MD4(UTF-16LE("")): the NT one-way function of a blank password. */
@@ -32,13 +99,17 @@ static const unsigned char user_guest[10] = {'g', 0, 'u', 0, 'e', 0, 's', 0, 't'
 static const unsigned char user_dom_upper[10] = {'G', 0, 'U', 0, 'E', 0, 'S', 0, 'T', 0};
 #define TARGET_INFO_MAX 320u
 
-static void put_le16(unsigned char *p, size_t v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
+static void put_le16(unsigned char *p, size_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+}
 static void put_le32(unsigned char *p, uint32_t v)
 {
     put_le16(p, v & 0xffff);
     put_le16(p + 2, v >> 16);
 }
-static void put_fields(unsigned char *p, size_t len, size_t off)   /* Len, MaxLen, Offset */
+static void put_fields(unsigned char *p, size_t len, size_t off) /* Len, MaxLen, Offset */
 {
     put_le16(p, len);
     put_le16(p + 2, len);
@@ -63,7 +134,10 @@ static size_t der_head(unsigned char *p, unsigned tag, size_t len)
     p[3] = (unsigned char)len;
     return 4;
 }
-static size_t der_size(size_t len) { return (len < 0x80 ? 2 : len < 0x100 ? 3 : 4) + len; }
+static size_t der_size(size_t len)
+{
+    return (len < 0x80 ? 2 : len < 0x100 ? 3 : 4) + len;
+}
 
 /* The AUTHENTICATE message (72-byte header with Version, no MIC) into m; its length or 0. */
 static size_t authenticate(const unsigned char *c, size_t cl, unsigned char *m, size_t cap)
@@ -83,7 +157,7 @@ static size_t authenticate(const unsigned char *c, size_t cl, unsigned char *m, 
             memcpy(blob + 8, ti + i + 4, 8);
         i += 4 + l;
     }
-    memcpy(blob + 16, "xsweep!!", 8);                  /* the client challenge: fixed, nothing to hide */
+    memcpy(blob + 16, "xsweep!!", 8); /* the client challenge: fixed, nothing to hide */
     memcpy(blob + 28, ti, ti_len);
     size_t blob_len = 28 + ti_len + 4;
     size_t nt_len = 16 + blob_len, lm_len = 24, hdr = 72;
@@ -92,23 +166,24 @@ static size_t authenticate(const unsigned char *c, size_t cl, unsigned char *m, 
         return 0;
     unsigned char key[EVP_MAX_MD_SIZE], proof[EVP_MAX_MD_SIZE], msg[8 + sizeof blob];
     unsigned kl = 0, pl = 0;
-    if (!HMAC(EVP_md5(), ntowf_blank, sizeof ntowf_blank, user_dom_upper, sizeof user_dom_upper, key, &kl) ||
+    if (!HMAC(EVP_md5(), ntowf_blank, sizeof ntowf_blank, user_dom_upper, sizeof user_dom_upper,
+              key, &kl) ||
         kl != 16)
         return 0;
-    memcpy(msg, c + 24, 8);                            /* the server challenge */
+    memcpy(msg, c + 24, 8); /* the server challenge */
     memcpy(msg + 8, blob, blob_len);
     if (!HMAC(EVP_md5(), key, 16, msg, 8 + blob_len, proof, &pl) || pl != 16)
         return 0;
-    memset(m, 0, hdr + lm_len);                        /* LMv2 response: Z(24) beside NTLMv2 */
+    memset(m, 0, hdr + lm_len); /* LMv2 response: Z(24) beside NTLMv2 */
     memcpy(m, "NTLMSSP", 8);
     put_le32(m + 8, 3);
     size_t lm_off = hdr, nt_off = lm_off + lm_len, user_off = nt_off + nt_len;
     put_fields(m + 12, lm_len, lm_off);
     put_fields(m + 20, nt_len, nt_off);
-    put_fields(m + 28, 0, user_off);                   /* domain: empty (the server's own) */
+    put_fields(m + 28, 0, user_off); /* domain: empty (the server's own) */
     put_fields(m + 36, sizeof user_guest, user_off);
-    put_fields(m + 44, 0, total);                      /* workstation: none */
-    put_fields(m + 52, 0, total);                      /* no session key exchange */
+    put_fields(m + 44, 0, total); /* workstation: none */
+    put_fields(m + 52, 0, total); /* no session key exchange */
     put_le32(m + 60, rd_le32(c + 20) & NTLM_FLAGS & ~0x02000000u);
     memcpy(m + nt_off, proof, 16);
     memcpy(m + nt_off + 16, blob, blob_len);

@@ -8,14 +8,14 @@
 /* ---------------------------------------------------------------- MySQL / MariaDB
  * Protocol::Handshake (v10): 3-byte length, sequence 0, then 0x0a, NUL-terminated server version,
  * thread id, salt, capability flags (CLIENT_SSL = 0x800), ..., auth plugin name. Or an ERR packet. */
-#define MYSQL_CLIENT_SSL 0x0800u
+#define MYSQL_CLIENT_SSL         0x0800u
 #define MYSQL_CLIENT_PLUGIN_AUTH 0x00080000u
 
 static void mysql_product(const char *ver, xs_probe_info *out)
 {
     const char *v = ver;
     if (strncmp(v, "5.5.5-", 6) == 0)
-        v += 6;                         /* MariaDB's prefix for clients that parse "5.5.5" */
+        v += 6; /* MariaDB's prefix for clients that parse "5.5.5" */
     bool maria = strstr(ver, "MariaDB") != NULL;
     PROBE_SET(out->product, maria ? "MariaDB" : "MySQL");
     size_t k = 0;
@@ -24,7 +24,8 @@ static void mysql_product(const char *ver, xs_probe_info *out)
     probe_copy_text(out->version, sizeof out->version, v, k);
 }
 
-xs_probe_parse xs_probe_parse_mysql(const unsigned char *b, size_t n, bool final, xs_probe_info *out)
+xs_probe_parse xs_probe_parse_mysql(const unsigned char *b, size_t n, bool final,
+                                    xs_probe_info *out)
 {
     if (n < 5)
         return final ? XS_PROBE_PARSE_BAD : XS_PROBE_PARSE_MORE;
@@ -36,13 +37,13 @@ xs_probe_parse xs_probe_parse_mysql(const unsigned char *b, size_t n, bool final
     const unsigned char *p = b + 4;
     size_t len = n - 4 < plen ? n - 4 : plen;
 
-    if (p[0] == 0xff) {                 /* ERR_Packet before the handshake: host blocked, too busy */
+    if (p[0] == 0xff) { /* ERR_Packet before the handshake: host blocked, too busy */
         if (len < 3)
             return XS_PROBE_PARSE_BAD;
         unsigned code = rd_le16(p + 1);
         size_t ms = 3;
         if (ms < len && p[ms] == '#')
-            ms += 6;                    /* '#' + SQLSTATE */
+            ms += 6; /* '#' + SQLSTATE */
         if (ms > len)
             ms = len;
         for (size_t i = ms; i < len; i++)
@@ -55,7 +56,7 @@ xs_probe_parse xs_probe_parse_mysql(const unsigned char *b, size_t n, bool final
         if (maria || mysql)
             PROBE_SET(out->product, maria ? "MariaDB" : "MySQL");
         probe_detail_add(out->detail, sizeof out->detail, "error=%u", code);
-        if (code == 1130 || code == 1129)   /* host not allowed / blocked */
+        if (code == 1130 || code == 1129) /* host not allowed / blocked */
             out->auth = XS_PROBE_AUTH_REQUIRED;
         return XS_PROBE_PARSE_OK;
     }
@@ -76,7 +77,7 @@ xs_probe_parse xs_probe_parse_mysql(const unsigned char *b, size_t n, bool final
     mysql_product(ver, out);
     probe_detail_add(out->detail, sizeof out->detail, "protocol=%u", p[0]);
 
-    size_t q = v + 1 + 4 + 8 + 1;       /* thread id, salt part 1, filler */
+    size_t q = v + 1 + 4 + 8 + 1; /* thread id, salt part 1, filler */
     if (q + 2 > len)
         return XS_PROBE_PARSE_OK;
     uint32_t caps = rd_le16(p + q);
@@ -108,7 +109,8 @@ xs_probe_parse xs_probe_parse_mysql(const unsigned char *b, size_t n, bool final
 /* ---------------------------------------------------------------- PostgreSQL
  * Reply to SSLRequest: one byte 'S' (will do TLS) or 'N' (will not); 'E' + ErrorResponse from
  * servers too old to know SSLRequest. A real server sends nothing else before our next message. */
-xs_probe_parse xs_probe_parse_postgres(const unsigned char *b, size_t n, bool final, xs_probe_info *out)
+xs_probe_parse xs_probe_parse_postgres(const unsigned char *b, size_t n, bool final,
+                                       xs_probe_info *out)
 {
     if (n == 0)
         return final ? XS_PROBE_PARSE_BAD : XS_PROBE_PARSE_MORE;
@@ -154,9 +156,12 @@ xs_probe_parse xs_probe_parse_postgres(const unsigned char *b, size_t n, bool fi
 
 const char *xs_probe_mongodb_release(int64_t w)
 {
-    static const struct { int w; const char *rel; } t[] = {
-        {2, "2.6"}, {3, "3.0"}, {4, "3.2"}, {5, "3.4"}, {6, "3.6"}, {7, "4.0"}, {8, "4.2"},
-        {9, "4.4"}, {13, "5.0"}, {14, "5.1"}, {15, "5.2"}, {16, "5.3"}, {17, "6.0"}, {18, "6.1"},
+    static const struct {
+        int w;
+        const char *rel;
+    } t[] = {
+        {2, "2.6"},  {3, "3.0"},  {4, "3.2"},  {5, "3.4"},  {6, "3.6"},  {7, "4.0"},  {8, "4.2"},
+        {9, "4.4"},  {13, "5.0"}, {14, "5.1"}, {15, "5.2"}, {16, "5.3"}, {17, "6.0"}, {18, "6.1"},
         {19, "6.2"}, {20, "6.3"}, {21, "7.0"}, {22, "7.1"}, {23, "7.2"}, {24, "7.3"}, {25, "8.0"},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
@@ -166,13 +171,13 @@ const char *xs_probe_mongodb_release(int64_t w)
 }
 
 typedef struct {
-    bool    have_wire;
+    bool have_wire;
     int64_t max_wire;
-    double  ok;
-    bool    have_ok;
-    char    msg[32];
-    char    set_name[64];
-    char    errmsg[96];
+    double ok;
+    bool have_ok;
+    char msg[32];
+    char set_name[64];
+    char errmsg[96];
 } mongo_fields;
 
 /* Length of the value of BSON type t at p[0..avail), or SIZE_MAX when malformed. */
@@ -180,36 +185,58 @@ static size_t bson_value_len(unsigned char t, const unsigned char *p, size_t ava
 {
     size_t l;
     switch (t) {
-    case 0x01: case 0x09: case 0x11: case 0x12: return 8;
-    case 0x10: return 4;
-    case 0x08: return 1;
-    case 0x07: return 12;
-    case 0x13: return 16;
-    case 0x06: case 0x0A: case 0x7F: case 0xFF: return 0;
-    case 0x02: case 0x0D: case 0x0E:
-        if (avail < 4) return SIZE_MAX;
+    case 0x01:
+    case 0x09:
+    case 0x11:
+    case 0x12:
+        return 8;
+    case 0x10:
+        return 4;
+    case 0x08:
+        return 1;
+    case 0x07:
+        return 12;
+    case 0x13:
+        return 16;
+    case 0x06:
+    case 0x0A:
+    case 0x7F:
+    case 0xFF:
+        return 0;
+    case 0x02:
+    case 0x0D:
+    case 0x0E:
+        if (avail < 4)
+            return SIZE_MAX;
         l = rd_le32(p);
         return (l < 1 || l > avail - 4) ? SIZE_MAX : 4 + l;
     case 0x0C:
-        if (avail < 4) return SIZE_MAX;
+        if (avail < 4)
+            return SIZE_MAX;
         l = rd_le32(p);
         return (l < 1 || l > avail - 4 || avail - 4 - l < 12) ? SIZE_MAX : 4 + l + 12;
-    case 0x03: case 0x04: case 0x0F:
-        if (avail < 4) return SIZE_MAX;
+    case 0x03:
+    case 0x04:
+    case 0x0F:
+        if (avail < 4)
+            return SIZE_MAX;
         l = rd_le32(p);
         return (l < 5 || l > avail) ? SIZE_MAX : l;
     case 0x05:
-        if (avail < 5) return SIZE_MAX;
+        if (avail < 5)
+            return SIZE_MAX;
         l = rd_le32(p);
         return l > avail - 5 ? SIZE_MAX : 5 + l;
-    case 0x0B: {                         /* two cstrings */
+    case 0x0B: { /* two cstrings */
         const unsigned char *z1 = memchr(p, 0, avail);
-        if (!z1) return SIZE_MAX;
+        if (!z1)
+            return SIZE_MAX;
         size_t a = (size_t)(z1 - p) + 1;
         const unsigned char *z2 = memchr(p + a, 0, avail - a);
         return z2 ? (size_t)(z2 - p) + 1 : SIZE_MAX;
     }
-    default: return SIZE_MAX;
+    default:
+        return SIZE_MAX;
     }
 }
 
@@ -235,22 +262,36 @@ static bool bson_walk(const unsigned char *d, size_t avail, mongo_fields *f)
         const unsigned char *name = d + i;
         const unsigned char *z = memchr(name, 0, end - i);
         if (!z)
-            return true;                 /* cut off inside a name */
+            return true; /* cut off inside a name */
         size_t nl = (size_t)(z - name);
         i += nl + 1;
         size_t vl = bson_value_len(t, d + i, end - i);
         if (vl == SIZE_MAX || vl > end - i)
-            return true;                 /* malformed or cut off: keep what we have */
+            return true; /* malformed or cut off: keep what we have */
         const unsigned char *v = d + i;
         if (nl == 14 && memcmp(name, "maxWireVersion", 14) == 0) {
-            if (t == 0x10) { f->max_wire = (int32_t)rd_le32(v); f->have_wire = true; }
-            else if (t == 0x12) { f->max_wire = (int64_t)((uint64_t)rd_le32(v) | (uint64_t)rd_le32(v + 4) << 32); f->have_wire = true; }
-            else if (t == 0x01) { double x; memcpy(&x, v, 8); if (x >= 0 && x < 1000) { f->max_wire = (int64_t)x; f->have_wire = true; } }
+            if (t == 0x10) {
+                f->max_wire = (int32_t)rd_le32(v);
+                f->have_wire = true;
+            } else if (t == 0x12) {
+                f->max_wire = (int64_t)((uint64_t)rd_le32(v) | (uint64_t)rd_le32(v + 4) << 32);
+                f->have_wire = true;
+            } else if (t == 0x01) {
+                double x;
+                memcpy(&x, v, 8);
+                if (x >= 0 && x < 1000) {
+                    f->max_wire = (int64_t)x;
+                    f->have_wire = true;
+                }
+            }
         } else if (nl == 2 && memcmp(name, "ok", 2) == 0) {
             f->have_ok = true;
-            if (t == 0x01) memcpy(&f->ok, v, 8);
-            else if (t == 0x10) f->ok = (int32_t)rd_le32(v);
-            else if (t == 0x08) f->ok = v[0];
+            if (t == 0x01)
+                memcpy(&f->ok, v, 8);
+            else if (t == 0x10)
+                f->ok = (int32_t)rd_le32(v);
+            else if (t == 0x08)
+                f->ok = v[0];
         } else if (t == 0x02 && nl == 3 && memcmp(name, "msg", 3) == 0) {
             bson_string(v, vl, f->msg, sizeof f->msg);
         } else if (t == 0x02 && nl == 7 && memcmp(name, "setName", 7) == 0) {
@@ -263,7 +304,8 @@ static bool bson_walk(const unsigned char *d, size_t avail, mongo_fields *f)
     return true;
 }
 
-xs_probe_parse xs_probe_parse_mongodb(const unsigned char *b, size_t n, bool final, xs_probe_info *out)
+xs_probe_parse xs_probe_parse_mongodb(const unsigned char *b, size_t n, bool final,
+                                      xs_probe_info *out)
 {
     if (n < 16)
         return final ? XS_PROBE_PARSE_BAD : XS_PROBE_PARSE_MORE;
@@ -276,7 +318,7 @@ xs_probe_parse xs_probe_parse_mongodb(const unsigned char *b, size_t n, bool fin
     mongo_fields f = {0};
     bool parsed = false;
     if (op == MONGO_OP_MSG) {
-        size_t i = 20;                   /* after flagBits */
+        size_t i = 20; /* after flagBits */
         while (i < end && !parsed) {
             unsigned char kind = b[i++];
             if (kind == 0) {
@@ -285,12 +327,12 @@ xs_probe_parse xs_probe_parse_mongodb(const unsigned char *b, size_t n, bool fin
             }
             if (kind != 1 || end - i < 4)
                 break;
-            size_t sl = rd_le32(b + i);  /* kind 1: size-prefixed document sequence: skip */
+            size_t sl = rd_le32(b + i); /* kind 1: size-prefixed document sequence: skip */
             if (sl < 4 || sl > end - i)
                 break;
             i += sl;
         }
-    } else if (end >= 36) {              /* OP_REPLY: flags, cursorID, startingFrom, numberReturned */
+    } else if (end >= 36) { /* OP_REPLY: flags, cursorID, startingFrom, numberReturned */
         parsed = bson_walk(b + 36, end - 36, &f);
     }
     if (!parsed)
@@ -301,15 +343,17 @@ xs_probe_parse xs_probe_parse_mongodb(const unsigned char *b, size_t n, bool fin
         const char *rel = xs_probe_mongodb_release(f.max_wire);
         if (rel)
             PROBE_SET(out->version, rel);
-        probe_detail_add(out->detail, sizeof out->detail, "maxWireVersion=%lld", (long long)f.max_wire);
+        probe_detail_add(out->detail, sizeof out->detail, "maxWireVersion=%lld",
+                         (long long)f.max_wire);
     }
     if (f.set_name[0])
         probe_detail_add(out->detail, sizeof out->detail, "replicaSet=%s", f.set_name);
     if (f.errmsg[0])
         probe_detail_add(out->detail, sizeof out->detail, "errmsg=%s", f.errmsg);
     char summary[160];
-    snprintf(summary, sizeof summary, "mongodb ok=%g maxWireVersion=%lld%s%s", f.have_ok ? f.ok : 0.0,
-             f.have_wire ? (long long)f.max_wire : -1LL, f.msg[0] ? " msg=" : "", f.msg);
+    snprintf(summary, sizeof summary, "mongodb ok=%g maxWireVersion=%lld%s%s",
+             f.have_ok ? f.ok : 0.0, f.have_wire ? (long long)f.max_wire : -1LL,
+             f.msg[0] ? " msg=" : "", f.msg);
     probe_set_banner(out, (const unsigned char *)summary, strlen(summary));
     return XS_PROBE_PARSE_OK;
 }
@@ -409,7 +453,8 @@ xs_probe_parse xs_probe_parse_cassandra_options(const unsigned char *b, size_t n
             i += used;
             if (strcmp(key, "CQL_VERSION") == 0 && !cql[0])
                 PROBE_SET(cql, val);
-            else if (strcmp(key, "PROTOCOL_VERSIONS") == 0 && strlen(protos) + strlen(val) + 2 < sizeof protos) {
+            else if (strcmp(key, "PROTOCOL_VERSIONS") == 0 &&
+                     strlen(protos) + strlen(val) + 2 < sizeof protos) {
                 if (protos[0])
                     strcat(protos, " ");
                 strcat(protos, val);

@@ -36,7 +36,8 @@ static bool json_str(const unsigned char *b, size_t n, const char *key, char *ds
     return true;
 }
 
-xs_probe_parse xs_probe_parse_elasticsearch(const unsigned char *b, size_t n, bool final, xs_probe_info *out)
+xs_probe_parse xs_probe_parse_elasticsearch(const unsigned char *b, size_t n, bool final,
+                                            xs_probe_info *out)
 {
     static const char prefix[] = "HTTP/1.";
     size_t m = n < 7 ? n : 7;
@@ -44,7 +45,8 @@ xs_probe_parse xs_probe_parse_elasticsearch(const unsigned char *b, size_t n, bo
         return XS_PROBE_PARSE_BAD;
     if (n < 12)
         return final ? XS_PROBE_PARSE_BAD : XS_PROBE_PARSE_MORE;
-    if (b[8] != ' ' || b[9] < '1' || b[9] > '5' || b[10] < '0' || b[10] > '9' || b[11] < '0' || b[11] > '9')
+    if (b[8] != ' ' || b[9] < '1' || b[9] > '5' || b[10] < '0' || b[10] > '9' || b[11] < '0' ||
+        b[11] > '9')
         return XS_PROBE_PARSE_BAD;
     int status = (b[9] - '0') * 100 + (b[10] - '0') * 10 + (b[11] - '0');
     size_t hend = probe_find_ci(b, n, "\r\n\r\n");

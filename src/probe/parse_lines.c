@@ -21,7 +21,7 @@ xs_probe_parse xs_probe_parse_ssh(const unsigned char *b, size_t n, bool final, 
         size_t end = eol == SIZE_MAX ? n : eol;
         if (end - line >= 4 && memcmp(b + line, "SSH-", 4) == 0) {
             if (eol == SIZE_MAX && !final && n - line < 255)
-                return XS_PROBE_PARSE_MORE;   /* identification line not complete yet */
+                return XS_PROBE_PARSE_MORE; /* identification line not complete yet */
             const unsigned char *l = b + line;
             size_t len = end - line;
             if (len && l[len - 1] == '\r')
@@ -45,7 +45,8 @@ xs_probe_parse xs_probe_parse_ssh(const unsigned char *b, size_t n, bool final, 
                 cut++;
             probe_copy_text(out->product, sizeof out->product, (const char *)l + ss, cut - ss);
             if (cut < se)
-                probe_copy_text(out->version, sizeof out->version, (const char *)l + cut + 1, se - cut - 1);
+                probe_copy_text(out->version, sizeof out->version, (const char *)l + cut + 1,
+                                se - cut - 1);
             probe_detail_add(out->detail, sizeof out->detail, "protocol=%s", proto);
             if (p < len) {
                 char comment[96];
@@ -74,9 +75,13 @@ xs_probe_parse xs_probe_parse_ssh(const unsigned char *b, size_t n, bool final, 
  * RFC 959 4.2 / RFC 5321 4.2: "ddd text" or a multi-line "ddd-text ... ddd text". */
 typedef enum { REPLY_MORE, REPLY_DONE, REPLY_BAD } reply_state;
 
-static bool digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static bool digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
 
-static reply_state read_reply(const unsigned char *b, size_t n, bool final, int *code, size_t *reply_end);
+static reply_state read_reply(const unsigned char *b, size_t n, bool final, int *code,
+                              size_t *reply_end);
 
 int probe_reply_code(const unsigned char *b, size_t n, bool final)
 {
@@ -87,11 +92,13 @@ int probe_reply_code(const unsigned char *b, size_t n, bool final)
 }
 
 /* Reply code of the first reply in b, once that reply is complete. */
-static reply_state read_reply(const unsigned char *b, size_t n, bool final, int *code, size_t *reply_end)
+static reply_state read_reply(const unsigned char *b, size_t n, bool final, int *code,
+                              size_t *reply_end)
 {
     if (n < 4)
         return final || (n > 0 && !digit(b[0])) ? REPLY_BAD : REPLY_MORE;
-    if (!digit(b[0]) || !digit(b[1]) || !digit(b[2]) || (b[3] != ' ' && b[3] != '-' && b[3] != '\r'))
+    if (!digit(b[0]) || !digit(b[1]) || !digit(b[2]) ||
+        (b[3] != ' ' && b[3] != '-' && b[3] != '\r'))
         return REPLY_BAD;
     *code = (b[0] - '0') * 100 + (b[1] - '0') * 10 + (b[2] - '0');
     size_t line = 0;
@@ -109,7 +116,7 @@ static reply_state read_reply(const unsigned char *b, size_t n, bool final, int 
     }
     if (final) {
         *reply_end = n;
-        return REPLY_DONE;            /* take what came */
+        return REPLY_DONE; /* take what came */
     }
     return REPLY_MORE;
 }
@@ -143,8 +150,9 @@ static const probe_product_rule smtp_products[] = {
     {NULL, NULL, false},
 };
 
-static xs_probe_parse parse_greeting(const unsigned char *b, size_t n, bool final, xs_probe_info *out,
-                                     const char *protocol, const probe_product_rule *rules)
+static xs_probe_parse parse_greeting(const unsigned char *b, size_t n, bool final,
+                                     xs_probe_info *out, const char *protocol,
+                                     const probe_product_rule *rules)
 {
     int code = 0;
     size_t end = 0;
@@ -183,7 +191,8 @@ int probe_guess_220(const unsigned char *b, size_t n)
 }
 
 /* ---------------------------------------------------------------- Redis (RESP) */
-xs_probe_parse xs_probe_parse_redis_ping(const unsigned char *b, size_t n, bool final, xs_probe_info *out)
+xs_probe_parse xs_probe_parse_redis_ping(const unsigned char *b, size_t n, bool final,
+                                         xs_probe_info *out)
 {
     if (n == 0)
         return final ? XS_PROBE_PARSE_BAD : XS_PROBE_PARSE_MORE;
@@ -202,21 +211,22 @@ xs_probe_parse xs_probe_parse_redis_ping(const unsigned char *b, size_t n, bool 
     } else if (n >= 7 && memcmp(b, "-NOAUTH", 7) == 0) {
         out->auth = XS_PROBE_AUTH_REQUIRED;
     } else if (n >= 7 && memcmp(b, "-DENIED", 7) == 0) {
-        out->auth = XS_PROBE_AUTH_REQUIRED;   /* protected mode: no remote access without config */
+        out->auth = XS_PROBE_AUTH_REQUIRED; /* protected mode: no remote access without config */
         probe_detail_add(out->detail, sizeof out->detail, "protected-mode");
     } else if (b[0] == '+') {
-        return XS_PROBE_PARSE_BAD;            /* some other simple string: not a PING reply */
+        return XS_PROBE_PARSE_BAD; /* some other simple string: not a PING reply */
     } else {
         out->auth = XS_PROBE_AUTH_UNKNOWN;
     }
     return XS_PROBE_PARSE_OK;
 }
 
-xs_probe_parse xs_probe_parse_redis_info(const unsigned char *b, size_t n, bool final, xs_probe_info *out)
+xs_probe_parse xs_probe_parse_redis_info(const unsigned char *b, size_t n, bool final,
+                                         xs_probe_info *out)
 {
     if (n == 0)
         return final ? XS_PROBE_PARSE_BAD : XS_PROBE_PARSE_MORE;
-    if (b[0] == '-') {                         /* INFO refused (ACL): PING already told auth */
+    if (b[0] == '-') { /* INFO refused (ACL): PING already told auth */
         size_t eol = probe_find_eol(b, n, 0);
         if (eol == SIZE_MAX && !final)
             return XS_PROBE_PARSE_MORE;
@@ -243,10 +253,10 @@ xs_probe_parse xs_probe_parse_redis_info(const unsigned char *b, size_t n, bool 
     if (have > want)
         have = (size_t)want;
     char name[32] = "", ver[64] = "", mode[32] = "";
-    bool whole = false;                         /* a mode cut off by the buffer end may be partial */
+    bool whole = false; /* a mode cut off by the buffer end may be partial */
     probe_line_value(body, have, "server_name", name, sizeof name, NULL);
     if (name[0] && strcmp(name, "redis") != 0) {
-        PROBE_SET(out->product, name);          /* Valkey and friends keep redis_version for clients */
+        PROBE_SET(out->product, name); /* Valkey and friends keep redis_version for clients */
         char key[48];
         snprintf(key, sizeof key, "%s_version", name);
         probe_line_value(body, have, key, ver, sizeof ver, NULL);
@@ -261,14 +271,15 @@ xs_probe_parse xs_probe_parse_redis_info(const unsigned char *b, size_t n, bool 
 }
 
 /* ---------------------------------------------------------------- Memcached (text protocol) */
-xs_probe_parse xs_probe_parse_memcached(const unsigned char *b, size_t n, bool final, xs_probe_info *out)
+xs_probe_parse xs_probe_parse_memcached(const unsigned char *b, size_t n, bool final,
+                                        xs_probe_info *out)
 {
     static const char *const replies[] = {"VERSION ", "CLIENT_ERROR", "SERVER_ERROR"};
     size_t eol = probe_find_eol(b, n, 0);
     if (eol == SIZE_MAX) {
         if (final || n >= 256)
             return XS_PROBE_PARSE_BAD;
-        for (size_t k = 0; k < 3; k++) {        /* could still become one of the replies */
+        for (size_t k = 0; k < 3; k++) { /* could still become one of the replies */
             size_t m = strlen(replies[k]);
             if (memcmp(b, replies[k], n < m ? n : m) == 0)
                 return XS_PROBE_PARSE_MORE;
@@ -280,7 +291,7 @@ xs_probe_parse xs_probe_parse_memcached(const unsigned char *b, size_t n, bool f
         PROBE_SET(out->protocol, "memcached");
         PROBE_SET(out->product, "memcached");
         probe_version_at(b, eol, 8, out->version, sizeof out->version);
-        out->auth = XS_PROBE_AUTH_NONE;        /* it answered a command without credentials */
+        out->auth = XS_PROBE_AUTH_NONE; /* it answered a command without credentials */
         return XS_PROBE_PARSE_OK;
     }
     if (starts(b, n, "CLIENT_ERROR") || starts(b, n, "SERVER_ERROR")) {

@@ -49,7 +49,7 @@ bool probe_ntlmssp_target_info(const unsigned char *c, size_t cl, size_t *off, s
 xs_probe_parse xs_probe_parse_ntlmssp_challenge(const unsigned char *b, size_t n, bool final,
                                                 xs_probe_info *out)
 {
-    (void)final;
+    (void) final;
     size_t at = probe_ntlmssp_find(b, n, 2);
     if (at == SIZE_MAX || n - at < 48)
         return XS_PROBE_PARSE_BAD;
@@ -59,7 +59,8 @@ xs_probe_parse xs_probe_parse_ntlmssp_challenge(const unsigned char *b, size_t n
     size_t name_off = rd_le32(c + 16), ti_off = 0, ti_len = 0;
     bool have_ti = probe_ntlmssp_target_info(c, cl, &ti_off, &ti_len);
     /* The Version field sits at 48 when NEGOTIATE_VERSION is set and the payload starts after it. */
-    if ((flags & 0x02000000u) && cl >= 56 && name_off >= 56 && (!have_ti || ti_off >= 56 || ti_len == 0))
+    if ((flags & 0x02000000u) && cl >= 56 && name_off >= 56 &&
+        (!have_ti || ti_off >= 56 || ti_len == 0))
         snprintf(out->smb.ntlm_version, sizeof out->smb.ntlm_version, "%u.%u.%u", c[48], c[49],
                  (unsigned)rd_le16(c + 50));
     if (have_ti) {
@@ -67,15 +68,24 @@ xs_probe_parse xs_probe_parse_ntlmssp_challenge(const unsigned char *b, size_t n
         for (size_t i = 0, k = 0; i + 4 <= ti_len && k < 32; k++) {
             unsigned id = rd_le16(p + i), l = rd_le16(p + i + 2);
             if (id == 0 || l > ti_len - i - 4)
-                break;                       /* MsvAvEOL, or a pair that runs past the list */
+                break; /* MsvAvEOL, or a pair that runs past the list */
             const unsigned char *v = p + i + 4;
             xs_probe_smb *s = &out->smb;
             switch (id) {
-            case 1: probe_copy_utf16(s->netbios_computer, sizeof s->netbios_computer, v, l); break;
-            case 2: probe_copy_utf16(s->netbios_domain, sizeof s->netbios_domain, v, l); break;
-            case 3: probe_copy_utf16(s->dns_computer, sizeof s->dns_computer, v, l); break;
-            case 4: probe_copy_utf16(s->dns_domain, sizeof s->dns_domain, v, l); break;
-            default: break;
+            case 1:
+                probe_copy_utf16(s->netbios_computer, sizeof s->netbios_computer, v, l);
+                break;
+            case 2:
+                probe_copy_utf16(s->netbios_domain, sizeof s->netbios_domain, v, l);
+                break;
+            case 3:
+                probe_copy_utf16(s->dns_computer, sizeof s->dns_computer, v, l);
+                break;
+            case 4:
+                probe_copy_utf16(s->dns_domain, sizeof s->dns_domain, v, l);
+                break;
+            default:
+                break;
             }
             i += 4 + l;
         }

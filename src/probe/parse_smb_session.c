@@ -12,8 +12,8 @@
 
 /* NetBIOS session framing around one SMB message (0xFE 'SMB' for SMB2, 0xFF 'SMB' for SMB1) of the
  * command cmd and at least min bytes: s[0..*len) once it is all here (or final), else MORE/BAD. */
-static xs_probe_parse smb_frame(const unsigned char *b, size_t n, bool final, bool smb2, unsigned cmd,
-                                size_t min, const unsigned char **s, size_t *len)
+static xs_probe_parse smb_frame(const unsigned char *b, size_t n, bool final, bool smb2,
+                                unsigned cmd, size_t min, const unsigned char **s, size_t *len)
 {
     if (n < 4 + 4)
         return final ? XS_PROBE_PARSE_BAD : XS_PROBE_PARSE_MORE;
@@ -27,15 +27,16 @@ static xs_probe_parse smb_frame(const unsigned char *b, size_t n, bool final, bo
     const unsigned char *m = *s;
     if (*len < min || m[0] != (smb2 ? 0xfe : 0xff) || memcmp(m + 1, "SMB", 3) != 0 ||
         (smb2 ? rd_le16(m + 12) : m[4]) != cmd)
-        return XS_PROBE_PARSE_BAD;       /* not the answer to that command */
+        return XS_PROBE_PARSE_BAD; /* not the answer to that command */
     return XS_PROBE_PARSE_OK;
 }
 
-xs_probe_parse probe_smb2_setup_read(const unsigned char *b, size_t n, bool final, probe_smb2_setup *out)
+xs_probe_parse probe_smb2_setup_read(const unsigned char *b, size_t n, bool final,
+                                     probe_smb2_setup *out)
 {
     const unsigned char *s;
     size_t len;
-    xs_probe_parse r = smb_frame(b, n, final, true, 0x0001, 64 + 8, &s, &len);   /* SESSION_SETUP */
+    xs_probe_parse r = smb_frame(b, n, final, true, 0x0001, 64 + 8, &s, &len); /* SESSION_SETUP */
     if (r != XS_PROBE_PARSE_OK)
         return r;
     memset(out, 0, sizeof *out);
@@ -43,10 +44,10 @@ xs_probe_parse probe_smb2_setup_read(const unsigned char *b, size_t n, bool fina
     out->session_id = s + 40;
     const unsigned char *r9 = s + 64;
     if (rd_le16(r9) != 9)
-        return XS_PROBE_PARSE_OK;        /* an error response: status only */
+        return XS_PROBE_PARSE_OK; /* an error response: status only */
     out->session_flags = rd_le16(r9 + 2);
     size_t off = rd_le16(r9 + 4), bl = rd_le16(r9 + 6);
-    if (off >= 64 + 8 && off <= len && bl <= len - off) {   /* offset from the SMB2 header */
+    if (off >= 64 + 8 && off <= len && bl <= len - off) { /* offset from the SMB2 header */
         out->blob = s + off;
         out->blob_len = bl;
     }
@@ -61,23 +62,28 @@ void probe_smb2_setup_learn(const probe_smb2_setup *s, bool answers_auth, xs_pro
         return;
     }
     if (!answers_auth)
-        return;                          /* the NEGOTIATE leg failed: nothing learned of a guest */
+        return; /* the NEGOTIATE leg failed: nothing learned of a guest */
     const char *what = "refused";
     if (s->status == 0) {
         /* A session for "guest" with a blank password: a guest session, or worse, a user one. */
-        what = (s->session_flags & SMB2_SESSION_FLAG_IS_GUEST) ? "guest"
-               : (s->session_flags & SMB2_SESSION_FLAG_IS_NULL) ? "anonymous" : "user";
-        info->facts[XS_PROBE_FACT_SMB_GUEST] = (s->session_flags & SMB2_SESSION_FLAG_IS_NULL) &&
-                                                       !(s->session_flags & SMB2_SESSION_FLAG_IS_GUEST)
-                                                   ? -1 : 1;
+        what = (s->session_flags & SMB2_SESSION_FLAG_IS_GUEST)  ? "guest"
+               : (s->session_flags & SMB2_SESSION_FLAG_IS_NULL) ? "anonymous"
+                                                                : "user";
+        info->facts[XS_PROBE_FACT_SMB_GUEST] =
+            (s->session_flags & SMB2_SESSION_FLAG_IS_NULL) &&
+                    !(s->session_flags & SMB2_SESSION_FLAG_IS_GUEST)
+                ? -1
+                : 1;
     } else {
         info->facts[XS_PROBE_FACT_SMB_GUEST] = -1;
-        probe_detail_add(info->detail, sizeof info->detail, "guest_status=0x%08x", (unsigned)s->status);
+        probe_detail_add(info->detail, sizeof info->detail, "guest_status=0x%08x",
+                         (unsigned)s->status);
     }
     PROBE_SET(info->smb.session, what);
 }
 
-xs_probe_parse xs_probe_parse_smb2_session(const unsigned char *b, size_t n, bool final, xs_probe_info *out)
+xs_probe_parse xs_probe_parse_smb2_session(const unsigned char *b, size_t n, bool final,
+                                           xs_probe_info *out)
 {
     probe_smb2_setup s;
     xs_probe_parse r = probe_smb2_setup_read(b, n, final, &s);
@@ -87,7 +93,8 @@ xs_probe_parse xs_probe_parse_smb2_session(const unsigned char *b, size_t n, boo
 }
 
 /* One NUL-terminated string of the SMB1 byte area, ASCII or UTF-16LE; advances *at. */
-static void smb1_string(const unsigned char *p, size_t n, size_t *at, bool unicode, char *dst, size_t cap)
+static void smb1_string(const unsigned char *p, size_t n, size_t *at, bool unicode, char *dst,
+                        size_t cap)
 {
     size_t i = *at;
     if (unicode) {
@@ -105,11 +112,13 @@ static void smb1_string(const unsigned char *p, size_t n, size_t *at, bool unico
     }
 }
 
-xs_probe_parse xs_probe_parse_smb1_session(const unsigned char *b, size_t n, bool final, xs_probe_info *out)
+xs_probe_parse xs_probe_parse_smb1_session(const unsigned char *b, size_t n, bool final,
+                                           xs_probe_info *out)
 {
     const unsigned char *s;
     size_t len;
-    xs_probe_parse r = smb_frame(b, n, final, false, 0x73, 32 + 3, &s, &len);   /* Session Setup AndX */
+    xs_probe_parse r =
+        smb_frame(b, n, final, false, 0x73, 32 + 3, &s, &len); /* Session Setup AndX */
     if (r != XS_PROBE_PARSE_OK)
         return r;
     uint32_t status = rd_le32(s + 5);
@@ -124,17 +133,18 @@ xs_probe_parse xs_probe_parse_smb1_session(const unsigned char *b, size_t n, boo
     size_t bc = rd_le16(s + bc_at), at = bc_at + 2;
     size_t end = bc <= len - at ? at + bc : len;
     if (wc >= 4)
-        at += rd_le16(s + 33 + 6) <= end - at ? rd_le16(s + 33 + 6) : end - at;   /* security blob */
+        at += rd_le16(s + 33 + 6) <= end - at ? rd_le16(s + 33 + 6) : end - at; /* security blob */
     bool unicode = rd_le16(s + 10) & 0x8000;
     if (unicode && (at & 1))
-        at++;                            /* UTF-16 strings start 2-aligned from the SMB header */
+        at++; /* UTF-16 strings start 2-aligned from the SMB header */
     xs_probe_smb *m = &out->smb;
     smb1_string(s, end, &at, unicode, m->native_os, sizeof m->native_os);
     smb1_string(s, end, &at, unicode, m->native_lanman, sizeof m->native_lanman);
     smb1_string(s, end, &at, unicode, m->workgroup, sizeof m->workgroup);
     /* Samba names itself in NativeLanMan ("Samba 4.17.12-Debian"): the only place it gives a
      * version before a login. The version field keeps the release, digits and dots. */
-    if (strncmp(m->native_lanman, "Samba ", 6) == 0 && m->native_lanman[6] >= '0' && m->native_lanman[6] <= '9') {
+    if (strncmp(m->native_lanman, "Samba ", 6) == 0 && m->native_lanman[6] >= '0' &&
+        m->native_lanman[6] <= '9') {
         PROBE_SET(out->product, "Samba");
         size_t vl = strspn(m->native_lanman + 6, "0123456789.");
         probe_copy_text(out->version, sizeof out->version, m->native_lanman + 6, vl);

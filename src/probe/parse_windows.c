@@ -11,21 +11,33 @@
 static const char *mssql_release(unsigned major)
 {
     switch (major) {
-    case 8: return "2000";
-    case 9: return "2005";
-    case 10: return "2008";
-    case 11: return "2012";
-    case 12: return "2014";
-    case 13: return "2016";
-    case 14: return "2017";
-    case 15: return "2019";
-    case 16: return "2022";
-    case 17: return "2025";
-    default: return NULL;
+    case 8:
+        return "2000";
+    case 9:
+        return "2005";
+    case 10:
+        return "2008";
+    case 11:
+        return "2012";
+    case 12:
+        return "2014";
+    case 13:
+        return "2016";
+    case 14:
+        return "2017";
+    case 15:
+        return "2019";
+    case 16:
+        return "2022";
+    case 17:
+        return "2025";
+    default:
+        return NULL;
     }
 }
 
-xs_probe_parse xs_probe_parse_mssql(const unsigned char *b, size_t n, bool final, xs_probe_info *out)
+xs_probe_parse xs_probe_parse_mssql(const unsigned char *b, size_t n, bool final,
+                                    xs_probe_info *out)
 {
     if (n < 8)
         return final ? XS_PROBE_PARSE_BAD : XS_PROBE_PARSE_MORE;
@@ -35,7 +47,7 @@ xs_probe_parse xs_probe_parse_mssql(const unsigned char *b, size_t n, bool final
     if (n < plen && !final)
         return XS_PROBE_PARSE_MORE;
     if (n < plen)
-        return XS_PROBE_PARSE_BAD;       /* the reply is small: a cut one is not worth guessing at */
+        return XS_PROBE_PARSE_BAD; /* the reply is small: a cut one is not worth guessing at */
     const unsigned char *p = b + 8;
     size_t len = plen - 8;
     bool have_version = false;
@@ -102,7 +114,7 @@ xs_probe_parse xs_probe_parse_rdp(const unsigned char *b, size_t n, bool final, 
         return final ? XS_PROBE_PARSE_BAD : XS_PROBE_PARSE_MORE;
     unsigned li = b[4];
     if ((b[5] & 0xf0) != 0xd0 || li + 5 > tlen || li < 6)
-        return XS_PROBE_PARSE_BAD;       /* not a Connection Confirm */
+        return XS_PROBE_PARSE_BAD; /* not a Connection Confirm */
     PROBE_SET(out->protocol, "rdp");
     const char *summary = "rdp standard security";
     if (tlen >= 19 && li >= 14) {
@@ -110,9 +122,11 @@ xs_probe_parse xs_probe_parse_rdp(const unsigned char *b, size_t n, bool final, 
         uint32_t v = rd_le32(neg + 4);
         if (neg[0] == 0x02) {
             out->tls = (v & (RDP_PROTOCOL_SSL | RDP_PROTOCOL_HYBRID | RDP_PROTOCOL_HYBRID_EX |
-                             RDP_PROTOCOL_RDSTLS)) ? XS_PROBE_TLS_YES : XS_PROBE_TLS_NO;
+                             RDP_PROTOCOL_RDSTLS))
+                           ? XS_PROBE_TLS_YES
+                           : XS_PROBE_TLS_NO;
             if (v & (RDP_PROTOCOL_HYBRID | RDP_PROTOCOL_HYBRID_EX)) {
-                out->auth = XS_PROBE_AUTH_REQUIRED;   /* NLA: credentials before any session */
+                out->auth = XS_PROBE_AUTH_REQUIRED; /* NLA: credentials before any session */
                 out->facts[XS_PROBE_FACT_RDP_NLA] = 1;
                 summary = "rdp selected=hybrid (NLA)";
                 probe_detail_add(out->detail, sizeof out->detail, "selected=hybrid, nla=yes");
@@ -128,22 +142,26 @@ xs_probe_parse xs_probe_parse_rdp(const unsigned char *b, size_t n, bool final, 
                 probe_detail_add(out->detail, sizeof out->detail, "extended_client_data");
         } else if (neg[0] == 0x03) {
             summary = "rdp negotiation failure";
-            static const char *const why[] = {"", "ssl-required", "ssl-not-allowed",
-                                              "ssl-cert-not-on-server", "inconsistent-flags",
-                                              "hybrid-required", "ssl-with-user-auth-required"};
+            static const char *const why[] = {"",
+                                              "ssl-required",
+                                              "ssl-not-allowed",
+                                              "ssl-cert-not-on-server",
+                                              "inconsistent-flags",
+                                              "hybrid-required",
+                                              "ssl-with-user-auth-required"};
             probe_detail_add(out->detail, sizeof out->detail, "failure=%s",
                              v >= 1 && v <= 6 ? why[v] : "unknown");
             if (v == 1 || v == 5 || v == 6)
                 out->tls = XS_PROBE_TLS_YES;
             if (v == 5)
-                out->facts[XS_PROBE_FACT_RDP_NLA] = 1;   /* HYBRID_REQUIRED_BY_SERVER */
+                out->facts[XS_PROBE_FACT_RDP_NLA] = 1; /* HYBRID_REQUIRED_BY_SERVER */
             if (v == 2 || v == 3)
                 out->tls = XS_PROBE_TLS_NO;
             if (v == 5 || v == 6)
                 out->auth = XS_PROBE_AUTH_REQUIRED;
         }
     } else {
-        out->tls = XS_PROBE_TLS_NO;     /* pre-negotiation server: standard RDP security only */
+        out->tls = XS_PROBE_TLS_NO; /* pre-negotiation server: standard RDP security only */
         probe_detail_add(out->detail, sizeof out->detail, "selected=rdp, nla=no");
     }
     probe_set_banner(out, (const unsigned char *)summary, strlen(summary));
@@ -157,13 +175,20 @@ xs_probe_parse xs_probe_parse_rdp(const unsigned char *b, size_t n, bool final, 
 static const char *smb_dialect(unsigned d)
 {
     switch (d) {
-    case 0x0202: return "2.0.2";
-    case 0x0210: return "2.1";
-    case 0x0300: return "3.0";
-    case 0x0302: return "3.0.2";
-    case 0x0311: return "3.1.1";
-    case 0x02ff: return "2.x";
-    default: return NULL;
+    case 0x0202:
+        return "2.0.2";
+    case 0x0210:
+        return "2.1";
+    case 0x0300:
+        return "3.0";
+    case 0x0302:
+        return "3.0.2";
+    case 0x0311:
+        return "3.1.1";
+    case 0x02ff:
+        return "2.x";
+    default:
+        return NULL;
     }
 }
 
@@ -191,7 +216,7 @@ xs_probe_parse xs_probe_parse_smb(const unsigned char *b, size_t n, bool final, 
         return XS_PROBE_PARSE_OK;
     }
     if (len < 64 + 8)
-        return XS_PROBE_PARSE_OK;        /* identified, nothing more to read */
+        return XS_PROBE_PARSE_OK; /* identified, nothing more to read */
     uint32_t status = rd_le32(s + 8);
     unsigned cmd = rd_le16(s + 12);
     if (status != 0 || cmd != 0) {
@@ -215,7 +240,7 @@ xs_probe_parse xs_probe_parse_smb(const unsigned char *b, size_t n, bool final, 
     /* Samba puts this hint in its SPNEGO NegTokenInit; Windows does not. */
     if (rl >= 60) {
         size_t boff = rd_le16(r + 56), blen = rd_le16(r + 58);
-        if (boff >= 64 + 64 && boff < len && blen <= len - boff) {     /* offset from SMB2 header */
+        if (boff >= 64 + 64 && boff < len && blen <= len - boff) { /* offset from SMB2 header */
             if (probe_find_ci(s + boff, blen, "not_defined_in_RFC4178@please_ignore") != SIZE_MAX)
                 PROBE_SET(out->product, "Samba");
         }

@@ -57,7 +57,10 @@ void probe_set_banner(xs_probe_info *out, const unsigned char *b, size_t n)
     out->banner_len = end;
 }
 
-static bool printable(unsigned char c) { return c >= 0x20 && c < 0x7f; }
+static bool printable(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f;
+}
 
 void probe_set_banner_strings(xs_probe_info *out, const unsigned char *b, size_t n)
 {
@@ -80,7 +83,10 @@ void probe_set_banner_strings(xs_probe_info *out, const unsigned char *b, size_t
     out->banner_len = o;
 }
 
-static unsigned char lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c; }
+static unsigned char lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
 
 size_t probe_find_ci(const unsigned char *b, size_t n, const char *needle)
 {
@@ -99,8 +105,8 @@ size_t probe_find_ci(const unsigned char *b, size_t n, const char *needle)
 
 static bool version_char(unsigned char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           c == '.' || c == '+' || c == '~' || c == '_' || c == '-';
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
+           c == '+' || c == '~' || c == '_' || c == '-';
 }
 
 size_t probe_version_at(const unsigned char *b, size_t n, size_t at, char *dst, size_t cap)
@@ -109,15 +115,16 @@ size_t probe_version_at(const unsigned char *b, size_t n, size_t at, char *dst, 
         dst[0] = 0;
     while (at < n && (b[at] == ' ' || b[at] == '/' || b[at] == ':'))
         at++;
-    if (at < n && (b[at] == 'v' || b[at] == 'V') && at + 1 < n && b[at + 1] >= '0' && b[at + 1] <= '9')
+    if (at < n && (b[at] == 'v' || b[at] == 'V') && at + 1 < n && b[at + 1] >= '0' &&
+        b[at + 1] <= '9')
         at++;
     if (at >= n || b[at] < '0' || b[at] > '9')
-        return 0;                   /* a version starts with a digit */
+        return 0; /* a version starts with a digit */
     size_t s = at;
     while (at < n && version_char(b[at]))
         at++;
     while (at > s && (b[at - 1] == '.' || b[at - 1] == '-'))
-        at--;                       /* "3.0.3." at the end of a sentence */
+        at--; /* "3.0.3." at the end of a sentence */
     probe_copy_text(dst, cap, (const char *)b + s, at - s);
     return at - s;
 }
@@ -137,7 +144,8 @@ bool probe_match_product(const unsigned char *b, size_t n, const probe_product_r
     return false;
 }
 
-bool probe_line_value(const unsigned char *b, size_t n, const char *key, char *dst, size_t cap, bool *whole)
+bool probe_line_value(const unsigned char *b, size_t n, const char *key, char *dst, size_t cap,
+                      bool *whole)
 {
     size_t kl = strlen(key);
     for (size_t line = 0; line < n;) {

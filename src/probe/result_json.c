@@ -22,7 +22,7 @@ void xs_probe_result_write_json(const xs_probe_result *r, xs_jsonw *w)
     str_or_null(w, "version", i->version);
     xs_jsonw_key(w, "banner");
     if (i->banner_len)
-        xs_jsonw_string(w, (const char *)i->banner, i->banner_len);   /* raw: the writer escapes */
+        xs_jsonw_string(w, (const char *)i->banner, i->banner_len); /* raw: the writer escapes */
     else
         xs_jsonw_null(w);
     str_or_null(w, "auth", xs_probe_auth_name(i->auth));
@@ -44,7 +44,7 @@ void xs_probe_result_write_json(const xs_probe_result *r, xs_jsonw *w)
     for (int f = 0; f < XS_PROBE_FACT_COUNT; f++) {
         int v = xs_probe_fact_get(i, (xs_probe_fact)f);
         if (v == 0 || f == XS_PROBE_FACT_TLS || f == XS_PROBE_FACT_AUTH)
-            continue;   /* tls and auth have their own keys */
+            continue; /* tls and auth have their own keys */
         xs_jsonw_key(w, xs_probe_fact_name((xs_probe_fact)f));
         xs_jsonw_bool(w, v > 0);
     }
@@ -61,7 +61,7 @@ void xs_probe_result_write_json(const xs_probe_result *r, xs_jsonw *w)
     const xs_probe_smb *m = &i->smb;
     if (m->ntlm_version[0] || m->netbios_computer[0] || m->native_os[0] || m->native_lanman[0] ||
         m->session[0]) {
-        xs_jsonw_key(w, "smb");          /* what the SMB server says of itself */
+        xs_jsonw_key(w, "smb"); /* what the SMB server says of itself */
         xs_jsonw_begin_object(w);
         str_or_null(w, "ntlm_version", m->ntlm_version);
         str_or_null(w, "netbios_computer", m->netbios_computer);

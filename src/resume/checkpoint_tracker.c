@@ -58,7 +58,7 @@ uint64_t xs_ckpt_job_pushed(xs_ckpt_tracker *c, uint64_t now_ns)
             if (d)
                 c->job_done = d;
             if (!t || !d)
-                return c->job_base + c->job_n;   /* untracked: checkpoints stay at older samples */
+                return c->job_base + c->job_n; /* untracked: checkpoints stay at older samples */
             c->job_cap = cap;
         }
     }

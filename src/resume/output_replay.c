@@ -21,17 +21,19 @@
  * it is dropped from the file rather than counted as done (JSON lines carry the marker). */
 static bool interrupted_record(const char *line, xs_format fmt)
 {
-    return fmt == XS_FMT_JSON && (strstr(line, INTERRUPTED_HTTP) || strstr(line, INTERRUPTED_PROBE));
+    return fmt == XS_FMT_JSON &&
+           (strstr(line, INTERRUPTED_HTTP) || strstr(line, INTERRUPTED_PROBE));
 }
 
-long xs_output_replay(const char *path, xs_format fmt, void (*add)(const xs_read_record *rec, void *arg),
-                      void *arg, uint64_t *start_s, char *err, size_t errlen)
+long xs_output_replay(const char *path, xs_format fmt,
+                      void (*add)(const xs_read_record *rec, void *arg), void *arg,
+                      uint64_t *start_s, char *err, size_t errlen)
 {
     const xs_output_module *mod = xs_output_module_of(fmt);
     FILE *f = fopen(path, "r");
     if (!f) {
         if (errno == ENOENT)
-            return 0;     /* nothing was written yet */
+            return 0; /* nothing was written yet */
         snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
         return -1;
     }
@@ -39,12 +41,12 @@ long xs_output_replay(const char *path, xs_format fmt, void (*add)(const xs_read
     size_t cap = 0;
     ssize_t len;
     long n = 0;
-    off_t keep = 0, woff = 0;   /* woff: where the next kept line goes once lines are dropped */
+    off_t keep = 0, woff = 0; /* woff: where the next kept line goes once lines are dropped */
     int wfd = -1;
     bool wfailed = false;
     while ((len = getline(&line, &cap, f)) != -1) {
         if (line[len - 1] != '\n')
-            break;        /* torn: the writer died inside it */
+            break; /* torn: the writer died inside it */
         if (interrupted_record(line, fmt)) {
             /* squeezed out in place: every write lands behind what was already read */
             if (wfd < 0 && (wfd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {

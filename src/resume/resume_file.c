@@ -12,9 +12,9 @@
 #include "xsweep/resume.h"
 #include "xsweep/safe_open.h"
 
-#define SUM_PREFIX "# mac = "
+#define SUM_PREFIX    "# mac = "
 #define COMPLETE_MARK "# complete: this scan finished, there is nothing to resume\n"
-#define RESUME_MAX (16u << 20)   /* a resume file is options and positions: kilobytes */
+#define RESUME_MAX    (16u << 20) /* a resume file is options and positions: kilobytes */
 
 int xs_resume_open(xs_resume *r, const char *path, const xs_host_key *key, char *err, size_t errlen)
 {
@@ -54,7 +54,7 @@ int xs_resume_save(xs_resume *r, const xs_options *o, uint64_t seed, int64_t db_
     FILE *f = open_memstream(&buf, &len);
     if (!f)
         return -1;
-    xs_options eff = *o;              /* the seed must be explicit for the order to repeat */
+    xs_options eff = *o; /* the seed must be explicit for the order to repeat */
     eff.seed = seed;
     eff.seed_given = true;
     eff.db_sweep = db_sweep;
@@ -120,7 +120,9 @@ static char *read_whole(const char *path, size_t *lenp, char *err, size_t errlen
     close(fd);
     if (!buf || n < 0 || len > RESUME_MAX) {
         snprintf(err, errlen, "cannot read %s: %s", path,
-                 !buf ? "out of memory" : n < 0 ? strerror(errno) : "too big for a resume file");
+                 !buf    ? "out of memory"
+                 : n < 0 ? strerror(errno)
+                         : "too big for a resume file");
         free(buf);
         return NULL;
     }
@@ -129,7 +131,8 @@ static char *read_whole(const char *path, size_t *lenp, char *err, size_t errlen
     return buf;
 }
 
-char *xs_resume_verify(const char *path, const xs_host_key *key, size_t *lenp, char *err, size_t errlen)
+char *xs_resume_verify(const char *path, const xs_host_key *key, size_t *lenp, char *err,
+                       size_t errlen)
 {
     size_t len = 0;
     char *buf = read_whole(path, &len, err, errlen);
@@ -146,16 +149,20 @@ char *xs_resume_verify(const char *path, const xs_host_key *key, size_t *lenp, c
     int rc = -1;
     if (len >= strlen(COMPLETE_MARK) && !memcmp(buf, COMPLETE_MARK, strlen(COMPLETE_MARK))) {
         snprintf(err, errlen, "%s: that scan completed, there is nothing to resume", path);
-    } else if (!last || strncmp(last, SUM_PREFIX, plen) || (size_t)(buf + len - last) != plen + 65) {
-        snprintf(err, errlen, "%s is not a resume file, or was changed (its last line must be its MAC)", path);
+    } else if (!last || strncmp(last, SUM_PREFIX, plen) ||
+               (size_t)(buf + len - last) != plen + 65) {
+        snprintf(err, errlen,
+                 "%s is not a resume file, or was changed (its last line must be its MAC)", path);
     } else if (memchr(buf, '\0', len)) {
         snprintf(err, errlen, "%s is damaged (NUL byte): it cannot be trusted", path);
     } else {
         char mac[65];
         xs_host_key_hmac_hex(key, buf, (size_t)(last - buf), mac);
         if (CRYPTO_memcmp(mac, last + plen, 64) != 0)
-            snprintf(err, errlen, "%s is damaged or was not written with this host key (MAC mismatch): "
-                     "it cannot be trusted", path);
+            snprintf(err, errlen,
+                     "%s is damaged or was not written with this host key (MAC mismatch): "
+                     "it cannot be trusted",
+                     path);
         else
             rc = 0;
     }
@@ -163,7 +170,7 @@ char *xs_resume_verify(const char *path, const xs_host_key *key, size_t *lenp, c
         free(buf);
         return NULL;
     }
-    *lenp = (size_t)(last - buf);   /* the options only: the MAC line is not a config line */
+    *lenp = (size_t)(last - buf); /* the options only: the MAC line is not a config line */
     buf[*lenp] = '\0';
     return buf;
 }

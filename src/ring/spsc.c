@@ -45,7 +45,7 @@ void xs_ring_free(xs_ring *r)
 
 bool xs_ring_push(xs_ring *r, const void *elem)
 {
-    size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);   /* only we write it */
+    size_t head = atomic_load_explicit(&r->head, memory_order_relaxed); /* only we write it */
     if (head - r->tail_seen > r->mask) {
         r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
         if (head - r->tail_seen > r->mask)
@@ -58,7 +58,7 @@ bool xs_ring_push(xs_ring *r, const void *elem)
 
 bool xs_ring_pop(xs_ring *r, void *elem)
 {
-    size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);   /* only we write it */
+    size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed); /* only we write it */
     if (tail == r->head_seen) {
         r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
         if (tail == r->head_seen)
@@ -74,5 +74,5 @@ size_t xs_ring_count(const xs_ring *r)
     size_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
     size_t head = atomic_load_explicit(&r->head, memory_order_acquire);
     size_t n = head - tail;
-    return n > r->mask + 1 ? r->mask + 1 : n;   /* the two loads are not one snapshot */
+    return n > r->mask + 1 ? r->mask + 1 : n; /* the two loads are not one snapshot */
 }

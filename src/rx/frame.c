@@ -5,27 +5,27 @@
 #include "xsweep/frame.h"
 
 #ifndef DLT_IPV6
-#define DLT_IPV6           229
+#define DLT_IPV6 229
 #endif
 #define ETHERTYPE_IPV4     0x0800
 #define ETHERTYPE_IPV6     0x86dd
-#define ETHERTYPE_VLAN     0x8100   /* 802.1Q */
-#define ETHERTYPE_QINQ     0x88a8   /* 802.1ad service tag */
-#define ETHERTYPE_QINQ_OLD 0x9100   /* pre-standard double tagging, still seen in the wild */
+#define ETHERTYPE_VLAN     0x8100 /* 802.1Q */
+#define ETHERTYPE_QINQ     0x88a8 /* 802.1ad service tag */
+#define ETHERTYPE_QINQ_OLD 0x9100 /* pre-standard double tagging, still seen in the wild */
 #define MAX_VLAN_TAGS      2
-#define LINKTYPE_RAW       101      /* what DLT_RAW is called in savefiles */
+#define LINKTYPE_RAW       101 /* what DLT_RAW is called in savefiles */
 #define DLT_RAW_LINUX      12
 #define DLT_RAW_OPENBSD    14
 #define IP_PROTO_TCP       6
 #define IPV4_MIN_HDR       20
 #define IPV6_HDR           40
 /* IPv6 next-header values */
-#define NH_HOP_BY_HOP      0
-#define NH_ROUTING         43
-#define NH_FRAGMENT        44
-#define NH_AH              51
-#define NH_DEST_OPTS       60
-#define TCP_MIN_HDR        20
+#define NH_HOP_BY_HOP 0
+#define NH_ROUTING    43
+#define NH_FRAGMENT   44
+#define NH_AH         51
+#define NH_DEST_OPTS  60
+#define TCP_MIN_HDR   20
 
 static inline uint16_t be16(const uint8_t *p)
 {
@@ -72,11 +72,11 @@ static long network_offset(const uint8_t *frame, size_t caplen, int linktype, in
 {
     *version = 0;
     switch (linktype) {
-    case DLT_EN10MB:        /* dst(6) src(6) type(2) */
+    case DLT_EN10MB: /* dst(6) src(6) type(2) */
         return skip_to_ip(frame, caplen, 12, version);
-    case DLT_LINUX_SLL:     /* pkttype(2) hatype(2) halen(2) addr(8) protocol(2) */
+    case DLT_LINUX_SLL: /* pkttype(2) hatype(2) halen(2) addr(8) protocol(2) */
         return skip_to_ip(frame, caplen, 14, version);
-    case DLT_LINUX_SLL2:    /* protocol(2) reserved(2) ifindex(4) hatype(2) pkttype(1) halen(1)
+    case DLT_LINUX_SLL2: /* protocol(2) reserved(2) ifindex(4) hatype(2) pkttype(1) halen(1)
                                addr(8) */
         if (caplen < 20 || !(*version = version_of(be16(frame))))
             return -1;
@@ -130,7 +130,7 @@ static int parse_ipv6(const uint8_t *ip, size_t avail, xs_tcp_reply *out)
         case NH_AH:
             len = ((size_t)ip[off + 1] + 2) * 4;
             break;
-        default:   /* fragment (no whole TCP header to trust), ESP, ICMPv6, no-next-header ... */
+        default: /* fragment (no whole TCP header to trust), ESP, ICMPv6, no-next-header ... */
             return -1;
         }
         nh = ip[off];
@@ -162,18 +162,18 @@ int xs_frame_parse(const uint8_t *frame, size_t caplen, int linktype, xs_tcp_rep
     const uint8_t *ip = frame + l3;
     size_t avail = caplen - (size_t)l3;
     int version = ip[0] >> 4;
-    if (announced && version != announced)   /* an IPv4 header behind the IPv6 ethertype ... */
+    if (announced && version != announced) /* an IPv4 header behind the IPv6 ethertype ... */
         return -1;
     if (version == 6)
         return parse_ipv6(ip, avail, out);
     if (version != 4)
         return -1;
     size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
-    if (ihl < IPV4_MIN_HDR || ihl + TCP_MIN_HDR > avail)   /* IP header + minimal TCP fit */
+    if (ihl < IPV4_MIN_HDR || ihl + TCP_MIN_HDR > avail) /* IP header + minimal TCP fit */
         return -1;
     if (ip[9] != IP_PROTO_TCP)
         return -1;
-    if (be16(ip + 6) & 0x1fff)          /* fragment offset != 0: no TCP header in here */
+    if (be16(ip + 6) & 0x1fff) /* fragment offset != 0: no TCP header in here */
         return -1;
 
     const uint8_t *tcp = ip + ihl;

@@ -18,24 +18,25 @@
 #include "xsweep/record.h"
 #include "xsweep/scan.h"
 
-#define RX_SNAPLEN        192          /* link + IPv4/IPv6 (+ a few extension headers) + TCP */
-#define RX_BUFFER_BYTES   (64 << 20)   /* ~170 ms of 2 M replies/s (the ring is mapped: this is RSS) */
-#define RX_TIMEOUT_MS     50
-#define RX_POLL_MS        50           /* stop_rx is seen within this */
-#define RX_BATCH          8192         /* packets per pcap_dispatch */
-#define RX_DRAIN_ROUNDS   16           /* non-blocking dispatches after stop_rx */
-#define RX_COALESCE_NS    200000L      /* after a partial batch: let replies gather, not one
+#define RX_SNAPLEN      192        /* link + IPv4/IPv6 (+ a few extension headers) + TCP */
+#define RX_BUFFER_BYTES (64 << 20) /* ~170 ms of 2 M replies/s (the ring is mapped: this is RSS) */
+#define RX_TIMEOUT_MS   50
+#define RX_POLL_MS      50   /* stop_rx is seen within this */
+#define RX_BATCH        8192 /* packets per pcap_dispatch */
+#define RX_DRAIN_ROUNDS 16   /* non-blocking dispatches after stop_rx */
+#define RX_COALESCE_NS                                                                             \
+    200000L                              /* after a partial batch: let replies gather, not one
                                           wakeup per packet (the buffer holds ~0.5 s) */
 #define RX_STALL_GIVEUP_NS 2000000000ull /* after stop_rx, nobody drains a full ring: give up */
 
 typedef struct {
-    pcap_t  *pcap;
-    int      dlt;
-    int      fd;           /* selectable fd, -1 if pcap has none */
+    pcap_t *pcap;
+    int dlt;
+    int fd; /* selectable fd, -1 if pcap has none */
     xs_scan *scan;
     /* counted per packet, published once per dispatch */
     uint64_t replies, invalid, stalls;
-    uint64_t lost;         /* results abandoned because nobody drained the ring after stop */
+    uint64_t lost; /* results abandoned because nobody drained the ring after stop */
 } rx_state;
 
 static void set_error(xs_scan *s, const char *fmt, const char *a, const char *b)
@@ -60,11 +61,13 @@ static int install_filter(pcap_t *p, const xs_scan *s)
     char v4[256] = "", v6[256] = "";
     if (s->net.has_v4)
         snprintf(v4, sizeof v4,
-                 "(ip and tcp and dst host %s and dst portrange %u-%u and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0)",
+                 "(ip and tcp and dst host %s and dst portrange %u-%u and tcp[tcpflags] & "
+                 "(tcp-syn|tcp-rst) != 0)",
                  ip, (unsigned)s->sport_first, last);
     if (s->net.has_v6)
         snprintf(v6, sizeof v6,
-                 "(ip6 and dst host %s and ((ip6[6] == 6 and dst portrange %u-%u) or (ip6[6] != 6 and ip6[6] != 58)))",
+                 "(ip6 and dst host %s and ((ip6[6] == 6 and dst portrange %u-%u) or (ip6[6] != 6 "
+                 "and ip6[6] != 58)))",
                  ip6, (unsigned)s->sport_first, last);
     snprintf(expr, sizeof expr, "%s%s%s", v4, v4[0] && v6[0] ? " or " : "", v6);
     struct bpf_program prog;
@@ -162,13 +165,15 @@ static bool reply_is_ours(const xs_scan *s, const xs_tcp_reply *rep, xs_addr *ad
     if (rep->family == 4) {
         if (!s->net.has_v4 || rep->dst_ip != s->net.src_ip)
             return false;
-        uint32_t expected = xs_cookie(&s->key, s->net.src_ip, rep->dst_port, rep->src_ip, rep->src_port);
+        uint32_t expected =
+            xs_cookie(&s->key, s->net.src_ip, rep->dst_port, rep->src_ip, rep->src_port);
         *addr = xs_addr_from_v4(rep->src_ip);
         return rep->ack == expected + 1;
     }
     if (!s->net.has_v6 || memcmp(rep->dst_ip6, s->net.src_ip6.b, 16) != 0)
         return false;
-    uint32_t expected = xs_cookie6(&s->key, s->net.src_ip6.b, rep->dst_port, rep->src_ip6, rep->src_port);
+    uint32_t expected =
+        xs_cookie6(&s->key, s->net.src_ip6.b, rep->dst_port, rep->src_ip6, rep->src_port);
     *addr = xs_addr_from_v6(rep->src_ip6);
     /* A "reply" from an IPv4-mapped source is no IPv6 endpoint we probed. */
     return rep->ack == expected + 1 && !xs_addr_is_v4(addr);
@@ -202,7 +207,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
     /* Only retries consult `answered`; the add is a cache miss into a large table, the most
      * expensive step here, so skip it when there will be no retry. */
     if (s->retries) {
-        if (rep.family == 4)   /* the one-word key, without building the wide one */
+        if (rep.family == 4) /* the one-word key, without building the wide one */
             xs_keyset_add_v4(&s->answered, (uint64_t)rep.src_ip << 16 | rep.src_port);
         else
             xs_keyset_add(&s->answered, xs_endpoint_key(&addr, rep.src_port));
@@ -235,16 +240,17 @@ static int dispatch(rx_state *st)
     int n = pcap_dispatch(st->pcap, RX_BATCH, on_packet, (u_char *)st);
     publish_counters(st);
     if (n == PCAP_ERROR) {
-        set_error(st->scan, "capture on %s failed: %s", st->scan->net.ifname, pcap_geterr(st->pcap));
+        set_error(st->scan, "capture on %s failed: %s", st->scan->net.ifname,
+                  pcap_geterr(st->pcap));
         return -1;
     }
-    return n < 0 ? 0 : n;   /* PCAP_ERROR_BREAK: nothing more this round */
+    return n < 0 ? 0 : n; /* PCAP_ERROR_BREAK: nothing more this round */
 }
 
 static void wait_readable(const rx_state *st)
 {
     if (st->fd < 0) {
-        struct timespec ts = {0, 1000000L};   /* no selectable fd: short sleep */
+        struct timespec ts = {0, 1000000L}; /* no selectable fd: short sleep */
         nanosleep(&ts, NULL);
         return;
     }
@@ -277,7 +283,7 @@ void *xs_receiver_main(void *arg)
     if (pcap_stats(st->pcap, &ps) == 0)
         atomic_store(&s->pcap_drops, (uint64_t)ps.ps_drop + ps.ps_ifdrop);
     if (st->lost)
-        atomic_fetch_add(&s->pcap_drops, st->lost);   /* lost all the same: make it visible */
+        atomic_fetch_add(&s->pcap_drops, st->lost); /* lost all the same: make it visible */
     return NULL;
 }
 

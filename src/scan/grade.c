@@ -8,7 +8,7 @@ static xs_auth_class auth_class(xs_auth_method m)
     case XS_AUTH_BASIC:
     case XS_AUTH_DIGEST:
     case XS_AUTH_NTLM:
-    case XS_AUTH_NEGOTIATE:   /* Kerberos/NTLM: the seed's NTLM row */
+    case XS_AUTH_NEGOTIATE: /* Kerberos/NTLM: the seed's NTLM row */
         return XS_AUTHCLASS_WEAK;
     case XS_AUTH_SSO:
         return XS_AUTHCLASS_SSO;

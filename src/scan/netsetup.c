@@ -60,8 +60,10 @@ int xs_parse_source_ips(const char *s, bool *has_v4, uint32_t *v4, bool *has_v6,
         goto bad;
     return 0;
 bad:
-    snprintf(err, errlen, "invalid --source-ip \"%s\": give an IPv4 or IPv6 address, or one of each "
-             "joined by a comma", s);
+    snprintf(err, errlen,
+             "invalid --source-ip \"%s\": give an IPv4 or IPv6 address, or one of each "
+             "joined by a comma",
+             s);
     return -1;
 }
 
@@ -71,7 +73,8 @@ static void log_family(const xs_netinfo *net, const xs_addr *src, const xs_addr 
     char a[XS_ADDR_STRLEN], b[XS_ADDR_STRLEN];
     xs_addr_format(src, a);
     xs_addr_format(hop, b);
-    xs_log(XS_LOG_INFO, "sending on %s (MTU %d) from %s; next hop %s%s at %02x:%02x:%02x:%02x:%02x:%02x",
+    xs_log(XS_LOG_INFO,
+           "sending on %s (MTU %d) from %s; next hop %s%s at %02x:%02x:%02x:%02x:%02x:%02x",
            net->ifname, net->mtu, a, b, gateway ? " (gateway)" : "", mac[0], mac[1], mac[2], mac[3],
            mac[4], mac[5]);
 }
@@ -86,15 +89,15 @@ static int setup_v4(const xs_options *o, bool src_given, uint32_t first_ip, xs_n
     if (xs_netinfo_iface(net->ifname, net->src_mac, &if_ip, &net->mtu, err, errlen) < 0)
         return -1;
     if (!src_given)
-        net->src_ip = prefsrc ? prefsrc : if_ip;   /* the kernel's choice for this route first */
+        net->src_ip = prefsrc ? prefsrc : if_ip; /* the kernel's choice for this route first */
     if (net->src_ip == 0) {
         snprintf(err, errlen, "interface %s has no IPv4 address: give --source-ip", net->ifname);
         return -1;
     }
     net->next_hop = gateway ? gateway : first_ip;
     if (!o->router_mac &&
-        xs_netinfo_resolve_mac(net->ifname, net->src_ip, net->src_mac, net->next_hop, net->router_mac,
-                               1000, err, errlen) < 0)
+        xs_netinfo_resolve_mac(net->ifname, net->src_ip, net->src_mac, net->next_hop,
+                               net->router_mac, 1000, err, errlen) < 0)
         return -1;
     if (xs_log_enabled(XS_LOG_INFO)) {
         xs_addr src = xs_addr_from_v4(net->src_ip), hop = xs_addr_from_v4(net->next_hop);
@@ -121,8 +124,10 @@ static int setup_v6(const xs_options *o, bool src_given, const xs_addr *first, x
                           errlen) < 0)
         return -1;
     if (forced && strcmp(forced, ifname) != 0) {
-        snprintf(err, errlen, "IPv4 targets leave by %s, IPv6 targets by %s: give -i, or scan the "
-                 "families separately", forced, ifname);
+        snprintf(err, errlen,
+                 "IPv4 targets leave by %s, IPv6 targets by %s: give -i, or scan the "
+                 "families separately",
+                 forced, ifname);
         return -1;
     }
     snprintf(net->ifname, sizeof net->ifname, "%s", ifname);
@@ -133,14 +138,14 @@ static int setup_v6(const xs_options *o, bool src_given, const xs_addr *first, x
     }
     if (!src_given) {
         if (has_src)
-            net->src_ip6 = prefsrc;   /* the kernel's source address selection for this route */
-        else if (xs_netinfo_iface_addr6(net->ifname, is_link_local(first), &net->src_ip6, err, errlen) < 0)
+            net->src_ip6 = prefsrc; /* the kernel's source address selection for this route */
+        else if (xs_netinfo_iface_addr6(net->ifname, is_link_local(first), &net->src_ip6, err,
+                                        errlen) < 0)
             return -1;
     }
     net->next_hop6 = has_gw ? gateway : *first;
-    if (!o->router_mac &&
-        xs_netinfo_resolve_mac6(net->ifname, net->src_mac, &net->next_hop6, first, net->router_mac6,
-                                1000, err, errlen) < 0)
+    if (!o->router_mac && xs_netinfo_resolve_mac6(net->ifname, net->src_mac, &net->next_hop6, first,
+                                                  net->router_mac6, 1000, err, errlen) < 0)
         return -1;
     if (xs_log_enabled(XS_LOG_INFO))
         log_family(net, &net->src_ip6, &net->next_hop6, has_gw, net->router_mac6);
@@ -156,11 +161,12 @@ int xs_netsetup(const xs_options *o, const xs_addr *first_v4, const xs_addr *fir
                                             err, errlen) < 0)
         return -XS_ERR_USAGE;
     if (o->router_mac && xs_parse_mac(o->router_mac, net->router_mac) < 0) {
-        snprintf(err, errlen, "invalid --router-mac \"%s\": give six hex bytes like 02:00:00:00:00:01",
+        snprintf(err, errlen,
+                 "invalid --router-mac \"%s\": give six hex bytes like 02:00:00:00:00:01",
                  o->router_mac);
         return -XS_ERR_USAGE;
     }
-    memcpy(net->router_mac6, net->router_mac, 6);   /* --router-mac is the next hop of both */
+    memcpy(net->router_mac6, net->router_mac, 6); /* --router-mac is the next hop of both */
     if (o->interface && (!*o->interface || strlen(o->interface) >= IFNAMSIZ)) {
         snprintf(err, errlen, "invalid interface name \"%s\"", o->interface);
         return -XS_ERR_USAGE;

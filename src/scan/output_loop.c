@@ -65,7 +65,8 @@ static void consume(xs_runctx *c, const xs_result *r)
             xs_stage_proxy_push(c->stage, &job);
             /* the same endpoint listed with other paths: one GET (the stage's clock spaces them
              * a second apart) and one record each */
-            for (const xs_endpoint *more = http && job.ep ? job.ep->more : NULL; more; more = more->more) {
+            for (const xs_endpoint *more = http && job.ep ? job.ep->more : NULL; more;
+                 more = more->more) {
                 xs_http_job extra = {*r, more, xs_ckpt_job_pushed(&c->ckpt, xs_now_ns()), false};
                 xs_stage_proxy_push(c->stage, &extra);
             }
@@ -73,7 +74,7 @@ static void consume(xs_runctx *c, const xs_result *r)
         }
     } else {
         if (r->status == XS_STATUS_CLOSED)
-            c->closed++;   /* the summary counts RSTs whether or not they are reported */
+            c->closed++; /* the summary counts RSTs whether or not they are reported */
         if (!(c->o->show_closed || c->o->all_statuses))
             return;
     }
@@ -87,7 +88,7 @@ size_t xs_run_drain_stage(xs_runctx *c)
     while (c->stage && (e = xs_stage_proxy_pop(c->stage))) {
         write_record(c, &e->r, e);
         if (e->interrupted)
-            c->interrupted_jobs++;   /* stays unfinished: checkpoints stay before it */
+            c->interrupted_jobs++; /* stays unfinished: checkpoints stay before it */
         else
             xs_ckpt_job_done(&c->ckpt, e->seq);
         xs_enriched_free(e);
@@ -146,10 +147,10 @@ void xs_run_summary(const xs_runctx *c, uint64_t start_ns)
     fprintf(stderr,
             "xsweep: %llu probes sent (%llu refused by the kernel), %llu replies, %llu open, "
             "%llu closed, %llu invalid replies ignored, %.1f s, %llu dropped by capture\n",
-            (unsigned long long)atomic_load(&s->sent), (unsigned long long)atomic_load(&s->send_failed),
+            (unsigned long long)atomic_load(&s->sent),
+            (unsigned long long)atomic_load(&s->send_failed),
             (unsigned long long)atomic_load(&s->replies), (unsigned long long)c->found,
-            (unsigned long long)c->closed,
-            (unsigned long long)atomic_load(&s->rx_invalid), secs,
+            (unsigned long long)c->closed, (unsigned long long)atomic_load(&s->rx_invalid), secs,
             (unsigned long long)atomic_load(&s->pcap_drops));
 }
 
@@ -157,12 +158,12 @@ void xs_run_summary(const xs_runctx *c, uint64_t start_ns)
 static void stats_line(xs_runctx *c, uint64_t now, uint64_t start)
 {
     const xs_scan *s = c->scan;
-    fprintf(stderr, "xsweep-stats elapsed=%.1f sent=%llu replies=%llu open=%llu closed=%llu "
+    fprintf(stderr,
+            "xsweep-stats elapsed=%.1f sent=%llu replies=%llu open=%llu closed=%llu "
             "send_failed=%llu rx_invalid=%llu http_queue=%zu done=%.4f\n",
             (double)(now - start) / 1e9, (unsigned long long)atomic_load(&s->sent),
             (unsigned long long)atomic_load(&s->replies), (unsigned long long)c->found,
-            (unsigned long long)c->closed,
-            (unsigned long long)atomic_load(&s->send_failed),
+            (unsigned long long)c->closed, (unsigned long long)atomic_load(&s->send_failed),
             (unsigned long long)atomic_load(&s->rx_invalid),
             c->stage ? xs_stage_proxy_in_flight(c->stage) : 0,
             s->positions ? (double)atomic_load(&s->position) / (double)s->positions : 1.0);
@@ -221,7 +222,8 @@ void xs_run_output_loop(xs_runctx *c, bool progress)
             break;
         }
         xs_run_checkpoint_tick(c, now);
-        if (c->o->stats_interval_s > 0 && now - last_stats >= (uint64_t)(c->o->stats_interval_s * 1e9)) {
+        if (c->o->stats_interval_s > 0 &&
+            now - last_stats >= (uint64_t)(c->o->stats_interval_s * 1e9)) {
             stats_line(c, now, start);
             last_stats = now;
         }

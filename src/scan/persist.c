@@ -7,7 +7,7 @@
 #include "run_internal.h"
 #include "xsweep/output_module.h"
 
-#define MAX_POS (XS_MAX_TX_THREADS * XS_MAX_PASSES)   /* every thread's position in every pass */
+#define MAX_POS (XS_MAX_TX_THREADS * XS_MAX_PASSES) /* every thread's position in every pass */
 
 static void current_positions(const xs_scan *s, uint64_t *pos)
 {
@@ -23,7 +23,8 @@ static void absolute_path(const char *path, char out[XS_PATH_MAX])
     if (!path)
         return;
     if (!strcmp(path, "-") || path[0] == '/' || !getcwd(cwd, sizeof cwd) ||
-        snprintf(out, XS_PATH_MAX, "%s/%s", cwd, !strncmp(path, "./", 2) ? path + 2 : path) >= XS_PATH_MAX)
+        snprintf(out, XS_PATH_MAX, "%s/%s", cwd, !strncmp(path, "./", 2) ? path + 2 : path) >=
+            XS_PATH_MAX)
         snprintf(out, XS_PATH_MAX, "%s", path);
 }
 
@@ -32,24 +33,26 @@ static void save_checkpoint(xs_runctx *c, const uint64_t *pos)
 {
     if (c->resume.fd < 0)
         return;
-    if (xs_output_failed(c->out))   /* which records reached the disk is unknown: from the start */
+    if (xs_output_failed(c->out)) /* which records reached the disk is unknown: from the start */
         pos = c->ckpt.start;
     /* the database commits in step with the output file, so a crash loses the same on both
      * sides (and --resume rebuilds the shard's rows from the file anyway) */
     if (c->store && xs_store_sync(c->store) < 0)
         fprintf(stderr, "xsweep: warning: %s\n", xs_store_error(c->store));
-    xs_options eff = *c->o;       /* the paths the run writes to, as absolute paths */
+    xs_options eff = *c->o; /* the paths the run writes to, as absolute paths */
     eff.output_file = c->abs_output_file[0] ? c->abs_output_file : NULL;
     eff.output_all = c->abs_output_all[0] ? c->abs_output_all : NULL;
     eff.db = c->abs_db[0] ? c->abs_db : NULL;
-    eff.tx_threads = c->scan->tx_threads;   /* the positions are per thread: the resumed scan needs as many */
-    if (xs_resume_save(&c->resume, &eff, c->scan->seed, c->sweep, pos, xs_scan_position_count(c->scan)) < 0)
+    eff.tx_threads =
+        c->scan->tx_threads; /* the positions are per thread: the resumed scan needs as many */
+    if (xs_resume_save(&c->resume, &eff, c->scan->seed, c->sweep, pos,
+                       xs_scan_position_count(c->scan)) < 0)
         fprintf(stderr, "xsweep: warning: cannot write the resume file %s\n", c->resume.path);
 }
 
 void xs_run_checkpoint_tick(xs_runctx *c, uint64_t now)
 {
-    static uint64_t pos[MAX_POS];   /* the output thread's only: 32 KiB off its stack */
+    static uint64_t pos[MAX_POS]; /* the output thread's only: 32 KiB off its stack */
     if (now - c->last_sample_ns >= 100000000ULL) {
         current_positions(c->scan, pos);
         xs_ckpt_sample(&c->ckpt, now, pos);
@@ -78,7 +81,8 @@ int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
     /* -o /dev/null, a FIFO: nothing to resume into, and no file next to it in /dev */
     bool no_file = !path && o->output_file && strcmp(o->output_file, "-") &&
                    stat(o->output_file, &st) == 0 && !S_ISREG(st.st_mode);
-    const char *named = o->output_file && strcmp(o->output_file, "-") ? o->output_file : o->output_all;
+    const char *named =
+        o->output_file && strcmp(o->output_file, "-") ? o->output_file : o->output_all;
     static char buf[4096];
     if (!path) {
         path = "xsweep.resume";
@@ -89,7 +93,7 @@ int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen)
     }
     absolute_path(o->output_file, c->abs_output_file);
     absolute_path(o->output_all, c->abs_output_all);
-    if (o->db && xs_store_is_postgres(o->db))   /* a connection string, not a path */
+    if (o->db && xs_store_is_postgres(o->db)) /* a connection string, not a path */
         snprintf(c->abs_db, sizeof c->abs_db, "%s", o->db);
     else
         absolute_path(o->db, c->abs_db);
@@ -117,7 +121,8 @@ int xs_run_open_output(xs_runctx *c, char *err, size_t errlen)
         fprintf(stderr, "xsweep: resuming: %ld endpoints already in %s\n", n,
                 o->output_file && strcmp(o->output_file, "-") ? o->output_file : o->output_all);
     }
-    xs_output_begin(c->out, o->args_text ? o->args_text : "xsweep", xs_realtime_ns(), &c->plan->ports);
+    xs_output_begin(c->out, o->args_text ? o->args_text : "xsweep", xs_realtime_ns(),
+                    &c->plan->ports);
     return 0;
 }
 
@@ -127,7 +132,7 @@ void xs_run_close_resume(xs_runctx *c, bool complete)
     if (c->resume.fd < 0)
         return;
     if (complete) {
-        if (!xs_run_stop_reaper(c, true))   /* root's helper removes it, or it is marked */
+        if (!xs_run_stop_reaper(c, true)) /* root's helper removes it, or it is marked */
             xs_resume_finish(&c->resume);
     } else {
         static uint64_t pos[MAX_POS];
@@ -167,7 +172,8 @@ static int shared_sweep_key(xs_runctx *c, char *key, size_t keylen, char *err, s
     if (c->scan->shard.count <= 1)
         return 0;
     if (!o->seed_given) {
-        snprintf(err, errlen, "--shard with --db: give every shard the same --seed (shards of one "
+        snprintf(err, errlen,
+                 "--shard with --db: give every shard the same --seed (shards of one "
                  "seed are disjoint), or a --sweep-key");
         return -1;
     }
@@ -241,13 +247,13 @@ int xs_run_open_store(xs_runctx *c, char *err, size_t errlen)
         eff.seed = c->scan->seed;
         eff.seed_given = true;
         if (postgres)
-            eff.db = NULL;   /* a connection string may hold a password */
+            eff.db = NULL; /* a connection string may hold a password */
         char *text = echo_text(&eff);
         c->sweep = xs_store_begin_sweep(c->store, text ? text : "", xs_realtime_ns());
         free(text);
         if (c->sweep > 0 && key[0])
-            fprintf(stderr, "xsweep: shard %u/%u of sweep %lld (\"%s\")\n", c->scan->shard.index + 1,
-                    c->scan->shard.count, (long long)c->sweep, key);
+            fprintf(stderr, "xsweep: shard %u/%u of sweep %lld (\"%s\")\n",
+                    c->scan->shard.index + 1, c->scan->shard.count, (long long)c->sweep, key);
     }
     if (c->sweep < 0) {
         snprintf(err, errlen, "%s", xs_store_error(c->store));
@@ -268,7 +274,8 @@ void xs_run_close_store(xs_runctx *c, bool complete)
         uint64_t other = xs_output_count(c->out, XS_STATUS_EXCLUDED) +
                          xs_output_count(c->out, XS_STATUS_UNSUPPORTED) +
                          xs_output_count(c->out, XS_STATUS_FAILED);
-        if (xs_store_end_sweep(c->store, c->sweep, xs_realtime_ns(), xs_output_count(c->out, XS_STATUS_OPEN),
+        if (xs_store_end_sweep(c->store, c->sweep, xs_realtime_ns(),
+                               xs_output_count(c->out, XS_STATUS_OPEN),
                                xs_output_count(c->out, XS_STATUS_CLOSED), other) < 0 ||
             (c->o->keep && xs_store_prune(c->store, c->o->keep) < 0))
             fprintf(stderr, "xsweep: %s: %s\n", c->o->db, xs_store_error(c->store));

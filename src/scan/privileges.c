@@ -25,7 +25,8 @@ int xs_drop_privileges(const char *user, char *err, size_t errlen)
         const char *name = user ? user : "nobody";
         struct passwd *pw = getpwnam(name);
         if (!pw) {
-            snprintf(err, errlen, "cannot drop privileges: no user \"%s\" (give --user or --no-drop)", name);
+            snprintf(err, errlen,
+                     "cannot drop privileges: no user \"%s\" (give --user or --no-drop)", name);
             return -1;
         }
         if (setgroups(0, NULL) != 0 || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) != 0 ||

@@ -30,8 +30,8 @@ void xs_progress_print(xs_progress *p, FILE *out, uint64_t now_ns, uint64_t sent
         frac = 1;
     double elapsed = (double)(now_ns - p->start_ns) / 1e9;
     double eta = frac > 0 && frac < 1 ? elapsed / frac - elapsed : 0;
-    fprintf(out, "\rrate %8.1f kpps, %5.1f%% done, found %llu, queued %zu, ETA ",
-            rate / 1000, frac * 100, (unsigned long long)found, queued);
+    fprintf(out, "\rrate %8.1f kpps, %5.1f%% done, found %llu, queued %zu, ETA ", rate / 1000,
+            frac * 100, (unsigned long long)found, queued);
     put_hms(out, eta);
     fputs("  ", out);
     fflush(out);
@@ -43,7 +43,8 @@ void xs_progress_print_stage(xs_progress *p, FILE *out, uint64_t now_ns, uint64_
                              size_t queued, uint64_t written)
 {
     double dt = (double)(now_ns - p->last_ns) / 1e9;
-    double rate = dt > 0 && written >= p->last_written ? (double)(written - p->last_written) / dt : 0;
+    double rate =
+        dt > 0 && written >= p->last_written ? (double)(written - p->last_written) / dt : 0;
     double eta = rate > 0 ? (double)queued / rate : 0;
     fprintf(out, "\rSYN 100.0%% done, found %llu; HTTP/probe stage: queued %zu, %.1f/s, ETA ",
             (unsigned long long)found, queued, rate);

@@ -19,8 +19,9 @@ int xs_run_start_reaper(xs_runctx *c)
 {
     struct stat st;
     int p[2];
-    if (geteuid() != 0 || c->resume.fd < 0 || fstat(c->resume.fd, &st) != 0 || pipe2(p, O_CLOEXEC) != 0)
-        return 0;   /* nothing to do, or the file is marked complete as before */
+    if (geteuid() != 0 || c->resume.fd < 0 || fstat(c->resume.fd, &st) != 0 ||
+        pipe2(p, O_CLOEXEC) != 0)
+        return 0; /* nothing to do, or the file is marked complete as before */
     pid_t pid = fork();
     if (pid < 0) {
         close(p[0]);

@@ -19,10 +19,10 @@
 #include "xsweep/signals.h"
 #include "run_internal.h"
 
-#define RESULTS_RING_CAP   (1u << 18)   /* 130 ms of replies at 2 M/s: the output drains every ms */
-#define KEYSET_MAX         (1u << 22)
-#define DEFAULT_SPORT      61000
-#define DEFAULT_SPORT_N    1024
+#define RESULTS_RING_CAP (1u << 18) /* 130 ms of replies at 2 M/s: the output drains every ms */
+#define KEYSET_MAX       (1u << 22)
+#define DEFAULT_SPORT    61000
+#define DEFAULT_SPORT_N  1024
 
 static uint64_t random_seed(void)
 {
@@ -63,7 +63,8 @@ static int setup_scan(xs_scan *s, const xs_options *o, xs_plan *plan, char *err,
      * anyone can read must not let them forge valid replies. */
     xs_cookie_key_init(&s->key, 0, 0);
     xs_addr first4, first6;
-    bool any4 = xs_plan_first_addr(plan, false, &first4), any6 = xs_plan_first_addr(plan, true, &first6);
+    bool any4 = xs_plan_first_addr(plan, false, &first4),
+         any6 = xs_plan_first_addr(plan, true, &first6);
     int kind = xs_netsetup(o, any4 ? &first4 : NULL, any6 ? &first6 : NULL, &s->net, err, errlen);
     if (kind < 0)
         return kind;
@@ -82,7 +83,8 @@ static int setup_scan(xs_scan *s, const xs_options *o, xs_plan *plan, char *err,
     uint64_t k4 = 0, k6 = 0;
     if (s->retries)
         xs_plan_probe_counts(plan, &k4, &k6);
-    if (xs_keyset_init(&s->answered, k4 < KEYSET_MAX ? k4 : KEYSET_MAX, k6 < KEYSET_MAX ? k6 : KEYSET_MAX) < 0 ||
+    if (xs_keyset_init(&s->answered, k4 < KEYSET_MAX ? k4 : KEYSET_MAX,
+                       k6 < KEYSET_MAX ? k6 : KEYSET_MAX) < 0 ||
         xs_ring_init(&s->results, RESULTS_RING_CAP, sizeof(xs_result)) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -112,13 +114,14 @@ static int run_dry(xs_scan *s, const xs_options *o, char *err, size_t errlen)
     }
     s->dry_run_out = f;
     xs_signals_install();
-    for (unsigned t = 0; t < s->tx_threads; t++)   /* each thread's share in turn: reproducible */
+    for (unsigned t = 0; t < s->tx_threads; t++) /* each thread's share in turn: reproducible */
         xs_transmitter_main(s);
     int rc = fflush(f) == 0 && !ferror(f) ? XS_EXIT_OK : XS_EXIT_RUNTIME;
     if (f != stdout && fclose(f) != 0)
         rc = XS_EXIT_RUNTIME;
     if (rc != XS_EXIT_OK && !s->error[0])
-        snprintf(err, errlen, "writing the dry-run list to %s failed: %s", name, strerror(errno ? errno : EIO));
+        snprintf(err, errlen, "writing the dry-run list to %s failed: %s", name,
+                 strerror(errno ? errno : EIO));
     if (s->error[0]) {
         snprintf(err, errlen, "%s", s->error);
         return XS_EXIT_RUNTIME;
@@ -164,7 +167,8 @@ static int load_stage_data(xs_runctx *c, char *err, size_t errlen)
         return -1;
     if (!o->no_config_checks && !(c->hostcfg = xs_hostcfg_load(o->config_rules, err, errlen)))
         return -1;
-    if (!o->no_config_checks && !(c->services = xs_hostcfg_load_services(o->service_rules, err, errlen)))
+    if (!o->no_config_checks &&
+        !(c->services = xs_hostcfg_load_services(o->service_rules, err, errlen)))
         return -1;
     if (o->checks && !(c->checks = xs_check_db_load(o->checks, NULL, err, errlen)))
         return -1;
@@ -176,9 +180,11 @@ static int load_stage_data(xs_runctx *c, char *err, size_t errlen)
 static int load_host_key(xs_runctx *c, char *err, size_t errlen)
 {
     if (xs_host_key_load(&c->key, c->o->key_file, err, errlen) < 0) {
-        if (c->o->key_file || geteuid() == 0 || getrandom(c->key.k, sizeof c->key.k, 0) != (ssize_t)sizeof c->key.k)
+        if (c->o->key_file || geteuid() == 0 ||
+            getrandom(c->key.k, sizeof c->key.k, 0) != (ssize_t)sizeof c->key.k)
             return -1;
-        fprintf(stderr, "xsweep: warning: %s: using a key for this run only (give --key-file)\n", err);
+        fprintf(stderr, "xsweep: warning: %s: using a key for this run only (give --key-file)\n",
+                err);
         err[0] = '\0';
     }
     c->resume.key = c->key;
@@ -191,11 +197,14 @@ static int start_stage(xs_runctx *c, char *err, size_t errlen)
     const xs_options *o = c->o;
     if (o->no_http)
         return 0;
-    xs_http_stage_config cfg = {.fingerprints = c->fingerprints, .findings = c->findings,
-                                .hostcfg = c->hostcfg, .services = c->services,
+    xs_http_stage_config cfg = {.fingerprints = c->fingerprints,
+                                .findings = c->findings,
+                                .hostcfg = c->hostcfg,
+                                .services = c->services,
                                 .screenshot_dir = o->screenshots,
                                 .min_gap_ns = (uint64_t)(o->retry_delay_s * 1e9)};
-    cfg.checks = (xs_checks_config){.db = c->checks, .max_requests = o->checks_max_requests,
+    cfg.checks = (xs_checks_config){.db = c->checks,
+                                    .max_requests = o->checks_max_requests,
                                     .timeout_ms = (unsigned)(o->http_timeout_s * 1000),
                                     .canary_url = o->checks_canary};
     xs_http_config_defaults(&cfg.http);
@@ -247,7 +256,7 @@ int xs_run(const xs_options *o, xs_plan *plan)
     if (xs_run_open_output(&c, err, sizeof err) < 0)
         goto out;
     if (xs_run_open_store(&c, err, sizeof err) < 0) {
-        rc = XS_EXIT_USAGE;   /* a bad --db file is bad input, like a bad exclude file */
+        rc = XS_EXIT_USAGE; /* a bad --db file is bad input, like a bad exclude file */
         goto out;
     }
     if (xs_receiver_open(s) < 0) {
@@ -255,7 +264,8 @@ int xs_run(const xs_options *o, xs_plan *plan)
         goto out;
     }
     for (unsigned t = 0; t < s->tx_threads; t++)
-        if (!(s->senders[t] = xs_sender_open(s->net.ifname, s->sender_kind, s->batch, err, sizeof err)))
+        if (!(s->senders[t] =
+                  xs_sender_open(s->net.ifname, s->sender_kind, s->batch, err, sizeof err)))
             goto out;
     if (o->screenshots && !o->no_http &&
         xs_shot_dir_prepare(o->screenshots, o->user, !o->no_drop, err, sizeof err) < 0)
@@ -266,7 +276,8 @@ int xs_run(const xs_options *o, xs_plan *plan)
     /* Forked while still root (it chroots and takes its own uid) and before any thread. */
     if (start_stage(&c, err, sizeof err) < 0)
         goto out;
-    if (!o->no_drop && xs_run_start_reaper(&c) == 0 && xs_drop_privileges(o->user, err, sizeof err) < 0)
+    if (!o->no_drop && xs_run_start_reaper(&c) == 0 &&
+        xs_drop_privileges(o->user, err, sizeof err) < 0)
         goto out;
     xs_signals_install();
     uint64_t start = xs_now_ns();
@@ -307,11 +318,14 @@ int xs_run(const xs_options *o, xs_plan *plan)
     xs_run_summary(&c, start);
     /* Results that did not reach the disk (-o /dev/full) are not a completed scan. */
     if (xs_output_failed(c.out) && !s->error[0])
-        snprintf(s->error, sizeof s->error, "writing the results failed: %s", strerror(errno ? errno : EIO));
+        snprintf(s->error, sizeof s->error, "writing the results failed: %s",
+                 strerror(errno ? errno : EIO));
     /* Nor are endpoints whose fetch the stage process never finished (it died): --resume does them. */
     if (c.interrupted_jobs && !interrupted && !s->error[0])
-        snprintf(s->error, sizeof s->error, "%llu endpoints were written without their HTTP fields "
-                 "(marked interrupted)", (unsigned long long)c.interrupted_jobs);
+        snprintf(s->error, sizeof s->error,
+                 "%llu endpoints were written without their HTTP fields "
+                 "(marked interrupted)",
+                 (unsigned long long)c.interrupted_jobs);
     xs_run_close_resume(&c, !interrupted && !s->error[0]);
     xs_run_close_store(&c, !interrupted && !s->error[0]);
     if (s->error[0])
@@ -328,7 +342,7 @@ out:
     }
     if (err[0])
         fprintf(stderr, "xsweep: %s\n", err);
-    if (!started && rc != XS_EXIT_OK) {   /* failed before a probe: leave no empty files behind */
+    if (!started && rc != XS_EXIT_OK) { /* failed before a probe: leave no empty files behind */
         if (c.resume.fd >= 0 && c.resume.created)
             unlink(c.resume.path);
         if (out_created)

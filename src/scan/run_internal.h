@@ -26,33 +26,34 @@
 
 typedef struct {
     const xs_options *o;
-    xs_plan   *plan;
-    xs_scan   *scan;
+    xs_plan *plan;
+    xs_scan *scan;
     xs_output *out;
-    xs_seen    seen;
-    uint64_t   found;
+    xs_seen seen;
+    uint64_t found;
     xs_policy *policy;
-    xs_fp_db  *fingerprints;
+    xs_fp_db *fingerprints;
     xs_findings_db *findings;
-    xs_hostcfg_db  *hostcfg;
-    xs_check_db    *checks;    /* --checks, or NULL */
-    xs_hostcfg_db  *services;    /* services rules (non-HTTP host configuration) */
-    xs_stage_proxy *stage;       /* the sandboxed HTTP stage process; NULL with --no-http */
-    xs_portlist http_ports;      /* --http-ports; empty = the supported HTTP/S ports */
-    xs_resume  resume;           /* fd -1 when there is no resume file (dry run, stdout) */
+    xs_hostcfg_db *hostcfg;
+    xs_check_db *checks;     /* --checks, or NULL */
+    xs_hostcfg_db *services; /* services rules (non-HTTP host configuration) */
+    xs_stage_proxy *stage;   /* the sandboxed HTTP stage process; NULL with --no-http */
+    xs_portlist http_ports;  /* --http-ports; empty = the supported HTTP/S ports */
+    xs_resume resume;        /* fd -1 when there is no resume file (dry run, stdout) */
     xs_ckpt_tracker ckpt;
-    uint64_t   last_sample_ns, last_ckpt_ns;
-    bool       wait_completed;   /* the --wait after the last probe ran its full length */
-    uint64_t   interrupted_jobs; /* HTTP fetches / probes cut off by a stop: --resume redoes them */
-    xs_host_key key;             /* fingerprints and the resume file's MAC */
-    int        reaper_fd;        /* resume_reaper.c: pipe to the root process that removes the
+    uint64_t last_sample_ns, last_ckpt_ns;
+    bool wait_completed;       /* the --wait after the last probe ran its full length */
+    uint64_t interrupted_jobs; /* HTTP fetches / probes cut off by a stop: --resume redoes them */
+    xs_host_key key;           /* fingerprints and the resume file's MAC */
+    int reaper_fd;             /* resume_reaper.c: pipe to the root process that removes the
                                     resume file of a completed scan; -1 when there is none */
-    int        reaper_pid;
-    xs_store  *store;            /* --db */
-    int64_t    sweep;
-    char       abs_output_file[XS_PATH_MAX], abs_output_all[XS_PATH_MAX], abs_db[XS_PATH_MAX]; /* as the resume file stores them */
-    uint64_t   closed;           /* RSTs (one per endpoint), reported or not */
-    bool       show_progress;
+    int reaper_pid;
+    xs_store *store; /* --db */
+    int64_t sweep;
+    char abs_output_file[XS_PATH_MAX], abs_output_all[XS_PATH_MAX],
+        abs_db[XS_PATH_MAX]; /* as the resume file stores them */
+    uint64_t closed;         /* RSTs (one per endpoint), reported or not */
+    bool show_progress;
     xs_progress progress;
 } xs_runctx;
 
@@ -65,20 +66,20 @@ static inline void xs_sleep_ms(unsigned ms)
 /* output_loop.c */
 size_t xs_run_drain(xs_runctx *c);
 size_t xs_run_drain_stage(xs_runctx *c);
-void   xs_run_write_skipped(xs_runctx *c);
-void   xs_run_write_unanswered(xs_runctx *c, bool complete);
-void   xs_run_output_loop(xs_runctx *c, bool progress);
-void   xs_run_finish_stage(xs_runctx *c);
-void   xs_run_summary(const xs_runctx *c, uint64_t start_ns);
+void xs_run_write_skipped(xs_runctx *c);
+void xs_run_write_unanswered(xs_runctx *c, bool complete);
+void xs_run_output_loop(xs_runctx *c, bool progress);
+void xs_run_finish_stage(xs_runctx *c);
+void xs_run_summary(const xs_runctx *c, uint64_t start_ns);
 /* resume_reaper.c */
-int    xs_run_start_reaper(xs_runctx *c);
-bool   xs_run_stop_reaper(xs_runctx *c, bool complete);
+int xs_run_start_reaper(xs_runctx *c);
+bool xs_run_stop_reaper(xs_runctx *c, bool complete);
 /* persist.c */
-void   xs_run_checkpoint_tick(xs_runctx *c, uint64_t now);
-int    xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen);
-int    xs_run_open_output(xs_runctx *c, char *err, size_t errlen);
-void   xs_run_close_resume(xs_runctx *c, bool complete);
-int    xs_run_open_store(xs_runctx *c, char *err, size_t errlen);
-void   xs_run_close_store(xs_runctx *c, bool complete);
+void xs_run_checkpoint_tick(xs_runctx *c, uint64_t now);
+int xs_run_prepare_resume(xs_runctx *c, char *err, size_t errlen);
+int xs_run_open_output(xs_runctx *c, char *err, size_t errlen);
+void xs_run_close_resume(xs_runctx *c, bool complete);
+int xs_run_open_store(xs_runctx *c, char *err, size_t errlen);
+void xs_run_close_store(xs_runctx *c, bool complete);
 
 #endif

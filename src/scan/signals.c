@@ -19,11 +19,17 @@ void xs_signals_install(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);   /* a closed output pipe is a write error, not a silent death */
+    signal(SIGPIPE, SIG_IGN); /* a closed output pipe is a write error, not a silent death */
 }
 
-int xs_signals_count(void) { return stop_count; }
-int xs_signals_last(void)  { return last_signal; }
+int xs_signals_count(void)
+{
+    return stop_count;
+}
+int xs_signals_last(void)
+{
+    return last_signal;
+}
 
 void xs_signals_block_here(void)
 {

@@ -37,7 +37,7 @@ int xs_shot_url_host_port(const char *url, char *host, size_t hostcap, unsigned 
     } else
         return -1;
     size_t alen = strcspn(a, "/?#");
-    const char *at = NULL;                 /* userinfo ends at the last '@' of the authority */
+    const char *at = NULL; /* userinfo ends at the last '@' of the authority */
     for (size_t i = 0; i < alen; i++)
         if (a[i] == '@')
             at = a + i;
@@ -69,7 +69,7 @@ int xs_shot_url_host_port(const char *url, char *host, size_t hostcap, unsigned 
         if (*rest != ':')
             return -1;
         rest++;
-        if (rest < aend) {                 /* "host:" alone means the default port */
+        if (rest < aend) { /* "host:" alone means the default port */
             unsigned long v = 0;
             for (; rest < aend; rest++) {
                 if (!isdigit((unsigned char)*rest))
@@ -90,9 +90,9 @@ int xs_shot_url_host_port(const char *url, char *host, size_t hostcap, unsigned 
 }
 
 typedef struct {
-    char  **v;
-    size_t  n, cap;
-    bool    failed;
+    char **v;
+    size_t n, cap;
+    bool failed;
 } argv_builder;
 
 static void add(argv_builder *b, const char *fmt, ...)
@@ -114,7 +114,7 @@ static void add(argv_builder *b, const char *fmt, ...)
     int r = vasprintf(&b->v[b->n], fmt, ap);
     va_end(ap);
     if (r < 0) {
-        b->v[b->n] = NULL;              /* the list stays NULL-terminated for freeing */
+        b->v[b->n] = NULL; /* the list stays NULL-terminated for freeing */
         b->failed = true;
         return;
     }
@@ -128,7 +128,7 @@ char **xs_shot_build_argv(const xs_shot_argv_spec *sp)
     if (!sp->chromium_path || !sp->png_path || !sp->profile_dir || !sp->url ||
         xs_shot_url_host_port(sp->url, host, sizeof host, &port) != 0)
         return NULL;
-    if (sp->resolve_to) {                  /* must be a plain IP literal */
+    if (sp->resolve_to) { /* must be a plain IP literal */
         char tmp[256];
         unsigned dummy;
         char u[300];
@@ -172,7 +172,7 @@ char **xs_shot_build_argv(const xs_shot_argv_spec *sp)
     /* Everything but the endpoint goes to a proxy that refuses: "<-loopback>" removes chromium's
      * implicit loopback bypass, so other local ports are refused too. */
     add(&b, "--proxy-server=http://127.0.0.1:%u", sp->deny_proxy_port);
-    if (sp->document_url) {            /* the document is already here: nothing is exempt */
+    if (sp->document_url) { /* the document is already here: nothing is exempt */
         add(&b, "--proxy-bypass-list=<-loopback>");
         add(&b, "--host-resolver-rules=MAP * ~NOTFOUND");
         add(&b, "--screenshot=%s", sp->png_path);

@@ -10,12 +10,12 @@
 #include "xsweep/screenshot.h"
 
 typedef struct {
-    char  *out;
-    size_t cap;           /* bytes of out, NUL included */
+    char *out;
+    size_t cap; /* bytes of out, NUL included */
     size_t len;
-    bool   full;
-    bool   pending_space;
-    bool   pending_newline;
+    bool full;
+    bool pending_space;
+    bool pending_newline;
 } text_sink;
 
 static void sink_byte(text_sink *s, char c)
@@ -33,7 +33,7 @@ static void sink_flush_separator(text_sink *s)
     char last = s->len ? s->out[s->len - 1] : '\n';
     if (s->pending_newline && s->len > 0 && last != '\n') {
         if (last == ' ')
-            s->len--;                   /* no trailing blank before a line break */
+            s->len--; /* no trailing blank before a line break */
         sink_byte(s, '\n');
     } else if (s->pending_space && last != '\n' && last != ' ')
         sink_byte(s, ' ');
@@ -53,7 +53,7 @@ static void sink_text(text_sink *s, const char *t, size_t n, bool preserve)
         if (c == '\0' || c == '\r')
             continue;
         if (c == 0xC2 && i + 1 < n && (unsigned char)t[i + 1] == 0xA0) {
-            i++;                        /* U+00A0: a space to readers and to pattern matchers */
+            i++; /* U+00A0: a space to readers and to pattern matchers */
             c = ' ';
         }
         if (preserve && (c == '\n' || c == '\t' || c == ' ')) {
@@ -97,20 +97,21 @@ static bool name_in(const char *name, const char *const *list)
 }
 
 /* Elements whose content is never rendered: skipped up to their end tag. */
-static const char *const hidden_elements[] = {
-    "head", "script", "style", "noscript", "template", "title", "iframe", "object", NULL};
+static const char *const hidden_elements[] = {"head",  "script", "style",  "noscript", "template",
+                                              "title", "iframe", "object", NULL};
 /* Elements that start and end a line. */
 static const char *const block_elements[] = {
-    "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd", "details",
-    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
-    "h3", "h4", "h5", "h6", "header", "hr", "html", "legend", "li", "listing", "main", "nav", "ol",
-    "option", "p", "pre", "section", "summary", "table", "tbody", "textarea", "tfoot", "thead",
-    "tr", "ul", "xmp", NULL};
+    "address", "article",  "aside",  "blockquote", "body",   "br",      "caption",  "center",
+    "dd",      "details",  "dialog", "div",        "dl",     "dt",      "fieldset", "figcaption",
+    "figure",  "footer",   "form",   "h1",         "h2",     "h3",      "h4",       "h5",
+    "h6",      "header",   "hr",     "html",       "legend", "li",      "listing",  "main",
+    "nav",     "ol",       "option", "p",          "pre",    "section", "summary",  "table",
+    "tbody",   "textarea", "tfoot",  "thead",      "tr",     "ul",      "xmp",      NULL};
 static const char *const preserving_elements[] = {"pre", "textarea", "listing", "xmp", NULL};
 static const char *const cell_elements[] = {"td", "th", "label", "button", NULL};
 /* <input type=...> whose value is not shown as text. */
-static const char *const valueless_inputs[] = {
-    "hidden", "password", "checkbox", "radio", "file", "image", "range", "color", NULL};
+static const char *const valueless_inputs[] = {"hidden", "password", "checkbox", "radio", "file",
+                                               "image",  "range",    "color",    NULL};
 
 /* Case-insensitive search for needle (lower case) in h[0..n). */
 static const char *find_ci(const char *h, size_t n, const char *needle)
@@ -129,9 +130,9 @@ static const char *find_byte(const char *h, const char *end, char c)
 }
 
 typedef struct {
-    char        name[16];      /* lower case; longer names are cut (and so match nothing) */
-    const char *type, *value;  /* raw attribute values (not decoded), or NULL */
-    size_t      type_len, value_len;
+    char name[16];            /* lower case; longer names are cut (and so match nothing) */
+    const char *type, *value; /* raw attribute values (not decoded), or NULL */
+    size_t type_len, value_len;
 } tag_info;
 
 /* Parses a tag from p (just past '<' or "</") to after its '>'. Returns the position after it. */
@@ -216,7 +217,7 @@ size_t xs_dom_visible_text(const char *html, size_t len, char *out, size_t cap, 
     if (cap == 0)
         return 0;
     text_sink s = {.out = out, .cap = cap};
-    char *scratch = malloc(len + 1);   /* decoded text is never longer than its source */
+    char *scratch = malloc(len + 1); /* decoded text is never longer than its source */
     if (!scratch) {
         out[0] = '\0';
         return 0;

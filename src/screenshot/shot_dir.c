@@ -33,7 +33,9 @@ int xs_shot_dir_prepare(const char *dir, const char *user, bool will_drop, char 
     struct stat st;
     if (lstat(dir, &st) == 0) {
         if (S_ISLNK(st.st_mode)) {
-            snprintf(err, errlen, "--screenshots %s: is a symbolic link (refused: give the real directory)", dir);
+            snprintf(err, errlen,
+                     "--screenshots %s: is a symbolic link (refused: give the real directory)",
+                     dir);
             return -1;
         }
         if (!S_ISDIR(st.st_mode)) {
@@ -45,8 +47,10 @@ int xs_shot_dir_prepare(const char *dir, const char *user, bool will_drop, char 
             return -1;
         }
         if (handing_over && !writable_by(&st, pw)) {
-            snprintf(err, errlen, "--screenshots %s: exists and %s cannot write to it (an existing "
-                     "directory is never chowned: give a new path, xsweep creates it)", dir, name);
+            snprintf(err, errlen,
+                     "--screenshots %s: exists and %s cannot write to it (an existing "
+                     "directory is never chowned: give a new path, xsweep creates it)",
+                     dir, name);
             return -1;
         }
         return 0;
@@ -64,7 +68,8 @@ int xs_shot_dir_prepare(const char *dir, const char *user, bool will_drop, char 
     }
     int rc = 0;
     if (handing_over && fchown(fd, pw->pw_uid, pw->pw_gid) != 0) {
-        snprintf(err, errlen, "--screenshots: cannot give %s to %s: %s", dir, name, strerror(errno));
+        snprintf(err, errlen, "--screenshots: cannot give %s to %s: %s", dir, name,
+                 strerror(errno));
         rc = -1;
     }
     close(fd);

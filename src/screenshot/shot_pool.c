@@ -28,57 +28,59 @@
 #include "xsweep/screenshot.h"
 #include "xsweep/clock.h"
 
-#define EXIT_TICK_MS     50   /* exit check period when pidfd_open is not available */
-#define STDERR_LINE_MAX  512  /* longer chromium log lines are cut (we look for short messages) */
+#define EXIT_TICK_MS    50  /* exit check period when pidfd_open is not available */
+#define STDERR_LINE_MAX 512 /* longer chromium log lines are cut (we look for short messages) */
 
 typedef struct shot_job {
     struct shot_job *next;
     struct xs_shot_pool *pool;
-    char   *url, *resolve_to, *png_path;
-    char   *doc_url;           /* data: URL of the fetched document, or NULL (chromium fetches) */
-    void   *user;
+    char *url, *resolve_to, *png_path;
+    char *doc_url; /* data: URL of the fetched document, or NULL (chromium fetches) */
+    void *user;
     /* while running */
-    pid_t   pid;
-    int     pidfd, out_fd, err_fd;
-    xs_io   out_io, err_io, pid_io;   /* their registrations with the loop */
+    pid_t pid;
+    int pidfd, out_fd, err_fd;
+    xs_io out_io, err_io, pid_io; /* their registrations with the loop */
     xs_timer deadline;
-    char   *profile_dir;
-    char   *dom;
-    size_t  dom_len, dom_cap;
-    char    line[STDERR_LINE_MAX];
-    size_t  line_len;
-    char    load_error[96];    /* "net::ERR_..." from "Page load failed: ..." */
-    bool    load_timed_out;    /* chromium's own --timeout fired */
-    bool    killed;            /* our hard timeout fired */
+    char *profile_dir;
+    char *dom;
+    size_t dom_len, dom_cap;
+    char line[STDERR_LINE_MAX];
+    size_t line_len;
+    char load_error[96]; /* "net::ERR_..." from "Page load failed: ..." */
+    bool load_timed_out; /* chromium's own --timeout fired */
+    bool killed;         /* our hard timeout fired */
     uint64_t start_ns, deadline_ns;
 } shot_job;
 
 struct xs_shot_pool {
-    char    *dir, *tmp_dir, *chromium;
+    char *dir, *tmp_dir, *chromium;
     unsigned concurrency, timeout_ms, width, height;
-    bool     sandbox;
-    char    *next_doc_url;     /* handed from submit_document to the job it creates */
-    int      deny_fd;          /* bound, never listening: the proxy that refuses everything */
+    bool sandbox;
+    char *next_doc_url; /* handed from submit_document to the job it creates */
+    int deny_fd;        /* bound, never listening: the proxy that refuses everything */
     unsigned deny_port;
     shot_job *queue_head, *queue_tail;
-    size_t   queued;
-    shot_job **running;        /* concurrency slots, NULL when free */
-    size_t   n_running;
+    size_t queued;
+    shot_job **running; /* concurrency slots, NULL when free */
+    size_t n_running;
     xs_loop *loop;
-    bool     own_loop, hooked; /* own_loop: made by xs_shot_pool_new, freed with the pool */
-    xs_timer tick;             /* exit checks of children without a pidfd */
+    bool own_loop, hooked; /* own_loop: made by xs_shot_pool_new, freed with the pool */
+    xs_timer tick;         /* exit checks of children without a pidfd */
     xs_shot_done_fn done;
-    void    *done_arg;
-    int      delivered;
-    char    *text;             /* XS_SHOT_TEXT_MAX + 1, reused for every result */
-    char    *env[4];
-    char   **graves;           /* profile dirs a dying process wrote into while we removed them */
-    size_t   n_graves;
+    void *done_arg;
+    int delivered;
+    char *text; /* XS_SHOT_TEXT_MAX + 1, reused for every result */
+    char *env[4];
+    char **graves; /* profile dirs a dying process wrote into while we removed them */
+    size_t n_graves;
 };
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
-    (void)sb; (void)flag; (void)ftw;
+    (void)sb;
+    (void)flag;
+    (void)ftw;
     remove(path);
     return 0;
 }
@@ -168,7 +170,7 @@ static int open_deny_proxy(unsigned *port)
         close(fd);
         return -1;
     }
-    *port = ntohs(sa.sin_port);    /* no listen(): connections to it are refused at once */
+    *port = ntohs(sa.sin_port); /* no listen(): connections to it are refused at once */
     return fd;
 }
 
@@ -281,8 +283,11 @@ int xs_shot_pool_submit_pinned(xs_shot_pool *p, const char *url, const char *res
         return -1;
     }
     /* the argv builder is the authority on what is acceptable (e.g. resolve_to must be an IP) */
-    xs_shot_argv_spec spec = {.chromium_path = p->chromium, .url = url, .png_path = j->png_path,
-                              .profile_dir = "/", .resolve_to = resolve_to,
+    xs_shot_argv_spec spec = {.chromium_path = p->chromium,
+                              .url = url,
+                              .png_path = j->png_path,
+                              .profile_dir = "/",
+                              .resolve_to = resolve_to,
                               .document_url = p->next_doc_url};
     j->doc_url = p->next_doc_url;
     p->next_doc_url = NULL;
@@ -344,8 +349,10 @@ int xs_shot_pool_submit_document(xs_shot_pool *p, const char *url, const unsigne
     size_t o = (size_t)snprintf(d, head, "data:text/html;charset=%s;base64,", cs);
     for (size_t i = 0; i < len; i += 3) {
         uint32_t v = (uint32_t)doc[i] << 16;
-        if (i + 1 < len) v |= (uint32_t)doc[i + 1] << 8;
-        if (i + 2 < len) v |= doc[i + 2];
+        if (i + 1 < len)
+            v |= (uint32_t)doc[i + 1] << 8;
+        if (i + 2 < len)
+            v |= doc[i + 2];
         d[o++] = b64[(v >> 18) & 63];
         d[o++] = b64[(v >> 12) & 63];
         d[o++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
@@ -354,7 +361,7 @@ int xs_shot_pool_submit_document(xs_shot_pool *p, const char *url, const unsigne
     d[o] = '\0';
     p->next_doc_url = d;
     int rc = xs_shot_pool_submit_pinned(p, url, NULL, out_png_path, user);
-    free(p->next_doc_url);            /* NULL when the job took it */
+    free(p->next_doc_url); /* NULL when the job took it */
     p->next_doc_url = NULL;
     return rc;
 }
@@ -384,11 +391,17 @@ static int spawn_job(xs_shot_pool *p, shot_job *j)
     }
     /* chromium stops loading at half the budget; the rest is for rendering, writing, exiting */
     unsigned load_ms = p->timeout_ms / 2 > 1000 ? p->timeout_ms / 2 : 1000;
-    xs_shot_argv_spec spec = {
-        .chromium_path = p->chromium, .url = j->url, .png_path = j->png_path,
-        .profile_dir = j->profile_dir, .resolve_to = j->resolve_to, .load_timeout_ms = load_ms,
-        .deny_proxy_port = p->deny_port, .width = p->width, .height = p->height,
-        .sandbox = p->sandbox, .document_url = j->doc_url};
+    xs_shot_argv_spec spec = {.chromium_path = p->chromium,
+                              .url = j->url,
+                              .png_path = j->png_path,
+                              .profile_dir = j->profile_dir,
+                              .resolve_to = j->resolve_to,
+                              .load_timeout_ms = load_ms,
+                              .deny_proxy_port = p->deny_port,
+                              .width = p->width,
+                              .height = p->height,
+                              .sandbox = p->sandbox,
+                              .document_url = j->doc_url};
     argv = xs_shot_build_argv(&spec);
     if (!argv) {
         rc = EINVAL;
@@ -424,7 +437,7 @@ static int spawn_job(xs_shot_pool *p, shot_job *j)
     sigfillset(&all);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
                                         POSIX_SPAWN_SETSIGDEF);
-    posix_spawnattr_setpgroup(&attr, 0);   /* its own group: the hard timeout kills all of it */
+    posix_spawnattr_setpgroup(&attr, 0); /* its own group: the hard timeout kills all of it */
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setsigdefault(&attr, &all);
     char *envp[] = {p->env[0], p->env[1], home, tmpdir, NULL};
@@ -478,7 +491,7 @@ static void read_dom(shot_job *j)
         }
         bool keep = j->dom_len < j->dom_cap;
         ssize_t n = keep ? read(j->out_fd, j->dom + j->dom_len, j->dom_cap - j->dom_len)
-                         : read(j->out_fd, sink, sizeof sink);  /* past the bound: drain */
+                         : read(j->out_fd, sink, sizeof sink); /* past the bound: drain */
         if (n > 0) {
             if (keep)
                 j->dom_len += (size_t)n;
@@ -488,7 +501,7 @@ static void read_dom(shot_job *j)
             continue;
         if (n == 0)
             close_watched(j, &j->out_io, &j->out_fd);
-        return;                                                  /* EAGAIN or EOF */
+        return; /* EAGAIN or EOF */
     }
 }
 
@@ -536,7 +549,8 @@ static bool job_exited(shot_job *j)
     siginfo_t si;
     memset(&si, 0, sizeof si);
     /* WNOWAIT: the zombie keeps the process group id reserved until we reap it */
-    return waitid(P_PID, (id_t)j->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == j->pid;
+    return waitid(P_PID, (id_t)j->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           si.si_pid == j->pid;
 }
 
 static void deliver(xs_shot_pool *p, shot_job *j, const char *spawn_error, int status)
@@ -568,7 +582,7 @@ static void deliver(xs_shot_pool *p, shot_job *j, const char *spawn_error, int s
             snprintf(error, sizeof error, "load failed: %s", j->load_error);
             err = error;
         } else if (j->load_timed_out && r.text_len == 0)
-            err = "timeout";           /* nothing came back before chromium gave up */
+            err = "timeout"; /* nothing came back before chromium gave up */
         else if (xs_png_file_dimensions(j->png_path, &w, &h, &bytes) != 0)
             err = "no screenshot";
         if (!err) {
@@ -580,7 +594,7 @@ static void deliver(xs_shot_pool *p, shot_job *j, const char *spawn_error, int s
         }
     }
     if (err) {
-        unlink(j->png_path);           /* no half-written or error-page PNG stays behind */
+        unlink(j->png_path); /* no half-written or error-page PNG stays behind */
         r.error = err;
         r.text = "";
         r.text_len = 0;
@@ -626,19 +640,22 @@ static void check_exit(xs_shot_pool *p, shot_job *j)
 
 static void on_out(xs_io *io, uint32_t revents, void *arg)
 {
-    (void)io; (void)revents;
+    (void)io;
+    (void)revents;
     read_dom(arg);
 }
 
 static void on_err(xs_io *io, uint32_t revents, void *arg)
 {
-    (void)io; (void)revents;
+    (void)io;
+    (void)revents;
     read_stderr(arg);
 }
 
 static void on_pidfd(xs_io *io, uint32_t revents, void *arg)
 {
-    (void)io; (void)revents;
+    (void)io;
+    (void)revents;
     shot_job *j = arg;
     check_exit(j->pool, j);
 }
@@ -647,7 +664,7 @@ static void on_deadline(xs_timer *t, void *arg)
 {
     (void)t;
     shot_job *j = arg;
-    kill(-j->pid, SIGKILL);            /* the whole group; reaped when its leader has exited */
+    kill(-j->pid, SIGKILL); /* the whole group; reaped when its leader has exited */
     j->killed = true;
 }
 
@@ -751,7 +768,9 @@ int xs_shot_pool_poll(xs_shot_pool *p, int timeout_ms, xs_shot_done_fn done, voi
         if (p->delivered || xs_shot_pool_pending(p) == 0)
             break;
         uint64_t now = xs_now_ns();
-        int left = until == UINT64_MAX ? -1 : now >= until ? 0 : (int)((until - now + 999999u) / 1000000u);
+        int left = until == UINT64_MAX ? -1
+                   : now >= until      ? 0
+                                       : (int)((until - now + 999999u) / 1000000u);
         if ((rc = xs_loop_run_once(p->loop, left)) < 0 || p->delivered || xs_now_ns() >= until)
             break;
     }

@@ -11,17 +11,17 @@
 
 typedef struct {
     xs_severity bucket, other;
-    char       *reason;
-    char       *finding;      /* "finding ID ..." rows: the finding id, NULL otherwise */
+    char *reason;
+    char *finding; /* "finding ID ..." rows: the finding id, NULL otherwise */
 } xs_policy_rule;
 
 struct xs_policy {
-    char            name[64];
+    char name[64];
     xs_policy_rule *rules;
-    size_t          nrules;
-    int16_t         nonhttp_success, nonhttp_fail;   /* rule index */
+    size_t nrules;
+    int16_t nonhttp_success, nonhttp_fail; /* rule index */
     /* Resolved once at load: the most specific http rule per (code, auth), -1 = none. */
-    int16_t         http[XS_POLICY_NCODES][XS_POLICY_NAUTH];
+    int16_t http[XS_POLICY_NCODES][XS_POLICY_NAUTH];
 };
 
 #endif

@@ -32,11 +32,14 @@ static void fingerprint(xs_enriched *e, xs_fp_matcher *m)
     for (size_t i = 0; i < h->n_headers; i++)
         pairs[i] = (xs_fp_pair){h->headers[i].name, h->headers[i].value};
     char ip[XS_ADDR_STRLEN + 2], url[600];
-    xs_addr_format_host(&h->addr, ip);   /* http://[2001:2::5]:8080/ */
-    snprintf(url, sizeof url, "%s://%s:%u%s", h->tls.used ? "https" : "http", h->host ? h->host : ip,
-             h->port, h->path ? h->path : "/");
-    xs_fp_input in = {.url = url, .headers = pairs, .nheaders = h->n_headers,
-                      .body = (const char *)h->body, .body_len = h->body_len};
+    xs_addr_format_host(&h->addr, ip); /* http://[2001:2::5]:8080/ */
+    snprintf(url, sizeof url, "%s://%s:%u%s", h->tls.used ? "https" : "http",
+             h->host ? h->host : ip, h->port, h->path ? h->path : "/");
+    xs_fp_input in = {.url = url,
+                      .headers = pairs,
+                      .nheaders = h->n_headers,
+                      .body = (const char *)h->body,
+                      .body_len = h->body_len};
     xs_fp_match(m, &in, &e->tech);
     free(pairs);
 }
@@ -48,7 +51,8 @@ static size_t extra_fields(xs_http_result *h, xs_text_field *out)
     size_t n = 0;
     for (size_t i = 0; i < h->n_headers; i++)
         if (h->headers[i].name)
-            out[n++] = (xs_text_field){"header_name", (char *)h->headers[i].name, strlen(h->headers[i].name)};
+            out[n++] = (xs_text_field){"header_name", (char *)h->headers[i].name,
+                                       strlen(h->headers[i].name)};
     if (h->tls.have_cert) {
         xs_cert_info *c = &h->tls.cert;
         out[n++] = (xs_text_field){"tls.subject", c->subject, strlen(c->subject)};
@@ -72,13 +76,14 @@ static void redact_all(xs_enriched *e, const xs_findings_db *db)
     size_t n = extra ? extra_fields(h, extra) : 0;
     xs_findings_scan(db, h, &e->findings);
     if (!extra)
-        e->findings.overflow = true;   /* blanks every field of the result */
+        e->findings.overflow = true; /* blanks every field of the result */
     else
         xs_findings_scrub_fields(db, extra, n, &e->findings);
     xs_findings_redact_with(h, &e->findings, extra, n);
     if (!extra)
         for (size_t i = 0; i < h->n_headers; i++)
-            if (h->headers[i].name) memset((char *)h->headers[i].name, '*', strlen(h->headers[i].name));
+            if (h->headers[i].name)
+                memset((char *)h->headers[i].name, '*', strlen(h->headers[i].name));
     for (size_t i = 0; i < e->findings.n; i++) {
         xs_finding *f = &e->findings.v[i];
         if (f->header_index >= 0 && (size_t)f->header_index < h->n_headers)
@@ -122,7 +127,8 @@ void xs_enrich_probe(xs_enriched *e, const xs_enrich_ctx *ctx)
 
 void xs_enrich_services(xs_enriched *e, const xs_enrich_ctx *ctx)
 {
-    if (!ctx->services || (!e->probe && !(e->http && e->http->tls.used && e->http->status_code == 0)))
+    if (!ctx->services ||
+        (!e->probe && !(e->http && e->http->tls.used && e->http->status_code == 0)))
         return;
     xs_hostcfg_eval_service(ctx->services, e->probe ? &e->probe->info : NULL, e->http, e->r.port,
                             xs_realtime_ns(), &e->config);

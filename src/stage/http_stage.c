@@ -26,36 +26,36 @@
 
 #define JOB_RING_CAP  (1u << 16)
 #define DONE_RING_CAP (1u << 16)
-#define IDLE_MS       100   /* the loop's longest wait: pushes, close and abort wake it at once */
+#define IDLE_MS       100 /* the loop's longest wait: pushes, close and abort wake it at once */
 
 /* Jobs the stage thread has taken and not yet handed back: kept so an abort can return them. */
 typedef struct outstanding {
     xs_enriched *e;
-    bool shot_doc;                /* its HTTP request in flight is the screenshot's document GET */
+    bool shot_doc; /* its HTTP request in flight is the screenshot's document GET */
     struct outstanding *prev, *next;
 } outstanding;
 
 struct xs_http_stage {
     xs_http_stage_config cfg;
-    xs_ring jobs;                 /* xs_http_job, main -> stage */
-    xs_ring done;                 /* xs_enriched *, stage -> main */
+    xs_ring jobs; /* xs_http_job, main -> stage */
+    xs_ring done; /* xs_enriched *, stage -> main */
     pthread_t thread;
-    xs_loop *loop;                /* the stage thread's one loop; woken by the output thread */
-    _Atomic bool input_closed;    /* main will push nothing more */
+    xs_loop *loop;             /* the stage thread's one loop; woken by the output thread */
+    _Atomic bool input_closed; /* main will push nothing more */
     _Atomic bool abort;
     /* The owner's wake-up (xs_http_stage_fd): an eventfd written, at most once until the owner
      * reads it, when a result is ready or the job ring has room for a waiting backlog. */
     int notify_fd;
     _Atomic bool notify_pending;
-    _Atomic bool want_room;       /* main has a backlog: say when the stage takes jobs */
+    _Atomic bool want_room; /* main has a backlog: say when the stage takes jobs */
     /* main thread only */
     xs_http_job *backlog;
     size_t backlog_head, backlog_n, backlog_cap;
     bool closing;
-    size_t in_flight;             /* pushed and not yet popped */
+    size_t in_flight; /* pushed and not yet popped */
     /* stage thread only */
     outstanding *live;
-    xs_throttle *clock;           /* THE per-endpoint clock: SYN, GETs, fallbacks, probes, shots */
+    xs_throttle *clock; /* THE per-endpoint clock: SYN, GETs, fallbacks, probes, shots */
 };
 
 static void nap_us(long us)
@@ -69,16 +69,16 @@ static void nap_us(long us)
 static void notify_owner(xs_http_stage *s)
 {
     if (atomic_exchange(&s->notify_pending, true))
-        return;                   /* a write is there and not yet read */
+        return; /* a write is there and not yet read */
     uint64_t one = 1;
     ssize_t w = write(s->notify_fd, &one, sizeof one);
-    (void)w;                      /* EAGAIN: the counter is full, so it is readable anyway */
+    (void)w; /* EAGAIN: the counter is full, so it is readable anyway */
 }
 
 static void deliver(xs_http_stage *s, xs_enriched *e)
 {
     while (!xs_ring_push(&s->done, &e))
-        nap_us(200);   /* the output thread drains continuously: this is a short wait */
+        nap_us(200); /* the output thread drains continuously: this is a short wait */
     notify_owner(s);
 }
 
@@ -95,13 +95,13 @@ static void forget(xs_http_stage *s, outstanding *o)
 
 typedef struct {
     xs_http_stage *s;
-    xs_enrich_ctx  enrich;
-    xs_shot_pool  *shots;   /* NULL without --screenshots */
-    xs_http_engine  *engine;
+    xs_enrich_ctx enrich;
+    xs_shot_pool *shots; /* NULL without --screenshots */
+    xs_http_engine *engine;
     xs_probe_engine *probes;
-    xs_throttle     *clock; /* the stage's per-endpoint clock (s->clock) */
-    xs_checks_pool  *checks; /* NULL without --checks; its connections ask the stage's clock */
-    bool             stopping;/* the stage is shutting down: no new screenshot documents */
+    xs_throttle *clock;     /* the stage's per-endpoint clock (s->clock) */
+    xs_checks_pool *checks; /* NULL without --checks; its connections ask the stage's clock */
+    bool stopping;          /* the stage is shutting down: no new screenshot documents */
 } done_ctx;
 
 static void finish_endpoint(done_ctx *c, outstanding *o);
@@ -110,12 +110,17 @@ static bool hand_to_http(done_ctx *c, outstanding *o, xs_tls_mode tls)
 {
     xs_enriched *e = o->e;
     xs_http_request req = {
-        .addr = e->r.addr, .port = e->r.port, .host = e->ep ? e->ep->host : NULL,
-        .path = e->ep ? e->ep->path : NULL, .tls = tls, .not_before_ns = 0, .user = o,   /* the engine asks the clock */
+        .addr = e->r.addr,
+        .port = e->r.port,
+        .host = e->ep ? e->ep->host : NULL,
+        .path = e->ep ? e->ep->path : NULL,
+        .tls = tls,
+        .not_before_ns = 0,
+        .user = o, /* the engine asks the clock */
     };
     if (xs_http_engine_submit(c->engine, &req) != 0)
         return false;
-    if (e->probe) {   /* the record says which probes were held, the HTTP stage's included */
+    if (e->probe) { /* the record says which probes were held, the HTTP stage's included */
         size_t tl = strlen(e->probe->tried);
         snprintf(e->probe->tried + tl, sizeof e->probe->tried - tl, "%s%s", tl ? "," : "",
                  tls == XS_TLS_ON ? "tls" : "http");
@@ -145,7 +150,7 @@ static bool identify_http_bytes(done_ctx *c, outstanding *o)
         pr->port = e->r.port;
     }
     pr->kind = h->tls.used ? XS_PROBE_TLS : XS_PROBE_HTTP_STAGE;
-    if (!had) {   /* a hand-off already wrote the HTTP stage into tried */
+    if (!had) { /* a hand-off already wrote the HTTP stage into tried */
         pr->attempts = h->attempts;
         snprintf(pr->tried, sizeof pr->tried, "%s", h->tls.used ? "tls" : "http");
     }
@@ -153,7 +158,8 @@ static bool identify_http_bytes(done_ctx *c, outstanding *o)
     pr->error_text[0] = '\0';
     memset(&pr->info, 0, sizeof pr->info);
     if (h->body_preview_len)
-        xs_probe_identify((const unsigned char *)h->body_preview, h->body_preview_len, true, &pr->info);
+        xs_probe_identify((const unsigned char *)h->body_preview, h->body_preview_len, true,
+                          &pr->info);
     if (h->tls.used) {
         snprintf(pr->info.inner, sizeof pr->info.inner, "tls");
         pr->info.tls = XS_PROBE_TLS_YES;
@@ -172,7 +178,7 @@ static bool identify_http_bytes(done_ctx *c, outstanding *o)
     xs_probe_kind k = xs_probe_kind_by_name(pr->info.protocol, strlen(pr->info.protocol));
     if (!h->tls.used && k != XS_PROBE_KIND_COUNT && k != XS_PROBE_HTTP_STAGE && k != XS_PROBE_TLS &&
         k != XS_PROBE_BANNER) {
-        e->probe = pr;   /* replaced by the protocol's own probe when it is done */
+        e->probe = pr; /* replaced by the protocol's own probe when it is done */
         return xs_probe_engine_submit_kind(c->probes, &e->r.addr, e->r.port, k, 0, o) == 0;
     }
     e->probe = pr;
@@ -191,8 +197,12 @@ static bool wants_shot(const done_ctx *c, const xs_enriched *e)
 static bool request_shot_document(done_ctx *c, outstanding *o)
 {
     const xs_http_result *h = o->e->http;
-    xs_http_request req = {.addr = h->addr, .port = h->port, .host = h->host, .path = h->path,
-                           .tls = h->tls.used ? XS_TLS_ON : XS_TLS_OFF, .user = o};
+    xs_http_request req = {.addr = h->addr,
+                           .port = h->port,
+                           .host = h->host,
+                           .path = h->path,
+                           .tls = h->tls.used ? XS_TLS_ON : XS_TLS_OFF,
+                           .user = o};
     o->shot_doc = true;
     if (xs_http_engine_submit(c->engine, &req) == 0)
         return true;
@@ -214,7 +224,7 @@ static void shot_failed(done_ctx *c, outstanding *o, const char *why)
     e->shot = calloc(1, sizeof *e->shot);
     if (e->shot) {
         size_t n = strlen(why) < sizeof e->shot->error ? strlen(why) : sizeof e->shot->error - 1;
-        memcpy(e->shot->error, why, n);   /* cut to the field */
+        memcpy(e->shot->error, why, n); /* cut to the field */
         e->shot->error[n] = '\0';
     }
     finish_endpoint(c, o);
@@ -261,13 +271,13 @@ static void shot_document_done(done_ctx *c, outstanding *o, xs_http_result *doc)
         return;
     }
     char ip[XS_ADDR_STRLEN + 2], url[600], png[120];
-    xs_addr_format_host(&h->addr, ip);   /* https://[2001:2::5]:8443/ */
+    xs_addr_format_host(&h->addr, ip); /* https://[2001:2::5]:8443/ */
     snprintf(url, sizeof url, "%s://%s:%u%s", h->tls.used ? "https" : "http", ip, h->port,
              h->path ? h->path : "/");
     shot_name(png, sizeof png, &h->addr, h->port, h->path);
     int rc = xs_shot_pool_submit_document(c->shots, url, doc->body, doc->body_len,
                                           header_value(doc, "Content-Type"), png, o);
-    xs_http_result_free(doc);   /* the unredacted copy goes at once */
+    xs_http_result_free(doc); /* the unredacted copy goes at once */
     if (rc != 0)
         shot_failed(c, o, "screenshot could not start");
 }
@@ -294,8 +304,13 @@ static bool submit_checks(done_ctx *c, outstanding *o)
         (tls_service && !xs_check_db_wants_tls(c->s->cfg.checks.db)))
         return false;
     xs_throttle_note(c->s->clock, xs_endpoint_key(&h->addr, h->port), xs_now_ns());
-    xs_check_target t = {.addr = h->addr, .port = h->port, .tls = h->tls.used, .tls_only = tls_service,
-                         .host = h->host, .page = (const char *)h->body, .page_len = h->body_len,
+    xs_check_target t = {.addr = h->addr,
+                         .port = h->port,
+                         .tls = h->tls.used,
+                         .tls_only = tls_service,
+                         .host = h->host,
+                         .page = (const char *)h->body,
+                         .page_len = h->body_len,
                          .page_path = h->path};
     return xs_checks_pool_submit(c->checks, &t, o) == 0;
 }
@@ -321,11 +336,11 @@ static void after_checks(done_ctx *c, outstanding *o)
 {
     xs_enriched *e = o->e;
     if (wants_shot(c, e) && findings_hold_secrets(e)) {
-        e->shot = calloc(1, sizeof *e->shot);   /* no PNG is ever written for it */
+        e->shot = calloc(1, sizeof *e->shot); /* no PNG is ever written for it */
         if (e->shot)
             e->shot->removed = true;
     } else if (!c->stopping && wants_shot(c, e) && request_shot_document(c, o)) {
-        return;   /* delivered when the screenshot is done */
+        return; /* delivered when the screenshot is done */
     }
     finish_endpoint(c, o);
 }
@@ -349,9 +364,9 @@ static void on_done(xs_http_result *res, void *arg)
     e->http = res;
     xs_enrich(e, &c->enrich);
     if (identify_http_bytes(c, o))
-        return;   /* delivered when the protocol's probe is done */
+        return; /* delivered when the protocol's probe is done */
     if (submit_checks(c, o))
-        return;   /* screenshot and delivery follow the checks */
+        return; /* screenshot and delivery follow the checks */
     after_checks(c, o);
 }
 
@@ -411,14 +426,14 @@ static void on_probe_done(const xs_probe_result *res, void *arg)
     xs_enriched *e = o->e;
     char before[64] = "";
     unsigned before_n = 0;
-    if (e->probe) {   /* the HTTP stage spoke first (SSH on 8080): keep its place in tried */
+    if (e->probe) { /* the HTTP stage spoke first (SSH on 8080): keep its place in tried */
         snprintf(before, sizeof before, "%s", e->probe->tried);
         before_n = e->probe->attempts;
     }
     free(e->probe);
     e->probe = malloc(sizeof *e->probe);
     if (e->probe) {
-        *e->probe = *res;   /* res lives only during the call */
+        *e->probe = *res; /* res lives only during the call */
         if (before[0]) {
             char both[sizeof e->probe->tried];
             snprintf(both, sizeof both, "%.31s,%.31s", before, res->tried);
@@ -430,12 +445,13 @@ static void on_probe_done(const xs_probe_result *res, void *arg)
     /* An HTTP (or TLS) answer on any port goes through the HTTP stage, once. */
     if (res->handoff != XS_PROBE_AUTO && !e->http) {
         xs_tls_mode tls = res->handoff == XS_PROBE_TLS ? XS_TLS_ON
-                        : res->info.protocol[0] ? XS_TLS_OFF : XS_TLS_AUTO;
+                          : res->info.protocol[0]      ? XS_TLS_OFF
+                                                       : XS_TLS_AUTO;
         if (hand_to_http(c, o, tls))
             return;
     }
     if (submit_starttls(c, o))
-        return;   /* delivered when the TLS audit is done */
+        return; /* delivered when the TLS audit is done */
     finish_endpoint(c, o);
 }
 
@@ -472,9 +488,13 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine 
         e->probe_job = job.probe;
         o->e = e;
         xs_http_request req = {
-            .addr = job.r.addr, .port = job.r.port,
-            .host = job.ep ? job.ep->host : NULL, .path = job.ep ? job.ep->path : NULL,
-            .tls = XS_TLS_AUTO, .not_before_ns = not_before(s, &job.r), .user = o,
+            .addr = job.r.addr,
+            .port = job.r.port,
+            .host = job.ep ? job.ep->host : NULL,
+            .path = job.ep ? job.ep->path : NULL,
+            .tls = XS_TLS_AUTO,
+            .not_before_ns = not_before(s, &job.r),
+            .user = o,
         };
         /* The service table's first probe: TLS-first non-HTTP rows (implicit FTPS) go to the
          * HTTP engine over TLS, whose bytes are then identified. The probe engine asks the clock
@@ -483,11 +503,12 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine 
             job.probe = false;
             req.tls = XS_TLS_ON;
         }
-        int rc = job.probe ? xs_probe_engine_submit(probes, &job.r.addr, job.r.port, req.not_before_ns, o)
-                           : xs_http_engine_submit(engine, &req);
+        int rc = job.probe
+                     ? xs_probe_engine_submit(probes, &job.r.addr, job.r.port, req.not_before_ns, o)
+                     : xs_http_engine_submit(engine, &req);
         if (rc < 0) {
             free(o);
-            deliver(s, e);   /* reported as open, without HTTP fields */
+            deliver(s, e); /* reported as open, without HTTP fields */
             continue;
         }
         o->next = s->live;
@@ -496,7 +517,7 @@ static void take_jobs(xs_http_stage *s, xs_http_engine *engine, xs_probe_engine 
         s->live = o;
     }
     if (took && atomic_exchange(&s->want_room, false))
-        notify_owner(s);          /* the ring has room: the owner's backlog can move */
+        notify_owner(s); /* the ring has room: the owner's backlog can move */
 }
 
 static void *stage_main(void *arg)
@@ -505,19 +526,22 @@ static void *stage_main(void *arg)
     xs_signals_block_here();
     s->clock = xs_throttle_new(s->cfg.min_gap_ns ? s->cfg.min_gap_ns : 1000000000ULL);
     s->cfg.http.clock = s->clock;
-    s->cfg.probe.clock = s->clock;   /* one clock: the probe engine asks it before every connect */
+    s->cfg.probe.clock = s->clock; /* one clock: the probe engine asks it before every connect */
     xs_fp_matcher *m = s->cfg.fingerprints ? xs_fp_matcher_new(s->cfg.fingerprints) : NULL;
-    done_ctx ctx = {s, {m, s->cfg.findings, s->cfg.hostcfg, s->cfg.services}, NULL, NULL, NULL, s->clock,
+    done_ctx ctx = {s,    {m, s->cfg.findings, s->cfg.hostcfg, s->cfg.services},
+                    NULL, NULL,
+                    NULL, s->clock,
                     NULL, false};
-    xs_http_engine *engine = s->clock ? xs_http_engine_new_on(s->loop, &s->cfg.http, on_done, &ctx) : NULL;
-    xs_probe_engine *probes = s->clock ? xs_probe_engine_new_on(s->loop, &s->cfg.probe, on_probe_done, &ctx)
-                                       : NULL;
+    xs_http_engine *engine =
+        s->clock ? xs_http_engine_new_on(s->loop, &s->cfg.http, on_done, &ctx) : NULL;
+    xs_probe_engine *probes =
+        s->clock ? xs_probe_engine_new_on(s->loop, &s->cfg.probe, on_probe_done, &ctx) : NULL;
     ctx.engine = engine;
     ctx.probes = probes;
     if (s->cfg.checks.db && s->clock) {
         xs_checks_config ck = s->cfg.checks;
         char err[256];
-        ck.clock = s->clock;   /* the one per-endpoint clock, shared with the HTTP engine */
+        ck.clock = s->clock; /* the one per-endpoint clock, shared with the HTTP engine */
         if (!(ctx.checks = xs_checks_pool_new(&ck, s->loop, on_checks_done, &ctx, err, sizeof err)))
             fprintf(stderr, "xsweep: warning: no active checks: %s\n", err);
     }
@@ -525,18 +549,20 @@ static void *stage_main(void *arg)
         /* Chromium keeps its own sandbox unless we run as root (it refuses to, then). */
         xs_shot_config shot_cfg = {.dir = s->cfg.screenshot_dir, .sandbox = geteuid() != 0};
         char err[256];
-        if (!(ctx.shots = xs_shot_pool_new_on(s->loop, &shot_cfg, on_shot_done, &ctx, err, sizeof err)))
+        if (!(ctx.shots =
+                  xs_shot_pool_new_on(s->loop, &shot_cfg, on_shot_done, &ctx, err, sizeof err)))
             fprintf(stderr, "xsweep: warning: no screenshots: %s\n", err);
     }
     while (engine && probes && !atomic_load(&s->abort)) {
         take_jobs(s, engine, probes);
         size_t busy = xs_http_engine_pending(engine) + xs_probe_engine_pending(probes) +
-                      (ctx.shots ? xs_shot_pool_pending(ctx.shots) : 0) + xs_checks_pool_pending(ctx.checks);
+                      (ctx.shots ? xs_shot_pool_pending(ctx.shots) : 0) +
+                      xs_checks_pool_pending(ctx.checks);
         if (busy == 0 && atomic_load(&s->input_closed) && xs_ring_count(&s->jobs) == 0)
             break;
         /* One loop for all four: it sleeps until a socket, a child, a timer or a push wakes it. */
         if (xs_loop_run_once(s->loop, IDLE_MS) < 0)
-            nap_us(1000);   /* epoll failed (EBADF/ENOMEM): do not spin */
+            nap_us(1000); /* epoll failed (EBADF/ENOMEM): do not spin */
     }
     /* Checks stop first: their endpoints come back with partial reports, before the hand-back. */
     ctx.stopping = true;
@@ -561,7 +587,7 @@ static void *stage_main(void *arg)
             deliver(s, e);
         }
     }
-    xs_shot_pool_free(ctx.shots);   /* before the hand-back: its pending shots' endpoints follow */
+    xs_shot_pool_free(ctx.shots); /* before the hand-back: its pending shots' endpoints follow */
     xs_http_engine_free(engine);
     xs_probe_engine_free(probes);
     xs_fp_matcher_free(m);
@@ -585,7 +611,7 @@ xs_http_stage *xs_http_stage_start(const xs_http_stage_config *cfg, char *err, s
         return NULL;
     }
     s->cfg = *cfg;
-    s->loop = xs_loop_new();   /* made here: the output thread may wake it before the thread runs */
+    s->loop = xs_loop_new(); /* made here: the output thread may wake it before the thread runs */
     s->notify_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (!s->loop || s->notify_fd < 0 || pthread_create(&s->thread, NULL, stage_main, s) != 0) {
         snprintf(err, errlen, "cannot start the HTTP stage thread");
@@ -651,7 +677,7 @@ void xs_http_stage_push(xs_http_stage *s, const xs_http_job *job)
         atomic_store(&s->want_room, true);
         return;
     }
-    while (!xs_ring_push(&s->jobs, job)) {   /* out of memory: wait for the stage, lose nothing */
+    while (!xs_ring_push(&s->jobs, job)) { /* out of memory: wait for the stage, lose nothing */
         nap_us(1000);
         flush_backlog(s);
     }
@@ -696,6 +722,6 @@ void xs_http_stage_notified(xs_http_stage *s)
 {
     uint64_t n;
     ssize_t r = read(s->notify_fd, &n, sizeof n);
-    (void)r;                      /* EAGAIN: nothing was written */
-    atomic_store(&s->notify_pending, false);   /* before the owner pops: a later push writes again */
+    (void)r;                                 /* EAGAIN: nothing was written */
+    atomic_store(&s->notify_pending, false); /* before the owner pops: a later push writes again */
 }

@@ -58,13 +58,15 @@ const char *xs_store_error(const xs_store *s)
 int xs_store_set_shard(xs_store *s, uint32_t index0, uint32_t count, const char *sweep_key)
 {
     if (count == 0 || index0 >= count) {
-        snprintf(s->err, sizeof s->err, "history database %s: bad shard %u/%u", s->path,
-                 index0 + 1, count);
+        snprintf(s->err, sizeof s->err, "history database %s: bad shard %u/%u", s->path, index0 + 1,
+                 count);
         return -1;
     }
     if (s->ops == &xs_sqlite_ops && (count > 1 || sweep_key)) {
-        snprintf(s->err, sizeof s->err, "history database %s: an SQLite file holds one process's "
-                 "sweeps; shards that share a sweep need a PostgreSQL --db", s->path);
+        snprintf(s->err, sizeof s->err,
+                 "history database %s: an SQLite file holds one process's "
+                 "sweeps; shards that share a sweep need a PostgreSQL --db",
+                 s->path);
         return -1;
     }
     free(s->sweep_key);

@@ -55,7 +55,7 @@ int xs_store_cols_from(const xs_report *rep, const char *record_json, xs_store_c
     memset(c, 0, sizeof *c);
     json_t *r = record_json ? json_loads(record_json, JSON_DECODE_ANY, NULL) : NULL;
     if (r && !json_is_object(r) && !json_is_array(r)) {
-        json_decref(r);   /* a bare scalar is valid JSON to SQLite too, but holds no columns */
+        json_decref(r); /* a bare scalar is valid JSON to SQLite too, but holds no columns */
         r = NULL;
         c->record = strdup(record_json);
     } else if (r) {
@@ -73,16 +73,16 @@ int xs_store_cols_from(const xs_report *rep, const char *record_json, xs_store_c
     } else {
         char ip[XS_ADDR_STRLEN];
         xs_addr_format(&rep->r.addr, ip);
-        json_t *m = json_pack("{s:s, s:i, s:s, s:s, s:s?}", "ip", ip, "port", (int)rep->r.port,
-                              "proto", "tcp", "status", xs_status_name(rep->r.status),
-                              "severity", rep->severity);
+        json_t *m =
+            json_pack("{s:s, s:i, s:s, s:s, s:s?}", "ip", ip, "port", (int)rep->r.port, "proto",
+                      "tcp", "status", xs_status_name(rep->r.status), "severity", rep->severity);
         if (m && !rep->severity)
             json_object_set_new(m, "severity", json_null());
         c->record = m ? json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         json_decref(m);
     }
     json_decref(r);
-    if (rep->severity) {   /* the report's own severity wins, as coalesce(?5, …) does */
+    if (rep->severity) { /* the report's own severity wins, as coalesce(?5, …) does */
         free(c->severity);
         c->severity = strdup(rep->severity);
     }

@@ -8,27 +8,27 @@
 /* Schema 2: ip is the 16-byte address (IPv4 as ::ffff:a.b.c.d), so one column holds both families
  * and sorts as numbers do (the IPv4 block, then IPv6 above it); endpoints_text shows the record's
  * own text form (every record xsweep writes has its "ip"; hex digits for one that does not). */
-#define ENDPOINTS_TABLE \
-    "CREATE TABLE IF NOT EXISTS endpoints(" \
-    "  sweep INTEGER NOT NULL REFERENCES sweeps(id)," \
-    "  ip BLOB NOT NULL," \
-    "  port INTEGER NOT NULL," \
-    "  status TEXT NOT NULL," \
-    "  severity TEXT," \
-    "  http_status_code INTEGER," \
-    "  title TEXT," \
-    "  auth_method TEXT," \
-    "  tech TEXT," \
-    "  record TEXT," \
-    "  first_seen INTEGER," \
+#define ENDPOINTS_TABLE                                                                            \
+    "CREATE TABLE IF NOT EXISTS endpoints("                                                        \
+    "  sweep INTEGER NOT NULL REFERENCES sweeps(id),"                                              \
+    "  ip BLOB NOT NULL,"                                                                          \
+    "  port INTEGER NOT NULL,"                                                                     \
+    "  status TEXT NOT NULL,"                                                                      \
+    "  severity TEXT,"                                                                             \
+    "  http_status_code INTEGER,"                                                                  \
+    "  title TEXT,"                                                                                \
+    "  auth_method TEXT,"                                                                          \
+    "  tech TEXT,"                                                                                 \
+    "  record TEXT,"                                                                               \
+    "  first_seen INTEGER,"                                                                        \
     "  last_seen INTEGER);"
 /* (sweep, ip, port): one row per endpoint a sweep, and a sweep's rows in endpoint order for
  * diff. (ip, port, sweep): an endpoint's previous row, for first_seen/last_seen. */
-#define ENDPOINTS_INDEXES \
-    "CREATE UNIQUE INDEX IF NOT EXISTS endpoints_by_sweep ON endpoints(sweep, ip, port);" \
-    "CREATE INDEX IF NOT EXISTS endpoints_by_endpoint ON endpoints(ip, port, sweep);" \
-    "CREATE VIEW IF NOT EXISTS endpoints_text AS SELECT sweep," \
-    "  coalesce(json_extract(record, '$.ip'), lower(hex(ip))) AS ip," \
+#define ENDPOINTS_INDEXES                                                                          \
+    "CREATE UNIQUE INDEX IF NOT EXISTS endpoints_by_sweep ON endpoints(sweep, ip, port);"          \
+    "CREATE INDEX IF NOT EXISTS endpoints_by_endpoint ON endpoints(ip, port, sweep);"              \
+    "CREATE VIEW IF NOT EXISTS endpoints_text AS SELECT sweep,"                                    \
+    "  coalesce(json_extract(record, '$.ip'), lower(hex(ip))) AS ip,"                              \
     "  port, status, severity, http_status_code, title, auth_method, tech, first_seen, last_seen," \
     "  record FROM endpoints;"
 
@@ -39,9 +39,7 @@ static const char SCHEMA[] =
     "  ended TEXT,"
     "  options TEXT,"
     "  open INTEGER, closed INTEGER, other INTEGER,"
-    "  pruned INTEGER NOT NULL DEFAULT 0);"
-    ENDPOINTS_TABLE
-    ENDPOINTS_INDEXES;
+    "  pruned INTEGER NOT NULL DEFAULT 0);" ENDPOINTS_TABLE ENDPOINTS_INDEXES;
 
 /* Schema 1 -> 2: the IPv4-only integer ip becomes the 16-byte form (xsweep_v4_addr, registered
  * for the migration), rows and ids kept. One transaction: a failure leaves schema 1 as it was. */
@@ -50,14 +48,11 @@ static const char MIGRATE_1_TO_2[] =
     "DROP VIEW IF EXISTS endpoints_text;"
     "DROP INDEX IF EXISTS endpoints_by_sweep;"
     "DROP INDEX IF EXISTS endpoints_by_endpoint;"
-    "ALTER TABLE endpoints RENAME TO endpoints_schema1;"
-    ENDPOINTS_TABLE
+    "ALTER TABLE endpoints RENAME TO endpoints_schema1;" ENDPOINTS_TABLE
     "INSERT INTO endpoints SELECT sweep, xsweep_v4_addr(ip), port, status, severity,"
     "  http_status_code, title, auth_method, tech, record, first_seen, last_seen"
     "  FROM endpoints_schema1;"
-    "DROP TABLE endpoints_schema1;"
-    ENDPOINTS_INDEXES
-    "PRAGMA user_version=2;"
+    "DROP TABLE endpoints_schema1;" ENDPOINTS_INDEXES "PRAGMA user_version=2;"
     "COMMIT;";
 
 static const char FIND_PREVIOUS[] =
@@ -165,7 +160,9 @@ static int configure(sqlite3 *db)
         return -1;
     /* A 64 MiB page cache keeps the two endpoint indexes' hot pages in memory on big sweeps. */
     return sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536", NULL, NULL,
-                        NULL) == SQLITE_OK ? 0 : -1;
+                        NULL) == SQLITE_OK
+               ? 0
+               : -1;
 }
 
 /* A database without our schema version must be empty: never add tables to someone else's. */
@@ -232,7 +229,7 @@ int xs_sqlite_open(xs_store *s, char *err, size_t errlen)
         extra = why;
         goto fail;
     }
-    if (version == 1) {   /* an IPv4-only history: upgraded in place, every row kept */
+    if (version == 1) { /* an IPv4-only history: upgraded in place, every row kept */
         if (migrate_1_to_2(s->db, why, sizeof why) < 0) {
             extra = why;
             goto fail;
@@ -250,8 +247,8 @@ int xs_sqlite_open(xs_store *s, char *err, size_t errlen)
             goto fail;
         }
     }
-    if (sqlite3_prepare_v3(s->db, FIND_PREVIOUS, -1, SQLITE_PREPARE_PERSISTENT,
-                           &s->find_previous, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v3(s->db, FIND_PREVIOUS, -1, SQLITE_PREPARE_PERSISTENT, &s->find_previous,
+                           NULL) != SQLITE_OK ||
         sqlite3_prepare_v3(s->db, INSERT_ENDPOINT, -1, SQLITE_PREPARE_PERSISTENT,
                            &s->insert_endpoint, NULL) != SQLITE_OK) {
         snprintf(why, sizeof why, "not an xsweep history database (%s)", sqlite3_errmsg(s->db));
@@ -285,7 +282,7 @@ static int sqlite_clear_shard(xs_store *s, int64_t sweep)
         return -1;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "DELETE FROM endpoints WHERE sweep = ?1", -1, &st, NULL) !=
-            SQLITE_OK)
+        SQLITE_OK)
         return xs_store_fail(s, "cannot reconcile the sweep");
     sqlite3_bind_int64(st, 1, sweep);
     int rc = sqlite3_step(st);

@@ -14,8 +14,8 @@ struct pg_conn {
 };
 
 /* endpoints with ip as text ("198.19.0.1", "2001:2::5"), for people typing SQL */
-#define ENDPOINTS_TEXT_VIEW \
-    "CREATE OR REPLACE VIEW endpoints_text AS SELECT sweep, host(ip) AS ip," \
+#define ENDPOINTS_TEXT_VIEW                                                                        \
+    "CREATE OR REPLACE VIEW endpoints_text AS SELECT sweep, host(ip) AS ip,"                       \
     "  port, status, severity, http_status_code, title, auth_method, tech, first_seen, last_seen," \
     "  record FROM endpoints;"
 
@@ -54,8 +54,8 @@ static const char SCHEMA[] =
     "  last_seen BIGINT,"
     "  shard INTEGER NOT NULL DEFAULT 0);"
     "CREATE UNIQUE INDEX IF NOT EXISTS endpoints_by_sweep ON endpoints(sweep, ip, port);"
-    "CREATE INDEX IF NOT EXISTS endpoints_by_endpoint ON endpoints(ip, port, sweep);"
-    ENDPOINTS_TEXT_VIEW
+    "CREATE INDEX IF NOT EXISTS endpoints_by_endpoint ON endpoints(ip, port, "
+    "sweep);" ENDPOINTS_TEXT_VIEW
     "INSERT INTO xsweep_meta SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM xsweep_meta);";
 
 /* Schema 1 -> 2: ip BIGINT (IPv4, host order) becomes inet, which holds both families and sorts
@@ -67,8 +67,7 @@ static const char MIGRATE_1_TO_2[] =
     "  DROP VIEW IF EXISTS endpoints_text;"
     "  ALTER TABLE endpoints ALTER COLUMN ip TYPE inet USING '0.0.0.0'::inet + ip;"
     "  UPDATE xsweep_meta SET schema_version = 2;"
-    " END IF; END $$;"
-    ENDPOINTS_TEXT_VIEW;
+    " END IF; END $$;" ENDPOINTS_TEXT_VIEW;
 
 /* $1 sweep $2 ip (text, either family) $3 port $4 status $5 severity $6 code $7 title $8 auth $9 tech $10 record
  * $11 seen (counts for first/last_seen) $12 shard. */
@@ -99,7 +98,7 @@ static int pg_fail(xs_store *s, const char *what, const PGresult *r)
         msg = PQerrorMessage(conn(s));
     char one[300];
     snprintf(one, sizeof one, "%s", msg);
-    one[strcspn(one, "\n")] = '\0';   /* one line */
+    one[strcspn(one, "\n")] = '\0'; /* one line */
     snprintf(s->err, sizeof s->err, "history database %s: %s: %s", s->path, what, one);
     return -1;
 }
@@ -167,10 +166,14 @@ char *xs_store_pg_label(const char *conninfo)
     for (PQconninfoOption *o = opts; o && o->keyword; o++) {
         if (!o->val)
             continue;
-        if (!strcmp(o->keyword, "host")) host = o->val;
-        else if (!strcmp(o->keyword, "port")) port = o->val;
-        else if (!strcmp(o->keyword, "dbname")) db = o->val;
-        else if (!strcmp(o->keyword, "user")) user = o->val;
+        if (!strcmp(o->keyword, "host"))
+            host = o->val;
+        else if (!strcmp(o->keyword, "port"))
+            port = o->val;
+        else if (!strcmp(o->keyword, "dbname"))
+            db = o->val;
+        else if (!strcmp(o->keyword, "user"))
+            user = o->val;
     }
     char buf[512];
     snprintf(buf, sizeof buf, "postgresql://%s%s%s%s%s/%s", user, *user ? "@" : "",
@@ -204,17 +207,23 @@ static int64_t pg_begin_sweep(xs_store *s, const char *options_text, uint64_t st
     if (s->sweep_key) {
         if (exec0(s, "cannot record the sweep", "SELECT pg_advisory_xact_lock(hashtext($1))", 1,
                   &p[2]) < 0 ||
-            !(r = run(s, "cannot record the sweep", "SELECT id, shards, ended IS NOT NULL FROM sweeps"
-                      " WHERE sweep_key = $1", 1, &p[2])))
+            !(r = run(s, "cannot record the sweep",
+                      "SELECT id, shards, ended IS NOT NULL FROM sweeps"
+                      " WHERE sweep_key = $1",
+                      1, &p[2])))
             goto fail;
         if (PQntuples(r) == 0) {
             PQclear(r);
-            r = run(s, "cannot record the sweep", "INSERT INTO sweeps(started, options, sweep_key,"
-                    " shards) VALUES($1, $2, $3, $4) RETURNING id, shards, false", 4, p);
+            r = run(s, "cannot record the sweep",
+                    "INSERT INTO sweeps(started, options, sweep_key,"
+                    " shards) VALUES($1, $2, $3, $4) RETURNING id, shards, false",
+                    4, p);
         }
     } else {
-        r = run(s, "cannot record the sweep", "INSERT INTO sweeps(started, options, shards)"
-                " VALUES($1, $2, 1) RETURNING id, shards, false", 2, p);
+        r = run(s, "cannot record the sweep",
+                "INSERT INTO sweeps(started, options, shards)"
+                " VALUES($1, $2, 1) RETURNING id, shards, false",
+                2, p);
     }
     if (!r)
         goto fail;
@@ -223,12 +232,14 @@ static int64_t pg_begin_sweep(xs_store *s, const char *options_text, uint64_t st
     PQclear(r);
     if (ended || nshards != s->shard_count) {
         if (ended)
-            snprintf(s->err, sizeof s->err, "history database %s: sweep \"%s\" (%" PRId64
-                     ") has already finished", s->path, s->sweep_key, sweep);
+            snprintf(s->err, sizeof s->err,
+                     "history database %s: sweep \"%s\" (%" PRId64 ") has already finished",
+                     s->path, s->sweep_key, sweep);
         else
-            snprintf(s->err, sizeof s->err, "history database %s: sweep \"%s\" has %" PRId64
-                     " shards, this process was given %u", s->path, s->sweep_key, nshards,
-                     s->shard_count);
+            snprintf(s->err, sizeof s->err,
+                     "history database %s: sweep \"%s\" has %" PRId64
+                     " shards, this process was given %u",
+                     s->path, s->sweep_key, nshards, s->shard_count);
         goto fail;
     }
     snprintf(id, sizeof id, "%" PRId64, sweep);
@@ -263,8 +274,10 @@ static int64_t pg_resume_sweep(xs_store *s, int64_t sweep)
     int found = PQntuples(r);
     PQclear(r);
     if (!found) {
-        snprintf(s->err, sizeof s->err, "history database %s: the sweep to resume is not in the "
-                 "database, or this shard of it already ended", s->path);
+        snprintf(s->err, sizeof s->err,
+                 "history database %s: the sweep to resume is not in the "
+                 "database, or this shard of it already ended",
+                 s->path);
         return -1;
     }
     return sweep;
@@ -287,9 +300,18 @@ static int pg_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *
     snprintf(code, sizeof code, "%d", c.http_status_code);
     snprintf(shard, sizeof shard, "%u", s->shard_index);
     bool seen = rep->r.status == XS_STATUS_OPEN || rep->r.status == XS_STATUS_CLOSED;
-    const char *p[12] = {id, ip, port, xs_status_name(rep->r.status), c.severity,
-                         c.has_http_status_code ? code : NULL, c.title, c.auth_method, c.tech,
-                         c.record, seen ? "true" : "false", shard};
+    const char *p[12] = {id,
+                         ip,
+                         port,
+                         xs_status_name(rep->r.status),
+                         c.severity,
+                         c.has_http_status_code ? code : NULL,
+                         c.title,
+                         c.auth_method,
+                         c.tech,
+                         c.record,
+                         seen ? "true" : "false",
+                         shard};
     PGresult *r = PQexecPrepared(conn(s), "insert_endpoint", 12, p, NULL, NULL, 0);
     int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : pg_fail(s, "cannot add an endpoint", r);
     PQclear(r);
@@ -303,8 +325,8 @@ static int pg_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *
     return 0;
 }
 
-static int pg_end_sweep(xs_store *s, int64_t sweep, uint64_t end_ns, uint64_t open,
-                        uint64_t closed, uint64_t other)
+static int pg_end_sweep(xs_store *s, int64_t sweep, uint64_t end_ns, uint64_t open, uint64_t closed,
+                        uint64_t other)
 {
     if (pg_commit(s) < 0 || pg_begin(s) < 0)
         return -1;
@@ -318,7 +340,8 @@ static int pg_end_sweep(xs_store *s, int64_t sweep, uint64_t end_ns, uint64_t op
     const char *p[6] = {id, shard, ended, o, c, x};
     PGresult *r = run(s, "cannot finish the shard",
                       "UPDATE sweep_shards SET ended = $3, open = $4, closed = $5, other = $6"
-                      " WHERE sweep = $1 AND shard = $2", 6, p);
+                      " WHERE sweep = $1 AND shard = $2",
+                      6, p);
     if (!r)
         goto fail;
     bool updated = !strcmp(PQcmdTuples(r), "1");
@@ -330,8 +353,8 @@ static int pg_end_sweep(xs_store *s, int64_t sweep, uint64_t end_ns, uint64_t op
     }
     /* The sweep row's lock orders the shards that end at the same moment: the last one sees
      * every other's ended (read committed takes a new snapshot per statement). */
-    if (exec0(s, "cannot finish the sweep", "SELECT 1 FROM sweeps WHERE id = $1 FOR UPDATE", 1,
-              p) < 0 ||
+    if (exec0(s, "cannot finish the sweep", "SELECT 1 FROM sweeps WHERE id = $1 FOR UPDATE", 1, p) <
+            0 ||
         exec0(s, "cannot finish the sweep",
               "UPDATE sweeps w SET ended = $2, open = t.o, closed = t.c, other = t.x"
               " FROM (SELECT count(ended) AS done, sum(open) AS o, sum(closed) AS c,"
@@ -355,8 +378,10 @@ static int pg_prune(xs_store *s, unsigned keep_last_n)
     char off[16];
     snprintf(off, sizeof off, "%u", keep_last_n - 1);
     const char *p[1] = {off};
-    PGresult *r = run(s, "cannot prune", "SELECT id FROM sweeps WHERE ended IS NOT NULL"
-                      " ORDER BY id DESC LIMIT 1 OFFSET $1", 1, p);
+    PGresult *r = run(s, "cannot prune",
+                      "SELECT id FROM sweeps WHERE ended IS NOT NULL"
+                      " ORDER BY id DESC LIMIT 1 OFFSET $1",
+                      1, p);
     if (!r)
         goto fail;
     char oldest[24];
@@ -366,8 +391,8 @@ static int pg_prune(xs_store *s, unsigned keep_last_n)
         return pg_commit(s);
     const char *q[1] = {oldest};
     if (exec0(s, "cannot prune", "DELETE FROM endpoints WHERE sweep < $1", 1, q) < 0 ||
-        !(r = run(s, "cannot prune", "UPDATE sweeps SET pruned = 1 WHERE id < $1 AND pruned = 0",
-                  1, q)))
+        !(r = run(s, "cannot prune", "UPDATE sweeps SET pruned = 1 WHERE id < $1 AND pruned = 0", 1,
+                  q)))
         goto fail;
     int pruned = atoi(PQcmdTuples(r));
     PQclear(r);
@@ -416,7 +441,7 @@ static const xs_store_ops pg_ops = {
 int xs_pg_open(xs_store *s, const char *conninfo, char *err, size_t errlen)
 {
     char *label = xs_store_pg_label(conninfo);
-    if (label) {   /* never keep the password, even in messages */
+    if (label) { /* never keep the password, even in messages */
         free(s->path);
         s->path = label;
     }
@@ -438,8 +463,10 @@ int xs_pg_open(xs_store *s, const char *conninfo, char *err, size_t errlen)
     int version = PQresultStatus(r) == PGRES_TUPLES_OK ? (int)first_int(r, 0) : 0;
     PQclear(r);
     if (version > XS_STORE_SCHEMA_VERSION) {
-        snprintf(err, errlen, "cannot open history database %s: written by a newer xsweep "
-                 "(schema %d, this one reads %d)", s->path, version, XS_STORE_SCHEMA_VERSION);
+        snprintf(err, errlen,
+                 "cannot open history database %s: written by a newer xsweep "
+                 "(schema %d, this one reads %d)",
+                 s->path, version, XS_STORE_SCHEMA_VERSION);
         goto fail;
     }
     if (version < XS_STORE_SCHEMA_VERSION) {
@@ -464,8 +491,10 @@ int xs_pg_open(xs_store *s, const char *conninfo, char *err, size_t errlen)
         char one[300];
         snprintf(one, sizeof one, "%s", PQresultErrorMessage(r));
         one[strcspn(one, "\n")] = '\0';
-        snprintf(err, errlen, "cannot open history database %s: not an xsweep history database "
-                 "(%s)", s->path, one);
+        snprintf(err, errlen,
+                 "cannot open history database %s: not an xsweep history database "
+                 "(%s)",
+                 s->path, one);
         PQclear(r);
         goto fail;
     }

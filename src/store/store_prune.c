@@ -13,7 +13,8 @@ int xs_sqlite_prune(xs_store *s, unsigned keep_last_n)
     int64_t oldest_kept = 0;
     if (sqlite3_prepare_v2(s->db,
                            "SELECT id FROM sweeps WHERE ended IS NOT NULL"
-                           " ORDER BY id DESC LIMIT 1 OFFSET ?1", -1, &st, NULL) != SQLITE_OK)
+                           " ORDER BY id DESC LIMIT 1 OFFSET ?1",
+                           -1, &st, NULL) != SQLITE_OK)
         goto fail;
     sqlite3_bind_int64(st, 1, (int64_t)keep_last_n - 1);
     int rc = sqlite3_step(st);
@@ -23,11 +24,11 @@ int xs_sqlite_prune(xs_store *s, unsigned keep_last_n)
         goto fail;
     sqlite3_finalize(st);
     st = NULL;
-    if (!oldest_kept)   /* fewer than N finished sweeps: nothing to prune */
+    if (!oldest_kept) /* fewer than N finished sweeps: nothing to prune */
         return xs_store_commit(s);
 
     if (sqlite3_prepare_v2(s->db, "DELETE FROM endpoints WHERE sweep < ?1", -1, &st, NULL) !=
-            SQLITE_OK)
+        SQLITE_OK)
         goto fail;
     sqlite3_bind_int64(st, 1, oldest_kept);
     if (sqlite3_step(st) != SQLITE_DONE)

@@ -30,7 +30,8 @@ static int parse_record(char *line, xs_format fmt, xs_report *rep, json_t **owne
             return -1;
         *owned = o;
         snprintf(ipbuf, sizeof ipbuf, "%s", json_string_value(json_object_get(o, "ip")) ?: "");
-        snprintf(status, sizeof status, "%s", json_string_value(json_object_get(o, "status")) ?: "");
+        snprintf(status, sizeof status, "%s",
+                 json_string_value(json_object_get(o, "status")) ?: "");
         port = (unsigned)json_integer_value(json_object_get(o, "port"));
         rep->r.ttl = (uint8_t)json_integer_value(json_object_get(o, "ttl"));
         rep->protocol = json_string_value(json_object_get(o, "protocol"));
@@ -79,10 +80,12 @@ long xs_store_reconcile(xs_store *s, int64_t sweep, const char *path, xs_format 
         json_t *o;
         if (parse_record(line, fmt, &rep, &o) == 0) {
             /* the file's own line is the record: the database gets what the file holds */
-            s->pending = 0;   /* one transaction for the whole rebuild */
+            s->pending = 0; /* one transaction for the whole rebuild */
             rc = s->ops->add(s, sweep, &rep, fmt == XS_FMT_JSON ? line : NULL);
             n++;
-            s->rebuilt[rep.r.status == XS_STATUS_OPEN ? 0 : rep.r.status == XS_STATUS_CLOSED ? 1 : 2]++;
+            s->rebuilt[rep.r.status == XS_STATUS_OPEN     ? 0
+                       : rep.r.status == XS_STATUS_CLOSED ? 1
+                                                          : 2]++;
         }
         json_decref(o);
     }

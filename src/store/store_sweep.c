@@ -45,7 +45,7 @@ static int previous_seen(xs_store *s, int64_t sweep, const xs_result *r, int64_t
         *last = sqlite3_column_int64(st, 1);
     }
     sqlite3_reset(st);
-    sqlite3_clear_bindings(st);   /* the address belongs to the caller */
+    sqlite3_clear_bindings(st); /* the address belongs to the caller */
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : xs_store_fail(s, "cannot read history");
 }
 
@@ -76,14 +76,14 @@ int xs_sqlite_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *
     sqlite3_bind_blob(st, 2, rep->r.addr.b, sizeof rep->r.addr.b, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, rep->r.port);
     sqlite3_bind_text(st, 4, xs_status_name(rep->r.status), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, rep->severity, -1, SQLITE_STATIC);   /* NULL binds NULL */
+    sqlite3_bind_text(st, 5, rep->severity, -1, SQLITE_STATIC); /* NULL binds NULL */
     bind_id_or_null(st, 6, first);
     bind_id_or_null(st, 7, last);
     sqlite3_bind_text(st, 8, ip, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 9, record_json, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    sqlite3_clear_bindings(st);   /* the bound strings belong to the caller */
+    sqlite3_clear_bindings(st); /* the bound strings belong to the caller */
     if (rc != SQLITE_DONE)
         return xs_store_fail(s, "cannot add an endpoint");
     if (++s->pending >= XS_STORE_BATCH)
@@ -92,7 +92,7 @@ int xs_sqlite_add(xs_store *s, int64_t sweep, const xs_report *rep, const char *
 }
 
 int xs_sqlite_end_sweep(xs_store *s, int64_t sweep, uint64_t end_realtime_ns, uint64_t open,
-                       uint64_t closed, uint64_t other)
+                        uint64_t closed, uint64_t other)
 {
     if (xs_store_commit(s) < 0)
         return -1;
@@ -101,7 +101,8 @@ int xs_sqlite_end_sweep(xs_store *s, int64_t sweep, uint64_t end_realtime_ns, ui
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db,
                            "UPDATE sweeps SET ended = ?2, open = ?3, closed = ?4, other = ?5"
-                           " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+                           " WHERE id = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
         return xs_store_fail(s, "cannot finish the sweep");
     sqlite3_bind_int64(st, 1, sweep);
     sqlite3_bind_text(st, 2, ended, -1, SQLITE_TRANSIENT);

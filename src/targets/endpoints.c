@@ -44,10 +44,10 @@ static int fail(char *err, size_t errlen, const char *line, size_t len, const ch
 /* "key=value" word (key is "path" or "host"): returns a copy of value, or NULL with *why set. */
 static char *word_value(const char *w, size_t wlen, bool is_path, char *old, const char **why)
 {
-    const size_t keylen = 5;   /* "path=" or "host=" */
+    const size_t keylen = 5; /* "path=" or "host=" */
     if (old) {
         *why = is_path ? "path= given twice" : "host= given twice";
-        return old;   /* kept so that it is freed */
+        return old; /* kept so that it is freed */
     }
     if (wlen == keylen) {
         *why = is_path ? "path= needs a value" : "host= needs a value";
@@ -68,7 +68,8 @@ static const char *scan_address(const char *line, size_t len, xs_addr *out, cons
         const char *why = xs_scan_ipv4(line, &ip, end);
         if (why)
             return strchr(line, ':') && !memchr(line, '.', strcspn(line, ":"))
-                       ? "an IPv6 address needs brackets: [2001:db8::1]:443" : why;
+                       ? "an IPv6 address needs brackets: [2001:db8::1]:443"
+                       : why;
         *out = xs_addr_from_v4(ip);
         return NULL;
     }
@@ -82,7 +83,7 @@ static const char *scan_address(const char *line, size_t len, xs_addr *out, cons
     text[n] = '\0';
     if (inet_pton(AF_INET6, text, &in6) != 1)
         return "expected an IPv6 address inside the brackets";
-    *out = xs_addr_from_v6(in6.s6_addr);   /* ::ffff:a.b.c.d is the IPv4 address */
+    *out = xs_addr_from_v6(in6.s6_addr); /* ::ffff:a.b.c.d is the IPv4 address */
     *end = close + 1;
     return NULL;
 }
@@ -104,13 +105,14 @@ int xs_endpointlist_add_line(xs_endpointlist *el, const char *line, char *err, s
             return fail(err, errlen, line, len, "contains a control character");
     }
 
-    xs_endpoint e = { 0 };
+    xs_endpoint e = {0};
     const char *p;
     const char *why = scan_address(line, len, &e.addr, &p);
     if (why)
         return fail(err, errlen, line, len, why);
     if (*p != ':')
-        return fail(err, errlen, line, len, line[0] == '[' ? "expected [ipv6]:port" : "expected ip:port");
+        return fail(err, errlen, line, len,
+                    line[0] == '[' ? "expected [ipv6]:port" : "expected ip:port");
     p++;
     unsigned long port = 0;
     int digits = 0;
@@ -179,7 +181,10 @@ int xs_endpointlist_load_file(xs_endpointlist *el, const char *path, char *err, 
 }
 
 /* Sort key with the input position as tie-break, so the first of duplicates survives. */
-typedef struct { xs_epkey key; size_t pos; } order;
+typedef struct {
+    xs_epkey key;
+    size_t pos;
+} order;
 
 static int cmp_order(const void *a, const void *b)
 {
@@ -230,7 +235,7 @@ void xs_endpointlist_normalize(xs_endpointlist *el)
         abort();
     }
     for (size_t i = 0; i < el->n; i++)
-        o[i] = (order){ xs_endpoint_key(&el->v[i].addr, el->v[i].port), i };
+        o[i] = (order){xs_endpoint_key(&el->v[i].addr, el->v[i].port), i};
     qsort(o, el->n, sizeof *o, cmp_order);
     size_t n = 0;
     for (size_t i = 0; i < el->n; i++) {
@@ -248,7 +253,8 @@ void xs_endpointlist_normalize(xs_endpointlist *el)
     el->n = n;
 }
 
-const xs_endpoint *xs_endpointlist_find(const xs_endpointlist *el, const xs_addr *addr, uint16_t port)
+const xs_endpoint *xs_endpointlist_find(const xs_endpointlist *el, const xs_addr *addr,
+                                        uint16_t port)
 {
     xs_epkey key = xs_endpoint_key(addr, port);
     size_t lo = 0, hi = el->n;

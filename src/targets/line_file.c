@@ -9,7 +9,8 @@
 #include <string.h>
 #include "xsweep/targets.h"
 
-int xs_read_lines_stream(FILE *f, const char *path, xs_line_fn fn, void *ctx, char *err, size_t errlen)
+int xs_read_lines_stream(FILE *f, const char *path, xs_line_fn fn, void *ctx, char *err,
+                         size_t errlen)
 {
     char *line = malloc(XS_LINE_MAX + 1);
     if (!line) {

@@ -11,7 +11,8 @@ void xs_portlist_free(xs_portlist *pl)
     memset(pl, 0, sizeof *pl);
 }
 
-static int fail(char *err, size_t errlen, const char *list, const char *why, const char *item, size_t len)
+static int fail(char *err, size_t errlen, const char *list, const char *why, const char *item,
+                size_t len)
 {
     if (item)
         snprintf(err, errlen, "invalid port \"%.*s\" in \"%s\": %s", (int)len, item, list, why);
@@ -42,7 +43,8 @@ static void set_bit(uint64_t *bits, unsigned port)
 }
 
 /* Parses one comma-separated item into the bitmap. */
-static int parse_item(uint64_t *bits, const char *list, const char *item, size_t len, char *err, size_t errlen)
+static int parse_item(uint64_t *bits, const char *list, const char *item, size_t len, char *err,
+                      size_t errlen)
 {
     if (len == 9 && strncasecmp(item, "supported", 9) == 0) {
         for (size_t i = 0; i < xs_supported_ports_count; i++)
@@ -103,7 +105,7 @@ static int parse_list(xs_portlist *pl, const char *list, char *err, size_t errle
         }
         if (*p == '\0')
             break;
-        p++;   /* the comma */
+        p++; /* the comma */
     }
 
     size_t n = 0;

@@ -8,7 +8,7 @@ static int add_line(void *ctx, const char *line, char *err, size_t errlen)
 {
     size_t len = strcspn(line, "#");
     if (strspn(line, " \t\r\f\v") >= len)
-        return 0;   /* blank or comment only */
+        return 0; /* blank or comment only */
     char *specs = strndup(line, len);
     if (!specs) {
         snprintf(err, errlen, "out of memory");

@@ -51,7 +51,7 @@ static int add_spec6(xs_rangelist *rl, char *buf, const char *spec, size_t len, 
         if (digits == 0 || digits > 3 || bits > 128 || *p != '\0')
             return fail(err, errlen, spec, len, "IPv6 prefix length must be 0-128");
         xs_u128 host = bits == 128 ? 0 : ~(xs_u128)0 >> bits;
-        first &= ~host;   /* host bits set are masked off, as for IPv4 */
+        first &= ~host; /* host bits set are masked off, as for IPv4 */
         last = first | host;
     } else if (dash) {
         if (!parse6(dash + 1, &last))
@@ -64,19 +64,22 @@ static int add_spec6(xs_rangelist *rl, char *buf, const char *spec, size_t len, 
         xs_rangelist_add(rl, (uint32_t)first, (uint32_t)last);
         return 0;
     }
-    xs_u128 count = last - first + 1;   /* 0 only for ::/0, 2^128 addresses */
+    xs_u128 count = last - first + 1; /* 0 only for ::/0, 2^128 addresses */
     if (count == 0 || count > XS_IPV6_SPEC_MAX) {
         char n[40], why[200];
         if (count == 0)
             snprintf(n, sizeof n, "340282366920938463463374607431768211456");
         else
             xs_u128_format(count, n);
-        snprintf(why, sizeof why, "%s addresses, more than can be swept one by one (at most %llu, a /96): "
-                 "list the subnets in use", n, (unsigned long long)XS_IPV6_SPEC_MAX);
+        snprintf(why, sizeof why,
+                 "%s addresses, more than can be swept one by one (at most %llu, a /96): "
+                 "list the subnets in use",
+                 n, (unsigned long long)XS_IPV6_SPEC_MAX);
         return fail(err, errlen, spec, len, why);
     }
     if (first <= V4MAPPED_LAST && last >= V4MAPPED_FIRST)
-        return fail(err, errlen, spec, len, "overlaps the IPv4-mapped block ::ffff:0:0/96: give IPv4 targets as a.b.c.d");
+        return fail(err, errlen, spec, len,
+                    "overlaps the IPv4-mapped block ::ffff:0:0/96: give IPv4 targets as a.b.c.d");
     xs_rangelist_add6(rl, first, last);
     return 0;
 }
@@ -84,13 +87,14 @@ static int add_spec6(xs_rangelist *rl, char *buf, const char *spec, size_t len, 
 /* Parses exactly spec[0..len) and adds it. */
 static int add_spec_n(xs_rangelist *rl, const char *spec, size_t len, char *err, size_t errlen)
 {
-    char buf[128];   /* the longest: two full IPv6 addresses and a '-' */
+    char buf[128]; /* the longest: two full IPv6 addresses and a '-' */
     bool v6 = memchr(spec, ':', len) != NULL;
     if (len == 0)
         return fail(err, errlen, spec, len, "empty target");
     if (len >= (v6 ? sizeof buf : 64))
-        return fail(err, errlen, spec, len, v6 ? "too long for an IPv6 address, range or prefix"
-                                                : "too long for an IPv4 address, range or CIDR block");
+        return fail(err, errlen, spec, len,
+                    v6 ? "too long for an IPv6 address, range or prefix"
+                       : "too long for an IPv4 address, range or CIDR block");
     memcpy(buf, spec, len);
     buf[len] = '\0';
     if (v6)
@@ -122,7 +126,10 @@ static int add_spec_n(xs_rangelist *rl, const char *spec, size_t len, char *err,
     } else if (*p == '-') {
         why = xs_scan_ipv4(p + 1, &last, &p);
         if (why)
-            return fail(err, errlen, spec, len, strncmp(why, "expected", 8) == 0 ? "range end must be an IPv4 address a.b.c.d" : why);
+            return fail(err, errlen, spec, len,
+                        strncmp(why, "expected", 8) == 0
+                            ? "range end must be an IPv4 address a.b.c.d"
+                            : why);
         if (*p != '\0')
             return fail(err, errlen, spec, len, "unexpected text after the range end");
         if (first > last)
@@ -157,7 +164,7 @@ int xs_rangelist_add_spec(xs_rangelist *rl, const char *spec, char *err, size_t 
 static int add_list(xs_rangelist *rl, const char *list, char *err, size_t errlen)
 {
     const char *p = list;
-    bool need_item = true;   /* at start, or just after a comma */
+    bool need_item = true; /* at start, or just after a comma */
     bool any = false;
     for (;;) {
         while (is_space(*p))
@@ -182,7 +189,8 @@ static int add_list(xs_rangelist *rl, const char *list, char *err, size_t errlen
         any = true;
     }
     if (!any || need_item) {
-        snprintf(err, errlen, "invalid target list \"%s\": %s", list, any ? "empty item" : "no target given");
+        snprintf(err, errlen, "invalid target list \"%s\": %s", list,
+                 any ? "empty item" : "no target given");
         return -1;
     }
     return 0;

@@ -45,7 +45,7 @@ void xs_rangelist_add(xs_rangelist *rl, uint32_t first, uint32_t last)
     if (first > last)
         return;
     rl->v = grow(rl->v, &rl->cap, rl->n, sizeof *rl->v);
-    rl->v[rl->n++] = (xs_range){ first, last };
+    rl->v[rl->n++] = (xs_range){first, last};
     /* The prefix sums no longer describe the list. */
     free(rl->prefix);
     rl->prefix = NULL;
@@ -56,7 +56,7 @@ void xs_rangelist_add6(xs_rangelist *rl, xs_u128 first, xs_u128 last)
     if (first > last)
         return;
     rl->v6 = grow(rl->v6, &rl->cap6, rl->n6, sizeof *rl->v6);
-    rl->v6[rl->n6++] = (xs_range6){ first, last };
+    rl->v6[rl->n6++] = (xs_range6){first, last};
     free(rl->prefix6);
     rl->prefix6 = NULL;
 }
@@ -65,12 +65,12 @@ void xs_rangelist_add6(xs_rangelist *rl, xs_u128 first, xs_u128 last)
 
 void xs_rangelist_add_reserved(xs_rangelist *rl, bool link_local)
 {
-    xs_rangelist_add(rl, 0x00000000u, 0x00FFFFFFu);   /* 0.0.0.0/8 */
-    xs_rangelist_add(rl, 0xE0000000u, 0xFFFFFFFFu);   /* 224.0.0.0/3 */
-    xs_rangelist_add(rl, 0xFFFFFFFFu, 0xFFFFFFFFu);   /* 255.255.255.255/32 */
-    xs_rangelist_add6(rl, 0, 0);                       /* ::/128, unspecified */
-    xs_rangelist_add6(rl, U128(0xff00000000000000ULL, 0), ~(xs_u128)0);   /* ff00::/8 */
-    if (!link_local)                                   /* fe80::/10: needs the link named */
+    xs_rangelist_add(rl, 0x00000000u, 0x00FFFFFFu);                     /* 0.0.0.0/8 */
+    xs_rangelist_add(rl, 0xE0000000u, 0xFFFFFFFFu);                     /* 224.0.0.0/3 */
+    xs_rangelist_add(rl, 0xFFFFFFFFu, 0xFFFFFFFFu);                     /* 255.255.255.255/32 */
+    xs_rangelist_add6(rl, 0, 0);                                        /* ::/128, unspecified */
+    xs_rangelist_add6(rl, U128(0xff00000000000000ULL, 0), ~(xs_u128)0); /* ff00::/8 */
+    if (!link_local) /* fe80::/10: needs the link named */
         xs_rangelist_add6(rl, U128(0xfe80000000000000ULL, 0), U128(0xfebfffffffffffffULL, ~0ULL));
 }
 
@@ -169,13 +169,13 @@ static xs_range6 *subtract_wide(const xs_range6 *v, size_t nv, const xs_range6 *
     *n = *cap = 0;
     for (size_t i = 0; i < nv; i++) {
         xs_u128 cur = v[i].first, last = v[i].last;
-        bool done = false;   /* cur stepped past the top of the address space */
+        bool done = false; /* cur stepped past the top of the address space */
         while (j < nex && ex[j].last < cur)
             j++;
         for (size_t k = j; !done && k < nex && ex[k].first <= last && cur <= last; k++) {
             if (ex[k].first > cur) {
                 res = grow(res, cap, *n, sizeof *res);
-                res[(*n)++] = (xs_range6){ cur, ex[k].first - 1 };
+                res[(*n)++] = (xs_range6){cur, ex[k].first - 1};
             }
             if (ex[k].last == top)
                 done = true;
@@ -184,7 +184,7 @@ static xs_range6 *subtract_wide(const xs_range6 *v, size_t nv, const xs_range6 *
         }
         if (!done && cur <= last) {
             res = grow(res, cap, *n, sizeof *res);
-            res[(*n)++] = (xs_range6){ cur, last };
+            res[(*n)++] = (xs_range6){cur, last};
         }
     }
     return res;
@@ -195,7 +195,7 @@ static xs_range6 *widen(const xs_range *v, size_t n)
 {
     xs_range6 *w = xrealloc(NULL, n * sizeof *w);
     for (size_t i = 0; i < n; i++)
-        w[i] = (xs_range6){ v[i].first, v[i].last };
+        w[i] = (xs_range6){v[i].first, v[i].last};
     return w;
 }
 
@@ -206,7 +206,7 @@ static void set_v4(xs_rangelist *rl, xs_range6 *w, size_t n)
         rl->cap = n;
     }
     for (size_t i = 0; i < n; i++)
-        rl->v[i] = (xs_range){ (uint32_t)w[i].first, (uint32_t)w[i].last };
+        rl->v[i] = (xs_range){(uint32_t)w[i].first, (uint32_t)w[i].last};
     rl->n = n;
     free(w);
 }
@@ -317,7 +317,7 @@ bool xs_rangelist_contains_addr(const xs_rangelist *rl, const xs_addr *a)
 
 uint32_t xs_rangelist_pick(const xs_rangelist *rl, uint64_t index)
 {
-    if (!rl->prefix) {   /* not normalized: walk the list as given */
+    if (!rl->prefix) { /* not normalized: walk the list as given */
         for (size_t i = 0; i < rl->n; i++) {
             if (index < range_size(rl->v[i]))
                 return rl->v[i].first + (uint32_t)index;

@@ -6,7 +6,9 @@
 #include <string.h>
 #include "xsweep/targets.h"
 
-/* name, nmap-services name, first probe, fallbacks (NULL = the default order) */
+/* name, nmap-services name, first probe, fallbacks (NULL = the default order); laid out as the
+ * seed's table, so clang-format leaves it alone */
+/* clang-format off */
 #define ROW(port, proto, nmap, probe, fb) { port, proto, false, false, nmap, probe, fb }
 #define TLSROW(port, proto, nmap)         { port, proto, false, true, nmap, "tls", NULL }
 #define HTTP(port)                        { port, "HTTP/S", true, false, "http", "http", NULL }
@@ -46,6 +48,7 @@ const xs_supported_port xs_supported_ports[] = {
     WEB(15012, "Istio", "https", true), WEB(15021, "Istio", "http", false),
     ROW(27017, "MongoDB", "mongodb", "mongodb", NULL),
 };
+/* clang-format on */
 
 const size_t xs_supported_ports_count = sizeof xs_supported_ports / sizeof xs_supported_ports[0];
 

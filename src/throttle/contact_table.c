@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include "xsweep/throttle.h"
 
-typedef struct { xs_epkey key; uint64_t t_ns; } contact;
+typedef struct {
+    xs_epkey key;
+    uint64_t t_ns;
+} contact;
 
 struct xs_throttle {
     contact *v;
@@ -51,7 +54,7 @@ static void grow(xs_throttle *t, uint64_t now)
     size_t n = (t->mask + 1) * 2;
     contact *nv = calloc(n, sizeof *nv);
     if (!nv)
-        return;                           /* stay small: lookups still work, only slower */
+        return; /* stay small: lookups still work, only slower */
     size_t live = 0;
     for (size_t i = 0; i <= t->mask; i++) {
         contact *c = &t->v[i];

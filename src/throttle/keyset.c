@@ -9,7 +9,7 @@
 #include <sys/mman.h>
 #include "xsweep/throttle.h"
 
-#define EMPTY 0   /* IPv4 keys are stored +1 so that 0 can mean "empty" */
+#define EMPTY 0 /* IPv4 keys are stored +1 so that 0 can mean "empty" */
 enum { SLOT6_EMPTY = 0, SLOT6_WRITING = 1, SLOT6_READY = 2 };
 
 struct xs_keyslot6 {
@@ -28,7 +28,7 @@ static size_t hash_key(uint64_t k)
 static size_t table_size(size_t capacity)
 {
     size_t n = 64;
-    while (n < capacity * 2)   /* keep the load factor at or below 1/2 */
+    while (n < capacity * 2) /* keep the load factor at or below 1/2 */
         n <<= 1;
     return n;
 }
@@ -80,7 +80,7 @@ bool xs_keyset_add_v4(xs_keyset *s, uint64_t key)
 {
     uint64_t stored = key + 1;
     if (atomic_load_explicit(&s->used, memory_order_relaxed) >= (s->mask + 1) / 2)
-        return false;                   /* full: callers tolerate a missed add */
+        return false; /* full: callers tolerate a missed add */
     for (size_t i = hash_key(key), probes = 0; probes <= s->mask; i++, probes++) {
         _Atomic uint64_t *slot = &s->slots[i & s->mask];
         uint64_t cur = atomic_load_explicit(slot, memory_order_acquire);
@@ -88,8 +88,8 @@ bool xs_keyset_add_v4(xs_keyset *s, uint64_t key)
             return false;
         if (cur == EMPTY) {
             uint64_t expected = EMPTY;
-            if (atomic_compare_exchange_strong_explicit(slot, &expected, stored,
-                                                        memory_order_release, memory_order_acquire)) {
+            if (atomic_compare_exchange_strong_explicit(
+                    slot, &expected, stored, memory_order_release, memory_order_acquire)) {
                 atomic_fetch_add_explicit(&s->used, 1, memory_order_relaxed);
                 return true;
             }
@@ -136,7 +136,8 @@ bool xs_keyset_add_v6(xs_keyset *s, const xs_epkey *k)
         if (settled_state(slot) == SLOT6_EMPTY) {
             uint64_t expected = SLOT6_EMPTY;
             if (atomic_compare_exchange_strong_explicit(&slot->state, &expected, SLOT6_WRITING,
-                                                        memory_order_acquire, memory_order_acquire)) {
+                                                        memory_order_acquire,
+                                                        memory_order_acquire)) {
                 slot->hi = k->hi;
                 slot->lo = k->lo;
                 slot->port = k->port;
@@ -144,7 +145,7 @@ bool xs_keyset_add_v6(xs_keyset *s, const xs_epkey *k)
                 atomic_fetch_add_explicit(&s->used6, 1, memory_order_relaxed);
                 return true;
             }
-            (void)settled_state(slot);   /* lost the race: look at what the winner wrote */
+            (void)settled_state(slot); /* lost the race: look at what the winner wrote */
         }
         if (slot6_holds(slot, k))
             return false;

@@ -37,7 +37,7 @@ void xs_pass_clock_free(xs_pass_clock *c)
     c->rings = NULL;
 }
 
-static xs_checkpoint *ring_at(xs_checkpoint_ring *r, size_t i)   /* i = 0 is the oldest */
+static xs_checkpoint *ring_at(xs_checkpoint_ring *r, size_t i) /* i = 0 is the oldest */
 {
     return &r->cp[(r->head + i) % r->cap];
 }
@@ -45,7 +45,7 @@ static xs_checkpoint *ring_at(xs_checkpoint_ring *r, size_t i)   /* i = 0 is the
 void xs_pass_clock_mark(xs_pass_clock *c, unsigned pass, uint64_t pos, uint64_t now_ns)
 {
     if (pass + 1 >= c->passes)
-        return;                      /* nobody follows the last pass */
+        return; /* nobody follows the last pass */
     xs_checkpoint_ring *r = &c->rings[pass];
     if (r->count == r->cap) {
         /* Full: fold into the newest checkpoint. Later time for more positions is conservative. */

@@ -12,11 +12,11 @@ size_t tls_build_hello(unsigned char *b, size_t cap, unsigned version, const uin
                        size_t nsuites, const char *sni);
 /* 1 with the ServerHello's version and suite, 0 when the server refused (alert, other reply),
  * -1 when nothing came back. */
-int    tls_read_server_hello(int fd, unsigned *version, unsigned *suite);
+int tls_read_server_hello(int fd, unsigned *version, unsigned *suite);
 
 /* The protocol's upgrade on a fresh connection (tls_starttls.c): 0 when the server is ready for
  * the ClientHello, -1 when it refused or did not answer. NONE: 0 at once. */
-int    tls_starttls(int fd, xs_starttls kind);
+int tls_starttls(int fd, xs_starttls kind);
 
 int check_connect(const xs_addr *addr, uint16_t port, unsigned timeout_ms);
 extern _Thread_local uint64_t check_last_connect_ns;

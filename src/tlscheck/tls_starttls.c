@@ -12,7 +12,8 @@
 #define LINE_MAX_BYTES 1024
 #define LINES_MAX      64
 
-static const char *const names[XS_STARTTLS_COUNT] = {"", "smtp", "imap", "pop3", "ftp", "postgres", "mysql"};
+static const char *const names[XS_STARTTLS_COUNT] = {"",    "smtp",     "imap", "pop3",
+                                                     "ftp", "postgres", "mysql"};
 
 const char *xs_starttls_name(xs_starttls s)
 {
@@ -21,9 +22,13 @@ const char *xs_starttls_name(xs_starttls s)
 
 xs_starttls xs_starttls_for_protocol(const char *protocol)
 {
-    static const struct { const char *probe; xs_starttls s; } map[] = {
-        {"smtp", XS_STARTTLS_SMTP}, {"imap", XS_STARTTLS_IMAP}, {"pop3", XS_STARTTLS_POP3},
-        {"ftp", XS_STARTTLS_FTP}, {"postgresql", XS_STARTTLS_POSTGRES}, {"mysql", XS_STARTTLS_MYSQL},
+    static const struct {
+        const char *probe;
+        xs_starttls s;
+    } map[] = {
+        {"smtp", XS_STARTTLS_SMTP},           {"imap", XS_STARTTLS_IMAP},
+        {"pop3", XS_STARTTLS_POP3},           {"ftp", XS_STARTTLS_FTP},
+        {"postgresql", XS_STARTTLS_POSTGRES}, {"mysql", XS_STARTTLS_MYSQL},
     };
     for (size_t i = 0; protocol && i < sizeof map / sizeof *map; i++)
         if (!strcmp(protocol, map[i].probe))
@@ -99,7 +104,7 @@ static int imap(int fd)
     if (read_line(fd, line, sizeof line) < 4 || strncasecmp(line, "* OK", 4) ||
         say(fd, "xs1 STARTTLS\r\n") < 0)
         return -1;
-    for (int i = 0; i < LINES_MAX; i++) {   /* untagged lines may come before our tag */
+    for (int i = 0; i < LINES_MAX; i++) { /* untagged lines may come before our tag */
         if (read_line(fd, line, sizeof line) < 0)
             return -1;
         if (!strncasecmp(line, "xs1 ", 4))
@@ -118,12 +123,12 @@ static int pop3(int fd)
 
 static int postgres(int fd)
 {
-    static const unsigned char ssl_request[8] = {0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f};   /* 80877103 */
+    static const unsigned char ssl_request[8] = {0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f}; /* 80877103 */
     char answer;
     if (send(fd, ssl_request, sizeof ssl_request, MSG_NOSIGNAL) != (ssize_t)sizeof ssl_request ||
         recv(fd, &answer, 1, 0) != 1)
         return -1;
-    return answer == 'S' ? 0 : -1;   /* 'N': no TLS on this server */
+    return answer == 'S' ? 0 : -1; /* 'N': no TLS on this server */
 }
 
 static int recv_all(int fd, unsigned char *b, size_t n)
@@ -146,34 +151,47 @@ static int mysql(int fd)
         return -1;
     size_t len = (size_t)h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16;
     if (len < 2 || len > sizeof g || recv_all(fd, g, len) < 0 || g[0] != 10)
-        return -1;   /* 0xff: an error packet (host not allowed ...); other: not protocol 10 */
+        return -1; /* 0xff: an error packet (host not allowed ...); other: not protocol 10 */
     const unsigned char *end = memchr(g + 1, '\0', len - 1);   /* the server version */
-    size_t at = end ? (size_t)(end - g) + 1 + 4 + 8 + 1 : len;  /* conn id, scramble, filler */
+    size_t at = end ? (size_t)(end - g) + 1 + 4 + 8 + 1 : len; /* conn id, scramble, filler */
     if (at + 2 > len)
         return -1;
     unsigned caps = (unsigned)g[at] | (unsigned)g[at + 1] << 8;
-    if (!(caps & 0x0800))   /* CLIENT_SSL */
+    if (!(caps & 0x0800)) /* CLIENT_SSL */
         return -1;
     static const unsigned char ssl_request[4 + 32] = {
-        32, 0, 0, 1,                    /* length 32, sequence 1 */
-        0x05, 0xaa, 0x00, 0x00,         /* LONG_PASSWORD, LONG_FLAG, PROTOCOL_41, SSL, TRANSACTIONS,
+        32,   0,    0,
+        1, /* length 32, sequence 1 */
+        0x05, 0xaa, 0x00,
+        0x00, /* LONG_PASSWORD, LONG_FLAG, PROTOCOL_41, SSL, TRANSACTIONS,
                                          * SECURE_CONNECTION */
-        0x00, 0x00, 0x00, 0x01,         /* max packet 16 MiB */
-        0x21,                           /* utf8_general_ci */
+        0x00, 0x00, 0x00,
+        0x01, /* max packet 16 MiB */
+        0x21, /* utf8_general_ci */
     };
-    return send(fd, ssl_request, sizeof ssl_request, MSG_NOSIGNAL) == (ssize_t)sizeof ssl_request ? 0 : -1;
+    return send(fd, ssl_request, sizeof ssl_request, MSG_NOSIGNAL) == (ssize_t)sizeof ssl_request
+               ? 0
+               : -1;
 }
 
 int tls_starttls(int fd, xs_starttls kind)
 {
     switch (kind) {
-    case XS_STARTTLS_NONE:     return 0;
-    case XS_STARTTLS_SMTP:     return smtp(fd);
-    case XS_STARTTLS_IMAP:     return imap(fd);
-    case XS_STARTTLS_POP3:     return pop3(fd);
-    case XS_STARTTLS_FTP:      return ftp(fd);
-    case XS_STARTTLS_POSTGRES: return postgres(fd);
-    case XS_STARTTLS_MYSQL:    return mysql(fd);
-    default:                   return -1;
+    case XS_STARTTLS_NONE:
+        return 0;
+    case XS_STARTTLS_SMTP:
+        return smtp(fd);
+    case XS_STARTTLS_IMAP:
+        return imap(fd);
+    case XS_STARTTLS_POP3:
+        return pop3(fd);
+    case XS_STARTTLS_FTP:
+        return ftp(fd);
+    case XS_STARTTLS_POSTGRES:
+        return postgres(fd);
+    case XS_STARTTLS_MYSQL:
+        return mysql(fd);
+    default:
+        return -1;
     }
 }

@@ -49,8 +49,8 @@ static inline void put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-void xs_syn_template_fill(const xs_syn_template *t, uint8_t *out, uint32_t dst_ip, uint16_t dst_port,
-                          uint16_t src_port, uint16_t ip_id, uint32_t seq)
+void xs_syn_template_fill(const xs_syn_template *t, uint8_t *out, uint32_t dst_ip,
+                          uint16_t dst_port, uint16_t src_port, uint16_t ip_id, uint32_t seq)
 {
     memcpy(out, t->frame, XS_SYN_FRAME_LEN);
     uint8_t *ip = out + IP_OFF, *tcp = out + TCP_OFF;
@@ -63,8 +63,8 @@ void xs_syn_template_fill(const xs_syn_template *t, uint8_t *out, uint32_t dst_i
     put16(tcp, src_port);
     put16(tcp + 2, dst_port);
     put32(tcp + 4, seq);
-    uint64_t tsum = (uint64_t)t->tcp_sum_base + dst_words + src_port + dst_port + (seq >> 16) +
-                    (seq & 0xffff);
+    uint64_t tsum =
+        (uint64_t)t->tcp_sum_base + dst_words + src_port + dst_port + (seq >> 16) + (seq & 0xffff);
     put16(tcp + 16, (uint16_t)~fold(tsum));
 }
 

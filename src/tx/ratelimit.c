@@ -17,7 +17,7 @@ void xs_ratelimit_init_at(xs_ratelimit *rl, double pps, uint64_t now_ns)
     /* Tokens keep accruing for up to 50 ms, so time lost to a late wake-up (sleep overshoot,
      * preemption) is made up right after instead of lowering the average rate. */
     rl->depth = pps / 20.0 > burst ? pps / 20.0 : burst;
-    rl->tokens = pps > 0 ? 1.0 : 0.0;   /* the first probe goes at once, then the rate holds */
+    rl->tokens = pps > 0 ? 1.0 : 0.0; /* the first probe goes at once, then the rate holds */
     rl->last_ns = now_ns;
 }
 

@@ -25,15 +25,15 @@
 #define PACKET_QDISC_BYPASS 20
 #endif
 
-#define FRAME_BUF 128          /* bytes per frame slot (the API promises at least 128) */
-#define RETRY_LIMIT 64         /* EAGAIN/ENOBUFS retries per flush before giving up */
+#define FRAME_BUF     128 /* bytes per frame slot (the API promises at least 128) */
+#define RETRY_LIMIT   64  /* EAGAIN/ENOBUFS retries per flush before giving up */
 #define RETRY_POLL_MS 1
 
 struct xs_sender {
     int fd;
-    xs_sender_kind kind;       /* the backend in use (never AUTO) */
+    xs_sender_kind kind; /* the backend in use (never AUTO) */
     unsigned batch;
-    unsigned pending;          /* frames committed since the last flush */
+    unsigned pending; /* frames committed since the last flush */
     uint64_t sent, failed;
 
     /* sendmmsg */
@@ -45,11 +45,11 @@ struct xs_sender {
     uint8_t *ring;
     size_t ring_bytes;
     unsigned frame_size, frame_count;
-    unsigned cur;              /* next slot to fill */
-    unsigned flush_start;      /* first slot committed since the last flush */
-    uint8_t *cur_frame;        /* slot handed out by next(), waiting for commit() */
+    unsigned cur;         /* next slot to fill */
+    unsigned flush_start; /* first slot committed since the last flush */
+    uint8_t *cur_frame;   /* slot handed out by next(), waiting for commit() */
 
-    xs_xdp_tx *xdp;            /* AF_XDP */
+    xs_xdp_tx *xdp; /* AF_XDP */
 };
 
 static void set_err(char *err, size_t errlen, const char *what)
@@ -77,7 +77,7 @@ static int open_socket(const char *ifname, char *err, size_t errlen)
         return -1;
     }
     int one = 1;
-    (void)setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one);   /* best effort */
+    (void)setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one); /* best effort */
     int sndbuf = 4 << 20;
     (void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     /* A blocking send waits for buffer space; bound it so a stuck link cannot hang the scan. */
@@ -140,7 +140,7 @@ static uint8_t *ring_next(xs_sender *s)
         return NULL;
     uint32_t st = atomic_load_explicit(slot_status(s, s->cur), memory_order_acquire);
     if (st != TP_STATUS_AVAILABLE)
-        return NULL;   /* the kernel still owns it: flush (which waits) first */
+        return NULL; /* the kernel still owns it: flush (which waits) first */
     s->cur_frame = s->ring + (size_t)s->cur * s->frame_size;
     return s->cur_frame + TX_DATA_OFF;
 }
@@ -158,8 +158,8 @@ static void ring_commit(xs_sender *s, size_t len)
 static unsigned ring_taken(xs_sender *s)
 {
     unsigned i = s->flush_start, n = 0;
-    while (n < s->pending &&
-           atomic_load_explicit(slot_status(s, i), memory_order_acquire) != TP_STATUS_SEND_REQUEST) {
+    while (n < s->pending && atomic_load_explicit(slot_status(s, i), memory_order_acquire) !=
+                                 TP_STATUS_SEND_REQUEST) {
         n++;
         i = i + 1 == s->frame_count ? 0 : i + 1;
     }
@@ -242,7 +242,7 @@ static int mmsg_flush(xs_sender *s)
             continue;
         }
         if (r < 0 && errno != EAGAIN && errno != ENOBUFS && errno != EINTR) {
-            hard = errno;   /* this frame is refused for good (e.g. link gone): skip it */
+            hard = errno; /* this frame is refused for good (e.g. link gone): skip it */
             done++;
             continue;
         }
@@ -356,8 +356,14 @@ int xs_sender_flush(xs_sender *s)
     return mmsg_flush(s);
 }
 
-uint64_t xs_sender_sent(const xs_sender *s) { return s->sent; }
-uint64_t xs_sender_failed(const xs_sender *s) { return s->failed; }
+uint64_t xs_sender_sent(const xs_sender *s)
+{
+    return s->sent;
+}
+uint64_t xs_sender_failed(const xs_sender *s)
+{
+    return s->failed;
+}
 
 void xs_sender_close(xs_sender *s)
 {

@@ -22,11 +22,11 @@
 #include <xdp/xsk.h>
 #include "sender_xdp.h"
 
-#define RING        2048u   /* TX ring slots = frames per socket */
-#define STRIDE      128u    /* bytes per frame slot */
-#define CHUNK       2048u   /* UMEM chunk size (the kernel's minimum) */
-#define MAX_SOCKETS 16u     /* the UMEM is pinned: 16 x 2048 x 128 B = 4 MiB */
-#define KICK_LIMIT  4096    /* sendto() calls per flush before frames count as failed */
+#define RING        2048u /* TX ring slots = frames per socket */
+#define STRIDE      128u  /* bytes per frame slot */
+#define CHUNK       2048u /* UMEM chunk size (the kernel's minimum) */
+#define MAX_SOCKETS 16u   /* the UMEM is pinned: 16 x 2048 x 128 B = 4 MiB */
+#define KICK_LIMIT  4096  /* sendto() calls per flush before frames count as failed */
 
 typedef struct {
     char ifname[IF_NAMESIZE];
@@ -37,7 +37,7 @@ typedef struct {
     struct xsk_ring_cons cq;
     pthread_mutex_t cq_lock;
     unsigned refs;
-    uint32_t used_regions;   /* bit r: region r belongs to an open socket */
+    uint32_t used_regions; /* bit r: region r belongs to an open socket */
 } xdp_group;
 
 struct xs_xdp_tx {
@@ -46,13 +46,13 @@ struct xs_xdp_tx {
     struct xsk_ring_prod tx;
     int fd;
     unsigned region;
-    uint64_t base;           /* UMEM offset of this socket's region */
+    uint64_t base; /* UMEM offset of this socket's region */
     unsigned batch, reserved, pending;
-    uint32_t idx;            /* first reserved TX slot */
+    uint32_t idx; /* first reserved TX slot */
 };
 
 static pthread_mutex_t groups_lock = PTHREAD_MUTEX_INITIALIZER;
-static xdp_group *group;     /* one interface per process: xsweep sends on one */
+static xdp_group *group; /* one interface per process: xsweep sends on one */
 
 static xdp_group *group_get(const char *ifname, char *err, size_t errlen)
 {
@@ -79,7 +79,7 @@ static xdp_group *group_get(const char *ifname, char *err, size_t errlen)
     memset(g->area, 0, g->area_len);
     struct xsk_umem_config ucfg = {
         .fill_size = XSK_RING_PROD__DEFAULT_NUM_DESCS,
-        .comp_size = MAX_SOCKETS * RING,   /* every socket's whole ring may be in flight */
+        .comp_size = MAX_SOCKETS * RING, /* every socket's whole ring may be in flight */
         .frame_size = CHUNK,
         .frame_headroom = 0,
         .flags = XDP_UMEM_UNALIGNED_CHUNK_FLAG,
@@ -113,7 +113,7 @@ static void group_put(xdp_group *g)
 static void drain_completions(xdp_group *g)
 {
     if (pthread_mutex_trylock(&g->cq_lock) != 0)
-        return;   /* another thread is draining it right now */
+        return; /* another thread is draining it right now */
     uint32_t prod = __atomic_load_n(g->cq.producer, __ATOMIC_ACQUIRE);
     __atomic_store_n(g->cq.consumer, prod, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&g->cq_lock);
@@ -142,7 +142,7 @@ xs_xdp_tx *xs_xdp_open(const char *ifname, unsigned batch, char *err, size_t err
     struct xsk_socket_config cfg = {
         .rx_size = XSK_RING_CONS__DEFAULT_NUM_DESCS,
         .tx_size = RING,
-        .libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,   /* transmit only: no XDP program */
+        .libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD, /* transmit only: no XDP program */
         .xdp_flags = XDP_FLAGS_SKB_MODE,
         .bind_flags = XDP_COPY,
     };
@@ -173,7 +173,7 @@ uint8_t *xs_xdp_next(xs_xdp_tx *t)
         return NULL;
     if (t->pending == t->reserved) {
         if (t->reserved) {
-            return NULL;   /* the ring was short at reserve time: flush first */
+            return NULL; /* the ring was short at reserve time: flush first */
         }
         t->reserved = xsk_ring_prod__reserve(&t->tx, t->batch, &t->idx);
         if (t->reserved == 0) {
@@ -199,7 +199,7 @@ int xs_xdp_flush(xs_xdp_tx *t, uint64_t *sent, uint64_t *failed)
 {
     unsigned n = t->pending;
     if (t->reserved > n)
-        t->tx.cached_prod -= t->reserved - n;   /* give back the slots that stayed empty */
+        t->tx.cached_prod -= t->reserved - n; /* give back the slots that stayed empty */
     t->reserved = t->pending = 0;
     if (n == 0)
         return 0;
@@ -215,7 +215,7 @@ int xs_xdp_flush(xs_xdp_tx *t, uint64_t *sent, uint64_t *failed)
         }
         if (__atomic_load_n(t->tx.consumer, __ATOMIC_ACQUIRE) == target)
             break;
-        drain_completions(t->g);   /* a full completion ring stops the kernel */
+        drain_completions(t->g); /* a full completion ring stops the kernel */
     }
     drain_completions(t->g);
     uint32_t left = target - __atomic_load_n(t->tx.consumer, __ATOMIC_ACQUIRE);
@@ -236,7 +236,8 @@ void xs_xdp_close(xs_xdp_tx *t)
 {
     if (!t)
         return;
-    for (int i = 0; i < 100 && __atomic_load_n(t->tx.consumer, __ATOMIC_ACQUIRE) != *t->tx.producer; i++) {
+    for (int i = 0; i < 100 && __atomic_load_n(t->tx.consumer, __ATOMIC_ACQUIRE) != *t->tx.producer;
+         i++) {
         sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
         drain_completions(t->g);
     }

@@ -16,9 +16,9 @@ enum {
 /* One SYN frame: the MSS option, TCP, the network layer (IPv6 when src_ip6 is given, else IPv4
  * from src_ip), Ethernet. Placeholders (ports, seq, dst, id) are zero: fill() writes them per
  * probe. Returns the frame's length, or 0 with err set. */
-static size_t build_with_libnet(uint8_t frame[96], const uint8_t src_mac[6], const uint8_t dst_mac[6],
-                                uint32_t src_ip, const uint8_t *src_ip6, uint16_t mss, uint8_t ttl,
-                                char *err, size_t errlen)
+static size_t build_with_libnet(uint8_t frame[96], const uint8_t src_mac[6],
+                                const uint8_t dst_mac[6], uint32_t src_ip, const uint8_t *src_ip6,
+                                uint16_t mss, uint8_t ttl, char *err, size_t errlen)
 {
     char lnerr[LIBNET_ERRBUF_SIZE] = "";
     libnet_t *l = libnet_init(LIBNET_NONE, NULL, lnerr);
@@ -26,7 +26,7 @@ static size_t build_with_libnet(uint8_t frame[96], const uint8_t src_mac[6], con
         snprintf(err, errlen, "libnet_init: %s", lnerr);
         return 0;
     }
-    uint8_t opts[4] = {2, 4, (uint8_t)(mss >> 8), (uint8_t)mss};   /* MSS option, kind 2 len 4 */
+    uint8_t opts[4] = {2, 4, (uint8_t)(mss >> 8), (uint8_t)mss}; /* MSS option, kind 2 len 4 */
     size_t want = src_ip6 ? XS_SYN6_FRAME_LEN : XS_SYN_FRAME_LEN, rc = 0;
     uint8_t *pkt = NULL;
     uint32_t pkt_len = 0;
@@ -44,7 +44,8 @@ static size_t build_with_libnet(uint8_t frame[96], const uint8_t src_mac[6], con
         }
     }
     if (net == -1 ||
-        libnet_build_ethernet(dst_mac, src_mac, src_ip6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP, NULL, 0, l, 0) == -1) {
+        libnet_build_ethernet(dst_mac, src_mac, src_ip6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP, NULL, 0, l,
+                              0) == -1) {
         snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
         goto out;
     }
@@ -82,11 +83,11 @@ int xs_syn_template_init(xs_syn_template *t, const uint8_t src_mac[6], const uin
     uint8_t *ip = t->frame + IP_OFF, *tcp = t->frame + TCP_OFF;
     /* The varying fields and both checksums are zero in the template: the base sums then cover
      * exactly the constant words, and fill() adds the varying ones. */
-    memset(ip + 4, 0, 2);     /* id */
-    memset(ip + 10, 0, 2);    /* header checksum */
-    memset(ip + 16, 0, 4);    /* dst */
-    memset(tcp, 0, 8);        /* ports, seq */
-    memset(tcp + 16, 0, 2);   /* checksum */
+    memset(ip + 4, 0, 2);   /* id */
+    memset(ip + 10, 0, 2);  /* header checksum */
+    memset(ip + 16, 0, 4);  /* dst */
+    memset(tcp, 0, 8);      /* ports, seq */
+    memset(tcp + 16, 0, 2); /* checksum */
     t->ip_sum_base = (uint32_t)xs_sum_be16(ip, 20);
     /* Pseudo-header: src (constant), dst (varies), zero+protocol, TCP length. */
     t->tcp_sum_base = (src_ip >> 16) + (src_ip & 0xffff) + IPPROTO_TCP + TCP_LEN +
@@ -114,11 +115,11 @@ int xs_syn_template_init6(xs_syn_template *t, const uint8_t src_mac[6], const ui
     ip6[4] = 0;
     ip6[5] = TCP_LEN;
     ip6[6] = IPPROTO_TCP;
-    memset(ip6 + 24, 0, 16);  /* dst */
-    memset(tcp, 0, 8);        /* ports, seq */
-    memset(tcp + 16, 0, 2);   /* checksum */
+    memset(ip6 + 24, 0, 16); /* dst */
+    memset(tcp, 0, 8);       /* ports, seq */
+    memset(tcp + 16, 0, 2);  /* checksum */
     /* Pseudo-header: src (constant), dst (varies), upper-layer length, next header. */
-    t->tcp_sum_base = (uint32_t)(xs_sum_be16(src_ip6, 16) + TCP_LEN + IPPROTO_TCP +
-                                 xs_sum_be16(tcp, TCP_LEN));
+    t->tcp_sum_base =
+        (uint32_t)(xs_sum_be16(src_ip6, 16) + TCP_LEN + IPPROTO_TCP + xs_sum_be16(tcp, TCP_LEN));
     return 0;
 }

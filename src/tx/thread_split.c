@@ -57,10 +57,11 @@ int xs_scan_set_resume(xs_scan *s, const uint64_t *pos, size_t n, char *err, siz
     unsigned threads = s->tx_threads ? s->tx_threads : 1;
     unsigned passes = s->retries + 1 > XS_MAX_PASSES ? XS_MAX_PASSES : s->retries + 1;
     if (n != 0 && n != (size_t)threads * passes && !(threads == 1 && n <= passes)) {
-        snprintf(err, errlen,
-                 "invalid --resume-position: %zu values, but %u transmitter thread(s) x %u pass(es) "
-                 "need %u (resume with the --tx-threads and --retries of the stopped scan)",
-                 n, threads, passes, threads * passes);
+        snprintf(
+            err, errlen,
+            "invalid --resume-position: %zu values, but %u transmitter thread(s) x %u pass(es) "
+            "need %u (resume with the --tx-threads and --retries of the stopped scan)",
+            n, threads, passes, threads * passes);
         return -1;
     }
     for (size_t i = 0; i < n; i++)

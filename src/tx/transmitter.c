@@ -15,32 +15,32 @@
 #include "xsweep/record.h"
 #include "xsweep/scan.h"
 
-#define MAX_PASSES     64
-#define MAX_BATCH      4096
-#define SCAN_FACTOR    16          /* retry batches look at most this many batches of positions */
-#define IDLE_SLEEP_NS  1000000ULL  /* retries waiting on the pass clock */
-#define WAIT_SLICE_NS  10000000ULL /* longest single sleep, so stop_tx is seen quickly */
-#define SPIN_BELOW_NS  200000ULL   /* waits shorter than this yield instead of sleeping */
-#define SLEEP_MARGIN_NS 100000ULL  /* nanosleep overshoots; wake a bit early */
-#define PASS_CLOCK_CAP (1u << 16)  /* checkpoints per pass clock ring */
+#define MAX_PASSES      64
+#define MAX_BATCH       4096
+#define SCAN_FACTOR     16          /* retry batches look at most this many batches of positions */
+#define IDLE_SLEEP_NS   1000000ULL  /* retries waiting on the pass clock */
+#define WAIT_SLICE_NS   10000000ULL /* longest single sleep, so stop_tx is seen quickly */
+#define SPIN_BELOW_NS   200000ULL   /* waits shorter than this yield instead of sleeping */
+#define SLEEP_MARGIN_NS 100000ULL   /* nanosleep overshoots; wake a bit early */
+#define PASS_CLOCK_CAP  (1u << 16)  /* checkpoints per pass clock ring */
 
 typedef struct {
-    xs_scan        *scan;
-    unsigned        index;         /* this thread: owns shard positions index + j * threads */
-    uint64_t        positions;     /* own positions j in [0, positions) */
-    uint64_t        first, stride; /* permutation index of own position j: first + j * stride */
-    xs_sender      *sender;        /* NULL in dry run */
-    bool            own_sender;    /* opened here (not by the run): closed here */
-    xs_syn_template tpl;           /* IPv4 probe */
-    xs_syn_template tpl6;          /* IPv6 probe (when the scan has IPv6 targets) */
-    xs_pass_clock   clock;         /* this thread's passes only: its endpoints are its own */
-    bool            limited;       /* a --rate applies */
-    unsigned        passes, batch;
-    uint64_t        next_pos[MAX_PASSES];
-    uint16_t        ip_id;
-    uint64_t        local_failed;  /* probes that found no sender slot */
-    uint64_t        dry_sent;
-    uint64_t        pub_sent, pub_failed, pub_pos0;   /* what publish_counters added so far */
+    xs_scan *scan;
+    unsigned index;         /* this thread: owns shard positions index + j * threads */
+    uint64_t positions;     /* own positions j in [0, positions) */
+    uint64_t first, stride; /* permutation index of own position j: first + j * stride */
+    xs_sender *sender;      /* NULL in dry run */
+    bool own_sender;        /* opened here (not by the run): closed here */
+    xs_syn_template tpl;    /* IPv4 probe */
+    xs_syn_template tpl6;   /* IPv6 probe (when the scan has IPv6 targets) */
+    xs_pass_clock clock;    /* this thread's passes only: its endpoints are its own */
+    bool limited;           /* a --rate applies */
+    unsigned passes, batch;
+    uint64_t next_pos[MAX_PASSES];
+    uint16_t ip_id;
+    uint64_t local_failed; /* probes that found no sender slot */
+    uint64_t dry_sent;
+    uint64_t pub_sent, pub_failed, pub_pos0; /* what publish_counters added so far */
 } tx_state;
 
 static void sleep_ns(uint64_t ns)
@@ -72,13 +72,14 @@ static unsigned rate_take(tx_state *tx, unsigned want)
         if (got)
             return got;
         if (wait == 0)
-            continue;   /* another thread took them between the two steps */
+            continue; /* another thread took them between the two steps */
         if (stopping(tx->scan))
             return 0;
         if (wait < SPIN_BELOW_NS)
             sched_yield();
         else
-            sleep_ns(wait - SLEEP_MARGIN_NS < WAIT_SLICE_NS ? wait - SLEEP_MARGIN_NS : WAIT_SLICE_NS);
+            sleep_ns(wait - SLEEP_MARGIN_NS < WAIT_SLICE_NS ? wait - SLEEP_MARGIN_NS
+                                                            : WAIT_SLICE_NS);
     }
 }
 
@@ -161,7 +162,7 @@ static void run_batch(tx_state *tx, unsigned k, uint64_t limit)
     unsigned want = span < tx->batch ? (unsigned)span : tx->batch;
     unsigned got = s->dry_run ? want : rate_take(tx, want);
     if (got == 0)
-        return;   /* stopped while waiting */
+        return; /* stopped while waiting */
 
     uint64_t scan_end = k == 0 ? pos + got : pos + (uint64_t)tx->batch * SCAN_FACTOR;
     if (scan_end > limit)
@@ -179,7 +180,7 @@ static void run_batch(tx_state *tx, unsigned k, uint64_t limit)
         uint32_t ip = xs_addr_v4(&addr);
         if (k > 0 && (v4 ? xs_keyset_contains_v4(&s->answered, (uint64_t)ip << 16 | port)
                          : xs_keyset_contains(&s->answered, xs_endpoint_key(&addr, port))))
-            continue;   /* answered already: a retry would only repeat the contact */
+            continue; /* answered already: a retry would only repeat the contact */
         uint16_t sport = v4 ? xs_scan_src_port(s, ip, port) : xs_scan_src_port6(s, addr.b, port);
         uint32_t seq = v4 ? xs_cookie(&s->key, src_ip, sport, ip, port)
                           : xs_cookie6(&s->key, s->net.src_ip6.b, sport, addr.b, port);
@@ -202,7 +203,7 @@ static void run_batch(tx_state *tx, unsigned k, uint64_t limit)
         }
     }
     if (probes < got && tx->limited && !s->dry_run)
-        refund(tx, got - probes);   /* skipped endpoints cost no probe */
+        refund(tx, got - probes); /* skipped endpoints cost no probe */
 
     if (s->dry_run)
         tx->dry_sent += probes;
@@ -247,7 +248,7 @@ static int setup(tx_state *tx, char *err, size_t errlen)
         if (tx->next_pos[k])
             xs_pass_clock_mark(&tx->clock, k, tx->next_pos[k], now);
     }
-    tx->pub_pos0 = 0;   /* the resumed start counts as done for progress */
+    tx->pub_pos0 = 0; /* the resumed start counts as done for progress */
     if (s->dry_run)
         return 0;
     if (s->net.has_v4 && xs_syn_template_init(&tx->tpl, s->net.src_mac, s->net.router_mac,
@@ -295,7 +296,7 @@ void *xs_transmitter_main(void *arg)
             snprintf(err, sizeof err, "too many threads");
         if (!s->error[0])
             snprintf(s->error, sizeof s->error, "transmitter: %s", err);
-        atomic_store(&s->stop_tx, true);   /* a missing share would leave a hole: stop them all */
+        atomic_store(&s->stop_tx, true); /* a missing share would leave a hole: stop them all */
         xs_pass_clock_free(&tx.clock);
         finished(s);
         return NULL;
@@ -320,7 +321,7 @@ void *xs_transmitter_main(void *arg)
         xs_sender_flush(tx.sender);
     publish_counters(&tx);
     if (tx.own_sender)
-        xs_sender_close(tx.sender);   /* one this thread opened is its to close */
+        xs_sender_close(tx.sender); /* one this thread opened is its to close */
     if (s->dry_run && s->dry_run_out)
         fflush(s->dry_run_out);
     xs_pass_clock_free(&tx.clock);

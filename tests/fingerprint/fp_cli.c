@@ -19,9 +19,9 @@
 #include "xsweep/fingerprint.h"
 
 typedef struct {
-    char       *path, *raw, *url;
+    char *path, *raw, *url;
     xs_fp_pair *headers;
-    size_t      nheaders;
+    size_t nheaders;
     xs_fp_input in;
 } response;
 
@@ -38,24 +38,36 @@ static long rss_kib(void)
     char line[256];
     long kib = -1;
     while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "VmRSS: %ld", &kib) == 1) break;
-    if (f) fclose(f);
+        if (sscanf(line, "VmRSS: %ld", &kib) == 1)
+            break;
+    if (f)
+        fclose(f);
     return kib;
 }
 
 static char *read_all(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
+    if (!f)
+        return NULL;
     size_t cap = 65536, n = 0;
     char *buf = malloc(cap + 1);
     size_t r;
     while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
         n += r;
-        if (n == cap) { cap *= 2; char *nb = realloc(buf, cap + 1); if (!nb) { free(buf); buf = NULL; } else buf = nb; }
+        if (n == cap) {
+            cap *= 2;
+            char *nb = realloc(buf, cap + 1);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+            } else
+                buf = nb;
+        }
     }
     fclose(f);
-    if (buf) buf[n] = '\0';
+    if (buf)
+        buf[n] = '\0';
     *len = n;
     return buf;
 }
@@ -65,26 +77,34 @@ static int parse_response(response *r, const char *default_url)
 {
     size_t len;
     r->raw = read_all(r->path, &len);
-    if (!r->raw) return -1;
+    if (!r->raw)
+        return -1;
     char *sep = strstr(r->raw, "\r\n\r\n");
     size_t seplen = 4;
     char *alt = strstr(r->raw, "\n\n");
-    if (!sep || (alt && alt < sep)) { sep = alt; seplen = 2; }
+    if (!sep || (alt && alt < sep)) {
+        sep = alt;
+        seplen = 2;
+    }
     char *body = sep ? sep + seplen : r->raw + len;
-    if (sep) *sep = '\0';
+    if (sep)
+        *sep = '\0';
     size_t cap = 64;
     r->headers = calloc(cap, sizeof *r->headers);
     for (char *line = r->raw; r->headers && line && *line;) {
         char *nl = strchr(line, '\n');
-        if (nl) *nl = '\0';
+        if (nl)
+            *nl = '\0';
         size_t ll = strlen(line);
-        if (ll && line[ll - 1] == '\r') line[--ll] = '\0';
+        if (ll && line[ll - 1] == '\r')
+            line[--ll] = '\0';
         char *colon = strchr(line, ':');
         if (colon && strncmp(line, "HTTP/", 5) != 0 && r->nheaders < cap) {
             *colon = '\0';
             char *v = colon + 1;
-            while (*v == ' ' || *v == '\t') v++;
-            r->headers[r->nheaders++] = (xs_fp_pair){ line, v };
+            while (*v == ' ' || *v == '\t')
+                v++;
+            r->headers[r->nheaders++] = (xs_fp_pair){line, v};
         }
         line = nl ? nl + 1 : NULL;
     }
@@ -92,10 +112,15 @@ static int parse_response(response *r, const char *default_url)
     snprintf(upath, sizeof upath, "%s.url", r->path);
     size_t ulen;
     r->url = read_all(upath, &ulen);
-    if (r->url) r->url[strcspn(r->url, "\r\n")] = '\0';
-    else r->url = strdup(default_url);
-    r->in = (xs_fp_input){ .url = r->url, .headers = r->headers, .nheaders = r->nheaders,
-                           .body = body, .body_len = (size_t)(r->raw + len - body) };
+    if (r->url)
+        r->url[strcspn(r->url, "\r\n")] = '\0';
+    else
+        r->url = strdup(default_url);
+    r->in = (xs_fp_input){.url = r->url,
+                          .headers = r->headers,
+                          .nheaders = r->nheaders,
+                          .body = body,
+                          .body_len = (size_t)(r->raw + len - body)};
     return 0;
 }
 
@@ -105,9 +130,11 @@ static void print_result(const char *path, const xs_fp_result *res)
     for (size_t i = 0; i < res->n; i++) {
         const xs_fp_tech *t = &res->v[i];
         json_t *cats = json_array();
-        for (size_t c = 0; c < t->ncategories; c++) json_array_append_new(cats, json_string(t->categories[c]));
+        for (size_t c = 0; c < t->ncategories; c++)
+            json_array_append_new(cats, json_string(t->categories[c]));
         json_array_append_new(techs, json_pack("{s:s, s:s, s:i, s:o}", "name", t->name, "version",
-                                               t->version, "confidence", t->confidence, "categories", cats));
+                                               t->version, "confidence", t->confidence,
+                                               "categories", cats));
     }
     json_t *o = json_pack("{s:s, s:o}", "file", path, "technologies", techs);
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -124,11 +151,16 @@ int main(int argc, char **argv)
     response *rs = calloc((size_t)argc, sizeof *rs);
     size_t n = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--url") == 0 && i + 1 < argc) url = argv[++i];
-        else if (strcmp(argv[i], "--bench") == 0 && i + 1 < argc) bench = atof(argv[++i]);
-        else if (strcmp(argv[i], "--stats") == 0) stats = 1;
-        else if (!data) data = argv[i];
-        else rs[n++].path = argv[i];
+        if (strcmp(argv[i], "--url") == 0 && i + 1 < argc)
+            url = argv[++i];
+        else if (strcmp(argv[i], "--bench") == 0 && i + 1 < argc)
+            bench = atof(argv[++i]);
+        else if (strcmp(argv[i], "--stats") == 0)
+            stats = 1;
+        else if (!data)
+            data = argv[i];
+        else
+            rs[n++].path = argv[i];
     }
     if (!data) {
         fprintf(stderr, "usage: fp_cli DATA [--url URL] [--stats] [--bench SECONDS] FILE...\n");
@@ -139,7 +171,10 @@ int main(int argc, char **argv)
     double t0 = now_s();
     xs_fp_db *db = xs_fp_db_load(data, err, sizeof err);
     double t1 = now_s();
-    if (!db) { fprintf(stderr, "fp_cli: %s\n", err); return 1; }
+    if (!db) {
+        fprintf(stderr, "fp_cli: %s\n", err);
+        return 1;
+    }
     if (stats) {
         xs_fp_stats s;
         xs_fp_db_stats(db, &s);
@@ -153,12 +188,21 @@ int main(int argc, char **argv)
                 s.jit, s.prefiltered, s.regex_rejected, s.malformed, s.js, s.dom, s.unsupported);
     }
     xs_fp_matcher *m = xs_fp_matcher_new(db);
-    xs_fp_result res = { 0 };
+    xs_fp_result res = {0};
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
-        if (parse_response(&rs[i], url) < 0) { fprintf(stderr, "fp_cli: cannot read %s\n", rs[i].path); rc = 1; continue; }
-        if (xs_fp_match(m, &rs[i].in, &res) < 0) { fprintf(stderr, "fp_cli: out of memory\n"); rc = 1; continue; }
-        if (!bench) print_result(rs[i].path, &res);
+        if (parse_response(&rs[i], url) < 0) {
+            fprintf(stderr, "fp_cli: cannot read %s\n", rs[i].path);
+            rc = 1;
+            continue;
+        }
+        if (xs_fp_match(m, &rs[i].in, &res) < 0) {
+            fprintf(stderr, "fp_cli: out of memory\n");
+            rc = 1;
+            continue;
+        }
+        if (!bench)
+            print_result(rs[i].path, &res);
     }
     if (bench > 0 && n) {
         uint64_t count = 0;
@@ -166,21 +210,28 @@ int main(int argc, char **argv)
         double start = now_s(), end = start + bench;
         while (now_s() < end) {
             for (size_t i = 0; i < n; i++) {
-                if (!rs[i].raw) continue;
+                if (!rs[i].raw)
+                    continue;
                 xs_fp_match(m, &rs[i].in, &res);
                 count++;
                 bytes += rs[i].in.body_len;
             }
         }
         double el = now_s() - start;
-        fprintf(stderr, "bench: %llu responses in %.2f s = %.0f responses/s (%.1f MB/s of body), regex errors %llu\n",
+        fprintf(stderr,
+                "bench: %llu responses in %.2f s = %.0f responses/s (%.1f MB/s of body), regex "
+                "errors %llu\n",
                 (unsigned long long)count, el, count / el, bytes / el / 1e6,
                 (unsigned long long)xs_fp_matcher_errors(m));
     }
     xs_fp_result_free(&res);
     xs_fp_matcher_free(m);
     xs_fp_db_free(db);
-    for (size_t i = 0; i < n; i++) { free(rs[i].raw); free(rs[i].url); free(rs[i].headers); }
+    for (size_t i = 0; i < n; i++) {
+        free(rs[i].raw);
+        free(rs[i].url);
+        free(rs[i].headers);
+    }
     free(rs);
     return rc;
 }

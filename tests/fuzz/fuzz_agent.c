@@ -13,15 +13,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(s, data, size);
     s[size] = '\0';
     xs_agent_config c = {.max_rate = 1000, .nallow = 2};
-    if (!xs_agent_range_parse("198.18.0.0/15", &c.allow[0]) || !xs_agent_range_parse("2001:2::/48", &c.allow[1]))
+    if (!xs_agent_range_parse("198.18.0.0/15", &c.allow[0]) ||
+        !xs_agent_range_parse("2001:2::/48", &c.allow[1]))
         abort();
     xs_agent_job job;
     char err[256];
     if (xs_agent_job_parse(&c, s, &job, err, sizeof err) == 0) {
-        for (size_t i = 0; i < job.ntargets; i++) {   /* accepted: inside the allow list, either family */
+        for (size_t i = 0; i < job.ntargets;
+             i++) { /* accepted: inside the allow list, either family */
             xs_agent_range r;
             if (!xs_agent_range_parse(job.targets[i], &r) ||
-                !(xs_agent_range_contains(&c.allow[0], &r) || xs_agent_range_contains(&c.allow[1], &r)))
+                !(xs_agent_range_contains(&c.allow[0], &r) ||
+                  xs_agent_range_contains(&c.allow[1], &r)))
                 abort();
         }
         xs_agent_job_free(&job);

@@ -14,8 +14,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (check_tmpl_parse((const char *)data, size, &t, err, sizeof err) == 0) {
         char head[] = "Server: x\r\nLocation: //xsweep-redirect.invalid/\r\n";
         char body[] = "ref: refs/heads/main\n<html>root:x:0:0:</html>";
-        check_response r = {.status = 200, .head = head, .head_len = sizeof head - 1,
-                            .body = body, .body_len = sizeof body - 1, .seconds = 0.5};
+        check_response r = {.status = 200,
+                            .head = head,
+                            .head_len = sizeof head - 1,
+                            .body = body,
+                            .body_len = sizeof body - 1,
+                            .seconds = 0.5};
         char out[64];
         for (size_t i = 0; i < t.nreq; i++) {
             check_match(&t.req[i], &r, "xsw00000000");

@@ -16,13 +16,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t techs_len = nul ? size - cats_len - 1 : size;
     char err[256];
     xs_fp_db *db = xs_fp_db_load_buffers(cats, cats_len, techs, techs_len, err, sizeof err);
-    if (!db) return 0;
+    if (!db)
+        return 0;
     xs_fp_matcher *m = xs_fp_matcher_new(db);
     if (m) {
-        xs_fp_pair h[] = { { "Server", "nginx/1.2" }, { "Set-Cookie", "a=b; path=/" }, { "X-Powered-By", "PHP" } };
-        xs_fp_input in = { .url = "http://x.test/admin/", .headers = h, .nheaders = 3,
-                           .body = text, .body_len = size };
-        xs_fp_result r = { 0 };
+        xs_fp_pair h[] = {
+            {"Server", "nginx/1.2"}, {"Set-Cookie", "a=b; path=/"}, {"X-Powered-By", "PHP"}};
+        xs_fp_input in = {.url = "http://x.test/admin/",
+                          .headers = h,
+                          .nheaders = 3,
+                          .body = text,
+                          .body_len = size};
+        xs_fp_result r = {0};
         xs_fp_match(m, &in, &r);
         xs_fp_result_free(&r);
         xs_fp_matcher_free(m);

@@ -9,8 +9,8 @@
 #ifndef DLT_IPV6
 #define DLT_IPV6 229
 #endif
-static const int linktypes[] = {DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, 12, 14, 101, DLT_IPV4,
-                                DLT_IPV6};
+static const int linktypes[] = {DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, 12,
+                                14,         101,           DLT_IPV4,       DLT_IPV6};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,8 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
         return 0;
-    size_t step = (size_t)data[0] + 1;           /* 1..256 bytes per feed */
-    size_t max_body = (size_t)data[1] * 64;      /* 0..16320 body bytes */
+    size_t step = (size_t)data[0] + 1;      /* 1..256 bytes per feed */
+    size_t max_body = (size_t)data[1] * 64; /* 0..16320 body bytes */
     data += 2;
     size -= 2;
     xs_http_parser *p = xs_http_parser_new(max_body);
@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         xs_auth_info a = xs_auth_detect(r);
         (void)a;
         size_t ul = 0;
-        char *u = xs_http_preview_utf8(r, &ul);   /* the page's charset, as the writer converts it */
+        char *u = xs_http_preview_utf8(r, &ul); /* the page's charset, as the writer converts it */
         if (u && u[ul] != '\0')
             abort();
         free(u);

@@ -14,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    const xs_output_module *m = xs_output_module_of((xs_format)(data[0] % xs_output_module_count()));
+    const xs_output_module *m =
+        xs_output_module_of((xs_format)(data[0] % xs_output_module_count()));
     char *line = malloc(size);
     if (!line)
         return 0;
@@ -26,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (r == 1 && (rec.port == 0 || rec.status > XS_STATUS_FAILED))
         abort();
-    if (r == 1) {   /* either family: the address reads back as the text the writer gives it */
+    if (r == 1) { /* either family: the address reads back as the text the writer gives it */
         char text[XS_ADDR_STRLEN];
         xs_addr again;
         xs_addr_format(&rec.addr, text);

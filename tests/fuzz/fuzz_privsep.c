@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    uint8_t *buf = malloc(size ? size : 1);   /* exactly sized: any over-read is caught */
+    uint8_t *buf = malloc(size ? size : 1); /* exactly sized: any over-read is caught */
     if (!buf)
         return 0;
     memcpy(buf, data, size);
@@ -21,8 +21,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (used <= 0)
             break;
         if ((size_t)used > size - off || m.status_code < 0 || m.status_code > 999 ||
-            (m.type == XS_PS_RESULT && (!m.json || m.json_len < 2 || m.json[0] != '{' ||
-                                        strlen(m.json) != m.json_len || memchr(m.json, '\n', m.json_len))))
+            (m.type == XS_PS_RESULT &&
+             (!m.json || m.json_len < 2 || m.json[0] != '{' || strlen(m.json) != m.json_len ||
+              memchr(m.json, '\n', m.json_len))))
             abort();
         xs_ps_message_free(&m);
         off += (size_t)used;

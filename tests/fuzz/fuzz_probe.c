@@ -11,11 +11,24 @@
 typedef xs_probe_parse (*parser_fn)(const unsigned char *, size_t, bool, xs_probe_info *);
 
 static const parser_fn parsers[] = {
-    xs_probe_parse_ssh, xs_probe_parse_ftp, xs_probe_parse_smtp, xs_probe_parse_redis_ping,
-    xs_probe_parse_redis_info, xs_probe_parse_memcached, xs_probe_parse_mysql, xs_probe_parse_postgres,
-    xs_probe_parse_mongodb, xs_probe_parse_elasticsearch, xs_probe_parse_mssql, xs_probe_parse_rdp,
-    xs_probe_parse_smb, xs_probe_parse_cassandra_options, xs_probe_parse_cassandra_startup,
-    xs_probe_identify, xs_probe_parse_ntlmssp_challenge, xs_probe_parse_smb2_session,
+    xs_probe_parse_ssh,
+    xs_probe_parse_ftp,
+    xs_probe_parse_smtp,
+    xs_probe_parse_redis_ping,
+    xs_probe_parse_redis_info,
+    xs_probe_parse_memcached,
+    xs_probe_parse_mysql,
+    xs_probe_parse_postgres,
+    xs_probe_parse_mongodb,
+    xs_probe_parse_elasticsearch,
+    xs_probe_parse_mssql,
+    xs_probe_parse_rdp,
+    xs_probe_parse_smb,
+    xs_probe_parse_cassandra_options,
+    xs_probe_parse_cassandra_startup,
+    xs_probe_identify,
+    xs_probe_parse_ntlmssp_challenge,
+    xs_probe_parse_smb2_session,
     xs_probe_parse_smb1_session,
 };
 #define N_PARSERS (sizeof parsers / sizeof parsers[0])
@@ -26,12 +39,14 @@ static void check_info(const xs_probe_info *i)
     if (strnlen(i->protocol, sizeof i->protocol) == sizeof i->protocol ||
         strnlen(i->product, sizeof i->product) == sizeof i->product ||
         strnlen(i->version, sizeof i->version) == sizeof i->version ||
-        strnlen(i->detail, sizeof i->detail) == sizeof i->detail || i->banner_len > XS_PROBE_BANNER_MAX ||
+        strnlen(i->detail, sizeof i->detail) == sizeof i->detail ||
+        i->banner_len > XS_PROBE_BANNER_MAX ||
         strnlen(i->dialects, sizeof i->dialects) == sizeof i->dialects ||
         strnlen(i->ssh_kex, sizeof i->ssh_kex) == sizeof i->ssh_kex ||
         strnlen(i->ssh_macs, sizeof i->ssh_macs) == sizeof i->ssh_macs ||
         strnlen(i->smb.ntlm_version, sizeof i->smb.ntlm_version) == sizeof i->smb.ntlm_version ||
-        strnlen(i->smb.netbios_computer, sizeof i->smb.netbios_computer) == sizeof i->smb.netbios_computer ||
+        strnlen(i->smb.netbios_computer, sizeof i->smb.netbios_computer) ==
+            sizeof i->smb.netbios_computer ||
         strnlen(i->smb.dns_domain, sizeof i->smb.dns_domain) == sizeof i->smb.dns_domain ||
         strnlen(i->smb.native_lanman, sizeof i->smb.native_lanman) == sizeof i->smb.native_lanman ||
         strnlen(i->smb.workgroup, sizeof i->smb.workgroup) == sizeof i->smb.workgroup)
@@ -73,13 +88,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t from = 0;
         for (int k = 1; k <= 3; k++) {
             bool last = k == 3;
-            xs_probe_step st = xs_probe_feed(kind, &step, buf + from, cuts[k] - from, last, &info, out,
-                                             sizeof out, &ol);
+            xs_probe_step st = xs_probe_feed(kind, &step, buf + from, cuts[k] - from, last, &info,
+                                             out, sizeof out, &ol);
             if (ol > sizeof out)
                 __builtin_trap();
             if (st != XS_PROBE_STEP_SEND) {
                 if (!last)
-                    xs_probe_feed(kind, &step, buf + from, n - from, true, &info, out, sizeof out, &ol);
+                    xs_probe_feed(kind, &step, buf + from, n - from, true, &info, out, sizeof out,
+                                  &ol);
                 break;
             }
             from = cuts[k];

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
     ssize_t w = send(sv[1], data + 1, size - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
     (void)w;
-    shutdown(sv[1], SHUT_WR);   /* our requests still go in; their answer is only the input */
+    shutdown(sv[1], SHUT_WR); /* our requests still go in; their answer is only the input */
     xs_starttls kind = (xs_starttls)(1 + data[0] % (XS_STARTTLS_COUNT - 1));
     tls_starttls(sv[0], kind);
     close(sv[0]);

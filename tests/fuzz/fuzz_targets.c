@@ -17,7 +17,7 @@ static bool size_t_parity(const char *text)
 
 static void check_ranges(const char *text)
 {
-    xs_rangelist rl = { 0 };
+    xs_rangelist rl = {0};
     char err[256];
     if (xs_rangelist_add_list(&rl, text, err, sizeof err) == 0) {
         xs_rangelist_normalize(&rl);
@@ -40,12 +40,13 @@ static void check_ranges(const char *text)
         if (n4 && (!xs_rangelist_contains(&rl, xs_rangelist_pick(&rl, 0)) ||
                    !xs_rangelist_contains(&rl, xs_rangelist_pick(&rl, n4 - 1))))
             abort();
-        xs_rangelist ex = { 0 };
+        xs_rangelist ex = {0};
         xs_rangelist_add_reserved(&ex, size_t_parity(text));
         xs_rangelist_normalize(&ex);
         xs_rangelist_subtract(&rl, &ex);
         for (size_t i = 0; i < rl.n; i++)
-            if (xs_rangelist_contains(&ex, rl.v[i].first) || xs_rangelist_contains(&ex, rl.v[i].last))
+            if (xs_rangelist_contains(&ex, rl.v[i].first) ||
+                xs_rangelist_contains(&ex, rl.v[i].last))
                 abort();
         for (size_t i = 0; i < rl.n6; i++) {
             xs_addr f = xs_addr_from_u128(rl.v6[i].first), l = xs_addr_from_u128(rl.v6[i].last);
@@ -54,14 +55,14 @@ static void check_ranges(const char *text)
         }
         xs_rangelist_free(&ex);
     } else if (!memchr(err, '\0', sizeof err) || strchr(err, '\n')) {
-        abort();   /* errors are one line */
+        abort(); /* errors are one line */
     }
     xs_rangelist_free(&rl);
 }
 
 static void check_ports(const char *text)
 {
-    xs_portlist pl = { 0 };
+    xs_portlist pl = {0};
     char err[256];
     if (xs_portlist_parse(&pl, text, err, sizeof err) == 0) {
         if (pl.n == 0)
@@ -75,7 +76,7 @@ static void check_ports(const char *text)
 
 static void check_endpoints(const char *text)
 {
-    xs_endpointlist el = { 0 };
+    xs_endpointlist el = {0};
     char err[256];
     /* Each line of the input is one endpoint line, as in an --endpoints file. */
     const char *line = text;
@@ -108,7 +109,7 @@ static void check_shard(const char *text)
             abort();
         uint64_t total = 0;
         for (uint32_t i = 0; i < s.count && i < 64; i++)
-            total += xs_shard_positions(&(xs_shard){ i, s.count }, 1000);
+            total += xs_shard_positions(&(xs_shard){i, s.count}, 1000);
         if (s.count <= 64 && total != 1000)
             abort();
     }

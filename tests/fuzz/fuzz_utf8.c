@@ -16,11 +16,23 @@ static size_t reference_len(const uint8_t *s, size_t n, uint32_t *cp)
 {
     size_t len;
     uint32_t v, min;
-    if (s[0] < 0x80) { *cp = s[0]; return 1; }
-    else if ((s[0] & 0xE0) == 0xC0) { len = 2; v = s[0] & 0x1F; min = 0x80; }
-    else if ((s[0] & 0xF0) == 0xE0) { len = 3; v = s[0] & 0x0F; min = 0x800; }
-    else if ((s[0] & 0xF8) == 0xF0) { len = 4; v = s[0] & 0x07; min = 0x10000; }
-    else return 0;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    } else if ((s[0] & 0xE0) == 0xC0) {
+        len = 2;
+        v = s[0] & 0x1F;
+        min = 0x80;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        len = 3;
+        v = s[0] & 0x0F;
+        min = 0x800;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        len = 4;
+        v = s[0] & 0x07;
+        min = 0x10000;
+    } else
+        return 0;
     if (n < len)
         return 0;
     for (size_t i = 1; i < len; i++) {
@@ -34,7 +46,8 @@ static size_t reference_len(const uint8_t *s, size_t n, uint32_t *cp)
     return len;
 }
 
-static void check_escaped_is_utf8(void (*escape)(FILE *, const char *, size_t), const uint8_t *d, size_t n)
+static void check_escaped_is_utf8(void (*escape)(FILE *, const char *, size_t), const uint8_t *d,
+                                  size_t n)
 {
     char *out = NULL;
     size_t out_len = 0;
@@ -66,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t p = xs_utf8_prefix_bytes(data, size, max_chars);
     if (p > size || (max_chars >= size && p != size))
         abort();
-    if (all_valid && !xs_utf8_valid(data, p))   /* a prefix of valid text ends on a boundary */
+    if (all_valid && !xs_utf8_valid(data, p)) /* a prefix of valid text ends on a boundary */
         abort();
     check_escaped_is_utf8(xs_json_escape_to, data, size);
     check_escaped_is_utf8(xs_xml_escape_to, data, size);

@@ -56,14 +56,16 @@ static void on_done(xs_http_result *r, void *arg)
     json_object_set_new(o, "path", json_string(r->path));
     json_object_set_new(o, "status", json_bytes(r->status_text, strlen(r->status_text)));
     json_object_set_new(o, "code", json_integer(r->status_code));
-    json_object_set_new(o, "title", r->title ? json_bytes(r->title, strlen(r->title)) : json_null());
+    json_object_set_new(o, "title",
+                        r->title ? json_bytes(r->title, strlen(r->title)) : json_null());
     json_object_set_new(o, "server", r->server ? json_string(r->server) : json_null());
     json_object_set_new(o, "location", r->location ? json_string(r->location) : json_null());
     size_t ul = 0;
-    char *utf8 = xs_http_preview_utf8(r, &ul);   /* what the writer prints */
-    json_object_set_new(o, "preview", utf8 ? json_bytes(utf8, ul)
-                                           : json_bytes(r->body_preview ? r->body_preview : "",
-                                                        r->body_preview_len));
+    char *utf8 = xs_http_preview_utf8(r, &ul); /* what the writer prints */
+    json_object_set_new(
+        o, "preview",
+        utf8 ? json_bytes(utf8, ul)
+             : json_bytes(r->body_preview ? r->body_preview : "", r->body_preview_len));
     free(utf8);
     json_object_set_new(o, "body_len", json_integer((json_int_t)r->body_len));
     json_object_set_new(o, "truncated", json_boolean(r->body_truncated));
@@ -104,11 +106,17 @@ int main(int argc, char **argv)
     cfg.total_timeout_ms = 5000;
     int opt;
     while ((opt = getopt(argc, argv, "c:t:b:q")) != -1) {
-        if (opt == 'c') cfg.concurrency = (unsigned)atoi(optarg);
-        else if (opt == 't') cfg.total_timeout_ms = cfg.connect_timeout_ms = cfg.tls_timeout_ms = (unsigned)atoi(optarg);
-        else if (opt == 'b') cfg.max_body = (size_t)atol(optarg);
-        else if (opt == 'q') quiet = 1;
-        else return 2;
+        if (opt == 'c')
+            cfg.concurrency = (unsigned)atoi(optarg);
+        else if (opt == 't')
+            cfg.total_timeout_ms = cfg.connect_timeout_ms = cfg.tls_timeout_ms =
+                (unsigned)atoi(optarg);
+        else if (opt == 'b')
+            cfg.max_body = (size_t)atol(optarg);
+        else if (opt == 'q')
+            quiet = 1;
+        else
+            return 2;
     }
     xs_http_engine *e = xs_http_engine_new(&cfg);
     if (!e) {
@@ -124,7 +132,7 @@ int main(int argc, char **argv)
         if (sscanf(line, "%63s %u%n", ipbuf, &port, &used) < 2)
             continue;
         xs_http_request req = {.port = (uint16_t)port, .tls = XS_TLS_AUTO};
-        if (!xs_addr_parse(ipbuf, &req.addr))   /* either family: 127.0.0.1 or ::1 */
+        if (!xs_addr_parse(ipbuf, &req.addr)) /* either family: 127.0.0.1 or ::1 */
             continue;
         static char path[8192], host[256];
         for (char *tok = strtok(line + used, " \t\n"); tok; tok = strtok(NULL, " \t\n")) {
@@ -145,8 +153,10 @@ int main(int argc, char **argv)
             } else if (!strncmp(tok, "host=", 5)) {
                 snprintf(host, sizeof host, "%s", tok + 5);
                 req.host = host;
-            } else if (!strcmp(tok, "tls=on")) req.tls = XS_TLS_ON;
-            else if (!strcmp(tok, "tls=off")) req.tls = XS_TLS_OFF;
+            } else if (!strcmp(tok, "tls=on"))
+                req.tls = XS_TLS_ON;
+            else if (!strcmp(tok, "tls=off"))
+                req.tls = XS_TLS_OFF;
             else if (!strncmp(tok, "delay_ms=", 9))
                 req.not_before_ns = xs_now_ns() + (uint64_t)atol(tok + 9) * 1000000ULL;
         }

@@ -27,7 +27,8 @@ static void on_shot(const xs_shot_result *r, void *arg)
     }
     if (r->error) {
         st->failures++;
-        printf("%s error=%s ms=%llu\n", out, r->error, (unsigned long long)(r->elapsed_ns / 1000000u));
+        printf("%s error=%s ms=%llu\n", out, r->error,
+               (unsigned long long)(r->elapsed_ns / 1000000u));
     } else {
         printf("%s ok w=%u h=%u bytes=%zu text_chars=%zu partial=%d ms=%llu\n", out, r->width,
                r->height, r->bytes, r->text_len, r->partial,

@@ -28,27 +28,60 @@
 #include <unistd.h>
 
 enum kind {
-    K_SYNACK, K_RST, K_RSTACK, K_TRUNCATED, K_BAD_IHL, K_BAD_TOTLEN, K_BAD_DOFF, K_FRAGMENT,
-    K_BAD_CSUM, K_WRONG_VERSION, K_VLAN_SYNACK, K_EDGE_ACK, K_PAYLOAD, K_RUNT, K_NOT_TCP,
+    K_SYNACK,
+    K_RST,
+    K_RSTACK,
+    K_TRUNCATED,
+    K_BAD_IHL,
+    K_BAD_TOTLEN,
+    K_BAD_DOFF,
+    K_FRAGMENT,
+    K_BAD_CSUM,
+    K_WRONG_VERSION,
+    K_VLAN_SYNACK,
+    K_EDGE_ACK,
+    K_PAYLOAD,
+    K_RUNT,
+    K_NOT_TCP,
     K_COUNT
 };
 /* IPv6 kinds (--dst-ip is IPv6): the forged replies first, as for IPv4. */
 enum kind6 {
-    K6_SYNACK, K6_RST, K6_RSTACK, K6_EXT_SYNACK, K6_TRUNCATED, K6_BAD_PLEN, K6_BAD_DOFF, K6_FRAG_FIRST,
-    K6_FRAG_LATER, K6_FRAG_ATOMIC, K6_EXT_OVERRUN, K6_EXT_LONG_CHAIN, K6_BAD_CSUM, K6_WRONG_VERSION,
-    K6_V4_IN_V6, K6_VLAN_SYNACK, K6_EDGE_ACK, K6_PAYLOAD, K6_RUNT, K6_NOT_TCP, K6_NO_NEXT,
+    K6_SYNACK,
+    K6_RST,
+    K6_RSTACK,
+    K6_EXT_SYNACK,
+    K6_TRUNCATED,
+    K6_BAD_PLEN,
+    K6_BAD_DOFF,
+    K6_FRAG_FIRST,
+    K6_FRAG_LATER,
+    K6_FRAG_ATOMIC,
+    K6_EXT_OVERRUN,
+    K6_EXT_LONG_CHAIN,
+    K6_BAD_CSUM,
+    K6_WRONG_VERSION,
+    K6_V4_IN_V6,
+    K6_VLAN_SYNACK,
+    K6_EDGE_ACK,
+    K6_PAYLOAD,
+    K6_RUNT,
+    K6_NOT_TCP,
+    K6_NO_NEXT,
     K6_COUNT
 };
 static const char *kind6_name[K6_COUNT] = {
-    "synack", "rst", "rstack", "ext_synack", "truncated", "bad_plen", "bad_doff", "frag_first",
-    "frag_later", "frag_atomic", "ext_overrun", "ext_long_chain", "bad_csum", "wrong_version",
-    "v4_in_v6", "vlan_synack", "edge_ack", "payload", "runt", "not_tcp", "no_next_header",
+    "synack",   "rst",           "rstack",         "ext_synack",  "truncated",   "bad_plen",
+    "bad_doff", "frag_first",    "frag_later",     "frag_atomic", "ext_overrun", "ext_long_chain",
+    "bad_csum", "wrong_version", "v4_in_v6",       "vlan_synack", "edge_ack",    "payload",
+    "runt",     "not_tcp",       "no_next_header",
 };
-#define N_FORGED6 4   /* K6_SYNACK..K6_EXT_SYNACK: well-formed replies with wrong cookies */
+#define N_FORGED6 4 /* K6_SYNACK..K6_EXT_SYNACK: well-formed replies with wrong cookies */
 
 static const char *kind_name[K_COUNT] = {
-    "synack", "rst", "rstack", "truncated", "bad_ihl", "bad_totlen", "bad_doff", "fragment",
-    "bad_csum", "wrong_version", "vlan_synack", "edge_ack", "payload", "runt", "not_tcp",
+    "synack",      "rst",      "rstack",   "truncated", "bad_ihl",
+    "bad_totlen",  "bad_doff", "fragment", "bad_csum",  "wrong_version",
+    "vlan_synack", "edge_ack", "payload",  "runt",      "not_tcp",
 };
 
 static uint64_t rng_state = 88172645463325252ull;
@@ -83,13 +116,21 @@ static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
     return sum;
 }
 
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)(v >> 16)); put16(p + 2, (uint16_t)v); }
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)(v >> 16));
+    put16(p + 2, (uint16_t)v);
+}
 
 typedef struct {
     uint8_t src_mac[6], dst_mac[6];
-    int v6;                           /* 1: --dst-ip and --src-net are IPv6 */
-    uint8_t dst_ip6[16], net6[16];    /* net6: the prefix; the last 32 bits vary within net_size */
+    int v6;                        /* 1: --dst-ip and --src-net are IPv6 */
+    uint8_t dst_ip6[16], net6[16]; /* net6: the prefix; the last 32 bits vary within net_size */
     uint32_t dst_ip, net, net_size;
     uint16_t dport_first, dport_count;
     uint16_t sports[64];
@@ -107,7 +148,7 @@ static size_t build_tcp(const config *c, uint8_t *p, uint8_t flags, uint32_t ack
     p[0] = 0x45;
     put16(p + 2, (uint16_t)ip_len);
     put16(p + 4, (uint16_t)rnd());
-    p[6] = 0x40;                      /* DF */
+    p[6] = 0x40; /* DF */
     p[8] = 64;
     p[9] = IPPROTO_TCP;
     put32(p + 12, src);
@@ -149,15 +190,19 @@ static size_t build_frame(const config *c, enum kind k, uint8_t *f)
     uint32_t ack = (uint32_t)rnd();
     size_t n;
     switch (k) {
-    case K_SYNACK:   return 14 + build_tcp(c, ip, SA, ack, 0);
-    case K_RST:      return 14 + build_tcp(c, ip, R, ack, 0);
-    case K_RSTACK:   return 14 + build_tcp(c, ip, RA, ack, 0);
+    case K_SYNACK:
+        return 14 + build_tcp(c, ip, SA, ack, 0);
+    case K_RST:
+        return 14 + build_tcp(c, ip, R, ack, 0);
+    case K_RSTACK:
+        return 14 + build_tcp(c, ip, RA, ack, 0);
     case K_TRUNCATED:
         n = 14 + build_tcp(c, ip, rnd() & 1 ? SA : RA, ack, 0);
-        return 1 + rnd() % (n - 1);   /* 1..53 bytes of a valid reply */
+        return 1 + rnd() % (n - 1); /* 1..53 bytes of a valid reply */
     case K_BAD_IHL:
         build_tcp(c, ip, SA, ack, 0);
-        ip[0] = (uint8_t)(0x40 | (rnd() & 1 ? rnd() % 5 : 6 + rnd() % 10));  /* ihl < 5 or past the TCP header */
+        ip[0] = (uint8_t)(0x40 | (rnd() & 1 ? rnd() % 5
+                                            : 6 + rnd() % 10)); /* ihl < 5 or past the TCP header */
         fix_ip_csum(ip);
         return 14 + 40;
     case K_BAD_TOTLEN:
@@ -171,17 +216,21 @@ static size_t build_frame(const config *c, enum kind k, uint8_t *f)
         return 14 + 40;
     case K_FRAGMENT:
         build_tcp(c, ip, SA, ack, 0);
-        put16(ip + 6, (uint16_t)(rnd() & 1 ? 0x2000 : 0x2000 | (1 + rnd() % 100)));  /* MF, offset */
+        put16(ip + 6, (uint16_t)(rnd() & 1 ? 0x2000 : 0x2000 | (1 + rnd() % 100))); /* MF, offset */
         fix_ip_csum(ip);
         return 14 + 40;
     case K_BAD_CSUM:
         build_tcp(c, ip, SA, ack, 0);
-        if (rnd() & 1) ip[10] ^= 0x5a; else ip[36] ^= 0x5a;
+        if (rnd() & 1)
+            ip[10] ^= 0x5a;
+        else
+            ip[36] ^= 0x5a;
         return 14 + 40;
     case K_WRONG_VERSION:
         build_tcp(c, ip, SA, ack, 0);
         ip[0] = (uint8_t)((rnd() & 1 ? 0x60 : (rnd() % 16) << 4) | 5);
-        if ((ip[0] >> 4) == 4) ip[0] = 0x65;
+        if ((ip[0] >> 4) == 4)
+            ip[0] = 0x65;
         return 14 + 40;
     case K_VLAN_SYNACK:
         put16(f + 12, 0x8100);
@@ -207,13 +256,22 @@ static size_t build_frame(const config *c, enum kind k, uint8_t *f)
 }
 
 /* ---- IPv6 ---------------------------------------------------------------------------------- */
-enum { NH_HOPOPTS = 0, NH_TCP = 6, NH_UDP = 17, NH_ROUTING = 43, NH_FRAGMENT = 44, NH_ICMPV6 = 58,
-       NH_NONE = 59, NH_DSTOPTS = 60 };
+enum {
+    NH_HOPOPTS = 0,
+    NH_TCP = 6,
+    NH_UDP = 17,
+    NH_ROUTING = 43,
+    NH_FRAGMENT = 44,
+    NH_ICMPV6 = 58,
+    NH_NONE = 59,
+    NH_DSTOPTS = 60
+};
 
-static void ip6_header(const config *c, uint8_t *p, uint16_t payload_len, uint8_t next, uint8_t src[16])
+static void ip6_header(const config *c, uint8_t *p, uint16_t payload_len, uint8_t next,
+                       uint8_t src[16])
 {
     uint32_t flow = (uint32_t)rnd() & 0xfffff;
-    p[0] = 0x60 | (uint8_t)(rnd() & 0x0f);           /* version 6, random traffic class */
+    p[0] = 0x60 | (uint8_t)(rnd() & 0x0f); /* version 6, random traffic class */
     p[1] = (uint8_t)(flow >> 16);
     p[2] = (uint8_t)(flow >> 8);
     p[3] = (uint8_t)flow;
@@ -222,7 +280,9 @@ static void ip6_header(const config *c, uint8_t *p, uint16_t payload_len, uint8_
     p[7] = 64;
     memcpy(src, c->net6, 16);
     uint32_t host = (uint32_t)(rnd() % c->net_size);
-    uint32_t low = ((uint32_t)src[12] << 24 | (uint32_t)src[13] << 16 | (uint32_t)src[14] << 8 | src[15]) + host;
+    uint32_t low =
+        ((uint32_t)src[12] << 24 | (uint32_t)src[13] << 16 | (uint32_t)src[14] << 8 | src[15]) +
+        host;
     put32(src + 12, low);
     memcpy(p + 8, src, 16);
     memcpy(p + 24, c->dst_ip6, 16);
@@ -236,17 +296,18 @@ static size_t ext_header(uint8_t *p, uint8_t type, uint8_t next, unsigned len8)
     p[0] = next;
     p[1] = (uint8_t)len8;
     if (type == NH_ROUTING) {
-        p[2] = (uint8_t)(rnd() & 1 ? 0 : 4);          /* type 0 (deprecated) or 4 (SRH) */
-        p[3] = 0;                                     /* segments left: nothing to route */
+        p[2] = (uint8_t)(rnd() & 1 ? 0 : 4); /* type 0 (deprecated) or 4 (SRH) */
+        p[3] = 0;                            /* segments left: nothing to route */
     } else {
-        p[2] = 1;                                     /* PadN over the rest */
+        p[2] = 1; /* PadN over the rest */
         p[3] = (uint8_t)(n - 4);
     }
     return n;
 }
 
 /* A TCP segment at t for the IPv6 pseudo-header of ip6; returns its length. */
-static size_t tcp6(const config *c, const uint8_t *ip6, uint8_t *t, uint8_t flags, uint32_t ack, size_t payload)
+static size_t tcp6(const config *c, const uint8_t *ip6, uint8_t *t, uint8_t flags, uint32_t ack,
+                   size_t payload)
 {
     uint16_t sport = c->sports[rnd() % c->nsports];
     uint16_t dport = (uint16_t)(c->dport_first + rnd() % c->dport_count);
@@ -271,16 +332,19 @@ static size_t tcp6(const config *c, const uint8_t *ip6, uint8_t *t, uint8_t flag
 }
 
 /* IPv6 header + optional chain of n_ext extension headers + TCP at p; returns its length. */
-static size_t build_tcp6(const config *c, uint8_t *p, uint8_t flags, uint32_t ack, size_t payload, unsigned n_ext)
+static size_t build_tcp6(const config *c, uint8_t *p, uint8_t flags, uint32_t ack, size_t payload,
+                         unsigned n_ext)
 {
     static const uint8_t types[] = {NH_HOPOPTS, NH_DSTOPTS, NH_ROUTING, NH_DSTOPTS};
     uint8_t src[16], kinds[8];
     size_t off = 40;
-    if (n_ext > 8) n_ext = 8;
-    for (unsigned i = 0; i < n_ext; i++)   /* hop-by-hop only first, as RFC 8200 4.1 wants */
+    if (n_ext > 8)
+        n_ext = 8;
+    for (unsigned i = 0; i < n_ext; i++) /* hop-by-hop only first, as RFC 8200 4.1 wants */
         kinds[i] = i == 0 ? types[rnd() % 4] : types[1 + rnd() % 3];
     for (unsigned i = 0; i < n_ext; i++)
-        off += ext_header(p + off, kinds[i], i + 1 < n_ext ? kinds[i + 1] : NH_TCP, (unsigned)(rnd() % 3));
+        off += ext_header(p + off, kinds[i], i + 1 < n_ext ? kinds[i + 1] : NH_TCP,
+                          (unsigned)(rnd() % 3));
     ip6_header(c, p, 0, n_ext ? kinds[0] : NH_TCP, src);
     size_t n = tcp6(c, p, p + off, flags, ack, payload);
     put16(p + 4, (uint16_t)(off - 40 + n));
@@ -297,10 +361,14 @@ static size_t build_frame6(const config *c, enum kind6 k, uint8_t *f)
     uint32_t ack = (uint32_t)rnd();
     size_t n;
     switch (k) {
-    case K6_SYNACK:     return 14 + build_tcp6(c, ip, SA, ack, 0, 0);
-    case K6_RST:        return 14 + build_tcp6(c, ip, R, ack, 0, 0);
-    case K6_RSTACK:     return 14 + build_tcp6(c, ip, RA, ack, 0, 0);
-    case K6_EXT_SYNACK: return 14 + build_tcp6(c, ip, rnd() & 1 ? SA : RA, ack, 0, 1 + (unsigned)(rnd() % 3));
+    case K6_SYNACK:
+        return 14 + build_tcp6(c, ip, SA, ack, 0, 0);
+    case K6_RST:
+        return 14 + build_tcp6(c, ip, R, ack, 0, 0);
+    case K6_RSTACK:
+        return 14 + build_tcp6(c, ip, RA, ack, 0, 0);
+    case K6_EXT_SYNACK:
+        return 14 + build_tcp6(c, ip, rnd() & 1 ? SA : RA, ack, 0, 1 + (unsigned)(rnd() % 3));
     case K6_TRUNCATED:
         n = 14 + build_tcp6(c, ip, rnd() & 1 ? SA : RA, ack, 0, (unsigned)(rnd() % 2));
         return 1 + rnd() % (n - 1);
@@ -312,13 +380,17 @@ static size_t build_frame6(const config *c, enum kind6 k, uint8_t *f)
         n = build_tcp6(c, ip, SA, ack, 0, 0);
         ip[40 + 12] = (uint8_t)((rnd() & 1 ? rnd() % 5 : 6 + rnd() % 10) << 4);
         return 14 + n;
-    case K6_FRAG_FIRST: case K6_FRAG_LATER: case K6_FRAG_ATOMIC: {
+    case K6_FRAG_FIRST:
+    case K6_FRAG_LATER:
+    case K6_FRAG_ATOMIC: {
         /* IPv6 + fragment header + a complete SYN-ACK: a receiver must refuse fragments. */
         ip6_header(c, ip, 0, NH_FRAGMENT, src);
         uint8_t *fh = ip + 40;
         memset(fh, 0, 8);
         fh[0] = NH_TCP;
-        uint16_t off_flags = k == K6_FRAG_FIRST ? 1 : k == K6_FRAG_LATER ? (uint16_t)((1 + rnd() % 100) << 3) : 0;
+        uint16_t off_flags = k == K6_FRAG_FIRST   ? 1
+                             : k == K6_FRAG_LATER ? (uint16_t)((1 + rnd() % 100) << 3)
+                                                  : 0;
         put16(fh + 2, off_flags);
         put32(fh + 4, (uint32_t)rnd());
         n = tcp6(c, ip, fh + 8, SA, ack, 0);
@@ -330,8 +402,10 @@ static size_t build_frame6(const config *c, enum kind6 k, uint8_t *f)
         ip6_header(c, ip, 0, rnd() & 1 ? NH_HOPOPTS : NH_DSTOPTS, src);
         uint8_t *e = ip + 40;
         e[0] = NH_TCP;
-        e[1] = (uint8_t)(10 + rnd() % 240);            /* claims 88..1928 bytes */
-        e[2] = 1; e[3] = 4; memset(e + 4, 0, 4);
+        e[1] = (uint8_t)(10 + rnd() % 240); /* claims 88..1928 bytes */
+        e[2] = 1;
+        e[3] = 4;
+        memset(e + 4, 0, 4);
         n = tcp6(c, ip, e + 8, SA, ack, 0);
         put16(ip + 4, (uint16_t)(8 + n));
         return 14 + 40 + 8 + n;
@@ -354,9 +428,10 @@ static size_t build_frame6(const config *c, enum kind6 k, uint8_t *f)
     case K6_WRONG_VERSION:
         n = build_tcp6(c, ip, SA, ack, 0, 0);
         ip[0] = (uint8_t)((rnd() & 1 ? 4 : rnd() % 16 == 6 ? 7 : rnd() % 16) << 4);
-        if ((ip[0] >> 4) == 6) ip[0] = 0x70;
+        if ((ip[0] >> 4) == 6)
+            ip[0] = 0x70;
         return 14 + n;
-    case K6_V4_IN_V6:   /* an IPv4 header behind the IPv6 ethertype, and the reverse */
+    case K6_V4_IN_V6: /* an IPv4 header behind the IPv6 ethertype, and the reverse */
         if (rnd() & 1) {
             put16(f + 12, ETHERTYPE_IP);
             return 14 + build_tcp6(c, ip, SA, ack, 0, 0);
@@ -371,8 +446,10 @@ static size_t build_frame6(const config *c, enum kind6 k, uint8_t *f)
         static const uint32_t edges[] = {0, 1, 0xffffffffu, 0x80000000u};
         return 14 + build_tcp6(c, ip, rnd() & 1 ? SA : R, edges[rnd() % 4], 0, 0);
     }
-    case K6_PAYLOAD:    return 14 + build_tcp6(c, ip, SA, ack, 1 + rnd() % 1300, (unsigned)(rnd() % 2));
-    case K6_RUNT:       return 1 + rnd() % 13;
+    case K6_PAYLOAD:
+        return 14 + build_tcp6(c, ip, SA, ack, 1 + rnd() % 1300, (unsigned)(rnd() % 2));
+    case K6_RUNT:
+        return 1 + rnd() % 13;
     case K6_NOT_TCP:
         n = build_tcp6(c, ip, SA, ack, 0, 0);
         ip[6] = rnd() & 1 ? NH_UDP : NH_ICMPV6;
@@ -391,14 +468,16 @@ static int parse_mac(const char *s, uint8_t m[6])
     unsigned v[6];
     if (sscanf(s, "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
         return -1;
-    for (int i = 0; i < 6; i++) m[i] = (uint8_t)v[i];
+    for (int i = 0; i < 6; i++)
+        m[i] = (uint8_t)v[i];
     return 0;
 }
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: flood -i IF --src-mac MAC --dst-mac MAC --dst-ip IP --dst-ports A-B "
-                    "--src-net NET/LEN --src-ports P,Q [--seconds S] [--count N] [--pps R] [--seed X]\n");
+    fprintf(stderr,
+            "usage: flood -i IF --src-mac MAC --dst-mac MAC --dst-ip IP --dst-ports A-B "
+            "--src-net NET/LEN --src-ports P,Q [--seconds S] [--count N] [--pps R] [--seed X]\n");
     exit(2);
 }
 
@@ -409,78 +488,132 @@ int main(int argc, char **argv)
     double seconds = 10;
     unsigned long long count = 1000000, pps = 100000;
     int have = 0;
-    static const struct option opts[] = {
-        {"src-mac", 1, 0, 'S'}, {"dst-mac", 1, 0, 'D'}, {"dst-ip", 1, 0, 'I'}, {"dst-ports", 1, 0, 'P'},
-        {"src-net", 1, 0, 'N'}, {"src-ports", 1, 0, 'p'}, {"seconds", 1, 0, 't'}, {"count", 1, 0, 'c'},
-        {"pps", 1, 0, 'r'}, {"seed", 1, 0, 'x'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"src-mac", 1, 0, 'S'},
+                                         {"dst-mac", 1, 0, 'D'},
+                                         {"dst-ip", 1, 0, 'I'},
+                                         {"dst-ports", 1, 0, 'P'},
+                                         {"src-net", 1, 0, 'N'},
+                                         {"src-ports", 1, 0, 'p'},
+                                         {"seconds", 1, 0, 't'},
+                                         {"count", 1, 0, 'c'},
+                                         {"pps", 1, 0, 'r'},
+                                         {"seed", 1, 0, 'x'},
+                                         {0, 0, 0, 0}};
     int o;
     while ((o = getopt_long(argc, argv, "i:", opts, NULL)) != -1) {
         struct in_addr a;
         unsigned x, y;
         char net[64];
         switch (o) {
-        case 'i': ifname = optarg; break;
-        case 'S': if (parse_mac(optarg, c.src_mac)) usage(); have |= 1; break;
-        case 'D': if (parse_mac(optarg, c.dst_mac)) usage(); have |= 2; break;
+        case 'i':
+            ifname = optarg;
+            break;
+        case 'S':
+            if (parse_mac(optarg, c.src_mac))
+                usage();
+            have |= 1;
+            break;
+        case 'D':
+            if (parse_mac(optarg, c.dst_mac))
+                usage();
+            have |= 2;
+            break;
         case 'I':
-            if (inet_pton(AF_INET6, optarg, c.dst_ip6) == 1) { c.v6 |= 1; have |= 4; break; }
-            if (inet_pton(AF_INET, optarg, &a) != 1) usage();
-            c.dst_ip = ntohl(a.s_addr); have |= 4; break;
+            if (inet_pton(AF_INET6, optarg, c.dst_ip6) == 1) {
+                c.v6 |= 1;
+                have |= 4;
+                break;
+            }
+            if (inet_pton(AF_INET, optarg, &a) != 1)
+                usage();
+            c.dst_ip = ntohl(a.s_addr);
+            have |= 4;
+            break;
         case 'P':
-            if (sscanf(optarg, "%u-%u", &x, &y) != 2 || x > y || y > 65535) usage();
-            c.dport_first = (uint16_t)x; c.dport_count = (uint16_t)(y - x + 1); have |= 8; break;
+            if (sscanf(optarg, "%u-%u", &x, &y) != 2 || x > y || y > 65535)
+                usage();
+            c.dport_first = (uint16_t)x;
+            c.dport_count = (uint16_t)(y - x + 1);
+            have |= 8;
+            break;
         case 'N':
             if (sscanf(optarg, "%63[0-9a-fA-F:]/%u", net, &x) == 2 && strchr(net, ':')) {
                 /* IPv6: a /96 or longer, so the varying part fits the last 32 bits */
-                if (x < 96 || x > 128 || inet_pton(AF_INET6, net, c.net6) != 1) usage();
+                if (x < 96 || x > 128 || inet_pton(AF_INET6, net, c.net6) != 1)
+                    usage();
                 c.net_size = x == 96 ? 0xffffffffu : 1u << (128 - x);
                 uint32_t low = (uint32_t)c.net6[12] << 24 | (uint32_t)c.net6[13] << 16 |
                                (uint32_t)c.net6[14] << 8 | c.net6[15];
                 low &= x == 96 ? 0 : ~(c.net_size - 1);
                 put32(c.net6 + 12, low);
-                c.v6 |= 2; have |= 16; break;
+                c.v6 |= 2;
+                have |= 16;
+                break;
             }
             if (sscanf(optarg, "%31[0-9.]/%u", net, &x) != 2 || x < 8 || x > 32 ||
-                inet_pton(AF_INET, net, &a) != 1) usage();
+                inet_pton(AF_INET, net, &a) != 1)
+                usage();
             c.net_size = 1u << (32 - x);
             c.net = ntohl(a.s_addr) & ~(c.net_size - 1);
-            have |= 16; break;
+            have |= 16;
+            break;
         case 'p':
             for (char *s = optarg; *s && c.nsports < 64;) {
                 c.sports[c.nsports++] = (uint16_t)strtoul(s, &s, 10);
-                if (*s == ',') s++; else break;
+                if (*s == ',')
+                    s++;
+                else
+                    break;
             }
-            if (c.nsports) have |= 32;
+            if (c.nsports)
+                have |= 32;
             break;
-        case 't': seconds = atof(optarg); break;
-        case 'c': count = strtoull(optarg, NULL, 10); break;
-        case 'r': pps = strtoull(optarg, NULL, 10); break;
-        case 'x': rng_state = strtoull(optarg, NULL, 10) * 2654435761ull + 1; break;
-        default: usage();
+        case 't':
+            seconds = atof(optarg);
+            break;
+        case 'c':
+            count = strtoull(optarg, NULL, 10);
+            break;
+        case 'r':
+            pps = strtoull(optarg, NULL, 10);
+            break;
+        case 'x':
+            rng_state = strtoull(optarg, NULL, 10) * 2654435761ull + 1;
+            break;
+        default:
+            usage();
         }
     }
     if (!ifname || have != 63 || seconds <= 0 || pps == 0)
         usage();
-    if (c.v6 == 1 || c.v6 == 2) {   /* both addresses of one family */
+    if (c.v6 == 1 || c.v6 == 2) { /* both addresses of one family */
         fprintf(stderr, "flood: --dst-ip and --src-net must be of the same family\n");
         return 2;
     }
     c.v6 = c.v6 == 3;
-    if (c.v6) {   /* the IPv4 header of K6_V4_IN_V6 frames: any addresses will do */
+    if (c.v6) { /* the IPv4 header of K6_V4_IN_V6 frames: any addresses will do */
         c.dst_ip = 0xc6120001u;
         c.net = 0xc6130000u;
     }
     if (seconds > 60)
-        seconds = 60;   /* a hard bound, whatever the caller asked for */
+        seconds = 60; /* a hard bound, whatever the caller asked for */
 
-    int fd = socket(AF_PACKET, SOCK_RAW, 0);   /* protocol 0: send only, receive nothing */
-    if (fd < 0) { perror("flood: socket"); return 1; }
-    struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_ifindex = (int)if_nametoindex(ifname), .sll_halen = 6};
-    if (!sll.sll_ifindex) { fprintf(stderr, "flood: no interface %s\n", ifname); return 1; }
+    int fd = socket(AF_PACKET, SOCK_RAW, 0); /* protocol 0: send only, receive nothing */
+    if (fd < 0) {
+        perror("flood: socket");
+        return 1;
+    }
+    struct sockaddr_ll sll = {
+        .sll_family = AF_PACKET, .sll_ifindex = (int)if_nametoindex(ifname), .sll_halen = 6};
+    if (!sll.sll_ifindex) {
+        fprintf(stderr, "flood: no interface %s\n", ifname);
+        return 1;
+    }
     memcpy(sll.sll_addr, c.dst_mac, 6);
 
     uint64_t start = now_ns(), end = start + (uint64_t)(seconds * 1e9);
-    unsigned long long sent = 0, errors = 0, per_kind[(int)K6_COUNT > (int)K_COUNT ? (int)K6_COUNT : (int)K_COUNT] = {0};
+    unsigned long long sent = 0, errors = 0,
+                       per_kind[(int)K6_COUNT > (int)K_COUNT ? (int)K6_COUNT : (int)K_COUNT] = {0};
     uint8_t frame[1600];
     while (sent + errors < count) {
         uint64_t t = now_ns();
@@ -496,14 +629,18 @@ int main(int argc, char **argv)
         int k;
         size_t n;
         if (c.v6) {
-            k = rnd() & 1 ? (int)(rnd() % N_FORGED6) : (int)(N_FORGED6 + rnd() % (K6_COUNT - N_FORGED6));
+            k = rnd() & 1 ? (int)(rnd() % N_FORGED6)
+                          : (int)(N_FORGED6 + rnd() % (K6_COUNT - N_FORGED6));
             n = build_frame6(&c, (enum kind6)k, frame);
         } else {
             k = rnd() & 1 ? (int)(rnd() % 3) : (int)(3 + rnd() % (K_COUNT - 3));
             n = build_frame(&c, (enum kind)k, frame);
         }
         if (sendto(fd, frame, n, 0, (struct sockaddr *)&sll, sizeof sll) < 0) {
-            if (errno != ENOBUFS && errno != EAGAIN && errno != EINVAL) { perror("flood: sendto"); break; }
+            if (errno != ENOBUFS && errno != EAGAIN && errno != EINVAL) {
+                perror("flood: sendto");
+                break;
+            }
             errors++;
             continue;
         }
@@ -511,7 +648,8 @@ int main(int argc, char **argv)
         per_kind[k]++;
     }
     close(fd);
-    printf("flood: sent=%llu errors=%llu seconds=%.1f", sent, errors, (double)(now_ns() - start) / 1e9);
+    printf("flood: sent=%llu errors=%llu seconds=%.1f", sent, errors,
+           (double)(now_ns() - start) / 1e9);
     for (int k = 0; k < (c.v6 ? K6_COUNT : K_COUNT); k++)
         printf(" %s=%llu", c.v6 ? kind6_name[k] : kind_name[k], per_kind[k]);
     printf("\n");

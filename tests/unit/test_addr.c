@@ -10,7 +10,7 @@
 static void ipv4_is_mapped(void **state)
 {
     (void)state;
-    xs_addr a = xs_addr_from_v4(0xC6130001u);   /* 198.19.0.1 */
+    xs_addr a = xs_addr_from_v4(0xC6130001u); /* 198.19.0.1 */
     assert_true(xs_addr_is_v4(&a));
     assert_int_equal(xs_addr_v4(&a), 0xC6130001u);
     char text[XS_ADDR_STRLEN], host[XS_ADDR_STRLEN + 2];
@@ -29,7 +29,7 @@ static void ipv6_text_forms(void **state)
     assert_false(xs_addr_is_v4(&a));
     char text[XS_ADDR_STRLEN], host[XS_ADDR_STRLEN + 2];
     xs_addr_format(&a, text);
-    assert_string_equal(text, "2001:2::1");   /* RFC 5952 */
+    assert_string_equal(text, "2001:2::1"); /* RFC 5952 */
     xs_addr_format_host(&a, host);
     assert_string_equal(host, "[2001:2::1]");
     assert_string_equal(xs_addr_family_name(&a), "ipv6");
@@ -49,7 +49,7 @@ static void order_and_sockaddr(void **state)
     (void)state;
     xs_addr v4 = xs_addr_from_v4(0x01020304u), v6, back;
     assert_true(xs_addr_parse("2001:2::5", &v6));
-    assert_true(xs_addr_cmp(&v4, &v6) < 0);   /* ::ffff:0:0/96 sorts before 2001:: */
+    assert_true(xs_addr_cmp(&v4, &v6) < 0); /* ::ffff:0:0/96 sorts before 2001:: */
     assert_true(xs_addr_eq(&v4, &v4));
     struct sockaddr_storage ss;
     uint16_t port = 0;

@@ -13,36 +13,35 @@
 #include "../../src/checks/check_internal.h"
 #include "../../src/tlscheck/tls_internal.h"
 
-static const char *GOOD =
-    "id: demo-check\n"
-    "info:\n"
-    "  name: Demo\n"
-    "  severity: high\n"
-    "  remediation: fix it\n"
-    "  classification:\n"
-    "    cwe-id: cwe-200\n"
-    "requests:\n"
-    "  - method: GET\n"
-    "    path: [\"{{BaseURL}}/a\", \"{{BaseURL}}/b\"]\n"
-    "    headers:\n"
-    "      X-Test: one\n"
-    "    matchers-condition: and\n"
-    "    matchers:\n"
-    "      - type: status\n"
-    "        status: [200, 206]\n"
-    "      - type: word\n"
-    "        part: header\n"
-    "        words: [\"x-powered-by: php\"]\n"
-    "        case-insensitive: true\n"
-    "      - type: regex\n"
-    "        regex: ['secret=(\\d+)']\n"
-    "      - type: word\n"
-    "        words: [\"<html\"]\n"
-    "        negative: true\n"
-    "    extractors:\n"
-    "      - type: regex\n"
-    "        group: 1\n"
-    "        regex: ['secret=(\\d+)']\n";
+static const char *GOOD = "id: demo-check\n"
+                          "info:\n"
+                          "  name: Demo\n"
+                          "  severity: high\n"
+                          "  remediation: fix it\n"
+                          "  classification:\n"
+                          "    cwe-id: cwe-200\n"
+                          "requests:\n"
+                          "  - method: GET\n"
+                          "    path: [\"{{BaseURL}}/a\", \"{{BaseURL}}/b\"]\n"
+                          "    headers:\n"
+                          "      X-Test: one\n"
+                          "    matchers-condition: and\n"
+                          "    matchers:\n"
+                          "      - type: status\n"
+                          "        status: [200, 206]\n"
+                          "      - type: word\n"
+                          "        part: header\n"
+                          "        words: [\"x-powered-by: php\"]\n"
+                          "        case-insensitive: true\n"
+                          "      - type: regex\n"
+                          "        regex: ['secret=(\\d+)']\n"
+                          "      - type: word\n"
+                          "        words: [\"<html\"]\n"
+                          "        negative: true\n"
+                          "    extractors:\n"
+                          "      - type: regex\n"
+                          "        group: 1\n"
+                          "        regex: ['secret=(\\d+)']\n";
 
 static check_response resp(int status, const char *head, const char *body)
 {
@@ -73,16 +72,16 @@ static void test_parse_and_match(void **state)
     check_extract(&t.req[0], &r, out, sizeof out);
     assert_string_equal(out, "42");
     check_response_free(&r);
-    r = resp(200, "X-Powered-By: PHP/8\r\n", "<html> secret=42");   /* negative matcher */
+    r = resp(200, "X-Powered-By: PHP/8\r\n", "<html> secret=42"); /* negative matcher */
     assert_false(check_match(&t.req[0], &r, NULL));
     check_response_free(&r);
-    r = resp(404, "X-Powered-By: PHP/8\r\n", "secret=42");           /* status */
+    r = resp(404, "X-Powered-By: PHP/8\r\n", "secret=42"); /* status */
     assert_false(check_match(&t.req[0], &r, NULL));
     check_response_free(&r);
-    r = resp(206, "Server: x\r\n", "secret=42");                      /* header part */
+    r = resp(206, "Server: x\r\n", "secret=42"); /* header part */
     assert_false(check_match(&t.req[0], &r, NULL));
     check_response_free(&r);
-    t.req[0].m_and = false;                                           /* or: any one */
+    t.req[0].m_and = false; /* or: any one */
     r = resp(404, "Server: x\r\n", "<html>");
     assert_false(check_match(&t.req[0], &r, NULL));
     check_response_free(&r);
@@ -105,7 +104,7 @@ static void test_marker_and_duration(void **state)
     assert_int_equal(check_tmpl_parse(y, strlen(y), &t, err, sizeof err), 0);
     assert_int_equal(t.kind, XS_CHECK_KIND_PAYLOAD);
     assert_int_equal(t.req[0].nfz, 1);
-    assert_int_equal(t.req[0].fz[0].nvalues, 2);   /* the payload list expanded */
+    assert_int_equal(t.req[0].fz[0].nvalues, 2); /* the payload list expanded */
     assert_int_equal(t.req[0].fz[0].type, FZ_POSTFIX);
     check_response r = resp(200, "", "x <xsw1234> y");
     assert_true(check_match(&t.req[0], &r, "xsw1234"));
@@ -140,32 +139,66 @@ static void test_rejects_outside_subset(void **state)
     char y[600];
     snprintf(y, sizeof y, "%s  - raw: ['GET / HTTP/1.1']\n", head);
     rejects(y, "raw");
-    snprintf(y, sizeof y, "%s  - method: PUT\n    path: ['{{BaseURL}}/']\n    matchers: [{type: status, status: [200]}]\n", head);
+    snprintf(y, sizeof y,
+             "%s  - method: PUT\n    path: ['{{BaseURL}}/']\n    matchers: [{type: status, status: "
+             "[200]}]\n",
+             head);
     rejects(y, "not allowed");
-    snprintf(y, sizeof y, "%s  - path: ['http://elsewhere/']\n    matchers: [{type: status, status: [200]}]\n", head);
+    snprintf(y, sizeof y,
+             "%s  - path: ['http://elsewhere/']\n    matchers: [{type: status, status: [200]}]\n",
+             head);
     rejects(y, "must start with");
-    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: dsl, dsl: ['contains(body, 1)']}]\n", head);
+    snprintf(
+        y, sizeof y,
+        "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: dsl, dsl: ['contains(body, 1)']}]\n",
+        head);
     rejects(y, "dsl");
-    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: xpath, xpath: ['/html']}]\n", head);
+    snprintf(y, sizeof y,
+             "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: xpath, xpath: ['/html']}]\n",
+             head);
     rejects(y, "xpath");
-    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: binary, binary: ['0g']}]\n", head);
+    snprintf(y, sizeof y,
+             "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: binary, binary: ['0g']}]\n",
+             head);
     rejects(y, "not hex");
-    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: regex, regex: [a], case-insensitive: true}]\n", head);
+    snprintf(y, sizeof y,
+             "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: regex, regex: [a], "
+             "case-insensitive: true}]\n",
+             head);
     rejects(y, "only for word");
-    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/{{rand_base(5)}}']\n    matchers: [{type: status, status: [200]}]\n", head);
+    snprintf(y, sizeof y,
+             "%s  - path: ['{{BaseURL}}/{{rand_base(5)}}']\n    matchers: [{type: status, status: "
+             "[200]}]\n",
+             head);
     rejects(y, "{{rand_base(5)}}");
-    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    headers: {X-A: '{{token}}'}\n    matchers: [{type: status, status: [200]}]\n", head);
+    snprintf(y, sizeof y,
+             "%s  - path: ['{{BaseURL}}/']\n    headers: {X-A: '{{token}}'}\n    matchers: [{type: "
+             "status, status: [200]}]\n",
+             head);
     rejects(y, "{{token}}");
-    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    redirects: true\n    matchers: [{type: status, status: [200]}]\n", head);
+    snprintf(y, sizeof y,
+             "%s  - path: ['{{BaseURL}}/']\n    redirects: true\n    matchers: [{type: status, "
+             "status: [200]}]\n",
+             head);
     rejects(y, "redirects");
-    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    extractors: [{type: regex, internal: true, regex: [a]}]\n", head);
+    snprintf(y, sizeof y,
+             "%s  - path: ['{{BaseURL}}/']\n    extractors: [{type: regex, internal: true, regex: "
+             "[a]}]\n",
+             head);
     rejects(y, "internal extractors");
-    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    extractors: [{type: json, json: ['.a']}]\n", head);
+    snprintf(y, sizeof y,
+             "%s  - path: ['{{BaseURL}}/']\n    extractors: [{type: json, json: ['.a']}]\n", head);
     rejects(y, "extractor type 'json'");
-    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: word, part: interactsh_protocol, words: [dns]}]\n", head);
+    snprintf(y, sizeof y,
+             "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: word, part: interactsh_protocol, "
+             "words: [dns]}]\n",
+             head);
     rejects(y, "interactsh_protocol");
-    rejects("id: x\ninfo: {name: x}\nvariables: {a: b}\nhttp:\n  - path: ['{{BaseURL}}/']\n    matchers: [{type: status, status: [200]}]\n", "variables");
-    snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: regex, regex: ['(']}]\n", head);
+    rejects("id: x\ninfo: {name: x}\nvariables: {a: b}\nhttp:\n  - path: ['{{BaseURL}}/']\n    "
+            "matchers: [{type: status, status: [200]}]\n",
+            "variables");
+    snprintf(y, sizeof y,
+             "%s  - path: ['{{BaseURL}}/']\n    matchers: [{type: regex, regex: ['(']}]\n", head);
     rejects(y, "regex");
     snprintf(y, sizeof y, "%s  - path: ['{{BaseURL}}/']\n", head);
     rejects(y, "matchers or extractors");
@@ -181,27 +214,27 @@ static void test_rejects_outside_subset(void **state)
 static void test_nuclei_semantics(void **state)
 {
     (void)state;
-    const char *y =
-        "id: n\ninfo: {name: n, severity: info}\nhttp:\n  - path: ['{{BaseURL}}/']\n"
-        "    matchers:\n"
-        "      - {type: size, size: [5]}\n"                                        /* 0 */
-        "      - {type: binary, binary: ['504b0304']}\n"                           /* 1 */
-        "      - {type: word, encoding: hex, words: ['7a6970']}\n"                 /* 2 "zip" */
-        "      - {type: word, part: content_type, words: ['zip']}\n"               /* 3 */
-        "      - {type: regex, regex: ['^two']}\n"                                 /* 4 */
-        "      - {type: regex, regex: ['(?m)^two']}\n"                             /* 5 */
-        "      - {type: regex, part: all, regex: ['two\\nHTTP/1.1']}\n"           /* 6 */
-        "      - {type: word, part: x_missing, words: ['a'], negative: true}\n"    /* 7 */
-        "      - {type: size, part: header, size: [48], match-all: true}\n"        /* 8 */
-        "    extractors:\n"
-        "      - {type: kval, kval: [Content-Type]}\n";
+    const char *y = "id: n\ninfo: {name: n, severity: info}\nhttp:\n  - path: ['{{BaseURL}}/']\n"
+                    "    matchers:\n"
+                    "      - {type: size, size: [5]}\n"                             /* 0 */
+                    "      - {type: binary, binary: ['504b0304']}\n"                /* 1 */
+                    "      - {type: word, encoding: hex, words: ['7a6970']}\n"      /* 2 "zip" */
+                    "      - {type: word, part: content_type, words: ['zip']}\n"    /* 3 */
+                    "      - {type: regex, regex: ['^two']}\n"                      /* 4 */
+                    "      - {type: regex, regex: ['(?m)^two']}\n"                  /* 5 */
+                    "      - {type: regex, part: all, regex: ['two\\nHTTP/1.1']}\n" /* 6 */
+                    "      - {type: word, part: x_missing, words: ['a'], negative: true}\n" /* 7 */
+                    "      - {type: size, part: header, size: [48], match-all: true}\n"     /* 8 */
+                    "    extractors:\n"
+                    "      - {type: kval, kval: [Content-Type]}\n";
     check_tmpl t;
     char err[256];
     if (check_tmpl_parse(y, strlen(y), &t, err, sizeof err) != 0)
         fail_msg("%s", err);
     check_request *q = &t.req[0];
     assert_int_equal(q->nm, 9);
-    check_response r = resp(200, "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\n", "one\ntwo\n");
+    check_response r =
+        resp(200, "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\n", "one\ntwo\n");
     bool want[9] = {false, false, false, true, false, true, true, false, true};
     for (size_t i = 0; i < q->nm; i++) {
         check_request one = *q;
@@ -212,7 +245,7 @@ static void test_nuclei_semantics(void **state)
     }
     check_response_free(&r);
     r = resp(200, "HTTP/1.1 200 OK\r\n", "PK\x03\x04zip");
-    for (size_t i = 1; i <= 2; i++) {   /* the magic bytes, the hex-encoded word */
+    for (size_t i = 1; i <= 2; i++) { /* the magic bytes, the hex-encoded word */
         check_request one = *q;
         one.m = &q->m[i];
         one.nm = 1;
@@ -254,7 +287,7 @@ static void test_page(void **state)
     assert_string_equal(p.v[0].values[0], "friend");
     assert_string_equal(p.v[1].path, "/login");
     assert_true(p.v[1].post);
-    assert_int_equal(p.v[1].n, 2);                   /* submit skipped */
+    assert_int_equal(p.v[1].n, 2); /* submit skipped */
     assert_string_equal(p.v[2].path, "/app/index.html");
     assert_int_equal(p.ndirs, 1);
     assert_string_equal(p.dirs[0], "/app/sub/");
@@ -274,7 +307,7 @@ static void test_hello(void **state)
     assert_int_equal(b[5], 0x01);
     assert_int_equal((size_t)(b[7] << 8 | b[8]), n - 9);
     assert_int_equal(b[9] << 8 | b[10], 0x0300);
-    assert_int_equal(b[44] << 8 | b[45], 6);          /* two suites + the SCSV */
+    assert_int_equal(b[44] << 8 | b[45], 6); /* two suites + the SCSV */
     n = tls_build_hello(b, sizeof b, 0x0303, s, 2, "example.test");
     assert_int_equal(b[1] << 8 | b[2], 0x0301);
     assert_int_equal((size_t)(b[3] << 8 | b[4]), n - 5);
@@ -302,26 +335,40 @@ static void test_starttls(void **state)
 {
     (void)state;
     char sent[256];
-    assert_int_equal(upgrade(XS_STARTTLS_SMTP, "220-mail\r\n220 mail ESMTP\r\n250-mail\r\n250-SIZE 1\r\n"
-                                               "250 STARTTLS\r\n220 2.0.0 go\r\n", sent, sizeof sent), 0);
+    assert_int_equal(upgrade(XS_STARTTLS_SMTP,
+                             "220-mail\r\n220 mail ESMTP\r\n250-mail\r\n250-SIZE 1\r\n"
+                             "250 STARTTLS\r\n220 2.0.0 go\r\n",
+                             sent, sizeof sent),
+                     0);
     assert_string_equal(sent, "EHLO xsweep.invalid\r\nSTARTTLS\r\n");
-    assert_int_equal(upgrade(XS_STARTTLS_SMTP, "220 mail\r\n250 SIZE 1\r\n", sent, sizeof sent), -1);
-    assert_string_equal(sent, "EHLO xsweep.invalid\r\n");   /* not offered: never asked */
-    assert_int_equal(upgrade(XS_STARTTLS_IMAP, "* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n* NOTE x\r\n"
-                                               "xs1 OK begin\r\n", sent, sizeof sent), 0);
+    assert_int_equal(upgrade(XS_STARTTLS_SMTP, "220 mail\r\n250 SIZE 1\r\n", sent, sizeof sent),
+                     -1);
+    assert_string_equal(sent, "EHLO xsweep.invalid\r\n"); /* not offered: never asked */
+    assert_int_equal(upgrade(XS_STARTTLS_IMAP,
+                             "* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n* NOTE x\r\n"
+                             "xs1 OK begin\r\n",
+                             sent, sizeof sent),
+                     0);
     assert_string_equal(sent, "xs1 STARTTLS\r\n");
     assert_int_equal(upgrade(XS_STARTTLS_IMAP, "* OK hi\r\nxs1 BAD no\r\n", sent, sizeof sent), -1);
     assert_int_equal(upgrade(XS_STARTTLS_POP3, "+OK hi\r\n+OK begin\r\n", sent, sizeof sent), 0);
     assert_string_equal(sent, "STLS\r\n");
     assert_int_equal(upgrade(XS_STARTTLS_POP3, "+OK hi\r\n-ERR no\r\n", sent, sizeof sent), -1);
-    assert_int_equal(upgrade(XS_STARTTLS_FTP, "220-a\r\n220 b\r\n234 go\r\n", sent, sizeof sent), 0);
+    assert_int_equal(upgrade(XS_STARTTLS_FTP, "220-a\r\n220 b\r\n234 go\r\n", sent, sizeof sent),
+                     0);
     assert_string_equal(sent, "AUTH TLS\r\n");
     assert_int_equal(upgrade(XS_STARTTLS_FTP, "220 b\r\n530 no\r\n", sent, sizeof sent), -1);
     assert_int_equal(upgrade(XS_STARTTLS_POSTGRES, "S", sent, sizeof sent), 0);
     assert_memory_equal(sent, "\0\0\0\x08\x04\xd2\x16\x2f", 8);
     assert_int_equal(upgrade(XS_STARTTLS_POSTGRES, "N", sent, sizeof sent), -1);
     /* MySQL: protocol 10 greeting "5.5.5-x", conn id, scramble, filler, capabilities with SSL */
-    static const char greet[] = "\x1a\0\0\0\x0a" "5.5.5-x\0" "\1\0\0\0" "abcdefgh" "\0" "\xff\xff" "\x21\2\0";
+    static const char greet[] = "\x1a\0\0\0\x0a"
+                                "5.5.5-x\0"
+                                "\1\0\0\0"
+                                "abcdefgh"
+                                "\0"
+                                "\xff\xff"
+                                "\x21\2\0";
     char g[64];
     memcpy(g, greet, sizeof greet);
     g[0] = (char)(sizeof greet - 1 - 4);
@@ -333,10 +380,10 @@ static void test_starttls(void **state)
     assert_true(recv(sv[1], req, sizeof req, MSG_WAITALL) == 36);
     assert_int_equal(req[0], 32);
     assert_int_equal(req[3], 1);
-    assert_true((req[5] << 8 | req[4]) & 0x0800);   /* CLIENT_SSL asked */
+    assert_true((req[5] << 8 | req[4]) & 0x0800); /* CLIENT_SSL asked */
     close(sv[0]);
     close(sv[1]);
-    g[sizeof greet - 1 - 5] = 0;                      /* capabilities without CLIENT_SSL */
+    g[sizeof greet - 1 - 5] = 0; /* capabilities without CLIENT_SSL */
     g[sizeof greet - 1 - 4] = 0;
     assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
     assert_true(send(sv[1], g, sizeof greet - 1, 0) == (ssize_t)(sizeof greet - 1));
@@ -366,7 +413,8 @@ static void test_shipped(void **state)
     assert_non_null(db);
     assert_true(xs_check_db_count(db) > safe);
     xs_check_db_free(db);
-    db = xs_check_db_load("git-head-exposed,git-head-exposed", XS_DATADIR "/checks", err, sizeof err);
+    db = xs_check_db_load("git-head-exposed,git-head-exposed", XS_DATADIR "/checks", err,
+                          sizeof err);
     assert_non_null(db);
     assert_int_equal(xs_check_db_count(db), 1);
     assert_false(xs_check_db_wants_tls(db));

@@ -29,7 +29,7 @@ static void monotonic_is_clock_monotonic(void **state)
         assert_true(now >= last);
         last = now;
     }
-    struct timespec nap = {0, 2000000};   /* 2 ms */
+    struct timespec nap = {0, 2000000}; /* 2 ms */
     uint64_t t0 = xs_now_ns();
     nanosleep(&nap, NULL);
     assert_true(xs_now_ns() - t0 >= 2000000u);

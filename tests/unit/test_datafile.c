@@ -25,7 +25,7 @@ static void test_lines_skip_blanks_and_comments(void **state)
     assert_string_equal(s, "second\tx");
     assert_int_equal(r.lineno, 6);
     s = xs_rule_lines_next(&r, "t", &failed, err, sizeof err);
-    assert_string_equal(s, "last");          /* no newline at the end */
+    assert_string_equal(s, "last"); /* no newline at the end */
     assert_int_equal(r.lineno, 7);
     assert_null(xs_rule_lines_next(&r, "t", &failed, err, sizeof err));
     assert_false(failed);
@@ -53,7 +53,7 @@ static void test_lines_refuse_nul_and_long_lines(void **state)
     assert_null(xs_rule_lines_next(&r, "f.rules", &failed, err, sizeof err));
     assert_true(failed);
     assert_non_null(strstr(err, "f.rules:1: line longer than"));
-    xs_rule_lines_init(&r, longer, n - 1);   /* exactly the maximum is fine */
+    xs_rule_lines_init(&r, longer, n - 1); /* exactly the maximum is fine */
     assert_non_null(xs_rule_lines_next(&r, "f.rules", &failed, err, sizeof err));
     assert_false(failed);
     free(longer);
@@ -72,7 +72,7 @@ static void test_tokens_and_ids(void **state)
     assert_false(xs_valid_rule_id("", 48));
     assert_false(xs_valid_rule_id("-leading-dash", 48));
     assert_false(xs_valid_rule_id("Upper", 48));
-    assert_false(xs_valid_rule_id("abcd", 4));   /* must be shorter than max */
+    assert_false(xs_valid_rule_id("abcd", 4)); /* must be shorter than max */
 }
 
 int main(void)

@@ -15,7 +15,7 @@
 #include "xsweep/store.h"
 #include "xsweep/targets.h"
 
-#define T0 1795000000000000000ULL
+#define T0   1795000000000000000ULL
 #define WEEK (7ULL * 86400 * 1000000000ULL)
 
 static char dir[64], path[128];
@@ -23,7 +23,7 @@ static char dir[64], path[128];
 struct planted {
     const char *ip;
     uint16_t port;
-    xs_status a, b;          /* XS_STATUS_FAILED + 1 = absent */
+    xs_status a, b; /* XS_STATUS_FAILED + 1 = absent */
     const char *sev_a, *sev_b, *tech_a, *tech_b;
 };
 #define ABSENT (XS_STATUS_FAILED + 1)
@@ -48,24 +48,19 @@ static const struct planted PLANTED[] = {
 
 /* What the diff must say, in (ip, port) order. */
 static const char *const EXPECTED_JSON[][3] = {
-    {"198.18.0.2:80", "disappeared", "status"},
-    {"198.18.0.3:22", "disappeared", "status"},
-    {"198.18.0.4:443", "appeared", "status"},
-    {"198.18.0.5:8080", "appeared", "status"},
-    {"198.18.0.6:80", "changed", "tech"},
-    {"198.18.0.7:80", "changed", "severity"},
-    {"198.18.0.8:80", "changed", "status"},
-    {"198.18.0.10:80", "changed", "severity,tech"},
-    {"2001:2::9:80", "appeared", "status"},
-    {"2001:2::10:443", "disappeared", "status"},
+    {"198.18.0.2:80", "disappeared", "status"}, {"198.18.0.3:22", "disappeared", "status"},
+    {"198.18.0.4:443", "appeared", "status"},   {"198.18.0.5:8080", "appeared", "status"},
+    {"198.18.0.6:80", "changed", "tech"},       {"198.18.0.7:80", "changed", "severity"},
+    {"198.18.0.8:80", "changed", "status"},     {"198.18.0.10:80", "changed", "severity,tech"},
+    {"2001:2::9:80", "appeared", "status"},     {"2001:2::10:443", "disappeared", "status"},
 };
 #define NEXPECTED (sizeof EXPECTED_JSON / sizeof EXPECTED_JSON[0])
 
 /* A record as the output stage would write it, with tech names as objects. */
 static char *record(const char *ip, uint16_t port, xs_status st, const char *sev, const char *tech)
 {
-    json_t *o = json_pack("{s:s, s:i, s:s, s:s}", "ip", ip, "port", port, "proto", "tcp",
-                          "status", xs_status_name(st));
+    json_t *o = json_pack("{s:s, s:i, s:s, s:s}", "ip", ip, "port", port, "proto", "tcp", "status",
+                          xs_status_name(st));
     if (sev)
         json_object_set_new(o, "severity", json_string(sev));
     if (tech) {
@@ -76,8 +71,8 @@ static char *record(const char *ip, uint16_t port, xs_status st, const char *sev
             json_array_append_new(arr, json_pack("{s:s, s:s}", "name", t, "version", "1"));
         free(copy);
         json_object_set_new(o, "tech", arr);
-        json_object_set_new(o, "http", json_pack("{s:i, s:s}", "status_code", 200, "title",
-                                                 "t\x01itle"));
+        json_object_set_new(o, "http",
+                            json_pack("{s:i, s:s}", "status_code", 200, "title", "t\x01itle"));
     }
     char *s = json_dumps(o, JSON_COMPACT);
     json_decref(o);
@@ -232,8 +227,7 @@ static void prints_json_lines(void **state)
             fail_msg("not JSON: %s (%s)", line, je.text);
         assert_true(n < NEXPECTED);
         char endpoint[40];
-        snprintf(endpoint, sizeof endpoint, "%s:%lld",
-                 json_string_value(json_object_get(o, "ip")),
+        snprintf(endpoint, sizeof endpoint, "%s:%lld", json_string_value(json_object_get(o, "ip")),
                  (long long)json_integer_value(json_object_get(o, "port")));
         assert_string_equal(endpoint, EXPECTED_JSON[n][0]);
         assert_string_equal(json_string_value(json_object_get(o, "change")), EXPECTED_JSON[n][1]);
@@ -243,8 +237,8 @@ static void prints_json_lines(void **state)
         if (!strcmp(EXPECTED_JSON[n][0], "198.18.0.5:8080")) {
             assert_true(json_is_null(before));
             assert_string_equal(json_string_value(json_object_get(after, "status")), "open");
-            assert_string_equal(json_string_value(json_array_get(json_object_get(after, "tech"), 0)),
-                                "Jetty");
+            assert_string_equal(
+                json_string_value(json_array_get(json_object_get(after, "tech"), 0)), "Jetty");
             assert_int_equal(json_integer_value(json_object_get(after, "http_status_code")), 200);
             assert_string_equal(json_string_value(json_object_get(after, "title")), "t\x01itle");
             assert_int_equal(json_integer_value(json_object_get(after, "first_seen")), 2);
@@ -283,7 +277,8 @@ static void prints_a_table_with_a_summary(void **state)
                                 "                    open high IIS\n"));
     assert_non_null(strstr(out, "\ndisappeared  198.18.0.3:22          open critical"
                                 "                      closed low\n"));
-    assert_non_null(strstr(out, "\nappeared     [2001:2::9]:80         -"));   /* host:port as in a URL */
+    assert_non_null(
+        strstr(out, "\nappeared     [2001:2::9]:80         -")); /* host:port as in a URL */
     assert_non_null(strstr(out, "\n3 appeared, 3 disappeared, 4 changed\n"));
     assert_null(strchr(out, '\x01'));
     free(out);
@@ -301,7 +296,12 @@ static void explicit_sweeps_and_errors(void **state)
     free(out);
     free(err);
 
-    struct { int rc; const char *needle; int argc; const char *args[5]; } cases[] = {
+    struct {
+        int rc;
+        const char *needle;
+        int argc;
+        const char *args[5];
+    } cases[] = {
         {2, "--db FILE is required", 1, {NULL}},
         {2, "give two sweep ids", 4, {"--db", path, "1"}},
         {2, "invalid sweep id \"x\"", 5, {"--db", path, "1", "x"}},
@@ -328,7 +328,7 @@ static void explicit_sweeps_and_errors(void **state)
         free(out);
         free(err);
     }
-    assert_int_equal(access(missing, F_OK), -1);   /* diff never creates a database */
+    assert_int_equal(access(missing, F_OK), -1); /* diff never creates a database */
 
     /* a pruned sweep is refused; too few sweeps is a database error, not a usage one */
     char e[256];

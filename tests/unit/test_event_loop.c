@@ -41,7 +41,10 @@ static void run_until(xs_loop *l, bool (*done)(void), int max_turns)
         assert_true(xs_loop_run_once(l, 50) >= 0);
 }
 
-static bool five_fired(void) { return n_order == 5; }
+static bool five_fired(void)
+{
+    return n_order == 5;
+}
 
 static void test_timers_fire_in_deadline_order(void **state)
 {
@@ -63,7 +66,7 @@ static void test_timers_fire_in_deadline_order(void **state)
     assert_memory_equal(order, want, sizeof want);
     for (int i = 0; i < 5; i++) {
         assert_false(xs_timer_armed(&k[i].t));
-        assert_true(k[i].fired_at >= k[i].t.when);   /* never early */
+        assert_true(k[i].fired_at >= k[i].t.when); /* never early */
     }
     assert_int_equal(xs_loop_timer_count(l), 0);
     xs_loop_free(l);
@@ -79,10 +82,10 @@ static void test_timer_moved_and_cancelled(void **state)
     uint64_t t0 = xs_now_ns();
     xs_loop_timer_set(l, &a.t, t0 + 5 * MS);
     xs_loop_timer_set(l, &b.t, t0 + 10 * MS);
-    xs_loop_timer_set(l, &a.t, t0 + 15 * MS);     /* moved behind b */
+    xs_loop_timer_set(l, &a.t, t0 + 15 * MS); /* moved behind b */
     assert_int_equal(xs_loop_timer_count(l), 2);
     xs_loop_timer_cancel(l, &b.t);
-    xs_loop_timer_cancel(l, &b.t);                 /* twice: a no-op */
+    xs_loop_timer_cancel(l, &b.t); /* twice: a no-op */
     n_order = 0;
     for (int i = 0; i < 100 && n_order < 1; i++)
         xs_loop_run_once(l, 50);
@@ -97,7 +100,7 @@ typedef struct {
     xs_io io;
     int calls;
     uint32_t last;
-    int fresh_pipe[2];    /* reborn's pipe */
+    int fresh_pipe[2]; /* reborn's pipe */
 } watcher;
 
 static void on_ready(xs_io *io, uint32_t revents, void *arg)
@@ -120,7 +123,7 @@ static void test_fd_callback(void **state)
     watcher w = {0};
     xs_io_init(&w.io, p[0], on_ready, NULL);
     assert_int_equal(xs_loop_io_set(l, &w.io, EPOLLIN), 0);
-    assert_int_equal(xs_loop_run_once(l, 0), 0);  /* nothing to read: no callback */
+    assert_int_equal(xs_loop_run_once(l, 0), 0); /* nothing to read: no callback */
     assert_int_equal(write(p[1], "x", 1), 1);
     assert_int_equal(xs_loop_run_once(l, 1000), 1);
     assert_int_equal(w.calls, 1);
@@ -146,7 +149,7 @@ static void on_pair(xs_io *io, uint32_t revents, void *arg)
     watcher *w = (watcher *)io, *other = w == &pair[0] ? &pair[1] : &pair[0];
     w->calls++;
     char c;
-    ssize_t r = read(io->fd, &c, 1);   /* drained: it is not ready again */
+    ssize_t r = read(io->fd, &c, 1); /* drained: it is not ready again */
     (void)r;
     if (other->io.fd >= 0) {
         xs_loop_io_close(l, &other->io);
@@ -154,7 +157,7 @@ static void on_pair(xs_io *io, uint32_t revents, void *arg)
         assert_int_equal(pipe2(np, O_NONBLOCK | O_CLOEXEC), 0);
         reborn.fresh_pipe[0] = np[0];
         reborn.fresh_pipe[1] = np[1];
-        xs_io_init(&reborn.io, np[0], on_ready, NULL);   /* usually takes the closed number */
+        xs_io_init(&reborn.io, np[0], on_ready, NULL); /* usually takes the closed number */
         assert_int_equal(xs_loop_io_set(l, &reborn.io, EPOLLIN), 0);
     }
 }
@@ -251,7 +254,8 @@ static void test_many_timers(void **state)
     for (size_t i = 0; i < N; i++) {
         xs_timer_init(&m[i].t, on_many, NULL);
         /* all in the past (so one turn may fire them), some equal */
-        assert_int_equal(xs_loop_timer_set(l, &m[i].t, now - 1 - (uint64_t)(rand() % 5000) * 1000), 0);
+        assert_int_equal(xs_loop_timer_set(l, &m[i].t, now - 1 - (uint64_t)(rand() % 5000) * 1000),
+                         0);
     }
     /* cancel every third, move every fifth (still in the past) */
     size_t cancelled = 0;
@@ -275,7 +279,7 @@ static int hook_calls;
 static bool hook_busy(void *arg)
 {
     (void)arg;
-    return ++hook_calls < 3;   /* busy twice: the loop must not sleep then */
+    return ++hook_calls < 3; /* busy twice: the loop must not sleep then */
 }
 
 static void test_hook_keeps_loop_awake(void **state)
@@ -285,9 +289,9 @@ static void test_hook_keeps_loop_awake(void **state)
     hook_calls = 0;
     assert_int_equal(xs_loop_hook_add(l, hook_busy, NULL), 0);
     uint64_t t0 = xs_now_ns();
-    xs_loop_run_once(l, 500);               /* hook said busy: no 500 ms sleep */
+    xs_loop_run_once(l, 500); /* hook said busy: no 500 ms sleep */
     assert_true(xs_now_ns() - t0 < 200 * MS);
-    assert_true(hook_calls >= 2);           /* before the wait and after the dispatch */
+    assert_true(hook_calls >= 2); /* before the wait and after the dispatch */
     xs_loop_hook_remove(l, hook_busy, NULL);
     int before = hook_calls;
     xs_loop_run_once(l, 0);
@@ -300,7 +304,7 @@ static void *waker(void *arg)
     struct timespec ts = {0, 50 * 1000000L};
     nanosleep(&ts, NULL);
     xs_loop_wakeup(arg);
-    xs_loop_wakeup(arg);   /* coalesced */
+    xs_loop_wakeup(arg); /* coalesced */
     return NULL;
 }
 
@@ -311,7 +315,7 @@ static void test_wakeup_from_another_thread(void **state)
     pthread_t th;
     uint64_t t0 = xs_now_ns();
     assert_int_equal(pthread_create(&th, NULL, waker, l), 0);
-    assert_true(xs_loop_run_once(l, 5000) >= 0);   /* -> returns at the wake-up, not at 5 s */
+    assert_true(xs_loop_run_once(l, 5000) >= 0); /* -> returns at the wake-up, not at 5 s */
     uint64_t took = xs_now_ns() - t0;
     pthread_join(th, NULL);
     assert_true(took >= 40 * MS);
@@ -360,7 +364,7 @@ static void test_wait_queue_order(void **state)
     assert_false(xs_wait_queue_has_ready(&q));
     for (int i = 0; i < 100 && !(xs_wait_queue_has_ready(&q) && q.ready_head != q.ready_tail); i++)
         assert_true(xs_loop_run_once(l, 50) >= 0);
-    assert_true(xs_now_ns() - t0 >= 20 * MS);   /* never early */
+    assert_true(xs_now_ns() - t0 >= 20 * MS); /* never early */
     assert_int_equal(pop_id(&q), 2);
     assert_int_equal(pop_id(&q), 1);
     assert_int_equal(pop_id(&q), -1);

@@ -26,7 +26,7 @@ static void raises_within_the_hard_limit(void **state)
     assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
     xs_raise_fd_limit(100);
     assert_int_equal(soft(), 100);
-    xs_raise_fd_limit(50);                     /* never lowers */
+    xs_raise_fd_limit(50); /* never lowers */
     assert_int_equal(soft(), 100);
     if (rl.rlim_max != RLIM_INFINITY) {
         xs_raise_fd_limit((unsigned long)rl.rlim_max + 1000);

@@ -13,7 +13,7 @@
 #include "xsweep/fingerprint.h"
 #include "../../src/fingerprint/fp_internal.h"
 
-#define FIXTURE XS_DATADIR "/../tests/fingerprint/fixture"
+#define FIXTURE  XS_DATADIR "/../tests/fingerprint/fixture"
 #define REALDATA XS_DATADIR "/fingerprints"
 
 static xs_fp_db *fixture;
@@ -25,7 +25,10 @@ static int setup(void **state)
     (void)state;
     char err[256];
     fixture = xs_fp_db_load(FIXTURE, err, sizeof err);
-    if (!fixture) { fprintf(stderr, "fixture: %s\n", err); return -1; }
+    if (!fixture) {
+        fprintf(stderr, "fixture: %s\n", err);
+        return -1;
+    }
     matcher = xs_fp_matcher_new(fixture);
     return matcher ? 0 : -1;
 }
@@ -42,8 +45,11 @@ static int teardown(void **state)
 static const xs_fp_result *match(const char *url, const xs_fp_pair *headers, size_t nheaders,
                                  const char *body)
 {
-    xs_fp_input in = { .url = url, .headers = headers, .nheaders = nheaders,
-                       .body = body, .body_len = body ? strlen(body) : 0 };
+    xs_fp_input in = {.url = url,
+                      .headers = headers,
+                      .nheaders = nheaders,
+                      .body = body,
+                      .body_len = body ? strlen(body) : 0};
     assert_int_equal(xs_fp_match(matcher, &in, &result), 0);
     return &result;
 }
@@ -51,7 +57,8 @@ static const xs_fp_result *match(const char *url, const xs_fp_pair *headers, siz
 static const xs_fp_tech *must_find(const xs_fp_result *r, const char *name)
 {
     const xs_fp_tech *t = xs_fp_result_find(r, name);
-    if (!t) fail_msg("%s not detected", name);
+    if (!t)
+        fail_msg("%s not detected", name);
     return t;
 }
 
@@ -64,9 +71,9 @@ static void test_fixture_stats(void **state)
     assert_int_equal(s.categories, 6);
     assert_int_equal(s.patterns, 14);
     assert_int_equal(s.by_kind[FP_HTML], 5);
-    assert_int_equal(s.by_kind[FP_SCRIPTSRC], 2);       /* scriptSrc + legacy "script" */
-    assert_int_equal(s.regex_rejected, 1);              /* "(unclosed" */
-    assert_int_equal(s.malformed, 3);                   /* headers array, unknown implies, cat 999 */
+    assert_int_equal(s.by_kind[FP_SCRIPTSRC], 2); /* scriptSrc + legacy "script" */
+    assert_int_equal(s.regex_rejected, 1);        /* "(unclosed" */
+    assert_int_equal(s.malformed, 3);             /* headers array, unknown implies, cat 999 */
     assert_int_equal(s.js, 1);
     assert_int_equal(s.dom, 2);
     assert_int_equal(s.unsupported, 1);
@@ -75,7 +82,7 @@ static void test_fixture_stats(void **state)
 static void test_header_version_case_insensitive_name(void **state)
 {
     (void)state;
-    xs_fp_pair h[] = { { "sErVeR", "serverx/2.4.1 (Unix)" } };
+    xs_fp_pair h[] = {{"sErVeR", "serverx/2.4.1 (Unix)"}};
     const xs_fp_result *r = match(NULL, h, 1, NULL);
     assert_int_equal(r->n, 1);
     const xs_fp_tech *t = must_find(r, "ServerX");
@@ -88,7 +95,7 @@ static void test_header_version_case_insensitive_name(void **state)
 static void test_excludes(void **state)
 {
     (void)state;
-    xs_fp_pair h[] = { { "Server", "ServerX" }, { "Via", "1.1 ProxyP" } };
+    xs_fp_pair h[] = {{"Server", "ServerX"}, {"Via", "1.1 ProxyP"}};
     const xs_fp_result *r = match(NULL, h, 2, NULL);
     assert_non_null(xs_fp_result_find(r, "ProxyP"));
     assert_null(xs_fp_result_find(r, "ServerX"));
@@ -97,18 +104,18 @@ static void test_excludes(void **state)
 static void test_meta_and_implies_chain(void **state)
 {
     (void)state;
-    const xs_fp_result *r = match(NULL, NULL, 0,
-        "<html><head><META content='CMSA 3.2' name=\"Generator\"></head></html>");
+    const xs_fp_result *r = match(
+        NULL, NULL, 0, "<html><head><META content='CMSA 3.2' name=\"Generator\"></head></html>");
     assert_int_equal(r->n, 3);
     const xs_fp_tech *cms = must_find(r, "CMS A");
     assert_string_equal(cms->version, "3.2");
     assert_int_equal(cms->confidence, 100);
-    const xs_fp_tech *lang = must_find(r, "LangY");           /* implied with confidence 50 */
+    const xs_fp_tech *lang = must_find(r, "LangY"); /* implied with confidence 50 */
     assert_int_equal(lang->confidence, 50);
     assert_string_equal(lang->version, "");
-    const xs_fp_tech *db = must_find(r, "DB Q");              /* implied by LangY: transitive */
-    assert_int_equal(db->confidence, 50);                     /* min(50, 100) */
-    assert_string_equal(db->version, "5");                    /* version tag of the implies entry */
+    const xs_fp_tech *db = must_find(r, "DB Q"); /* implied by LangY: transitive */
+    assert_int_equal(db->confidence, 50);        /* min(50, 100) */
+    assert_string_equal(db->version, "5");       /* version tag of the implies entry */
     /* sorted by name */
     assert_string_equal(r->v[0].name, "CMS A");
     assert_string_equal(r->v[2].name, "LangY");
@@ -126,15 +133,15 @@ static void test_version_ternary(void **state)
 static void test_cookie_confidence_sums(void **state)
 {
     (void)state;
-    xs_fp_pair h[] = { { "Set-Cookie", "sess_t=abc; Path=/; HttpOnly" } };
+    xs_fp_pair h[] = {{"Set-Cookie", "sess_t=abc; Path=/; HttpOnly"}};
     const xs_fp_result *r = match(NULL, h, 1, NULL);
     assert_int_equal(must_find(r, "TrackT")->confidence, 25);
-    xs_fp_pair h2[] = { { "Set-Cookie", "SESS_T=abc" }, { "set-cookie", "trk_t=12345; Secure" } };
+    xs_fp_pair h2[] = {{"Set-Cookie", "SESS_T=abc"}, {"set-cookie", "trk_t=12345; Secure"}};
     r = match(NULL, h2, 2, NULL);
     assert_int_equal(must_find(r, "TrackT")->confidence, 55);
     /* explicit cookies replace Set-Cookie parsing */
-    xs_fp_pair c[] = { { "trk_t", "not-digits" } };
-    xs_fp_input in = { .headers = h, .nheaders = 1, .cookies = c, .ncookies = 1 };
+    xs_fp_pair c[] = {{"trk_t", "not-digits"}};
+    xs_fp_input in = {.headers = h, .nheaders = 1, .cookies = c, .ncookies = 1};
     assert_int_equal(xs_fp_match(matcher, &in, &result), 0);
     assert_null(xs_fp_result_find(&result, "TrackT"));
 }
@@ -142,15 +149,17 @@ static void test_cookie_confidence_sums(void **state)
 static void test_script_src_scripts_and_url(void **state)
 {
     (void)state;
-    const xs_fp_result *r = match("https://example.test/admin/login", NULL, 0,
-        "<script type=text/javascript src=/static/libj-1.9.2.min.js></script>"
-        "<script>window.x = 1; InlineS.init( 'v4.5.6');</script>");
+    const xs_fp_result *r =
+        match("https://example.test/admin/login", NULL, 0,
+              "<script type=text/javascript src=/static/libj-1.9.2.min.js></script>"
+              "<script>window.x = 1; InlineS.init( 'v4.5.6');</script>");
     assert_string_equal(must_find(r, "LibJ")->version, "1.9.2");
     assert_string_equal(must_find(r, "InlineS")->version, "4.5.6");
     must_find(r, "UrlCMS");
     /* legacy "script" key; a src inside an HTML comment is not a script */
-    r = match("https://example.test/", NULL, 0,
-              "<!-- <script src=libj-0.1.min.js></script> --><script src='/a/legacy-libj.js'></script>");
+    r = match(
+        "https://example.test/", NULL, 0,
+        "<!-- <script src=libj-0.1.min.js></script> --><script src='/a/legacy-libj.js'></script>");
     assert_string_equal(must_find(r, "LibJ")->version, "");
     assert_null(xs_fp_result_find(r, "UrlCMS"));
     /* inline pattern text outside a <script> is not a script */
@@ -174,7 +183,7 @@ static void test_requires(void **state)
 static void test_empty_and_reuse(void **state)
 {
     (void)state;
-    xs_fp_input in = { 0 };
+    xs_fp_input in = {0};
     assert_int_equal(xs_fp_match(matcher, &in, &result), 0);
     assert_int_equal(result.n, 0);
     /* the previous response's state does not leak into the next one */
@@ -194,8 +203,8 @@ static void test_literal_extraction(void **state)
     assert_memory_equal(out, "jquery", 6);
     n = fp_regex_literal("wp-(?:content|includes)", 23, out, sizeof out);
     assert_memory_equal(out, "wp-", n);
-    assert_int_equal(fp_regex_literal("foo|barbaz", 10, out, sizeof out), 0);   /* alternation */
-    n = fp_regex_literal("Powered by\\s+ABCDEF?", 20, out, sizeof out);        /* F optional */
+    assert_int_equal(fp_regex_literal("foo|barbaz", 10, out, sizeof out), 0); /* alternation */
+    n = fp_regex_literal("Powered by\\s+ABCDEF?", 20, out, sizeof out);       /* F optional */
     assert_int_equal(n, 10);
     assert_memory_equal(out, "powered by", 10);
     n = fp_regex_literal("x{0,3}\\/static\\/ab", 18, out, sizeof out);
@@ -242,27 +251,29 @@ static void test_prefilter_branches(void **state)
         " \"Eps\": {\"scripts\": \"bar-two|qux-three\"}}";
     char err[256];
     xs_fp_db *db = xs_fp_db_load_buffers(NULL, 0, techs, sizeof techs - 1, err, sizeof err);
-    if (!db) fail_msg("%s", err);
+    if (!db)
+        fail_msg("%s", err);
     xs_fp_matcher *m = xs_fp_matcher_new(db);
     assert_non_null(m);
-    xs_fp_result r = { 0 };
-    const char *body = "<html><DIV class=\"GizmoTron v2.1\"></div><p>BAR-TWO</p><i>x-green-cms</i></html>";
-    xs_fp_input in = { .body = body, .body_len = strlen(body) };
+    xs_fp_result r = {0};
+    const char *body =
+        "<html><DIV class=\"GizmoTron v2.1\"></div><p>BAR-TWO</p><i>x-green-cms</i></html>";
+    xs_fp_input in = {.body = body, .body_len = strlen(body)};
     assert_int_equal(xs_fp_match(m, &in, &r), 0);
     assert_non_null(xs_fp_result_find(&r, "Alpha"));
     assert_non_null(xs_fp_result_find(&r, "Beta"));
     assert_non_null(xs_fp_result_find(&r, "Gamma"));
     assert_string_equal(xs_fp_result_find(&r, "Delta")->version, "2.1");
-    assert_null(xs_fp_result_find(&r, "Eps"));            /* not inside a <script> */
+    assert_null(xs_fp_result_find(&r, "Eps")); /* not inside a <script> */
     body = "<script>var a = 'qux-three';</script><p>blue-cms</p>";
-    in = (xs_fp_input){ .body = body, .body_len = strlen(body) };
+    in = (xs_fp_input){.body = body, .body_len = strlen(body)};
     assert_int_equal(xs_fp_match(m, &in, &r), 0);
     assert_int_equal(r.n, 2);
     assert_non_null(xs_fp_result_find(&r, "Eps"));
     assert_non_null(xs_fp_result_find(&r, "Gamma"));
     /* a literal that straddles the end of the body is not there */
     body = "<p>foo-on";
-    in = (xs_fp_input){ .body = body, .body_len = strlen(body) };
+    in = (xs_fp_input){.body = body, .body_len = strlen(body)};
     assert_int_equal(xs_fp_match(m, &in, &r), 0);
     assert_int_equal(r.n, 0);
     xs_fp_result_free(&r);
@@ -280,7 +291,8 @@ static void test_html_cap(void **state)
         " \"Tail\": {\"html\": \"tailmarker\"}, \"Script\": {\"scripts\": \"scriptmarker\"}}";
     char err[256];
     xs_fp_db *db = xs_fp_db_load_buffers(NULL, 0, techs, sizeof techs - 1, err, sizeof err);
-    if (!db) fail_msg("%s", err);
+    if (!db)
+        fail_msg("%s", err);
     xs_fp_matcher *m = xs_fp_matcher_new(db);
     assert_non_null(m);
     size_t n = 7u * 1000 * 1000;
@@ -290,8 +302,8 @@ static void test_html_cap(void **state)
     memcpy(body + 10, "headmarker", 10);
     memcpy(body + n / 2, "<script>middlemarker scriptmarker</script>", 42);
     memcpy(body + n - 20, "tailmarker", 10);
-    xs_fp_input in = { .body = body, .body_len = n };
-    xs_fp_result r = { 0 };
+    xs_fp_input in = {.body = body, .body_len = n};
+    xs_fp_result r = {0};
     assert_int_equal(xs_fp_match(m, &in, &r), 0);
     assert_non_null(xs_fp_result_find(&r, "Head"));
     assert_non_null(xs_fp_result_find(&r, "Tail"));
@@ -315,7 +327,7 @@ static void test_version_resolve(void **state)
 {
     (void)state;
     /* subject "x 1.2", groups: 0 = "1.2", 1 = "1", 2 = unset */
-    PCRE2_SIZE ov[] = { 2, 5, 2, 3, PCRE2_UNSET, PCRE2_UNSET };
+    PCRE2_SIZE ov[] = {2, 5, 2, 3, PCRE2_UNSET, PCRE2_UNSET};
     char out[64];
     fp_version_resolve("\\1", "x 1.2", 5, ov, 3, out, sizeof out);
     assert_string_equal(out, "1");
@@ -325,7 +337,7 @@ static void test_version_resolve(void **state)
     assert_string_equal(out, "yes");
     fp_version_resolve(" v\\0 ", "x 1.2", 5, ov, 3, out, sizeof out);
     assert_string_equal(out, "v1.2");
-    fp_version_resolve("\\7", "x 1.2", 5, ov, 3, out, sizeof out);   /* unmatched reference removed */
+    fp_version_resolve("\\7", "x 1.2", 5, ov, 3, out, sizeof out); /* unmatched reference removed */
     assert_string_equal(out, "");
 }
 
@@ -345,8 +357,8 @@ static void test_load_errors(void **state)
     xs_fp_db *db = xs_fp_db_load_buffers(NULL, 0, one, sizeof one - 1, err, sizeof err);
     assert_non_null(db);
     xs_fp_matcher *m = xs_fp_matcher_new(db);
-    xs_fp_result r = { 0 };
-    xs_fp_input in = { .body = "tee", .body_len = 3 };
+    xs_fp_result r = {0};
+    xs_fp_input in = {.body = "tee", .body_len = 3};
     assert_int_equal(xs_fp_match(m, &in, &r), 0);
     assert_int_equal(r.n, 1);
     assert_int_equal(r.v[0].ncategories, 0);
@@ -358,9 +370,13 @@ static void test_load_errors(void **state)
 static const char wordpress_page[] =
     "<!DOCTYPE html><html lang=\"en-US\"><head>"
     "<meta name=\"generator\" content=\"WordPress 6.4.2\" />"
-    "<link rel='stylesheet' href='https://blog.example.test/wp-content/themes/twentytwentyfour/style.css?ver=1.0' />"
-    "<script src=\"https://blog.example.test/wp-includes/js/jquery/jquery.min.js?ver=3.7.1\"></script>"
-    "<script src=\"https://blog.example.test/wp-includes/js/jquery/jquery-migrate.min.js?ver=3.4.1\"></script>"
+    "<link rel='stylesheet' "
+    "href='https://blog.example.test/wp-content/themes/twentytwentyfour/style.css?ver=1.0' />"
+    "<script "
+    "src=\"https://blog.example.test/wp-includes/js/jquery/jquery.min.js?ver=3.7.1\"></script>"
+    "<script "
+    "src=\"https://blog.example.test/wp-includes/js/jquery/jquery-migrate.min.js?ver=3.4.1\"></"
+    "script>"
     "</head><body><p>Hello world!</p></body></html>";
 
 static void test_real_data_wordpress(void **state)
@@ -373,16 +389,20 @@ static void test_real_data_wordpress(void **state)
     }
     char err[256];
     xs_fp_db *db = xs_fp_db_load(REALDATA, err, sizeof err);
-    if (!db) fail_msg("%s", err);
+    if (!db)
+        fail_msg("%s", err);
     xs_fp_stats s;
     xs_fp_db_stats(db, &s);
     assert_true(s.technologies > 1000);
     assert_true(s.patterns > 1000);
     xs_fp_matcher *m = xs_fp_matcher_new(db);
-    xs_fp_pair h[] = { { "Server", "nginx/1.24.0" }, { "X-Powered-By", "PHP/8.2.7" } };
-    xs_fp_input in = { .url = "https://blog.example.test/", .headers = h, .nheaders = 2,
-                       .body = wordpress_page, .body_len = sizeof wordpress_page - 1 };
-    xs_fp_result r = { 0 };
+    xs_fp_pair h[] = {{"Server", "nginx/1.24.0"}, {"X-Powered-By", "PHP/8.2.7"}};
+    xs_fp_input in = {.url = "https://blog.example.test/",
+                      .headers = h,
+                      .nheaders = 2,
+                      .body = wordpress_page,
+                      .body_len = sizeof wordpress_page - 1};
+    xs_fp_result r = {0};
     assert_int_equal(xs_fp_match(m, &in, &r), 0);
     const xs_fp_tech *wp = xs_fp_result_find(&r, "WordPress");
     assert_non_null(wp);
@@ -391,7 +411,7 @@ static void test_real_data_wordpress(void **state)
     assert_non_null(xs_fp_result_find(&r, "jQuery Migrate"));
     assert_string_equal(xs_fp_result_find(&r, "Nginx")->version, "1.24.0");
     assert_string_equal(xs_fp_result_find(&r, "PHP")->version, "8.2.7");
-    assert_non_null(xs_fp_result_find(&r, "MySQL"));          /* WordPress implies PHP and MySQL */
+    assert_non_null(xs_fp_result_find(&r, "MySQL")); /* WordPress implies PHP and MySQL */
     xs_fp_result_free(&r);
     xs_fp_matcher_free(m);
     xs_fp_db_free(db);
@@ -402,8 +422,8 @@ static void test_real_data_wordpress(void **state)
  * <link rel=manifest>), and none where only the text says so. */
 static bool real_has(xs_fp_matcher *m, const char *body, const char *name)
 {
-    xs_fp_input in = { .url = "http://192.0.2.1/", .body = body, .body_len = strlen(body) };
-    xs_fp_result r = { 0 };
+    xs_fp_input in = {.url = "http://192.0.2.1/", .body = body, .body_len = strlen(body)};
+    xs_fp_result r = {0};
     assert_int_equal(xs_fp_match(m, &in, &r), 0);
     bool found = xs_fp_result_find(&r, name) != NULL;
     xs_fp_result_free(&r);
@@ -418,31 +438,48 @@ static void test_real_data_dom(void **state)
         skip();
     char err[256];
     xs_fp_db *db = xs_fp_db_load(REALDATA, err, sizeof err);
-    if (!db) fail_msg("%s", err);
+    if (!db)
+        fail_msg("%s", err);
     xs_fp_matcher *m = xs_fp_matcher_new(db);
     /* WordPress's feed link, MediaWiki's Atom link, DokuWiki's manifest and feed */
-    assert_true(real_has(m, "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" "
-                            "title=\"Blog &raquo; Feed\" href=\"https://blog.test/feed/\"></head></html>", "RSS"));
-    assert_true(real_has(m, "<head><link rel=\"alternate\" type=\"application/atom+xml\" title=\"Wiki Atom feed\" "
-                            "href=\"/index.php?title=Special:RecentChanges&amp;feed=atom\"/></head>", "RSS"));
-    assert_true(real_has(m, "<head><link rel=\"manifest\" href=\"/lib/exe/manifest.php\" />"
-                            "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Recent Changes\" "
-                            "href=\"/feed.php\" /></head>", "PWA"));
+    assert_true(
+        real_has(m,
+                 "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" "
+                 "title=\"Blog &raquo; Feed\" href=\"https://blog.test/feed/\"></head></html>",
+                 "RSS"));
+    assert_true(real_has(
+        m,
+        "<head><link rel=\"alternate\" type=\"application/atom+xml\" title=\"Wiki Atom feed\" "
+        "href=\"/index.php?title=Special:RecentChanges&amp;feed=atom\"/></head>",
+        "RSS"));
+    assert_true(
+        real_has(m,
+                 "<head><link rel=\"manifest\" href=\"/lib/exe/manifest.php\" />"
+                 "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Recent Changes\" "
+                 "href=\"/feed.php\" /></head>",
+                 "PWA"));
     /* only mentioned, or on the wrong element: not detected */
     assert_false(real_has(m, "<p>Subscribe: application/rss+xml feeds and a manifest</p>", "RSS"));
     assert_false(real_has(m, "<a rel=\"manifest\" href=\"/m.json\">manifest</a>", "PWA"));
     assert_false(real_has(m, "<!-- <link rel=\"manifest\" href=\"/m.json\"> -->", "PWA"));
     assert_false(real_has(m, "<script>var s='<link rel=\"manifest\">';</script>", "PWA"));
     /* a descendant selector with a text condition: the tree path */
-    assert_true(real_has(m, "<body><div id=\"incompatible-browser\"><p>We are sorry but it seems that PeerTube "
-                            "is not compatible with your web browser.</p></div></body>", "PeerTube"));
-    assert_false(real_has(m, "<body><p>We are sorry but it seems that PeerTube is not compatible with your "
-                             "web browser.</p></body>", "PeerTube"));
+    assert_true(real_has(
+        m,
+        "<body><div id=\"incompatible-browser\"><p>We are sorry but it seems that PeerTube "
+        "is not compatible with your web browser.</p></div></body>",
+        "PeerTube"));
+    assert_false(
+        real_has(m,
+                 "<body><p>We are sorry but it seems that PeerTube is not compatible with your "
+                 "web browser.</p></body>",
+                 "PeerTube"));
     /* an attribute condition with a version */
-    xs_fp_input in = { .url = "http://192.0.2.1/",
-                       .body = "<html q:version=\"1.2.3\"><body></body></html>", .body_len = 0 };
+    xs_fp_input in = {.url = "http://192.0.2.1/",
+                      .body = "<html q:version=\"1.2.3\"><body></body></html>",
+                      .body_len = 0};
     in.body_len = strlen(in.body);
-    xs_fp_result r = { 0 };
+    xs_fp_result r = {0};
     assert_int_equal(xs_fp_match(m, &in, &r), 0);
     const xs_fp_tech *q = xs_fp_result_find(&r, "Qwik");
     assert_non_null(q);

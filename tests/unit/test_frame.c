@@ -14,19 +14,24 @@ enum { LINK_ETH, LINK_SLL, LINK_SLL2, LINK_RAW };
 
 typedef struct {
     int link;
-    int vlan_tags;            /* Ethernet only */
-    uint16_t tag_types[3];    /* outer first */
-    uint16_t ethertype;       /* 0 = IPv4 */
+    int vlan_tags;         /* Ethernet only */
+    uint16_t tag_types[3]; /* outer first */
+    uint16_t ethertype;    /* 0 = IPv4 */
     uint8_t version, ihl_words, proto, ttl, doff_words, flags;
-    uint16_t frag;            /* flags+offset field */
-    int tot_len_delta;        /* added to the honest total length */
-    size_t pad;               /* trailing bytes after the IP packet (Ethernet padding) */
+    uint16_t frag;     /* flags+offset field */
+    int tot_len_delta; /* added to the honest total length */
+    size_t pad;        /* trailing bytes after the IP packet (Ethernet padding) */
 } spec;
 
 static spec good_synack(int link)
 {
-    return (spec){.link = link, .version = 4, .ihl_words = 5, .proto = 6, .ttl = 61,
-                  .doff_words = 5, .flags = XS_TCP_SYN | XS_TCP_ACK};
+    return (spec){.link = link,
+                  .version = 4,
+                  .ihl_words = 5,
+                  .proto = 6,
+                  .ttl = 61,
+                  .doff_words = 5,
+                  .flags = XS_TCP_SYN | XS_TCP_ACK};
 }
 
 static void put16(uint8_t *p, uint16_t v)
@@ -53,15 +58,15 @@ static size_t build(const spec *s, uint8_t *buf)
         off = 12;
         for (int i = 0; i < s->vlan_tags; i++) {
             put16(buf + off, s->tag_types[i] ? s->tag_types[i] : 0x8100);
-            put16(buf + off + 2, (uint16_t)(100 + i));   /* TCI: VLAN id */
+            put16(buf + off + 2, (uint16_t)(100 + i)); /* TCI: VLAN id */
             off += 4;
         }
         put16(buf + off, type);
         off += 2;
         break;
     case LINK_SLL:
-        put16(buf, 0);       /* to us */
-        put16(buf + 2, 1);   /* ARPHRD_ETHER */
+        put16(buf, 0);     /* to us */
+        put16(buf + 2, 1); /* ARPHRD_ETHER */
         put16(buf + 4, 6);
         put16(buf + 14, type);
         off = 16;
@@ -83,8 +88,8 @@ static size_t build(const spec *s, uint8_t *buf)
     put16(ip + 6, s->frag);
     ip[8] = s->ttl;
     ip[9] = s->proto;
-    put32(ip + 12, 0xC6130A05u);   /* 198.19.10.5: the target answering */
-    put32(ip + 16, 0xC6120001u);   /* 198.18.0.1: us */
+    put32(ip + 12, 0xC6130A05u); /* 198.19.10.5: the target answering */
+    put32(ip + 16, 0xC6120001u); /* 198.18.0.1: us */
     uint8_t *tcp = ip + hdr_ihl;
     put16(tcp, 80);
     put16(tcp + 2, 40001);
@@ -94,17 +99,21 @@ static size_t build(const spec *s, uint8_t *buf)
     tcp[13] = s->flags;
     put16(tcp + 14, 65535);
     for (size_t i = 20; i < hdr_doff; i++)
-        tcp[i] = 1;   /* NOP options */
+        tcp[i] = 1; /* NOP options */
     return off + hdr_ihl + hdr_doff + s->pad;
 }
 
 static int dlt_of(int link)
 {
     switch (link) {
-    case LINK_ETH: return DLT_EN10MB;
-    case LINK_SLL: return DLT_LINUX_SLL;
-    case LINK_SLL2: return DLT_LINUX_SLL2;
-    default: return DLT_RAW;
+    case LINK_ETH:
+        return DLT_EN10MB;
+    case LINK_SLL:
+        return DLT_LINUX_SLL;
+    case LINK_SLL2:
+        return DLT_LINUX_SLL2;
+    default:
+        return DLT_RAW;
     }
 }
 
@@ -170,13 +179,13 @@ static void rst_and_options_and_padding(void **state)
     assert_fields(&r, XS_TCP_RST | XS_TCP_ACK);
 
     s = good_synack(LINK_ETH);
-    s.ihl_words = 6;       /* IP options */
-    s.doff_words = 10;     /* MSS, SACK, timestamps, window scale */
+    s.ihl_words = 6;   /* IP options */
+    s.doff_words = 10; /* MSS, SACK, timestamps, window scale */
     assert_int_equal(parse_spec(&s, &r), 0);
     assert_fields(&r, XS_TCP_SYN | XS_TCP_ACK);
 
     s = good_synack(LINK_ETH);
-    s.pad = 6;             /* 54-byte frame padded to the 60-byte Ethernet minimum */
+    s.pad = 6; /* 54-byte frame padded to the 60-byte Ethernet minimum */
     assert_int_equal(parse_spec(&s, &r), 0);
 
     s = good_synack(LINK_ETH);
@@ -184,9 +193,9 @@ static void rst_and_options_and_padding(void **state)
     assert_int_equal(parse_spec(&s, &r), 0);
 
     s = good_synack(LINK_ETH);
-    s.frag = 0x2000;       /* first fragment (MF set, offset 0) carries the TCP header */
+    s.frag = 0x2000; /* first fragment (MF set, offset 0) carries the TCP header */
     assert_int_equal(parse_spec(&s, &r), 0);
-    s.frag = 0x4000;       /* DF */
+    s.frag = 0x4000; /* DF */
     assert_int_equal(parse_spec(&s, &r), 0);
 }
 
@@ -200,7 +209,7 @@ static void vlan_tags(void **state)
     assert_fields(&r, XS_TCP_SYN | XS_TCP_ACK);
 
     s.vlan_tags = 2;
-    s.tag_types[0] = 0x88a8;   /* 802.1ad outer, 802.1Q inner */
+    s.tag_types[0] = 0x88a8; /* 802.1ad outer, 802.1Q inner */
     s.tag_types[1] = 0x8100;
     assert_int_equal(parse_spec(&s, &r), 0);
     assert_fields(&r, XS_TCP_SYN | XS_TCP_ACK);
@@ -208,7 +217,7 @@ static void vlan_tags(void **state)
     s.tag_types[0] = 0x9100;
     assert_int_equal(parse_spec(&s, &r), 0);
 
-    s.vlan_tags = 3;           /* more than we follow */
+    s.vlan_tags = 3; /* more than we follow */
     s.tag_types[0] = s.tag_types[1] = s.tag_types[2] = 0x8100;
     assert_int_equal(parse_spec(&s, &r), -1);
 
@@ -226,7 +235,7 @@ static void vlan_tags(void **state)
 static void truncated_at_each_byte(void **state)
 {
     (void)state;
-    spec specs[6] = {good_synack(LINK_ETH), good_synack(LINK_ETH), good_synack(LINK_SLL),
+    spec specs[6] = {good_synack(LINK_ETH),  good_synack(LINK_ETH), good_synack(LINK_SLL),
                      good_synack(LINK_SLL2), good_synack(LINK_RAW), good_synack(LINK_ETH)};
     specs[1].vlan_tags = 2;
     specs[5].ihl_words = 15;
@@ -253,19 +262,19 @@ static void bad_ip_headers(void **state)
     spec s = good_synack(LINK_ETH);
     uint8_t buf[256];
     size_t len = build(&s, buf);
-    buf[14] = 0x4f;   /* IHL 60 bytes claimed in a 20-byte header: runs past caplen */
+    buf[14] = 0x4f; /* IHL 60 bytes claimed in a 20-byte header: runs past caplen */
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
 
     s = good_synack(LINK_ETH);
-    s.tot_len_delta = -1;                 /* total length shorter than its headers */
+    s.tot_len_delta = -1; /* total length shorter than its headers */
     assert_int_equal(parse_spec(&s, &r), -1);
-    s.tot_len_delta = -40;                /* zero */
+    s.tot_len_delta = -40; /* zero */
     assert_int_equal(parse_spec(&s, &r), -1);
 
     s = good_synack(LINK_ETH);
-    s.proto = 17;                          /* UDP */
+    s.proto = 17; /* UDP */
     assert_int_equal(parse_spec(&s, &r), -1);
-    s.proto = 1;                           /* ICMP */
+    s.proto = 1; /* ICMP */
     assert_int_equal(parse_spec(&s, &r), -1);
 }
 
@@ -281,7 +290,7 @@ static void bad_tcp_data_offset(void **state)
     spec s = good_synack(LINK_ETH);
     uint8_t buf[256];
     size_t len = build(&s, buf);
-    buf[14 + 20 + 12] = 0x60;   /* claims 24 bytes of TCP header, 20 captured */
+    buf[14 + 20 + 12] = 0x60; /* claims 24 bytes of TCP header, 20 captured */
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
     buf[14 + 20 + 12] = 0xf0;
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
@@ -304,9 +313,9 @@ static void other_protocols_are_rejected(void **state)
     (void)state;
     xs_tcp_reply r;
     spec s = good_synack(LINK_ETH);
-    s.ethertype = 0x86dd;                 /* IPv6 */
+    s.ethertype = 0x86dd; /* IPv6 */
     assert_int_equal(parse_spec(&s, &r), -1);
-    s.ethertype = 0x0806;                 /* ARP */
+    s.ethertype = 0x0806; /* ARP */
     assert_int_equal(parse_spec(&s, &r), -1);
     s = good_synack(LINK_SLL);
     s.ethertype = 0x0806;
@@ -315,15 +324,15 @@ static void other_protocols_are_rejected(void **state)
     s.ethertype = 0x86dd;
     assert_int_equal(parse_spec(&s, &r), -1);
 
-    s = good_synack(LINK_RAW);            /* version nibble 6 on a raw link */
+    s = good_synack(LINK_RAW); /* version nibble 6 on a raw link */
     s.version = 6;
     assert_int_equal(parse_spec(&s, &r), -1);
-    s = good_synack(LINK_ETH);            /* IPv4 ethertype, wrong version */
+    s = good_synack(LINK_ETH); /* IPv4 ethertype, wrong version */
     s.version = 5;
     assert_int_equal(parse_spec(&s, &r), -1);
     s = good_synack(LINK_ETH);
     s.vlan_tags = 1;
-    s.ethertype = 0x86dd;                 /* IPv6 behind a VLAN tag */
+    s.ethertype = 0x86dd; /* IPv6 behind a VLAN tag */
     assert_int_equal(parse_spec(&s, &r), -1);
 
     uint8_t buf[256];
@@ -335,8 +344,8 @@ static void other_protocols_are_rejected(void **state)
 }
 
 /* ---- IPv6 ---- */
-static const uint8_t SRC6[16] = {0x20, 0x01, 0x00, 0x02, [14] = 0x0a, [15] = 0x05};   /* the target */
-static const uint8_t DST6[16] = {0x20, 0x01, 0x00, 0x02, [15] = 0x01};                /* us */
+static const uint8_t SRC6[16] = {0x20, 0x01, 0x00, 0x02, [14] = 0x0a, [15] = 0x05}; /* the target */
+static const uint8_t DST6[16] = {0x20, 0x01, 0x00, 0x02, [15] = 0x01};              /* us */
 
 /* Ethernet + IPv6 + the extension headers named in ext (next-header values, 0-terminated list
  * of at most 8; each 8 bytes long, AH 12) + a 20-byte TCP header. Returns the length. */
@@ -356,10 +365,10 @@ static size_t build6(uint8_t *buf, const uint8_t *ext, size_t next, uint8_t flag
         *nh = ext[i];
         uint8_t *h = ip + off;
         nh = h;
-        if (ext[i] == 51) {        /* AH: (len + 2) * 4 bytes */
+        if (ext[i] == 51) { /* AH: (len + 2) * 4 bytes */
             h[1] = 1;
             off += 12;
-        } else {                   /* (len + 1) * 8 bytes */
+        } else { /* (len + 1) * 8 bytes */
             h[1] = 0;
             off += 8;
         }
@@ -403,7 +412,7 @@ static void ipv6_replies_parse(void **state)
     /* the payload length bounds the headers too */
     put16(buf + 14 + 4, 19);
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
-    put16(buf + 14 + 4, 0);   /* jumbogram */
+    put16(buf + 14 + 4, 0); /* jumbogram */
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
 }
 
@@ -412,7 +421,7 @@ static void ipv6_extension_headers(void **state)
     (void)state;
     uint8_t buf[256];
     xs_tcp_reply r;
-    const uint8_t chain[] = {0, 60, 43, 51, 60};   /* hop-by-hop, dest opts, routing, AH, dest opts */
+    const uint8_t chain[] = {0, 60, 43, 51, 60}; /* hop-by-hop, dest opts, routing, AH, dest opts */
     size_t len = build6(buf, chain, sizeof chain, XS_TCP_RST | XS_TCP_ACK);
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), 0);
     assert_int_equal(r.src_port, 443);
@@ -420,7 +429,8 @@ static void ipv6_extension_headers(void **state)
     for (size_t cut = 0; cut < len; cut++)
         assert_int_equal(parse_exact(buf, cut, DLT_EN10MB, &r), -1);
     /* eight extension headers are walked, a ninth is too many */
-    const uint8_t eight[] = {60, 60, 60, 60, 60, 60, 60, 60}, nine[] = {60, 60, 60, 60, 60, 60, 60, 60, 60};
+    const uint8_t eight[] = {60, 60, 60, 60, 60, 60, 60, 60},
+                  nine[] = {60, 60, 60, 60, 60, 60, 60, 60, 60};
     len = build6(buf, eight, sizeof eight, XS_TCP_SYN | XS_TCP_ACK);
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), 0);
     len = build6(buf, nine, sizeof nine, XS_TCP_SYN | XS_TCP_ACK);
@@ -437,7 +447,7 @@ static void ipv6_fragments_esp_icmp_refused(void **state)
     uint8_t buf[256];
     xs_tcp_reply r;
     const uint8_t frag[] = {44}, hop_frag[] = {0, 44}, esp[] = {50}, none[] = {59};
-    size_t len = build6(buf, frag, 1, XS_TCP_SYN | XS_TCP_ACK);   /* even a first fragment */
+    size_t len = build6(buf, frag, 1, XS_TCP_SYN | XS_TCP_ACK); /* even a first fragment */
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
     len = build6(buf, hop_frag, 2, XS_TCP_SYN | XS_TCP_ACK);
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
@@ -446,7 +456,7 @@ static void ipv6_fragments_esp_icmp_refused(void **state)
     len = build6(buf, none, 1, XS_TCP_SYN | XS_TCP_ACK);
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
     len = build6(buf, NULL, 0, XS_TCP_SYN | XS_TCP_ACK);
-    buf[14 + 6] = 58;   /* ICMPv6 */
+    buf[14 + 6] = 58; /* ICMPv6 */
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
     /* an IPv6 header behind the IPv4 ethertype */
     len = build6(buf, NULL, 0, XS_TCP_SYN | XS_TCP_ACK);

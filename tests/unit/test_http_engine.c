@@ -20,7 +20,12 @@
 #include "xsweep/http.h"
 
 #define LOOPBACK 0x7f000001u
-#define LO4 {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1}}   /* 127.0.0.1 as xs_addr */
+#define LO4                                                                                        \
+    {                                                                                              \
+        {                                                                                          \
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1                                 \
+        }                                                                                          \
+    } /* 127.0.0.1 as xs_addr */
 
 static pid_t server_pid;
 static uint16_t server_port;
@@ -36,7 +41,8 @@ static void serve(int ls)
             continue;
         char req[4096];
         ssize_t n = 0, k;
-        while (n < (ssize_t)sizeof req - 1 && (k = recv(c, req + n, sizeof req - 1 - (size_t)n, 0)) > 0) {
+        while (n < (ssize_t)sizeof req - 1 &&
+               (k = recv(c, req + n, sizeof req - 1 - (size_t)n, 0)) > 0) {
             n += k;
             req[n] = '\0';
             if (strstr(req, "\r\n\r\n"))
@@ -49,7 +55,8 @@ static void serve(int ls)
         else if (strncmp(req, "GET /auth ", 10) == 0)
             resp = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"t\"\r\n"
                    "Content-Length: 0\r\n\r\n";
-        else if (strstr(req, "\r\nHost: example.test:") && strstr(req, "User-Agent: xsweep/0.1\r\n"))
+        else if (strstr(req, "\r\nHost: example.test:") &&
+                 strstr(req, "User-Agent: xsweep/0.1\r\n"))
             resp = "HTTP/1.1 200 OK\r\nServer: tiny\r\nContent-Length: 36\r\n\r\n"
                    "<title>Hello &amp; welcome</title>\n";
         else
@@ -119,20 +126,32 @@ static void test_engine_end_to_end(void **state)
     (void)state;
     xs_http_config cfg;
     xs_http_config_defaults(&cfg);
-    cfg.concurrency = 2;                     /* fewer slots than requests: they must queue */
+    cfg.concurrency = 2; /* fewer slots than requests: they must queue */
     cfg.total_timeout_ms = 5000;
     xs_http_engine *e = xs_http_engine_new(&cfg);
     assert_non_null(e);
 
     uint64_t delay = 200ULL * 1000000ULL;
     xs_http_request reqs[] = {
-        {.addr = LO4, .port = server_port, .host = "example.test", .path = "/", .tls = XS_TLS_OFF,
+        {.addr = LO4,
+         .port = server_port,
+         .host = "example.test",
+         .path = "/",
+         .tls = XS_TLS_OFF,
          .user = (void *)1},
-        {.addr = LO4, .port = server_port, .path = "/garbage", .tls = XS_TLS_OFF, .user = (void *)2},
+        {.addr = LO4,
+         .port = server_port,
+         .path = "/garbage",
+         .tls = XS_TLS_OFF,
+         .user = (void *)2},
         {.addr = LO4, .port = closed_port(), .path = "/", .tls = XS_TLS_OFF, .user = (void *)3},
         {.addr = LO4, .port = server_port, .path = "/{x}", .user = (void *)4},
-        {.addr = LO4, .port = server_port, .path = "/auth", .tls = XS_TLS_OFF,
-         .not_before_ns = xs_now_ns() + delay, .user = (void *)5},
+        {.addr = LO4,
+         .port = server_port,
+         .path = "/auth",
+         .tls = XS_TLS_OFF,
+         .not_before_ns = xs_now_ns() + delay,
+         .user = (void *)5},
     };
     for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++)
         assert_int_equal(xs_http_engine_submit(e, &reqs[i]), 0);
@@ -169,13 +188,13 @@ static void test_engine_end_to_end(void **state)
     r = got.by_tag[4];
     assert_string_equal(r->status_text, XS_HTTP_STATUS_UNSUPPORTED_PATH);
     assert_int_equal(r->error, XS_HTTP_ERR_INVALID_PATH);
-    assert_int_equal(r->attempts, 0);               /* never connected */
+    assert_int_equal(r->attempts, 0); /* never connected */
 
     r = got.by_tag[5];
     assert_int_equal(r->status_code, 401);
     assert_int_equal(xs_auth_detect(r).method, XS_AUTH_BASIC);
-    assert_true(r->queued_ns >= delay);             /* held until not_before */
-    assert_int_equal(got.order[4], 5);              /* and so delivered last */
+    assert_true(r->queued_ns >= delay); /* held until not_before */
+    assert_int_equal(got.order[4], 5);  /* and so delivered last */
 
     for (int i = 1; i <= 5; i++)
         xs_http_result_free(got.by_tag[i]);
@@ -187,14 +206,16 @@ static void test_engine_free_with_pending(void **state)
     (void)state;
     xs_http_engine *e = xs_http_engine_new(NULL);
     assert_non_null(e);
-    xs_http_request req = {.addr = LO4, .port = server_port, .path = "/",
+    xs_http_request req = {.addr = LO4,
+                           .port = server_port,
+                           .path = "/",
                            .not_before_ns = xs_now_ns() + 60ULL * 1000000000ULL};
     assert_int_equal(xs_http_engine_submit(e, &req), 0);
     req.not_before_ns = 0;
     assert_int_equal(xs_http_engine_submit(e, &req), 0);
     xs_http_engine_wakeup(e);
     assert_true(xs_http_engine_poll(e, 0, NULL, NULL) >= 0);
-    xs_http_engine_free(e);                          /* in-flight and waiting: no leak, no crash */
+    xs_http_engine_free(e); /* in-flight and waiting: no leak, no crash */
 }
 
 int main(void)

@@ -68,7 +68,7 @@ static void test_status_line_variants(void **state)
     assert_string_equal(r->status_text, "HTTP/1.0 404");
     xs_http_result_free(r);
 
-    r = PARSE("\r\nHTTP/1.1 503 Service   Unavailable  \n\n", 0, 100, NULL);   /* LF only */
+    r = PARSE("\r\nHTTP/1.1 503 Service   Unavailable  \n\n", 0, 100, NULL); /* LF only */
     assert_int_equal(r->status_code, 503);
     assert_string_equal(r->status_text, "HTTP/1.1 503 Service   Unavailable");
     xs_http_result_free(r);
@@ -78,7 +78,7 @@ static void test_status_line_variants(void **state)
     xs_http_result_free(r);
 
     xs_http_parse_state st;
-    r = PARSE("HTTP/1.1 2000 OK\r\n\r\n", 0, 100, &st);     /* four digits */
+    r = PARSE("HTTP/1.1 2000 OK\r\n\r\n", 0, 100, &st); /* four digits */
     assert_int_equal(st, XS_HTTP_PARSE_NOT_HTTP);
     assert_int_equal(r->status_code, 0);
     xs_http_result_free(r);
@@ -92,7 +92,7 @@ static void test_not_http(void **state)
     assert_int_equal(st, XS_HTTP_PARSE_NOT_HTTP);
     assert_int_equal(r->status_code, 0);
     assert_non_null(r->body_preview);
-    assert_non_null(strstr(r->body_preview, "SSH-2.0"));   /* the banner is kept */
+    assert_non_null(strstr(r->body_preview, "SSH-2.0")); /* the banner is kept */
     xs_http_result_free(r);
 
     r = PARSE("-ERR unknown command 'GET'\r\n", 0, 100, &st);
@@ -136,7 +136,8 @@ static void test_chunked_limit_and_broken(void **state)
     (void)state;
     xs_http_parse_state st;
     xs_http_result *r = PARSE("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                              "10\r\n0123456789abcdef\r\n0\r\n\r\n", 0, 10, &st);
+                              "10\r\n0123456789abcdef\r\n0\r\n\r\n",
+                              0, 10, &st);
     assert_int_equal(st, XS_HTTP_PARSE_DONE);
     assert_int_equal(r->body_len, 10);
     assert_true(r->body_truncated);
@@ -190,15 +191,17 @@ static void test_interim_responses(void **state)
 {
     (void)state;
     xs_http_parse_state st;
-    xs_http_result *r = PARSE("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
-                              "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok", 3, 100, &st);
+    xs_http_result *r =
+        PARSE("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+              "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok",
+              3, 100, &st);
     assert_int_equal(st, XS_HTTP_PARSE_DONE);
     assert_int_equal(r->status_code, 201);
     assert_string_equal(r->status_text, "HTTP/1.1 201 Created");
     assert_int_equal(r->body_len, 2);
     xs_http_result_free(r);
 
-    r = PARSE("HTTP/1.1 100 Continue\r\n\r\n", 0, 100, &st);   /* only an interim came */
+    r = PARSE("HTTP/1.1 100 Continue\r\n\r\n", 0, 100, &st); /* only an interim came */
     assert_int_equal(r->status_code, 100);
     xs_http_result_free(r);
 
@@ -268,7 +271,8 @@ static void test_title_and_preview_from_body(void **state)
 {
     (void)state;
     xs_http_result *r = PARSE("HTTP/1.1 200 OK\r\n\r\n<html><head><TITLE lang=en>\n  Welcome &amp; "
-                              "hello\t</title></head></html>", 0, 1000, NULL);
+                              "hello\t</title></head></html>",
+                              0, 1000, NULL);
     assert_string_equal(r->title, "Welcome & hello");
     assert_int_equal(r->body_preview_len, r->body_len);
     xs_http_result_free(r);

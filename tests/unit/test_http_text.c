@@ -22,7 +22,8 @@ static char *title_of(const char *html)
 static void test_title_basic_and_entities(void **state)
 {
     (void)state;
-    char *t = title_of("<html><title>Tom &amp; Jerry &lt;3 &quot;x&quot; &#39;y&#x27; &copy;</title>");
+    char *t =
+        title_of("<html><title>Tom &amp; Jerry &lt;3 &quot;x&quot; &#39;y&#x27; &copy;</title>");
     assert_string_equal(t, "Tom & Jerry <3 \"x\" 'y' \xC2\xA9");
     free(t);
     t = title_of("<title>\n\t  Many    spaces&nbsp;&nbsp;here \r\n</title>");
@@ -33,8 +34,11 @@ static void test_title_basic_and_entities(void **state)
     assert_string_equal(t, "&unknown; & \xEF\xBF\xBD \xEF\xBF\xBD \xF0\x9F\x98\x80");
     free(t);
     /* every HTML5 named reference, not a short list */
-    t = title_of("<title>Caf&eacute; &uuml;ber &Ccedil;a &hearts; &rarr; &nbsp;&frac12;&NotEqualTilde;&#x1F600;&#128;</title>");
-    assert_string_equal(t, "Caf\xC3\xA9 \xC3\xBC" "ber \xC3\x87" "a \xE2\x99\xA5 \xE2\x86\x92 "
+    t = title_of("<title>Caf&eacute; &uuml;ber &Ccedil;a &hearts; &rarr; "
+                 "&nbsp;&frac12;&NotEqualTilde;&#x1F600;&#128;</title>");
+    assert_string_equal(t, "Caf\xC3\xA9 \xC3\xBC"
+                           "ber \xC3\x87"
+                           "a \xE2\x99\xA5 \xE2\x86\x92 "
                            "\xC2\xBD\xE2\x89\x82\xCC\xB8\xF0\x9F\x98\x80\xE2\x82\xAC");
     free(t);
 }
@@ -49,7 +53,7 @@ static void test_title_not_found_or_tricky(void **state)
     char *t = title_of("<titles>x</titles><TiTlE data-x=\"1\">Real</TITLE>");
     assert_string_equal(t, "Real");
     free(t);
-    t = title_of("<title>unterminated title");          /* to the end of what we have */
+    t = title_of("<title>unterminated title"); /* to the end of what we have */
     assert_string_equal(t, "unterminated title");
     free(t);
 }
@@ -57,18 +61,20 @@ static void test_title_not_found_or_tricky(void **state)
 static void test_title_nuls_invalid_utf8_and_bound(void **state)
 {
     (void)state;
-    static const unsigned char body[] = "<title>A\0B \xff\xfe C\x01" "D</title>";
+    static const unsigned char body[] = "<title>A\0B \xff\xfe C\x01"
+                                        "D</title>";
     char *t = xs_html_title(body, sizeof body - 1, 256);
-    assert_string_equal(t, "AB \xEF\xBF\xBD\xEF\xBF\xBD C D");   /* NUL dropped, invalid bytes U+FFFD */
+    assert_string_equal(t,
+                        "AB \xEF\xBF\xBD\xEF\xBF\xBD C D"); /* NUL dropped, invalid bytes U+FFFD */
     free(t);
 
     char big[2000];
     strcpy(big, "<title>");
     for (int i = 0; i < 300; i++)
-        strcat(big, "\xC3\xA9");                         /* é, 2 bytes each */
+        strcat(big, "\xC3\xA9"); /* é, 2 bytes each */
     strcat(big, "</title>");
     t = title_of(big);
-    assert_int_equal(strlen(t), 512);                    /* 256 characters */
+    assert_int_equal(strlen(t), 512); /* 256 characters */
     free(t);
 }
 
@@ -79,7 +85,7 @@ static void test_preview_1000_chars(void **state)
     char *raw = malloc(10000);
     n += (size_t)sprintf(raw, "HTTP/1.1 200 OK\r\n\r\n");
     for (int i = 0; i < 1200; i++) {
-        memcpy(raw + n, "\xE2\x82\xAC", 3);             /* € */
+        memcpy(raw + n, "\xE2\x82\xAC", 3); /* € */
         n += 3;
     }
     xs_http_parser *p = xs_http_parser_new(65536);
@@ -173,8 +179,15 @@ static void test_sni_name(void **state)
     assert_string_equal(name, "www.example.com");
     assert_true(xs_http_sni_name("www.example.com:8443", name, sizeof name));
     assert_string_equal(name, "www.example.com");
-    const char *literals[] = {"198.19.0.1", "198.19.0.1:443", "2001:2::5", "[2001:2::5]",
-                              "[2001:2::5]:8443", "::1", "::ffff:198.19.0.1", ":443", ""};
+    const char *literals[] = {"198.19.0.1",
+                              "198.19.0.1:443",
+                              "2001:2::5",
+                              "[2001:2::5]",
+                              "[2001:2::5]:8443",
+                              "::1",
+                              "::ffff:198.19.0.1",
+                              ":443",
+                              ""};
     for (size_t i = 0; i < sizeof literals / sizeof literals[0]; i++)
         if (xs_http_sni_name(literals[i], name, sizeof name))
             fail_msg("SNI for %s", literals[i]);
@@ -190,7 +203,8 @@ static X509 *make_cert(const char *cn, EVP_PKEY *key, EVP_PKEY *signer, X509 *is
     X509_gmtime_adj(X509_getm_notBefore(x), 0);
     ASN1_TIME_set_string(X509_getm_notAfter(x), "20351231235959Z");
     X509_NAME *name = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"xsweep test", -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"xsweep test", -1,
+                               -1, 0);
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
     X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name);
     X509_set_pubkey(x, key);
@@ -286,33 +300,42 @@ static void expect_page(const char *raw, size_t len, const char *title, const ch
 static void test_page_charsets(void **state)
 {
     (void)state;
-    static const char latin1[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=ISO-8859-1\r\n\r\n"
-                                 "<title>Caf\xe9 na\xefve</title>Caf\xe9 na\xefve \xa9";
-    expect_page(latin1, sizeof latin1 - 1, "Caf\xC3\xA9 na\xC3\xAFve", "<title>Caf\xC3\xA9 na\xC3\xAFve</title>Caf\xC3\xA9 na\xC3\xAFve \xC2\xA9");
+    static const char latin1[] =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=ISO-8859-1\r\n\r\n"
+        "<title>Caf\xe9 na\xefve</title>Caf\xe9 na\xefve \xa9";
+    expect_page(latin1, sizeof latin1 - 1, "Caf\xC3\xA9 na\xC3\xAFve",
+                "<title>Caf\xC3\xA9 na\xC3\xAFve</title>Caf\xC3\xA9 na\xC3\xAFve \xC2\xA9");
     static const char meta[] = "HTTP/1.1 200 OK\r\n\r\n<html><head><meta charset=\"windows-1251\">"
                                "<title>\xcf\xf0\xe8\xe2\xe5\xf2</title></head>";
-    expect_page(meta, sizeof meta - 1, "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82", "<html>");
-    static const char httpequiv[] = "HTTP/1.1 200 OK\r\n\r\n<meta http-equiv=\"Content-Type\" "
-                                    "content=\"text/html; charset=shift_jis\"><title>\x93\xfa\x96\x7b</title>";
+    expect_page(meta, sizeof meta - 1, "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82",
+                "<html>");
+    static const char httpequiv[] =
+        "HTTP/1.1 200 OK\r\n\r\n<meta http-equiv=\"Content-Type\" "
+        "content=\"text/html; charset=shift_jis\"><title>\x93\xfa\x96\x7b</title>";
     expect_page(httpequiv, sizeof httpequiv - 1, "\xE6\x97\xA5\xE6\x9C\xAC", "<meta");
-    static const char bom16[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n\xff\xfe<\0t\0i\0t\0l\0e\0>\0"
-                                "\xe9\0t\0\xe9\0<\0/\0t\0i\0t\0l\0e\0>\0";
+    static const char bom16[] =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n\xff\xfe<\0t\0i\0t\0l\0e\0>\0"
+        "\xe9\0t\0\xe9\0<\0/\0t\0i\0t\0l\0e\0>\0";
     expect_page(bom16, sizeof bom16 - 1, "\xC3\xA9t\xC3\xA9", "\xEF\xBB\xBF<title>");
     /* the header wins over <meta>; entities decode after the conversion */
-    static const char both[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html;charset=\"iso-8859-15\"\r\n\r\n"
-                               "<meta charset=utf-8><title>\xa4 &eacute;</title>";
+    static const char both[] =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html;charset=\"iso-8859-15\"\r\n\r\n"
+        "<meta charset=utf-8><title>\xa4 &eacute;</title>";
     expect_page(both, sizeof both - 1, "\xE2\x82\xAC \xC3\xA9", "<meta");
     /* undeclared and not UTF-8: windows-1252, as browsers read it */
     static const char undeclared[] = "HTTP/1.1 200 OK\r\n\r\n<title>Caf\xe9 \x80</title>";
-    expect_page(undeclared, sizeof undeclared - 1, "Caf\xC3\xA9 \xE2\x82\xAC", "<title>Caf\xC3\xA9");
+    expect_page(undeclared, sizeof undeclared - 1, "Caf\xC3\xA9 \xE2\x82\xAC",
+                "<title>Caf\xC3\xA9");
     /* UTF-8 pages are left alone (no conversion, no charset recorded) */
-    static const char utf8[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<title>Caf\xC3\xA9</title>";
+    static const char utf8[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html; "
+                               "charset=utf-8\r\n\r\n<title>Caf\xC3\xA9</title>";
     xs_http_result *r = parse_raw(utf8, sizeof utf8 - 1);
     assert_string_equal(r->title, "Caf\xC3\xA9");
     assert_string_equal(r->charset, "");
     xs_http_result_free(r);
     /* an unknown charset: kept as is, never a crash */
-    static const char bogus[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=x-no-such\r\n\r\n<title>ok</title>";
+    static const char bogus[] =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=x-no-such\r\n\r\n<title>ok</title>";
     r = parse_raw(bogus, sizeof bogus - 1);
     assert_string_equal(r->title, "ok");
     xs_http_result_free(r);

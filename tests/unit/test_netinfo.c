@@ -14,7 +14,8 @@
 #include "../../src/net/net_internal.h"
 #include "xsweep/netinfo.h"
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+#define IP(a, b, c, d)                                                                             \
+    ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 
 /* A hand-built RTM_NEWNEIGH answer, as the kernel's dump sends it. */
 static struct nlmsghdr *neigh_msg(char *buf, int family, int ifindex, uint16_t state, uint32_t ip,
@@ -50,11 +51,11 @@ static void neighbour_entries_that_count(void **state)
         {AF_INET, 7, NUD_PERMANENT, IP(198, 18, 0, 2), mac, true},
         {AF_INET, 7, NUD_INCOMPLETE, IP(198, 18, 0, 2), mac, false},
         {AF_INET, 7, NUD_FAILED, IP(198, 18, 0, 2), mac, false},
-        {AF_INET, 8, NUD_REACHABLE, IP(198, 18, 0, 2), mac, false},   /* other device */
-        {AF_INET, 7, NUD_REACHABLE, IP(198, 18, 0, 3), mac, false},   /* other address */
+        {AF_INET, 8, NUD_REACHABLE, IP(198, 18, 0, 2), mac, false}, /* other device */
+        {AF_INET, 7, NUD_REACHABLE, IP(198, 18, 0, 3), mac, false}, /* other address */
         {AF_INET6, 7, NUD_REACHABLE, IP(198, 18, 0, 2), mac, false},
         {AF_INET, 7, NUD_REACHABLE, IP(198, 18, 0, 2), zero, false},
-        {AF_INET, 7, NUD_REACHABLE, IP(198, 18, 0, 2), NULL, false},  /* no link-layer address */
+        {AF_INET, 7, NUD_REACHABLE, IP(198, 18, 0, 2), NULL, false}, /* no link-layer address */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         xs_neigh_query q = {.ip = IP(198, 18, 0, 2), .ifindex = 7};
@@ -82,11 +83,12 @@ static void kernel_answers_in_a_private_namespace(void **state)
 {
     (void)state;
     if (unshare(CLONE_NEWNET) < 0)
-        skip();   /* not root: the other tests still ran */
+        skip(); /* not root: the other tests still ran */
     char ifn[32], err[160];
     uint32_t gw = 1, src = 1;
     /* Nothing but a downed lo: no route anywhere, one clear line. */
-    assert_int_equal(xs_netinfo_route(NULL, IP(198, 19, 0, 5), ifn, &gw, &src, err, sizeof err), -1);
+    assert_int_equal(xs_netinfo_route(NULL, IP(198, 19, 0, 5), ifn, &gw, &src, err, sizeof err),
+                     -1);
     assert_string_equal(err, "no route to 198.19.0.5: give the interface with -i");
     assert_int_equal(sh("ip link set lo up && ip link add xn-a0 type veth peer name xn-a1 && "
                         "ip link set xn-a0 up && ip link set xn-a1 up && "
@@ -94,34 +96,40 @@ static void kernel_answers_in_a_private_namespace(void **state)
                         "ip route add 198.19.16.0/24 via 198.18.0.11 dev xn-a0 && "
                         "ip route add 198.19.0.0/16 via 198.18.0.10 dev xn-a0 table 100 && "
                         "ip rule add to 198.19.0.0/16 lookup 100 pref 100 && "
-                        "ip neigh add 198.18.0.2 lladdr 02:58:53:00:00:02 dev xn-a0 nud permanent"), 0);
+                        "ip neigh add 198.18.0.2 lladdr 02:58:53:00:00:02 dev xn-a0 nud permanent"),
+                     0);
     assert_int_equal(xs_netinfo_route(NULL, IP(198, 18, 0, 2), ifn, &gw, &src, err, sizeof err), 0);
     assert_string_equal(ifn, "xn-a0");
-    assert_int_equal(gw, 0);                      /* on-link */
+    assert_int_equal(gw, 0); /* on-link */
     assert_int_equal(src, IP(198, 18, 0, 1));
     /* The rule sends 198.19/16 to table 100, before main's more specific /24. */
-    assert_int_equal(xs_netinfo_route(NULL, IP(198, 19, 16, 1), ifn, &gw, &src, err, sizeof err), 0);
+    assert_int_equal(xs_netinfo_route(NULL, IP(198, 19, 16, 1), ifn, &gw, &src, err, sizeof err),
+                     0);
     assert_int_equal(gw, IP(198, 18, 0, 10));
     assert_int_equal(sh("ip rule del pref 100"), 0);
-    assert_int_equal(xs_netinfo_route(NULL, IP(198, 19, 16, 1), ifn, &gw, &src, err, sizeof err), 0);
-    assert_int_equal(gw, IP(198, 18, 0, 11));     /* main table: the /24 */
+    assert_int_equal(xs_netinfo_route(NULL, IP(198, 19, 16, 1), ifn, &gw, &src, err, sizeof err),
+                     0);
+    assert_int_equal(gw, IP(198, 18, 0, 11)); /* main table: the /24 */
     /* Forced interface with no route on it: on-link. */
-    assert_int_equal(xs_netinfo_route("xn-a1", IP(203, 0, 113, 9), ifn, &gw, &src, err, sizeof err), 0);
+    assert_int_equal(xs_netinfo_route("xn-a1", IP(203, 0, 113, 9), ifn, &gw, &src, err, sizeof err),
+                     0);
     assert_string_equal(ifn, "xn-a1");
     assert_int_equal(gw, 0);
-    assert_int_equal(xs_netinfo_route("xn-nosuch", IP(198, 18, 0, 2), ifn, &gw, &src, err, sizeof err), -1);
+    assert_int_equal(
+        xs_netinfo_route("xn-nosuch", IP(198, 18, 0, 2), ifn, &gw, &src, err, sizeof err), -1);
 
     uint8_t mac[6];
     const uint8_t want[6] = {0x02, 0x58, 0x53, 0, 0, 2};
     assert_int_equal(xs_neigh_lookup("xn-a0", IP(198, 18, 0, 2), mac), 0);
     assert_memory_equal(mac, want, 6);
     assert_int_equal(xs_neigh_lookup(NULL, IP(198, 18, 0, 2), mac), 0);
-    assert_int_equal(xs_neigh_lookup("xn-a1", IP(198, 18, 0, 2), mac), -1);   /* other device */
-    assert_int_equal(xs_neigh_lookup("xn-a0", IP(198, 18, 0, 3), mac), -1);   /* absent */
+    assert_int_equal(xs_neigh_lookup("xn-a1", IP(198, 18, 0, 2), mac), -1); /* other device */
+    assert_int_equal(xs_neigh_lookup("xn-a0", IP(198, 18, 0, 3), mac), -1); /* absent */
     /* Known to the kernel: resolve_mac answers without sending ARP. */
     const uint8_t own[6] = {0x02, 0, 0, 0, 0, 1};
-    assert_int_equal(xs_netinfo_resolve_mac("xn-a0", IP(198, 18, 0, 1), own, IP(198, 18, 0, 2), mac, 10,
-                                            err, sizeof err), 0);
+    assert_int_equal(xs_netinfo_resolve_mac("xn-a0", IP(198, 18, 0, 1), own, IP(198, 18, 0, 2), mac,
+                                            10, err, sizeof err),
+                     0);
     assert_memory_equal(mac, want, 6);
 }
 
@@ -134,13 +142,23 @@ static void mac_text(void **state)
     assert_memory_equal(mac, want, 6);
     assert_int_equal(xs_parse_mac("AA-BB-CC-0D-EE-FF", mac), 0);
     assert_memory_equal(mac, want, 6);
-    const char *bad[] = {"", "a", "aa", "aa:", "aa:bb:cc:dd:ee", "aa:bb:cc:dd:ee:f",
-                         "aa:bb:cc:dd:ee:ff:", "aa:bb:cc:dd:ee:ff0", "aa-bb:cc:dd:ee:ff",
-                         "aa bb cc dd ee ff", "gg:bb:cc:dd:ee:ff", "a:b:c:d:e:f", "aabbccddeeff"};
+    const char *bad[] = {"",
+                         "a",
+                         "aa",
+                         "aa:",
+                         "aa:bb:cc:dd:ee",
+                         "aa:bb:cc:dd:ee:f",
+                         "aa:bb:cc:dd:ee:ff:",
+                         "aa:bb:cc:dd:ee:ff0",
+                         "aa-bb:cc:dd:ee:ff",
+                         "aa bb cc dd ee ff",
+                         "gg:bb:cc:dd:ee:ff",
+                         "a:b:c:d:e:f",
+                         "aabbccddeeff"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint8_t m[6] = {1, 2, 3, 4, 5, 6};
         assert_int_equal(xs_parse_mac(bad[i], m), -1);
-        assert_int_equal(m[0], 1);   /* untouched on failure */
+        assert_int_equal(m[0], 1); /* untouched on failure */
     }
     assert_int_equal(xs_parse_mac(NULL, mac), -1);
 }
@@ -158,7 +176,8 @@ static void loopback_interface(void **state)
     assert_true(mtu > 0);
     /* No MAC on loopback: nothing to resolve, no ARP sent. */
     uint8_t out[6] = {9, 9, 9, 9, 9, 9};
-    assert_int_equal(xs_netinfo_resolve_mac("lo", ip, mac, IP(127, 0, 0, 2), out, 10, err, sizeof err), 0);
+    assert_int_equal(
+        xs_netinfo_resolve_mac("lo", ip, mac, IP(127, 0, 0, 2), out, 10, err, sizeof err), 0);
     assert_memory_equal(out, zero, 6);
 
     assert_int_equal(xs_netinfo_iface("xrx-nosuch0", mac, &ip, &mtu, err, sizeof err), -1);
@@ -176,7 +195,7 @@ static void real_route_table_is_readable(void **state)
     assert_int_equal(xs_netinfo_route("lo", IP(127, 0, 0, 1), ifn, &gw, &src, err, sizeof err), 0);
     assert_string_equal(ifn, "lo");
     assert_int_equal(xs_netinfo_route(NULL, IP(127, 0, 0, 1), ifn, &gw, &src, err, sizeof err), 0);
-    assert_string_equal(ifn, "lo");   /* the local table, which the main-table parser never saw */
+    assert_string_equal(ifn, "lo"); /* the local table, which the main-table parser never saw */
     assert_int_equal(gw, 0);
 }
 

@@ -11,7 +11,7 @@
 #include "xsweep/log.h"
 #include "xsweep/options.h"
 
-#define MAX_TAGS 256
+#define MAX_TAGS   256
 #define WORD_CHARS "-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 static FILE *open_man_page(void)
@@ -169,7 +169,8 @@ static void help_agrees_with_the_man_page(void **state)
     fclose(f);
     size_t named = 0;
     for (char *p = help; *p; p++) {
-        if (*p != '-' || !(p[1] == '-' || (p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z')) ||
+        if (*p != '-' ||
+            !(p[1] == '-' || (p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z')) ||
             (p > help && !strchr(" ,('\n", p[-1])))
             continue;
         char word[48];
@@ -228,8 +229,8 @@ static void help_agrees_with_the_man_page(void **state)
         fail_msg("--help lists %zu exit statuses, the EXIT STATUS of man/xsweep.1 %zu", nh, nm);
     for (size_t i = 0; i < nh; i++)
         if (from_help[i] != from_man[i])
-            fail_msg("--help's exit status %u is not man/xsweep.1's %u (EXIT STATUS, in order)", from_help[i],
-                     from_man[i]);
+            fail_msg("--help's exit status %u is not man/xsweep.1's %u (EXIT STATUS, in order)",
+                     from_help[i], from_man[i]);
     free(help);
 }
 
@@ -239,11 +240,11 @@ static void rows_are_consistent(void **state)
     for (size_t i = 0; i < xs_noptdefs; i++) {
         const xs_optdef *d = &xs_optdefs[i];
         assert_non_null(d->help);
-        assert_ptr_equal(xs_optdef_by_name(d->name), d);          /* names are unique */
+        assert_ptr_equal(xs_optdef_by_name(d->name), d); /* names are unique */
         if (d->config_key)
             assert_ptr_equal(xs_optdef_by_key(d->config_key), d);
         if (xs_optdef_takes_value(d) && !(d->flags & XS_OPT_INTERNAL))
-            assert_non_null(d->metavar);                          /* --help shows what to give */
+            assert_non_null(d->metavar); /* --help shows what to give */
         if ((d->kind == XS_ARG_CUSTOM || d->kind == XS_ARG_CUSTOM_FLAG))
             assert_non_null(d->parse);
     }
@@ -266,11 +267,20 @@ static void defaults_come_from_the_table(void **state)
         if (!d->def)
             continue;
         switch (d->kind) {
-        case XS_ARG_DOUBLE: assert_true(*(const double *)field == strtod(d->def, NULL)); break;
-        case XS_ARG_UINT:   assert_int_equal(*(const unsigned *)field, strtoul(d->def, NULL, 10)); break;
-        case XS_ARG_SIZE:   assert_int_equal(*(const size_t *)field, strtoull(d->def, NULL, 10)); break;
-        case XS_ARG_STRING: assert_null(*(char *const *)field); break; /* NULL means the default */
-        default: break;
+        case XS_ARG_DOUBLE:
+            assert_true(*(const double *)field == strtod(d->def, NULL));
+            break;
+        case XS_ARG_UINT:
+            assert_int_equal(*(const unsigned *)field, strtoul(d->def, NULL, 10));
+            break;
+        case XS_ARG_SIZE:
+            assert_int_equal(*(const size_t *)field, strtoull(d->def, NULL, 10));
+            break;
+        case XS_ARG_STRING:
+            assert_null(*(char *const *)field);
+            break; /* NULL means the default */
+        default:
+            break;
         }
     }
     assert_true(o.rate == 10000);
@@ -312,7 +322,8 @@ static void log_levels_follow_verbose(void **state)
     fclose(f);
     xs_log_set_stream(NULL);
     xs_log_set_verbosity(0);
-    assert_string_equal(text, "xsweep: warning: shown 1\nxsweep: info: shown 2\nxsweep: debug: shown 3\n");
+    assert_string_equal(
+        text, "xsweep: warning: shown 1\nxsweep: info: shown 2\nxsweep: debug: shown 3\n");
     free(text);
 }
 

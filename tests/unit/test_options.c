@@ -44,9 +44,10 @@ static void nmap_style_and_long_options(void **state)
     (void)state;
     xs_options o;
     char err[256];
-    assert_int_equal(parse(&o, err, sizeof err, 20, "-p", "80,443", "-iL", "t.txt", "-oC", "-o", "out.csv",
-                           "--rate", "max", "--retries=3", "--seed", "7", "--shard", "2/4",
-                           "--exclude", "198.19.0.1", "--show", "closed", "198.19.0.0/24"), 0);
+    assert_int_equal(parse(&o, err, sizeof err, 20, "-p", "80,443", "-iL", "t.txt", "-oC", "-o",
+                           "out.csv", "--rate", "max", "--retries=3", "--seed", "7", "--shard",
+                           "2/4", "--exclude", "198.19.0.1", "--show", "closed", "198.19.0.0/24"),
+                     0);
     assert_string_equal(o.ports, "80,443");
     assert_string_equal(o.input_files[0], "t.txt");
     assert_int_equal(o.format, XS_FMT_CSV);
@@ -102,7 +103,9 @@ static void nmap_output_flags_take_a_file(void **state)
 static void bad_input_is_one_clear_error(void **state)
 {
     (void)state;
-    struct { const char *a, *b, *want; } cases[] = {
+    struct {
+        const char *a, *b, *want;
+    } cases[] = {
         {"--rate", "fast", "invalid --rate \"fast\""},
         {"--rate", "0", "invalid --rate \"0\""},
         {"--retries", "-1", "invalid --retries \"-1\""},
@@ -136,14 +139,16 @@ static void config_file_then_command_line(void **state)
     int fd = mkstemp(path);
     FILE *f = fdopen(fd, "w");
     fputs("# weekly sweep\nrate = 5000\nports = 22,80\nexclude = 198.19.0.1\n"
-          "target = 198.19.0.0/24\nshow = closed\nall-statuses = false\ndry-run = true\n", f);
+          "target = 198.19.0.0/24\nshow = closed\nall-statuses = false\ndry-run = true\n",
+          f);
     fclose(f);
     xs_options o;
     char err[256];
-    assert_int_equal(parse(&o, err, sizeof err, 7, "-c", path, "--rate", "7000", "--exclude", "198.19.0.2"), 0);
-    assert_true(o.rate == 7000);                      /* command line wins */
+    assert_int_equal(
+        parse(&o, err, sizeof err, 7, "-c", path, "--rate", "7000", "--exclude", "198.19.0.2"), 0);
+    assert_true(o.rate == 7000); /* command line wins */
     assert_string_equal(o.ports, "22,80");
-    assert_int_equal(o.nexcludes, 2);                 /* lists add up */
+    assert_int_equal(o.nexcludes, 2); /* lists add up */
     assert_string_equal(o.targets[0], "198.19.0.0/24");
     assert_true(o.show_closed && o.dry_run && !o.all_statuses);
 
@@ -193,16 +198,18 @@ static void numbers_are_decimal(void **state)
     (void)state;
     xs_options o;
     char err[256];
-    assert_int_equal(parse(&o, err, sizeof err, 9, "--seed", "010", "--retries", "010", "--max-body", "0100",
-                           "--resume-position", "010,020"), 0);
-    assert_true(o.seed == 10 && o.seed_given);     /* not octal 8 */
+    assert_int_equal(parse(&o, err, sizeof err, 9, "--seed", "010", "--retries", "010",
+                           "--max-body", "0100", "--resume-position", "010,020"),
+                     0);
+    assert_true(o.seed == 10 && o.seed_given); /* not octal 8 */
     assert_int_equal(o.retries, 10);
     assert_int_equal(o.max_body, 100);
     assert_int_equal(o.nresume_pos, 2);
     assert_true(o.resume_pos[0] == 10 && o.resume_pos[1] == 20);
     xs_options_free(&o);
-    const char *bad[][2] = {{"--seed", "0x10"}, {"--batch", "0x10"}, {"--keep", "+3"}, {"--seed", " 7"},
-                            {"--resume-position", "0x1"}, {"--resume-position", "1,,2"}};
+    const char *bad[][2] = {
+        {"--seed", "0x10"}, {"--batch", "0x10"},          {"--keep", "+3"},
+        {"--seed", " 7"},   {"--resume-position", "0x1"}, {"--resume-position", "1,,2"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(parse(&o, err, sizeof err, 3, bad[i][0], bad[i][1]), -1);
         assert_non_null(strstr(err, "invalid"));
@@ -215,16 +222,17 @@ static void other_scanners_spellings_and_verbose(void **state)
     (void)state;
     xs_options o;
     char err[256];
-    assert_int_equal(parse(&o, err, sizeof err, 9, "--excludefile", "ex.txt", "--show", "closed", "--open",
-                           "-v", "-vv", "--verbose", "198.19.0.0/24"), 0);
-    assert_int_equal(o.nexclude_files, 1);          /* masscan's --excludefile is --exclude-file */
+    assert_int_equal(parse(&o, err, sizeof err, 9, "--excludefile", "ex.txt", "--show", "closed",
+                           "--open", "-v", "-vv", "--verbose", "198.19.0.0/24"),
+                     0);
+    assert_int_equal(o.nexclude_files, 1); /* masscan's --excludefile is --exclude-file */
     assert_string_equal(o.exclude_files[0], "ex.txt");
-    assert_false(o.show_closed);                    /* nmap's --open: open ports only */
+    assert_false(o.show_closed); /* nmap's --open: open ports only */
     assert_int_equal(o.verbose, 4);
     xs_options_free(&o);
     assert_int_equal(parse(&o, err, sizeof err, 3, "--top-ports", "100"), -1);
     assert_non_null(strstr(err, "--top-ports"));
-    assert_non_null(strstr(err, "-p "));            /* names the xsweep option */
+    assert_non_null(strstr(err, "-p ")); /* names the xsweep option */
     assert_null(strchr(err, '\n'));
     xs_options_free(&o);
 

@@ -9,9 +9,12 @@
 
 static const uint8_t src_mac[6] = {0x02, 0x58, 0x53, 0x00, 0x00, 0x01};
 static const uint8_t dst_mac[6] = {0x02, 0x58, 0x53, 0x00, 0x00, 0x02};
-#define SRC_IP 0xc6120001u   /* 198.18.0.1 */
+#define SRC_IP 0xc6120001u /* 198.18.0.1 */
 
-static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint16_t be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
 static uint32_t be32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -45,12 +48,12 @@ static void check_frame(const uint8_t *f, uint32_t dst_ip, uint16_t dport, uint1
     assert_int_equal(be16(f + 12), 0x0800);
 
     const uint8_t *ip = f + 14;
-    assert_int_equal(ip[0], 0x45);                 /* IPv4, 20-byte header */
-    assert_int_equal(be16(ip + 2), 44);            /* total length */
+    assert_int_equal(ip[0], 0x45);      /* IPv4, 20-byte header */
+    assert_int_equal(be16(ip + 2), 44); /* total length */
     assert_int_equal(be16(ip + 4), id);
-    assert_int_equal(be16(ip + 6), 0x4000);        /* DF, offset 0 */
+    assert_int_equal(be16(ip + 6), 0x4000); /* DF, offset 0 */
     assert_int_equal(ip[8], ttl);
-    assert_int_equal(ip[9], 6);                    /* TCP */
+    assert_int_equal(ip[9], 6); /* TCP */
     assert_int_equal(be32(ip + 12), SRC_IP);
     assert_int_equal(be32(ip + 16), dst_ip);
     assert_int_equal(xs_inet_checksum(ip, 20), 0); /* a valid header sums to zero */
@@ -59,12 +62,12 @@ static void check_frame(const uint8_t *f, uint32_t dst_ip, uint16_t dport, uint1
     assert_int_equal(be16(tcp), sport);
     assert_int_equal(be16(tcp + 2), dport);
     assert_int_equal(be32(tcp + 4), seq);
-    assert_int_equal(be32(tcp + 8), 0);            /* ack */
-    assert_int_equal(tcp[12] >> 4, 6);             /* data offset: 24 bytes */
-    assert_int_equal(tcp[13], 0x02);               /* SYN only */
-    assert_true(be16(tcp + 14) > 0);               /* window */
-    assert_int_equal(be16(tcp + 18), 0);           /* urgent */
-    assert_int_equal(tcp[20], 2);                  /* MSS option */
+    assert_int_equal(be32(tcp + 8), 0);  /* ack */
+    assert_int_equal(tcp[12] >> 4, 6);   /* data offset: 24 bytes */
+    assert_int_equal(tcp[13], 0x02);     /* SYN only */
+    assert_true(be16(tcp + 14) > 0);     /* window */
+    assert_int_equal(be16(tcp + 18), 0); /* urgent */
+    assert_int_equal(tcp[20], 2);        /* MSS option */
     assert_int_equal(tcp[21], 4);
     assert_int_equal(be16(tcp + 22), mss);
     assert_int_equal(xs_tcp_checksum_full(SRC_IP, dst_ip, tcp, 24), 0);
@@ -81,7 +84,7 @@ static void test_fill_matches_full_checksums(void **state)
         uint32_t dst = (uint32_t)r;
         uint16_t dport = (uint16_t)(r >> 32), sport = (uint16_t)(r >> 48), id = (uint16_t)r2;
         uint32_t seq = (uint32_t)(r2 >> 32);
-        if (i < 4) {   /* extremes: all-zero and all-one fields */
+        if (i < 4) { /* extremes: all-zero and all-one fields */
             dst = i & 1 ? 0xffffffffu : 0;
             dport = sport = id = i & 2 ? 0xffff : 0;
             seq = i & 1 ? 0 : 0xffffffffu;
@@ -119,7 +122,7 @@ static void test_inet_checksum_known_answer(void **state)
                              0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
     assert_int_equal(xs_inet_checksum(hdr, sizeof hdr), 0xb861);
     const uint8_t odd[3] = {0x01, 0x02, 0x03};
-    assert_int_equal(xs_inet_checksum(odd, 3), (uint16_t)~(0x0102 + 0x0300));
+    assert_int_equal(xs_inet_checksum(odd, 3), (uint16_t) ~(0x0102 + 0x0300));
 }
 
 /* ---- IPv6 ---- */
@@ -128,12 +131,16 @@ static const uint8_t SRC6[16] = {0x20, 0x01, 0x00, 0x02, 0, 0, 0, 0, 0, 0, 0, 0,
 /* An independent TCP-over-IPv6 checksum, written out from RFC 8200 8.1 with 32-bit words: the
  * pseudo-header (src, dst, 32-bit length, 3 zero bytes, next header) laid out as bytes, then the
  * segment, summed in one pass. */
-static uint16_t ref_tcp6_checksum(const uint8_t src[16], const uint8_t dst[16], const uint8_t *tcp, size_t len)
+static uint16_t ref_tcp6_checksum(const uint8_t src[16], const uint8_t dst[16], const uint8_t *tcp,
+                                  size_t len)
 {
     uint8_t buf[40 + 64];
     memcpy(buf, src, 16);
     memcpy(buf + 16, dst, 16);
-    buf[32] = (uint8_t)(len >> 24); buf[33] = (uint8_t)(len >> 16); buf[34] = (uint8_t)(len >> 8); buf[35] = (uint8_t)len;
+    buf[32] = (uint8_t)(len >> 24);
+    buf[33] = (uint8_t)(len >> 16);
+    buf[34] = (uint8_t)(len >> 8);
+    buf[35] = (uint8_t)len;
     buf[36] = buf[37] = buf[38] = 0;
     buf[39] = 6;
     memcpy(buf + 40, tcp, len);
@@ -186,7 +193,7 @@ static void test_ipv6_template_checksums(void **state)
         assert_int_equal(be32(tcp + 8), 0);
         assert_int_equal(tcp[12] >> 4, 6);
         assert_int_equal(tcp[13], 0x02);
-        assert_int_equal(tcp[20], 2);                  /* the IPv4 probe's MSS option */
+        assert_int_equal(tcp[20], 2); /* the IPv4 probe's MSS option */
         assert_int_equal(be16(tcp + 22), 1460);
         memcpy(ref, tcp, 24);
         memset(ref + 16, 0, 2);
@@ -199,7 +206,8 @@ static void test_ipv6_template_options(void **state)
     (void)state;
     xs_syn_template t;
     char err[128] = "";
-    assert_int_equal(xs_syn_template_init6(&t, src_mac, dst_mac, SRC6, 1400, 255, err, sizeof err), 0);
+    assert_int_equal(xs_syn_template_init6(&t, src_mac, dst_mac, SRC6, 1400, 255, err, sizeof err),
+                     0);
     uint8_t frame[128], dst[16] = {0x20, 0x01, 0x00, 0x02, [15] = 7};
     xs_syn_template_fill6(&t, frame, dst, 443, 61000, 0x12345678);
     assert_int_equal(frame[14 + 7], 255);

@@ -26,13 +26,13 @@ static void assert_bijection(uint64_t n, uint64_t seed)
                      (unsigned long long)seed, (unsigned long long)v);
         seen[v / 64] |= 1ULL << (v % 64);
     }
-    free(seen);   /* n distinct values < n: every value was hit */
+    free(seen); /* n distinct values < n: every value was hit */
 }
 
 static void bijection_for_every_small_n(void **state)
 {
     (void)state;
-    const uint64_t seeds[] = { 0, 1, 0xDEADBEEFCAFEULL };
+    const uint64_t seeds[] = {0, 1, 0xDEADBEEFCAFEULL};
     for (size_t s = 0; s < 3; s++)
         for (uint64_t n = 1; n <= 3000; n++)
             assert_bijection(n, seeds[s]);
@@ -41,12 +41,12 @@ static void bijection_for_every_small_n(void **state)
 static void bijection_around_powers_of_two(void **state)
 {
     (void)state;
-    const uint64_t centres[] = { 1ULL << 16, 1ULL << 20 };
+    const uint64_t centres[] = {1ULL << 16, 1ULL << 20};
     for (size_t c = 0; c < 2; c++)
         for (int64_t d = -2; d <= 2; d++)
             for (uint64_t seed = 5; seed < 7; seed++)
                 assert_bijection(centres[c] + (uint64_t)d, seed);
-    assert_bijection(1000003, 99);   /* an odd, prime-sized domain */
+    assert_bijection(1000003, 99); /* an odd, prime-sized domain */
 }
 
 static void same_seed_same_order(void **state)
@@ -70,7 +70,7 @@ static void different_seeds_different_orders(void **state)
         differ |= xs_perm_at(&a, i) != xs_perm_at(&b, i);
     assert_true(differ);
 
-    const uint64_t sizes[] = { 1000, 65536, 1ULL << 40 };
+    const uint64_t sizes[] = {1000, 65536, 1ULL << 40};
     for (size_t k = 0; k < 3; k++) {
         uint64_t n = sizes[k];
         xs_perm_init(&a, n, 1);
@@ -91,7 +91,7 @@ static void order_is_not_the_identity(void **state)
     /* The first 4096 of 2^24 addresses must spread over the space, not walk one block. */
     xs_perm p;
     xs_perm_init(&p, 1ULL << 24, 3);
-    unsigned buckets[16] = { 0 };
+    unsigned buckets[16] = {0};
     uint64_t fixed = 0;
     for (uint64_t i = 0; i < 4096; i++) {
         uint64_t v = xs_perm_at(&p, i);
@@ -106,8 +106,8 @@ static void order_is_not_the_identity(void **state)
 static void large_domains_stay_in_range(void **state)
 {
     (void)state;
-    const uint64_t sizes[] = { (1ULL << 32) + 1, 3ULL << 32, (1ULL << 48) - 1, 1ULL << 48, (1ULL << 47) + 1,
-                               UINT64_MAX };
+    const uint64_t sizes[] = {(1ULL << 32) + 1, 3ULL << 32,       (1ULL << 48) - 1,
+                              1ULL << 48,       (1ULL << 47) + 1, UINT64_MAX};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         xs_perm p;
         xs_perm_init(&p, sizes[k], 11);
@@ -152,23 +152,25 @@ static void shard_parse_good(void **state)
 static void shard_parse_bad(void **state)
 {
     (void)state;
-    struct { const char *spec, *why; } bad[] = {
-        { "0/4", "invalid shard \"0/4\": shard index must be 1-4" },
-        { "5/4", "shard index must be 1-4" },
-        { "1/0", "shard count must be 1-65535" },
-        { "1/65536", "shard count must be 1-65535" },
-        { "1/99999999999999999999", "shard count must be 1-65535" },
-        { "", "expected I/N" },
-        { "1", "expected I/N" },
-        { "1/", "expected I/N" },
-        { "/4", "expected I/N" },
-        { "1/4x", "expected I/N" },
-        { " 1/4", "expected I/N" },
-        { "-1/4", "expected I/N" },
-        { "1//4", "expected I/N" },
+    struct {
+        const char *spec, *why;
+    } bad[] = {
+        {"0/4", "invalid shard \"0/4\": shard index must be 1-4"},
+        {"5/4", "shard index must be 1-4"},
+        {"1/0", "shard count must be 1-65535"},
+        {"1/65536", "shard count must be 1-65535"},
+        {"1/99999999999999999999", "shard count must be 1-65535"},
+        {"", "expected I/N"},
+        {"1", "expected I/N"},
+        {"1/", "expected I/N"},
+        {"/4", "expected I/N"},
+        {"1/4x", "expected I/N"},
+        {" 1/4", "expected I/N"},
+        {"-1/4", "expected I/N"},
+        {"1//4", "expected I/N"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        xs_shard s = { 7, 7 };
+        xs_shard s = {7, 7};
         char err[128] = "";
         assert_int_equal(xs_shard_parse(&s, bad[i].spec, err, sizeof err), -1);
         if (!strstr(err, bad[i].why))
@@ -181,8 +183,8 @@ static void shard_parse_bad(void **state)
 static void shards_disjoint_and_complete(void **state)
 {
     (void)state;
-    const uint32_t counts[] = { 1, 2, 3, 7, 16, 1000 };
-    const uint64_t sizes[] = { 0, 1, 2, 5, 999, 1000, 1001, 4099 };
+    const uint32_t counts[] = {1, 2, 3, 7, 16, 1000};
+    const uint64_t sizes[] = {0, 1, 2, 5, 999, 1000, 1001, 4099};
     for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
         for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
             uint64_t n = sizes[z];
@@ -191,7 +193,7 @@ static void shards_disjoint_and_complete(void **state)
             unsigned char *hits = calloc(n + 1, 1);
             uint64_t total = 0;
             for (uint32_t i = 0; i < counts[c]; i++) {
-                xs_shard s = { i, counts[c] };
+                xs_shard s = {i, counts[c]};
                 uint64_t m = xs_shard_positions(&s, n);
                 total += m;
                 for (uint64_t k = 0; k < m; k++) {
@@ -213,7 +215,7 @@ static void shards_disjoint_and_complete(void **state)
 static void shard_positions_counts(void **state)
 {
     (void)state;
-    xs_shard s = { 0, 4 };
+    xs_shard s = {0, 4};
     assert_int_equal(xs_shard_positions(&s, 0), 0);
     assert_int_equal(xs_shard_positions(&s, 1), 1);
     assert_int_equal(xs_shard_positions(&s, 4), 1);
@@ -222,9 +224,9 @@ static void shard_positions_counts(void **state)
     assert_int_equal(xs_shard_positions(&s, 3), 0);
     assert_int_equal(xs_shard_positions(&s, 4), 1);
     assert_int_equal(xs_shard_positions(&s, 8), 2);
-    s = (xs_shard){ 0, 1 };
+    s = (xs_shard){0, 1};
     assert_int_equal(xs_shard_positions(&s, 1ULL << 48), 1ULL << 48);
-    s = (xs_shard){ 65534, 65535 };
+    s = (xs_shard){65534, 65535};
     assert_int_equal(xs_shard_positions(&s, (1ULL << 32) * 65535), 1ULL << 32);
 }
 

@@ -55,24 +55,24 @@ static void refuses(const unsigned char *b, size_t n)
 static void refuses_what_a_compromised_child_could_send(void **state)
 {
     unsigned char b[1024];
-    refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 0, "{\"severity\":\"info\"}"));        /* shadows ours */
+    refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 0, "{\"severity\":\"info\"}")); /* shadows ours */
     refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 0, "{\"ip\":\"10.0.0.1\"}"));
-    refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 0, "{\"a\":1,\"a\":2}"));               /* duplicate */
-    refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 0, "{\"a\":1}\n{\"b\":2}"));            /* a second line */
-    refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 0, "{\"a\":1} "));                     /* trailing */
-    refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 0, "[1,2]"));                          /* not an object */
-    refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 0, "{\"a\":\"\xff\"}"));                /* not UTF-8 */
+    refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 0, "{\"a\":1,\"a\":2}"));    /* duplicate */
+    refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 0, "{\"a\":1}\n{\"b\":2}")); /* a second line */
+    refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 0, "{\"a\":1} "));           /* trailing */
+    refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 0, "[1,2]"));                /* not an object */
+    refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 0, "{\"a\":\"\xff\"}"));     /* not UTF-8 */
     refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 0, ""));
-    refuses(b, build(b, XS_PS_RESULT, 1, 1000, 0, 0, "{}"));                            /* status range */
+    refuses(b, build(b, XS_PS_RESULT, 1, 1000, 0, 0, "{}")); /* status range */
     refuses(b, build(b, XS_PS_RESULT, 1, -1, 0, 0, "{}"));
-    refuses(b, build(b, XS_PS_RESULT, 1, 200, XS_AUTH_SSO + 1, 0, "{}"));               /* auth range */
-    refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 4, "{}"));                             /* unknown flag */
-    refuses(b, build(b, 3, 1, 200, 0, 0, "{}"));                                        /* unknown type */
-    refuses(b, build(b, XS_PS_DONE, 1, 0, 0, 0, NULL));                                 /* DONE with data */
+    refuses(b, build(b, XS_PS_RESULT, 1, 200, XS_AUTH_SSO + 1, 0, "{}")); /* auth range */
+    refuses(b, build(b, XS_PS_RESULT, 1, 200, 0, 4, "{}"));               /* unknown flag */
+    refuses(b, build(b, 3, 1, 200, 0, 0, "{}"));                          /* unknown type */
+    refuses(b, build(b, XS_PS_DONE, 1, 0, 0, 0, NULL));                   /* DONE with data */
     size_t n = build(b, XS_PS_RESULT, 1, 200, 0, 0, "{}");
-    b[0] ^= 1;                                                                          /* magic */
+    b[0] ^= 1; /* magic */
     refuses(b, n);
-    xs_ps_header h = {XS_PS_MAGIC, XS_PS_RESULT, 1, 200, 0, 0, XS_PS_JSON_MAX + 1};     /* too long */
+    xs_ps_header h = {XS_PS_MAGIC, XS_PS_RESULT, 1, 200, 0, 0, XS_PS_JSON_MAX + 1}; /* too long */
     memcpy(b, &h, sizeof h);
     refuses(b, sizeof h);
 }
@@ -80,7 +80,8 @@ static void refuses_what_a_compromised_child_could_send(void **state)
 static void decodes_back_to_back(void **state)
 {
     unsigned char b[512];
-    size_t n1 = build(b, XS_PS_RESULT, 5, 0, 0, XS_PS_F_INTERRUPTED, "{\"http\":{\"error\":\"interrupted\"}}");
+    size_t n1 = build(b, XS_PS_RESULT, 5, 0, 0, XS_PS_F_INTERRUPTED,
+                      "{\"http\":{\"error\":\"interrupted\"}}");
     size_t n2 = build(b + n1, XS_PS_DONE, 0, 0, 0, 0, NULL);
     xs_ps_message m;
     assert_int_equal(xs_privsep_decode(b, n1 + n2, &m), (long)n1);

@@ -53,9 +53,9 @@ static void check_rate(double pps, unsigned want, uint64_t step_ns)
 static void test_rate_held_over_range(void **state)
 {
     (void)state;
-    check_rate(100, 256, 100000);         /* 100 pps polled every 100 us */
+    check_rate(100, 256, 100000); /* 100 pps polled every 100 us */
     check_rate(10000, 256, 50000);
-    check_rate(1000000, 256, 100000);     /* 100 tokens per poll */
+    check_rate(1000000, 256, 100000); /* 100 tokens per poll */
     check_rate(3000000, 1024, 200000);
 }
 
@@ -90,7 +90,7 @@ static void test_wait_covers_batch_up_to_burst(void **state)
     (void)state;
     xs_ratelimit rl;
     xs_ratelimit_init_at(&rl, 1000000, T0);
-    (void)xs_ratelimit_take_at(&rl, 1, T0);   /* empty the bucket */
+    (void)xs_ratelimit_take_at(&rl, 1, T0); /* empty the bucket */
     /* 1 Mpps: burst 1000, so a 256-probe batch waits ~256 us. */
     uint64_t w = xs_ratelimit_wait_ns(&rl, 256, T0);
     assert_true(w >= 255000 && w <= 257000);

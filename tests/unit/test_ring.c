@@ -20,17 +20,17 @@ static void capacity_is_rounded_up_to_a_power_of_two(void **state)
     uint32_t v = 0;
     for (v = 0; v < 128; v++)
         assert_true(xs_ring_push(&r, &v));
-    assert_false(xs_ring_push(&r, &v));          /* full */
+    assert_false(xs_ring_push(&r, &v)); /* full */
     assert_int_equal(xs_ring_count(&r), 128);
     for (uint32_t i = 0; i < 128; i++) {
         assert_true(xs_ring_pop(&r, &v));
         assert_int_equal(v, i);
     }
-    assert_false(xs_ring_pop(&r, &v));           /* empty */
+    assert_false(xs_ring_pop(&r, &v)); /* empty */
     assert_int_equal(xs_ring_count(&r), 0);
     xs_ring_free(&r);
 
-    assert_int_equal(xs_ring_init(&r, 1, 8), 0);  /* tiny rings still hold something */
+    assert_int_equal(xs_ring_init(&r, 1, 8), 0); /* tiny rings still hold something */
     assert_true(r.mask + 1 >= 2);
     xs_ring_free(&r);
     assert_int_equal(xs_ring_init(&r, 16, 0), -1);
@@ -41,8 +41,12 @@ static void results_keep_every_field(void **state)
     (void)state;
     xs_ring r;
     assert_int_equal(xs_ring_init(&r, 4, sizeof(xs_result)), 0);
-    xs_result in = {.addr = xs_addr_from_v4(0xC6130001u), .port = 443, .status = XS_STATUS_OPEN, .ttl = 64,
-                    .ts_ns = 1700000000123456789ull}, out;
+    xs_result in = {.addr = xs_addr_from_v4(0xC6130001u),
+                    .port = 443,
+                    .status = XS_STATUS_OPEN,
+                    .ttl = 64,
+                    .ts_ns = 1700000000123456789ull},
+              out;
     memset(&out, 0, sizeof out);
     assert_true(xs_ring_push(&r, &in));
     assert_true(xs_ring_pop(&r, &out));
@@ -103,14 +107,14 @@ static void two_threads_pass_ten_million_in_order(void **state)
             sched_yield();
             continue;
         }
-        if (v != expect)   /* count rather than assert in the hot loop */
+        if (v != expect) /* count rather than assert in the hot loop */
             bad++;
         expect = v + 1;
     }
     pthread_join(t, NULL);
     assert_true(bad == 0);
     assert_true(expect == N_SEQ);
-    assert_false(xs_ring_pop(&r, &v));   /* nothing extra */
+    assert_false(xs_ring_pop(&r, &v)); /* nothing extra */
     xs_ring_free(&r);
 }
 

@@ -18,9 +18,9 @@
 
 /* ------------------------------------------------------------------ PNG */
 
-static const unsigned char png_1280x800[24] = {
-    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
-    0, 0, 0x05, 0x00, 0, 0, 0x03, 0x20};
+static const unsigned char png_1280x800[24] = {0x89, 'P', 'N',  'G',  '\r', '\n', 0x1a, '\n',
+                                               0,    0,   0,    13,   'I',  'H',  'D',  'R',
+                                               0,    0,   0x05, 0x00, 0,    0,    0x03, 0x20};
 
 static void test_png_dimensions(void **state)
 {
@@ -32,21 +32,21 @@ static void test_png_dimensions(void **state)
 
     unsigned char b[24];
     memcpy(b, png_1280x800, sizeof b);
-    assert_int_equal(xs_png_dimensions(b, 23, &w, &h), -1);          /* short */
+    assert_int_equal(xs_png_dimensions(b, 23, &w, &h), -1); /* short */
     b[1] = 'Q';
-    assert_int_equal(xs_png_dimensions(b, sizeof b, &w, &h), -1);    /* signature */
+    assert_int_equal(xs_png_dimensions(b, sizeof b, &w, &h), -1); /* signature */
     memcpy(b, png_1280x800, sizeof b);
     b[12] = 'X';
-    assert_int_equal(xs_png_dimensions(b, sizeof b, &w, &h), -1);    /* first chunk not IHDR */
+    assert_int_equal(xs_png_dimensions(b, sizeof b, &w, &h), -1); /* first chunk not IHDR */
     memcpy(b, png_1280x800, sizeof b);
     b[11] = 14;
-    assert_int_equal(xs_png_dimensions(b, sizeof b, &w, &h), -1);    /* IHDR length */
+    assert_int_equal(xs_png_dimensions(b, sizeof b, &w, &h), -1); /* IHDR length */
     memcpy(b, png_1280x800, sizeof b);
     memset(b + 16, 0, 4);
-    assert_int_equal(xs_png_dimensions(b, sizeof b, &w, &h), -1);    /* zero width */
+    assert_int_equal(xs_png_dimensions(b, sizeof b, &w, &h), -1); /* zero width */
     memcpy(b, png_1280x800, sizeof b);
     b[20] = 0x80;
-    assert_int_equal(xs_png_dimensions(b, sizeof b, &w, &h), -1);    /* beyond 2^31-1 */
+    assert_int_equal(xs_png_dimensions(b, sizeof b, &w, &h), -1); /* beyond 2^31-1 */
     assert_int_equal(xs_png_dimensions((const unsigned char *)"", 0, &w, &h), -1);
 }
 
@@ -182,8 +182,8 @@ static void test_url_host_port(void **state)
     assert_int_equal(xs_shot_url_host_port("HTTPS://Example.com", host, sizeof host, &port), 0);
     assert_string_equal(host, "Example.com");
     assert_int_equal(port, 443);
-    assert_int_equal(xs_shot_url_host_port("https://u:p@10.0.0.1:8443/a?b#c", host, sizeof host,
-                                           &port), 0);
+    assert_int_equal(
+        xs_shot_url_host_port("https://u:p@10.0.0.1:8443/a?b#c", host, sizeof host, &port), 0);
     assert_string_equal(host, "10.0.0.1");
     assert_int_equal(port, 8443);
     assert_int_equal(xs_shot_url_host_port("http://[2001:db8::1]:8080/", host, sizeof host, &port),
@@ -193,15 +193,28 @@ static void test_url_host_port(void **state)
     assert_int_equal(xs_shot_url_host_port("http://h:/", host, sizeof host, &port), 0);
     assert_int_equal(port, 80);
 
-    const char *bad[] = {"file:///etc/passwd", "javascript:alert(1)", "data:text/html,x",
-                         "ftp://h/", "http://", "http:///x", "http://h:0/", "http://h:65536/",
-                         "http://h:8x/", "http://a b/", "http://h/\n", "http://a,b/",
-                         "http://a;b/", "http://[::1/", "http://a:1:2/", "http://*/", "--flag",
+    const char *bad[] = {"file:///etc/passwd",
+                         "javascript:alert(1)",
+                         "data:text/html,x",
+                         "ftp://h/",
+                         "http://",
+                         "http:///x",
+                         "http://h:0/",
+                         "http://h:65536/",
+                         "http://h:8x/",
+                         "http://a b/",
+                         "http://h/\n",
+                         "http://a,b/",
+                         "http://a;b/",
+                         "http://[::1/",
+                         "http://a:1:2/",
+                         "http://*/",
+                         "--flag",
                          "http://[::1]x/"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(xs_shot_url_host_port(bad[i], host, sizeof host, &port), -1);
-    assert_int_equal(xs_shot_url_host_port("http://averyveryverylonghostname.example/", host, 8,
-                                           &port), -1);
+    assert_int_equal(
+        xs_shot_url_host_port("http://averyveryverylonghostname.example/", host, 8, &port), -1);
 }
 
 static bool argv_has(char **argv, const char *s)
@@ -224,14 +237,16 @@ static void test_build_argv(void **state)
 {
     (void)state;
     xs_shot_argv_spec sp = {.chromium_path = "/usr/lib/chromium/chromium",
-                            .url = "http://127.0.0.1:8080/login", .png_path = "/s/a.png",
-                            .profile_dir = "/tmp/xs-shot-1", .load_timeout_ms = 7500,
+                            .url = "http://127.0.0.1:8080/login",
+                            .png_path = "/s/a.png",
+                            .profile_dir = "/tmp/xs-shot-1",
+                            .load_timeout_ms = 7500,
                             .deny_proxy_port = 40000};
     char **a = xs_shot_build_argv(&sp);
     assert_non_null(a);
     size_t n = argv_len(a);
     assert_string_equal(a[0], "/usr/lib/chromium/chromium");
-    assert_string_equal(a[n - 1], "http://127.0.0.1:8080/login");  /* the one URL, last */
+    assert_string_equal(a[n - 1], "http://127.0.0.1:8080/login"); /* the one URL, last */
     assert_true(argv_has(a, "--headless"));
     assert_true(argv_has(a, "--no-sandbox"));
     assert_true(argv_has(a, "--disable-gpu"));
@@ -258,7 +273,8 @@ static void test_build_argv(void **state)
     assert_false(argv_has(a, "--no-sandbox"));
     assert_true(argv_has(a, "--window-size=800,600"));
     assert_true(argv_has(a, "--proxy-bypass-list=<-loopback>;app.example.com:443"));
-    assert_true(argv_has(a, "--host-resolver-rules=MAP app.example.com 192.0.2.7, MAP * ~NOTFOUND"));
+    assert_true(
+        argv_has(a, "--host-resolver-rules=MAP app.example.com 192.0.2.7, MAP * ~NOTFOUND"));
     for (char **p = a; *p; p++)
         assert_null(strstr(*p, "--timeout="));
     xs_shot_argv_free(a);
@@ -288,7 +304,8 @@ static const char fake_chromium[] =
     "#!/bin/sh\n"
     "for a; do case \"$a\" in --screenshot=*) out=\"${a#--screenshot=}\";;\n"
     "  --user-data-dir=*) prof=\"${a#--user-data-dir=}\";; http*) url=\"$a\";; esac; done\n"
-    "touch \"$prof/Local State\"; mkdir -p \"$prof/Default/Cache\"; touch \"$prof/Default/Cache/x\"\n"
+    "touch \"$prof/Local State\"; mkdir -p \"$prof/Default/Cache\"; touch "
+    "\"$prof/Default/Cache/x\"\n"
     "png() { printf '\\211PNG\\r\\n\\032\\n\\000\\000\\000\\015IHDR\\000\\000\\005\\000\\000\\000"
     "\\003\\040rest' > \"$out\"; }\n"
     "case \"$url\" in\n"
@@ -340,7 +357,7 @@ static void collect(const xs_shot_result *r, void *arg)
     if (r->png_path) {
         snprintf(s->png, sizeof s->png, "%s", r->png_path);
         struct stat st;
-        assert_int_equal(stat(r->png_path, &st), 0);   /* the file is there during the callback */
+        assert_int_equal(stat(r->png_path, &st), 0); /* the file is there during the callback */
         assert_int_equal(st.st_size, (off_t)r->bytes);
     }
     s->w = r->width;
@@ -395,8 +412,11 @@ static xs_shot_pool *fake_pool(unsigned concurrency, unsigned timeout_ms)
     snprintf(chromium, sizeof chromium, "%s/fake-chromium", work_dir);
     snprintf(profiles, sizeof profiles, "%s/profiles", work_dir);
     snprintf(shots, sizeof shots, "%s/shots", work_dir);
-    xs_shot_config cfg = {.dir = shots, .tmp_dir = profiles, .concurrency = concurrency,
-                          .timeout_ms = timeout_ms, .chromium_path = chromium};
+    xs_shot_config cfg = {.dir = shots,
+                          .tmp_dir = profiles,
+                          .concurrency = concurrency,
+                          .timeout_ms = timeout_ms,
+                          .chromium_path = chromium};
     xs_shot_pool *p = xs_shot_pool_new(&cfg, err, sizeof err);
     assert_non_null(p);
     return p;
@@ -412,8 +432,8 @@ static void test_pool_outcomes(void **state)
 {
     (void)state;
     xs_shot_pool *p = fake_pool(2, 20000);
-    const char *urls[] = {"http://127.0.0.1:1/ok", "http://127.0.0.1:1/fail",
-                          "http://127.0.0.1:1/slow", "http://127.0.0.1:1/blank",
+    const char *urls[] = {"http://127.0.0.1:1/ok",    "http://127.0.0.1:1/fail",
+                          "http://127.0.0.1:1/slow",  "http://127.0.0.1:1/blank",
                           "http://127.0.0.1:1/crash", "http://127.0.0.1:1/noshot",
                           "https://127.0.0.1:1/big"};
     size_t n = sizeof urls / sizeof urls[0];
@@ -428,7 +448,7 @@ static void test_pool_outcomes(void **state)
     assert_int_equal(l.n, n);
     assert_int_equal(xs_shot_pool_pending(p), 0);
 
-    seen_result *r = &l.r[0];                             /* ok */
+    seen_result *r = &l.r[0]; /* ok */
     assert_string_equal(r->error, "");
     assert_true(r->have_png);
     assert_non_null(strstr(r->png, "/shots/shot-0.png"));
@@ -436,17 +456,17 @@ static void test_pool_outcomes(void **state)
     assert_int_equal(r->h, 800);
     assert_string_equal(r->text, "Fake\nhello & world\nhttp://127.0.0.1:1/ok");
     assert_false(r->partial);
-    r = &l.r[1];                                          /* chromium reported a load failure */
+    r = &l.r[1]; /* chromium reported a load failure */
     assert_string_equal(r->error, "load failed: net::ERR_CONNECTION_REFUSED");
     assert_false(r->have_png);
-    r = &l.r[2];                                          /* soft timeout, something rendered */
+    r = &l.r[2]; /* soft timeout, something rendered */
     assert_string_equal(r->error, "");
     assert_true(r->partial);
     assert_string_equal(r->text, "partial words");
-    assert_string_equal(l.r[3].error, "timeout");         /* soft timeout, nothing rendered */
+    assert_string_equal(l.r[3].error, "timeout"); /* soft timeout, nothing rendered */
     assert_string_equal(l.r[4].error, "chromium exited with status 3");
     assert_string_equal(l.r[5].error, "no screenshot");
-    r = &l.r[6];                                          /* 300 KB of text: bounded */
+    r = &l.r[6]; /* 300 KB of text: bounded */
     assert_string_equal(r->error, "");
     assert_true(r->truncated);
     assert_int_equal(r->text_len, XS_SHOT_TEXT_MAX);
@@ -454,7 +474,7 @@ static void test_pool_outcomes(void **state)
     /* failed shots leave no PNG, and every profile directory is gone */
     char path[160];
     snprintf(path, sizeof path, "%s/shots", work_dir);
-    assert_int_equal(entries_in(path), 3);                /* ok, slow, big */
+    assert_int_equal(entries_in(path), 3); /* ok, slow, big */
     snprintf(path, sizeof path, "%s/profiles", work_dir);
     assert_int_equal(entries_in(path), 0);
     xs_shot_pool_free(p);
@@ -492,7 +512,10 @@ static void test_pool_timeout_kills_group(void **state)
     char profiles[128], shots[128], err[256];
     snprintf(profiles, sizeof profiles, "%s/profiles", work_dir);
     snprintf(shots, sizeof shots, "%s/shots", work_dir);
-    xs_shot_config cfg = {.dir = shots, .tmp_dir = profiles, .concurrency = 1, .timeout_ms = 300,
+    xs_shot_config cfg = {.dir = shots,
+                          .tmp_dir = profiles,
+                          .concurrency = 1,
+                          .timeout_ms = 300,
                           .chromium_path = wrapper};
     xs_shot_pool *p = xs_shot_pool_new(&cfg, err, sizeof err);
     assert_non_null(p);
@@ -503,7 +526,7 @@ static void test_pool_timeout_kills_group(void **state)
     assert_int_equal(l.n, 2);
     assert_string_equal(l.r[0].error, "timeout");
     assert_false(l.r[0].have_png);
-    assert_string_equal(l.r[1].error, "");               /* the slot is reused afterwards */
+    assert_string_equal(l.r[1].error, ""); /* the slot is reused afterwards */
 
     /* the background "sleep" the fake left behind was in the group: it is killed too */
     char pidpath[160];
@@ -531,9 +554,9 @@ static void test_pool_free_kills_running(void **state)
     assert_int_equal(xs_shot_pool_submit(p, "http://127.0.0.1:1/hang", "h2.png", (void *)1), 0);
     assert_int_equal(xs_shot_pool_submit(p, "http://127.0.0.1:1/ok", "q.png", (void *)2), 0);
     seen_list l = {0};
-    assert_int_equal(xs_shot_pool_poll(p, 0, collect, &l), 0);  /* starts two, none done */
+    assert_int_equal(xs_shot_pool_poll(p, 0, collect, &l), 0); /* starts two, none done */
     assert_int_equal(xs_shot_pool_pending(p), 3);
-    xs_shot_pool_free(p);                                       /* kills, reaps, cleans */
+    xs_shot_pool_free(p); /* kills, reaps, cleans */
     assert_int_equal(l.n, 0);
     char path[160];
     snprintf(path, sizeof path, "%s/profiles", work_dir);
@@ -553,7 +576,7 @@ static void test_pool_rejects(void **state)
     assert_int_equal(xs_shot_pool_submit_pinned(p, "http://h/", "not an ip", "x.png", NULL), -1);
     assert_int_equal(xs_shot_pool_submit_pinned(p, "http://h/", "192.0.2.1", "x.png", NULL), 0);
     assert_int_equal(xs_shot_pool_pending(p), 1);
-    xs_shot_pool_free(p);                                       /* queued: dropped */
+    xs_shot_pool_free(p); /* queued: dropped */
 }
 
 /* --screenshots DIR (issue 13.1): never chown an existing directory or a symlink's target. */

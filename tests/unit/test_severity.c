@@ -12,76 +12,80 @@
 #include <cmocka.h>
 #include "xsweep/severity.h"
 
-#define C XS_SEV_CRITICAL
-#define H XS_SEV_HIGH
-#define M XS_SEV_MEDIUM
-#define L XS_SEV_LOW
+#define C   XS_SEV_CRITICAL
+#define H   XS_SEV_HIGH
+#define M   XS_SEV_MEDIUM
+#define L   XS_SEV_LOW
 #define ANY -1
 
 typedef struct {
-    int code;            /* HTTP code */
-    int auth;            /* xs_auth_class, ANY = check all three */
+    int code; /* HTTP code */
+    int auth; /* xs_auth_class, ANY = check all three */
     xs_severity bucket, other;
 } row;
 
 /* Seed, Permissive, HTTP table, in the seed's order. A class row is tested with a code that no more
  * specific row covers. */
 static const row permissive_rows[] = {
-    { 102, ANY, M, M },                  /* 1XX */
-    { 101, ANY, C, C },
-    { 200, XS_AUTHCLASS_NONE, C, C },         /* 2XX Not detected */
-    { 204, XS_AUTHCLASS_WEAK, H, H },         /* 2XX Digest/NTLM/Basic */
-    { 200, XS_AUTHCLASS_SSO, M, M },
-    { 302, ANY, M, M },                  /* 3XX */
-    { 418, ANY, M, H },                  /* 4XX */
-    { 400, ANY, M, H },
-    { 401, XS_AUTHCLASS_WEAK, M, M },
-    { 401, XS_AUTHCLASS_NONE, M, M },
-    { 401, XS_AUTHCLASS_SSO, M, M },
-    { 404, ANY, H, H },
-    { 403, ANY, M, M },
-    { 407, ANY, M, M },
-    { 423, ANY, M, M },
-    { 498, ANY, M, M },
-    { 503, ANY, M, M },                  /* 5XX */
-    { 500, ANY, H, H },
+    {102, ANY, M, M}, /* 1XX */
+    {101, ANY, C, C},
+    {200, XS_AUTHCLASS_NONE, C, C}, /* 2XX Not detected */
+    {204, XS_AUTHCLASS_WEAK, H, H}, /* 2XX Digest/NTLM/Basic */
+    {200, XS_AUTHCLASS_SSO, M, M},
+    {302, ANY, M, M}, /* 3XX */
+    {418, ANY, M, H}, /* 4XX */
+    {400, ANY, M, H},
+    {401, XS_AUTHCLASS_WEAK, M, M},
+    {401, XS_AUTHCLASS_NONE, M, M},
+    {401, XS_AUTHCLASS_SSO, M, M},
+    {404, ANY, H, H},
+    {403, ANY, M, M},
+    {407, ANY, M, M},
+    {423, ANY, M, M},
+    {498, ANY, M, M},
+    {503, ANY, M, M}, /* 5XX */
+    {500, ANY, H, H},
 };
 
 /* Seed, Moderate, HTTP table. It has no 407/423/498/500 rows: the class rows apply. */
 static const row moderate_rows[] = {
-    { 100, ANY, H, H },                  /* 1XX */
-    { 101, ANY, C, C },
-    { 200, XS_AUTHCLASS_NONE, C, C },
-    { 201, XS_AUTHCLASS_WEAK, H, H },
-    { 200, XS_AUTHCLASS_SSO, M, M },
-    { 301, ANY, H, H },                  /* 3XX */
-    { 429, ANY, M, H },                  /* 4XX */
-    { 400, ANY, H, H },
-    { 401, XS_AUTHCLASS_WEAK, H, H },
-    { 401, XS_AUTHCLASS_NONE, C, C },
-    { 401, XS_AUTHCLASS_SSO, M, M },
-    { 404, ANY, H, H },
-    { 403, ANY, M, H },
-    { 502, ANY, H, H },                  /* 5XX */
+    {100, ANY, H, H}, /* 1XX */
+    {101, ANY, C, C},
+    {200, XS_AUTHCLASS_NONE, C, C},
+    {201, XS_AUTHCLASS_WEAK, H, H},
+    {200, XS_AUTHCLASS_SSO, M, M},
+    {301, ANY, H, H}, /* 3XX */
+    {429, ANY, M, H}, /* 4XX */
+    {400, ANY, H, H},
+    {401, XS_AUTHCLASS_WEAK, H, H},
+    {401, XS_AUTHCLASS_NONE, C, C},
+    {401, XS_AUTHCLASS_SSO, M, M},
+    {404, ANY, H, H},
+    {403, ANY, M, H},
+    {502, ANY, H, H}, /* 5XX */
     /* no row in the seed: class rows */
-    { 407, ANY, M, H },
-    { 423, ANY, M, H },
-    { 498, ANY, M, H },
-    { 500, ANY, H, H },
+    {407, ANY, M, H},
+    {423, ANY, M, H},
+    {498, ANY, M, H},
+    {500, ANY, H, H},
 };
 
 static xs_policy *load(const char *name)
 {
     char err[256] = "";
     xs_policy *p = xs_policy_load(name, err, sizeof err);
-    if (!p) fail_msg("loading %s: %s", name, err);
+    if (!p)
+        fail_msg("loading %s: %s", name, err);
     return p;
 }
 
 static xs_severity eval_http(const xs_policy *p, int code, xs_auth_class auth, bool bucket)
 {
-    xs_severity_input in = { .status = XS_STATUS_OPEN, .is_http = true, .http_code = code,
-                             .auth = auth, .is_bucket = bucket };
+    xs_severity_input in = {.status = XS_STATUS_OPEN,
+                            .is_http = true,
+                            .http_code = code,
+                            .auth = auth,
+                            .is_bucket = bucket};
     const char *reason = NULL;
     xs_severity s = xs_policy_evaluate(p, &in, &reason);
     assert_non_null(reason);
@@ -93,7 +97,8 @@ static void check_rows(const char *policy, const row *rows, size_t n)
     xs_policy *p = load(policy);
     for (size_t i = 0; i < n; i++) {
         for (int a = XS_AUTHCLASS_NONE; a <= XS_AUTHCLASS_SSO; a++) {
-            if (rows[i].auth != ANY && rows[i].auth != a) continue;
+            if (rows[i].auth != ANY && rows[i].auth != a)
+                continue;
             xs_severity b = eval_http(p, rows[i].code, (xs_auth_class)a, true);
             xs_severity o = eval_http(p, rows[i].code, (xs_auth_class)a, false);
             if (b != rows[i].bucket || o != rows[i].other)
@@ -119,7 +124,7 @@ static void test_moderate_table(void **state)
 
 static xs_severity eval_status(const xs_policy *p, xs_status st, bool bucket)
 {
-    xs_severity_input in = { .status = st, .is_bucket = bucket };
+    xs_severity_input in = {.status = st, .is_bucket = bucket};
     return xs_policy_evaluate(p, &in, NULL);
 }
 
@@ -127,7 +132,7 @@ static xs_severity eval_status(const xs_policy *p, xs_status st, bool bucket)
 static void test_nonhttp_rows(void **state)
 {
     (void)state;
-    const char *names[] = { "permissive", "moderate" };
+    const char *names[] = {"permissive", "moderate"};
     for (int i = 0; i < 2; i++) {
         xs_policy *p = load(names[i]);
         for (int b = 0; b < 2; b++) {
@@ -156,8 +161,8 @@ static void test_strict_everything_critical(void **state)
 static void test_seed_worked_example(void **state)
 {
     (void)state;
-    const char *names[] = { "permissive", "moderate", "strict" };
-    const xs_severity want[] = { XS_SEV_MEDIUM, XS_SEV_HIGH, XS_SEV_CRITICAL };
+    const char *names[] = {"permissive", "moderate", "strict"};
+    const xs_severity want[] = {XS_SEV_MEDIUM, XS_SEV_HIGH, XS_SEV_CRITICAL};
     for (int i = 0; i < 3; i++) {
         xs_policy *p = load(names[i]);
         assert_int_equal(eval_http(p, 401, XS_AUTHCLASS_WEAK, false), want[i]);
@@ -168,13 +173,13 @@ static void test_seed_worked_example(void **state)
 static void test_not_scanned_is_critical(void **state)
 {
     (void)state;
-    const char *names[] = { "permissive", "moderate", "strict" };
-    const xs_status st[] = { XS_STATUS_EXCLUDED, XS_STATUS_UNSUPPORTED, XS_STATUS_FAILED };
+    const char *names[] = {"permissive", "moderate", "strict"};
+    const xs_status st[] = {XS_STATUS_EXCLUDED, XS_STATUS_UNSUPPORTED, XS_STATUS_FAILED};
     for (int i = 0; i < 3; i++) {
         xs_policy *p = load(names[i]);
         for (int s = 0; s < 3; s++) {
             const char *reason = NULL;
-            xs_severity_input in = { .status = st[s] };
+            xs_severity_input in = {.status = st[s]};
             assert_int_equal(xs_policy_evaluate(p, &in, &reason), XS_SEV_CRITICAL);
             assert_non_null(strstr(reason, "not scanned"));
         }
@@ -187,7 +192,7 @@ static void test_no_http_status_falls_back_to_nonhttp(void **state)
 {
     (void)state;
     xs_policy *p = load("permissive");
-    xs_severity_input in = { .status = XS_STATUS_OPEN, .is_http = false, .http_code = 404 };
+    xs_severity_input in = {.status = XS_STATUS_OPEN, .is_http = false, .http_code = 404};
     const char *reason = NULL;
     assert_int_equal(xs_policy_evaluate(p, &in, &reason), XS_SEV_CRITICAL);
     assert_string_equal(reason, "TCP handshake succeeded");
@@ -204,19 +209,18 @@ static void test_no_http_status_falls_back_to_nonhttp(void **state)
 static void test_specificity_and_reason(void **state)
 {
     (void)state;
-    const char text[] =
-        "nonhttp success - critical critical ok\n"
-        "nonhttp fail - low low\n"
-        "http - - info info \"any\"   # comment\n"
-        "http 4xx - medium high \"class # not a comment\"\n"
-        "http 401 - high high \"exact any-auth\"\n"
-        "http 401 sso low low exact sso\n";
+    const char text[] = "nonhttp success - critical critical ok\n"
+                        "nonhttp fail - low low\n"
+                        "http - - info info \"any\"   # comment\n"
+                        "http 4xx - medium high \"class # not a comment\"\n"
+                        "http 401 - high high \"exact any-auth\"\n"
+                        "http 401 sso low low exact sso\n";
     char err[256] = "";
     xs_policy *p = xs_policy_load_buffer(text, sizeof text - 1, "t.policy", err, sizeof err);
     assert_non_null(p);
     const char *reason;
-    xs_severity_input in = { .status = XS_STATUS_OPEN, .is_http = true, .http_code = 401,
-                             .auth = XS_AUTHCLASS_SSO };
+    xs_severity_input in = {
+        .status = XS_STATUS_OPEN, .is_http = true, .http_code = 401, .auth = XS_AUTHCLASS_SSO};
     assert_int_equal(xs_policy_evaluate(p, &in, &reason), XS_SEV_LOW);
     assert_string_equal(reason, "exact sso");
     in.auth = XS_AUTHCLASS_WEAK;
@@ -238,8 +242,10 @@ static void expect_error(const char *text, const char *want)
 {
     char err[256] = "";
     xs_policy *p = xs_policy_load_buffer(text, strlen(text), "bad.policy", err, sizeof err);
-    if (p) fail_msg("loaded bad policy, want error %s", want);
-    if (!strstr(err, want)) fail_msg("error '%s' does not contain '%s'", err, want);
+    if (p)
+        fail_msg("loaded bad policy, want error %s", want);
+    if (!strstr(err, want))
+        fail_msg("error '%s' does not contain '%s'", err, want);
 }
 
 static void test_errors(void **state)
@@ -294,7 +300,7 @@ static void test_datadir_env(void **state)
     rmdir(sub);
     rmdir(dir);
     assert_non_null(p);
-    xs_severity_input in = { .status = XS_STATUS_OPEN };
+    xs_severity_input in = {.status = XS_STATUS_OPEN};
     assert_int_equal(xs_policy_evaluate(p, &in, NULL), XS_SEV_INFO);
     xs_policy_free(p);
 }
@@ -324,7 +330,7 @@ static void test_finding_rows(void **state)
     in.finding_ids[0] = "something-else";
     in.finding_ids[1] = NULL;
     assert_int_equal(xs_policy_evaluate(p, &in, &why), XS_SEV_CRITICAL);
-    in.status = XS_STATUS_CLOSED;                       /* a closed port carries no finding row */
+    in.status = XS_STATUS_CLOSED; /* a closed port carries no finding row */
     in.finding_ids[0] = "redis-auth-required";
     assert_int_equal(xs_policy_evaluate(p, &in, &why), XS_SEV_LOW);
     xs_policy_free(p);

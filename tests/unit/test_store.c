@@ -12,7 +12,7 @@
 #include "xsweep/store.h"
 #include "xsweep/targets.h"
 
-#define T0 1795000000000000000ULL   /* a fixed realtime in ns */
+#define T0   1795000000000000000ULL /* a fixed realtime in ns */
 #define WEEK (7ULL * 86400 * 1000000000ULL)
 
 static char dir[64];
@@ -39,16 +39,16 @@ static int teardown(void **state)
 static xs_addr ip_of(const char *s)
 {
     xs_addr a;
-    assert_true(xs_addr_parse(s, &a));   /* either family */
+    assert_true(xs_addr_parse(s, &a)); /* either family */
     return a;
 }
 
 static void add(xs_store *s, int64_t sweep, const char *ip, uint16_t port, xs_status st,
                 const char *severity, const char *json)
 {
-    xs_report rep = {.r = {.addr = ip_of(ip), .port = port, .status = (uint8_t)st, .ttl = 64,
-                           .ts_ns = T0},
-                     .severity = severity};
+    xs_report rep = {
+        .r = {.addr = ip_of(ip), .port = port, .status = (uint8_t)st, .ttl = 64, .ts_ns = T0},
+        .severity = severity};
     if (xs_store_add(s, sweep, &rep, json) != 0)
         fail_msg("%s", xs_store_error(s));
 }
@@ -98,19 +98,23 @@ static void extracts_columns_from_the_record(void **state)
     assert_true(sw > 0);
     /* severity from rep wins; everything else comes out of the record */
     add(s, sw, "198.18.0.1", 80, XS_STATUS_OPEN, NULL, REC_WEB);
-    add(s, sw, "198.18.0.2", 22, XS_STATUS_OPEN, "critical", NULL);          /* no record */
-    add(s, sw, "198.18.0.3", 22, XS_STATUS_OPEN, "low", "{not json");         /* bad record */
-    add(s, sw, "198.18.0.4", 80, XS_STATUS_OPEN, NULL, "{\"ip\":\"198.18.0.4\",\"tech\":[\"b\",\"a\"]}");
+    add(s, sw, "198.18.0.2", 22, XS_STATUS_OPEN, "critical", NULL);   /* no record */
+    add(s, sw, "198.18.0.3", 22, XS_STATUS_OPEN, "low", "{not json"); /* bad record */
+    add(s, sw, "198.18.0.4", 80, XS_STATUS_OPEN, NULL,
+        "{\"ip\":\"198.18.0.4\",\"tech\":[\"b\",\"a\"]}");
     assert_int_equal(xs_store_end_sweep(s, sw, T0 + 60000000000ULL, 4, 0, 0), 0);
     assert_int_equal(xs_store_close(s, err, sizeof err), 0);
 
     expect("SELECT severity FROM endpoints_text WHERE ip='198.18.0.1'", "high");
-    expect("SELECT http_status_code FROM endpoints WHERE port=80 AND ip=x'00000000000000000000ffffc6120001'", "401");
+    expect("SELECT http_status_code FROM endpoints WHERE port=80 AND "
+           "ip=x'00000000000000000000ffffc6120001'",
+           "401");
     expect("SELECT title FROM endpoints_text WHERE ip='198.18.0.1'", "Admin \xc3\xa9");
     expect("SELECT auth_method FROM endpoints_text WHERE ip='198.18.0.1'", "basic");
     expect("SELECT tech FROM endpoints_text WHERE ip='198.18.0.1'", "PHP,nginx");
     expect("SELECT json_extract(record,'$.tech[0].version') FROM endpoints_text"
-           " WHERE ip='198.18.0.1'", "1.25");
+           " WHERE ip='198.18.0.1'",
+           "1.25");
     expect("SELECT record FROM endpoints_text WHERE ip='198.18.0.2'",
            "{\"ip\":\"198.18.0.2\",\"port\":22,\"proto\":\"tcp\",\"status\":\"open\","
            "\"severity\":\"critical\"}");
@@ -118,9 +122,11 @@ static void extracts_columns_from_the_record(void **state)
            "low");
     expect("SELECT tech FROM endpoints_text WHERE ip='198.18.0.4'", "a,b");
     expect("SELECT title IS NULL AND http_status_code IS NULL FROM endpoints_text"
-           " WHERE ip='198.18.0.2'", "1");
+           " WHERE ip='198.18.0.2'",
+           "1");
     expect("SELECT started||' '||ended||' '||open||' '||closed||' '||other||' '||options"
-           " FROM sweeps", "2026-11-18T11:06:40Z 2026-11-18T11:07:40Z 4 0 0 -p 80 198.18.0.0/24");
+           " FROM sweeps",
+           "2026-11-18T11:06:40Z 2026-11-18T11:07:40Z 4 0 0 -p 80 198.18.0.0/24");
     expect("PRAGMA journal_mode", "wal");
 }
 
@@ -140,34 +146,39 @@ static void carries_first_and_last_seen_across_sweeps(void **state)
     assert_int_equal(s2, s1 + 1);
     add(s, s2, "198.18.0.1", 80, XS_STATUS_OPEN, NULL, NULL);
     add(s, s2, "198.18.0.2", 80, XS_STATUS_CLOSED, NULL, NULL);
-    add(s, s2, "198.18.0.3", 80, XS_STATUS_OPEN, NULL, NULL);     /* new */
+    add(s, s2, "198.18.0.3", 80, XS_STATUS_OPEN, NULL, NULL); /* new */
     add(s, s2, "198.18.0.4", 80, XS_STATUS_OPEN, NULL, NULL);
     assert_int_equal(xs_store_end_sweep(s, s2, T0 + WEEK + 1, 3, 1, 0), 0);
 
     int64_t s3 = xs_store_begin_sweep(s, "a", T0 + 2 * WEEK);
     add(s, s3, "198.18.0.1", 80, XS_STATUS_OPEN, NULL, NULL);
-    add(s, s3, "198.18.0.3", 80, XS_STATUS_FAILED, NULL, NULL);   /* not probed: keeps history */
+    add(s, s3, "198.18.0.3", 80, XS_STATUS_FAILED, NULL, NULL); /* not probed: keeps history */
     assert_int_equal(xs_store_end_sweep(s, s3, T0 + 2 * WEEK + 1, 1, 0, 1), 0);
     /* the same endpoint twice in a sweep: the later record replaces the earlier one */
     add(s, s3, "198.18.0.1", 80, XS_STATUS_OPEN, "high", NULL);
     assert_int_equal(xs_store_close(s, err, sizeof err), 0);
 
     char sql[256];
-    struct { int64_t sweep; const char *ip, *want; } rows[] = {
-        {s1, "198.18.0.1", "1 1"}, {s2, "198.18.0.1", "1 2"}, {s3, "198.18.0.1", "1 3"},
-        {s1, "198.18.0.2", "1 1"}, {s2, "198.18.0.2", "1 2"},
-        {s2, "198.18.0.3", "2 2"}, {s3, "198.18.0.3", "2 2"},
-        {s1, "198.18.0.4", "NULL NULL"}, {s2, "198.18.0.4", "2 2"},
+    struct {
+        int64_t sweep;
+        const char *ip, *want;
+    } rows[] = {
+        {s1, "198.18.0.1", "1 1"}, {s2, "198.18.0.1", "1 2"},       {s3, "198.18.0.1", "1 3"},
+        {s1, "198.18.0.2", "1 1"}, {s2, "198.18.0.2", "1 2"},       {s2, "198.18.0.3", "2 2"},
+        {s3, "198.18.0.3", "2 2"}, {s1, "198.18.0.4", "NULL NULL"}, {s2, "198.18.0.4", "2 2"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        snprintf(sql, sizeof sql, "SELECT coalesce(first_seen - %lld + 1, 'NULL') || ' ' ||"
+        snprintf(sql, sizeof sql,
+                 "SELECT coalesce(first_seen - %lld + 1, 'NULL') || ' ' ||"
                  " coalesce(last_seen - %lld + 1, 'NULL') FROM endpoints_text"
-                 " WHERE sweep = %lld AND ip = '%s'", (long long)s1, (long long)s1,
-                 (long long)rows[i].sweep, rows[i].ip);
+                 " WHERE sweep = %lld AND ip = '%s'",
+                 (long long)s1, (long long)s1, (long long)rows[i].sweep, rows[i].ip);
         expect(sql, rows[i].want);
     }
-    snprintf(sql, sizeof sql, "SELECT count(*) || ' ' || max(severity) FROM endpoints"
-             " WHERE sweep = %lld", (long long)s3);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) || ' ' || max(severity) FROM endpoints"
+             " WHERE sweep = %lld",
+             (long long)s3);
     expect(sql, "2 high");
 }
 
@@ -183,22 +194,25 @@ static void batches_many_rows_and_prunes_old_sweeps(void **state)
         ids[k] = xs_store_begin_sweep(s, "big", T0 + (uint64_t)k * WEEK);
         assert_true(ids[k] > 0);
         for (uint32_t i = 0; i < (k == 0 ? ROWS : 10u); i++) {
-            xs_report rep = {.r = {.addr = xs_addr_from_v4(0xc6120000u + i), .port = 443, .status = XS_STATUS_OPEN}};
+            xs_report rep = {.r = {.addr = xs_addr_from_v4(0xc6120000u + i),
+                                   .port = 443,
+                                   .status = XS_STATUS_OPEN}};
             assert_int_equal(xs_store_add(s, ids[k], &rep, NULL), 0);
         }
-        if (k < 3)   /* the last sweep never finishes (a crash) */
-            assert_int_equal(xs_store_end_sweep(s, ids[k], T0 + (uint64_t)k * WEEK + 1, 10, 0, 0), 0);
+        if (k < 3) /* the last sweep never finishes (a crash) */
+            assert_int_equal(xs_store_end_sweep(s, ids[k], T0 + (uint64_t)k * WEEK + 1, 10, 0, 0),
+                             0);
     }
     assert_int_equal(xs_store_close(s, err, sizeof err), 0);
     expect("SELECT count(*) FROM endpoints WHERE sweep = 1", "20123");
 
     s = xs_store_open(path, err, sizeof err);
     assert_non_null(s);
-    assert_int_equal(xs_store_prune(s, 0), 0);            /* 0 keeps everything */
-    assert_int_equal(xs_store_prune(s, 5), 0);            /* fewer finished sweeps than 5 */
+    assert_int_equal(xs_store_prune(s, 0), 0); /* 0 keeps everything */
+    assert_int_equal(xs_store_prune(s, 5), 0); /* fewer finished sweeps than 5 */
     /* keep 2 finished (sweeps 2 and 3) and the unfinished 4 after them */
     assert_int_equal(xs_store_prune(s, 2), 1);
-    assert_int_equal(xs_store_prune(s, 2), 0);            /* idempotent */
+    assert_int_equal(xs_store_prune(s, 2), 0); /* idempotent */
     assert_int_equal(xs_store_close(s, err, sizeof err), 0);
     expect("SELECT group_concat(sweep) FROM (SELECT DISTINCT sweep FROM endpoints ORDER BY sweep)",
            "2,3,4");
@@ -270,7 +284,7 @@ static void holds_both_families_in_one_order(void **state)
     assert_int_equal(xs_store_end_sweep(s, s1, T0 + 1, 3, 1, 0), 0);
     int64_t s2 = xs_store_begin_sweep(s, "-p 443 2001:2::/112 198.19.0.0/24", T0 + WEEK);
     add(s, s2, "2001:2::10", 443, XS_STATUS_OPEN, NULL, NULL);
-    add(s, s2, "2001:2::0.0.0.16", 443, XS_STATUS_OPEN, "high", NULL);   /* the same address */
+    add(s, s2, "2001:2::0.0.0.16", 443, XS_STATUS_OPEN, "high", NULL); /* the same address */
     assert_int_equal(xs_store_end_sweep(s, s2, T0 + WEEK + 1, 1, 0, 0), 0);
     assert_int_equal(xs_store_close(s, err, sizeof err), 0);
     expect("SELECT group_concat(t, ' ') FROM (SELECT json_extract(record, '$.ip') AS t"
@@ -278,9 +292,11 @@ static void holds_both_families_in_one_order(void **state)
            "198.19.0.3 198.19.0.200 2001:2::9 2001:2::10");
     expect("SELECT hex(ip) FROM endpoints WHERE sweep = 1 AND port = 443 ORDER BY ip LIMIT 1",
            "00000000000000000000FFFFC6130003");
-    expect("SELECT count(*) || ' ' || min(length(ip)) || ' ' || max(length(ip)) FROM endpoints", "5 16 16");
+    expect("SELECT count(*) || ' ' || min(length(ip)) || ' ' || max(length(ip)) FROM endpoints",
+           "5 16 16");
     expect("SELECT first_seen || '-' || last_seen || ' ' || severity FROM endpoints_text"
-           " WHERE sweep = 2 AND ip = '2001:2::10'", "1-2 high");
+           " WHERE sweep = 2 AND ip = '2001:2::10'",
+           "1-2 high");
     expect("SELECT record FROM endpoints_text WHERE sweep = 1 AND ip = '2001:2::9'",
            "{\"ip\":\"2001:2::9\",\"port\":443,\"proto\":\"tcp\",\"status\":\"open\","
            "\"severity\":null}");
@@ -304,10 +320,13 @@ static void upgrades_a_schema_1_database(void **state)
         "CREATE UNIQUE INDEX endpoints_by_sweep ON endpoints(sweep, ip, port);"
         "CREATE INDEX endpoints_by_endpoint ON endpoints(ip, port, sweep);"
         "CREATE VIEW endpoints_text AS SELECT sweep,"
-        "  (ip >> 24) || '.' || ((ip >> 16) & 255) || '.' || ((ip >> 8) & 255) || '.' || (ip & 255) AS ip,"
-        "  port, status, severity, http_status_code, title, auth_method, tech, first_seen, last_seen,"
+        "  (ip >> 24) || '.' || ((ip >> 16) & 255) || '.' || ((ip >> 8) & 255) || '.' || (ip & "
+        "255) AS ip,"
+        "  port, status, severity, http_status_code, title, auth_method, tech, first_seen, "
+        "last_seen,"
         "  record FROM endpoints;"
-        "INSERT INTO sweeps VALUES(1, '2026-11-18T10:00:00Z', '2026-11-18T10:01:00Z', 'a', 2, 0, 0, 0);"
+        "INSERT INTO sweeps VALUES(1, '2026-11-18T10:00:00Z', '2026-11-18T10:01:00Z', 'a', 2, 0, "
+        "0, 0);"
         "INSERT INTO endpoints VALUES(1, 3323068417, 80, 'open', 'high', 401, 'Admin', 'basic',"
         "  'nginx', '{\"ip\":\"198.18.0.1\",\"port\":80,\"status\":\"open\"}', 1, 1);"
         "INSERT INTO endpoints VALUES(1, 3323068418, 22, 'open', 'low', NULL, NULL, NULL, NULL,"
@@ -329,15 +348,20 @@ static void upgrades_a_schema_1_database(void **state)
 
     expect("PRAGMA user_version", "2");
     expect("SELECT count(*) FROM sqlite_master WHERE name = 'endpoints_schema1'", "0");
-    expect("SELECT group_concat(hex(ip), ' ') FROM (SELECT ip FROM endpoints WHERE sweep = 1 ORDER BY ip)",
+    expect("SELECT group_concat(hex(ip), ' ') FROM (SELECT ip FROM endpoints WHERE sweep = 1 ORDER "
+           "BY ip)",
            "00000000000000000000FFFFC6120001 00000000000000000000FFFFC6120002");
     expect("SELECT title || ' ' || auth_method || ' ' || tech FROM endpoints_text WHERE sweep = 1"
-           " AND ip = '198.18.0.1'", "Admin basic nginx");
+           " AND ip = '198.18.0.1'",
+           "Admin basic nginx");
     expect("SELECT first_seen || '-' || last_seen FROM endpoints_text WHERE sweep = 2"
-           " AND ip = '198.18.0.1'", "1-2");
+           " AND ip = '198.18.0.1'",
+           "1-2");
     expect("SELECT first_seen || '-' || last_seen FROM endpoints_text WHERE sweep = 2"
-           " AND ip = '2001:2::1'", "2-2");
-    expect("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'endpoints_by_%'", "2");
+           " AND ip = '2001:2::1'",
+           "2-2");
+    expect("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'endpoints_by_%'",
+           "2");
     /* opened again: nothing to do */
     s = xs_store_open(path, err, sizeof err);
     assert_non_null(s);

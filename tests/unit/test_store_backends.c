@@ -30,9 +30,9 @@ static void derives_one_key_per_week_and_configuration(void **state)
 {
     (void)state;
     char a[48], b[48], c[48], d[48];
-    uint64_t tue = 1796122800ULL * 1000000000ULL;   /* 2026-12-01 (Tue), ISO week 49 */
-    uint64_t sun = tue + 5ULL * 86400 * 1000000000ULL;      /* 2026-12-06 (Sun), still week 49 */
-    uint64_t mon = tue + 6ULL * 86400 * 1000000000ULL;      /* 2026-12-07 (Mon), week 50 */
+    uint64_t tue = 1796122800ULL * 1000000000ULL;      /* 2026-12-01 (Tue), ISO week 49 */
+    uint64_t sun = tue + 5ULL * 86400 * 1000000000ULL; /* 2026-12-06 (Sun), still week 49 */
+    uint64_t mon = tue + 6ULL * 86400 * 1000000000ULL; /* 2026-12-07 (Mon), week 50 */
     xs_store_sweep_key("rate = 100\n", tue, a);
     xs_store_sweep_key("rate = 100\n", sun, b);
     xs_store_sweep_key("rate = 100\n", mon, c);
@@ -78,9 +78,11 @@ static void sqlite_refuses_shared_sweeps_and_rebuilds_on_resume(void **state)
     assert_int_equal(xs_store_add(s, sweep, &ghost, NULL), 0);
     assert_int_equal(xs_store_sync(s), 0);
     FILE *f = fopen(out, "w");
-    fputs("{\"ip\":\"198.18.0.1\",\"port\":80,\"proto\":\"tcp\",\"status\":\"open\",\"ttl\":64,"
-          "\"severity\":\"high\",\"tech\":[{\"name\":\"nginx\"},{\"name\":\"PHP\"}]}\n"
-          "{\"ip\":\"198.18.0.2\",\"port\":80,\"proto\":\"tcp\",\"status\":\"closed\",\"ttl\":64}\n", f);
+    fputs(
+        "{\"ip\":\"198.18.0.1\",\"port\":80,\"proto\":\"tcp\",\"status\":\"open\",\"ttl\":64,"
+        "\"severity\":\"high\",\"tech\":[{\"name\":\"nginx\"},{\"name\":\"PHP\"}]}\n"
+        "{\"ip\":\"198.18.0.2\",\"port\":80,\"proto\":\"tcp\",\"status\":\"closed\",\"ttl\":64}\n",
+        f);
     fclose(f);
     assert_int_equal(xs_store_reconcile(s, sweep, out, XS_FMT_JSON), 2);
     assert_int_equal(xs_store_end_sweep(s, sweep, 1796122900ULL * 1000000000ULL, 0, 0, 0), 0);
@@ -88,11 +90,15 @@ static void sqlite_refuses_shared_sweeps_and_rebuilds_on_resume(void **state)
     sqlite3 *h;
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(h, "SELECT (SELECT group_concat(port || status || coalesce(tech, '-'), ' ')"
-                                           " FROM endpoints), open, closed FROM sweeps", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(h,
+                           "SELECT (SELECT group_concat(port || status || coalesce(tech, '-'), ' ')"
+                           " FROM endpoints), open, closed FROM sweeps",
+                           -1, &st, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(st, 0), "80openPHP,nginx 80closed-");
-    assert_int_equal(sqlite3_column_int(st, 1), 1);   /* counts include the rebuilt records */
+    assert_int_equal(sqlite3_column_int(st, 1), 1); /* counts include the rebuilt records */
     assert_int_equal(sqlite3_column_int(st, 2), 1);
     sqlite3_finalize(st);
     sqlite3_close(h);

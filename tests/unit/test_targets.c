@@ -9,10 +9,10 @@
 #include <unistd.h>
 #include "xsweep/targets.h"
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+#define IP(a, b, c, d)                                                                             \
+    ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 
 /* ---- IPv4 ---- */
-
 
 /* IPv4 views of the address-typed API, for the IPv4 cases below. */
 static const xs_endpoint *find4(const xs_endpointlist *el, uint32_t ip, uint16_t port)
@@ -46,15 +46,16 @@ static void ipv4_accepts_plain_dotted_decimal(void **state)
 static void ipv4_rejects_malformed(void **state)
 {
     (void)state;
-    const char *bad[] = { "", "1.2.3", "1.2.3.4.5", "1.2.3.256", "01.2.3.4", "1.2.3.04", "1.2.3.4 ",
-                          " 1.2.3.4", "1..3.4", "1.2.3.", "a.b.c.d", "1.2.3.4x", "-1.2.3.4", "1.2.3.0000",
-                          "1.2.3.1000", "0x1.2.3.4", "1.2.3.4/", "+1.2.3.4" };
+    const char *bad[] = {"",          "1.2.3",    "1.2.3.4.5", "1.2.3.256",  "01.2.3.4",
+                         "1.2.3.04",  "1.2.3.4 ", " 1.2.3.4",  "1..3.4",     "1.2.3.",
+                         "a.b.c.d",   "1.2.3.4x", "-1.2.3.4",  "1.2.3.0000", "1.2.3.1000",
+                         "0x1.2.3.4", "1.2.3.4/", "+1.2.3.4"};
     uint32_t ip = 77;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         if (xs_parse_ipv4(bad[i], &ip))
             fail_msg("accepted \"%s\"", bad[i]);
     }
-    assert_int_equal(ip, 77);   /* untouched on failure */
+    assert_int_equal(ip, 77); /* untouched on failure */
 }
 
 static void ipv4_formats_and_round_trips(void **state)
@@ -89,7 +90,7 @@ static void scan_ipv4_reports_where_it_stopped(void **state)
 
 static xs_range only_range(const char *spec)
 {
-    xs_rangelist rl = { 0 };
+    xs_rangelist rl = {0};
     char err[256] = "";
     if (xs_rangelist_add_spec(&rl, spec, err, sizeof err) < 0)
         fail_msg("rejected \"%s\": %s", spec, err);
@@ -108,7 +109,7 @@ static void spec_forms_parse(void **state)
     r = only_range("10.0.0.0/8");
     assert_int_equal(r.first, IP(10, 0, 0, 0));
     assert_int_equal(r.last, IP(10, 255, 255, 255));
-    r = only_range("10.1.2.3/8");                  /* host bits are masked, as nmap */
+    r = only_range("10.1.2.3/8"); /* host bits are masked, as nmap */
     assert_int_equal(r.first, IP(10, 0, 0, 0));
     assert_int_equal(r.last, IP(10, 255, 255, 255));
     r = only_range("0.0.0.0/0");
@@ -125,13 +126,13 @@ static void spec_forms_parse(void **state)
     assert_int_equal(r.last, IP(1, 2, 4, 10));
     r = only_range("1.2.3.4-1.2.3.4");
     assert_int_equal(r.first, r.last);
-    r = only_range("  192.0.2.0/24\t");             /* surrounding space is trimmed */
+    r = only_range("  192.0.2.0/24\t"); /* surrounding space is trimmed */
     assert_int_equal(r.first, IP(192, 0, 2, 0));
 }
 
 static void expect_spec_error(const char *spec, const char *why)
 {
-    xs_rangelist rl = { 0 };
+    xs_rangelist rl = {0};
     char err[256] = "";
     assert_int_equal(xs_rangelist_add_spec(&rl, spec, err, sizeof err), -1);
     assert_int_equal(rl.n, 0);
@@ -145,7 +146,8 @@ static void spec_errors_say_what_is_wrong(void **state)
 {
     (void)state;
     char expect[128];
-    snprintf(expect, sizeof expect, "invalid target \"%s\": prefix length must be 0-32", "1.2.3.4/33");
+    snprintf(expect, sizeof expect, "invalid target \"%s\": prefix length must be 0-32",
+             "1.2.3.4/33");
     expect_spec_error("1.2.3.4/33", expect);
     expect_spec_error("1.2.3.4/", "prefix length must be 0-32");
     expect_spec_error("1.2.3.4/100", "prefix length must be 0-32");
@@ -164,21 +166,24 @@ static void spec_errors_say_what_is_wrong(void **state)
     expect_spec_error("1.2.3.4-1.2.3.300", "out of range 0-255");
     expect_spec_error("1.2.3.4-1.2.3.5x", "after the range end");
     expect_spec_error("1.2.3.4-1.2.3.5-1.2.3.6", "after the range end");
-    expect_spec_error("1111111111111111111111111111111111111111111111111111111111111111111", "too long");
+    expect_spec_error("1111111111111111111111111111111111111111111111111111111111111111111",
+                      "too long");
 }
 
 static void list_splits_on_commas_and_space(void **state)
 {
     (void)state;
-    xs_rangelist rl = { 0 };
+    xs_rangelist rl = {0};
     char err[256];
-    assert_int_equal(xs_rangelist_add_list(&rl, "1.1.1.1, 2.2.2.0/30  3.3.3.3-3.3.3.4\n4.4.4.4", err, sizeof err), 0);
+    assert_int_equal(xs_rangelist_add_list(&rl, "1.1.1.1, 2.2.2.0/30  3.3.3.3-3.3.3.4\n4.4.4.4",
+                                           err, sizeof err),
+                     0);
     xs_rangelist_normalize(&rl);
     assert_int_equal(rl.n, 4);
     assert_int_equal(xs_rangelist_count(&rl), 1 + 4 + 2 + 1);
     xs_rangelist_free(&rl);
 
-    const char *bad[] = { "", "  ", "1.1.1.1,,2.2.2.2", ",1.1.1.1", "1.1.1.1,", "1.1.1.1, ,2.2.2.2" };
+    const char *bad[] = {"", "  ", "1.1.1.1,,2.2.2.2", ",1.1.1.1", "1.1.1.1,", "1.1.1.1, ,2.2.2.2"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';
         assert_int_equal(xs_rangelist_add_list(&rl, bad[i], err, sizeof err), -1);
@@ -189,7 +194,7 @@ static void list_splits_on_commas_and_space(void **state)
     assert_int_equal(xs_rangelist_add_list(&rl, "1.1.1.1,\n,2.2.2.2", err, sizeof err), -1);
     assert_string_equal(err, "invalid target list \"1.1.1.1,?,2.2.2.2\": empty item");
     xs_rangelist_free(&rl);
-    assert_int_equal(xs_portlist_parse(&(xs_portlist){ 0 }, "80\n", err, sizeof err), -1);
+    assert_int_equal(xs_portlist_parse(&(xs_portlist){0}, "80\n", err, sizeof err), -1);
     assert_null(strchr(err, '\n'));
     assert_int_equal(xs_rangelist_add_list(&rl, "1.1.1.1,1.2.3.4/40", err, sizeof err), -1);
     assert_string_equal(err, "invalid target \"1.2.3.4/40\": prefix length must be 0-32");
@@ -212,8 +217,9 @@ static char *write_temp(const char *text)
 static void range_file_loads_with_comments(void **state)
 {
     (void)state;
-    char *path = write_temp("# targets\n\n10.0.0.0/30   # lab\r\n  10.0.0.8-10.0.0.9\n192.0.2.1, 192.0.2.2\n# end");
-    xs_rangelist rl = { 0 };
+    char *path = write_temp(
+        "# targets\n\n10.0.0.0/30   # lab\r\n  10.0.0.8-10.0.0.9\n192.0.2.1, 192.0.2.2\n# end");
+    xs_rangelist rl = {0};
     char err[256] = "";
     assert_int_equal(xs_rangelist_load_file(&rl, path, err, sizeof err), 0);
     xs_rangelist_normalize(&rl);
@@ -227,10 +233,11 @@ static void range_file_errors_name_file_and_line(void **state)
 {
     (void)state;
     char *path = write_temp("10.0.0.1\n\n10.0.0.0/33\n");
-    xs_rangelist rl = { 0 };
+    xs_rangelist rl = {0};
     char err[512], expect[512];
     assert_int_equal(xs_rangelist_load_file(&rl, path, err, sizeof err), -1);
-    snprintf(expect, sizeof expect, "%s:3: invalid target \"10.0.0.0/33\": prefix length must be 0-32", path);
+    snprintf(expect, sizeof expect,
+             "%s:3: invalid target \"10.0.0.0/33\": prefix length must be 0-32", path);
     assert_string_equal(err, expect);
     xs_rangelist_free(&rl);
     unlink(path);
@@ -258,15 +265,15 @@ static void range_file_errors_name_file_and_line(void **state)
 static void normalize_merges_overlapping_and_adjacent(void **state)
 {
     (void)state;
-    xs_rangelist rl = { 0 };
+    xs_rangelist rl = {0};
     xs_rangelist_add(&rl, IP(10, 0, 0, 10), IP(10, 0, 0, 20));
-    xs_rangelist_add(&rl, IP(10, 0, 0, 0), IP(10, 0, 0, 9));     /* adjacent below */
-    xs_rangelist_add(&rl, IP(10, 0, 0, 15), IP(10, 0, 0, 30));   /* overlapping */
-    xs_rangelist_add(&rl, IP(10, 0, 0, 32), IP(10, 0, 0, 32));   /* gap of one */
-    xs_rangelist_add(&rl, IP(10, 0, 0, 12), IP(10, 0, 0, 13));   /* contained */
+    xs_rangelist_add(&rl, IP(10, 0, 0, 0), IP(10, 0, 0, 9));   /* adjacent below */
+    xs_rangelist_add(&rl, IP(10, 0, 0, 15), IP(10, 0, 0, 30)); /* overlapping */
+    xs_rangelist_add(&rl, IP(10, 0, 0, 32), IP(10, 0, 0, 32)); /* gap of one */
+    xs_rangelist_add(&rl, IP(10, 0, 0, 12), IP(10, 0, 0, 13)); /* contained */
     xs_rangelist_add(&rl, 0xFFFFFFFFu, 0xFFFFFFFFu);
-    xs_rangelist_add(&rl, 0xFFFFFFF0u, 0xFFFFFFFFu);              /* must not wrap at the top */
-    xs_rangelist_add(&rl, 5, 4);                                   /* empty: ignored */
+    xs_rangelist_add(&rl, 0xFFFFFFF0u, 0xFFFFFFFFu); /* must not wrap at the top */
+    xs_rangelist_add(&rl, 5, 4);                     /* empty: ignored */
     xs_rangelist_normalize(&rl);
     assert_int_equal(rl.n, 3);
     assert_int_equal(rl.v[0].first, IP(10, 0, 0, 0));
@@ -282,10 +289,10 @@ static void normalize_merges_overlapping_and_adjacent(void **state)
 static void full_space_counts_2_to_the_32(void **state)
 {
     (void)state;
-    xs_rangelist rl = { 0 };
+    xs_rangelist rl = {0};
     char err[256];
     assert_int_equal(xs_rangelist_add_spec(&rl, "0.0.0.0/0", err, sizeof err), 0);
-    assert_int_equal(xs_rangelist_count(&rl), 1ULL << 32);   /* before normalize too */
+    assert_int_equal(xs_rangelist_count(&rl), 1ULL << 32); /* before normalize too */
     xs_rangelist_normalize(&rl);
     assert_int_equal(xs_rangelist_count(&rl), 1ULL << 32);
     assert_int_equal(xs_rangelist_pick(&rl, 0), 0);
@@ -298,12 +305,12 @@ static void full_space_counts_2_to_the_32(void **state)
 static void full_space_minus_reserved(void **state)
 {
     (void)state;
-    xs_rangelist rl = { 0 }, ex = { 0 };
+    xs_rangelist rl = {0}, ex = {0};
     xs_rangelist_add(&rl, 0, 0xFFFFFFFFu);
     xs_rangelist_normalize(&rl);
     xs_rangelist_add_reserved(&ex, false);
     xs_rangelist_normalize(&ex);
-    assert_int_equal(ex.n, 2);   /* 255.255.255.255 lies inside 224.0.0.0/3 */
+    assert_int_equal(ex.n, 2); /* 255.255.255.255 lies inside 224.0.0.0/3 */
     xs_rangelist_subtract(&rl, &ex);
     assert_int_equal(rl.n, 1);
     assert_int_equal(rl.v[0].first, IP(1, 0, 0, 0));
@@ -324,7 +331,7 @@ static void full_space_minus_reserved(void **state)
 static void subtract_edge_cases(void **state)
 {
     (void)state;
-    xs_rangelist rl = { 0 }, ex = { 0 };
+    xs_rangelist rl = {0}, ex = {0};
     /* targets: 10.0.0.0/24, 10.0.1.0/24 (merged), 255.255.255.255, 9.9.9.9 */
     xs_rangelist_add(&rl, IP(10, 0, 0, 0), IP(10, 0, 0, 255));
     xs_rangelist_add(&rl, IP(10, 0, 1, 0), IP(10, 0, 1, 255));
@@ -374,7 +381,7 @@ static void subtract_edge_cases(void **state)
 static void subtract_one_exclude_spanning_many_targets(void **state)
 {
     (void)state;
-    xs_rangelist rl = { 0 }, ex = { 0 };
+    xs_rangelist rl = {0}, ex = {0};
     for (uint32_t i = 0; i < 10; i++)
         xs_rangelist_add(&rl, IP(10, i, 0, 0), IP(10, i, 0, 9));
     xs_rangelist_normalize(&rl);
@@ -392,7 +399,7 @@ static void subtract_one_exclude_spanning_many_targets(void **state)
 static void pick_and_contains_agree_with_brute_force(void **state)
 {
     (void)state;
-    xs_rangelist rl = { 0 };
+    xs_rangelist rl = {0};
     srand(7);
     for (int i = 0; i < 200; i++) {
         uint32_t a = (uint32_t)(rand() % 5000), len = (uint32_t)(rand() % 20);
@@ -411,7 +418,7 @@ static void pick_and_contains_agree_with_brute_force(void **state)
     }
     assert_int_equal(index, xs_rangelist_count(&rl));
     for (size_t i = 1; i < rl.n; i++)
-        assert_true(rl.v[i].first > rl.v[i - 1].last + 1);   /* merged: no overlap, no adjacency */
+        assert_true(rl.v[i].first > rl.v[i - 1].last + 1); /* merged: no overlap, no adjacency */
     xs_rangelist_free(&rl);
 }
 
@@ -420,10 +427,10 @@ static void pick_and_contains_agree_with_brute_force(void **state)
 static void ports_parse_sorted_unique(void **state)
 {
     (void)state;
-    xs_portlist pl = { 0 };
+    xs_portlist pl = {0};
     char err[256];
     assert_int_equal(xs_portlist_parse(&pl, "8080, 80,443,79-81,65535,1", err, sizeof err), 0);
-    uint16_t want[] = { 1, 79, 80, 81, 443, 8080, 65535 };
+    uint16_t want[] = {1, 79, 80, 81, 443, 8080, 65535};
     assert_int_equal(pl.n, 7);
     for (size_t i = 0; i < 7; i++)
         assert_int_equal(pl.v[i], want[i]);
@@ -445,33 +452,35 @@ static void ports_parse_sorted_unique(void **state)
 static void ports_errors(void **state)
 {
     (void)state;
-    struct { const char *list, *why; } bad[] = {
-        { "0", "invalid port \"0\" in \"0\": ports are 1-65535" },
-        { "80,65536", "invalid port \"65536\" in \"80,65536\": ports are 1-65535" },
-        { "99999999999999999999", "ports are 1-65535" },
-        { "0-10", "ports are 1-65535" },
-        { "90-80", "invalid port \"90-80\" in \"90-80\": range start is after range end" },
-        { "80,,443", "invalid port list \"80,,443\": empty item" },
-        { ",80", "empty item" },
-        { "80,", "empty item" },
-        { "80, ,443", "empty item" },
-        { "", "no port given" },
-        { "http", "not a port number or range" },
-        { "80-", "not a port number or range" },
-        { "-80", "not a port number or range" },
-        { "+80", "not a port number or range" },
-        { "80 443", "not a port number or range" },
-        { "1-2-3", "not a port number or range" },
-        { "supportedx", "not a port number or range" },
+    struct {
+        const char *list, *why;
+    } bad[] = {
+        {"0", "invalid port \"0\" in \"0\": ports are 1-65535"},
+        {"80,65536", "invalid port \"65536\" in \"80,65536\": ports are 1-65535"},
+        {"99999999999999999999", "ports are 1-65535"},
+        {"0-10", "ports are 1-65535"},
+        {"90-80", "invalid port \"90-80\" in \"90-80\": range start is after range end"},
+        {"80,,443", "invalid port list \"80,,443\": empty item"},
+        {",80", "empty item"},
+        {"80,", "empty item"},
+        {"80, ,443", "empty item"},
+        {"", "no port given"},
+        {"http", "not a port number or range"},
+        {"80-", "not a port number or range"},
+        {"-80", "not a port number or range"},
+        {"+80", "not a port number or range"},
+        {"80 443", "not a port number or range"},
+        {"1-2-3", "not a port number or range"},
+        {"supportedx", "not a port number or range"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        xs_portlist pl = { 0 };
+        xs_portlist pl = {0};
         assert_int_equal(xs_portlist_parse(&pl, "22", NULL, 0), 0);
         char err[256] = "";
         assert_int_equal(xs_portlist_parse(&pl, bad[i].list, err, sizeof err), -1);
         if (!strstr(err, bad[i].why))
             fail_msg("\"%s\": error \"%s\" does not say \"%s\"", bad[i].list, err, bad[i].why);
-        assert_int_equal(pl.n, 1);   /* left as it was */
+        assert_int_equal(pl.n, 1); /* left as it was */
         xs_portlist_free(&pl);
     }
 }
@@ -479,7 +488,7 @@ static void ports_errors(void **state)
 static void supported_expands_to_the_seed_table(void **state)
 {
     (void)state;
-    xs_portlist pl = { 0 };
+    xs_portlist pl = {0};
     char err[256];
     assert_int_equal(xs_portlist_parse(&pl, "supported", err, sizeof err), 0);
     for (size_t i = 0; i < xs_supported_ports_count; i++)
@@ -503,7 +512,7 @@ static void supported_protocol_names(void **state)
     assert_string_equal(xs_supported_protocol(21), "FTP");
     assert_string_equal(xs_supported_protocol(2222), "SSH");
     assert_string_equal(xs_supported_protocol(443), "HTTP/S");
-    assert_string_equal(xs_supported_protocol(6443), "HTTP/S");          /* first row wins */
+    assert_string_equal(xs_supported_protocol(6443), "HTTP/S"); /* first row wins */
     assert_string_equal(xs_supported_protocol(10250), "Kubernetes API");
     assert_string_equal(xs_supported_protocol(500), "IPSec Key Exchange");
     assert_string_equal(xs_supported_protocol(3342), "Public managed SQL");
@@ -516,7 +525,7 @@ static void supported_protocol_names(void **state)
     assert_true(xs_port_is_http(80));
     assert_true(xs_port_is_http(6443));
     assert_true(xs_port_is_http(10000));
-    assert_true(xs_port_is_http(5985));     /* WinRM, the kubelet, Grafana: the HTTP stage's */
+    assert_true(xs_port_is_http(5985)); /* WinRM, the kubelet, Grafana: the HTTP stage's */
     assert_true(xs_port_is_http(10250));
     assert_false(xs_port_is_http(22));
     assert_false(xs_port_is_http(990));
@@ -548,11 +557,13 @@ static void supported_protocol_names(void **state)
 static void endpoint_lines_parse(void **state)
 {
     (void)state;
-    xs_endpointlist el = { 0 };
+    xs_endpointlist el = {0};
     char err[256] = "";
     assert_int_equal(xs_endpointlist_add_line(&el, "10.0.0.1:80", err, sizeof err), 0);
-    assert_int_equal(xs_endpointlist_add_line(&el, "  10.0.0.2:8443 bucket path=/a/{x}/b?q=1#f host=files.example\n",
-                                              err, sizeof err), 0);
+    assert_int_equal(xs_endpointlist_add_line(
+                         &el, "  10.0.0.2:8443 bucket path=/a/{x}/b?q=1#f host=files.example\n",
+                         err, sizeof err),
+                     0);
     assert_int_equal(xs_endpointlist_add_line(&el, "10.0.0.3:22\t# a comment", err, sizeof err), 0);
     assert_int_equal(xs_endpointlist_add_line(&el, "# only a comment", err, sizeof err), 0);
     assert_int_equal(xs_endpointlist_add_line(&el, "   \r\n", err, sizeof err), 0);
@@ -564,7 +575,7 @@ static void endpoint_lines_parse(void **state)
     assert_null(el.v[0].path);
     assert_null(el.v[0].host);
     assert_true(el.v[1].bucket);
-    assert_string_equal(el.v[1].path, "/a/{x}/b?q=1#f");   /* verbatim */
+    assert_string_equal(el.v[1].path, "/a/{x}/b?q=1#f"); /* verbatim */
     assert_string_equal(el.v[1].host, "files.example");
     assert_int_equal(el.v[2].port, 22);
     xs_endpointlist_free(&el);
@@ -573,27 +584,29 @@ static void endpoint_lines_parse(void **state)
 static void endpoint_line_errors(void **state)
 {
     (void)state;
-    struct { const char *line, *why; } bad[] = {
-        { "10.0.0.1", "invalid endpoint \"10.0.0.1\": expected ip:port" },
-        { "10.0.0.1:", "port must be a number" },
-        { "10.0.0.1:0", "port must be 1-65535" },
-        { "10.0.0.1:65536", "port must be 1-65535" },
-        { "10.0.0.1:99999999999999999999", "port must be 1-65535" },
-        { "10.0.0.1:80x", "port must be a number" },
-        { "10.0.0.1 :80", "expected ip:port" },
-        { "host.example:80", "expected an IPv4 address" },
-        { "10.0.0.256:80", "out of range 0-255" },
-        { "010.0.0.1:80", "leading zero" },
-        { "10.0.0.1:80 bucketx", "unknown word" },
-        { "10.0.0.1:80 path=", "path= needs a value" },
-        { "10.0.0.1:80 host=", "host= needs a value" },
-        { "10.0.0.1:80 path=/a path=/b", "path= given twice" },
-        { "10.0.0.1:80 host=a host=b", "host= given twice" },
-        { "10.0.0.1:80 path=/a\x01", "control character" },
-        { "10.0.0.1:80 host=a\x7f", "control character" },
+    struct {
+        const char *line, *why;
+    } bad[] = {
+        {"10.0.0.1", "invalid endpoint \"10.0.0.1\": expected ip:port"},
+        {"10.0.0.1:", "port must be a number"},
+        {"10.0.0.1:0", "port must be 1-65535"},
+        {"10.0.0.1:65536", "port must be 1-65535"},
+        {"10.0.0.1:99999999999999999999", "port must be 1-65535"},
+        {"10.0.0.1:80x", "port must be a number"},
+        {"10.0.0.1 :80", "expected ip:port"},
+        {"host.example:80", "expected an IPv4 address"},
+        {"10.0.0.256:80", "out of range 0-255"},
+        {"010.0.0.1:80", "leading zero"},
+        {"10.0.0.1:80 bucketx", "unknown word"},
+        {"10.0.0.1:80 path=", "path= needs a value"},
+        {"10.0.0.1:80 host=", "host= needs a value"},
+        {"10.0.0.1:80 path=/a path=/b", "path= given twice"},
+        {"10.0.0.1:80 host=a host=b", "host= given twice"},
+        {"10.0.0.1:80 path=/a\x01", "control character"},
+        {"10.0.0.1:80 host=a\x7f", "control character"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        xs_endpointlist el = { 0 };
+        xs_endpointlist el = {0};
         char err[256] = "";
         assert_int_equal(xs_endpointlist_add_line(&el, bad[i].line, err, sizeof err), -1);
         if (!strstr(err, bad[i].why))
@@ -606,10 +619,11 @@ static void endpoint_line_errors(void **state)
 static void endpoint_normalize_and_find(void **state)
 {
     (void)state;
-    xs_endpointlist el = { 0 };
+    xs_endpointlist el = {0};
     char err[256];
-    const char *lines[] = { "10.0.0.2:443 path=/first", "10.0.0.1:80", "10.0.0.2:80", "10.0.0.2:443 path=/second",
-                            "9.0.0.1:65535", "10.0.0.1:80 bucket", "10.0.0.2:443 host=third" };
+    const char *lines[] = {"10.0.0.2:443 path=/first",  "10.0.0.1:80",   "10.0.0.2:80",
+                           "10.0.0.2:443 path=/second", "9.0.0.1:65535", "10.0.0.1:80 bucket",
+                           "10.0.0.2:443 host=third"};
     for (size_t i = 0; i < 7; i++)
         assert_int_equal(xs_endpointlist_add_line(&el, lines[i], err, sizeof err), 0);
     xs_endpointlist_normalize(&el);
@@ -620,7 +634,7 @@ static void endpoint_normalize_and_find(void **state)
     assert_int_equal(el.v[3].port, 443);
     const xs_endpoint *e = find4(&el, IP(10, 0, 0, 2), 443);
     assert_non_null(e);
-    assert_string_equal(e->path, "/first");   /* first one wins */
+    assert_string_equal(e->path, "/first"); /* first one wins */
     assert_null(e->host);
     e = find4(&el, IP(10, 0, 0, 1), 80);
     assert_non_null(e);
@@ -629,15 +643,16 @@ static void endpoint_normalize_and_find(void **state)
     assert_null(find4(&el, IP(10, 0, 0, 3), 80));
     assert_null(find4(&el, 0, 0));
     xs_endpointlist_free(&el);
-    xs_endpointlist_normalize(&el);   /* empty list is fine */
+    xs_endpointlist_normalize(&el); /* empty list is fine */
     assert_null(find4(&el, 0, 0));
 }
 
 static void endpoint_file_loads_and_reports_lines(void **state)
 {
     (void)state;
-    char *path = write_temp("# endpoints\n198.18.0.1:80 path=/x\n\n198.18.0.2:443 bucket host=b.example\n");
-    xs_endpointlist el = { 0 };
+    char *path =
+        write_temp("# endpoints\n198.18.0.1:80 path=/x\n\n198.18.0.2:443 bucket host=b.example\n");
+    xs_endpointlist el = {0};
     char err[512], expect[512];
     assert_int_equal(xs_endpointlist_load_file(&el, path, err, sizeof err), 0);
     assert_int_equal(el.n, 2);
@@ -648,7 +663,8 @@ static void endpoint_file_loads_and_reports_lines(void **state)
 
     path = write_temp("198.18.0.1:80\n198.18.0.1:http\n");
     assert_int_equal(xs_endpointlist_load_file(&el, path, err, sizeof err), -1);
-    snprintf(expect, sizeof expect, "%s:2: invalid endpoint \"198.18.0.1:http\": port must be a number 1-65535", path);
+    snprintf(expect, sizeof expect,
+             "%s:2: invalid endpoint \"198.18.0.1:http\": port must be a number 1-65535", path);
     assert_string_equal(err, expect);
     xs_endpointlist_free(&el);
     unlink(path);
@@ -663,8 +679,8 @@ static void endpoint_file_loads_and_reports_lines(void **state)
 static void targetspace_ranges_times_ports(void **state)
 {
     (void)state;
-    xs_rangelist rl = { 0 };
-    xs_portlist pl = { 0 };
+    xs_rangelist rl = {0};
+    xs_portlist pl = {0};
     char err[256];
     assert_int_equal(xs_rangelist_add_list(&rl, "10.0.0.0/30,10.0.1.7", err, sizeof err), 0);
     xs_rangelist_normalize(&rl);
@@ -688,7 +704,7 @@ static void targetspace_ranges_times_ports(void **state)
     assert_int_equal(ip, IP(10, 0, 1, 7));
     assert_int_equal(port, 443);
     /* every (ip, port) pair exactly once */
-    bool seen[5][3] = { { false } };
+    bool seen[5][3] = {{false}};
     for (uint64_t i = 0; i < ts.size; i++) {
         get4(&ts, i, &ip, &port);
         size_t a = ip == IP(10, 0, 1, 7) ? 4 : ip - IP(10, 0, 0, 0);
@@ -715,7 +731,7 @@ static void targetspace_ranges_times_ports(void **state)
 static void targetspace_endpoints_as_given(void **state)
 {
     (void)state;
-    xs_endpointlist el = { 0 };
+    xs_endpointlist el = {0};
     char err[256];
     assert_int_equal(xs_endpointlist_add_line(&el, "10.0.0.9:8080", err, sizeof err), 0);
     assert_int_equal(xs_endpointlist_add_line(&el, "10.0.0.1:22", err, sizeof err), 0);
@@ -745,11 +761,11 @@ static void endpoint_paths_are_kept(void **state)
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         assert_int_equal(xs_endpointlist_add_line(&el, lines[i], err, sizeof err), 0);
     xs_endpointlist_normalize(&el);
-    assert_int_equal(el.n, 2);                       /* probed once each */
+    assert_int_equal(el.n, 2); /* probed once each */
     const xs_endpoint *e = find4(&el, 0x0a000009, 80);
     assert_non_null(e);
     assert_string_equal(e->path, "/a");
-    const char *want[] = {"/b", NULL, "/c"};         /* /a again dropped; "/" kept as NULL */
+    const char *want[] = {"/b", NULL, "/c"}; /* /a again dropped; "/" kept as NULL */
     const xs_endpoint *m = e->more;
     for (size_t i = 0; i < 3; i++, m = m->more) {
         assert_non_null(m);
@@ -759,7 +775,7 @@ static void endpoint_paths_are_kept(void **state)
             assert_null(m->path);
     }
     assert_null(m);
-    assert_true(e->more->bucket);                    /* each line keeps its own words */
+    assert_true(e->more->bucket); /* each line keeps its own words */
     assert_false(e->bucket);
     assert_string_equal(e->more->more->more->host, "x.test");
     assert_null(find4(&el, 0x0a000001, 80)->more);
@@ -778,20 +794,26 @@ static xs_addr A(const char *text)
 static void ipv6_specs_parse(void **state)
 {
     (void)state;
-    xs_rangelist rl = { 0 };
+    xs_rangelist rl = {0};
     char err[256];
-    assert_int_equal(xs_rangelist_add_list(&rl, "2001:2::7, 2001:2::1:0/112 2001:2::ff00-2001:2::ff0f", err, sizeof err), 0);
-    assert_int_equal(xs_rangelist_add_spec(&rl, "2001:2::abcd/124", err, sizeof err), 0);   /* host bits masked */
+    assert_int_equal(xs_rangelist_add_list(&rl,
+                                           "2001:2::7, 2001:2::1:0/112 2001:2::ff00-2001:2::ff0f",
+                                           err, sizeof err),
+                     0);
+    assert_int_equal(xs_rangelist_add_spec(&rl, "2001:2::abcd/124", err, sizeof err),
+                     0); /* host bits masked */
     xs_rangelist_normalize(&rl);
     assert_int_equal(rl.n, 0);
     assert_int_equal(xs_rangelist_count_v6(&rl), 1 + 65536 + 16 + 16);
-    xs_addr a = A("2001:2::abc5"), b = A("2001:2::abd0"), c = A("2001:2::1:ffff"), d = A("2001:2::2:0");
+    xs_addr a = A("2001:2::abc5"), b = A("2001:2::abd0"), c = A("2001:2::1:ffff"),
+            d = A("2001:2::2:0");
     assert_true(xs_rangelist_contains_addr(&rl, &a));
     assert_false(xs_rangelist_contains_addr(&rl, &b));
     assert_true(xs_rangelist_contains_addr(&rl, &c));
     assert_false(xs_rangelist_contains_addr(&rl, &d));
     /* The index space walks them in address order. */
-    xs_addr first = xs_rangelist_pick_addr(&rl, 0), last = xs_rangelist_pick_addr(&rl, xs_rangelist_count(&rl) - 1);
+    xs_addr first = xs_rangelist_pick_addr(&rl, 0),
+            last = xs_rangelist_pick_addr(&rl, xs_rangelist_count(&rl) - 1);
     xs_addr want_first = A("2001:2::7"), want_last = A("2001:2::1:ffff");
     assert_true(xs_addr_eq(&first, &want_first));
     assert_true(xs_addr_eq(&last, &want_last));
@@ -806,25 +828,27 @@ static void ipv6_specs_parse(void **state)
 static void ipv6_limits_and_errors(void **state)
 {
     (void)state;
-    struct { const char *spec, *why; } bad[] = {
-        { "2001:db8::/64", "18446744073709551616 addresses" },
-        { "2001:db8::/95", "8589934592 addresses" },
-        { "::/0", "340282366920938463463374607431768211456 addresses" },
-        { "2001:db8::-2001:db8::1:0:0", "4294967297 addresses" },
-        { "2001:db8::/129", "prefix length must be 0-128" },
-        { "2001:db8::/", "prefix length must be 0-128" },
-        { "2001:db8::/64x", "prefix length must be 0-128" },
-        { "2001:db8::5-2001:db8::1", "range start is after range end" },
-        { "2001:db8:::1", "expected an IPv6 address" },
-        { "2001:db8::1-", "range end must be an IPv6 address" },
-        { "2001:db8::1-10.0.0.1", "range end must be an IPv6 address" },
-        { "2001:db8::/120-2001:db8::ff", "not both" },
-        { "[2001:db8::1]", "expected an IPv6 address" },
-        { "fe80::1%eth0", "expected an IPv6 address" },
-        { "::fffe:ffff:fff0-::ffff:0:5", "IPv4-mapped" },
+    struct {
+        const char *spec, *why;
+    } bad[] = {
+        {"2001:db8::/64", "18446744073709551616 addresses"},
+        {"2001:db8::/95", "8589934592 addresses"},
+        {"::/0", "340282366920938463463374607431768211456 addresses"},
+        {"2001:db8::-2001:db8::1:0:0", "4294967297 addresses"},
+        {"2001:db8::/129", "prefix length must be 0-128"},
+        {"2001:db8::/", "prefix length must be 0-128"},
+        {"2001:db8::/64x", "prefix length must be 0-128"},
+        {"2001:db8::5-2001:db8::1", "range start is after range end"},
+        {"2001:db8:::1", "expected an IPv6 address"},
+        {"2001:db8::1-", "range end must be an IPv6 address"},
+        {"2001:db8::1-10.0.0.1", "range end must be an IPv6 address"},
+        {"2001:db8::/120-2001:db8::ff", "not both"},
+        {"[2001:db8::1]", "expected an IPv6 address"},
+        {"fe80::1%eth0", "expected an IPv6 address"},
+        {"::fffe:ffff:fff0-::ffff:0:5", "IPv4-mapped"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        xs_rangelist rl = { 0 };
+        xs_rangelist rl = {0};
         char err[256] = "";
         assert_int_equal(xs_rangelist_add_spec(&rl, bad[i].spec, err, sizeof err), -1);
         if (!strstr(err, bad[i].why) || !strstr(err, bad[i].spec))
@@ -833,7 +857,7 @@ static void ipv6_limits_and_errors(void **state)
         xs_rangelist_free(&rl);
     }
     /* The limit names the largest prefix one may give. */
-    xs_rangelist rl = { 0 };
+    xs_rangelist rl = {0};
     char err[256];
     assert_int_equal(xs_rangelist_add_spec(&rl, "2001:db8::/64", err, sizeof err), -1);
     assert_non_null(strstr(err, "/96"));
@@ -843,7 +867,7 @@ static void ipv6_limits_and_errors(void **state)
 static void ipv4_mapped_is_ipv4(void **state)
 {
     (void)state;
-    xs_rangelist rl = { 0 };
+    xs_rangelist rl = {0};
     char err[256];
     assert_int_equal(xs_rangelist_add_spec(&rl, "::ffff:198.19.0.0/120", err, sizeof err), 0);
     assert_int_equal(xs_rangelist_add_spec(&rl, "::ffff:10.0.0.1", err, sizeof err), 0);
@@ -857,10 +881,11 @@ static void ipv4_mapped_is_ipv4(void **state)
 static void mixed_families_one_index_space(void **state)
 {
     (void)state;
-    xs_rangelist rl = { 0 };
-    xs_portlist pl = { 0 };
+    xs_rangelist rl = {0};
+    xs_portlist pl = {0};
     char err[256];
-    assert_int_equal(xs_rangelist_add_list(&rl, "2001:2::10/126,198.19.0.0/30", err, sizeof err), 0);
+    assert_int_equal(xs_rangelist_add_list(&rl, "2001:2::10/126,198.19.0.0/30", err, sizeof err),
+                     0);
     xs_rangelist_normalize(&rl);
     assert_int_equal(xs_portlist_parse(&pl, "22,80", err, sizeof err), 0);
     xs_targetspace ts;
@@ -886,10 +911,11 @@ static void mixed_families_one_index_space(void **state)
     assert_true(xs_addr_eq(&a, &want));
     assert_int_equal(port, 80);
     /* every (address, port) exactly once */
-    bool seen[16] = { false };
+    bool seen[16] = {false};
     for (uint64_t i = 0; i < ts.size; i++) {
         xs_targetspace_get(&ts, i, &a, &port);
-        size_t host = xs_addr_is_v4(&a) ? xs_addr_v4(&a) - IP(198, 19, 0, 0) : 4 + (size_t)(a.b[15] - 0x10);
+        size_t host =
+            xs_addr_is_v4(&a) ? xs_addr_v4(&a) - IP(198, 19, 0, 0) : 4 + (size_t)(a.b[15] - 0x10);
         size_t slot = host * 2 + (port == 80);
         assert_true(slot < 16);
         assert_false(seen[slot]);
@@ -902,12 +928,15 @@ static void mixed_families_one_index_space(void **state)
 static void ipv6_excludes_and_reserved(void **state)
 {
     (void)state;
-    xs_rangelist rl = { 0 }, ex = { 0 };
+    xs_rangelist rl = {0}, ex = {0};
     char err[256];
-    assert_int_equal(xs_rangelist_add_list(&rl, "2001:2::/120 ff02::1 fe80::1 :: ::1 198.19.0.1", err, sizeof err), 0);
+    assert_int_equal(xs_rangelist_add_list(&rl, "2001:2::/120 ff02::1 fe80::1 :: ::1 198.19.0.1",
+                                           err, sizeof err),
+                     0);
     xs_rangelist_normalize(&rl);
     xs_rangelist_add_reserved(&ex, false);
-    assert_int_equal(xs_rangelist_add_list(&ex, "2001:2::80-2001:2::ff,2001:2::5", err, sizeof err), 0);
+    assert_int_equal(xs_rangelist_add_list(&ex, "2001:2::80-2001:2::ff,2001:2::5", err, sizeof err),
+                     0);
     xs_rangelist_normalize(&ex);
     xs_rangelist_subtract(&rl, &ex);
     /* 2001:2::0-4, 6-7f; ::1 (loopback stays); 198.19.0.1 */
@@ -923,7 +952,7 @@ static void ipv6_excludes_and_reserved(void **state)
     assert_true(xs_rangelist_contains_addr(&rl, &kept));
     xs_rangelist_free(&ex);
     /* With the link named (-i), link-local addresses may be scanned. */
-    xs_rangelist ex2 = { 0 }, rl2 = { 0 };
+    xs_rangelist ex2 = {0}, rl2 = {0};
     assert_int_equal(xs_rangelist_add_spec(&rl2, "fe80::1", err, sizeof err), 0);
     xs_rangelist_normalize(&rl2);
     xs_rangelist_add_reserved(&ex2, true);
@@ -931,7 +960,7 @@ static void ipv6_excludes_and_reserved(void **state)
     xs_rangelist_subtract(&rl2, &ex2);
     assert_int_equal(xs_rangelist_count_v6(&rl2), 1);
     /* An exclude of the whole space, touching the top address, leaves nothing. */
-    xs_rangelist ex3 = { 0 };
+    xs_rangelist ex3 = {0};
     xs_rangelist_add6(&ex3, 0, ~(xs_u128)0);
     xs_rangelist_normalize(&ex3);
     xs_rangelist_subtract(&rl, &ex3);
@@ -946,12 +975,15 @@ static void ipv6_excludes_and_reserved(void **state)
 static void ipv6_endpoints(void **state)
 {
     (void)state;
-    xs_endpointlist el = { 0 };
+    xs_endpointlist el = {0};
     char err[256];
-    assert_int_equal(xs_endpointlist_add_line(&el, "[2001:2::1]:443 path=/x host=lb.example", err, sizeof err), 0);
+    assert_int_equal(
+        xs_endpointlist_add_line(&el, "[2001:2::1]:443 path=/x host=lb.example", err, sizeof err),
+        0);
     assert_int_equal(xs_endpointlist_add_line(&el, "198.19.0.1:80", err, sizeof err), 0);
     assert_int_equal(xs_endpointlist_add_line(&el, "[2001:2::1]:443 path=/y", err, sizeof err), 0);
-    assert_int_equal(xs_endpointlist_add_line(&el, "[::ffff:198.19.0.1]:80", err, sizeof err), 0);   /* the IPv4 one */
+    assert_int_equal(xs_endpointlist_add_line(&el, "[::ffff:198.19.0.1]:80", err, sizeof err),
+                     0); /* the IPv4 one */
     assert_int_equal(xs_endpointlist_add_line(&el, "[2001:2::1:0:0:1]:443", err, sizeof err), 0);
     xs_endpointlist_normalize(&el);
     assert_int_equal(el.n, 3);
@@ -962,22 +994,21 @@ static void ipv6_endpoints(void **state)
     assert_string_equal(e->host, "lb.example");
     assert_non_null(e->more);
     assert_string_equal(e->more->path, "/y");
-    assert_non_null(xs_endpointlist_find(&el, &b, 443));   /* differs only in the upper half */
+    assert_non_null(xs_endpointlist_find(&el, &b, 443)); /* differs only in the upper half */
     assert_null(xs_endpointlist_find(&el, &a, 80));
     assert_non_null(find4(&el, IP(198, 19, 0, 1), 80));
     xs_endpointlist_free(&el);
 
-    struct { const char *line, *why; } bad[] = {
-        { "2001:2::1:443", "needs brackets" },
-        { "[2001:2::1]443", "expected [ipv6]:port" },
-        { "[2001:2::1]:", "port must be a number" },
-        { "[2001:2::1", "expected [ipv6]:port" },
-        { "[]:80", "expected [ipv6]:port" },
-        { "[2001:2:::1]:80", "inside the brackets" },
-        { "[198.19.0.1]:80", "inside the brackets" },
+    struct {
+        const char *line, *why;
+    } bad[] = {
+        {"2001:2::1:443", "needs brackets"},        {"[2001:2::1]443", "expected [ipv6]:port"},
+        {"[2001:2::1]:", "port must be a number"},  {"[2001:2::1", "expected [ipv6]:port"},
+        {"[]:80", "expected [ipv6]:port"},          {"[2001:2:::1]:80", "inside the brackets"},
+        {"[198.19.0.1]:80", "inside the brackets"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        xs_endpointlist el2 = { 0 };
+        xs_endpointlist el2 = {0};
         char err2[256] = "";
         assert_int_equal(xs_endpointlist_add_line(&el2, bad[i].line, err2, sizeof err2), -1);
         if (!strstr(err2, bad[i].why))

@@ -55,7 +55,8 @@ static void dry_run_of_n_threads_probes_each_endpoint_once(void **state)
         xs_rangelist rl = {0};
         xs_portlist pl = {0};
         char err[128];
-        xs_rangelist_add(&rl, 0xC6130000u, 0xC6130000u + (uint32_t)size - 1);   /* 198.19.0.0 + 1000 */
+        xs_rangelist_add(&rl, 0xC6130000u,
+                         0xC6130000u + (uint32_t)size - 1); /* 198.19.0.0 + 1000 */
         xs_rangelist_normalize(&rl);
         assert_int_equal(xs_portlist_parse(&pl, "80", err, sizeof err), 0);
         xs_targetspace space;
@@ -101,7 +102,7 @@ static void resume_positions_are_per_thread_and_checked(void **state)
     memset(&s, 0, sizeof s);
     s.tx_threads = 3;
     s.retries = 1;
-    const uint64_t pos[6] = {10, 4, 11, 5, 12, 6};   /* thread-major: t0p0 t0p1 t1p0 ... */
+    const uint64_t pos[6] = {10, 4, 11, 5, 12, 6}; /* thread-major: t0p0 t0p1 t1p0 ... */
     assert_int_equal(xs_scan_set_resume(&s, pos, 6, err, sizeof err), 0);
     assert_int_equal(s.pass_start[1][0], 11);
     assert_int_equal(s.pass_start[2][1], 6);
@@ -122,10 +123,10 @@ static void resume_positions_are_per_thread_and_checked(void **state)
     s.pass_start[1][0] = 3;
     atomic_store(&s.thread_pos[0][0], 5);
     atomic_store(&s.thread_pos[1][0], 6);
-    assert_true(xs_scan_pass0_sent(&s, 8));    /* thread 0, own 4 */
-    assert_false(xs_scan_pass0_sent(&s, 10));  /* thread 0, own 5: not yet */
-    assert_false(xs_scan_pass0_sent(&s, 5));   /* thread 1, own 2: before its resumed start */
-    assert_true(xs_scan_pass0_sent(&s, 11));   /* thread 1, own 5 */
+    assert_true(xs_scan_pass0_sent(&s, 8));   /* thread 0, own 4 */
+    assert_false(xs_scan_pass0_sent(&s, 10)); /* thread 0, own 5: not yet */
+    assert_false(xs_scan_pass0_sent(&s, 5));  /* thread 1, own 2: before its resumed start */
+    assert_true(xs_scan_pass0_sent(&s, 11));  /* thread 1, own 5 */
 }
 
 static void checkpoint_tracker_keeps_every_thread_and_pass(void **state)
@@ -137,7 +138,7 @@ static void checkpoint_tracker_keeps_every_thread_and_pass(void **state)
         start[i] = (uint64_t)i;
     xs_ckpt_tracker c;
     assert_int_equal(xs_ckpt_init(&c, SLOTS, start), 0);
-    for (uint64_t t = 1; t <= 2000; t++) {   /* more samples than the ring holds */
+    for (uint64_t t = 1; t <= 2000; t++) { /* more samples than the ring holds */
         for (int i = 0; i < SLOTS; i++)
             pos[i] = t * 100 + (uint64_t)i;
         xs_ckpt_sample(&c, t * 1000, pos);

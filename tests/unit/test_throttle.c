@@ -27,7 +27,7 @@ static void pass_clock_never_lets_a_retry_within_the_gap(void **state)
             sent_at[b * 10 + i] = (uint64_t)b * SEC / 10;
         xs_pass_clock_mark(&c, 0, (uint64_t)(b + 1) * 10, (uint64_t)b * SEC / 10);
     }
-    assert_int_equal(xs_pass_clock_allowed(&c, 1, SEC / 2), 0);      /* nothing is 1 s old yet */
+    assert_int_equal(xs_pass_clock_allowed(&c, 1, SEC / 2), 0); /* nothing is 1 s old yet */
     for (uint64_t now = 0; now <= 3 * SEC; now += SEC / 20) {
         uint64_t bound = xs_pass_clock_allowed(&c, 1, now);
         for (uint64_t pos = 0; pos < bound && pos < 100; pos++)
@@ -51,7 +51,7 @@ static void pass_clock_folds_when_the_ring_is_full(void **state)
     for (uint64_t now = 0; now <= 3 * SEC; now += SEC / 50) {
         uint64_t bound = xs_pass_clock_allowed(&c, 1, now);
         for (uint64_t pos = 0; pos < bound; pos++)
-            assert_true((pos + 1) * SEC / 100 + SEC <= now);   /* pos was sent by (pos+1)/100 s */
+            assert_true((pos + 1) * SEC / 100 + SEC <= now); /* pos was sent by (pos+1)/100 s */
     }
     assert_int_equal(xs_pass_clock_allowed(&c, 1, 3 * SEC), 100);
     xs_pass_clock_free(&c);
@@ -69,11 +69,14 @@ static void keyset_add_contains(void **state)
         assert_true(xs_keyset_contains(&s, K(k * 7919)));
         assert_false(xs_keyset_contains(&s, K(k * 7919 + 1)));
     }
-    assert_true(xs_keyset_contains(&s, K(0)));   /* key 0 is a real key, not "empty" */
+    assert_true(xs_keyset_contains(&s, K(0))); /* key 0 is a real key, not "empty" */
     xs_keyset_free(&s);
 }
 
-typedef struct { xs_keyset *s; uint64_t base; } adder_arg;
+typedef struct {
+    xs_keyset *s;
+    uint64_t base;
+} adder_arg;
 
 static void *adder(void *p)
 {
@@ -89,7 +92,7 @@ static void keyset_two_threads(void **state)
     xs_keyset s;
     assert_int_equal(xs_keyset_init(&s, 400000, 0), 0);
     pthread_t t1, t2;
-    adder_arg a1 = {&s, 0}, a2 = {&s, 100000};   /* overlapping halves */
+    adder_arg a1 = {&s, 0}, a2 = {&s, 100000}; /* overlapping halves */
     pthread_create(&t1, NULL, adder, &a1);
     pthread_create(&t2, NULL, adder, &a2);
     pthread_join(t1, NULL);
@@ -150,7 +153,7 @@ static void keyset_ipv6_keys_are_whole(void **state)
     assert_int_equal(xs_keyset_init(&s, 10, 5000), 0);
     for (uint64_t i = 0; i < 1000; i++) {
         assert_true(xs_keyset_add(&s, K6(0x2001000200000000ULL, i, 80)));
-        assert_true(xs_keyset_add(&s, K6(0x2001000200000001ULL, i, 80)));   /* upper half differs */
+        assert_true(xs_keyset_add(&s, K6(0x2001000200000001ULL, i, 80))); /* upper half differs */
     }
     for (uint64_t i = 0; i < 1000; i++) {
         assert_false(xs_keyset_add(&s, K6(0x2001000200000000ULL, i, 80)));
@@ -166,7 +169,10 @@ static void keyset_ipv6_keys_are_whole(void **state)
     xs_keyset_free(&s);
 }
 
-typedef struct { xs_keyset *s; uint64_t base; } adder6_arg;
+typedef struct {
+    xs_keyset *s;
+    uint64_t base;
+} adder6_arg;
 
 static void *adder6(void *p)
 {
@@ -182,7 +188,7 @@ static void keyset_ipv6_two_threads(void **state)
     xs_keyset s;
     assert_int_equal(xs_keyset_init(&s, 0, 100000), 0);
     pthread_t t1, t2;
-    adder6_arg a1 = {&s, 0}, a2 = {&s, 25000};   /* overlapping halves */
+    adder6_arg a1 = {&s, 0}, a2 = {&s, 25000}; /* overlapping halves */
     pthread_create(&t1, NULL, adder6, &a1);
     pthread_create(&t2, NULL, adder6, &a2);
     pthread_join(t1, NULL);

@@ -12,19 +12,28 @@
 static void well_formed_sequences_and_code_points(void **state)
 {
     (void)state;
-    static const struct { const char *s; size_t len; uint32_t cp; } ok[] = {
-        {"A", 1, 0x41},           {"\x7f", 1, 0x7f},
-        {"\xc2\x80", 2, 0x80},    {"\xdf\xbf", 2, 0x7ff},         /* 2-byte range */
-        {"\xe0\xa0\x80", 3, 0x800}, {"\xed\x9f\xbf", 3, 0xd7ff},  /* just below the surrogates */
-        {"\xee\x80\x80", 3, 0xe000}, {"\xef\xbf\xbd", 3, 0xfffd},
-        {"\xf0\x90\x80\x80", 4, 0x10000}, {"\xf4\x8f\xbf\xbf", 4, 0x10ffff},
+    static const struct {
+        const char *s;
+        size_t len;
+        uint32_t cp;
+    } ok[] = {
+        {"A", 1, 0x41},
+        {"\x7f", 1, 0x7f},
+        {"\xc2\x80", 2, 0x80},
+        {"\xdf\xbf", 2, 0x7ff}, /* 2-byte range */
+        {"\xe0\xa0\x80", 3, 0x800},
+        {"\xed\x9f\xbf", 3, 0xd7ff}, /* just below the surrogates */
+        {"\xee\x80\x80", 3, 0xe000},
+        {"\xef\xbf\xbd", 3, 0xfffd},
+        {"\xf0\x90\x80\x80", 4, 0x10000},
+        {"\xf4\x8f\xbf\xbf", 4, 0x10ffff},
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         uint32_t cp = 0;
         const unsigned char *s = (const unsigned char *)ok[i].s;
         assert_int_equal(xs_utf8_seq_len(s, ok[i].len, &cp), ok[i].len);
         assert_int_equal(cp, ok[i].cp);
-        assert_int_equal(xs_utf8_seq_len(s, ok[i].len, NULL), ok[i].len);   /* cp may be NULL */
+        assert_int_equal(xs_utf8_seq_len(s, ok[i].len, NULL), ok[i].len); /* cp may be NULL */
         assert_true(xs_utf8_valid(s, ok[i].len));
     }
     /* NUL is a character too: validity is about encoding, not about what the writer allows */
@@ -34,19 +43,22 @@ static void well_formed_sequences_and_code_points(void **state)
 static void malformed_sequences_are_refused(void **state)
 {
     (void)state;
-    static const struct { const char *s; size_t len; } bad[] = {
-        {"\x80", 1},                 /* a lone continuation byte */
+    static const struct {
+        const char *s;
+        size_t len;
+    } bad[] = {
+        {"\x80", 1}, /* a lone continuation byte */
         {"\xbf", 1},
-        {"\xc0\x80", 2},             /* overlong NUL */
-        {"\xc1\xbf", 2},             /* overlong 2-byte */
-        {"\xe0\x9f\xbf", 3},         /* overlong 3-byte (U+07FF) */
-        {"\xf0\x8f\xbf\xbf", 4},     /* overlong 4-byte (U+FFFF) */
-        {"\xed\xa0\x80", 3},         /* surrogate U+D800 */
-        {"\xed\xbf\xbf", 3},         /* surrogate U+DFFF */
-        {"\xf4\x90\x80\x80", 4},     /* U+110000 */
-        {"\xf5\x80\x80\x80", 4},     /* lead bytes F5-FF never occur */
+        {"\xc0\x80", 2},         /* overlong NUL */
+        {"\xc1\xbf", 2},         /* overlong 2-byte */
+        {"\xe0\x9f\xbf", 3},     /* overlong 3-byte (U+07FF) */
+        {"\xf0\x8f\xbf\xbf", 4}, /* overlong 4-byte (U+FFFF) */
+        {"\xed\xa0\x80", 3},     /* surrogate U+D800 */
+        {"\xed\xbf\xbf", 3},     /* surrogate U+DFFF */
+        {"\xf4\x90\x80\x80", 4}, /* U+110000 */
+        {"\xf5\x80\x80\x80", 4}, /* lead bytes F5-FF never occur */
         {"\xff", 1},
-        {"\xc2\x41", 2},             /* continuation expected */
+        {"\xc2\x41", 2}, /* continuation expected */
         {"\xe2\x82\x41", 3},
         {"\xf0\x9f\x98\x41", 4},
     };
@@ -60,9 +72,9 @@ static void malformed_sequences_are_refused(void **state)
 static void cut_off_sequences_are_refused(void **state)
 {
     (void)state;
-    const unsigned char *euro = (const unsigned char *)"\xe2\x82\xac";   /* U+20AC */
+    const unsigned char *euro = (const unsigned char *)"\xe2\x82\xac"; /* U+20AC */
     assert_int_equal(xs_utf8_seq_len(euro, 3, NULL), 3);
-    assert_int_equal(xs_utf8_seq_len(euro, 2, NULL), 0);                 /* never reads past len */
+    assert_int_equal(xs_utf8_seq_len(euro, 2, NULL), 0); /* never reads past len */
     assert_int_equal(xs_utf8_seq_len(euro, 1, NULL), 0);
     assert_false(xs_utf8_valid(U("price: \xe2\x82")));
     assert_true(xs_utf8_valid(U("price: \xe2\x82\xac 5")));
@@ -74,9 +86,11 @@ static void whole_strings(void **state)
     assert_true(xs_utf8_valid(NULL, 0));
     assert_true(xs_utf8_valid(U("")));
     assert_true(xs_utf8_valid(U("plain ASCII")));
-    assert_true(xs_utf8_valid(U("Gr\xc3\xbc\xc3\x9f" "e \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80")));
-    assert_false(xs_utf8_valid(U("Gr\xfc\xdf" "e")));                   /* Latin-1, not UTF-8 */
-    assert_false(xs_utf8_valid(U("ok \xed\xa0\xbd\xed\xb8\x80")));       /* CESU-8 surrogate pair */
+    assert_true(xs_utf8_valid(U("Gr\xc3\xbc\xc3\x9f"
+                                "e \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80")));
+    assert_false(xs_utf8_valid(U("Gr\xfc\xdf"
+                                 "e")));                           /* Latin-1, not UTF-8 */
+    assert_false(xs_utf8_valid(U("ok \xed\xa0\xbd\xed\xb8\x80"))); /* CESU-8 surrogate pair */
 }
 
 static void prefix_counts_characters(void **state)

@@ -25,22 +25,30 @@ static char *escape(const char *s, size_t len)
 static void escapes_markup_and_drops_what_xml_forbids(void **state)
 {
     (void)state;
-    struct { const char *in; size_t len; const char *out; } cases[] = {
+    struct {
+        const char *in;
+        size_t len;
+        const char *out;
+    } cases[] = {
         {"plain text", 10, "plain text"},
         {"a&b<c>\"'", 8, "a&amp;b&lt;c&gt;&quot;&apos;"},
         {"&amp;", 5, "&amp;amp;"},
         {"t\tn\nr\r", 6, "t&#9;n&#10;r&#13;"},
-        {"\x01x\x1f\0y\x0b\x0c", 7, "xy"},                       /* C0 controls dropped */
-        {"\x7f", 1, "\x7f"},                                      /* DEL is allowed */
-        {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},
-        {"bad\xff", 4, "bad\xef\xbf\xbd"},                        /* malformed -> U+FFFD */
-        {"\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd"},              /* overlong */
-        {"\xed\xa0\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},   /* surrogate */
-        {"\xe2\x82", 2, "\xef\xbf\xbd\xef\xbf\xbd"},              /* truncated */
+        {"\x01x\x1f\0y\x0b\x0c", 7, "xy"}, /* C0 controls dropped */
+        {"\x7f", 1, "\x7f"},               /* DEL is allowed */
+        {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14,
+         "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},
+        {"bad\xff", 4, "bad\xef\xbf\xbd"},                           /* malformed -> U+FFFD */
+        {"\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd"},                 /* overlong */
+        {"\xed\xa0\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* surrogate */
+        {"\xe2\x82", 2, "\xef\xbf\xbd\xef\xbf\xbd"},                 /* truncated */
         {"\xf4\x90\x80\x80", 4,
-         "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},     /* past U+10FFFF */
-        {"a\xef\xbf\xbe" "b\xef\xbf\xbf" "c", 9, "abc"},          /* U+FFFE, U+FFFF dropped */
-        {"\xef\xbf\xbd", 3, "\xef\xbf\xbd"},                      /* U+FFFD itself is fine */
+         "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* past U+10FFFF */
+        {"a\xef\xbf\xbe"
+         "b\xef\xbf\xbf"
+         "c",
+         9, "abc"},                          /* U+FFFE, U+FFFF dropped */
+        {"\xef\xbf\xbd", 3, "\xef\xbf\xbd"}, /* U+FFFD itself is fine */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *got = escape(cases[i].in, cases[i].len);
@@ -53,9 +61,14 @@ static void escapes_markup_and_drops_what_xml_forbids(void **state)
 static xs_report report(uint32_t ip, uint16_t port, xs_status st, uint8_t ttl, const char *protocol,
                         const char *severity, const char *reason)
 {
-    xs_report rep = {.r = {.addr = xs_addr_from_v4(ip), .port = port, .status = (uint8_t)st, .ttl = ttl,
+    xs_report rep = {.r = {.addr = xs_addr_from_v4(ip),
+                           .port = port,
+                           .status = (uint8_t)st,
+                           .ttl = ttl,
                            .ts_ns = T0 + 5000000000ULL},
-                     .protocol = protocol, .severity = severity, .severity_reason = reason};
+                     .protocol = protocol,
+                     .severity = severity,
+                     .severity_reason = reason};
     return rep;
 }
 
@@ -75,8 +88,8 @@ static char *write_scan(bool second)
         report(0xc6120001, 80, XS_STATUS_OPEN, 64, "HTTP/S", second ? "critical" : "high",
                "2XX <b>\"no\" auth</b>\x01\xff & more"),
         report(0xc6120002, 443, XS_STATUS_CLOSED, 63, "HTTP/S", NULL, NULL),
-        report(0xc6120003, 8080, second ? XS_STATUS_OPEN : XS_STATUS_CLOSED, second ? 64 : 0,
-               NULL, NULL, NULL),
+        report(0xc6120003, 8080, second ? XS_STATUS_OPEN : XS_STATUS_CLOSED, second ? 64 : 0, NULL,
+               NULL, NULL),
         report(0xc6120004, 445, XS_STATUS_OPEN, 128, "SMB", "critical", ""),
         report(0xc6120005, 80, XS_STATUS_EXCLUDED, 0, "HTTP/S", NULL, NULL),
         report(0xc6120006, 80, XS_STATUS_UNSUPPORTED, 0, NULL, NULL, NULL),
@@ -100,15 +113,19 @@ static void writes_the_nmap_structure(void **state)
         "<nmaprun scanner=\"xsweep\" args=\"xsweep -p 22,80-82,443 --exclude &quot;&lt;a&amp;b&gt;"
         "&quot; 198.18.0.0/24\" start=\"1795000000\" startstr=\"Wed Nov 18 11:06:40 2026 UTC\""
         " version=\"" XSWEEP_VERSION "\" xmloutputversion=\"1.05\">\n",
-        "<scaninfo type=\"syn\" protocol=\"tcp\" numservices=\"6\" services=\"22,80-82,443,8080\"/>",
-        "<host starttime=\"1795000005\" endtime=\"1795000005\"><status state=\"up\" reason=\"syn-ack\""
+        "<scaninfo type=\"syn\" protocol=\"tcp\" numservices=\"6\" "
+        "services=\"22,80-82,443,8080\"/>",
+        "<host starttime=\"1795000005\" endtime=\"1795000005\"><status state=\"up\" "
+        "reason=\"syn-ack\""
         " reason_ttl=\"64\"/><address addr=\"198.18.0.1\" addrtype=\"ipv4\"/><ports><port"
-        " protocol=\"tcp\" portid=\"22\"><state state=\"open\" reason=\"syn-ack\" reason_ttl=\"64\"/>"
+        " protocol=\"tcp\" portid=\"22\"><state state=\"open\" reason=\"syn-ack\" "
+        "reason_ttl=\"64\"/>"
         "<service name=\"ssh\" extrainfo=\"severity critical: TCP handshake succeeded\""
         " method=\"table\" conf=\"3\"/></port></ports></host>\n",
         "<service name=\"http\" extrainfo=\"severity high: 2XX &lt;b&gt;&quot;no&quot;"
         " auth&lt;/b&gt;\xef\xbf\xbd &amp; more\" method=\"table\" conf=\"3\"/></port>",
-        "<address addr=\"198.18.0.2\" addrtype=\"ipv4\"/><ports><port protocol=\"tcp\" portid=\"443\">"
+        "<address addr=\"198.18.0.2\" addrtype=\"ipv4\"/><ports><port protocol=\"tcp\" "
+        "portid=\"443\">"
         "<state state=\"closed\" reason=\"reset\" reason_ttl=\"63\"/><service name=\"https\"",
         "<status state=\"up\" reason=\"user-set\" reason_ttl=\"0\"/><address addr=\"198.18.0.3\"",
         "<state state=\"filtered\" reason=\"no-response\" reason_ttl=\"0\"/></port>",
@@ -124,7 +141,7 @@ static void writes_the_nmap_structure(void **state)
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
         if (!strstr(xml, must[i]))
             fail_msg("missing %s\nin\n%s", must[i], xml);
-    assert_null(strstr(xml, "198.18.0.5"));   /* excluded, unsupported, failed: not written */
+    assert_null(strstr(xml, "198.18.0.5")); /* excluded, unsupported, failed: not written */
     assert_null(strstr(xml, "198.18.0.6"));
     assert_null(strstr(xml, "198.18.0.7"));
     assert_null(strchr(xml, '\x01'));
@@ -191,8 +208,8 @@ static void nmap_tools_read_it(void **state)
         free(xml);
     }
     /* nmap.xsl renders it to HTML without a single warning */
-    assert_int_equal(shell("xsltproc /usr/share/nmap/nmap.xsl %s >%s/a.html 2>%s/xsl.err", a, dir,
-                           dir), 0);
+    assert_int_equal(
+        shell("xsltproc /usr/share/nmap/nmap.xsl %s >%s/a.html 2>%s/xsl.err", a, dir, dir), 0);
     char path[96];
     snprintf(path, sizeof path, "%s/xsl.err", dir);
     char *text = slurp(path);
