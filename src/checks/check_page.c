@@ -6,25 +6,17 @@
 #include <string.h>
 #include <strings.h>
 #include "check_internal.h"
+#include "xsweep/text_search.h"
 
 #define MAX_FORMS  16
 #define MAX_PARAMS 12
 #define MAX_DIRS   8
 
-static const char *find_ci(const char *p, const char *end, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (; p + n <= end; p++)
-        if (!strncasecmp(p, needle, n))
-            return p;
-    return NULL;
-}
-
 /* The value of attribute name inside the tag [p, end), or NULL; caller frees. */
 static char *attr(const char *p, const char *end, const char *name)
 {
     size_t n = strlen(name);
-    for (const char *a = p; (a = find_ci(a, end, name)); a += n) {
+    for (const char *a = p; (a = xs_find_ci(a, (size_t)(end - a), name)); a += n) {
         if (a > p && !isspace((unsigned char)a[-1]))
             continue;
         const char *v = a + n;

@@ -16,6 +16,7 @@
 
 #include "fp_internal.h"
 #include "xsweep/http.h"
+#include "xsweep/text_search.h"
 
 #define TEXT_MAX       8192u /* textContent bytes a text condition looks at */
 #define ANCESTORS_MAX  256u  /* a descendant combinator looks this far up (hostile nesting) */
@@ -808,19 +809,6 @@ static bool is_sp(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-static const char *find_ci_end(const char *p, const char *end, const char *needle)
-{
-    size_t nn = strlen(needle);
-    for (; p && (size_t)(end - p) >= nn; p++) {
-        p = memchr(p, needle[0], (size_t)(end - p) - nn + 1);
-        if (!p)
-            return NULL;
-        if (strncasecmp(p, needle, nn) == 0)
-            return p;
-    }
-    return NULL;
-}
-
 static void flat_scan(walk_ctx *w, const char *html, size_t len)
 {
     const char *p = html, *end = html + len;
@@ -828,7 +816,7 @@ static void flat_scan(walk_ctx *w, const char *html, size_t len)
     while (p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL) {
         p++;
         if (end - p >= 3 && memcmp(p, "!--", 3) == 0) {
-            const char *c = find_ci_end(p + 3, end, "-->");
+            const char *c = xs_find_ci(p + 3, (size_t)(end - (p + 3)), "-->");
             p = c ? c + 3 : end;
             continue;
         }
@@ -902,7 +890,7 @@ static void flat_scan(walk_ctx *w, const char *html, size_t len)
             if (strcmp(e.tag, raw[k]) == 0) { /* their contents are text, not tags */
                 char close[16];
                 snprintf(close, sizeof close, "</%s", raw[k]);
-                const char *c = find_ci_end(p, end, close);
+                const char *c = xs_find_ci(p, (size_t)(end - p), close);
                 p = c ? c : end;
                 break;
             }

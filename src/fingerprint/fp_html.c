@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include "fp_internal.h"
+#include "xsweep/text_search.h"
 
 #define MAX_ITEMS 1024
 
@@ -28,19 +29,6 @@ static int push(void **v, size_t *n, size_t *cap, size_t size, const void *item)
     memcpy((char *)*v + *n * size, item, size);
     (*n)++;
     return 0;
-}
-
-static const char *find_ci(const char *p, const char *end, const char *needle)
-{
-    size_t nn = strlen(needle);
-    for (; (size_t)(end - p) >= nn; p++) {
-        p = memchr(p, needle[0], (size_t)(end - p) - nn + 1);
-        if (!p)
-            return NULL;
-        if (strncasecmp(p, needle, nn) == 0)
-            return p;
-    }
-    return NULL;
 }
 
 /* Parses the attributes of a tag from p (just after its name) to '>'. Calls back for each. Returns
@@ -125,14 +113,14 @@ int fp_html_extract(const char *html, size_t len, fp_html_parts *out)
     while (p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL) {
         p++;
         if ((size_t)(end - p) >= 3 && memcmp(p, "!--", 3) == 0) {
-            const char *close = find_ci(p + 3, end, "-->");
+            const char *close = xs_find_ci(p + 3, (size_t)(end - (p + 3)), "-->");
             p = close ? close + 3 : end;
             continue;
         }
         tag_attrs a;
         if (tag_is(p, end, "script")) {
             p = parse_attrs(p + 6, end, &a);
-            const char *close = find_ci(p, end, "</script");
+            const char *close = xs_find_ci(p, (size_t)(end - p), "</script");
             const char *body_end = close ? close : end;
             if (a.has_src && a.src.n) {
                 if (push((void **)&out->script_src, &out->nscript_src, &out->cap_script_src,

@@ -8,6 +8,7 @@
 #include <gumbo.h>
 
 #include "xsweep/http.h"
+#include "xsweep/text_search.h"
 
 #define TITLE_RAW_MAX (16u * 1024u) /* raw title bytes looked at (before decoding) */
 
@@ -114,17 +115,10 @@ size_t xs_html_decode_entities(const char *s, size_t len, char *out, size_t cap)
     return o;
 }
 
-/* Case-insensitive search for needle in h[0..n). */
+/* xs_find_ci over the body's unsigned bytes. */
 static const unsigned char *find_ci(const unsigned char *h, size_t n, const char *needle)
 {
-    size_t nl = strlen(needle);
-    if (nl == 0 || n < nl)
-        return NULL;
-    for (size_t i = 0; i + nl <= n; i++)
-        if (tolower(h[i]) == (unsigned char)needle[0] &&
-            strncasecmp((const char *)h + i, needle, nl) == 0)
-            return h + i;
-    return NULL;
+    return (const unsigned char *)xs_find_ci((const char *)h, n, needle);
 }
 
 /* The title's text as HTML5 reads it: every named and numeric character reference decoded (gumbo

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "probe_internal.h"
+#include "xsweep/text_search.h"
 
 void probe_copy_text(char *dst, size_t cap, const char *s, size_t len)
 {
@@ -83,24 +84,10 @@ void probe_set_banner_strings(xs_probe_info *out, const unsigned char *b, size_t
     out->banner_len = o;
 }
 
-static unsigned char lower(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
-}
-
 size_t probe_find_ci(const unsigned char *b, size_t n, const char *needle)
 {
-    size_t m = strlen(needle);
-    if (m == 0 || m > n)
-        return m == 0 ? 0 : SIZE_MAX;
-    for (size_t i = 0; i + m <= n; i++) {
-        size_t k = 0;
-        while (k < m && lower(b[i + k]) == lower((unsigned char)needle[k]))
-            k++;
-        if (k == m)
-            return i;
-    }
-    return SIZE_MAX;
+    const char *at = xs_find_ci((const char *)b, n, needle);
+    return at ? (size_t)(at - (const char *)b) : SIZE_MAX;
 }
 
 static bool version_char(unsigned char c)

@@ -8,6 +8,7 @@
 
 #include "xsweep/http.h"
 #include "xsweep/screenshot.h"
+#include "xsweep/text_search.h"
 
 typedef struct {
     char *out;
@@ -112,16 +113,6 @@ static const char *const cell_elements[] = {"td", "th", "label", "button", NULL}
 /* <input type=...> whose value is not shown as text. */
 static const char *const valueless_inputs[] = {"hidden", "password", "checkbox", "radio", "file",
                                                "image",  "range",    "color",    NULL};
-
-/* Case-insensitive search for needle (lower case) in h[0..n). */
-static const char *find_ci(const char *h, size_t n, const char *needle)
-{
-    size_t nl = strlen(needle);
-    for (size_t i = 0; i + nl <= n; i++)
-        if (strncasecmp(h + i, needle, nl) == 0)
-            return h + i;
-    return NULL;
-}
 
 static const char *find_byte(const char *h, const char *end, char c)
 {
@@ -233,7 +224,7 @@ size_t xs_dom_visible_text(const char *html, size_t len, char *out, size_t cap, 
         }
         const char *q = p + 1;
         if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
-            const char *close = find_ci(p + 4, (size_t)(end - p - 4), "-->");
+            const char *close = xs_find_ci(p + 4, (size_t)(end - p - 4), "-->");
             p = close ? close + 3 : end;
         } else if (q < end && (*q == '!' || *q == '?')) {
             p = find_byte(q, end, '>');
@@ -253,7 +244,7 @@ size_t xs_dom_visible_text(const char *html, size_t len, char *out, size_t cap, 
             if (name_in(t.name, hidden_elements)) {
                 char close[20] = "</";
                 strcat(close, t.name);
-                const char *c = find_ci(p, (size_t)(end - p), close);
+                const char *c = xs_find_ci(p, (size_t)(end - p), close);
                 if (!c) {
                     p = end;
                 } else {
