@@ -55,6 +55,7 @@ typedef enum {
     XS_PROBE_TLS,        /* "tls": the HTTP stage over TLS; the bytes inside are identified */
     XS_PROBE_SMB1,       /* "smb1": follow-up of "smb", NEGOTIATE offering only NT LM 0.12 */
     XS_PROBE_LDAP,       /* "ldap": an anonymous rootDSE search, no bind */
+    XS_PROBE_XMPP,       /* "xmpp": a client stream header, the server's stream features */
     XS_PROBE_KIND_COUNT
 } xs_probe_kind;
 
@@ -302,6 +303,15 @@ xs_probe_parse xs_ldap_message_read(const unsigned char *b, size_t n, xs_ldap_me
 long xs_ldap_result_code(const xs_ldap_message *m);
 /* The StartTLS ExtendedRequest (RFC 4511 4.14.1, messageID 1). */
 extern const unsigned char xs_ldap_starttls_request[31];
+
+/* The answer to our client stream header (RFC 6120 4.2): the server's <stream:stream> (its
+ * from and version in detail), then <stream:features>: STARTTLS offered = tls yes, else no; a
+ * <stream:error> (host-unknown ...) names the protocol too. */
+xs_probe_parse xs_probe_parse_xmpp(const unsigned char *b, size_t n, bool final,
+                                   xs_probe_info *out);
+/* Offset just past the end of the stream features (or of a stream error) in b[0..n), or
+ * SIZE_MAX while it has not come. */
+size_t xs_probe_xmpp_features_end(const unsigned char *b, size_t n);
 
 /* Whatever a server said first: SSH, FTP/SMTP (220), MySQL greeting, POP3, IMAP, VNC, HTTP/2
  * SETTINGS, an HTTP response, a TLS record. Always records the banner; OK when a protocol was named. */

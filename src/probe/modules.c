@@ -12,7 +12,8 @@ const xs_probe_module *const xs_probe_modules[] = {
     &xs_probe_mod_mysql,         &xs_probe_mod_postgresql, &xs_probe_mod_mongodb,
     &xs_probe_mod_elasticsearch, &xs_probe_mod_mssql,      &xs_probe_mod_rdp,
     &xs_probe_mod_smb,           &xs_probe_mod_smb1,       &xs_probe_mod_cassandra,
-    &xs_probe_mod_ldap,          &xs_probe_mod_http,       &xs_probe_mod_tls,
+    &xs_probe_mod_ldap,          &xs_probe_mod_xmpp,       &xs_probe_mod_http,
+    &xs_probe_mod_tls,
 };
 const size_t xs_probe_module_count = sizeof xs_probe_modules / sizeof xs_probe_modules[0];
 

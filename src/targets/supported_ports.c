@@ -50,11 +50,12 @@ const xs_supported_port xs_supported_ports[] = {
 };
 
 /* Ports outside the seed's table whose service is well known get a first probe of their own (so
- * `-p 389` finds LDAP, which never speaks first and so never answers the passive read), but the
+ * `-p 389` finds LDAP, `-p 5222` XMPP: neither speaks first, so the passive read names nothing), but the
  * seed's table stays what it is: these are no part of -p supported, the man page's SERVICE TABLE
  * or -oX's service names. */
 const xs_supported_port xs_known_ports[] = {
     ROW(389, "LDAP", "ldap", "ldap", NULL),
+    ROW(5222, "XMPP client", "xmpp-client", "xmpp", NULL),
 };
 /* clang-format on */
 

@@ -403,6 +403,73 @@ static void test_ldap(void **s)
     assert_string_equal(i.protocol, "http");
 }
 
+/* ---------------------------------------------------------------- XMPP */
+static void test_xmpp(void **s)
+{
+    (void)s;
+    /* prosody 0.12's answer: its stream header, then features with STARTTLS required */
+    static const char hdr[] = "<?xml version='1.0'?><stream:stream xmlns:stream='http://etherx."
+                              "jabber.org/streams' from='198.19.6.10' id='0f6a' xml:lang='en' "
+                              "version='1.0' xmlns='jabber:client'>";
+    static const char feats[] = "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-"
+                                "tls'><required/></starttls></stream:features>";
+    char b[512];
+    snprintf(b, sizeof b, "%s%s", hdr, feats);
+    const unsigned char *u = (const unsigned char *)b;
+    xs_probe_info i = {0};
+    assert_int_equal(xs_probe_parse_xmpp(u, strlen(hdr), false, &i), XS_PROBE_PARSE_MORE);
+    assert_int_equal(xs_probe_parse_xmpp(u, strlen(b), false, &i), XS_PROBE_PARSE_OK);
+    assert_string_equal(i.protocol, "xmpp");
+    assert_int_equal(i.tls, XS_PROBE_TLS_YES);
+    assert_string_equal(i.detail, "from=198.19.6.10, stream_version=1.0");
+    assert_int_equal(xs_probe_xmpp_features_end(u, strlen(b)), strlen(b));
+    assert_int_equal(xs_probe_xmpp_features_end(u, strlen(b) - 1), SIZE_MAX);
+    /* features without STARTTLS: tls no; a stream error: its condition */
+    snprintf(b, sizeof b, "%s<stream:features><mechanisms/></stream:features>", hdr);
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_parse_xmpp(u, strlen(b), false, &i), XS_PROBE_PARSE_OK);
+    assert_int_equal(i.tls, XS_PROBE_TLS_NO);
+    snprintf(b, sizeof b,
+             "%s<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-"
+             "streams'/></stream:error>",
+             hdr);
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_parse_xmpp(u, strlen(b), false, &i), XS_PROBE_PARSE_OK);
+    assert_int_equal(i.tls, XS_PROBE_TLS_UNKNOWN);
+    assert_non_null(strstr(i.detail, "error=host-unknown"));
+    /* a header cut off when the server closes: still XMPP, tls unknown */
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_parse_xmpp(u, strlen(hdr) - 5, true, &i), XS_PROBE_PARSE_OK);
+    assert_int_equal(i.tls, XS_PROBE_TLS_UNKNOWN);
+    /* not XMPP: text, other XML, nothing */
+    static const char *const bad[] = {"HTTP/1.1 400 Bad Request\r\n\r\n",
+                                      "<?xml version='1.0'?><html></html>", ""};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        memset(&i, 0, sizeof i);
+        assert_int_equal(
+            xs_probe_parse_xmpp((const unsigned char *)bad[k], strlen(bad[k]), true, &i),
+            XS_PROBE_PARSE_BAD);
+        assert_string_equal(i.protocol, "");
+    }
+    /* the module: to= the address; after the features it says goodbye and closes */
+    xs_addr a;
+    assert_true(xs_addr_parse("198.19.6.10", &a));
+    unsigned char out[512];
+    size_t ol = xs_probe_first_request(XS_PROBE_XMPP, &a, 5222, out, sizeof out);
+    out[ol] = 0;
+    assert_non_null(
+        strstr((const char *)out, "<stream:stream to='198.19.6.10' xmlns='jabber:client'"));
+    unsigned step = 0;
+    snprintf(b, sizeof b, "%s%s", hdr, feats);
+    memset(&i, 0, sizeof i);
+    assert_int_equal(
+        xs_probe_feed(XS_PROBE_XMPP, &step, u, strlen(b), false, &i, out, sizeof out, &ol),
+        XS_PROBE_STEP_SEND_CLOSE);
+    assert_memory_equal(out, "</stream:stream>", ol);
+    assert_int_equal(xs_probe_kind_for_port(5222), XS_PROBE_XMPP);
+    assert_null(xs_service_for_port(5222));
+}
+
 /* ---------------------------------------------------------------- Windows protocols */
 static void test_mssql(void **s)
 {
@@ -1125,6 +1192,7 @@ int main(void)
         cmocka_unit_test(test_mongodb),
         cmocka_unit_test(test_cassandra),
         cmocka_unit_test(test_ldap),
+        cmocka_unit_test(test_xmpp),
         cmocka_unit_test(test_mssql),
         cmocka_unit_test(test_rdp),
         cmocka_unit_test(test_smb),
