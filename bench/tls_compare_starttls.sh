@@ -36,6 +36,7 @@ for t in $TARGETS; do
     ep=${t%:*} k=${t##*:}; n=${ep//[.:]/_}
     st=(); [ "$k" != - ] && st=(--starttls "$k")
     [ "$k" = ldap ] && st+=(--ssl-native)   # testssl.sh 3.0.8: "LDAP+STARTTLS over sockets not supported yet"
+    [ "$k" = xmpp ] && st+=(--xmpphost "${ep%:*}")   # else it looks for a PTR name (and hangs)
     ( in_scan timeout 600 testssl --quiet --color 0 --warnings off --nodns none "${st[@]}" \
           --add-ca "$WORK/spki/ca.pem" -p -S --jsonfile "$WORK/testssl-$n.json" "$ep" \
           >"$WORK/testssl-$n.log" 2>&1 ) & JOBS+=($!)

@@ -1,5 +1,5 @@
 /* Probe module "xmpp": the client's stream header (RFC 6120 4.2, to= the address, as testssl.sh
- * -t xmpp without --xmpphost), the server's header and stream features (is STARTTLS offered?),
+ * -t xmpp --xmpphost ADDRESS: no name is known), the server's header and stream features (is STARTTLS offered?),
  * then the closing tag. No SASL, no login.
  * One file per protocol: the request, the conversation, the signature (xs_probe_module). */
 #include <stdio.h>

@@ -231,8 +231,8 @@ static bool proceed_done(const char *b, size_t n)
     return strstr(b, "<proceed") || strstr(b, "<failure");
 }
 
-/* The client stream header to the server's address (testssl.sh -t xmpp without --xmpphost does
- * the same), the features must offer STARTTLS, then <starttls/> and the server's <proceed/>. */
+/* The client stream header to the server's address (no name is known; testssl.sh -t xmpp needs
+ * --xmpphost ADDRESS for the same), the features must offer STARTTLS, then <starttls/> and the server's <proceed/>. */
 static int xmpp(int fd)
 {
     struct sockaddr_storage ss;
