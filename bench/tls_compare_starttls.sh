@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The TLS audit of STARTTLS services next to testssl.sh --starttls and sslscan --starttls-* (both
 # from Debian) on the same real servers (tests/checks/starttls_servers.sh: postfix, dovecot,
-# vsftpd, PostgreSQL, MariaDB, implicit FTPS) in a throwaway testbed. Prints one table: per server and
+# vsftpd, PostgreSQL, MariaDB, slapd (LDAP StartTLS), prosody (XMPP), implicit FTPS) in a throwaway testbed. Prints one table: per server and
 # property, what each tool says. Takes a few minutes (testssl.sh dominates).
 #   sudo XS_NS_TAG=c bench/tls_compare_starttls.sh [OUT.md]
 set -uo pipefail
@@ -16,7 +16,7 @@ PG_DIRS=()
 trap 'starttls_servers_down; cleanup' EXIT
 starttls_servers_up
 # ep  starttls-kind (testssl name; sslscan's is the same but psql)
-TARGETS="198.19.6.1:25:smtp 198.19.6.1:587:smtp 198.19.6.2:143:imap 198.19.6.2:110:pop3 198.19.6.3:21:ftp 198.19.6.4:5432:postgres 198.19.6.6:990:- 198.19.6.7:3306:mysql"
+TARGETS="198.19.6.1:25:smtp 198.19.6.1:587:smtp 198.19.6.2:143:imap 198.19.6.2:110:pop3 198.19.6.3:21:ftp 198.19.6.4:5432:postgres 198.19.6.6:990:- 198.19.6.7:3306:mysql 198.19.6.8:389:ldap 198.19.6.9:389:ldap 198.19.6.10:5222:xmpp 198.19.6.11:5222:xmpp"
 : >"$WORK/endpoints.txt"
 for t in $TARGETS; do echo "${t%:*}" >>"$WORK/endpoints.txt"; done
 t0=$(date +%s.%N)
@@ -35,6 +35,8 @@ JOBS=()
 for t in $TARGETS; do
     ep=${t%:*} k=${t##*:}; n=${ep//[.:]/_}
     st=(); [ "$k" != - ] && st=(--starttls "$k")
+    [ "$k" = ldap ] && st+=(--ssl-native)   # testssl.sh 3.0.8: "LDAP+STARTTLS over sockets not supported yet"
+    [ "$k" = xmpp ] && st+=(--xmpphost "${ep%:*}")   # else it looks for a PTR name (and hangs)
     ( in_scan timeout 600 testssl --quiet --color 0 --warnings off --nodns none "${st[@]}" \
           --add-ca "$WORK/spki/ca.pem" -p -S --jsonfile "$WORK/testssl-$n.json" "$ep" \
           >"$WORK/testssl-$n.log" 2>&1 ) & JOBS+=($!)
@@ -66,6 +68,8 @@ def sslscan(ep):
         root = ET.parse("%s/sslscan-%s.xml" % (work, ep.replace(".", "_").replace(":", "_"))).getroot()
     except Exception:
         return d
+    if root.find("error") is not None:   # no answer at all (2.0.7 on slapd's StartTLS): not compared
+        return {k: "n/a" for k in props}
     for pr in root.iter("protocol"):
         name = {"ssl3": "SSLv3", "tls1.0": "TLSv1.0", "tls1.1": "TLSv1.1", "tls1.2": "TLSv1.2",
                 "tls1.3": "TLSv1.3"}.get(pr.get("type") + pr.get("version"))

@@ -25,6 +25,8 @@ PKGS=(
   testssl.sh sslscan
   # the TLS audit of STARTTLS services (tests/integration/test_tlscheck_starttls.sh): IMAP and POP3
   dovecot-imapd dovecot-pop3d
+  slapd        # LDAP StartTLS (the test starts its own slapd in the sink; no database)
+  prosody      # XMPP <starttls/> (the test starts its own, one VirtualHost per address)
   # benchmarks and comparisons
   masscan zmap nmap ndiff xsltproc time linux-perf
   # output formats test: xmllint validates -oX (and resumed -oX) documents
@@ -43,7 +45,7 @@ apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null
 # The fingerprint data comes from the npm registry: use the machine's npm, or Debian's.
 command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 # Debian starts some daemons on install; the tests start their own copies inside namespaces.
-for svc in nginx apache2 redis-server ssh memcached postgresql mariadb vsftpd smbd nmbd postfix xrdp dovecot; do
+for svc in nginx apache2 redis-server ssh memcached postgresql mariadb vsftpd smbd nmbd postfix xrdp dovecot slapd prosody; do
   (service "$svc" stop || true) >/dev/null 2>&1
 done
 here=$(cd "$(dirname "$0")" && pwd)

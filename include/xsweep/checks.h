@@ -38,7 +38,8 @@ const char *xs_check_kind_name(xs_check_kind k); /* "http", "payload", "tls" */
 
 /* How a TLS audit reaches the handshake: directly, or after the protocol's own upgrade request
  * (as testssl.sh --starttls: SMTP STARTTLS, IMAP STARTTLS, POP3 STLS, FTP AUTH TLS, PostgreSQL
- * SSLRequest, MySQL/MariaDB's SSL request packet). */
+ * SSLRequest, MySQL/MariaDB's SSL request packet, the LDAP StartTLS extended operation, XMPP's
+ * <starttls/>). */
 typedef enum {
     XS_STARTTLS_NONE = 0,
     XS_STARTTLS_SMTP,
@@ -47,9 +48,12 @@ typedef enum {
     XS_STARTTLS_FTP,
     XS_STARTTLS_POSTGRES,
     XS_STARTTLS_MYSQL,
+    XS_STARTTLS_LDAP,
+    XS_STARTTLS_XMPP,
     XS_STARTTLS_COUNT
 } xs_starttls;
-/* The upgrade of a probe's protocol name ("smtp", "imap", "pop3", "ftp", "postgresql", "mysql"),
+/* The upgrade of a probe's protocol name ("smtp", "imap", "pop3", "ftp", "postgresql", "mysql",
+ * "ldap", "xmpp"),
  * or NONE. */
 xs_starttls xs_starttls_for_protocol(const char *protocol);
 const char *xs_starttls_name(xs_starttls s); /* "smtp", ... "postgres"; "" for NONE */

@@ -54,6 +54,8 @@ typedef enum {
     XS_PROBE_HTTP_STAGE, /* "http": not ours, the HTTP stage GETs it (plain first) */
     XS_PROBE_TLS,        /* "tls": the HTTP stage over TLS; the bytes inside are identified */
     XS_PROBE_SMB1,       /* "smb1": follow-up of "smb", NEGOTIATE offering only NT LM 0.12 */
+    XS_PROBE_LDAP,       /* "ldap": an anonymous rootDSE search, no bind */
+    XS_PROBE_XMPP,       /* "xmpp": a client stream header, the server's stream features */
     XS_PROBE_KIND_COUNT
 } xs_probe_kind;
 
@@ -282,6 +284,35 @@ xs_probe_parse xs_probe_parse_cassandra_options(const unsigned char *b, size_t n
 /* ... and to STARTUP: READY (auth none) or AUTHENTICATE <authenticator> (auth required). */
 xs_probe_parse xs_probe_parse_cassandra_startup(const unsigned char *b, size_t n, bool final,
                                                 xs_probe_info *out);
+/* The answer to the anonymous rootDSE search (RFC 4511 4.5, RFC 4512 5.1): SearchResultEntry
+ * (vendorName, vendorVersion, supportedLDAPVersion, supportedExtension: StartTLS = tls yes), then
+ * SearchResultDone; a Notice of Disconnection or any LDAP result names the protocol too. */
+xs_probe_parse xs_probe_parse_ldap(const unsigned char *b, size_t n, bool final,
+                                   xs_probe_info *out);
+/* One LDAPMessage (RFC 4511 4.1.1, BER definite lengths) at the start of b[0..n): MORE while it
+ * is incomplete, BAD when the bytes are not one; OK fills m (the op's content points into b). */
+typedef struct {
+    uint32_t id; /* messageID */
+    unsigned op; /* protocolOp: the APPLICATION tag number (24 = ExtendedResponse) */
+    const unsigned char *op_body;
+    size_t op_len;
+    size_t size; /* bytes of the whole message */
+} xs_ldap_message;
+xs_probe_parse xs_ldap_message_read(const unsigned char *b, size_t n, xs_ldap_message *m);
+/* The resultCode of an LDAPResult op (its first element, ENUMERATED), or -1. */
+long xs_ldap_result_code(const xs_ldap_message *m);
+/* The StartTLS ExtendedRequest (RFC 4511 4.14.1, messageID 1). */
+extern const unsigned char xs_ldap_starttls_request[31];
+
+/* The answer to our client stream header (RFC 6120 4.2): the server's <stream:stream> (its
+ * from and version in detail), then <stream:features>: STARTTLS offered = tls yes, else no; a
+ * <stream:error> (host-unknown ...) names the protocol too. */
+xs_probe_parse xs_probe_parse_xmpp(const unsigned char *b, size_t n, bool final,
+                                   xs_probe_info *out);
+/* Offset just past the end of the stream features (or of a stream error) in b[0..n), or
+ * SIZE_MAX while it has not come. */
+size_t xs_probe_xmpp_features_end(const unsigned char *b, size_t n);
+
 /* Whatever a server said first: SSH, FTP/SMTP (220), MySQL greeting, POP3, IMAP, VNC, HTTP/2
  * SETTINGS, an HTTP response, a TLS record. Always records the banner; OK when a protocol was named. */
 xs_probe_parse xs_probe_identify(const unsigned char *b, size_t n, bool final, xs_probe_info *out);

@@ -89,13 +89,18 @@ typedef struct {
                              * "" = none */
 } xs_supported_port;
 extern const char *const xs_service_default_fallbacks; /* "redis,http" */
-/* The row of port, or NULL; _or_default gives a passive-read row for unlisted ports. */
+/* The row of port, or NULL; _or_default also reads xs_known_ports, then gives a passive-read row
+ * for unlisted ports. */
 const xs_supported_port *xs_service_for_port(uint16_t port);
 const xs_supported_port *xs_service_or_default(uint16_t port);
 const char *xs_service_fallbacks(const xs_supported_port *s);
 bool xs_port_is_tls_first(uint16_t port);
 extern const xs_supported_port xs_supported_ports[];
 extern const size_t xs_supported_ports_count;
+/* Well-known ports outside the seed's table with a first probe of their own (389 LDAP): only the
+ * probe stage reads them (xs_service_or_default), -p supported does not. */
+extern const xs_supported_port xs_known_ports[];
+extern const size_t xs_known_ports_count;
 /* Protocol name for a port in the table ("HTTP/S", "SSH", …) or NULL. */
 const char *xs_supported_protocol(uint16_t port);
 bool xs_port_is_http(uint16_t port);

@@ -28,6 +28,8 @@ const char *xs_probe_kind_name(xs_probe_kind k)
         [XS_PROBE_HTTP_STAGE] = "http",
         [XS_PROBE_TLS] = "tls",
         [XS_PROBE_SMB1] = "smb1",
+        [XS_PROBE_LDAP] = "ldap",
+        [XS_PROBE_XMPP] = "xmpp",
     };
     return (unsigned)k < XS_PROBE_KIND_COUNT ? names[k] : "?";
 }

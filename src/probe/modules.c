@@ -12,7 +12,8 @@ const xs_probe_module *const xs_probe_modules[] = {
     &xs_probe_mod_mysql,         &xs_probe_mod_postgresql, &xs_probe_mod_mongodb,
     &xs_probe_mod_elasticsearch, &xs_probe_mod_mssql,      &xs_probe_mod_rdp,
     &xs_probe_mod_smb,           &xs_probe_mod_smb1,       &xs_probe_mod_cassandra,
-    &xs_probe_mod_http,          &xs_probe_mod_tls,
+    &xs_probe_mod_ldap,          &xs_probe_mod_xmpp,       &xs_probe_mod_http,
+    &xs_probe_mod_tls,
 };
 const size_t xs_probe_module_count = sizeof xs_probe_modules / sizeof xs_probe_modules[0];
 
@@ -74,6 +75,12 @@ void xs_probe_list(FILE *out)
     for (size_t i = 0; i < xs_probe_module_count; i++)
         fprintf(out, "  %-14s %-55s %s\n", xs_probe_modules[i]->name, xs_probe_modules[i]->sends,
                 xs_probe_modules[i]->learns);
+    fprintf(out, "\nPorts outside the service table with a first probe of their own (not in -p "
+                 "supported):\n");
+    for (size_t i = 0; i < xs_known_ports_count; i++)
+        fprintf(out, "  %-6u %-20s first %s, fallbacks %s\n", xs_known_ports[i].port,
+                xs_known_ports[i].protocol, xs_known_ports[i].probe,
+                xs_service_fallbacks(&xs_known_ports[i]));
     fprintf(out,
             "\nService table (-p supported; any other port: first probe banner, fallbacks %s):\n",
             xs_service_default_fallbacks);

@@ -73,7 +73,7 @@ extern const xs_probe_module xs_probe_mod_banner, xs_probe_mod_ssh, xs_probe_mod
     xs_probe_mod_smtp, xs_probe_mod_redis, xs_probe_mod_memcached, xs_probe_mod_mysql,
     xs_probe_mod_postgresql, xs_probe_mod_mongodb, xs_probe_mod_elasticsearch, xs_probe_mod_mssql,
     xs_probe_mod_rdp, xs_probe_mod_smb, xs_probe_mod_smb1, xs_probe_mod_cassandra,
-    xs_probe_mod_http, xs_probe_mod_tls;
+    xs_probe_mod_http, xs_probe_mod_tls, xs_probe_mod_ldap, xs_probe_mod_xmpp;
 
 /* NTLMSSP (src/probe/parse_ntlmssp.c, ntlmssp_auth.c). */
 /* Offset of an NTLMSSP message of the type (2 = CHALLENGE) in b[0..n), or SIZE_MAX. */

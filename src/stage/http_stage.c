@@ -316,7 +316,7 @@ static bool submit_checks(done_ctx *c, outstanding *o)
 }
 
 /* --checks with the TLS audit: a plain-text service that can upgrade (SMTP STARTTLS, IMAP, POP3,
- * FTP AUTH TLS, PostgreSQL SSLRequest) is audited through that upgrade, unless its probe already
+ * FTP AUTH TLS, PostgreSQL SSLRequest, MySQL, LDAP StartTLS, XMPP <starttls/>) is audited through that upgrade, unless its probe already
  * learned that it offers no TLS. */
 static bool submit_starttls(done_ctx *c, outstanding *o)
 {

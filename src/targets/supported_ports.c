@@ -48,11 +48,21 @@ const xs_supported_port xs_supported_ports[] = {
     WEB(15012, "Istio", "https", true), WEB(15021, "Istio", "http", false),
     ROW(27017, "MongoDB", "mongodb", "mongodb", NULL),
 };
+
+/* Ports outside the seed's table whose service is well known get a first probe of their own (so
+ * `-p 389` finds LDAP, `-p 5222` XMPP: neither speaks first, so the passive read names nothing), but the
+ * seed's table stays what it is: these are no part of -p supported, the man page's SERVICE TABLE
+ * or -oX's service names. */
+const xs_supported_port xs_known_ports[] = {
+    ROW(389, "LDAP", "ldap", "ldap", NULL),
+    ROW(5222, "XMPP client", "xmpp-client", "xmpp", NULL),
+};
 /* clang-format on */
 
 const size_t xs_supported_ports_count = sizeof xs_supported_ports / sizeof xs_supported_ports[0];
+const size_t xs_known_ports_count = sizeof xs_known_ports / sizeof xs_known_ports[0];
 
-/* What a port outside the table gets: a passive read (most services speak first), then the
+/* What a port outside both tables gets: a passive read (most services speak first), then the
  * default fallback order. */
 static const xs_supported_port unlisted = {0, NULL, false, false, NULL, "banner", NULL};
 
@@ -69,6 +79,9 @@ const xs_supported_port *xs_service_for_port(uint16_t port)
 const xs_supported_port *xs_service_or_default(uint16_t port)
 {
     const xs_supported_port *s = xs_service_for_port(port);
+    for (size_t i = 0; !s && i < xs_known_ports_count; i++)
+        if (xs_known_ports[i].port == port)
+            s = &xs_known_ports[i];
     return s ? s : &unlisted;
 }
 

@@ -1,19 +1,24 @@
 /* The plain-text upgrade before a TLS handshake, as testssl.sh --starttls and openssl s_client
  * -starttls do it: SMTP (RFC 3207), IMAP (RFC 9051 6.2.1), POP3 (RFC 2595 4), FTP (RFC 4217 4)
  * PostgreSQL (SSLRequest, protocol 3.0) and MySQL/MariaDB (the SSL request packet of the client
- * protocol 4.1). Only the protocol's greeting and its answer to the
- * upgrade are read, a line at a time, so no byte of the server's handshake is consumed here. */
+ * protocol 4.1), LDAP (the StartTLS extended operation, RFC 4511 4.14) and XMPP (RFC 6120 5.4:
+ * a client stream header, <starttls/>, <proceed/>). Only the protocol's
+ * greeting and its answer to the upgrade are read (a line at a time, or exactly the announced
+ * length), so no byte of the server's handshake is consumed here. */
 #include <string.h>
 #include <strings.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include "xsweep/addr.h"
 #include "xsweep/checks.h"
+#include "xsweep/probe.h"
 #include "tls_internal.h"
 
 #define LINE_MAX_BYTES 1024
 #define LINES_MAX      64
 
-static const char *const names[XS_STARTTLS_COUNT] = {"",    "smtp",     "imap", "pop3",
-                                                     "ftp", "postgres", "mysql"};
+static const char *const names[XS_STARTTLS_COUNT] = {"",         "smtp",  "imap", "pop3", "ftp",
+                                                     "postgres", "mysql", "ldap", "xmpp"};
 
 const char *xs_starttls_name(xs_starttls s)
 {
@@ -29,6 +34,7 @@ xs_starttls xs_starttls_for_protocol(const char *protocol)
         {"smtp", XS_STARTTLS_SMTP},           {"imap", XS_STARTTLS_IMAP},
         {"pop3", XS_STARTTLS_POP3},           {"ftp", XS_STARTTLS_FTP},
         {"postgresql", XS_STARTTLS_POSTGRES}, {"mysql", XS_STARTTLS_MYSQL},
+        {"ldap", XS_STARTTLS_LDAP},           {"xmpp", XS_STARTTLS_XMPP},
     };
     for (size_t i = 0; protocol && i < sizeof map / sizeof *map; i++)
         if (!strcmp(protocol, map[i].probe))
@@ -174,6 +180,81 @@ static int mysql(int fd)
                : -1;
 }
 
+/* The StartTLS ExtendedRequest; its ExtendedResponse read to its last byte (header first, then
+ * the announced length) and no further: the server's TLS bytes come only after our ClientHello. */
+static int ldap(int fd)
+{
+    unsigned char m[LINE_MAX_BYTES];
+    if (send(fd, xs_ldap_starttls_request, sizeof xs_ldap_starttls_request, MSG_NOSIGNAL) !=
+            (ssize_t)sizeof xs_ldap_starttls_request ||
+        recv_all(fd, m, 2) < 0 || m[0] != 0x30)
+        return -1;
+    size_t hdr = 2, len = m[1];
+    if (m[1] & 0x80) {
+        size_t k = m[1] & 0x7fu;
+        if (k == 0 || k > 2 || recv_all(fd, m + 2, k) < 0)
+            return -1;
+        hdr += k;
+        len = k == 1 ? m[2] : (size_t)m[2] << 8 | m[3];
+    }
+    if (len > sizeof m - hdr || recv_all(fd, m + hdr, len) < 0)
+        return -1;
+    xs_ldap_message msg;
+    if (xs_ldap_message_read(m, hdr + len, &msg) != XS_PROBE_PARSE_OK || msg.id != 1 ||
+        msg.op != 24) /* ExtendedResponse to ours (id 0: a Notice of Disconnection) */
+        return -1;
+    return xs_ldap_result_code(&msg) == 0 ? 0 : -1; /* protocolError 2: no TLS configured */
+}
+
+/* Reads one byte at a time into b[0..cap) until done(b, n) says the element it waits for is
+ * whole; its length, or -1 (timeout, close, cap reached). */
+static int read_until(int fd, char *b, size_t cap, bool (*done)(const char *, size_t))
+{
+    for (size_t n = 0; n + 1 < cap;) {
+        if (recv(fd, b + n, 1, 0) != 1)
+            return -1;
+        b[++n] = '\0';
+        if (b[n - 1] == '>' && done(b, n))
+            return (int)n;
+    }
+    return -1;
+}
+
+static bool features_done(const char *b, size_t n)
+{
+    return xs_probe_xmpp_features_end((const unsigned char *)b, n) != SIZE_MAX;
+}
+
+static bool proceed_done(const char *b, size_t n)
+{
+    (void)n;
+    return strstr(b, "<proceed") || strstr(b, "<failure");
+}
+
+/* The client stream header to the server's address (no name is known; testssl.sh -t xmpp needs
+ * --xmpphost ADDRESS for the same), the features must offer STARTTLS, then <starttls/> and the server's <proceed/>. */
+static int xmpp(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    xs_addr peer;
+    char host[XS_ADDR_STRLEN] = "", b[4096];
+    if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0 &&
+        xs_addr_from_sockaddr((struct sockaddr *)&ss, &peer, NULL))
+        xs_addr_format(&peer, host);
+    int n = snprintf(b, sizeof b,
+                     "<?xml version='1.0'?><stream:stream to='%s' xmlns='jabber:client' "
+                     "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>",
+                     host);
+    if (n < 0 || (size_t)n >= sizeof b || say(fd, b) < 0 ||
+        read_until(fd, b, sizeof b, features_done) < 0 ||
+        !strstr(b, "urn:ietf:params:xml:ns:xmpp-tls") || strstr(b, "<stream:error") ||
+        say(fd, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>") < 0 ||
+        read_until(fd, b, sizeof b, proceed_done) < 0)
+        return -1;
+    return strstr(b, "<proceed") ? 0 : -1;
+}
+
 int tls_starttls(int fd, xs_starttls kind)
 {
     switch (kind) {
@@ -191,6 +272,10 @@ int tls_starttls(int fd, xs_starttls kind)
         return postgres(fd);
     case XS_STARTTLS_MYSQL:
         return mysql(fd);
+    case XS_STARTTLS_LDAP:
+        return ldap(fd);
+    case XS_STARTTLS_XMPP:
+        return xmpp(fd);
     default:
         return -1;
     }

@@ -12,7 +12,11 @@
 #   198.19.6.5:21     vsftpd without TLS             (AUTH TLS refused)            not audited
 #   198.19.6.6:990    vsftpd implicit FTPS           CA-signed                     none
 #   198.19.6.7:3306   mariadb (SSL request packet)   self-signed                   tls-cert-self-signed
-STARTTLS_ENDPOINTS="198.19.6.1:25 198.19.6.1:587 198.19.6.2:143 198.19.6.2:110 198.19.6.3:21 198.19.6.4:5432 198.19.6.5:21 198.19.6.6:990 198.19.6.7:3306"
+#   198.19.6.8:389    slapd (LDAP StartTLS)          self-signed, TLS 1.0 and up   tls-cert-self-signed tls-deprecated-protocol
+#   198.19.6.9:389    slapd (LDAP StartTLS)          CA-signed, TLS 1.2 and up     none (the fixed twin)
+#   198.19.6.10:5222  prosody (XMPP <starttls/>)     self-signed, TLS 1.0 and up   tls-cert-self-signed tls-deprecated-protocol
+#   198.19.6.11:5222  prosody (XMPP <starttls/>)     CA-signed, TLS 1.2 and up     none (the fixed twin)
+STARTTLS_ENDPOINTS="198.19.6.1:25 198.19.6.1:587 198.19.6.2:143 198.19.6.2:110 198.19.6.3:21 198.19.6.4:5432 198.19.6.5:21 198.19.6.6:990 198.19.6.7:3306 198.19.6.8:389 198.19.6.9:389 198.19.6.10:5222 198.19.6.11:5222"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 
 starttls_certs() {
@@ -31,6 +35,8 @@ starttls_certs() {
     leaf pg IP:198.19.6.4 -days 200
     leaf ftps IP:198.19.6.6 -days 200
     leaf ftp-other DNS:other.test -days 200
+    leaf ldap-good IP:198.19.6.9 -days 200
+    leaf xmpp-good IP:198.19.6.11 -days 200
     # expired: a leaf whose validity ended in the past (openssl x509 cannot backdate: openssl ca can)
     mkdir -p "$d/newcerts"; : >"$d/index.txt"; echo 01 >"$d/serial"
     printf '[ca]\ndefault_ca=d\n[d]\ndatabase=%s/index.txt\nnew_certs_dir=%s/newcerts\nserial=%s/serial\ndefault_md=sha256\npolicy=p\ncopy_extensions=copy\nunique_subject=no\n[p]\ncommonName=supplied\n' \
@@ -43,6 +49,10 @@ starttls_certs() {
         -keyout "$d/smtp-self.key" -out "$d/smtp-self.pem" 2>/dev/null
     openssl req -x509 -newkey rsa:2048 -nodes -days 200 -subj "/CN=mysql-self" -addext "subjectAltName=IP:198.19.6.7" \
         -keyout "$d/mysql.key" -out "$d/mysql.pem" 2>/dev/null
+    openssl req -x509 -newkey rsa:2048 -nodes -days 200 -subj "/CN=ldap-self" -addext "subjectAltName=IP:198.19.6.8" \
+        -keyout "$d/ldap-self.key" -out "$d/ldap-self.pem" 2>/dev/null
+    openssl req -x509 -newkey rsa:2048 -nodes -days 200 -subj "/CN=xmpp-self" -addext "subjectAltName=IP:198.19.6.10" \
+        -keyout "$d/xmpp-self.key" -out "$d/xmpp-self.pem" 2>/dev/null
     chmod 644 "$d"/*.key
 }
 
@@ -170,6 +180,33 @@ mariadb_up() {
         --ssl-cert="$d/mysql.pem" --ssl-key="$d/mysql.key" >"$WORK/my.log" 2>&1 & PIDS+=($!)
 }
 
+slapd_up() {   # slapd_up NAME ADDR CERT TLSProtocolMin GnuTLS-priorities: no database, the rootDSE only
+    local n=$1 addr=$2 cert=$3 min=$4 prio=$5 d=$WORK/spki
+    mkdir -p "$WORK/slapd-$n"
+    printf '%s\n' "include /etc/ldap/schema/core.schema" "pidfile $WORK/slapd-$n/pid" \
+        "argsfile $WORK/slapd-$n/args" "TLSCertificateFile $d/$cert.pem" \
+        "TLSCertificateKeyFile $d/$cert.key" "TLSProtocolMin $min" "TLSCipherSuite $prio" \
+        >"$WORK/slapd-$n/slapd.conf"
+    "${SINK[@]}" ip addr add "$addr/32" dev lo 2>/dev/null
+    # -d stats: every operation in the log (the test reads it: a search and StartTLS, never a bind)
+    "${SINK[@]}" slapd -f "$WORK/slapd-$n/slapd.conf" -h "ldap://$addr:389/" -d stats \
+        >"$WORK/slapd-$n.log" 2>&1 & PIDS+=($!)
+}
+
+prosody_up() {   # prosody_up NAME ADDR CERT LuaSec-protocol ciphers: one VirtualHost named as the address
+    local n=$1 addr=$2 cert=$3 proto=$4 ciphers=$5 d=$WORK/spki p=$WORK/prosody-$1
+    mkdir -p "$p/data"; chown prosody "$p" "$p/data"
+    printf '%s\n' "pidfile = \"$p/pid\"" "data_path = \"$p/data\"" \
+        "log = { info = \"$p/log\" }" "interfaces = { \"$addr\" }" "c2s_ports = { 5222 }" \
+        "c2s_direct_tls_ports = { }" "s2s_ports = { }" "modules_enabled = { \"tls\"; \"saslauth\" }" \
+        "modules_disabled = { \"s2s\"; \"offline\"; \"c2s_direct_tls\" }" "c2s_require_encryption = true" \
+        "ssl = { certificate = \"$d/$cert.pem\"; key = \"$d/$cert.key\"; protocol = \"$proto\"; ciphers = \"$ciphers\" }" \
+        "VirtualHost \"$addr\"" >"$p/prosody.cfg.lua"
+    "${SINK[@]}" ip addr add "$addr/32" dev lo 2>/dev/null
+    "${SINK[@]}" su prosody -s /bin/sh -c "prosody -F --config $p/prosody.cfg.lua" \
+        >"$WORK/prosody-$n.out" 2>&1 & PIDS+=($!)
+}
+
 starttls_servers_up() {
     starttls_certs
     chmod a+rX "$WORK"
@@ -184,6 +221,11 @@ starttls_servers_up() {
         "rsa_private_key_file=$d/ftps.key" "require_ssl_reuse=NO"
     postgres_up
     mariadb_up
+    slapd_up bad 198.19.6.8 ldap-self 3.1 "NORMAL:+VERS-TLS1.1:+VERS-TLS1.0"
+    slapd_up good 198.19.6.9 ldap-good 3.3 \
+        "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-RSA"
+    prosody_up bad 198.19.6.10 xmpp-self tlsv1+ "DEFAULT:@SECLEVEL=0"
+    prosody_up good 198.19.6.11 xmpp-good tlsv1_2+ "ECDHE+AESGCM:ECDHE+CHACHA20"
     local ep
     for ep in $STARTTLS_ENDPOINTS; do
         for _ in $(seq 100); do
@@ -203,6 +245,9 @@ starttls_servers_down() {
     local mp=$WORK/postfix/queue/pid/master.pid
     [ -s "$mp" ] && kill $(cat "$mp") 2>/dev/null
     [ -s "$WORK/my-run/my.pid" ] && kill "$(cat "$WORK/my-run/my.pid")" 2>/dev/null
+    for d in "$WORK"/prosody-bad "$WORK"/prosody-good; do   # su's child: by its pid file
+        [ -s "$d/pid" ] && kill "$(cat "$d/pid")" 2>/dev/null
+    done
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
     sleep 0.5
 }

@@ -30,6 +30,8 @@ static const parser_fn parsers[] = {
     xs_probe_parse_ntlmssp_challenge,
     xs_probe_parse_smb2_session,
     xs_probe_parse_smb1_session,
+    xs_probe_parse_ldap, /* also the BER reader of the StartTLS upgrade (fuzz_starttls) */
+    xs_probe_parse_xmpp,
 };
 #define N_PARSERS (sizeof parsers / sizeof parsers[0])
 

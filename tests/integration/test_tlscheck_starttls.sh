@@ -2,8 +2,11 @@
 # The TLS audit of services that are not HTTP (--checks tls-config): real Debian servers in the
 # sink (tests/checks/starttls_servers.sh) reached through their STARTTLS upgrade - postfix
 # (SMTP STARTTLS on 25 and 587), dovecot (IMAP STARTTLS, POP3 STLS), vsftpd (AUTH TLS), PostgreSQL
-# (SSLRequest), MariaDB (the SSL request packet) - plus implicit FTPS and an FTP server without TLS. Each server's own weakness is
-# found and nothing on its twins; on the wire (tcpdump in the sink) every audit connection
+# (SSLRequest), MariaDB (the SSL request packet), slapd (the LDAP StartTLS extended operation),
+# prosody (XMPP <starttls/>) -
+# plus implicit FTPS and an FTP server without TLS. Each server's own weakness is
+# found and nothing on its twins; slapd's log shows the probe's anonymous search and StartTLS,
+# never a bind, and prosody's no login; on the wire (tcpdump in the sink) every audit connection
 # upgrades before its ClientHello, and no IP:port sees two connection starts within 1 s.
 source "$(dirname "$0")/lib.sh"
 
@@ -15,7 +18,7 @@ PG_DIRS=()
 . "$ROOT/tests/checks/starttls_servers.sh"
 trap 'starttls_servers_down; cleanup' EXIT
 
-echo "-- postfix, dovecot, vsftpd and PostgreSQL in the sink"
+echo "-- postfix, dovecot, vsftpd, PostgreSQL, MariaDB, slapd and prosody in the sink"
 starttls_servers_up
 for ep in $STARTTLS_ENDPOINTS; do
     if "${SINK[@]}" ss -ltnH "src $ep" | grep -q LISTEN; then pass "$ep listens"; else
@@ -37,7 +40,8 @@ tcpdump -r "$WORK/wire.pcap" -n -tt 'tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-sy
 tcpdump -r "$WORK/wire.pcap" -n -A 2>/dev/null >"$WORK/wire.txt"
 cp "$WORK/out.json" /tmp/xsst-out.json 2>/dev/null
 
-python3 - "$WORK/out.json" "$WORK/syn.txt" "$WORK/wire.txt" <<'PY' >"$WORK/py.out" 2>&1
+python3 - "$WORK/out.json" "$WORK/syn.txt" "$WORK/wire.txt" "$WORK/slapd-bad.log" "$WORK/slapd-good.log" \
+    "$WORK/prosody-bad/log" "$WORK/prosody-good/log" <<'PY' >"$WORK/py.out" 2>&1
 import collections, json, re, sys
 recs = {"%s:%d" % (r["ip"], r["port"]): r for r in map(json.loads, open(sys.argv[1]))}
 ok = bad = 0
@@ -52,7 +56,11 @@ want = {"198.19.6.1:25": ("smtp", {"tls-cert-self-signed", "tls-deprecated-proto
         "198.19.6.3:21": ("ftp", {"tls-hostname-mismatch"}),
         "198.19.6.4:5432": ("postgres", set()),
         "198.19.6.6:990": (None, set()),
-        "198.19.6.7:3306": ("mysql", {"tls-cert-self-signed"})}
+        "198.19.6.7:3306": ("mysql", {"tls-cert-self-signed"}),
+        "198.19.6.8:389": ("ldap", {"tls-cert-self-signed", "tls-deprecated-protocol"}),
+        "198.19.6.9:389": ("ldap", set()),
+        "198.19.6.10:5222": ("xmpp", {"tls-cert-self-signed", "tls-deprecated-protocol"}),
+        "198.19.6.11:5222": ("xmpp", set())}
 for ep, (st, w) in want.items():
     c = recs.get(ep, {}).get("checks", {})
     got = {f["id"] for f in c.get("findings", [])}
@@ -69,8 +77,31 @@ check("postfix on 587: TLS 1.2 and 1.3 only (%s)" % p587,
 pl = recs.get("198.19.6.5:21", {}).get("checks", {})
 check("vsftpd without TLS: AUTH TLS refused, not audited, one connection (%s)" % pl,
       pl.get("starttls") == "ftp" and "tls_protocols" not in pl and pl.get("requests") == 1 and not pl.get("findings"))
+for ep in ("198.19.6.8:389", "198.19.6.9:389"):
+    pr = recs.get(ep, {}).get("probe", {})
+    check("%s found by the ldap probe: OpenLDAP, StartTLS offered (%s %s tls=%s)" % (
+          ep, pr.get("kind"), pr.get("product"), pr.get("tls")),
+          pr.get("kind") == "ldap" and pr.get("protocol") == "ldap" and pr.get("product") == "OpenLDAP"
+          and pr.get("tls") is True and pr.get("attempts") == 1)
+for log in sys.argv[4:6]:
+    ops = re.findall(r"conn=\d+ op=\d+ ([A-Z]+)", open(log, errors="replace").read())
+    check("%s: one rootDSE search, StartTLS per audit connection, no bind (%s)" % (
+          log.rsplit("/", 1)[1], " ".join(sorted(set(ops)))),
+          ops.count("SRCH") >= 1 and "STARTTLS" in ops and "BIND" not in ops)
+for ep in ("198.19.6.10:5222", "198.19.6.11:5222"):
+    pr = recs.get(ep, {}).get("probe", {})
+    check("%s found by the xmpp probe: STARTTLS among the features (%s tls=%s %s)" % (
+          ep, pr.get("kind"), pr.get("tls"), pr.get("detail")),
+          pr.get("kind") == "xmpp" and pr.get("tls") is True and pr.get("attempts") == 1
+          and "from=" + ep.split(":")[0] in (pr.get("detail") or ""))
+for log in sys.argv[6:8]:
+    t = open(log, errors="replace").read()
+    check("%s: connections, no login (%d connected, authenticated %d)" % (
+          log.rsplit("/", 2)[1], t.count("Client connected"), t.count("uthenticated")),
+          t.count("Client connected") >= 2 and "uthenticated" not in t)
 wire = open(sys.argv[3], errors="replace").read()
-for cmd in ("EHLO xsweep.invalid", "STARTTLS", "xs1 STARTTLS", "STLS", "AUTH TLS"):
+for cmd in ("EHLO xsweep.invalid", "STARTTLS", "xs1 STARTTLS", "STLS", "AUTH TLS", "1.3.6.1.4.1.1466.20037",
+            "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"):
     check("the upgrade on the wire: %r" % cmd, cmd in wire)
 syn = collections.defaultdict(list)
 for line in open(sys.argv[2]):

@@ -390,6 +390,64 @@ static void test_starttls(void **state)
     assert_int_equal(tls_starttls(sv[0], XS_STARTTLS_MYSQL), -1);
     close(sv[0]);
     close(sv[1]);
+    /* LDAP: the ExtendedRequest, then its ExtendedResponse: success (short and long length forms),
+     * protocolError (no TLS configured), a Notice of Disconnection (messageID 0) */
+    static const struct {
+        unsigned char b[16];
+        size_t n;
+        int rc;
+    } ldap[] = {
+        {{0x30, 0x0c, 0x02, 0x01, 0x01, 0x78, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00},
+         14,
+         0},
+        {{0x30, 0x81, 0x0c, 0x02, 0x01, 0x01, 0x78, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00},
+         15,
+         0},
+        {{0x30, 0x0c, 0x02, 0x01, 0x01, 0x78, 0x07, 0x0a, 0x01, 0x02, 0x04, 0x00, 0x04, 0x00},
+         14,
+         -1},
+        {{0x30, 0x0c, 0x02, 0x01, 0x00, 0x78, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00},
+         14,
+         -1},
+        {{0x30, 0x0c, 0x02, 0x01, 0x01, 0x78, 0x07, 0x0a}, 8, -1}, /* cut off */
+    };
+    for (size_t k = 0; k < sizeof ldap / sizeof ldap[0]; k++) {
+        assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+        assert_true(send(sv[1], ldap[k].b, ldap[k].n, 0) == (ssize_t)ldap[k].n);
+        shutdown(sv[1], SHUT_WR);
+        assert_int_equal(tls_starttls(sv[0], XS_STARTTLS_LDAP), ldap[k].rc);
+        unsigned char ext[64];
+        shutdown(sv[0], SHUT_WR);
+        assert_true(recv(sv[1], ext, sizeof ext, MSG_WAITALL) == 31);
+        assert_memory_equal(ext,
+                            "\x30\x1d\x02\x01\x01\x77\x18\x80\x16"
+                            "1.3.6.1.4.1.1466.20037",
+                            31);
+        close(sv[0]);
+        close(sv[1]);
+    }
+    /* XMPP: the stream header, features offering STARTTLS, then <proceed/> (or <failure/>) */
+    static const char feats[] = "<?xml version='1.0'?><stream:stream xmlns:stream='http://"
+                                "etherx.jabber.org/streams' version='1.0'><stream:features>"
+                                "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/>"
+                                "</starttls></stream:features>";
+    char srv[1024];
+    snprintf(srv, sizeof srv, "%s<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", feats);
+    char big[1024];
+    assert_int_equal(upgrade(XS_STARTTLS_XMPP, srv, big, sizeof big), 0);
+    assert_non_null(strstr(big, "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
+                                "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"));
+    snprintf(srv, sizeof srv, "%s<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", feats);
+    assert_int_equal(upgrade(XS_STARTTLS_XMPP, srv, big, sizeof big), -1);
+    assert_int_equal(upgrade(XS_STARTTLS_XMPP,
+                             "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'>"
+                             "<stream:features><mechanisms/></stream:features>",
+                             big, sizeof big),
+                     -1);
+    assert_null(strstr(big, "<starttls")); /* not offered: never asked */
+    assert_int_equal(xs_starttls_for_protocol("xmpp"), XS_STARTTLS_XMPP);
+    assert_int_equal(xs_starttls_for_protocol("ldap"), XS_STARTTLS_LDAP);
+    assert_string_equal(xs_starttls_name(XS_STARTTLS_LDAP), "ldap");
     assert_int_equal(upgrade(XS_STARTTLS_NONE, "", sent, sizeof sent), 0);
     assert_string_equal(sent, "");
     assert_int_equal(xs_starttls_for_protocol("postgresql"), XS_STARTTLS_POSTGRES);

@@ -16,6 +16,7 @@
 
 #include "xsweep/clock.h"
 #include "xsweep/probe.h"
+#include "xsweep/targets.h"
 #include "../../src/probe/probe_internal.h" /* the NTLMSSP AUTHENTICATE builder */
 
 #define P(fn, lit, fin, info) fn((const unsigned char *)(lit), sizeof(lit) - 1, (fin), (info))
@@ -290,6 +291,183 @@ static void test_cassandra(void **s)
                      XS_PROBE_PARSE_OK);
     assert_int_equal(i.auth, XS_PROBE_AUTH_REQUIRED);
     assert_non_null(strstr(i.detail, "PasswordAuthenticator"));
+}
+
+/* ---------------------------------------------------------------- LDAP */
+/* A rootDSE SearchResultEntry (vendorName "389 Project", vendorVersion "389-Directory/2.3.1",
+ * supportedExtension [WhoAmI, StartTLS], supportedLDAPVersion [2, 3]), then SearchResultDone 0. */
+static const unsigned char ldap_rootdse[] = {
+    0x30, 0x81, 0xb9, 0x02, 0x01, 0x01, 0x64, 0x81, 0xb3, 0x04, 0x00, 0x30, 0x81, 0xae, 0x30, 0x1b,
+    0x04, 0x0a, 0x76, 0x65, 0x6e, 0x64, 0x6f, 0x72, 0x4e, 0x61, 0x6d, 0x65, 0x31, 0x0d, 0x04, 0x0b,
+    0x33, 0x38, 0x39, 0x20, 0x50, 0x72, 0x6f, 0x6a, 0x65, 0x63, 0x74, 0x30, 0x26, 0x04, 0x0d, 0x76,
+    0x65, 0x6e, 0x64, 0x6f, 0x72, 0x56, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e, 0x31, 0x15, 0x04, 0x13,
+    0x33, 0x38, 0x39, 0x2d, 0x44, 0x69, 0x72, 0x65, 0x63, 0x74, 0x6f, 0x72, 0x79, 0x2f, 0x32, 0x2e,
+    0x33, 0x2e, 0x31, 0x30, 0x47, 0x04, 0x12, 0x73, 0x75, 0x70, 0x70, 0x6f, 0x72, 0x74, 0x65, 0x64,
+    0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x31, 0x31, 0x04, 0x17, 0x31, 0x2e, 0x33,
+    0x2e, 0x36, 0x2e, 0x31, 0x2e, 0x34, 0x2e, 0x31, 0x2e, 0x34, 0x32, 0x30, 0x33, 0x2e, 0x31, 0x2e,
+    0x31, 0x31, 0x2e, 0x33, 0x04, 0x16, 0x31, 0x2e, 0x33, 0x2e, 0x36, 0x2e, 0x31, 0x2e, 0x34, 0x2e,
+    0x31, 0x2e, 0x31, 0x34, 0x36, 0x36, 0x2e, 0x32, 0x30, 0x30, 0x33, 0x37, 0x30, 0x1e, 0x04, 0x14,
+    0x73, 0x75, 0x70, 0x70, 0x6f, 0x72, 0x74, 0x65, 0x64, 0x4c, 0x44, 0x41, 0x50, 0x56, 0x65, 0x72,
+    0x73, 0x69, 0x6f, 0x6e, 0x31, 0x06, 0x04, 0x01, 0x32, 0x04, 0x01, 0x33, 0x30, 0x0c, 0x02, 0x01,
+    0x01, 0x65, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00};
+
+static void test_ldap(void **s)
+{
+    (void)s;
+    assert_int_equal(sizeof ldap_rootdse, 202);
+    xs_probe_info i = {0};
+    assert_int_equal(xs_probe_parse_ldap(ldap_rootdse, sizeof ldap_rootdse, false, &i),
+                     XS_PROBE_PARSE_OK);
+    assert_string_equal(i.protocol, "ldap");
+    assert_string_equal(i.product, "389 Project");
+    assert_string_equal(i.version, "389-Directory/2.3.1");
+    assert_int_equal(i.tls, XS_PROBE_TLS_YES);
+    assert_string_equal(i.detail, "ldap_versions=2,3");
+    /* a partial read waits; the entry without its Done is enough once nothing more comes */
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_parse_ldap(ldap_rootdse, 100, false, &i), XS_PROBE_PARSE_MORE);
+    assert_int_equal(xs_probe_parse_ldap(ldap_rootdse, 100, true, &i), XS_PROBE_PARSE_BAD);
+    assert_string_equal(i.protocol, "");
+    assert_int_equal(xs_probe_parse_ldap(ldap_rootdse, 188, false, &i), XS_PROBE_PARSE_MORE);
+    assert_int_equal(xs_probe_parse_ldap(ldap_rootdse, 188, true, &i), XS_PROBE_PARSE_OK);
+    assert_string_equal(i.product, "389 Project");
+    /* anonymous reads refused (insufficientAccessRights) */
+    static const unsigned char refused[] = {0x30, 0x0c, 0x02, 0x01, 0x01, 0x65, 0x07,
+                                            0x0a, 0x01, 0x32, 0x04, 0x00, 0x04, 0x00};
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_parse_ldap(refused, sizeof refused, false, &i), XS_PROBE_PARSE_OK);
+    assert_int_equal(i.auth, XS_PROBE_AUTH_REQUIRED);
+    assert_string_equal(i.detail, "result=50");
+    /* a Notice of Disconnection (messageID 0, ExtendedResponse, protocolError) names it too */
+    static const unsigned char notice[] = {0x30, 0x0c, 0x02, 0x01, 0x00, 0x78, 0x07,
+                                           0x0a, 0x01, 0x02, 0x04, 0x00, 0x04, 0x00};
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_parse_ldap(notice, sizeof notice, true, &i), XS_PROBE_PARSE_OK);
+    assert_string_equal(i.protocol, "ldap");
+    /* not LDAP: text, an indefinite length, a 5-byte length, a high tag, another messageID */
+    static const unsigned char indefinite[] = {0x30, 0x80, 0x02, 0x01, 0x01, 0x65, 0x00, 0, 0};
+    static const unsigned char len5[] = {0x30, 0x85, 1, 0, 0, 0, 0, 0x02, 0x01, 0x01};
+    static const unsigned char high[] = {0x30, 0x05, 0x02, 0x01, 0x01, 0x7f, 0x00};
+    static const unsigned char other[] = {0x30, 0x0c, 0x02, 0x01, 0x07, 0x65, 0x07,
+                                          0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00};
+    const struct {
+        const unsigned char *b;
+        size_t n;
+    } bad[] = {{(const unsigned char *)"HTTP/1.1 400 Bad\r\n", 18},
+               {indefinite, sizeof indefinite},
+               {len5, sizeof len5},
+               {high, sizeof high},
+               {other, sizeof other},
+               {ldap_rootdse, 0}};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        memset(&i, 0, sizeof i);
+        assert_int_equal(xs_probe_parse_ldap(bad[k].b, bad[k].n, true, &i), XS_PROBE_PARSE_BAD);
+        assert_string_equal(i.protocol, "");
+    }
+    /* an element whose length runs past its parent's end: the entry is skipped, not over-read */
+    unsigned char cut[sizeof ldap_rootdse];
+    memcpy(cut, ldap_rootdse, sizeof cut);
+    cut[13] = 0xff; /* the attribute list claims 255 bytes of the entry's 0xb3 */
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_parse_ldap(cut, sizeof cut, false, &i), XS_PROBE_PARSE_OK);
+    assert_string_equal(i.product, "");
+
+    /* what the module sends: one SearchRequest (APPLICATION 3), messageID 1, read by our reader */
+    unsigned char out[512];
+    size_t ol = xs_probe_first_request(XS_PROBE_LDAP, NULL, 389, out, sizeof out);
+    xs_ldap_message m;
+    assert_int_equal(xs_ldap_message_read(out, ol, &m), XS_PROBE_PARSE_OK);
+    assert_int_equal(m.size, ol);
+    assert_int_equal(m.id, 1);
+    assert_int_equal(m.op, 3);
+    assert_int_equal(m.op_len, ol - 9);
+    assert_int_equal(
+        xs_ldap_message_read(xs_ldap_starttls_request, sizeof xs_ldap_starttls_request, &m),
+        XS_PROBE_PARSE_OK);
+    assert_int_equal(m.op, 23);
+    assert_int_equal(m.size, sizeof xs_ldap_starttls_request);
+    /* 389 reaches the module though the seed's table (-p supported) does not hold it */
+    assert_int_equal(xs_probe_kind_for_port(389), XS_PROBE_LDAP);
+    assert_null(xs_service_for_port(389));
+    /* the dialog: LDAP bytes are LDAP; an HTTP answer on 389 is named by the fallback */
+    unsigned step = 0;
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_feed(XS_PROBE_LDAP, &step, ldap_rootdse, sizeof ldap_rootdse, false,
+                                   &i, out, sizeof out, &ol),
+                     XS_PROBE_STEP_DONE);
+    assert_string_equal(i.protocol, "ldap");
+    memset(&i, 0, sizeof i);
+    static const char http[] = "HTTP/1.1 400 Bad Request\r\n\r\n";
+    xs_probe_feed(XS_PROBE_LDAP, &step, (const unsigned char *)http, sizeof http - 1, true, &i, out,
+                  sizeof out, &ol);
+    assert_string_equal(i.protocol, "http");
+}
+
+/* ---------------------------------------------------------------- XMPP */
+static void test_xmpp(void **s)
+{
+    (void)s;
+    /* prosody 0.12's answer: its stream header, then features with STARTTLS required */
+    static const char hdr[] = "<?xml version='1.0'?><stream:stream xmlns:stream='http://etherx."
+                              "jabber.org/streams' from='198.19.6.10' id='0f6a' xml:lang='en' "
+                              "version='1.0' xmlns='jabber:client'>";
+    static const char feats[] = "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-"
+                                "tls'><required/></starttls></stream:features>";
+    char b[512];
+    snprintf(b, sizeof b, "%s%s", hdr, feats);
+    const unsigned char *u = (const unsigned char *)b;
+    xs_probe_info i = {0};
+    assert_int_equal(xs_probe_parse_xmpp(u, strlen(hdr), false, &i), XS_PROBE_PARSE_MORE);
+    assert_int_equal(xs_probe_parse_xmpp(u, strlen(b), false, &i), XS_PROBE_PARSE_OK);
+    assert_string_equal(i.protocol, "xmpp");
+    assert_int_equal(i.tls, XS_PROBE_TLS_YES);
+    assert_string_equal(i.detail, "from=198.19.6.10, stream_version=1.0");
+    assert_int_equal(xs_probe_xmpp_features_end(u, strlen(b)), strlen(b));
+    assert_int_equal(xs_probe_xmpp_features_end(u, strlen(b) - 1), SIZE_MAX);
+    /* features without STARTTLS: tls no; a stream error: its condition */
+    snprintf(b, sizeof b, "%s<stream:features><mechanisms/></stream:features>", hdr);
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_parse_xmpp(u, strlen(b), false, &i), XS_PROBE_PARSE_OK);
+    assert_int_equal(i.tls, XS_PROBE_TLS_NO);
+    snprintf(b, sizeof b,
+             "%s<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-"
+             "streams'/></stream:error>",
+             hdr);
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_parse_xmpp(u, strlen(b), false, &i), XS_PROBE_PARSE_OK);
+    assert_int_equal(i.tls, XS_PROBE_TLS_UNKNOWN);
+    assert_non_null(strstr(i.detail, "error=host-unknown"));
+    /* a header cut off when the server closes: still XMPP, tls unknown */
+    memset(&i, 0, sizeof i);
+    assert_int_equal(xs_probe_parse_xmpp(u, strlen(hdr) - 5, true, &i), XS_PROBE_PARSE_OK);
+    assert_int_equal(i.tls, XS_PROBE_TLS_UNKNOWN);
+    /* not XMPP: text, other XML, nothing */
+    static const char *const bad[] = {"HTTP/1.1 400 Bad Request\r\n\r\n",
+                                      "<?xml version='1.0'?><html></html>", ""};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        memset(&i, 0, sizeof i);
+        assert_int_equal(
+            xs_probe_parse_xmpp((const unsigned char *)bad[k], strlen(bad[k]), true, &i),
+            XS_PROBE_PARSE_BAD);
+        assert_string_equal(i.protocol, "");
+    }
+    /* the module: to= the address; after the features it says goodbye and closes */
+    xs_addr a;
+    assert_true(xs_addr_parse("198.19.6.10", &a));
+    unsigned char out[512];
+    size_t ol = xs_probe_first_request(XS_PROBE_XMPP, &a, 5222, out, sizeof out);
+    out[ol] = 0;
+    assert_non_null(
+        strstr((const char *)out, "<stream:stream to='198.19.6.10' xmlns='jabber:client'"));
+    unsigned step = 0;
+    snprintf(b, sizeof b, "%s%s", hdr, feats);
+    memset(&i, 0, sizeof i);
+    assert_int_equal(
+        xs_probe_feed(XS_PROBE_XMPP, &step, u, strlen(b), false, &i, out, sizeof out, &ol),
+        XS_PROBE_STEP_SEND_CLOSE);
+    assert_memory_equal(out, "</stream:stream>", ol);
+    assert_int_equal(xs_probe_kind_for_port(5222), XS_PROBE_XMPP);
+    assert_null(xs_service_for_port(5222));
 }
 
 /* ---------------------------------------------------------------- Windows protocols */
@@ -1013,6 +1191,8 @@ int main(void)
         cmocka_unit_test(test_postgres),
         cmocka_unit_test(test_mongodb),
         cmocka_unit_test(test_cassandra),
+        cmocka_unit_test(test_ldap),
+        cmocka_unit_test(test_xmpp),
         cmocka_unit_test(test_mssql),
         cmocka_unit_test(test_rdp),
         cmocka_unit_test(test_smb),
