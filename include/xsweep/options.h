@@ -61,6 +61,7 @@ typedef struct {
     bool list_checks;     /* --list-checks: print every shipped check, exit */
     bool no_config_checks;
     char *screenshots;            /* --screenshots DIR */
+    double screenshot_timeout_s;  /* --screenshot-timeout */
     char *checks;                 /* --checks LIST (NULL = no active checks) */
     unsigned checks_max_requests; /* --checks-max-requests N (0 = the default) */
     char *checks_canary;          /* --checks-canary URL */

@@ -67,6 +67,7 @@ typedef struct {
     const xs_hostcfg_db *services;  /* services rules over the probe's facts; NULL: none */
     uint64_t min_gap_ns;            /* the throttle: after the SYN probe, wait this long */
     const char *screenshot_dir;     /* --screenshots DIR, or NULL */
+    unsigned screenshot_timeout_ms; /* --screenshot-timeout; 0 = the pool's default */
     xs_checks_config checks;        /* --checks: checks.db NULL = none; the stage sets .clock */
 } xs_http_stage_config;
 

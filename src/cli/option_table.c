@@ -345,6 +345,9 @@ const xs_optdef xs_optdefs[] = {
     {.name = "screenshots", .kind = XS_ARG_STRING, F(screenshots), .metavar = "DIR", .config_key = "screenshots",
      .help = "a headless-Chromium screenshot of every successful GET into DIR\n"
              "(deleted again when the page text holds a secret)"},
+    {.name = "screenshot-timeout", .kind = XS_ARG_DOUBLE, F(screenshot_timeout_s), .def = "15", .lo = 1,
+     .hi = 600, .metavar = "SEC", .config_key = "screenshot-timeout", .hint = "give seconds, 1-600",
+     .help = "how long one screenshot may take, Chromium's start to its exit"},
     {.name = "checks", .kind = XS_ARG_STRING, F(checks), .metavar = "LIST", .config_key = "checks",
      .help = "active checks on every HTTP endpoint (default none): safe (read-only\n"
              "set and the TLS audit, also of TLS and STARTTLS services), all (adds\n"

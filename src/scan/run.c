@@ -202,6 +202,8 @@ static int start_stage(xs_runctx *c, char *err, size_t errlen)
                                 .hostcfg = c->hostcfg,
                                 .services = c->services,
                                 .screenshot_dir = o->screenshots,
+                                .screenshot_timeout_ms =
+                                    (unsigned)(o->screenshot_timeout_s * 1000.0),
                                 .min_gap_ns = (uint64_t)(o->retry_delay_s * 1e9)};
     cfg.checks = (xs_checks_config){.db = c->checks,
                                     .max_requests = o->checks_max_requests,

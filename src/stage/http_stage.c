@@ -547,7 +547,9 @@ static void *stage_main(void *arg)
     }
     if (s->cfg.screenshot_dir) {
         /* Chromium keeps its own sandbox unless we run as root (it refuses to, then). */
-        xs_shot_config shot_cfg = {.dir = s->cfg.screenshot_dir, .sandbox = geteuid() != 0};
+        xs_shot_config shot_cfg = {.dir = s->cfg.screenshot_dir,
+                                   .timeout_ms = s->cfg.screenshot_timeout_ms,
+                                   .sandbox = geteuid() != 0};
         char err[256];
         if (!(ctx.shots =
                   xs_shot_pool_new_on(s->loop, &shot_cfg, on_shot_done, &ctx, err, sizeof err)))

@@ -43,6 +43,9 @@ check "--top-ports is refused with exit 2" [ $? = 2 ]
 check "... in one line naming -p" bash -c "[ \$(wc -l <'$WORK/top.err') = 1 ] && grep -q -- '-p supported' '$WORK/top.err'"
 "$XSWEEP" --echo --show closed --open 198.18.1.1 >"$WORK/open.echo"
 check "--open undoes --show closed" bash -c "! grep -q '^show' '$WORK/open.echo'"
+"$XSWEEP" --echo --screenshot-timeout 45 198.18.1.1 >"$WORK/shot.echo"
+check "--screenshot-timeout 45 is echoed as the config key ($(grep '^screenshot-timeout' "$WORK/shot.echo"))" \
+    grep -qx 'screenshot-timeout = 45' "$WORK/shot.echo"
 
 echo "-- -v and --help"
 in_scan "$XSWEEP" "${NET[@]}" --no-http -p 80 --retries 0 --wait 0 -v -o "$WORK/v.json" 198.19.0.1 2>"$WORK/v.err"
@@ -57,7 +60,7 @@ check "--help lists -v, hides --resume-position and --db-sweep" \
     bash -c "grep -q -- '-v, --verbose' '$WORK/help.txt' && ! grep -q -- '--resume-position\|--db-sweep' '$WORK/help.txt'"
 
 echo "-- exit status from the error kind"
-for bad in "--shard 5/4" "--source-port 0" "--router-mac zz" "--source-ip 1.2.3" "-i aaaaaaaaaaaaaaaaaaaa"; do
+for bad in "--shard 5/4" "--screenshot-timeout 0" "--source-port 0" "--router-mac zz" "--source-ip 1.2.3" "-i aaaaaaaaaaaaaaaaaaaa"; do
     # shellcheck disable=SC2086
     in_scan "$XSWEEP" "${NET[@]}" --no-http --retries 0 --wait 0 $bad 198.18.1.1 >/dev/null 2>"$WORK/bad.err"
     check "$bad: exit 2, one line" bash -c "[ $? = 2 ] && [ \$(wc -l <'$WORK/bad.err') = 1 ]"

@@ -70,7 +70,7 @@ EOT
 in_sink tcpdump -i "$TB_IF_SINK" -n -tt -U -w "$WORK/syn.pcap" \
     'tcp[tcpflags] & tcp-syn != 0 and tcp[tcpflags] & tcp-ack == 0' 2>/dev/null & dump=$!
 sleep 1
-in_scan "$XSWEEP" "${NET[@]}" --endpoints "$WORK/endpoints.txt" --screenshots "$WORK/shots" \
+in_scan "$XSWEEP" "${NET[@]}" --endpoints "$WORK/endpoints.txt" --screenshots "$WORK/shots" --screenshot-timeout 60 \
     --rate 1000 --wait 1 -o "$WORK/out.json" 2>"$WORK/out.err"
 check "scan exits 0" [ $? = 0 ]
 sleep 1; kill "$dump"; wait "$dump" 2>/dev/null

@@ -233,7 +233,7 @@ PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
 
 echo "-- validation screenshots (headless Chromium, as the dropped user)"
 printf '198.19.3.1:80\n198.19.3.2:8001\n198.19.3.3:8080\n198.19.3.4:8081 path=/canvas-secret\n' >"$WORK/shots.txt"
-in_scan "$XSWEEP" "${NET[@]}" --endpoints "$WORK/shots.txt" --screenshots "$WORK/shots" --rate 100 \
+in_scan "$XSWEEP" "${NET[@]}" --endpoints "$WORK/shots.txt" --screenshots "$WORK/shots" --screenshot-timeout 60 --rate 100 \
     --wait 1 -o "$WORK/shots.json" 2>"$WORK/shots.err"
 check "screenshot scan exits 0" [ $? = 0 ]
 python3 - "$WORK/shots.json" "$WORK/shots" >"$WORK/shots.out" 2>&1 <<'PY'

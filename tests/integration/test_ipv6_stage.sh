@@ -65,7 +65,7 @@ DUMP=$!
 for _ in $(seq 30); do [ -s "$WORK/wire.pcap" ] && break; sleep 0.1; done
 sleep 0.3
 "${XS[@]}" --endpoints "$WORK/endpoints.txt" --show closed --rate 1000 --wait 1 -oA "$WORK/out" \
-    --db "$WORK/h.db" --screenshots "$WORK/shots" --checks safe --checks-max-requests 3 2>"$WORK/run.err"
+    --db "$WORK/h.db" --screenshots "$WORK/shots" --screenshot-timeout 60 --checks safe --checks-max-requests 3 2>"$WORK/run.err"
 rc=$?
 sleep 0.5; stop_dump
 tcpdump -r "$WORK/wire.pcap" -n -tt 2>/dev/null >"$WORK/wire.txt"
