@@ -34,7 +34,7 @@ P_HTTP=$B; P_TLS=$((B+1)); P_SILENT=$((B+2)); P_CANARY=$((B+3))
 
 echo "== building shot_cli"
 cc -std=c17 -D_GNU_SOURCE -Iinclude -O2 -g -Wall -Wextra -Werror -o "$WORK/shot_cli" \
-   tests/screenshot/shot_cli.c src/screenshot/*.c src/http/text_extract.c src/loop/*.c src/lib/clock.c src/lib/utf8.c -lgumbo
+   tests/screenshot/shot_cli.c src/screenshot/*.c src/http/text_extract.c src/loop/*.c src/lib/clock.c src/lib/utf8.c src/lib/text_search.c -lgumbo
 export TMPDIR=$WORK/tmp            # the pool's chromium profiles go here: checked empty at the end
 mkdir -p "$TMPDIR" "$WORK/site" "$WORK/shots"
 
