@@ -389,6 +389,15 @@ static uint64_t clock_wait(xs_http_engine *e, const req_node *n, uint64_t now)
                         : 0;
 }
 
+/* The SYN leaves inside connect(): the contact counts from its return, not from the clock's
+ * read before it, so a thread preempted in between (a loaded host) cannot shorten the gap on
+ * the wire below min_gap. */
+static void contact_sent(xs_http_engine *e, const req_node *n)
+{
+    if (e->cfg.clock)
+        xs_throttle_note(e->cfg.clock, xs_endpoint_key(&n->addr, n->port), xs_now_ns());
+}
+
 /* Tears down the current attempt and starts the other flavour (at most once per request). */
 static void retry_other_flavour(xs_http_engine *e, conn *c)
 {
@@ -633,17 +642,19 @@ static void start_attempt(xs_http_engine *e, conn *c, bool use_tls)
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     c->state = C_CONNECTING;
     set_deadline(e, c, now + (uint64_t)e->cfg.connect_timeout_ms * NS_PER_MS);
-    if (connect(c->fd, (struct sockaddr *)&sa, salen) == 0) {
+    int rc = connect(c->fd, (struct sockaddr *)&sa, salen);
+    int er = errno;
+    contact_sent(e, c->req);
+    if (rc == 0) {
         set_interest(e, c, EPOLLOUT);
         on_connected(e, c);
         return;
     }
-    if (errno == EINPROGRESS) {
+    if (er == EINPROGRESS) {
         set_interest(e, c, EPOLLOUT);
         return;
     }
     char why[96];
-    int er = errno;
     snprintf(why, sizeof why, "connect: %s", strerror(er));
     finish(e, c, er == ECONNREFUSED ? XS_HTTP_ERR_CONNECT_REFUSED : XS_HTTP_ERR_NETWORK, why);
 }

@@ -54,6 +54,7 @@ struct xs_stage_proxy {
     uint64_t base, next_id;
     size_t outstanding;
     bool closing, dead, done;
+    bool eof; /* the child closed its end; judged once what it sent before is decoded */
 };
 
 /* ------------------------------------------------------------------ parent */
@@ -246,7 +247,7 @@ static void kill_child(xs_stage_proxy *p, const char *why)
 
 static void read_in(xs_stage_proxy *p)
 {
-    while (!p->dead && p->in_len < READ_CHUNK + sizeof(xs_ps_header) + XS_PS_JSON_MAX) {
+    while (!p->dead && !p->eof && p->in_len < READ_CHUNK + sizeof(xs_ps_header) + XS_PS_JSON_MAX) {
         if (p->in_cap - p->in_len < READ_CHUNK) {
             size_t nc = p->in_cap ? p->in_cap * 2 : READ_CHUNK * 2;
             unsigned char *nb = realloc(p->in, nc);
@@ -264,11 +265,26 @@ static void read_in(xs_stage_proxy *p)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return;
-        if (n == 0 && p->done && p->outstanding == 0)
-            p->dead = true; /* it said it was done, and went */
-        else
-            kill_child(p, n == 0 ? "ended early" : "failed");
+        if (n == 0) {
+            /* Its last results and DONE may still be in p->in, unread when the parent was slow
+             * (a loaded host): whether it ended early is decided after they are decoded. */
+            p->eof = true;
+            return;
+        }
+        kill_child(p, "failed");
     }
+}
+
+/* Everything it sent before closing is decoded: said DONE with nothing outstanding is a clean
+ * end, anything else is a stage process that went before its work was done. */
+static void judge_eof(xs_stage_proxy *p)
+{
+    if (!p->eof || p->dead)
+        return;
+    if (p->done && p->outstanding == 0)
+        p->dead = true; /* it said it was done, and went */
+    else
+        kill_child(p, "ended early");
 }
 
 /* The child's messages go to our stderr as text: printable bytes only, a bounded amount per call. */
@@ -311,6 +327,7 @@ xs_enriched *xs_stage_proxy_pop(xs_stage_proxy *p)
             xs_ps_message_free(&m);
         return e;
     }
+    judge_eof(p);
     if (p->dead) { /* hand back whatever it still had */
         for (size_t i = 0; i < p->nslots; i++)
             if (p->slots[i].used)

@@ -475,6 +475,15 @@ static bool clock_allows(xs_probe_engine *e, req_node *n)
     return false;
 }
 
+/* The SYN leaves inside connect(): the contact counts from its return, not from the clock's
+ * read before it, so a thread preempted in between (a loaded host) cannot shorten the gap on
+ * the wire below the clock's. */
+static void contact_sent(xs_probe_engine *e, const req_node *n)
+{
+    if (e->cfg.clock)
+        xs_throttle_note(e->cfg.clock, xs_endpoint_key(&n->addr, n->port), xs_now_ns());
+}
+
 static void start(xs_probe_engine *e, req_node *n)
 {
     if (!clock_allows(e, n))
@@ -507,12 +516,15 @@ static void start(xs_probe_engine *e, req_node *n)
         connect_failed(e, c, errno);
         return;
     }
-    if (connect(c->fd, (struct sockaddr *)&sa, salen) == 0) {
+    int rc = connect(c->fd, (struct sockaddr *)&sa, salen);
+    int err = errno;
+    contact_sent(e, n);
+    if (rc == 0) {
         established(e, c);
         return;
     }
-    if (errno != EINPROGRESS) {
-        connect_failed(e, c, errno);
+    if (err != EINPROGRESS) {
+        connect_failed(e, c, err);
         return;
     }
     set_interest(e, c, EPOLLOUT);

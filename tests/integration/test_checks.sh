@@ -18,7 +18,7 @@ check "apps up" grep -q ready "$WORK/app.log"
 for nn in $(seq 1 19); do
     printf '198.19.2.%d:%d\n198.19.3.%d:%d\n' "$nn" $((9100 + nn)) "$nn" $((9200 + nn)) >>"$WORK/endpoints.txt"
 done
-in_sink tcpdump --immediate-mode -i "$TB_PREFIX-k0" -n -tt -U -w "$WORK/syn.pcap" \
+ip netns exec "$TB_PREFIX-sink" tcpdump --immediate-mode -i "$TB_PREFIX-k0" -n -tt -U -w "$WORK/syn.pcap" \
     'tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and dst portrange 9101-9219' 2>/dev/null & dump=$!
 sleep 1
 
@@ -98,7 +98,7 @@ PASSED=$((PASSED + o)); FAILED=$((FAILED + b))
 fi
 
 echo "-- --checks-max-requests 3 --checks git-head-exposed,backup-files-exposed on one endpoint"
-in_sink tcpdump --immediate-mode -i "$TB_PREFIX-k0" -n -tt -U -w "$WORK/cap.pcap" \
+ip netns exec "$TB_PREFIX-sink" tcpdump --immediate-mode -i "$TB_PREFIX-k0" -n -tt -U -w "$WORK/cap.pcap" \
     'tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and dst port 9105' 2>/dev/null & dump=$!
 sleep 1
 echo "198.19.4.5:9105" >"$WORK/one.txt"

@@ -140,7 +140,7 @@ check "dry run prints 256 x 2 x 2 probes" [ "$(count_lines "$WORK/dry.json")" = 
 echo "-- no -i, --source-ip or --router-mac: route from the kernel, next-hop MAC by ARP who-has"
 # The testbed's static neighbour entry goes, so the MAC can only come from xsweep's own request.
 ip -n "$TB_NS_SCAN" neigh del "$TB_SINK_IP" dev "$TB_IF_SCAN"
-in_sink tcpdump -i "$TB_IF_SINK" -n -U -w "$WORK/arp.pcap" 'arp or tcp[tcpflags] & tcp-syn != 0' \
+ip netns exec "$TB_PREFIX-sink" tcpdump -i "$TB_IF_SINK" -n -U -w "$WORK/arp.pcap" 'arp or tcp[tcpflags] & tcp-syn != 0' \
     2>/dev/null & dump=$!
 sleep 1
 # Just before the scan: the kernel must not have learnt the MAC again (or the request seen below

@@ -67,7 +67,7 @@ cat >"$WORK/endpoints.txt" <<'EOT'
 198.19.5.5:8080 path=/a
 198.19.5.5:8080 path=/c?x=1
 EOT
-in_sink tcpdump -i "$TB_IF_SINK" -n -tt -U -w "$WORK/syn.pcap" \
+ip netns exec "$TB_PREFIX-sink" tcpdump -i "$TB_IF_SINK" -n -tt -U -w "$WORK/syn.pcap" \
     'tcp[tcpflags] & tcp-syn != 0 and tcp[tcpflags] & tcp-ack == 0' 2>/dev/null & dump=$!
 sleep 1
 in_scan "$XSWEEP" "${NET[@]}" --endpoints "$WORK/endpoints.txt" --screenshots "$WORK/shots" --screenshot-timeout 60 \

@@ -29,7 +29,7 @@ check "the line is named too long" grep -q "longer than 65536 bytes" "$WORK/dry.
 check "no probe listed (got $(grep -c . "$WORK/dry.out"))" [ ! -s "$WORK/dry.out" ]
 
 echo "-- a real scan with such a file: no SYN reaches the wire"
-in_sink tcpdump -i "$TB_PREFIX-k0" -n -U -w "$WORK/syn.pcap" 'tcp[tcpflags] == tcp-syn' 2>/dev/null & dump=$!
+ip netns exec "$TB_PREFIX-sink" tcpdump -i "$TB_PREFIX-k0" -n -U -w "$WORK/syn.pcap" 'tcp[tcpflags] == tcp-syn' 2>/dev/null & dump=$!
 sleep 1
 in_scan "$XSWEEP" "${NET[@]}" "${SCAN[@]}" -o "$WORK/scan.json" \
     --exclude-file <(long_line_excludes) 198.19.0.0/29 2>"$WORK/scan.err"; rc=$?

@@ -18,7 +18,7 @@ ip -n "$TB_NS_SINK" neigh replace 198.18.0.9 lladdr "$TB_SCAN_MAC" dev "$TB_IF_S
 check "the main table has no route to the targets" \
     [ -z "$(ip -n "$TB_NS_SCAN" route show table main "$TB_TARGET_NET")" ]
 
-in_sink tcpdump -i "$TB_IF_SINK" -n -U -w "$WORK/wire.pcap" 'arp or tcp[tcpflags] & tcp-syn != 0' \
+ip netns exec "$TB_PREFIX-sink" tcpdump -i "$TB_IF_SINK" -n -U -w "$WORK/wire.pcap" 'arp or tcp[tcpflags] & tcp-syn != 0' \
     2>/dev/null & dump=$!
 sleep 1
 in_scan "$XSWEEP" -p 80 --rate 5000 --wait 1 --no-http -o "$WORK/scan.json" 198.19.3.0/26 \

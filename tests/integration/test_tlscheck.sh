@@ -14,7 +14,7 @@ tls_servers_up
 check "servers up" "${SINK[@]}" ss -ltnH "src 198.19.5.9:443" | grep -q LISTEN
 : >"$WORK/endpoints.txt"
 for n in $(seq 1 $TLS_SCENARIOS); do echo "198.19.5.$n:443 host=tls.test" >>"$WORK/endpoints.txt"; done
-in_sink tcpdump --immediate-mode -i "$TB_PREFIX-k0" -n -tt -U -w "$WORK/syn.pcap" \
+ip netns exec "$TB_PREFIX-sink" tcpdump --immediate-mode -i "$TB_PREFIX-k0" -n -tt -U -w "$WORK/syn.pcap" \
     'tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and dst port 443' 2>/dev/null & dump=$!
 sleep 1
 t0=$(date +%s)

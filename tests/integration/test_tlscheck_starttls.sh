@@ -27,7 +27,7 @@ for ep in $STARTTLS_ENDPOINTS; do
     fi
 done
 printf '%s\n' $STARTTLS_ENDPOINTS >"$WORK/endpoints.txt"
-in_sink tcpdump --immediate-mode -i "$TB_PREFIX-k0" -n -tt -U -s 0 -w "$WORK/wire.pcap" \
+ip netns exec "$TB_PREFIX-sink" tcpdump --immediate-mode -i "$TB_PREFIX-k0" -n -tt -U -s 0 -w "$WORK/wire.pcap" \
     'tcp and dst net 198.19.6.0/24' 2>/dev/null & dump=$!
 sleep 1
 t0=$(date +%s)

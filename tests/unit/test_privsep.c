@@ -1,13 +1,17 @@
-/* The parent's decoder of the sandboxed stage's messages: what it accepts and what it refuses. */
+/* The parent's decoder of the sandboxed stage's messages: what it accepts and what it refuses;
+ * and the proxy reading a child that finished while the parent was not looking. */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 #include "xsweep/auth.h"
 #include "xsweep/privsep.h"
+#include "xsweep/stage.h"
 
 static size_t build(unsigned char *out, uint32_t type, uint64_t id, int32_t code, uint32_t auth,
                     uint32_t flags, const char *json)
@@ -91,6 +95,40 @@ static void decodes_back_to_back(void **state)
     assert_int_equal(m.type, XS_PS_DONE);
 }
 
+/* A loaded host: the child sends its last result and DONE and exits before the parent reads any
+ * of it, so the parent finds the result, DONE and the end of the socket in one read. That is a
+ * finished stage, not one that "ended early" (which wrote the record as interrupted, exit 1). */
+static void a_child_done_before_the_parent_reads_is_not_early(void **state)
+{
+    if (unshare(CLONE_NEWNET) != 0) /* a network of our own, loopback down: nothing leaves */
+        skip();
+    xs_stage_proxy_config cfg = {.sandbox = false};
+    xs_http_config_defaults(&cfg.stage.http);
+    xs_probe_config_defaults(&cfg.stage.probe);
+    cfg.stage.min_gap_ns = 1000000000ULL;
+    char err[256] = "";
+    xs_stage_proxy *p = xs_stage_proxy_start(&cfg, err, sizeof err);
+    assert_non_null(p);
+    xs_http_job job = {.seq = 1};
+    assert_true(xs_addr_parse("127.0.0.1", &job.r.addr));
+    job.r.port = 9;
+    job.r.status = XS_STATUS_OPEN;
+    xs_stage_proxy_push(p, &job);
+    xs_stage_proxy_close_input(p);
+    struct timespec nap = {1, 0}; /* the child fails to connect, answers, says DONE, exits */
+    nanosleep(&nap, NULL);
+    xs_enriched *e = NULL;
+    for (int i = 0; i < 2000 && !(e = xs_stage_proxy_pop(p)); i++) {
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
+    }
+    assert_non_null(e);
+    assert_false(e->interrupted);
+    assert_true(xs_stage_proxy_finished(p));
+    xs_enriched_free(e);
+    xs_stage_proxy_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -98,6 +136,7 @@ int main(void)
         cmocka_unit_test(waits_for_more_bytes),
         cmocka_unit_test(refuses_what_a_compromised_child_could_send),
         cmocka_unit_test(decodes_back_to_back),
+        cmocka_unit_test(a_child_done_before_the_parent_reads_is_not_early),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
