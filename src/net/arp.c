@@ -14,21 +14,10 @@
 #include "net_internal.h"
 #include "xsweep/clock.h"
 #include "xsweep/netinfo.h"
+#include "xsweep/bytes.h"
 
 #define ARP_ATTEMPTS  3
 #define ARP_FRAME_LEN 42 /* Ethernet 14 + ARP 28 */
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)(v >> 16));
-    put16(p + 2, (uint16_t)v);
-}
 
 static void build_request(uint8_t f[ARP_FRAME_LEN], uint32_t src_ip, const uint8_t src_mac[6],
                           uint32_t target)
@@ -36,16 +25,16 @@ static void build_request(uint8_t f[ARP_FRAME_LEN], uint32_t src_ip, const uint8
     memset(f, 0, ARP_FRAME_LEN);
     memset(f, 0xff, 6); /* broadcast */
     memcpy(f + 6, src_mac, 6);
-    put16(f + 12, ETHERTYPE_ARP);
+    xs_put_be16(f + 12, ETHERTYPE_ARP);
     uint8_t *a = f + 14;
-    put16(a, 1); /* Ethernet */
-    put16(a + 2, ETHERTYPE_IP);
+    xs_put_be16(a, 1); /* Ethernet */
+    xs_put_be16(a + 2, ETHERTYPE_IP);
     a[4] = 6;
     a[5] = 4;
-    put16(a + 6, 1); /* request */
+    xs_put_be16(a + 6, 1); /* request */
     memcpy(a + 8, src_mac, 6);
-    put32(a + 14, src_ip);
-    put32(a + 24, target); /* target hardware address stays zero */
+    xs_put_be32(a + 14, src_ip);
+    xs_put_be32(a + 24, target); /* target hardware address stays zero */
 }
 
 /* A reply from `target` carrying its MAC. */

@@ -1,6 +1,7 @@
 /* Internet checksums: the reference full computation, and the per-probe incremental fill. */
 #include <string.h>
 #include "xsweep/packet.h"
+#include "xsweep/bytes.h"
 
 enum { IP_OFF = 14, TCP_OFF = 34, TCP_LEN = 24 };
 
@@ -35,20 +36,6 @@ uint16_t xs_tcp_checksum_full(uint32_t src_ip, uint32_t dst_ip, const uint8_t *t
     return (uint16_t)~fold(sum);
 }
 
-static inline void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static inline void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
 void xs_syn_template_fill(const xs_syn_template *t, uint8_t *out, uint32_t dst_ip,
                           uint16_t dst_port, uint16_t src_port, uint16_t ip_id, uint32_t seq)
 {
@@ -56,16 +43,16 @@ void xs_syn_template_fill(const xs_syn_template *t, uint8_t *out, uint32_t dst_i
     uint8_t *ip = out + IP_OFF, *tcp = out + TCP_OFF;
     uint32_t dst_words = (dst_ip >> 16) + (dst_ip & 0xffff);
 
-    put16(ip + 4, ip_id);
-    put32(ip + 16, dst_ip);
-    put16(ip + 10, (uint16_t)~fold((uint64_t)t->ip_sum_base + ip_id + dst_words));
+    xs_put_be16(ip + 4, ip_id);
+    xs_put_be32(ip + 16, dst_ip);
+    xs_put_be16(ip + 10, (uint16_t)~fold((uint64_t)t->ip_sum_base + ip_id + dst_words));
 
-    put16(tcp, src_port);
-    put16(tcp + 2, dst_port);
-    put32(tcp + 4, seq);
+    xs_put_be16(tcp, src_port);
+    xs_put_be16(tcp + 2, dst_port);
+    xs_put_be32(tcp + 4, seq);
     uint64_t tsum =
         (uint64_t)t->tcp_sum_base + dst_words + src_port + dst_port + (seq >> 16) + (seq & 0xffff);
-    put16(tcp + 16, (uint16_t)~fold(tsum));
+    xs_put_be16(tcp + 16, (uint16_t)~fold(tsum));
 }
 
 enum { IP6_OFF = 14, TCP6_OFF = 54 };
@@ -76,10 +63,10 @@ void xs_syn_template_fill6(const xs_syn_template *t, uint8_t *out, const uint8_t
     memcpy(out, t->frame, XS_SYN6_FRAME_LEN);
     uint8_t *ip6 = out + IP6_OFF, *tcp = out + TCP6_OFF;
     memcpy(ip6 + 24, dst_ip6, 16);
-    put16(tcp, src_port);
-    put16(tcp + 2, dst_port);
-    put32(tcp + 4, seq);
+    xs_put_be16(tcp, src_port);
+    xs_put_be16(tcp + 2, dst_port);
+    xs_put_be32(tcp + 4, seq);
     uint64_t tsum = (uint64_t)t->tcp_sum_base + xs_sum_be16(dst_ip6, 16) + src_port + dst_port +
                     (seq >> 16) + (seq & 0xffff);
-    put16(tcp + 16, (uint16_t)~fold(tsum));
+    xs_put_be16(tcp + 16, (uint16_t)~fold(tsum));
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "xsweep/frame.h"
+#include "xsweep/bytes.h"
 
 enum { LINK_ETH, LINK_SLL, LINK_SLL2, LINK_RAW };
 
@@ -34,18 +35,6 @@ static spec good_synack(int link)
                   .flags = XS_TCP_SYN | XS_TCP_ACK};
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)(v >> 16));
-    put16(p + 2, (uint16_t)v);
-}
-
 /* Writes the frame into buf (>= 256 bytes) and returns its length. */
 static size_t build(const spec *s, uint8_t *buf)
 {
@@ -57,23 +46,23 @@ static size_t build(const spec *s, uint8_t *buf)
         memset(buf, 0x02, 12);
         off = 12;
         for (int i = 0; i < s->vlan_tags; i++) {
-            put16(buf + off, s->tag_types[i] ? s->tag_types[i] : 0x8100);
-            put16(buf + off + 2, (uint16_t)(100 + i)); /* TCI: VLAN id */
+            xs_put_be16(buf + off, s->tag_types[i] ? s->tag_types[i] : 0x8100);
+            xs_put_be16(buf + off + 2, (uint16_t)(100 + i)); /* TCI: VLAN id */
             off += 4;
         }
-        put16(buf + off, type);
+        xs_put_be16(buf + off, type);
         off += 2;
         break;
     case LINK_SLL:
-        put16(buf, 0);     /* to us */
-        put16(buf + 2, 1); /* ARPHRD_ETHER */
-        put16(buf + 4, 6);
-        put16(buf + 14, type);
+        xs_put_be16(buf, 0);     /* to us */
+        xs_put_be16(buf + 2, 1); /* ARPHRD_ETHER */
+        xs_put_be16(buf + 4, 6);
+        xs_put_be16(buf + 14, type);
         off = 16;
         break;
     case LINK_SLL2:
-        put16(buf, type);
-        put32(buf + 4, 7);
+        xs_put_be16(buf, type);
+        xs_put_be32(buf + 4, 7);
         off = 20;
         break;
     default:
@@ -83,21 +72,21 @@ static size_t build(const spec *s, uint8_t *buf)
     size_t ihl = (size_t)s->ihl_words * 4, doff = (size_t)s->doff_words * 4;
     size_t hdr_ihl = ihl < 20 ? 20 : ihl, hdr_doff = doff < 20 ? 20 : doff;
     ip[0] = (uint8_t)(s->version << 4 | s->ihl_words);
-    put16(ip + 2, (uint16_t)((int)(hdr_ihl + hdr_doff) + s->tot_len_delta));
-    put16(ip + 4, 0x1234);
-    put16(ip + 6, s->frag);
+    xs_put_be16(ip + 2, (uint16_t)((int)(hdr_ihl + hdr_doff) + s->tot_len_delta));
+    xs_put_be16(ip + 4, 0x1234);
+    xs_put_be16(ip + 6, s->frag);
     ip[8] = s->ttl;
     ip[9] = s->proto;
-    put32(ip + 12, 0xC6130A05u); /* 198.19.10.5: the target answering */
-    put32(ip + 16, 0xC6120001u); /* 198.18.0.1: us */
+    xs_put_be32(ip + 12, 0xC6130A05u); /* 198.19.10.5: the target answering */
+    xs_put_be32(ip + 16, 0xC6120001u); /* 198.18.0.1: us */
     uint8_t *tcp = ip + hdr_ihl;
-    put16(tcp, 80);
-    put16(tcp + 2, 40001);
-    put32(tcp + 4, 0xA1B2C3D4u);
-    put32(tcp + 8, 0x01020305u);
+    xs_put_be16(tcp, 80);
+    xs_put_be16(tcp + 2, 40001);
+    xs_put_be32(tcp + 4, 0xA1B2C3D4u);
+    xs_put_be32(tcp + 8, 0x01020305u);
     tcp[12] = (uint8_t)(s->doff_words << 4);
     tcp[13] = s->flags;
-    put16(tcp + 14, 65535);
+    xs_put_be16(tcp + 14, 65535);
     for (size_t i = 20; i < hdr_doff; i++)
         tcp[i] = 1; /* NOP options */
     return off + hdr_ihl + hdr_doff + s->pad;
@@ -225,8 +214,8 @@ static void vlan_tags(void **state)
     uint8_t buf[256];
     size_t len = build(&s, buf);
     memmove(buf + 18, buf + 14, len - 14);
-    put16(buf + 14, 0x8100);
-    put16(buf + 16, 5);
+    xs_put_be16(buf + 14, 0x8100);
+    xs_put_be16(buf + 16, 5);
     assert_int_equal(parse_exact(buf, len + 4, DLT_LINUX_SLL, &r), 0);
     assert_fields(&r, XS_TCP_SYN | XS_TCP_ACK);
 }
@@ -353,7 +342,7 @@ static size_t build6(uint8_t *buf, const uint8_t *ext, size_t next, uint8_t flag
 {
     memset(buf, 0, 256);
     memset(buf, 0x02, 12);
-    put16(buf + 12, 0x86dd);
+    xs_put_be16(buf + 12, 0x86dd);
     uint8_t *ip = buf + 14;
     ip[0] = 0x60;
     ip[7] = 57;
@@ -375,14 +364,14 @@ static size_t build6(uint8_t *buf, const uint8_t *ext, size_t next, uint8_t flag
     }
     *nh = 6;
     uint8_t *tcp = ip + off;
-    put16(tcp, 443);
-    put16(tcp + 2, 61001);
-    put32(tcp + 4, 0xA1B2C3D4u);
-    put32(tcp + 8, 0x01020305u);
+    xs_put_be16(tcp, 443);
+    xs_put_be16(tcp + 2, 61001);
+    xs_put_be32(tcp + 4, 0xA1B2C3D4u);
+    xs_put_be32(tcp + 8, 0x01020305u);
     tcp[12] = 5 << 4;
     tcp[13] = flags;
     off += 20;
-    put16(ip + 4, (uint16_t)(off - 40));
+    xs_put_be16(ip + 4, (uint16_t)(off - 40));
     return 14 + off;
 }
 
@@ -410,9 +399,9 @@ static void ipv6_replies_parse(void **state)
     for (size_t cut = 0; cut < len; cut++)
         assert_int_equal(parse_exact(buf, cut, DLT_EN10MB, &r), -1);
     /* the payload length bounds the headers too */
-    put16(buf + 14 + 4, 19);
+    xs_put_be16(buf + 14 + 4, 19);
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
-    put16(buf + 14 + 4, 0); /* jumbogram */
+    xs_put_be16(buf + 14 + 4, 0); /* jumbogram */
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
 }
 
@@ -460,7 +449,7 @@ static void ipv6_fragments_esp_icmp_refused(void **state)
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
     /* an IPv6 header behind the IPv4 ethertype */
     len = build6(buf, NULL, 0, XS_TCP_SYN | XS_TCP_ACK);
-    put16(buf + 12, 0x0800);
+    xs_put_be16(buf + 12, 0x0800);
     assert_int_equal(parse_exact(buf, len, DLT_EN10MB, &r), -1);
 }
 
