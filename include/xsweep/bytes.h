@@ -12,8 +12,10 @@ static inline void xs_put_be16(uint8_t *p, uint16_t v)
 
 static inline void xs_put_be32(uint8_t *p, uint32_t v)
 {
-    xs_put_be16(p, (uint16_t)(v >> 16));
-    xs_put_be16(p + 2, (uint16_t)v);
+    p[0] = (uint8_t)(v >> 24); /* four stores, as the SYN fill has always compiled them */
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
 }
 
 #endif
