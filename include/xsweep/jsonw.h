@@ -25,6 +25,11 @@ void xs_jsonw_int(xs_jsonw *w, int64_t v);
 void xs_jsonw_uint(xs_jsonw *w, uint64_t v);
 void xs_jsonw_bool(xs_jsonw *w, bool v);
 void xs_jsonw_null(xs_jsonw *w);
+/* A member: the key, then its value (the pair every record field is written as). */
+void xs_jsonw_kv_cstr(xs_jsonw *w, const char *key, const char *s);
+void xs_jsonw_kv_int(xs_jsonw *w, const char *key, int64_t v);
+void xs_jsonw_kv_uint(xs_jsonw *w, const char *key, uint64_t v);
+void xs_jsonw_kv_bool(xs_jsonw *w, const char *key, bool v);
 /* The members of an already validated JSON object text "{...}", spliced into the current object
  * (the privilege-separated stage renders its fields in its own process). */
 void xs_jsonw_raw_members(xs_jsonw *w, const char *object, size_t len);

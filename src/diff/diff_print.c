@@ -85,10 +85,8 @@ static void json_side(xs_jsonw *w, const xs_diff_side *s)
         return;
     }
     xs_jsonw_begin_object(w);
-    xs_jsonw_key(w, "status");
-    xs_jsonw_cstr(w, s->status);
-    xs_jsonw_key(w, "severity");
-    xs_jsonw_cstr(w, s->severity);
+    xs_jsonw_kv_cstr(w, "status", s->status);
+    xs_jsonw_kv_cstr(w, "severity", s->severity);
     xs_jsonw_key(w, "tech");
     json_tech(w, s->tech);
     xs_jsonw_key(w, "http_status_code");
@@ -96,10 +94,8 @@ static void json_side(xs_jsonw *w, const xs_diff_side *s)
         xs_jsonw_int(w, s->http_status_code);
     else
         xs_jsonw_null(w);
-    xs_jsonw_key(w, "title");
-    xs_jsonw_cstr(w, s->title);
-    xs_jsonw_key(w, "auth_method");
-    xs_jsonw_cstr(w, s->auth_method);
+    xs_jsonw_kv_cstr(w, "title", s->title);
+    xs_jsonw_kv_cstr(w, "auth_method", s->auth_method);
     json_id(w, "first_seen", s->first_seen);
     json_id(w, "last_seen", s->last_seen);
     xs_jsonw_end_object(w);

@@ -156,3 +156,27 @@ void xs_jsonw_raw_members(xs_jsonw *w, const char *object, size_t len)
     separate(w);
     fwrite(object + 1, 1, len - 2, w->out);
 }
+
+void xs_jsonw_kv_cstr(xs_jsonw *w, const char *key, const char *s)
+{
+    xs_jsonw_key(w, key);
+    xs_jsonw_cstr(w, s);
+}
+
+void xs_jsonw_kv_int(xs_jsonw *w, const char *key, int64_t v)
+{
+    xs_jsonw_key(w, key);
+    xs_jsonw_int(w, v);
+}
+
+void xs_jsonw_kv_uint(xs_jsonw *w, const char *key, uint64_t v)
+{
+    xs_jsonw_key(w, key);
+    xs_jsonw_uint(w, v);
+}
+
+void xs_jsonw_kv_bool(xs_jsonw *w, const char *key, bool v)
+{
+    xs_jsonw_key(w, key);
+    xs_jsonw_bool(w, v);
+}

@@ -41,12 +41,9 @@ static void write_http(xs_jsonw *w, const xs_http_result *h)
 {
     xs_jsonw_key(w, "http");
     xs_jsonw_begin_object(w);
-    xs_jsonw_key(w, "status");
-    xs_jsonw_cstr(w, h->status_text ? h->status_text : "");
-    xs_jsonw_key(w, "status_code");
-    xs_jsonw_int(w, h->status_code);
-    xs_jsonw_key(w, "title");
-    xs_jsonw_cstr(w, h->title);
+    xs_jsonw_kv_cstr(w, "status", h->status_text ? h->status_text : "");
+    xs_jsonw_kv_int(w, "status_code", h->status_code);
+    xs_jsonw_kv_cstr(w, "title", h->title);
     xs_jsonw_key(w, "body_preview");
     size_t ul = 0;
     char *utf8 = xs_http_preview_utf8(h, &ul); /* the page's own charset, as UTF-8 */
@@ -66,8 +63,7 @@ static void write_http(xs_jsonw *w, const xs_http_result *h)
         xs_jsonw_begin_array(w);
         for (size_t i = 0; i < h->n_headers && i < MAX_HEADERS_OUT; i++) {
             xs_jsonw_begin_object(w);
-            xs_jsonw_key(w, "name");
-            xs_jsonw_cstr(w, h->headers[i].name);
+            xs_jsonw_kv_cstr(w, "name", h->headers[i].name);
             xs_jsonw_key(w, "value");
             if (is_credential_header(h->headers[i].name))
                 write_cookie_redacted(w, h->headers[i].value);
@@ -78,8 +74,7 @@ static void write_http(xs_jsonw *w, const xs_http_result *h)
         xs_jsonw_end_array(w);
     }
     if (h->error != XS_HTTP_ERR_NONE) {
-        xs_jsonw_key(w, "error");
-        xs_jsonw_cstr(w, xs_http_error_name(h->error));
+        xs_jsonw_kv_cstr(w, "error", xs_http_error_name(h->error));
     }
     xs_jsonw_end_object(w);
 }
@@ -88,26 +83,17 @@ static void write_tls(xs_jsonw *w, const xs_tls_info *t)
 {
     xs_jsonw_key(w, "tls");
     xs_jsonw_begin_object(w);
-    xs_jsonw_key(w, "version");
-    xs_jsonw_cstr(w, t->version);
-    xs_jsonw_key(w, "cipher");
-    xs_jsonw_cstr(w, t->cipher);
+    xs_jsonw_kv_cstr(w, "version", t->version);
+    xs_jsonw_kv_cstr(w, "cipher", t->cipher);
     if (t->have_cert) {
         const xs_cert_info *c = &t->cert;
-        xs_jsonw_key(w, "subject");
-        xs_jsonw_cstr(w, c->subject);
-        xs_jsonw_key(w, "subject_cn");
-        xs_jsonw_cstr(w, c->subject_cn);
-        xs_jsonw_key(w, "issuer");
-        xs_jsonw_cstr(w, c->issuer);
-        xs_jsonw_key(w, "not_before");
-        xs_jsonw_cstr(w, c->not_before);
-        xs_jsonw_key(w, "not_after");
-        xs_jsonw_cstr(w, c->not_after);
-        xs_jsonw_key(w, "self_signed");
-        xs_jsonw_bool(w, c->self_signed);
-        xs_jsonw_key(w, "sha256");
-        xs_jsonw_cstr(w, c->sha256);
+        xs_jsonw_kv_cstr(w, "subject", c->subject);
+        xs_jsonw_kv_cstr(w, "subject_cn", c->subject_cn);
+        xs_jsonw_kv_cstr(w, "issuer", c->issuer);
+        xs_jsonw_kv_cstr(w, "not_before", c->not_before);
+        xs_jsonw_kv_cstr(w, "not_after", c->not_after);
+        xs_jsonw_kv_bool(w, "self_signed", c->self_signed);
+        xs_jsonw_kv_cstr(w, "sha256", c->sha256);
         xs_jsonw_key(w, "sans");
         xs_jsonw_begin_array(w);
         for (size_t i = 0; i < c->n_sans; i++)
@@ -121,14 +107,12 @@ static void write_auth(xs_jsonw *w, const xs_auth_info *a)
 {
     xs_jsonw_key(w, "auth");
     xs_jsonw_begin_object(w);
-    xs_jsonw_key(w, "method");
-    xs_jsonw_cstr(w, xs_auth_method_name(a->method));
-    xs_jsonw_key(w, "provider");
-    xs_jsonw_cstr(w, a->method == XS_AUTH_SSO && a->provider != XS_SSO_NONE
+    xs_jsonw_kv_cstr(w, "method", xs_auth_method_name(a->method));
+    xs_jsonw_kv_cstr(w, "provider",
+                     a->method == XS_AUTH_SSO && a->provider != XS_SSO_NONE
                          ? xs_sso_provider_name(a->provider)
                          : NULL);
-    xs_jsonw_key(w, "form_login");
-    xs_jsonw_bool(w, a->form_login);
+    xs_jsonw_kv_bool(w, "form_login", a->form_login);
     xs_jsonw_end_object(w);
 }
 
@@ -139,17 +123,14 @@ static void write_tech(xs_jsonw *w, const xs_fp_result *t)
     for (size_t i = 0; i < t->n; i++) {
         const xs_fp_tech *x = &t->v[i];
         xs_jsonw_begin_object(w);
-        xs_jsonw_key(w, "name");
-        xs_jsonw_cstr(w, x->name);
-        xs_jsonw_key(w, "version");
-        xs_jsonw_cstr(w, x->version[0] ? x->version : NULL);
+        xs_jsonw_kv_cstr(w, "name", x->name);
+        xs_jsonw_kv_cstr(w, "version", x->version[0] ? x->version : NULL);
         xs_jsonw_key(w, "categories");
         xs_jsonw_begin_array(w);
         for (size_t c = 0; c < x->ncategories; c++)
             xs_jsonw_cstr(w, x->categories[c]);
         xs_jsonw_end_array(w);
-        xs_jsonw_key(w, "confidence");
-        xs_jsonw_int(w, x->confidence);
+        xs_jsonw_kv_int(w, "confidence", x->confidence);
         xs_jsonw_end_object(w);
     }
     xs_jsonw_end_array(w);
@@ -162,24 +143,17 @@ static void write_findings(xs_jsonw *w, const xs_finding_list *f)
     for (size_t i = 0; i < f->n && i < MAX_FINDINGS_OUT; i++) {
         const xs_finding *x = &f->v[i];
         xs_jsonw_begin_object(w);
-        xs_jsonw_key(w, "id");
-        xs_jsonw_cstr(w, x->id);
-        xs_jsonw_key(w, "category");
-        xs_jsonw_cstr(w, xs_finding_category_name(x->category));
-        xs_jsonw_key(w, "severity");
-        xs_jsonw_cstr(w, xs_severity_name(x->severity));
-        xs_jsonw_key(w, "where");
-        xs_jsonw_cstr(w, x->where);
-        xs_jsonw_key(w, "fingerprint");
-        xs_jsonw_cstr(w, x->fingerprint);
-        xs_jsonw_key(w, "count");
-        xs_jsonw_uint(w, x->count);
+        xs_jsonw_kv_cstr(w, "id", x->id);
+        xs_jsonw_kv_cstr(w, "category", xs_finding_category_name(x->category));
+        xs_jsonw_kv_cstr(w, "severity", xs_severity_name(x->severity));
+        xs_jsonw_kv_cstr(w, "where", x->where);
+        xs_jsonw_kv_cstr(w, "fingerprint", x->fingerprint);
+        xs_jsonw_kv_uint(w, "count", x->count);
         xs_jsonw_end_object(w);
     }
     xs_jsonw_end_array(w);
     if (f->n > MAX_FINDINGS_OUT || f->overflow) {
-        xs_jsonw_key(w, "findings_total");
-        xs_jsonw_uint(w, f->n);
+        xs_jsonw_kv_uint(w, "findings_total", f->n);
     }
 }
 
@@ -189,19 +163,14 @@ static void write_config(xs_jsonw *w, const xs_hostcfg_list *l)
     xs_jsonw_begin_array(w);
     for (size_t i = 0; i < l->n; i++) {
         xs_jsonw_begin_object(w);
-        xs_jsonw_key(w, "id");
-        xs_jsonw_cstr(w, l->v[i].id);
-        xs_jsonw_key(w, "title");
-        xs_jsonw_cstr(w, l->v[i].title);
-        xs_jsonw_key(w, "severity");
-        xs_jsonw_cstr(w, xs_severity_name(l->v[i].severity));
+        xs_jsonw_kv_cstr(w, "id", l->v[i].id);
+        xs_jsonw_kv_cstr(w, "title", l->v[i].title);
+        xs_jsonw_kv_cstr(w, "severity", xs_severity_name(l->v[i].severity));
         if (l->v[i].cwe) {
-            xs_jsonw_key(w, "cwe");
-            xs_jsonw_uint(w, (unsigned)l->v[i].cwe);
+            xs_jsonw_kv_uint(w, "cwe", (unsigned)l->v[i].cwe);
         }
         if (l->v[i].fix) {
-            xs_jsonw_key(w, "remediation");
-            xs_jsonw_cstr(w, l->v[i].fix);
+            xs_jsonw_kv_cstr(w, "remediation", l->v[i].fix);
         }
         xs_jsonw_end_object(w);
     }
@@ -213,21 +182,15 @@ static void write_shot(xs_jsonw *w, const xs_shot_info *s)
     xs_jsonw_key(w, "screenshot");
     xs_jsonw_begin_object(w);
     if (s->removed) {
-        xs_jsonw_key(w, "removed");
-        xs_jsonw_cstr(w, "secrets detected");
+        xs_jsonw_kv_cstr(w, "removed", "secrets detected");
     } else if (s->error[0]) {
-        xs_jsonw_key(w, "error");
-        xs_jsonw_cstr(w, s->error);
+        xs_jsonw_kv_cstr(w, "error", s->error);
     } else {
-        xs_jsonw_key(w, "path");
-        xs_jsonw_cstr(w, s->path);
-        xs_jsonw_key(w, "width");
-        xs_jsonw_uint(w, s->width);
-        xs_jsonw_key(w, "height");
-        xs_jsonw_uint(w, s->height);
+        xs_jsonw_kv_cstr(w, "path", s->path);
+        xs_jsonw_kv_uint(w, "width", s->width);
+        xs_jsonw_kv_uint(w, "height", s->height);
     }
-    xs_jsonw_key(w, "text_chars");
-    xs_jsonw_uint(w, s->text_chars);
+    xs_jsonw_kv_uint(w, "text_chars", s->text_chars);
     xs_jsonw_end_object(w);
 }
 
@@ -248,8 +211,7 @@ void xs_stage_fields_json(const xs_report *rep, void *jsonw)
     if (e && e->interrupted && !e->http && !e->probe) {
         xs_jsonw_key(w, e->probe_job ? "probe" : "http"); /* --resume fetches it again */
         xs_jsonw_begin_object(w);
-        xs_jsonw_key(w, "error");
-        xs_jsonw_cstr(w, "interrupted");
+        xs_jsonw_kv_cstr(w, "error", "interrupted");
         xs_jsonw_end_object(w);
     }
     /* Services rules find issues on endpoints without an HTTP status, too. */

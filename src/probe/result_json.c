@@ -35,8 +35,7 @@ void xs_probe_result_write_json(const xs_probe_result *r, xs_jsonw *w)
     /* How it was identified: by probing (what the bytes said), with the probes tried in order. */
     str_or_null(w, "method", i->protocol[0] ? "probed" : NULL);
     str_or_null(w, "tried", r->tried);
-    xs_jsonw_key(w, "attempts");
-    xs_jsonw_uint(w, r->attempts);
+    xs_jsonw_kv_uint(w, "attempts", r->attempts);
     str_or_null(w, "inner", i->inner);
     str_or_null(w, "dialects", i->dialects);
     xs_jsonw_key(w, "facts");
